@@ -1,0 +1,105 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Digest;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code blob} and {@code repository_blob} tables. */
+@Repository
+class BlobRecords {
+    private final JdbcClient jdbc;
+
+    BlobRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The size of a blob the repository links, if it does. */
+    OptionalLong sizeIn(String repository, Digest digest) {
+        return jdbc.sql("""
+                        SELECT b.size FROM repository r
+                        JOIN repository_blob rb ON rb.repository_id = r.id
+                        JOIN blob b ON b.digest = rb.digest
+                        WHERE r.name = ? AND rb.digest = ?
+                        """)
+                .param(repository)
+                .param(digest.toString())
+                .query(Long.class)
+                .optional()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
+    }
+
+    void insert(Digest digest, long size) {
+        jdbc.sql("INSERT INTO blob (digest, size) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
+                .param(digest.toString())
+                .param(size)
+                .update();
+    }
+
+    void link(long repositoryId, Digest digest) {
+        jdbc.sql("""
+                        INSERT INTO repository_blob (repository_id, digest) VALUES (?, ?)
+                        ON CONFLICT DO NOTHING
+                        """).param(repositoryId).param(digest.toString()).update();
+    }
+
+    /** Locks the repository's link to the blob against concurrent manifest pushes; false if absent. */
+    boolean lockLink(long repositoryId, Digest digest) {
+        return jdbc.sql("SELECT 1 FROM repository_blob WHERE repository_id = ? AND digest = ? FOR UPDATE")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+    }
+
+    boolean unlink(long repositoryId, Digest digest) {
+        return jdbc.sql("DELETE FROM repository_blob WHERE repository_id = ? AND digest = ?")
+                        .param(repositoryId)
+                        .param(digest.toString())
+                        .update()
+                > 0;
+    }
+
+    /** True when a manifest of the repository references the blob. */
+    boolean referencedIn(long repositoryId, Digest digest) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM manifest_blob mb JOIN manifest m ON m.id = mb.manifest_id
+                                       WHERE m.repository_id = ? AND mb.digest = ?)
+                        """)
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /**
+     * Locks (shared) the rows of the given blobs that the repository links and returns their sizes.
+     * A manifest push holds these locks until it commits, so garbage collection, which deletes a
+     * blob row only under an exclusive lock, can never remove a blob a new manifest is taking up.
+     */
+    Map<Digest, Long> lockLinked(long repositoryId, Collection<Digest> digests) {
+        Map<Digest, Long> sizes = new HashMap<>();
+        if (digests.isEmpty()) {
+            return sizes;
+        }
+        String[] keys =
+                digests.stream().map(Digest::toString).distinct().sorted().toArray(String[]::new);
+        jdbc.sql("""
+                        SELECT b.digest, b.size FROM blob b
+                        JOIN repository_blob rb ON rb.digest = b.digest AND rb.repository_id = ?
+                        WHERE b.digest = ANY (?)
+                        ORDER BY b.digest
+                        FOR SHARE OF b, rb
+                        """)
+                .param(repositoryId)
+                .param(keys)
+                .query((rs, i) -> sizes.put(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
+                .list();
+        return sizes;
+    }
+}

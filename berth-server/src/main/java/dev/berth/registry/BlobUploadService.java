@@ -1,0 +1,311 @@
+package dev.berth.registry;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.storage.BlobStore;
+import dev.berth.storage.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Blob uploads: sessions, chunks in order, digest verification and the commit that makes a blob
+ * visible. Bytes are hashed while they are written; a failed or short request leaves the upload
+ * exactly as it was before that request.
+ */
+@Service
+public class BlobUploadService {
+    private static final Logger log = LoggerFactory.getLogger(BlobUploadService.class);
+
+    private final BlobStore store;
+    private final UploadSessionRecords sessions;
+    private final BlobRecords blobs;
+    private final RepositoryRecords repositories;
+    private final RunningHashes hashes;
+    private final TransactionTemplate tx;
+    // Weak values: a lock lives exactly as long as some request holds or waits for it.
+    private final Cache<UUID, ReentrantLock> locks =
+            Caffeine.newBuilder().weakValues().build();
+
+    BlobUploadService(
+            BlobStore store,
+            UploadSessionRecords sessions,
+            BlobRecords blobs,
+            RepositoryRecords repositories,
+            RunningHashes hashes,
+            TransactionTemplate tx) {
+        this.store = store;
+        this.sessions = sessions;
+        this.blobs = blobs;
+        this.repositories = repositories;
+        this.hashes = hashes;
+        this.tx = tx;
+    }
+
+    /** A body as the request carries it: its declared length ({@code -1} when unknown) and its bytes. */
+    public record Body(long declaredLength, InputStream stream) {
+        public boolean empty() {
+            return declaredLength == 0;
+        }
+    }
+
+    public UploadSession start(String repository, Digest.Algorithm algorithm) {
+        UploadSession session = new UploadSession(UUID.randomUUID(), repository, algorithm, 0);
+        try {
+            store.createUpload(session.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sessions.create(session);
+        return session;
+    }
+
+    /** Links a blob that {@code from} already has into {@code repository}; empty if it cannot. */
+    public Optional<Digest> mount(String repository, Digest digest, String from) {
+        if (!RepositoryName.isValid(from) || blobs.sizeIn(from, digest).isEmpty()) {
+            return Optional.empty();
+        }
+        tx.executeWithoutResult(status -> {
+            long repositoryId = repositories.ensure(repository);
+            // Lock the blob row as a manifest push does, so GC cannot take it in between.
+            long fromId = repositories.findId(from).orElseThrow();
+            if (blobs.lockLinked(fromId, java.util.List.of(digest)).isEmpty()) {
+                throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob vanished during mount");
+            }
+            blobs.link(repositoryId, digest);
+        });
+        return Optional.of(digest);
+    }
+
+    public UploadSession status(String repository, UUID id) {
+        return find(repository, id);
+    }
+
+    public UploadSession append(String repository, UUID id, Optional<ContentRange> range, Body body) {
+        return withLock(id, () -> {
+            UploadSession session = find(repository, id);
+            return write(session, range, body);
+        });
+    }
+
+    /** Appends the final chunk if any, verifies the digest and commits the blob. */
+    public Digest complete(String repository, UUID id, String digestParam, Optional<ContentRange> range, Body body) {
+        Digest digest = parseDigest(digestParam);
+        return withLock(id, () -> {
+            UploadSession before = find(repository, id);
+            UploadSession session = body.empty() && range.isEmpty() ? before : write(before, range, body);
+            Digest actual = finish(session, digest.algorithm());
+            if (!actual.equals(digest)) {
+                rollback(session, before);
+                throw RegistryException.withDetail(
+                        ErrorCode.DIGEST_INVALID,
+                        "digest of the uploaded content does not match",
+                        Map.of("expected", digest.toString(), "actual", actual.toString()));
+            }
+            commit(session, digest);
+            return digest;
+        });
+    }
+
+    /** {@code POST ?digest=}: the whole blob in one request. */
+    public Digest monolithic(String repository, Digest digest, Body body) {
+        UploadSession session = start(repository, digest.algorithm());
+        try {
+            return complete(repository, session.id(), digest.toString(), Optional.empty(), body);
+        } catch (RuntimeException e) {
+            cancelQuietly(session);
+            throw e;
+        }
+    }
+
+    public void cancel(String repository, UUID id) {
+        withLock(id, () -> {
+            UploadSession session = find(repository, id);
+            cancelQuietly(session);
+            return null;
+        });
+    }
+
+    private UploadSession find(String repository, UUID id) {
+        UploadSession session = sessions.find(id)
+                .filter(s -> s.repository().equals(repository))
+                .orElseThrow(() -> RegistryException.of(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload unknown"));
+        return session;
+    }
+
+    private UploadSession write(UploadSession session, Optional<ContentRange> range, Body body) {
+        long limit = Long.MAX_VALUE;
+        if (range.isPresent()) {
+            ContentRange r = range.get();
+            if (r.start() != session.size()) {
+                throw new RegistryException(
+                        ErrorCode.BLOB_UPLOAD_INVALID,
+                        416,
+                        "chunk out of order: expected offset " + session.size(),
+                        null,
+                        UploadHeaders.of(session));
+            }
+            if (body.declaredLength() >= 0 && body.declaredLength() != r.length()) {
+                throw RegistryException.of(ErrorCode.SIZE_INVALID, "Content-Length does not match Content-Range");
+            }
+            limit = r.length();
+        } else if (body.declaredLength() >= 0) {
+            limit = body.declaredLength();
+        }
+        MessageDigest hasher = hasherAt(session);
+        MessageDigest saved = copy(hasher);
+        long written;
+        try {
+            written = store.append(session.id(), session.size(), body.stream(), limit, hasher);
+            if (limit != Long.MAX_VALUE && (written != limit || body.stream().read() != -1)) {
+                throw RegistryException.of(ErrorCode.SIZE_INVALID, "body length does not match the declared length");
+            }
+        } catch (IOException | RuntimeException e) {
+            restore(session, saved);
+            if (e instanceof RegistryException re) {
+                throw re;
+            }
+            log.info(
+                    "event=upload_interrupted upload={} offset={} reason=\"{}\"",
+                    session.id(),
+                    session.size(),
+                    e.toString());
+            throw RegistryException.of(ErrorCode.BLOB_UPLOAD_INVALID, "upload interrupted: body incomplete");
+        }
+        long size = session.size() + written;
+        if (!sessions.advance(session.id(), session.size(), size)) {
+            restore(session, saved);
+            throw RegistryException.of(ErrorCode.BLOB_UPLOAD_INVALID, "concurrent writes to one upload");
+        }
+        hashes.put(session.id(), hasher, size);
+        return new UploadSession(session.id(), session.repository(), session.algorithm(), size);
+    }
+
+    /** Puts the upload back to its size before the failed request, bytes and hash alike. */
+    private void restore(UploadSession session, MessageDigest saved) {
+        try {
+            store.truncateUpload(session.id(), session.size());
+            hashes.put(session.id(), saved, session.size());
+        } catch (IOException e) {
+            hashes.forget(session.id());
+            log.warn("event=upload_restore_failed upload={} reason=\"{}\"", session.id(), e.toString());
+        }
+    }
+
+    private void rollback(UploadSession session, UploadSession before) {
+        if (session.size() == before.size()) {
+            return;
+        }
+        restore(before, hasherAtOrNull(before));
+        sessions.advance(session.id(), session.size(), before.size());
+    }
+
+    private MessageDigest hasherAtOrNull(UploadSession session) {
+        hashes.forget(session.id());
+        return rehash(session.id(), session.algorithm(), session.size());
+    }
+
+    private Digest finish(UploadSession session, Digest.Algorithm algorithm) {
+        MessageDigest hasher;
+        if (algorithm == session.algorithm()) {
+            hasher = copy(hasherAt(session));
+            hashes.put(session.id(), copy(hasher), session.size());
+        } else {
+            // The client announced one algorithm and finished with another: hash again, once.
+            hasher = rehash(session.id(), algorithm, session.size());
+        }
+        return Digest.fromHasher(algorithm, hasher);
+    }
+
+    private void commit(UploadSession session, Digest digest) {
+        try {
+            store.commitUpload(session.id(), digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        tx.executeWithoutResult(status -> {
+            blobs.insert(digest, session.size());
+            long repositoryId = repositories.ensure(session.repository());
+            blobs.link(repositoryId, digest);
+            sessions.delete(session.id());
+        });
+        hashes.forget(session.id());
+        log.debug("event=blob_committed repository={} digest={} size={}", session.repository(), digest, session.size());
+    }
+
+    private MessageDigest hasherAt(UploadSession session) {
+        return hashes.take(session.id(), session.size())
+                .orElseGet(() -> rehash(session.id(), session.algorithm(), session.size()));
+    }
+
+    private MessageDigest rehash(UUID id, Digest.Algorithm algorithm, long size) {
+        MessageDigest hasher = algorithm.newHasher();
+        try (InputStream in = store.openUpload(id)) {
+            byte[] buffer = new byte[256 * 1024];
+            long remaining = size;
+            while (remaining > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                if (n < 0) {
+                    throw RegistryException.of(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload data is missing");
+                }
+                hasher.update(buffer, 0, n);
+                remaining -= n;
+            }
+        } catch (NoSuchFileException e) {
+            sessions.delete(id);
+            throw RegistryException.of(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload data is missing");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (size > 0) {
+            log.info("event=upload_rehashed upload={} bytes={}", id, size);
+        }
+        return hasher;
+    }
+
+    private void cancelQuietly(UploadSession session) {
+        sessions.delete(session.id());
+        hashes.forget(session.id());
+        try {
+            store.deleteUpload(session.id());
+        } catch (IOException e) {
+            log.warn("event=upload_delete_failed upload={} reason=\"{}\"", session.id(), e.toString());
+        }
+    }
+
+    static Digest parseDigest(String text) {
+        if (text == null || text.isEmpty()) {
+            throw RegistryException.of(ErrorCode.DIGEST_INVALID, "digest parameter is required");
+        }
+        return Digest.parse(text)
+                .orElseThrow(() -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
+    }
+
+    private static MessageDigest copy(MessageDigest hasher) {
+        try {
+            return (MessageDigest) hasher.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("hash state cannot be copied", e);
+        }
+    }
+
+    private <T> T withLock(UUID id, java.util.function.Supplier<T> work) {
+        ReentrantLock lock = locks.get(id, k -> new ReentrantLock());
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Digest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The {@code manifest}, {@code manifest_blob}, {@code manifest_reference} and {@code tag} tables. */
+@Repository
+class ManifestRecords {
+    private static final String COLUMNS = "m.id, m.repository_id, m.digest, m.media_type, m.content";
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    ManifestRecords(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    Optional<StoredManifest> findByDigest(String repository, Digest digest) {
+        return jdbc.sql("SELECT " + COLUMNS
+                        + " FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + " WHERE r.name = ? AND m.digest = ?")
+                .param(repository)
+                .param(digest.toString())
+                .query(ManifestRecords::manifest)
+                .optional();
+    }
+
+    Optional<StoredManifest> findByTag(String repository, String tag) {
+        return jdbc.sql("SELECT " + COLUMNS
+                        + " FROM tag t JOIN repository r ON r.id = t.repository_id"
+                        + " JOIN manifest m ON m.id = t.manifest_id"
+                        + " WHERE r.name = ? AND t.name = ?")
+                .param(repository)
+                .param(tag)
+                .query(ManifestRecords::manifest)
+                .optional();
+    }
+
+    /** Ids of the repository's manifests among {@code digests}, locked against deletion until commit. */
+    Map<Digest, Long> lockExisting(long repositoryId, Collection<Digest> digests) {
+        Map<Digest, Long> ids = new HashMap<>();
+        if (digests.isEmpty()) {
+            return ids;
+        }
+        String[] keys =
+                digests.stream().map(Digest::toString).distinct().sorted().toArray(String[]::new);
+        jdbc.sql("""
+                        SELECT digest, id FROM manifest WHERE repository_id = ? AND digest = ANY (?)
+                        ORDER BY digest FOR SHARE
+                        """)
+                .param(repositoryId)
+                .param(keys)
+                .query((rs, i) -> ids.put(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
+                .list();
+        return ids;
+    }
+
+    /**
+     * Inserts the manifest unless the repository holds it already.
+     *
+     * @return the id and whether this call created it
+     */
+    Inserted insert(long repositoryId, Digest digest, ParsedManifest manifest, byte[] content) {
+        Descriptor config = manifest instanceof ParsedManifest.ImageManifest image ? image.config() : null;
+        Optional<Long> created = jdbc.sql("""
+                        INSERT INTO manifest (repository_id, digest, media_type, artifact_type, config_media_type,
+                                              config_digest, subject_digest, annotations, size, content)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                        ON CONFLICT (repository_id, digest) DO NOTHING
+                        RETURNING id
+                        """)
+                .param(repositoryId)
+                .param(digest.toString())
+                .param(manifest.mediaType())
+                .param(manifest.effectiveArtifactType().orElse(null))
+                .param(config == null ? null : config.mediaType())
+                .param(config == null ? null : config.digest().toString())
+                .param(manifest.subject().map(s -> s.digest().toString()).orElse(null))
+                .param(manifest.annotations().isEmpty() ? null : json.writeValueAsString(manifest.annotations()))
+                .param(content.length)
+                .param(content)
+                .query(Long.class)
+                .optional();
+        if (created.isPresent()) {
+            return new Inserted(created.get(), true);
+        }
+        long existing = jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ?")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Long.class)
+                .single();
+        return new Inserted(existing, false);
+    }
+
+    record Inserted(long id, boolean created) {}
+
+    void addBlobReferences(long manifestId, Collection<Digest> digests) {
+        for (Digest digest : digests.stream().distinct().toList()) {
+            jdbc.sql("INSERT INTO manifest_blob (manifest_id, digest) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                    .param(manifestId)
+                    .param(digest.toString())
+                    .update();
+        }
+    }
+
+    void addChild(long parentId, long childId, String platformJson) {
+        jdbc.sql("""
+                        INSERT INTO manifest_reference (parent_id, child_id, platform) VALUES (?, ?, ?::jsonb)
+                        ON CONFLICT DO NOTHING
+                        """).param(parentId).param(childId).param(platformJson).update();
+    }
+
+    void tag(long repositoryId, String tag, long manifestId) {
+        jdbc.sql("""
+                        INSERT INTO tag (repository_id, name, manifest_id) VALUES (?, ?, ?)
+                        ON CONFLICT (repository_id, name)
+                        DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
+                        WHERE tag.manifest_id <> EXCLUDED.manifest_id
+                        """).param(repositoryId).param(tag).param(manifestId).update();
+    }
+
+    boolean untag(long repositoryId, String tag) {
+        return jdbc.sql("DELETE FROM tag WHERE repository_id = ? AND name = ?")
+                        .param(repositoryId)
+                        .param(tag)
+                        .update()
+                > 0;
+    }
+
+    List<String> tags(long repositoryId, String last, int limit) {
+        return jdbc.sql("SELECT name FROM tag WHERE repository_id = ? AND name > ? ORDER BY name LIMIT ?")
+                .param(repositoryId)
+                .param(last)
+                .param(limit)
+                .query(String.class)
+                .list();
+    }
+
+    /** Digests of the indexes in the repository that list the manifest as a child. */
+    List<String> parentsOf(long manifestId) {
+        return jdbc.sql("""
+                        SELECT p.digest FROM manifest_reference r JOIN manifest p ON p.id = r.parent_id
+                        WHERE r.child_id = ? ORDER BY p.digest LIMIT 10
+                        """).param(manifestId).query(String.class).list();
+    }
+
+    /** Locks the manifest row for deletion; empty if it is gone. */
+    Optional<Long> lockForDelete(long repositoryId, Digest digest) {
+        return jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ? FOR UPDATE")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Long.class)
+                .optional();
+    }
+
+    void delete(long manifestId) {
+        jdbc.sql("DELETE FROM manifest WHERE id = ?").param(manifestId).update();
+    }
+
+    List<Referrer> referrers(long repositoryId, Digest subject) {
+        return jdbc.sql("""
+                        SELECT digest, media_type, size, artifact_type, annotations::text FROM manifest
+                        WHERE repository_id = ? AND subject_digest = ?
+                        """)
+                .param(repositoryId)
+                .param(subject.toString())
+                .query((rs, i) -> new Referrer(
+                        Digest.parse(rs.getString(1)).orElseThrow(),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5) == null ? Map.of() : json.readValue(rs.getString(5), STRING_MAP)))
+                .list();
+    }
+
+    private static StoredManifest manifest(ResultSet rs, int row) throws SQLException {
+        return new StoredManifest(
+                rs.getLong(1),
+                rs.getLong(2),
+                Digest.parse(rs.getString(3)).orElseThrow(),
+                rs.getString(4),
+                rs.getBytes(5));
+    }
+}

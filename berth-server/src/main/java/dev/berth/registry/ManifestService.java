@@ -1,0 +1,245 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Digest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Manifests and tags: push with full reference checks, pull with content negotiation, delete. */
+@Service
+public class ManifestService {
+    private static final Logger log = LoggerFactory.getLogger(ManifestService.class);
+
+    private final ManifestRecords manifests;
+    private final BlobRecords blobs;
+    private final RepositoryRecords repositories;
+    private final TransactionTemplate tx;
+
+    ManifestService(
+            ManifestRecords manifests, BlobRecords blobs, RepositoryRecords repositories, TransactionTemplate tx) {
+        this.manifests = manifests;
+        this.blobs = blobs;
+        this.repositories = repositories;
+        this.tx = tx;
+    }
+
+    public record PutResult(Digest digest, Optional<Digest> subject, List<String> tags) {}
+
+    /**
+     * Stores a manifest after checking that its digest matches a digest reference and that every
+     * blob and child manifest it references is in the repository. Either everything is stored
+     * (manifest, references, tags) or nothing is.
+     */
+    public PutResult put(
+            String repository, String reference, String contentType, byte[] bytes, List<String> extraTags) {
+        Set<String> tags = new LinkedHashSet<>();
+        Digest digest;
+        if (Digest.looksLikeDigest(reference)) {
+            Digest expected = Digest.parse(reference)
+                    .orElseThrow(
+                            () -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
+            digest = Digest.of(expected.algorithm(), bytes);
+            if (!digest.equals(expected)) {
+                throw RegistryException.withDetail(
+                        ErrorCode.DIGEST_INVALID,
+                        "manifest digest does not match the reference",
+                        Map.of("expected", expected.toString(), "actual", digest.toString()));
+            }
+        } else {
+            tags.add(RepositoryName.requireTag(reference));
+            digest = Digest.sha256(bytes);
+        }
+        for (String tag : extraTags) {
+            tags.add(RepositoryName.requireTag(tag));
+        }
+        ParsedManifest manifest = ManifestParser.parse(contentType, bytes);
+        tx.executeWithoutResult(status -> store(repository, digest, manifest, bytes, tags));
+        log.debug("event=manifest_pushed repository={} digest={} tags={}", repository, digest, tags);
+        return new PutResult(digest, manifest.subject().map(Descriptor::digest), List.copyOf(tags));
+    }
+
+    private void store(String repository, Digest digest, ParsedManifest manifest, byte[] bytes, Set<String> tags) {
+        long repositoryId = repositories.ensure(repository);
+        List<Descriptor> blobRefs = new ArrayList<>();
+        List<Descriptor> children = List.of();
+        switch (manifest) {
+            case ParsedManifest.ImageManifest image -> {
+                blobRefs.add(image.config());
+                image.layers().stream().filter(l -> !l.isExternal()).forEach(blobRefs::add);
+            }
+            case ParsedManifest.ImageIndex index -> children = index.manifests();
+        }
+        Map<Digest, Long> childIds = manifests.lockExisting(repositoryId, digestsOf(children));
+        List<String> missingChildren = children.stream()
+                .map(Descriptor::digest)
+                .filter(d -> !childIds.containsKey(d))
+                .map(Digest::toString)
+                .distinct()
+                .toList();
+        if (!missingChildren.isEmpty()) {
+            throw RegistryException.withDetail(
+                    ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                    "index references manifests unknown to the repository",
+                    Map.of("digests", missingChildren));
+        }
+        Map<Digest, Long> sizes = blobs.lockLinked(repositoryId, digestsOf(blobRefs));
+        List<String> missing = new ArrayList<>();
+        for (Descriptor d : blobRefs) {
+            Long size = sizes.get(d.digest());
+            if (size == null) {
+                missing.add(d.digest().toString());
+            } else if (size != d.size()) {
+                throw RegistryException.withDetail(
+                        ErrorCode.MANIFEST_INVALID,
+                        "descriptor size does not match the blob",
+                        Map.of("digest", d.digest().toString(), "size", d.size(), "blobSize", size));
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw RegistryException.withDetail(
+                    ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                    "manifest references blobs unknown to the repository",
+                    Map.of("digests", missing.stream().distinct().toList()));
+        }
+        ManifestRecords.Inserted inserted = manifests.insert(repositoryId, digest, manifest, bytes);
+        if (inserted.created()) {
+            manifests.addBlobReferences(inserted.id(), digestsOf(blobRefs));
+            if (manifest instanceof ParsedManifest.ImageIndex index) {
+                for (Descriptor child : index.manifests()) {
+                    manifests.addChild(
+                            inserted.id(),
+                            childIds.get(child.digest()),
+                            child.platform() == null ? null : child.platform().json());
+                }
+            }
+        }
+        for (String tag : tags) {
+            manifests.tag(repositoryId, tag, inserted.id());
+        }
+    }
+
+    /**
+     * The manifest a tag or digest names, in a media type the client accepts. When the client
+     * cannot take an index, the linux/amd64 image it lists is served instead, as distribution does
+     * for old clients.
+     *
+     * @param accepted media types from {@code Accept}; empty accepts anything
+     */
+    public StoredManifest get(String repository, String reference, List<String> accepted) {
+        StoredManifest found = find(repository, reference);
+        if (acceptable(found.mediaType(), accepted)) {
+            return found;
+        }
+        if (MediaTypes.INDEXES.contains(found.mediaType())
+                && ManifestParser.parse(found.mediaType(), found.content())
+                        instanceof ParsedManifest.ImageIndex index) {
+            Optional<StoredManifest> fallback = index.manifests().stream()
+                    .filter(d -> d.platform() != null && d.platform().isLinuxAmd64())
+                    .filter(d -> acceptable(d.mediaType(), accepted))
+                    .findFirst()
+                    .flatMap(d -> manifests.findByDigest(repository, d.digest()));
+            if (fallback.isPresent()) {
+                return fallback.get();
+            }
+        }
+        throw RegistryException.of(
+                ErrorCode.MANIFEST_UNKNOWN,
+                "manifest is " + found.mediaType() + ", which the Accept header does not allow");
+    }
+
+    private StoredManifest find(String repository, String reference) {
+        Optional<StoredManifest> found;
+        if (Digest.looksLikeDigest(reference)) {
+            Digest digest = Digest.parse(reference)
+                    .orElseThrow(
+                            () -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
+            found = manifests.findByDigest(repository, digest);
+        } else {
+            found = manifests.findByTag(repository, RepositoryName.requireTag(reference));
+        }
+        return found.orElseThrow(() -> unknown(repository, reference));
+    }
+
+    private RegistryException unknown(String repository, String reference) {
+        if (repositories.findId(repository).isEmpty()) {
+            return RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository " + repository + " not known");
+        }
+        return RegistryException.withDetail(
+                ErrorCode.MANIFEST_UNKNOWN, "manifest unknown", Map.of("reference", reference));
+    }
+
+    private static boolean acceptable(String mediaType, List<String> accepted) {
+        return accepted.isEmpty()
+                || accepted.contains(mediaType)
+                || accepted.contains("*/*")
+                || accepted.contains("application/*");
+    }
+
+    /**
+     * Deletes a tag (the manifest stays) or, by digest, a manifest with every tag pointing at it.
+     * A manifest that an index of the repository lists cannot be deleted before that index.
+     */
+    public void delete(String repository, String reference) {
+        long repositoryId = repositories
+                .findId(repository)
+                .orElseThrow(
+                        () -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository " + repository + " not known"));
+        if (!Digest.looksLikeDigest(reference)) {
+            if (!manifests.untag(repositoryId, RepositoryName.requireTag(reference))) {
+                throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown");
+            }
+            log.info("event=tag_deleted repository={} tag={}", repository, reference);
+            return;
+        }
+        Digest digest = Digest.parse(reference)
+                .orElseThrow(() -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
+        tx.executeWithoutResult(status -> {
+            long id = manifests
+                    .lockForDelete(repositoryId, digest)
+                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
+            List<String> parents = manifests.parentsOf(id);
+            if (!parents.isEmpty()) {
+                throw RegistryException.withDetail(
+                        ErrorCode.DENIED,
+                        "manifest is listed by an index of this repository; delete the index first",
+                        Map.of("indexes", parents));
+            }
+            manifests.delete(id);
+        });
+        log.info("event=manifest_deleted repository={} digest={}", repository, digest);
+    }
+
+    /** Up to {@code limit} tags after {@code last}, in byte order. */
+    public List<String> tags(String repository, String last, int limit) {
+        long repositoryId = repositories
+                .findId(repository)
+                .orElseThrow(
+                        () -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository " + repository + " not known"));
+        return manifests.tags(repositoryId, last, limit);
+    }
+
+    /** Manifests of the repository whose {@code subject} is the digest, optionally of one artifact type. */
+    public List<Referrer> referrers(String repository, Digest subject, Optional<String> artifactType) {
+        Optional<Long> repositoryId = repositories.findId(repository);
+        if (repositoryId.isEmpty()) {
+            return List.of();
+        }
+        return manifests.referrers(repositoryId.get(), subject).stream()
+                .filter(r -> artifactType.isEmpty() || artifactType.get().equals(r.artifactType()))
+                .sorted(Comparator.comparing(Referrer::digest))
+                .toList();
+    }
+
+    private static List<Digest> digestsOf(Collection<Descriptor> descriptors) {
+        return descriptors.stream().map(Descriptor::digest).distinct().toList();
+    }
+}

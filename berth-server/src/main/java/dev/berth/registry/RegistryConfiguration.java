@@ -1,0 +1,25 @@
+package dev.berth.registry;
+
+import dev.berth.config.BerthProperties;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+@Configuration(proxyBeanMethods = false)
+class RegistryConfiguration {
+    @Bean
+    ServletRegistrationBean<RegistryServlet> registryServlet(
+            BlobUploadService uploads,
+            BlobService blobs,
+            ManifestService manifests,
+            RepositoryRecords repositories,
+            BerthProperties properties,
+            JsonMapper json) {
+        ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
+                new RegistryServlet(uploads, blobs, manifests, repositories, properties, json), "/v2/*");
+        bean.setName("registry");
+        bean.setLoadOnStartup(1);
+        return bean;
+    }
+}

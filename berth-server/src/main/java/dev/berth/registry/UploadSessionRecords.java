@@ -1,0 +1,51 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Digest;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code upload_session} table. */
+@Repository
+class UploadSessionRecords {
+    private final JdbcClient jdbc;
+
+    UploadSessionRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void create(UploadSession session) {
+        jdbc.sql("INSERT INTO upload_session (id, repository, algorithm, size) VALUES (?, ?, ?, ?)")
+                .param(session.id())
+                .param(session.repository())
+                .param(session.algorithm().prefix())
+                .param(session.size())
+                .update();
+    }
+
+    Optional<UploadSession> find(UUID id) {
+        return jdbc.sql("SELECT id, repository, algorithm, size FROM upload_session WHERE id = ?")
+                .param(id)
+                .query((rs, i) -> new UploadSession(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        Digest.Algorithm.byPrefix(rs.getString(3)).orElseThrow(),
+                        rs.getLong(4)))
+                .optional();
+    }
+
+    /** Moves the size from {@code expected} to {@code size}; false if another request moved it first. */
+    boolean advance(UUID id, long expected, long size) {
+        return jdbc.sql("UPDATE upload_session SET size = ?, updated_at = now() WHERE id = ? AND size = ?")
+                        .param(size)
+                        .param(id)
+                        .param(expected)
+                        .update()
+                == 1;
+    }
+
+    boolean delete(UUID id) {
+        return jdbc.sql("DELETE FROM upload_session WHERE id = ?").param(id).update() > 0;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.berth.support;
+
+import dev.berth.BerthApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A Berth started in this JVM on a free port, with its own data directory and either its own
+ * database on the machine's PostgreSQL or the embedded PostgreSQL. Tests talk to it over HTTP.
+ */
+public final class BerthServer implements AutoCloseable {
+    private static BerthServer shared;
+
+    private final ConfigurableApplicationContext context;
+    private final Path dataDir;
+    private final Optional<TestDatabase> database;
+
+    private BerthServer(ConfigurableApplicationContext context, Path dataDir, Optional<TestDatabase> database) {
+        this.context = context;
+        this.dataDir = dataDir;
+        this.database = database;
+    }
+
+    /** One server on an external database, shared by the test classes of this JVM. */
+    public static synchronized BerthServer shared() {
+        if (shared == null) {
+            shared = withExternalDatabase(Map.of());
+            BerthServer server = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        }
+        return shared;
+    }
+
+    public static BerthServer withExternalDatabase(Map<String, String> properties) {
+        TestDatabase db = TestDatabase.create();
+        Map<String, String> all = new HashMap<>(properties);
+        all.put("spring.datasource.url", db.jdbcUrl());
+        all.put("spring.datasource.username", db.user());
+        return start(all, Optional.of(db));
+    }
+
+    public static BerthServer withEmbeddedDatabase(Map<String, String> properties) {
+        return start(properties, Optional.empty());
+    }
+
+    private static BerthServer start(Map<String, String> properties, Optional<TestDatabase> database) {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("berth-test-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, Object> all = new HashMap<>();
+        all.put("server.port", "0");
+        all.put("berth.data-dir", dataDir.toString());
+        all.put("logging.level.root", "WARN");
+        all.put("logging.level.dev.berth", "INFO");
+        all.putAll(properties);
+        try {
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class)
+                    .properties(all)
+                    .run();
+            return new BerthServer(context, dataDir, database);
+        } catch (RuntimeException e) {
+            database.ifPresent(TestDatabase::close);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port());
+    }
+
+    public String hostPort() {
+        return "127.0.0.1:" + port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (context.isActive()) {
+            context.close();
+        }
+        database.ifPresent(TestDatabase::close);
+        deleteRecursively(dataDir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory
+        }
+    }
+}
