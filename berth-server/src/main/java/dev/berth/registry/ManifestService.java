@@ -208,10 +208,12 @@ public class ManifestService {
                     .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
             List<String> parents = manifests.parentsOf(id);
             if (!parents.isEmpty()) {
-                throw RegistryException.withDetail(
+                throw new RegistryException(
                         ErrorCode.DENIED,
+                        409,
                         "manifest is listed by an index of this repository; delete the index first",
-                        Map.of("indexes", parents));
+                        Map.of("indexes", parents),
+                        Map.of());
             }
             manifests.delete(id);
         });

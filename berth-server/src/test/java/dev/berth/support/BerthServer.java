@@ -67,9 +67,11 @@ public final class BerthServer implements AutoCloseable {
         all.put("logging.level.dev.berth", "INFO");
         all.putAll(properties);
         try {
-            ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class)
-                    .properties(all)
-                    .run();
+            // As command-line arguments, so they override application.properties.
+            String[] args = all.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new);
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class).run(args);
             return new BerthServer(context, dataDir, database);
         } catch (RuntimeException e) {
             database.ifPresent(TestDatabase::close);
