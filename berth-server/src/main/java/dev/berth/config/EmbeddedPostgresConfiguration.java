@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.boot.jdbc.DataSourceBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -47,10 +47,12 @@ class EmbeddedPostgresConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(EmbeddedPostgres postgres, DataSourceProperties dataSourceProperties) {
-        HikariDataSource dataSource = dataSourceProperties
-                .initializeDataSourceBuilder()
+    HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        // Not DataSourceProperties.initializeDataSourceBuilder(): with spring.datasource.url unset
+        // (which is what selects this configuration) it fails to determine a driver class.
+        HikariDataSource dataSource = DataSourceBuilder.create()
                 .type(HikariDataSource.class)
+                .driverClassName("org.postgresql.Driver")
                 .url(postgres.getJdbcUrl("postgres", "postgres"))
                 .username("postgres")
                 .password("")
