@@ -76,6 +76,7 @@ public final class BerthServer implements AutoCloseable {
             return new BerthServer(context, dataDir, database);
         } catch (RuntimeException e) {
             database.ifPresent(TestDatabase::close);
+            deleteRecursively(dataDir);
             throw e;
         }
     }
