@@ -268,7 +268,7 @@ class CrashSafetyTest {
     private record Committed(String repo, String tag, Image image) {}
 
     private BerthProcess start(String logName) {
-        BerthProcess process = BerthProcess.start(dataDir, work.resolve(logName));
+        BerthProcess process = BerthProcess.start(dataDir, work.resolve("tmp"), work.resolve(logName));
         processes.add(process);
         return process;
     }

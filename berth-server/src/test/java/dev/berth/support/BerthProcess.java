@@ -35,13 +35,22 @@ public final class BerthProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts Berth on a free port and returns once {@code GET /v2/} answers 200. */
-    public static BerthProcess start(Path dataDir, Path log) {
+    /**
+     * Starts Berth on a free port and returns once {@code GET /v2/} answers 200. Its temporary
+     * files (Tomcat's work directory) go to {@code tmpDir}, which a killed process cannot clean.
+     */
+    public static BerthProcess start(Path dataDir, Path tmpDir, Path log) {
         int port = freePort();
+        try {
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
                 "-Xmx512m",
+                "-Djava.io.tmpdir=" + tmpDir,
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.berth.BerthApplication",
