@@ -48,6 +48,8 @@ class EmbeddedPostgresConfiguration {
 
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(EmbeddedPostgres postgres) {
+        // Not DataSourceProperties.initializeDataSourceBuilder(): with spring.datasource.url unset
+        // (which is what selects this configuration) it fails to determine a driver class.
         HikariDataSource dataSource = DataSourceBuilder.create()
                 .type(HikariDataSource.class)
                 .driverClassName("org.postgresql.Driver")

@@ -66,15 +66,17 @@ public final class BerthServer implements AutoCloseable {
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
         all.putAll(properties);
+        // As command-line arguments: default properties would lose to application.properties,
+        // leaving every test server on port 8080 and ./data.
+        String[] args = all.entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
         try {
-            // As command-line arguments, so they override application.properties.
-            String[] args = all.entrySet().stream()
-                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
-                    .toArray(String[]::new);
             ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class).run(args);
             return new BerthServer(context, dataDir, database);
         } catch (RuntimeException e) {
             database.ifPresent(TestDatabase::close);
+            deleteRecursively(dataDir);
             throw e;
         }
     }

@@ -1,0 +1,199 @@
+package dev.berth.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Berth as a separate OS process on this test's classpath, with the embedded PostgreSQL under its
+ * data directory (no {@code SPRING_DATASOURCE_URL}), as a single node runs in production. For
+ * fault tests: it can be killed with SIGKILL and started again on the same data directory.
+ */
+public final class BerthProcess implements AutoCloseable {
+    private static final Duration STARTUP = Duration.ofSeconds(180);
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private BerthProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts Berth on a free port and returns once {@code GET /v2/} answers 200. Its temporary
+     * files (Tomcat's work directory) go to {@code tmpDir}, which a killed process cannot clean.
+     */
+    public static BerthProcess start(Path dataDir, Path tmpDir, Path log) {
+        int port = freePort();
+        try {
+            Files.createDirectories(tmpDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx512m",
+                "-Djava.io.tmpdir=" + tmpDir,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.berth.BerthApplication",
+                "--server.port=" + port));
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SPRING_DATASOURCE"));
+        pb.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        BerthProcess berth = new BerthProcess(process, port, log);
+        try {
+            berth.awaitReady();
+        } catch (RuntimeException | Error e) {
+            berth.close();
+            throw e;
+        }
+        return berth;
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpRequest ping = HttpRequest.newBuilder(baseUri().resolve("/v2/"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        Instant deadline = Instant.now().plus(STARTUP);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "Berth exited with " + process.exitValue() + " during startup:\n" + logTail());
+            }
+            try {
+                if (http.send(ping, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                process.waitFor(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Berth did not answer GET /v2/ within " + STARTUP + ":\n" + logTail());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hooks run, the embedded PostgreSQL is left running as an orphan. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The last lines of the process's log, for failure messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Stops the process gracefully (SIGTERM), forcibly if it takes too long. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The running postmaster of the embedded PostgreSQL under the data directory, if any. */
+    public static Optional<ProcessHandle> postmaster(Path dataDir) {
+        Path pidFile = dataDir.resolve("pg").resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            if (lines.isEmpty()) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(lines.getFirst().trim()))
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p ->
+                            p.info().command().map(c -> c.contains("postgres")).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Stops a PostgreSQL left running under the data directory (by a killed Berth or a failed test). */
+    public static void stopPostgres(Path dataDir) {
+        postmaster(dataDir).ifPresent(p -> {
+            p.destroy(); // SIGTERM: smart shutdown
+            try {
+                p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
