@@ -63,6 +63,7 @@ public final class BerthServer implements AutoCloseable {
         Map<String, Object> all = new HashMap<>();
         all.put("server.port", "0");
         all.put("berth.data-dir", dataDir.toString());
+        all.put("server.tomcat.basedir", dataDir.resolve("tomcat").toString());
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
         all.putAll(properties);
