@@ -3,6 +3,7 @@ package dev.berth.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.berth.storage.Digest;
 import java.util.ArrayList;
@@ -33,6 +34,38 @@ class ManifestParserFuzzTest {
             "application/json");
 
     @FuzzTest(maxDuration = "2m") // -Djazzer.max_duration=10m overrides it
+    @DictionaryEntries({
+        "\"schemaVersion\":",
+        "\"mediaType\":",
+        "\"artifactType\":",
+        "\"config\":",
+        "\"layers\":",
+        "\"manifests\":",
+        "\"subject\":",
+        "\"annotations\":",
+        "\"digest\":",
+        "\"size\":",
+        "\"urls\":",
+        "\"platform\":",
+        "\"os\":",
+        "\"architecture\":",
+        "\"sha256:",
+        "\"sha512:",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v1+json",
+        "application/vnd.oci.empty.v1+json",
+        "null",
+        "true",
+        "-1",
+        "2.0",
+        "1e2",
+        "18446744073709551616",
+        "{}",
+        "[]"
+    })
     void parse(FuzzedDataProvider data) {
         String contentType = CONTENT_TYPES.get(data.consumeInt(0, CONTENT_TYPES.size() - 1));
         byte[] bytes = data.consumeRemainingAsBytes();
