@@ -18,7 +18,11 @@ import java.util.Optional;
  * is a finding.
  *
  * <p>In a plain {@code mvn test} the seeds under {@code ManifestParserFuzzTestInputs/parse/} run as
- * regression tests. To fuzz: {@code JAZZER_FUZZ=1 ./mvnw test -Dtest=ManifestParserFuzzTest}. A seed
+ * regression tests. To fuzz: {@code JAZZER_FUZZ=1 ./mvnw test -Dtest=ManifestParserFuzzTest}; add
+ * {@code -Djazzer.max_duration=10m} to fuzz longer and
+ * {@code -Djazzer.instrumentation_includes='dev.berth.**:tools.jackson.**'} to let coverage of the
+ * JSON parser guide the fuzzer too (slower per input, but it finds more shapes). A finding is
+ * written next to the seeds as {@code crash-<sha1>}: rename it after what it shows and keep it. A seed
  * file is the manifest followed by one digit ({@code 0}-{@code 7}) that picks the Content-Type
  * from {@link #CONTENT_TYPES}: the data provider reads that choice from the end of the input.
  */
