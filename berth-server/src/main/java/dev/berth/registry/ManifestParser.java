@@ -47,10 +47,10 @@ public final class ManifestParser {
                 || declared.equals(MediaTypes.DOCKER_SCHEMA1_SIGNED)
                 || header.equals(MediaTypes.DOCKER_SCHEMA1)
                 || header.equals(MediaTypes.DOCKER_SCHEMA1_SIGNED)
-                || (schemaVersion != null && schemaVersion.isIntegralNumber() && schemaVersion.asLong() == 1)) {
+                || isSchemaVersion(schemaVersion, 1)) {
             throw invalid("Docker schema 1 manifests are deprecated and not accepted; push schema 2 or OCI");
         }
-        if (schemaVersion == null || !schemaVersion.isIntegralNumber() || schemaVersion.asLong() != 2) {
+        if (!isSchemaVersion(schemaVersion, 2)) {
             throw invalid("schemaVersion must be 2");
         }
         String mediaType = resolveMediaType(declared, header, root);
@@ -93,6 +93,11 @@ public final class ManifestParser {
         }
         return new ParsedManifest.ImageManifest(
                 mediaType, artifactType, configDescriptor, layers, subject, annotations);
+    }
+
+    private static boolean isSchemaVersion(JsonNode node, long version) {
+        // asLong() throws on an integer beyond 64 bits, so ask canConvertToLong() first.
+        return node != null && node.isIntegralNumber() && node.canConvertToLong() && node.asLong() == version;
     }
 
     private static String resolveMediaType(String declared, String header, JsonNode root) {

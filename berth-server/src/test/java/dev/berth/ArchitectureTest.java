@@ -1,0 +1,91 @@
+package dev.berth;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Package rules from CONVENTIONS.md that the compiler cannot check. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.berth");
+    }
+
+    @Test
+    void storageKnowsNothingOfTheFeaturesAboveIt() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.berth.storage..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("dev.berth..")
+                        .and(not(resideInAnyPackage("dev.berth.storage..", "dev.berth.config.."))))
+                .because("blob drivers are the bottom layer; registry, web and the rest sit on top of them")
+                .check(classes);
+    }
+
+    @Test
+    void configurationPropertiesDependOnNoFeature() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.berth.config..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("dev.berth..")
+                        .and(not(resideInAPackage("dev.berth.config..")))
+                        .and(not(resideInAPackage("dev.berth"))))
+                .check(classes);
+    }
+
+    @Test
+    void nothingReachesIntoTheWebPackage() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.berth.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.berth.web..")
+                .because("web holds cross-cutting HTTP plumbing (filters) wired by Spring, not an API")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheStoragePackageKnowsWhichDriverIsInUse() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.berth.storage..")
+                .should()
+                .dependOnClassesThat()
+                .implement(dev.berth.storage.BlobStore.class)
+                .because("callers use BlobStore or its role interfaces, so every driver is interchangeable")
+                .check(classes);
+    }
+
+    @Test
+    void theCoreNeverDependsOnExtensions() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.berth.registry..", "dev.berth.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.berth.scan..", "dev.berth.replication..", "dev.berth.webhook..", "dev.berth.preheat..")
+                .because("scanning, replication, webhooks and preheat plug into the core, not the other way round")
+                .check(classes);
+    }
+
+    @Test
+    void featurePackagesAreFreeOfCycles() {
+        slices().matching("dev.berth.(*)..").should().beFreeOfCycles().check(classes);
+    }
+}
