@@ -56,7 +56,7 @@ public final class ManifestParser {
         String mediaType = resolveMediaType(declared, header, root);
         Optional<String> artifactType = optionalString(root, "artifactType");
         Optional<Descriptor> subject =
-                root.has("subject") ? Optional.of(descriptor(root.get("subject"), "subject")) : Optional.empty();
+                root.hasNonNull("subject") ? Optional.of(descriptor(root.get("subject"), "subject")) : Optional.empty();
         Map<String, String> annotations = annotations(root.get("annotations"), "annotations");
 
         if (MediaTypes.INDEXES.contains(mediaType)) {

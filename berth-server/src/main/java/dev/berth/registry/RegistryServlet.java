@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -250,29 +251,32 @@ public class RegistryServlet extends HttpServlet {
             return;
         }
         Optional<BlobLocation> location = blobs.store().locate(digest);
-        if (location.isEmpty()) {
+        if (location.isPresent() && location.get() instanceof BlobLocation.Redirect r) {
+            resp.reset();
+            resp.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+            resp.setStatus(307);
+            resp.setHeader("Location", r.uri().toString());
+            return;
+        }
+        if (location.isPresent()
+                && location.get() instanceof BlobLocation.LocalFile f
+                && length >= limits.sendfileThreshold().toBytes()
+                && Boolean.TRUE.equals(req.getAttribute(SENDFILE_SUPPORT))) {
+            req.setAttribute(SENDFILE_FILENAME, f.path().toString());
+            req.setAttribute(SENDFILE_START, start);
+            req.setAttribute(SENDFILE_END, start + length);
+            return;
+        }
+        // Small blobs, and drivers that can neither hand out a file nor a URL: stream the bytes.
+        InputStream in;
+        try {
+            in = blobs.store().open(digest, start);
+        } catch (NoSuchFileException e) {
             log.error("event=blob_bytes_missing repository={} digest={}", name, digest);
             throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, 500, "blob content is missing from storage");
         }
-        switch (location.get()) {
-            case BlobLocation.Redirect r -> {
-                resp.reset();
-                resp.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-                resp.setStatus(307);
-                resp.setHeader("Location", r.uri().toString());
-            }
-            case BlobLocation.LocalFile f -> {
-                if (length >= limits.sendfileThreshold().toBytes()
-                        && Boolean.TRUE.equals(req.getAttribute(SENDFILE_SUPPORT))) {
-                    req.setAttribute(SENDFILE_FILENAME, f.path().toString());
-                    req.setAttribute(SENDFILE_START, start);
-                    req.setAttribute(SENDFILE_END, start + length);
-                    return;
-                }
-                try (InputStream in = blobs.store().open(digest, start)) {
-                    copy(in, resp.getOutputStream(), length);
-                }
-            }
+        try (in) {
+            copy(in, resp.getOutputStream(), length);
         }
     }
 

@@ -194,13 +194,14 @@ class ManifestParserTest {
     @Test
     void nullOptionalFieldsAreAbsent() {
         String json = """
-                {"schemaVersion": 2, "mediaType": "%s", "artifactType": null, "annotations": null,
+                {"schemaVersion": 2, "mediaType": "%s", "artifactType": null, "annotations": null, "subject": null,
                  "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "%s", "size": 0,
                             "urls": null, "platform": null, "annotations": null}, "layers": []}""".formatted(OCI_MANIFEST, CONFIG_DIGEST);
 
         var manifest = (ParsedManifest.ImageManifest) parse(OCI_MANIFEST, json);
 
         assertThat(manifest.artifactType()).isEmpty();
+        assertThat(manifest.subject()).isEmpty();
         assertThat(manifest.annotations()).isEmpty();
         assertThat(manifest.layers()).isEmpty();
         assertThat(manifest.config().size()).isZero();
