@@ -1,0 +1,427 @@
+#!/usr/bin/env bash
+# Berth benchmark: the same load against CNCF distribution (reference), Berth and, for big
+# blobs, nginx, side by side on this machine; 3 runs per scenario, medians reported.
+# See bench/README.md. Usage: bench/run.sh [--targets distribution,berth,nginx] [--quick] ...
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+JAVA="$JAVA_HOME/bin/java"
+
+# ---------------------------------------------------------------- settings (env overrides)
+
+TARGETS=distribution,berth,nginx
+SCENARIOS=push,pull,tags,manifest-head,manifest-get,bigblob
+RUNS=${BENCH_RUNS:-3}
+IMAGES=${BENCH_IMAGES:-200}
+LAYERS=${BENCH_LAYERS:-3}
+LAYER_SIZE=${BENCH_LAYER_SIZE:-1MiB}
+WORKERS=${BENCH_WORKERS:-8}
+REPOS=20
+TAGS_SECONDS=${BENCH_TAGS_SECONDS:-10}
+MANIFEST_SECONDS=${BENCH_MANIFEST_SECONDS:-10}
+MANIFEST_CONNECTIONS=32
+BIG_COUNT=${BENCH_BIG_COUNT:-4}
+BIG_SIZE=${BENCH_BIG_SIZE:-256MiB}
+BIG_ROUNDS=${BENCH_BIG_ROUNDS:-4}
+WARMUP_IMAGES=${BENCH_WARMUP_IMAGES:-40}
+LOAD_TIMEOUT=900 # seconds, per load-generator invocation
+BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
+KEEP=false
+
+usage() {
+  cat <<EOF
+usage: bench/run.sh [options]
+  --targets LIST     comma-separated subset of distribution,berth,nginx (default: all)
+  --scenarios LIST   subset of $SCENARIOS (default: all)
+  --runs N           runs per scenario and target, median reported (default: 3)
+  --quick            small sizes for a fast smoke run (40 images x 256 KiB, 2 s loops, 4 x 32 MiB)
+  --keep             keep the temporary directory (logs, data) instead of deleting it
+Environment: BENCH_IMAGES BENCH_LAYERS BENCH_LAYER_SIZE BENCH_WORKERS BENCH_TAGS_SECONDS
+  BENCH_MANIFEST_SECONDS BENCH_BIG_COUNT BENCH_BIG_SIZE BENCH_BIG_ROUNDS BENCH_RUNS
+  BENCH_WARMUP_IMAGES BENCH_BERTH_JAR BERTH_JAVA_OPTS
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --targets) TARGETS=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --quick)
+      IMAGES=40; LAYER_SIZE=256KiB; TAGS_SECONDS=2; MANIFEST_SECONDS=2
+      BIG_SIZE=32MiB; BIG_ROUNDS=2; WARMUP_IMAGES=20; shift ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+has() { [[ ",$1," == *",$2,"* ]]; }
+for t in ${TARGETS//,/ }; do
+  has distribution,berth,nginx "$t" || { echo "unknown target: $t" >&2; exit 2; }
+done
+((IMAGES >= REPOS && WARMUP_IMAGES >= REPOS)) || { echo "need at least $REPOS images" >&2; exit 2; }
+for s in ${SCENARIOS//,/ }; do
+  has push,pull,tags,manifest-head,manifest-get,bigblob "$s" || { echo "unknown scenario: $s" >&2; exit 2; }
+done
+
+log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- process bookkeeping
+
+WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
+chmod 755 "$WORK" # nginx workers (nobody) must reach the big-blob files
+RAW="$WORK/raw.jsonl"
+: >"$RAW"
+declare -A PID=() URL=()
+BERTH_DB=""
+FAILED=0
+
+stop_pid() {
+  local pid=$1
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  for target in "${!PID[@]}"; do
+    stop_pid "${PID[$target]}"
+  done
+  if [[ -n "$BERTH_DB" ]]; then
+    psql -h 127.0.0.1 -U postgres -qc "drop database if exists $BERTH_DB with (force)" >/dev/null 2>&1 ||
+      warn "could not drop database $BERTH_DB"
+  fi
+  if $KEEP; then
+    echo "kept $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port
+  for port in $(shuf -i 20000-40000 -n 100); do
+    if ! ss -ltnH "sport = :$port" | grep -q .; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# wait_http URL PID SECONDS: polls until URL answers 200 (fails early if PID dies)
+wait_http() {
+  local url=$1 pid=$2 seconds=$3
+  for _ in $(seq 1 $((seconds * 5))); do
+    kill -0 "$pid" 2>/dev/null || return 1
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") == 200 ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# cpu_seconds PID: user+system CPU of PID and its child processes (nginx workers), in seconds
+cpu_seconds() {
+  local pids ticks=0 p
+  pids="$1 $(pgrep -P "$1" | tr '\n' ' ' || true)"
+  for p in $pids; do
+    [[ -r /proc/$p/stat ]] || continue
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
+
+# ---------------------------------------------------------------- servers
+
+start_distribution() {
+  local port dir="$WORK/distribution"
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  cat >"$dir/config.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $dir/data
+  cache:
+    blobdescriptor: inmemory
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+EOF
+  docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
+  PID[distribution]=$!
+  URL[distribution]="http://127.0.0.1:$port"
+  wait_http "${URL[distribution]}/v2/" "${PID[distribution]}" 30 || {
+    tail -20 "$dir/registry.log" >&2
+    return 1
+  }
+}
+
+start_berth() {
+  local port dir="$WORK/berth"
+  if [[ ! -f "$BERTH_JAR" ]]; then
+    log "building $BERTH_JAR"
+    (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || return 1
+    [[ -f "$BERTH_JAR" ]] || { warn "the build did not produce $BERTH_JAR"; return 1; }
+  fi
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  BERTH_DB="berth_bench_$(date +%s)_$$"
+  psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qc "create database $BERTH_DB" >/dev/null || {
+    BERTH_DB=""
+    return 1
+  }
+  # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of JVM flags
+  BERTH_DATA_DIR="$dir/data" \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$BERTH_DB" \
+    SPRING_DATASOURCE_USERNAME=postgres \
+    "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$port" --server.address=127.0.0.1 \
+    >"$dir/berth.log" 2>&1 &
+  PID[berth]=$!
+  URL[berth]="http://127.0.0.1:$port"
+  wait_http "${URL[berth]}/v2/" "${PID[berth]}" 180 || {
+    tail -40 "$dir/berth.log" >&2
+    return 1
+  }
+}
+
+start_nginx() {
+  local port dir="$WORK/nginx" probe
+  port=$(free_port)
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  client_body_temp_path $dir/tmp;
+  proxy_temp_path $dir/tmp;
+  fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp;
+  scgi_temp_path $dir/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $WORK/big;
+  }
+}
+EOF
+  nginx -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/nginx.out" 2>&1 &
+  PID[nginx]=$!
+  URL[nginx]="http://127.0.0.1:$port"
+  probe=$(jq -r '.files[0]' "$WORK/big.json")
+  wait_http "${URL[nginx]}$probe" "${PID[nginx]}" 30 || {
+    cat "$dir/nginx.out" "$dir/error.log" >&2
+    return 1
+  }
+}
+
+# ---------------------------------------------------------------- load drivers
+
+# record TARGET SCENARIO RUN JSON_OR_EMPTY ERROR_OR_EMPTY SERVER_CPU
+record() {
+  local result=${4:-null}
+  jq -cn --arg target "$1" --arg scenario "$2" --argjson run "$3" --argjson result "$result" \
+    --arg error "$5" --argjson cpu "${6:-null}" \
+    '{target: $target, scenario: $scenario, run: $run, result: $result, serverCpuSeconds: $cpu}
+     + (if $error == "" then {} else {error: $error} end)' >>"$RAW"
+}
+
+# load TARGET SCENARIO ARGS...: runs RegistryLoad, prints its JSON line (stderr prefixed)
+load() {
+  local target=$1 scenario=$2 out err status
+  shift 2
+  out="$WORK/out.$$" err="$WORK/err.$$"
+  status=0
+  timeout -k 10 "$LOAD_TIMEOUT" "$JAVA" -cp "$WORK/classes" RegistryLoad "$scenario" --url "${URL[$target]}" "$@" \
+    >"$out" 2>"$err" || status=$?
+  sed "s/^/   [$target] /" "$err" >&2
+  tail -1 "$out"
+  return $status
+}
+
+# measure_manifest TARGET METHOD: prints one JSON line from ab (HEAD) or wrk (GET)
+measure_manifest() {
+  local target=$1 method=$2
+  if [[ $method == HEAD ]]; then
+    # wrk 4.1 cannot parse HEAD responses (wg/wrk#198): ab -i does HEAD with keep-alive
+    timeout -k 5 $((MANIFEST_SECONDS + 60)) ab -q -k -i -c "$MANIFEST_CONNECTIONS" -t "$MANIFEST_SECONDS" -n 100000000 \
+      -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+      "${URL[$target]}/v2/bench/img0/manifests/t0" 2>&1 | awk '
+        /^Time taken for tests:/ { seconds = $5 }
+        /^Complete requests:/ { done = $3 }
+        /^Failed requests:/ { failed = $3 }
+        /^Non-2xx responses:/ { non2xx = $3 }
+        /^ +50%/ { p50 = $2 }
+        /^ +99%/ { p99 = $2 }
+        END {
+          if (seconds == "" || done == "") exit 1
+          printf "{\"scenario\":\"manifest-head\",\"tool\":\"ab\",\"requests\":%d,\"seconds\":%.3f,", done, seconds
+          printf "\"reqPerSec\":%.1f,\"p50Ms\":%d,\"p99Ms\":%d,\"non2xx\":%d,\"socketErrors\":%d}\n", \
+            done / seconds, p50, p99, non2xx + 0, failed + 0
+        }'
+  else
+    timeout -k 5 $((MANIFEST_SECONDS + 60)) wrk -c "$MANIFEST_CONNECTIONS" -t 2 -d "${MANIFEST_SECONDS}s" --timeout 10s \
+      -s "$BENCH_DIR/manifest.lua" \
+      "${URL[$target]}" -- GET "$IMAGES" "$REPOS" bench/img t | sed -n 's/^RESULT //p'
+  fi
+}
+
+# run_scenario TARGET SCENARIO RUN: one measured run, recorded in $RAW
+run_scenario() {
+  local target=$1 scenario=$2 run=$3 json="" error="" before after
+  before=$(cpu_seconds "${PID[$target]}")
+  case "$scenario" in
+    push) json=$(load "$target" push --images "$IMAGES" --layers "$LAYERS" --layer-size "$LAYER_SIZE" \
+      --workers "$WORKERS" --repos "$REPOS") || error="push failed" ;;
+    pull) json=$(load "$target" pull --images "$IMAGES" --workers "$WORKERS" --repos "$REPOS") ||
+      error="pull failed (protocol error or digest mismatch)" ;;
+    tags) json=$(load "$target" tags --duration "$TAGS_SECONDS" --workers "$WORKERS" --repos "$REPOS") ||
+      error="tags failed" ;;
+    manifest-head) json=$(measure_manifest "$target" HEAD) || error="ab failed" ;;
+    manifest-get) json=$(measure_manifest "$target" GET) || error="wrk failed" ;;
+    bigblob) json=$(load "$target" bigblob --paths "${BIG_PATHS[$target]}" --rounds "$BIG_ROUNDS") ||
+      error="bigblob failed" ;;
+  esac
+  after=$(cpu_seconds "${PID[$target]}")
+  if [[ -z "$error" && $scenario == manifest-* ]]; then
+    if [[ -z "$json" ]]; then
+      error="no result from the load tool"
+    elif [[ $(jq '.non2xx + .socketErrors' <<<"$json") != 0 ]]; then
+      error="non-2xx responses or socket errors: $json"
+    else
+      echo "   [$target] $scenario: $(jq -r '"\(.requests) requests, \(.reqPerSec) req/s, p50 \(.p50Ms) ms, p99 \(.p99Ms) ms"' <<<"$json")" >&2
+    fi
+  fi
+  [[ -n "$json" ]] && jq -e . >/dev/null 2>&1 <<<"$json" || json=null
+  if [[ -n "$error" ]]; then
+    warn "$target $scenario run $run: $error"
+    FAILED=1
+  fi
+  record "$target" "$scenario" "$run" "$json" "$error" "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')"
+}
+
+# ---------------------------------------------------------------- main
+
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }'; then
+  warn "load average is $LOAD_BEFORE before starting: other work on this machine will make the figures noisy"
+fi
+
+log "compiling the load generator"
+"$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH_DIR"/*.java
+
+declare -A BIG_PATHS=()
+if has "$SCENARIOS" bigblob; then
+  log "generating $BIG_COUNT x $BIG_SIZE big blobs"
+  "$JAVA" -cp "$WORK/classes" RegistryLoad bigblob-seed --dir "$WORK/big" --count "$BIG_COUNT" --size "$BIG_SIZE" \
+    >"$WORK/big.json"
+  BIG_PATHS[nginx]=$(jq -r '.files | join(",")' "$WORK/big.json")
+fi
+
+ACTIVE=()
+for target in ${TARGETS//,/ }; do
+  [[ $target == nginx ]] && ! has "$SCENARIOS" bigblob && continue
+  log "starting $target"
+  if "start_$target"; then
+    ACTIVE+=("$target")
+    echo "   $target listening on ${URL[$target]} (pid ${PID[$target]})" >&2
+  else
+    warn "$target did not start; skipping it"
+    FAILED=1
+  fi
+done
+REGISTRIES=()
+for target in "${ACTIVE[@]}"; do
+  [[ $target != nginx ]] && REGISTRIES+=("$target")
+done
+
+for target in "${REGISTRIES[@]}"; do
+  log "warming up $target"
+  if ! { load "$target" push --images "$WARMUP_IMAGES" --layer-size 256KiB --repo-prefix warm/img >/dev/null &&
+    load "$target" pull --images "$WARMUP_IMAGES" --repo-prefix warm/img >/dev/null &&
+    load "$target" tags --duration 1 --repo-prefix warm/img >/dev/null; }; then
+    warn "$target failed the warm-up"
+    FAILED=1
+  fi
+  if has "$SCENARIOS" bigblob; then
+    load "$target" bigblob-seed --dir "$WORK/big" --count "$BIG_COUNT" --size "$BIG_SIZE" >"$WORK/big-$target.json" ||
+      { warn "$target: big-blob upload failed"; FAILED=1; }
+    BIG_PATHS[$target]=$(jq -r '.registryPaths | join(",")' "$WORK/big-$target.json" 2>/dev/null || true)
+  fi
+done
+
+for scenario in ${SCENARIOS//,/ }; do
+  targets=("${REGISTRIES[@]}")
+  if [[ $scenario == bigblob ]]; then
+    targets=("${ACTIVE[@]}")
+    for target in "${targets[@]}"; do # one untimed round to warm caches and JITs
+      load "$target" bigblob --paths "${BIG_PATHS[$target]}" >/dev/null 2>&1 || true
+    done
+  fi
+  for run in $(seq 1 "$RUNS"); do
+    log "$scenario, run $run/$RUNS"
+    for target in "${targets[@]}"; do
+      run_scenario "$target" "$scenario" "$run"
+    done
+  done
+done
+
+# ---------------------------------------------------------------- results
+
+mkdir -p "$BENCH_DIR/results"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS="$BENCH_DIR/results/$STAMP.json"
+META=$(jq -n \
+  --arg timestamp "$STAMP" \
+  --arg targets "$TARGETS" \
+  --argjson cpus "$(nproc)" \
+  --arg kernel "$(uname -r)" \
+  --arg java "$("$JAVA" -version 2>&1 | head -1)" \
+  --arg distribution "$(docker-registry --version 2>/dev/null || echo n/a)" \
+  --arg nginx "$(nginx -v 2>&1 || true)" \
+  --arg wrk "$(wrk -v 2>&1 | head -1 || true)" \
+  --arg ab "$(ab -V 2>&1 | head -1 || true)" \
+  --arg loadBefore "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1 /proc/loadavg)" \
+  --arg berthJar "$BERTH_JAR" \
+  --argjson config "$(jq -n --argjson runs "$RUNS" --argjson images "$IMAGES" --argjson layers "$LAYERS" \
+    --arg layerSize "$LAYER_SIZE" --argjson workers "$WORKERS" --argjson repos "$REPOS" \
+    --argjson tagsSeconds "$TAGS_SECONDS" --argjson manifestSeconds "$MANIFEST_SECONDS" \
+    --argjson manifestConnections "$MANIFEST_CONNECTIONS" --argjson bigCount "$BIG_COUNT" \
+    --arg bigSize "$BIG_SIZE" --argjson bigRounds "$BIG_ROUNDS" '$ARGS.named')" \
+  '{timestamp: $timestamp, targets: ($targets | split(",")), config: $config,
+    host: {cpus: $cpus, kernel: $kernel, java: $java,
+           loadAverage: {before: ($loadBefore | tonumber), after: ($loadAfter | tonumber)}},
+    versions: {distribution: $distribution, nginx: $nginx, wrk: $wrk, ab: $ab}, berthJar: $berthJar}')
+jq -s --argjson meta "$META" -f "$BENCH_DIR/summarize.jq" "$RAW" >"$RESULTS"
+jq -r -f "$BENCH_DIR/report.jq" "$RESULTS" >"${RESULTS%.json}.md"
+
+log "results (medians of $RUNS runs) — $RESULTS"
+cat "${RESULTS%.json}.md"
+if [[ $FAILED != 0 ]]; then
+  warn "some targets or runs failed; see the warnings above and .failures in $RESULTS"
+  exit 1
+fi
