@@ -14,10 +14,11 @@ class RegistryConfiguration {
             BlobService blobs,
             ManifestService manifests,
             RepositoryRecords repositories,
+            RegistryGuard guard,
             BerthProperties properties,
             JsonMapper json) {
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
-                new RegistryServlet(uploads, blobs, manifests, repositories, properties, json), "/v2/*");
+                new RegistryServlet(uploads, blobs, manifests, repositories, guard, properties, json), "/v2/*");
         bean.setName("registry");
         bean.setLoadOnStartup(1);
         return bean;

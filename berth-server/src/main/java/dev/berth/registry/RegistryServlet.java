@@ -42,6 +42,7 @@ public class RegistryServlet extends HttpServlet {
     private final BlobService blobs;
     private final ManifestService manifests;
     private final RepositoryRecords repositories;
+    private final RegistryGuard guard;
     private final BerthProperties.Registry limits;
     private final JsonMapper json;
 
@@ -50,8 +51,10 @@ public class RegistryServlet extends HttpServlet {
             BlobService blobs,
             ManifestService manifests,
             RepositoryRecords repositories,
+            RegistryGuard guard,
             BerthProperties properties,
             JsonMapper json) {
+        this.guard = guard;
         this.uploads = uploads;
         this.blobs = blobs;
         this.manifests = manifests;
@@ -95,20 +98,26 @@ public class RegistryServlet extends HttpServlet {
         switch (route) {
             case RegistryRoute.Base b -> {
                 allow(method, "GET", "HEAD");
+                guard.checkBase(req);
                 resp.setContentType("application/json");
                 writeBody(req, resp, "{}".getBytes(StandardCharsets.UTF_8));
             }
             case RegistryRoute.Catalog c -> {
                 allow(method, "GET");
+                guard.checkCatalog(req);
                 catalog(req, resp);
             }
             case RegistryRoute.Tags t -> {
                 allow(method, "GET");
-                tags(RepositoryName.require(t.name()), req, resp);
+                String name = RepositoryName.require(t.name());
+                guard.check(req, name, RegistryGuard.Need.PULL);
+                tags(name, req, resp);
             }
             case RegistryRoute.Manifest m -> {
                 String name = RepositoryName.require(m.name());
-                switch (allow(method, "GET", "HEAD", "PUT", "DELETE")) {
+                String verb = allow(method, "GET", "HEAD", "PUT", "DELETE");
+                guard.check(req, name, needOf(verb));
+                switch (verb) {
                     case "GET", "HEAD" -> getManifest(name, m.reference(), req, resp);
                     case "PUT" -> putManifest(name, m.reference(), req, resp);
                     default -> {
@@ -119,8 +128,10 @@ public class RegistryServlet extends HttpServlet {
             }
             case RegistryRoute.Blob b -> {
                 String name = RepositoryName.require(b.name());
+                String verb = allow(method, "GET", "HEAD", "DELETE");
+                guard.check(req, name, needOf(verb));
                 Digest digest = BlobUploadService.parseDigest(b.digest());
-                if (allow(method, "GET", "HEAD", "DELETE").equals("DELETE")) {
+                if (verb.equals("DELETE")) {
                     blobs.unlink(name, digest);
                     resp.setStatus(202);
                 } else {
@@ -129,12 +140,16 @@ public class RegistryServlet extends HttpServlet {
             }
             case RegistryRoute.Uploads u -> {
                 allow(method, "POST");
-                startUpload(RepositoryName.require(u.name()), req, resp);
+                String name = RepositoryName.require(u.name());
+                guard.check(req, name, RegistryGuard.Need.PUSH);
+                startUpload(name, req, resp);
             }
             case RegistryRoute.Upload u -> {
                 String name = RepositoryName.require(u.name());
+                String verb = allow(method, "GET", "PATCH", "PUT", "DELETE");
+                guard.check(req, name, RegistryGuard.Need.PUSH);
                 UUID id = parseUploadId(u.id());
-                switch (allow(method, "GET", "PATCH", "PUT", "DELETE")) {
+                switch (verb) {
                     case "GET" -> uploadStatus(resp, uploads.status(name, id), 204);
                     case "PATCH" ->
                         uploadStatus(
@@ -158,10 +173,20 @@ public class RegistryServlet extends HttpServlet {
             }
             case RegistryRoute.Referrers r -> {
                 allow(method, "GET");
-                referrers(RepositoryName.require(r.name()), r.digest(), req, resp);
+                String name = RepositoryName.require(r.name());
+                guard.check(req, name, RegistryGuard.Need.PULL);
+                referrers(name, r.digest(), req, resp);
             }
             case RegistryRoute.Unknown u -> throw RegistryException.of(ErrorCode.NAME_UNKNOWN, 404, "no such endpoint");
         }
+    }
+
+    private static RegistryGuard.Need needOf(String method) {
+        return switch (method) {
+            case "GET", "HEAD" -> RegistryGuard.Need.PULL;
+            case "DELETE" -> RegistryGuard.Need.DELETE;
+            default -> RegistryGuard.Need.PUSH;
+        };
     }
 
     private static String allow(String method, String... allowed) {
@@ -307,7 +332,9 @@ public class RegistryServlet extends HttpServlet {
         if (mount != null) {
             Digest digest = BlobUploadService.parseDigest(mount);
             String from = req.getParameter("from");
-            if (from != null && uploads.mount(name, digest, from).isPresent()) {
+            if (from != null
+                    && guard.mayPull(req, from)
+                    && uploads.mount(name, digest, from).isPresent()) {
                 blobCreated(resp, name, digest);
                 return;
             }

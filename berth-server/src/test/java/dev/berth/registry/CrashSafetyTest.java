@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthProcess;
+import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Image;
 import dev.berth.support.RegistryClient.Response;
@@ -77,7 +78,15 @@ class CrashSafetyTest {
         work = Files.createTempDirectory("berth-crash-");
         dataDir = work.resolve("data");
         BerthProcess first = start("berth-1.log");
-        RegistryClient registry = new RegistryClient(first.baseUri());
+        RegistryClient registry = first.adminClient();
+        RegistryClient.check(
+                registry.send(
+                        "POST",
+                        "/api/v2.0/projects",
+                        "{\"project_name\":\"crash\"}".getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json"),
+                201);
 
         // Committed before the crash: three images and a blob no manifest references.
         List<Committed> committed = new ArrayList<>();
@@ -128,7 +137,7 @@ class CrashSafetyTest {
 
         // A client pushing whole images in a loop, so that commits are under way at the kill.
         List<Image> acknowledged = new CopyOnWriteArrayList<>();
-        RegistryClient pushing = new RegistryClient(first.baseUri());
+        RegistryClient pushing = first.adminClient();
         Future<?> pusher = threads.submit(() -> {
             for (int i = 0; !Thread.currentThread().isInterrupted(); i++) {
                 acknowledged.add(pushing.pushImage("crash/pushed", "t" + i, random(64 * 1024)));
@@ -187,7 +196,7 @@ class CrashSafetyTest {
         }
 
         BerthProcess second = start("berth-2.log");
-        registry = new RegistryClient(second.baseUri());
+        registry = second.adminClient();
 
         assertThat(ProcessHandle.of(orphanPid).filter(ProcessHandle::isAlive))
                 .as("the orphaned PostgreSQL was stopped")
@@ -402,6 +411,7 @@ class CrashSafetyTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             String fullHead = head + "Host: 127.0.0.1:" + port + "\r\n"
+                    + "Authorization: " + BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD) + "\r\n"
                     + (head.contains("Content-Type") ? "" : "Content-Type: application/octet-stream\r\n") + "\r\n";
             out.write(fullHead.getBytes(StandardCharsets.ISO_8859_1));
             int limit = Math.min(SENT, body.length / 2);

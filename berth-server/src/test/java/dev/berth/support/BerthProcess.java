@@ -39,6 +39,11 @@ public final class BerthProcess implements AutoCloseable {
      * Starts Berth on a free port and returns once {@code GET /v2/} answers 200. Its temporary
      * files (Tomcat's work directory) go to {@code tmpDir}, which a killed process cannot clean.
      */
+    public RegistryClient adminClient() {
+        return new RegistryClient(
+                baseUri(), java.util.Map.of("Authorization", BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD)));
+    }
+
     public static BerthProcess start(Path dataDir, Path tmpDir, Path log) {
         int port = freePort();
         try {
@@ -60,6 +65,7 @@ public final class BerthProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("SPRING_DATASOURCE"));
         pb.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        pb.environment().put("BERTH_ADMIN_PASSWORD", BerthServer.ADMIN_PASSWORD);
         Process process;
         try {
             process = pb.start();
@@ -82,6 +88,7 @@ public final class BerthProcess implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
         HttpRequest ping = HttpRequest.newBuilder(baseUri().resolve("/v2/"))
+                .header("Authorization", BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD))
                 .timeout(Duration.ofSeconds(5))
                 .build();
         Instant deadline = Instant.now().plus(STARTUP);

@@ -19,6 +19,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * database on the machine's PostgreSQL or the embedded PostgreSQL. Tests talk to it over HTTP.
  */
 public final class BerthServer implements AutoCloseable {
+    /** The password the test servers give their {@code admin}. */
+    public static final String ADMIN_PASSWORD = "Test-Admin-2026";
+
     private static BerthServer shared;
 
     private final ConfigurableApplicationContext context;
@@ -64,6 +67,7 @@ public final class BerthServer implements AutoCloseable {
         all.put("server.port", "0");
         all.put("berth.data-dir", dataDir.toString());
         all.put("server.tomcat.basedir", dataDir.resolve("tomcat").toString());
+        all.put("berth.admin-password", ADMIN_PASSWORD);
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
         all.putAll(properties);
@@ -92,6 +96,40 @@ public final class BerthServer implements AutoCloseable {
 
     public String hostPort() {
         return "127.0.0.1:" + port();
+    }
+
+    /** A registry client that authenticates as the system administrator with Basic credentials. */
+    public RegistryClient adminClient() {
+        return new RegistryClient(baseUri(), Map.of("Authorization", basic("admin", ADMIN_PASSWORD)));
+    }
+
+    public RegistryClient client(String username, String password) {
+        return new RegistryClient(baseUri(), Map.of("Authorization", basic(username, password)));
+    }
+
+    public RegistryClient anonymousClient() {
+        return new RegistryClient(baseUri());
+    }
+
+    public static String basic(String username, String password) {
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Creates the project through the API unless it exists. */
+    public void ensureProject(String name, boolean isPublic) {
+        RegistryClient.Response r = adminClient()
+                .send(
+                        "POST",
+                        "/api/v2.0/projects",
+                        ("{\"project_name\":\"" + name + "\",\"metadata\":{\"public\":\"" + isPublic + "\"}}")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json");
+        if (r.status() != 201 && r.status() != 409) {
+            throw new AssertionError("cannot create project " + name + ": " + r.status() + " " + r.text());
+        }
     }
 
     public Path dataDir() {

@@ -24,19 +24,35 @@ final class ContainerTools {
     private final Path tmp;
     private final Path policy;
     private final Path registriesConf;
+    private final Path authFile;
 
     ContainerTools(Path work) {
         this.work = work;
         this.tmp = work.resolve("tmp");
         this.policy = work.resolve("policy.json");
         this.registriesConf = work.resolve("registries.conf");
+        this.authFile = work.resolve("auth.json");
         try {
             Files.createDirectories(tmp);
             Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
             Files.writeString(registriesConf, "unqualified-search-registries = []\n");
+            Files.writeString(authFile, "{\"auths\":{}}");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stores credentials for a registry in this work directory's auth file, as a login would. */
+    void credentials(String hostPort, String username, String password) {
+        String auth = java.util.Base64.getEncoder()
+                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+        write(
+                authFile,
+                ("{\"auths\":{\"" + hostPort + "\":{\"auth\":\"" + auth + "\"}}}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    Path authFile() {
+        return authFile;
     }
 
     /** True when the tool is an executable on the PATH. */
@@ -165,6 +181,7 @@ final class ContainerTools {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().put("TMPDIR", tmp.toString());
             pb.environment().put("REGISTRIES_CONFIG_PATH", registriesConf.toString());
+            pb.environment().put("REGISTRY_AUTH_FILE", authFile.toString());
             Process process = pb.start();
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor();

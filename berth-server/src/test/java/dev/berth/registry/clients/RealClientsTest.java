@@ -44,8 +44,10 @@ class RealClientsTest {
     @BeforeEach
     void setUp() {
         server = BerthServer.shared();
-        registry = new RegistryClient(server.baseUri());
+        registry = server.adminClient();
+        server.ensureProject("clients", false);
         tools = new ContainerTools(work);
+        tools.credentials(server.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
         prefix = "clients/" + HexFormat.of().formatHex(randomBytes(4));
     }
 
@@ -332,7 +334,9 @@ class RealClientsTest {
     void skopeoListTagsFollowsLinkPaginationToTheLastTag() {
         requireTools("skopeo");
         try (BerthServer paged = BerthServer.withExternalDatabase(Map.of("berth.registry.max-page-size", "2"))) {
-            RegistryClient client = new RegistryClient(paged.baseUri());
+            RegistryClient client = paged.adminClient();
+            paged.ensureProject("clients", false);
+            tools.credentials(paged.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
             String repo = prefix + "/tags";
             RegistryClient.Image image = client.pushImage(repo, "latest", randomBytes(1000));
             List<String> tags = new ArrayList<>(List.of("latest", "v1.10", "v1.2", "A", "b", "v2", "0.9"));

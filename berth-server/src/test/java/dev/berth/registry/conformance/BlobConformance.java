@@ -3,6 +3,7 @@ package dev.berth.registry.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.storage.Digest;
+import dev.berth.support.BerthServer;
 import dev.berth.support.RawHttp;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
@@ -167,6 +168,7 @@ abstract class BlobConformance extends ConformanceBase {
             var request = HttpRequest.newBuilder(client.resolve(location))
                     .method(method, HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(content)))
                     .header("Content-Type", "application/octet-stream")
+                    .header("Authorization", BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD))
                     .build();
             var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response);
@@ -211,7 +213,9 @@ abstract class BlobConformance extends ConformanceBase {
         String location = startUpload();
         byte[] first = randomBytes(10);
         patch(location, first, "0-9");
-        String head = "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+        String head = "PATCH " + location + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                + BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD)
+                + "\r\nContent-Type: application/octet-stream\r\n"
                 + "Content-Length: 100000\r\nContent-Range: 10-100009\r\n\r\n";
         int status = RawHttp.send(server().port(), head, randomBytes(40_000), true);
         assertThat(status).isIn(-1, 400);
@@ -232,7 +236,9 @@ abstract class BlobConformance extends ConformanceBase {
     void truncatedMonolithicUploadLeavesNoBlob() throws Exception {
         byte[] content = randomBytes(50_000);
         Digest digest = Digest.sha256(content);
-        String head = "POST /v2/" + repo + "/blobs/uploads/?digest=" + digest + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        String head = "POST /v2/" + repo + "/blobs/uploads/?digest=" + digest
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                + BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD) + "\r\n"
                 + "Content-Type: application/octet-stream\r\nContent-Length: 50000\r\n\r\n";
         RawHttp.send(server().port(), head, Arrays.copyOf(content, 20_000), true);
         assertNoBlob(repo, digest);

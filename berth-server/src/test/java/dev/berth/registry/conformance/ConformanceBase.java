@@ -19,7 +19,8 @@ abstract class ConformanceBase {
 
     @BeforeEach
     void setUpClient() {
-        client = new RegistryClient(server().baseUri());
+        server().ensureProject("conformance", false);
+        client = server().adminClient();
         repo = uniqueRepo();
     }
 

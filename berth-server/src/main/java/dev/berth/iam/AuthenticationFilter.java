@@ -1,0 +1,161 @@
+package dev.berth.iam;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Establishes who is calling, for every request: Basic credentials (user or robot), a bearer
+ * registry token, or a portal session cookie (whose state-changing requests must carry the
+ * session's CSRF token); otherwise the caller is anonymous. Bad credentials are refused here, in
+ * the error format of the API they were sent to. What the caller may do is decided later, by the
+ * {@link Authorizer}.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class AuthenticationFilter extends OncePerRequestFilter {
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final CredentialAuthenticator credentials;
+    private final TokenVerifier tokens;
+    private final Sessions sessions;
+    private final UserRecords users;
+    private final RobotRecords robots;
+    private final ExternalUrl externalUrl;
+
+    AuthenticationFilter(
+            CredentialAuthenticator credentials,
+            TokenVerifier tokens,
+            Sessions sessions,
+            UserRecords users,
+            RobotRecords robots,
+            ExternalUrl externalUrl) {
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.sessions = sessions;
+        this.users = users;
+        this.robots = robots;
+        this.externalUrl = externalUrl;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String authorization = request.getHeader("Authorization");
+        boolean registry = request.getRequestURI().startsWith("/v2");
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            Optional<String[]> pair = decodeBasic(authorization.substring(6).trim());
+            if (pair.isEmpty()) {
+                refuse(request, response, 401, "UNAUTHORIZED", "malformed Basic credentials");
+                return;
+            }
+            switch (credentials.authenticate(pair.get()[0], pair.get()[1])) {
+                case CredentialAuthenticator.Result.Success s -> Principals.set(request, s.principal());
+                case CredentialAuthenticator.Result.Throttled t -> {
+                    refuse(
+                            request,
+                            response,
+                            429,
+                            registry ? "TOOMANYREQUESTS" : "TOO_MANY_REQUEST",
+                            "too many failed logins; try again later");
+                    return;
+                }
+                case CredentialAuthenticator.Result.Failure f -> {
+                    refuse(request, response, 401, "UNAUTHORIZED", "invalid username or password");
+                    return;
+                }
+            }
+        } else if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            Optional<TokenVerifier.VerifiedToken> token =
+                    tokens.verify(authorization.substring(7).trim(), externalUrl.service());
+            Optional<Principal> principal = token.flatMap(t ->
+                    registry ? Optional.of(new Principal.TokenHolder(t.subject(), t)) : resolveSubject(t.subject()));
+            if (principal.isEmpty()) {
+                refuse(request, response, 401, "UNAUTHORIZED", "invalid or expired token");
+                return;
+            }
+            Principals.set(request, principal.get());
+        } else {
+            Optional<Sessions.Session> session = sessionCookie(request).flatMap(sessions::find);
+            if (session.isPresent()) {
+                if (!SAFE_METHODS.contains(request.getMethod()) && !csrfMatches(request, session.get())) {
+                    refuse(request, response, 403, "FORBIDDEN", "CSRF token invalid");
+                    return;
+                }
+                Optional<UserAccount> user = users.find(session.get().userId());
+                if (user.isPresent()) {
+                    Principals.set(request, user.get().principal());
+                }
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private Optional<Principal> resolveSubject(String subject) {
+        if (subject == null) {
+            return Optional.empty();
+        }
+        if (subject.startsWith(RobotRecords.PREFIX)) {
+            return robots.findByLoginName(subject)
+                    .filter(r -> !r.disabled())
+                    .map(r -> new Principal.Robot(r.id(), r.fullName(), r.projectId(), robots.permissions(r.id())));
+        }
+        return users.findByName(subject).map(UserAccount::principal);
+    }
+
+    private static boolean csrfMatches(HttpServletRequest request, Sessions.Session session) {
+        String header = request.getHeader(Sessions.CSRF_HEADER);
+        return header != null && PasswordRules.constantTimeEquals(header, session.csrfToken());
+    }
+
+    private static Optional<String> sessionCookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return Optional.empty();
+        }
+        for (Cookie c : cookies) {
+            if (Sessions.COOKIE.equals(c.getName())) {
+                return Optional.of(c.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String[]> decodeBasic(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0
+                    ? Optional.empty()
+                    : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void refuse(
+            HttpServletRequest request, HttpServletResponse response, int status, String code, String message)
+            throws IOException {
+        response.setStatus(status);
+        if (request.getRequestURI().startsWith("/v2")) {
+            response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+            if (status == 401) {
+                response.setHeader("WWW-Authenticate", externalUrl.bearerChallenge(request, null));
+            }
+        }
+        response.setContentType("application/json; charset=utf-8");
+        String body = "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}";
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+}

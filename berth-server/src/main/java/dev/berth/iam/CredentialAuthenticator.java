@@ -1,0 +1,101 @@
+package dev.berth.iam;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Checks a username and password (or robot name and secret). Repeated failures for one name are
+ * throttled: after {@value #MAX_FAILURES} failures within {@link #WINDOW} every attempt for that name
+ * is refused until the window passes, so passwords cannot be guessed at speed.
+ */
+@Service
+public class CredentialAuthenticator {
+    private static final Logger log = LoggerFactory.getLogger(CredentialAuthenticator.class);
+    static final int MAX_FAILURES = 10;
+    static final Duration WINDOW = Duration.ofMinutes(5);
+
+    /** Why a login failed; the client hears only "unauthorized" or "too many attempts". */
+    public sealed interface Result {
+        record Success(Principal principal) implements Result {}
+
+        record Failure() implements Result {}
+
+        record Throttled() implements Result {}
+    }
+
+    private final UserRecords users;
+    private final RobotRecords robots;
+    private final PasswordHasher hasher;
+    private final Clock clock;
+    private final Cache<String, AtomicInteger> failures =
+            Caffeine.newBuilder().expireAfterWrite(WINDOW).maximumSize(100_000).build();
+    // Registry clients send Basic credentials on every request; remember good ones briefly so
+    // bcrypt runs once per minute per credential, not per request.
+    private final Cache<String, Principal> verified = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(60))
+            .maximumSize(10_000)
+            .build();
+
+    public CredentialAuthenticator(UserRecords users, RobotRecords robots, PasswordHasher hasher, Clock clock) {
+        this.users = users;
+        this.robots = robots;
+        this.hasher = hasher;
+        this.clock = clock;
+    }
+
+    public Result authenticate(String name, String secret) {
+        if (name == null || secret == null || name.isEmpty()) {
+            return new Result.Failure();
+        }
+        AtomicInteger failed = failures.getIfPresent(name);
+        if (failed != null && failed.get() >= MAX_FAILURES) {
+            log.info("event=login_throttled principal={}", name);
+            return new Result.Throttled();
+        }
+        String cacheKey = PasswordRules.sha256(name + "\u0000" + secret);
+        Principal cached = verified.getIfPresent(cacheKey);
+        if (cached != null) {
+            return new Result.Success(cached);
+        }
+        Optional<Principal> principal = name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret);
+        if (principal.isEmpty()) {
+            failures.get(name, k -> new AtomicInteger()).incrementAndGet();
+            log.info("event=login_failed principal={}", name);
+            return new Result.Failure();
+        }
+        failures.invalidate(name);
+        verified.put(cacheKey, principal.get());
+        return new Result.Success(principal.get());
+    }
+
+    /** Forgets remembered credentials, after a password change, a robot update or a delete. */
+    public void forgetAll() {
+        verified.invalidateAll();
+    }
+
+    private Optional<Principal> user(String name, String password) {
+        Optional<UserAccount> account = users.findByName(name);
+        if (account.isEmpty()) {
+            hasher.burn(password);
+            return Optional.empty();
+        }
+        String hash = users.passwordHash(account.get().id()).orElse("");
+        return hasher.matches(password, hash) ? Optional.of(account.get().principal()) : Optional.empty();
+    }
+
+    private Optional<Principal> robot(String name, String secret) {
+        return robots.findByLoginName(name)
+                .filter(r -> PasswordRules.constantTimeEquals(r.secretHash(), PasswordRules.sha256(secret)))
+                .filter(r -> !r.disabled())
+                .filter(r ->
+                        r.expiresAt() < 0 || r.expiresAt() > clock.instant().getEpochSecond())
+                .map(r -> new Principal.Robot(r.id(), r.fullName(), r.projectId(), robots.permissions(r.id())));
+    }
+}

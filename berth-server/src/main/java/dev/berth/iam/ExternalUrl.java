@@ -1,0 +1,36 @@
+package dev.berth.iam;
+
+import dev.berth.config.BerthProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** The URL clients reach Berth at, and the registry token service's name. */
+@Component
+public class ExternalUrl {
+    private final String configured;
+    private final String service;
+
+    ExternalUrl(BerthProperties properties, @Value("${berth.token.service:berth}") String service) {
+        String url = properties.externalUrl();
+        this.configured = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.service = service;
+    }
+
+    /** {@code BERTH_EXTERNAL_URL}, or else {@code http://localhost:<port>} of the request. */
+    public String of(HttpServletRequest request) {
+        if (!configured.isEmpty()) {
+            return configured;
+        }
+        return request.getScheme() + "://localhost:" + request.getLocalPort();
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public String bearerChallenge(HttpServletRequest request, String scope) {
+        String challenge = "Bearer realm=\"" + of(request) + "/service/token\",service=\"" + service + "\"";
+        return scope == null ? challenge : challenge + ",scope=\"" + scope + "\"";
+    }
+}

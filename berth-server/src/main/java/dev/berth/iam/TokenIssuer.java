@@ -1,0 +1,74 @@
+package dev.berth.iam;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/** Signs registry tokens (Docker's token format, RS256). */
+@Component
+public class TokenIssuer {
+    public static final String ISSUER = "berth-token-issuer";
+
+    private final TokenKeys keys;
+    private final Clock clock;
+    private final Duration lifetime;
+
+    TokenIssuer(TokenKeys keys, Clock clock, @Value("${berth.token.expiration:30m}") Duration lifetime) {
+        this.keys = keys;
+        this.clock = clock;
+        this.lifetime = lifetime;
+    }
+
+    public record Issued(String token, Instant issuedAt, Duration expiresIn) {}
+
+    public Issued issue(String subject, String audience, List<RegistryAccess> access) {
+        Instant now = clock.instant();
+        List<Map<String, Object>> accessClaim = access.stream()
+                .map(a -> {
+                    Map<String, Object> entry = new LinkedHashMap<>();
+                    entry.put("type", a.type());
+                    entry.put("name", a.name());
+                    entry.put("actions", a.actions().stream().sorted().toList());
+                    return entry;
+                })
+                .toList();
+        Map<String, Long> projects = new LinkedHashMap<>();
+        access.stream().filter(a -> a.projectId() > 0).forEach(a -> projects.put(a.name(), a.projectId()));
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(subject)
+                .audience(audience)
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now.minusSeconds(1)))
+                .expirationTime(Date.from(now.plus(lifetime)))
+                .jwtID(UUID.randomUUID().toString())
+                .claim("access", accessClaim)
+                .claim("berth_projects", projects)
+                .build();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .type(JOSEObjectType.JWT)
+                .keyID(keys.key().getKeyID())
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(new RSASSASigner(keys.key()));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign token", e);
+        }
+        return new Issued(jwt.serialize(), now, lifetime);
+    }
+}

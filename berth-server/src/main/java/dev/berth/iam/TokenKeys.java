@@ -1,0 +1,87 @@
+package dev.berth.iam;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.berth.config.BerthProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The RSA key that signs registry tokens: read from {@code berth.token.private-key-file} if set,
+ * otherwise from {@code <data-dir>/keys/token.pem}, generated there on first start. Replicas that
+ * do not share a data directory must be given the same key file.
+ */
+@Component
+public class TokenKeys {
+    private static final Logger log = LoggerFactory.getLogger(TokenKeys.class);
+
+    private final RSAKey key;
+
+    TokenKeys(BerthProperties properties, @Value("${berth.token.private-key-file:}") String configured)
+            throws Exception {
+        Path file = configured.isBlank() ? properties.dataDir().resolve("keys/token.pem") : Path.of(configured);
+        if (!Files.exists(file)) {
+            if (!configured.isBlank()) {
+                throw new IllegalStateException("token key file " + file + " does not exist");
+            }
+            generate(file);
+        }
+        RSAPrivateCrtKey privateKey = read(file);
+        RSAPublicKey publicKey = (RSAPublicKey) KeyFactory.getInstance("RSA")
+                .generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+        this.key = new RSAKey.Builder(publicKey)
+                .privateKey(privateKey)
+                .keyIDFromThumbprint()
+                .build();
+    }
+
+    public RSAKey key() {
+        return key;
+    }
+
+    private static void generate(Path file) throws Exception {
+        Files.createDirectories(file.getParent());
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(3072);
+        byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END PRIVATE KEY-----\n";
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, pem);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX filesystem
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // another replica on the same volume won the race; use its key
+            Files.deleteIfExists(tmp);
+        }
+        log.info("event=token_key_generated file={}", file);
+    }
+
+    private static RSAPrivateCrtKey read(Path file) throws Exception {
+        String pem = Files.readString(file)
+                .replace("-----BEGIN PRIVATE KEY-----", "")
+                .replace("-----END PRIVATE KEY-----", "")
+                .replaceAll("\\s", "");
+        return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.berth.project;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.iam.ProjectAccess;
+import dev.berth.iam.ProjectRole;
+import dev.berth.iam.ProjectScope;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+
+/**
+ * Projects and roles for the authoriser. Project lookups are cached for two seconds (every registry
+ * request needs one); changes made through this replica invalidate the cache at once.
+ */
+@Service
+public class ProjectAccessService implements ProjectAccess {
+    private final ProjectRecords records;
+    private final Cache<String, Optional<ProjectScope>> byName = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(2))
+            .maximumSize(10_000)
+            .build();
+
+    ProjectAccessService(ProjectRecords records) {
+        this.records = records;
+    }
+
+    @Override
+    public Optional<ProjectScope> findProject(String name) {
+        return byName.get(name, records::scopeByName);
+    }
+
+    @Override
+    public Optional<ProjectScope> findProject(long id) {
+        return records.scopeById(id);
+    }
+
+    @Override
+    public Optional<ProjectRole> roleOf(long projectId, long userId) {
+        return records.userRole(projectId, userId);
+    }
+
+    /** Call after creating, deleting or changing the visibility of a project. */
+    public void invalidate(String name) {
+        byName.invalidate(name);
+    }
+}
