@@ -2,6 +2,7 @@ package dev.berth.project;
 
 import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
+import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
 import dev.berth.iam.Principal;
@@ -35,15 +36,14 @@ public class ProjectController {
     private final ProjectService projects;
     private final Authorizer authorizer;
     private final SystemSettings settings;
+    private final AuditLog audit;
 
-    ProjectController(ProjectService projects, Authorizer authorizer, SystemSettings settings) {
+    ProjectController(ProjectService projects, Authorizer authorizer, SystemSettings settings, AuditLog audit) {
         this.projects = projects;
         this.authorizer = authorizer;
         this.settings = settings;
+        this.audit = audit;
     }
-
-    /** What a client may send to create a project; anything else is ignored. */
-    record ProjectReq(String projectName, Boolean isPublic, Map<String, String> metadata, Long storageLimit) {}
 
     @PostMapping
     ResponseEntity<Void> create(
@@ -79,6 +79,7 @@ public class ProjectController {
         }
         long ownerId = caller instanceof Principal.User u ? u.id() : 0;
         Project created = projects.create(name, ownerId, metadata, limit);
+        audit.record(caller.name(), created.id(), AuditLog.Operation.CREATE, "project", created.name());
         String location = "/api/v2.0/projects/" + (nameInLocation ? created.name() : String.valueOf(created.id()));
         return ResponseEntity.created(URI.create(location)).build();
     }
@@ -110,6 +111,7 @@ public class ProjectController {
         Project project = readable(caller, projectNameOrId, isName);
         require(caller, project, Resource.PROJECT, Action.DELETE);
         projects.delete(project);
+        audit.record(caller.name(), project.id(), AuditLog.Operation.DELETE, "project", project.name());
         return ResponseEntity.ok().build();
     }
 
