@@ -53,12 +53,13 @@ class AuditLogController {
     ResponseEntity<List<AuditLogSearch.Entry>> ofProject(
             HttpServletRequest request, @PathVariable String projectName, ListQuery query) {
         Principal caller = Callers.authenticated(request);
-        ProjectScope project = authorizer
-                .project(projectName)
-                .filter(p -> authorizer.allowed(caller, p, Resource.PROJECT, Action.READ))
-                .orElseThrow(() -> Callers.hidden(caller, "project " + projectName));
+        ProjectScope project =
+                authorizer.project(projectName).orElseThrow(() -> Callers.hidden(caller, "project " + projectName));
         if (!authorizer.allowed(caller, project, Resource.LOG, Action.LIST)) {
-            throw Callers.denied(caller);
+            // Refused outright where the caller may see the project; as if it did not exist otherwise.
+            throw authorizer.allowed(caller, project, Resource.PROJECT, Action.READ)
+                    ? Callers.denied(caller)
+                    : Callers.hidden(caller, "project " + projectName);
         }
         return respond(request, query, new AuditLogSearch.Scope.Project(project.id()));
     }

@@ -51,8 +51,7 @@ class AuditLogSearch {
         Condition c = condition(scope);
         return jdbc.sql("""
                         SELECT a.id, a.resource, a.resource_type, a.username, a.operation, a.op_time
-                        FROM audit_log a WHERE """ + " " + c.sql() + filter.andWhere() + filter.orderBy()
-                        + filter.limitOffset())
+                        FROM audit_log a WHERE """ + " " + c.sql() + filter.andWhere() + filter.orderBy() + filter.limitOffset())
                 .params(filter.paramsAfter(c.params()))
                 .query((rs, i) -> new Entry(
                         rs.getLong(1),
@@ -84,9 +83,8 @@ class AuditLogSearch {
                         """
                         a.project_id IN (SELECT pm.project_id FROM project_member pm
                                          WHERE pm.entity_type = 'u' AND pm.entity_id = ? AND pm.role IN (%s))
-                        """
-                                .formatted(String.join(
-                                        ", ", m.roles().stream().map(String::valueOf).toList())),
+                        """.formatted(String.join(
+                                ", ", m.roles().stream().map(String::valueOf).toList())),
                         m.userId());
             case Scope.Nothing n -> new Condition("false");
         };

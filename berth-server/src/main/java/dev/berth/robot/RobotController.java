@@ -81,8 +81,8 @@ class RobotController {
         if (chosen != null && !(chosen instanceof String)) {
             throw ApiException.badRequest("secret must be a string");
         }
-        String secret =
-                robots.refreshSecret(caller, robotId, Optional.ofNullable((String) chosen).filter(s -> !s.isEmpty()));
+        String secret = robots.refreshSecret(
+                caller, robotId, Optional.ofNullable((String) chosen).filter(s -> !s.isEmpty()));
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("secret", secret);
         return ResponseEntity.ok().header("Cache-Control", "no-store").body(view);

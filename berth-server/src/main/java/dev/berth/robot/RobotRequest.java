@@ -48,8 +48,8 @@ record RobotRequest(
         if (body == null) {
             throw ApiException.badRequest("request body is missing");
         }
+        // Checked against Harbor's rule on create only: an update may carry the full "robot$…" name.
         Optional<String> name = optionalString(body, "name");
-        name.ifPresent(RobotRequest::validateName);
         String description = optionalString(body, "description").orElse("");
         if (description.length() > MAX_DESCRIPTION) {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");

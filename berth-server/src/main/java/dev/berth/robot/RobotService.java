@@ -64,6 +64,7 @@ public class RobotService {
 
     Created create(Principal caller, RobotRequest request) {
         String name = request.name().orElseThrow(() -> ApiException.badRequest("name is required"));
+        RobotRequest.validateName(name);
         String level = request.level().orElseThrow(() -> ApiException.badRequest("level is required"));
         Optional<ProjectScope> project = switch (level) {
             case "system" -> {
@@ -76,15 +77,23 @@ public class RobotService {
             default -> throw ApiException.badRequest("level must be \"system\" or \"project\"");
         };
         if (project.isPresent()) {
-            requireProjectAccess(caller, project.get(), Action.CREATE, "project " + project.get().name());
+            requireProjectAccess(
+                    caller,
+                    project.get(),
+                    Action.CREATE,
+                    "project " + project.get().name());
         }
         List<RobotStore.StoredGrant> grants = resolve(request.permissions(), project);
         long duration = request.duration().orElseGet(this::defaultDuration);
-        long expiresAt = duration == -1 ? -1 : clock.instant().plus(Duration.ofDays(duration)).getEpochSecond();
+        long expiresAt = duration == -1
+                ? -1
+                : clock.instant().plus(Duration.ofDays(duration)).getEpochSecond();
         if (caller instanceof Principal.Robot creator) {
             requireWithin(creator, grants, expiresAt);
         }
-        String secret = request.secret().map(RobotService::checkedSecret).orElseGet(() -> PasswordRules.generate(SECRET_LENGTH));
+        String secret = request.secret()
+                .map(RobotService::checkedSecret)
+                .orElseGet(() -> PasswordRules.generate(SECRET_LENGTH));
         long id = store.insert(
                 name,
                 project.map(ProjectScope::id).orElse(0L),
@@ -132,10 +141,8 @@ public class RobotService {
             }
             return;
         }
-        ProjectScope project = authorizer
-                .project(projectId)
-                .filter(p -> authorizer.allowed(caller, p, Resource.PROJECT, Action.READ))
-                .orElseThrow(() -> Callers.hidden(caller, "project " + projectId));
+        ProjectScope project =
+                authorizer.project(projectId).orElseThrow(() -> Callers.hidden(caller, "project " + projectId));
         requireProjectAccess(caller, project, Action.LIST, "project " + projectId);
     }
 
@@ -152,16 +159,20 @@ public class RobotService {
         }
         Optional<ProjectScope> project = Optional.empty();
         if (robot.projectId() != 0) {
-            project = Optional.of(projectOfProjectRobot(request.permissions()));
-            if (project.get().id() != robot.projectId()) {
+            // Compared by name before any lookup, so that the answer says nothing about other projects.
+            if (request.permissions().size() == 1
+                    && !request.permissions().getFirst().namespace().equals(robot.projectName())) {
                 throw ApiException.badRequest("a project robot account cannot be moved to another project");
             }
+            project = Optional.of(projectOfProjectRobot(request.permissions()));
         }
         List<RobotStore.StoredGrant> grants = resolve(request.permissions(), project);
         long duration = request.duration().orElse(robot.duration());
         long expiresAt = duration == robot.duration()
                 ? robot.expiresAt()
-                : duration == -1 ? -1 : robot.creationTime().plus(Duration.ofDays(duration)).getEpochSecond();
+                : duration == -1
+                        ? -1
+                        : robot.creationTime().plus(Duration.ofDays(duration)).getEpochSecond();
         if (caller instanceof Principal.Robot updater) {
             requireWithin(updater, grants, expiresAt);
         }
@@ -215,12 +226,15 @@ public class RobotService {
                 .orElse(false);
     }
 
+    /**
+     * 403 for a caller who may see the project but lacks the robot permission there; 404 for one who
+     * may not even see it. (A robot account may hold robot permissions without project:read.)
+     */
     private void requireProjectAccess(Principal caller, ProjectScope project, Action action, String what) {
-        if (!authorizer.allowed(caller, project, Resource.PROJECT, Action.READ)) {
-            throw Callers.hidden(caller, what);
-        }
         if (!authorizer.allowed(caller, project, Resource.ROBOT, action)) {
-            throw Callers.denied(caller);
+            throw authorizer.allowed(caller, project, Resource.PROJECT, Action.READ)
+                    ? Callers.denied(caller)
+                    : Callers.hidden(caller, what);
         }
     }
 
@@ -266,17 +280,20 @@ public class RobotService {
         for (RobotStore.StoredGrant g : grants) {
             boolean held = creator.permissions().stream()
                     .anyMatch(p -> p.kind().equals(g.kind())
-                            && (p.namespace().equals(g.namespace()) || p.namespace().equals("*"))
+                            && (p.namespace().equals(g.namespace())
+                                    || p.namespace().equals("*"))
                             && p.resource() == g.resource()
                             && p.action() == g.action());
             if (!held) {
                 throw new ApiException(
                         ApiErrorCode.DENIED,
-                        "a robot account can grant only permissions it holds itself; it lacks "
-                                + g.kind() + " " + g.namespace() + " " + g.resource().wire() + ":" + g.action().wire());
+                        "a robot account can grant only permissions it holds itself; it lacks " + g.kind() + " "
+                                + g.namespace() + " " + g.resource().wire() + ":"
+                                + g.action().wire());
             }
         }
-        long creatorExpiry = store.find(creator.id()).map(RobotStore.Stored::expiresAt).orElse(0L);
+        long creatorExpiry =
+                store.find(creator.id()).map(RobotStore.Stored::expiresAt).orElse(0L);
         if (creatorExpiry >= 0 && (expiresAt < 0 || expiresAt > creatorExpiry)) {
             throw new ApiException(ApiErrorCode.DENIED, "a robot account cannot create a robot that outlives it");
         }

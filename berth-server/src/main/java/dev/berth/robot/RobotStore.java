@@ -73,8 +73,8 @@ class RobotStore {
 
     /** Robots of one project, or system robots when {@code projectId} is 0, filtered and paged. */
     List<Stored> list(long projectId, SqlFilter filter) {
-        return jdbc.sql(COLUMNS + FROM + " WHERE COALESCE(r.project_id, 0) = ?" + filter.andWhere()
-                        + filter.orderBy() + filter.limitOffset())
+        return jdbc.sql(COLUMNS + FROM + " WHERE COALESCE(r.project_id, 0) = ?" + filter.andWhere() + filter.orderBy()
+                        + filter.limitOffset())
                 .params(filter.paramsAfter(projectId))
                 .query(RobotStore::row)
                 .list();
@@ -88,7 +88,8 @@ class RobotStore {
     }
 
     List<StoredGrant> grants(long robotId) {
-        return jdbc.sql("""
+        return jdbc
+                .sql("""
                         SELECT rp.kind, COALESCE(p.name, rp.namespace), COALESCE(rp.project_id, 0), rp.resource, rp.action
                         FROM robot_permission rp LEFT JOIN project p ON p.id = rp.project_id
                         WHERE rp.robot_id = ?
@@ -159,7 +160,9 @@ class RobotStore {
                     .param(expiresAt)
                     .param(id)
                     .update();
-            jdbc.sql("DELETE FROM robot_permission WHERE robot_id = ?").param(id).update();
+            jdbc.sql("DELETE FROM robot_permission WHERE robot_id = ?")
+                    .param(id)
+                    .update();
             insertGrants(id, grants);
         });
     }
@@ -180,11 +183,7 @@ class RobotStore {
         return jdbc.sql("""
                         SELECT EXISTS (SELECT 1 FROM project_member
                                        WHERE entity_type = 'u' AND entity_id = ? AND role = ?)
-                        """)
-                .param(userId)
-                .param(role)
-                .query(Boolean.class)
-                .single();
+                        """).param(userId).param(role).query(Boolean.class).single();
     }
 
     private void insertGrants(long robotId, List<StoredGrant> grants) {
