@@ -15,10 +15,11 @@ class RegistryConfiguration {
             ManifestService manifests,
             RepositoryRecords repositories,
             RegistryGuard guard,
+            RegistryAudit audit,
             BerthProperties properties,
             JsonMapper json) {
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
-                new RegistryServlet(uploads, blobs, manifests, repositories, guard, properties, json), "/v2/*");
+                new RegistryServlet(uploads, blobs, manifests, repositories, guard, audit, properties, json), "/v2/*");
         bean.setName("registry");
         bean.setLoadOnStartup(1);
         return bean;

@@ -43,6 +43,7 @@ public class RegistryServlet extends HttpServlet {
     private final ManifestService manifests;
     private final RepositoryRecords repositories;
     private final RegistryGuard guard;
+    private final RegistryAudit audit;
     private final BerthProperties.Registry limits;
     private final JsonMapper json;
 
@@ -52,9 +53,11 @@ public class RegistryServlet extends HttpServlet {
             ManifestService manifests,
             RepositoryRecords repositories,
             RegistryGuard guard,
+            RegistryAudit audit,
             BerthProperties properties,
             JsonMapper json) {
         this.guard = guard;
+        this.audit = audit;
         this.uploads = uploads;
         this.blobs = blobs;
         this.manifests = manifests;
@@ -123,6 +126,16 @@ public class RegistryServlet extends HttpServlet {
                     default -> {
                         manifests.delete(name, m.reference());
                         resp.setStatus(202);
+                        resp.setContentLength(0);
+                    }
+                }
+                if (!verb.equals("HEAD")) {
+                    // The client has its answer before the audit INSERT runs.
+                    resp.flushBuffer();
+                    switch (verb) {
+                        case "GET" -> audit.pulled(req, name, m.reference());
+                        case "PUT" -> audit.pushed(req, name, m.reference());
+                        default -> audit.deleted(req, name, m.reference());
                     }
                 }
             }
