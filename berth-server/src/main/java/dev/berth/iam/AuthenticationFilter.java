@@ -107,8 +107,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             return Optional.empty();
         }
         if (subject.startsWith(RobotRecords.PREFIX)) {
+            long now = java.time.Instant.now().getEpochSecond();
             return robots.findByLoginName(subject)
                     .filter(r -> !r.disabled())
+                    .filter(r -> r.expiresAt() < 0 || r.expiresAt() > now)
                     .map(r -> new Principal.Robot(r.id(), r.fullName(), r.projectId(), robots.permissions(r.id())));
         }
         return users.findByName(subject).map(UserAccount::principal);

@@ -1,6 +1,7 @@
 package dev.berth.project;
 
 import dev.berth.api.ApiException;
+import dev.berth.iam.CredentialAuthenticator;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -39,11 +40,14 @@ public class ProjectService {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final ProjectAccessService access;
+    private final CredentialAuthenticator credentials;
 
-    ProjectService(JdbcClient jdbc, TransactionTemplate tx, ProjectAccessService access) {
+    ProjectService(
+            JdbcClient jdbc, TransactionTemplate tx, ProjectAccessService access, CredentialAuthenticator credentials) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.access = access;
+        this.credentials = credentials;
     }
 
     public Optional<Project> findByName(String name) {
@@ -165,6 +169,8 @@ public class ProjectService {
             jdbc.sql("DELETE FROM project WHERE id = ?").param(project.id()).update();
         });
         access.invalidate(project.name());
+        // The project's robots are gone; remembered robot credentials must not outlive them.
+        credentials.forgetAll();
     }
 
     private Project row(ResultSet rs, int i) throws SQLException {
