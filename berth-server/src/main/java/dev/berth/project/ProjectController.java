@@ -2,6 +2,8 @@ package dev.berth.project;
 
 import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
+import dev.berth.api.ListQuery;
+import dev.berth.api.Paging;
 import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
@@ -9,19 +11,23 @@ import dev.berth.iam.Principal;
 import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
 import dev.berth.iam.Resource;
+import dev.berth.iam.RobotPermission;
 import dev.berth.system.SystemSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -37,12 +43,22 @@ public class ProjectController {
     private final Authorizer authorizer;
     private final SystemSettings settings;
     private final AuditLog audit;
+    private final ProjectGuard guard;
+    private final ProjectListing listing;
 
-    ProjectController(ProjectService projects, Authorizer authorizer, SystemSettings settings, AuditLog audit) {
+    ProjectController(
+            ProjectService projects,
+            Authorizer authorizer,
+            SystemSettings settings,
+            AuditLog audit,
+            ProjectGuard guard,
+            ProjectListing listing) {
+        this.listing = listing;
         this.projects = projects;
         this.authorizer = authorizer;
         this.settings = settings;
         this.audit = audit;
+        this.guard = guard;
     }
 
     @PostMapping
@@ -84,6 +100,56 @@ public class ProjectController {
         return ResponseEntity.created(URI.create(location)).build();
     }
 
+    /**
+     * The projects the caller may see: all of them for system administrators (and robots granted
+     * {@code project:list} at system level or every project), public ones plus their own for users and
+     * robots, public ones for anonymous callers. {@code with_detail} is accepted; every entry is
+     * complete either way.
+     */
+    @GetMapping
+    ResponseEntity<List<Map<String, Object>>> list(
+            HttpServletRequest request,
+            ListQuery query,
+            @RequestParam(name = "name", required = false) String name,
+            @RequestParam(name = "public", required = false) Boolean isPublic,
+            @RequestParam(name = "owner", required = false) String owner) {
+        Principal caller = Callers.of(request);
+        ProjectListing.Page page = listing.list(
+                visibility(caller),
+                new ProjectListing.Filters(
+                        Optional.ofNullable(name), Optional.ofNullable(isPublic), Optional.ofNullable(owner)),
+                query,
+                caller instanceof Principal.User u ? u.id() : 0);
+        List<Map<String, Object>> body = page.projects().stream()
+                .map(l -> view(l.project(), l.callerRole(), caller.isSysadmin(), l.repoCount()))
+                .toList();
+        return ResponseEntity.ok()
+                .headers(Paging.headers(request, query, page.total()))
+                .body(body);
+    }
+
+    private ProjectListing.Visibility visibility(Principal caller) {
+        if (authorizer.allowedSystem(caller, Resource.PROJECT, Action.LIST)) {
+            return new ProjectListing.Visibility.All();
+        }
+        return switch (caller) {
+            case Principal.User u -> new ProjectListing.Visibility.PublicOrMember(u.id());
+            case Principal.Robot r -> {
+                Set<String> names = new HashSet<>();
+                for (RobotPermission p : r.permissions()) {
+                    if (p.kind().equals("project")) {
+                        names.add(p.namespace());
+                    }
+                }
+                yield names.contains("*")
+                        ? new ProjectListing.Visibility.All()
+                        : new ProjectListing.Visibility.PublicOrNamed(names);
+            }
+            case Principal.Anonymous a -> new ProjectListing.Visibility.PublicOnly();
+            case Principal.TokenHolder t -> new ProjectListing.Visibility.PublicOnly();
+        };
+    }
+
     @RequestMapping(method = RequestMethod.HEAD)
     ResponseEntity<Void> exists(HttpServletRequest request, @RequestParam("project_name") String name) {
         Callers.authenticated(request);
@@ -115,26 +181,116 @@ public class ProjectController {
         return ResponseEntity.ok().build();
     }
 
-    /** The project if the caller may read it; otherwise a refusal that does not reveal it exists. */
-    Project readable(Principal caller, String nameOrId, boolean isName) {
-        Optional<Project> project = projects.resolve(nameOrId, isName);
-        if (project.isEmpty() || !authorizer.allowed(caller, scope(project.get()), Resource.PROJECT, Action.READ)) {
-            throw Callers.hidden(caller, "project " + nameOrId);
+    @PutMapping("/{projectNameOrId}")
+    ResponseEntity<Void> update(
+            HttpServletRequest request,
+            @PathVariable String projectNameOrId,
+            @RequestHeader(name = "X-Is-Resource-Name", defaultValue = "false") boolean isName,
+            @RequestBody Map<String, Object> body) {
+        Principal caller = Callers.of(request);
+        Project project = readable(caller, projectNameOrId, isName);
+        require(caller, project, Resource.PROJECT, Action.UPDATE);
+        Object rawMetadata = body.get("metadata");
+        if (rawMetadata != null && !(rawMetadata instanceof Map)) {
+            throw ApiException.badRequest("metadata must be an object");
         }
-        return project.get();
+        // Only metadata and the storage limit change here: name, owner, registry_id and the rest
+        // of the body are not the client's to set (mass assignment).
+        Map<String, String> metadata = ProjectMetadataRules.forProject(
+                (Map<?, ?>) rawMetadata, project.metadata().getOrDefault(ProjectMetadataRules.RETENTION_ID, ""));
+        if (body.get("public") instanceof Boolean p && !metadata.containsKey("public")) {
+            metadata.put("public", p.toString());
+        }
+        Optional<Long> limit = storageLimit(caller, project, body.get("storage_limit"));
+        projects.update(project, metadata, limit);
+        audit.record(caller.name(), project.id(), AuditLog.Operation.UPDATE, "project", project.name());
+        return ResponseEntity.ok().build();
+    }
+
+    /** A new storage limit, if the body asks for a different one; only system administrators may. */
+    private static Optional<Long> storageLimit(Principal caller, Project project, Object raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        if (!(raw instanceof Integer || raw instanceof Long)) {
+            throw ApiException.badRequest("storage_limit must be -1 or a number of bytes");
+        }
+        long limit = ((Number) raw).longValue();
+        if (limit == project.storageLimit()) {
+            return Optional.empty();
+        }
+        if (!caller.isSysadmin()) {
+            throw ApiException.forbidden("only system administrators may change the storage limit");
+        }
+        if (limit < -1) {
+            throw ApiException.badRequest("storage_limit must be -1 or a number of bytes");
+        }
+        return Optional.of(limit);
+    }
+
+    @GetMapping("/{projectNameOrId}/summary")
+    Map<String, Object> summary(
+            HttpServletRequest request,
+            @PathVariable String projectNameOrId,
+            @RequestHeader(name = "X-Is-Resource-Name", defaultValue = "false") boolean isName) {
+        Principal caller = Callers.of(request);
+        Project project = readable(caller, projectNameOrId, isName);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("repo_count", projects.repositoryCount(project.id()));
+        // As in Harbor, each part appears only to callers allowed to see it.
+        if (authorizer.allowed(caller, scope(project), Resource.MEMBER, Action.LIST)) {
+            Map<Integer, Long> counts = projects.memberCountsByRole(project.id());
+            summary.put("project_admin_count", counts.getOrDefault(ProjectRole.PROJECT_ADMIN.id(), 0L));
+            summary.put("maintainer_count", counts.getOrDefault(ProjectRole.MAINTAINER.id(), 0L));
+            summary.put("developer_count", counts.getOrDefault(ProjectRole.DEVELOPER.id(), 0L));
+            summary.put("guest_count", counts.getOrDefault(ProjectRole.GUEST.id(), 0L));
+            summary.put("limited_guest_count", counts.getOrDefault(ProjectRole.LIMITED_GUEST.id(), 0L));
+        }
+        if (authorizer.allowed(caller, scope(project), Resource.QUOTA, Action.READ)) {
+            // Usage is not accounted yet: 0 until the quota service exists.
+            summary.put(
+                    "quota", Map.of("hard", Map.of("storage", project.storageLimit()), "used", Map.of("storage", 0L)));
+        }
+        return summary;
+    }
+
+    @GetMapping("/{projectNameOrId}/_deletable")
+    Map<String, Object> deletable(
+            HttpServletRequest request,
+            @PathVariable String projectNameOrId,
+            @RequestHeader(name = "X-Is-Resource-Name", defaultValue = "false") boolean isName) {
+        Principal caller = Callers.of(request);
+        Project project = readable(caller, projectNameOrId, isName);
+        require(caller, project, Resource.PROJECT, Action.DELETE);
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (projects.repositoryCount(project.id()) > 0) {
+            result.put("deletable", false);
+            result.put("message", "the project contains repositories, can not be deleted");
+        } else {
+            result.put("deletable", true);
+        }
+        return result;
+    }
+
+    /** See {@link ProjectGuard#readable}. */
+    Project readable(Principal caller, String nameOrId, boolean isName) {
+        return guard.readable(caller, nameOrId, isName);
     }
 
     void require(Principal caller, Project project, Resource resource, Action action) {
-        if (!authorizer.allowed(caller, scope(project), resource, action)) {
-            throw Callers.denied(caller);
-        }
+        guard.require(caller, project, resource, action);
     }
 
     static ProjectScope scope(Project p) {
-        return new ProjectScope(p.id(), p.name(), p.isPublic(), p.creationTime());
+        return ProjectGuard.scope(p);
     }
 
     Map<String, Object> view(Principal caller, Project p) {
+        return view(p, authorizer.roleOf(caller, scope(p)), caller.isSysadmin(), projects.repositoryCount(p.id()));
+    }
+
+    /** Harbor's Project JSON; {@code role} is the caller's role in it, for the UI fields. */
+    static Map<String, Object> view(Project p, Optional<ProjectRole> role, boolean sysadmin, long repoCount) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("project_id", p.id());
         v.put("owner_id", p.ownerId());
@@ -144,14 +300,12 @@ public class ProjectController {
         v.put("update_time", p.updateTime().toString());
         v.put("deleted", false);
         v.put("registry_id", 0);
-        v.put("repo_count", projects.repositoryCount(p.id()));
-        Optional<ProjectRole> role = authorizer.roleOf(caller, scope(p));
+        v.put("repo_count", repoCount);
         v.put("current_user_role_id", role.map(ProjectRole::id).orElse(0));
         v.put("current_user_role_ids", role.map(r -> List.of(r.id())).orElse(List.of()));
         v.put(
                 "togglable",
-                caller.isSysadmin()
-                        || role.filter(r -> r == ProjectRole.PROJECT_ADMIN).isPresent());
+                sysadmin || role.filter(r -> r == ProjectRole.PROJECT_ADMIN).isPresent());
         v.put("metadata", p.metadata());
         return v;
     }

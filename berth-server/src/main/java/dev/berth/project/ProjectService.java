@@ -5,10 +5,8 @@ import dev.berth.iam.CredentialAuthenticator;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -18,22 +16,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ProjectService {
     static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
-    /** Metadata keys Harbor defines; anything else is refused. */
-    static final Set<String> METADATA_KEYS = Set.of(
-            "public",
-            "enable_content_trust",
-            "enable_content_trust_cosign",
-            "prevent_vul",
-            "severity",
-            "auto_scan",
-            "auto_sbom_generation",
-            "reuse_sys_cve_allowlist",
-            "retention_id",
-            "proxy_speed_kb");
-
     private static final String SELECT = """
             SELECT p.id, p.name, COALESCE(p.owner_id, 0) AS owner_id, COALESCE(u.username, '') AS owner_name,
-                   p.storage_limit, p.creation_time, p.update_time
+                   p.storage_limit, p.creation_time, p.update_time,
+                   ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
+                   ARRAY(SELECT m.value FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_values
             FROM project p LEFT JOIN app_user u ON u.id = p.owner_id
             """;
 
@@ -53,12 +40,15 @@ public class ProjectService {
     public Optional<Project> findByName(String name) {
         return jdbc.sql(SELECT + " WHERE p.name = ?")
                 .param(name)
-                .query(this::row)
+                .query(ProjectService::row)
                 .optional();
     }
 
     public Optional<Project> findById(long id) {
-        return jdbc.sql(SELECT + " WHERE p.id = ?").param(id).query(this::row).optional();
+        return jdbc.sql(SELECT + " WHERE p.id = ?")
+                .param(id)
+                .query(ProjectService::row)
+                .optional();
     }
 
     /** {@code {project_name_or_id}}: a number is an id unless the caller says it is a name. */
@@ -82,31 +72,10 @@ public class ProjectService {
         }
     }
 
-    public static Map<String, String> validateMetadata(Map<String, String> metadata) {
-        Map<String, String> clean = new LinkedHashMap<>();
-        if (metadata == null) {
-            return clean;
-        }
-        for (Map.Entry<String, String> e : metadata.entrySet()) {
-            if (!METADATA_KEYS.contains(e.getKey())) {
-                throw ApiException.badRequest("unknown project metadata key " + e.getKey());
-            }
-            String value = e.getValue() == null ? "" : e.getValue();
-            if (value.length() > 1024) {
-                throw ApiException.badRequest("metadata value too long: " + e.getKey());
-            }
-            clean.put(e.getKey(), value);
-        }
-        if (clean.containsKey("public")) {
-            clean.put("public", Boolean.toString(Boolean.parseBoolean(clean.get("public"))));
-        }
-        return clean;
-    }
-
     /** Creates the project with its owner as project admin; 409 if the name is taken. */
     public Project create(String name, long ownerId, Map<String, String> metadata, long storageLimit) {
         validateName(name);
-        Map<String, String> meta = validateMetadata(metadata);
+        Map<String, String> meta = ProjectMetadataRules.forProject(metadata, "");
         meta.putIfAbsent("public", "false");
         long id = tx.execute(status -> {
             Optional<Long> created = jdbc.sql(
@@ -132,20 +101,75 @@ public class ProjectService {
         return findById(id).orElseThrow();
     }
 
-    public void setMetadata(long projectId, String key, String value) {
+    /**
+     * Sets metadata values (inserting or replacing each key) and, when present, the storage limit,
+     * in one transaction. Visibility may change, so the access cache forgets the project.
+     */
+    public void update(Project project, Map<String, String> metadata, Optional<Long> storageLimit) {
+        tx.executeWithoutResult(status -> {
+            metadata.forEach((k, v) -> setMetadata(project.id(), k, v));
+            storageLimit.ifPresent(limit -> jdbc.sql("UPDATE project SET storage_limit = ? WHERE id = ?")
+                    .param(limit)
+                    .param(project.id())
+                    .update());
+            touch(project.id());
+        });
+        access.invalidate(project.name());
+    }
+
+    /** Adds a key the project does not have yet; 409 if it has. */
+    public void addMetadata(Project project, String key, String value) {
+        tx.executeWithoutResult(status -> {
+            int added =
+                    jdbc.sql("""
+                            INSERT INTO project_metadata (project_id, name, value) VALUES (?, ?, ?)
+                            ON CONFLICT (project_id, name) DO NOTHING
+                            """).param(project.id()).param(key).param(value).update();
+            if (added == 0) {
+                throw ApiException.conflict("metadata " + key + " of project " + project.name() + " already exists");
+            }
+            touch(project.id());
+        });
+        access.invalidate(project.name());
+    }
+
+    /** Removes a key; true if the project had it. */
+    public boolean deleteMetadata(Project project, String key) {
+        Boolean removed = tx.execute(status -> {
+            int n = jdbc.sql("DELETE FROM project_metadata WHERE project_id = ? AND name = ?")
+                    .param(project.id())
+                    .param(key)
+                    .update();
+            if (n > 0) {
+                touch(project.id());
+            }
+            return n > 0;
+        });
+        access.invalidate(project.name());
+        return Boolean.TRUE.equals(removed);
+    }
+
+    /** Members per role id (1..5), for the project summary. */
+    public Map<Integer, Long> memberCountsByRole(long projectId) {
+        Map<Integer, Long> counts = new HashMap<>();
+        jdbc.sql("SELECT role, count(*) FROM project_member WHERE project_id = ? GROUP BY role")
+                .param(projectId)
+                .query((rs, n) -> counts.put(rs.getInt(1), rs.getLong(2)))
+                .list();
+        return counts;
+    }
+
+    private void setMetadata(long projectId, String key, String value) {
         jdbc.sql("""
                         INSERT INTO project_metadata (project_id, name, value) VALUES (?, ?, ?)
                         ON CONFLICT (project_id, name) DO UPDATE SET value = EXCLUDED.value
                         """).param(projectId).param(key).param(value).update();
-        findById(projectId).ifPresent(p -> access.invalidate(p.name()));
     }
 
-    public void deleteMetadata(long projectId, String key) {
-        jdbc.sql("DELETE FROM project_metadata WHERE project_id = ? AND name = ?")
+    private void touch(long projectId) {
+        jdbc.sql("UPDATE project SET update_time = now() WHERE id = ?")
                 .param(projectId)
-                .param(key)
                 .update();
-        findById(projectId).ifPresent(p -> access.invalidate(p.name()));
     }
 
     public long repositoryCount(long projectId) {
@@ -173,15 +197,15 @@ public class ProjectService {
         credentials.forgetAll();
     }
 
-    private Project row(ResultSet rs, int i) throws SQLException {
-        long id = rs.getLong("id");
+    static Project row(ResultSet rs, int i) throws SQLException {
+        String[] names = (String[]) rs.getArray("meta_names").getArray();
+        String[] values = (String[]) rs.getArray("meta_values").getArray();
         Map<String, String> metadata = new HashMap<>();
-        jdbc.sql("SELECT name, value FROM project_metadata WHERE project_id = ?")
-                .param(id)
-                .query((r, n) -> metadata.put(r.getString(1), r.getString(2)))
-                .list();
+        for (int k = 0; k < names.length; k++) {
+            metadata.put(names[k], values[k]);
+        }
         return new Project(
-                id,
+                rs.getLong("id"),
                 rs.getString("name"),
                 rs.getLong("owner_id"),
                 rs.getString("owner_name"),

@@ -21,13 +21,19 @@ class RepositoryRecords {
                 .optional();
     }
 
-    /** The repository's id, creating the row if needed; takes no lock on an existing row. */
+    /**
+     * The repository's id, creating the row if needed, in the project named by its first component
+     * (so the project counts it and cannot be deleted while it holds it); takes no lock on an
+     * existing row.
+     */
     long ensure(String name) {
         return jdbc.sql("""
-                        INSERT INTO repository (name) VALUES (?)
+                        INSERT INTO repository (name, project_id)
+                        VALUES (?, (SELECT id FROM project WHERE name = split_part(?, '/', 1)))
                         ON CONFLICT (name) DO NOTHING
                         RETURNING id
                         """)
+                .param(name)
                 .param(name)
                 .query(Long.class)
                 .optional()
