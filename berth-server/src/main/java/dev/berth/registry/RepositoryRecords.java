@@ -27,9 +27,10 @@ class RepositoryRecords {
      * existing row.
      */
     long ensure(String name) {
+        // INSERT … SELECT: no project, no row, so a repository can never exist outside a project.
         return jdbc.sql("""
                         INSERT INTO repository (name, project_id)
-                        VALUES (?, (SELECT id FROM project WHERE name = split_part(?, '/', 1)))
+                        SELECT ?, id FROM project WHERE name = split_part(?, '/', 1)
                         ON CONFLICT (name) DO NOTHING
                         RETURNING id
                         """)
@@ -38,7 +39,7 @@ class RepositoryRecords {
                 .query(Long.class)
                 .optional()
                 .or(() -> findId(name))
-                .orElseThrow();
+                .orElseThrow(() -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "project of " + name + " not found"));
     }
 
     /** Up to {@code limit} names after {@code last}, in byte order. */
