@@ -1,11 +1,17 @@
 package dev.berth.support;
 
+import dev.berth.iam.PasswordHasher;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Creates users through the API and signs them in to the portal, for tests. */
+/**
+ * Users for tests. {@link #createUser} and {@link #addMember} write straight to the server's
+ * database, for tests that only need accounts; {@link #create} and {@link #signIn} go through
+ * {@code POST /api/v2.0/users} and {@code POST /c/login}, for the tests of those endpoints.
+ */
 public final class TestUsers {
     /** A password that satisfies Harbor's rule. */
     public static final String PASSWORD = "Passw0rd-Test";
@@ -77,5 +83,29 @@ public final class TestUsers {
     /** JSON body bytes. */
     public static byte[] body(String json) {
         return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static long createUser(BerthServer server, String username, String password) {
+        String hash = server.bean(PasswordHasher.class).hash(password);
+        return server.bean(JdbcClient.class)
+                .sql("INSERT INTO app_user (username, email, password_hash) VALUES (?, ?, ?) RETURNING id")
+                .param(username)
+                .param(username + "@example.test")
+                .param(hash)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Makes the user a member of the project with a Harbor role id (1 admin, 2 developer, 3 guest, 4 maintainer, 5 limited guest). */
+    public static void addMember(BerthServer server, String project, long userId, int roleId) {
+        server.bean(JdbcClient.class)
+                .sql("""
+                        INSERT INTO project_member (project_id, entity_type, entity_id, role)
+                        SELECT id, 'u', ?, ? FROM project WHERE name = ?
+                        """)
+                .param(userId)
+                .param(roleId)
+                .param(project)
+                .update();
     }
 }
