@@ -75,6 +75,17 @@ public class CredentialAuthenticator {
         return new Result.Success(principal.get());
     }
 
+    /**
+     * Whether {@code password} is the user's current password. Not throttled: call it only for a
+     * caller already entitled to change that password.
+     */
+    public boolean isCurrentPassword(long userId, String password) {
+        return password != null
+                && users.passwordHash(userId)
+                        .map(hash -> hasher.matches(password, hash))
+                        .orElse(false);
+    }
+
     /** Forgets remembered credentials, after a password change, a robot update or a delete. */
     public void forgetAll() {
         verified.invalidateAll();

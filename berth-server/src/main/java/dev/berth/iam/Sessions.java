@@ -20,12 +20,18 @@ public class Sessions {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final Duration timeout;
+    private final Duration defaultTimeout;
+    private final IdentitySettings settings;
 
-    Sessions(JdbcClient jdbc, Clock clock, @Value("${berth.session-timeout:60m}") Duration timeout) {
+    Sessions(
+            JdbcClient jdbc,
+            Clock clock,
+            @Value("${berth.session-timeout:60m}") Duration defaultTimeout,
+            IdentitySettings settings) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.timeout = timeout;
+        this.defaultTimeout = defaultTimeout;
+        this.settings = settings;
     }
 
     public record Session(String id, long userId, String csrfToken, Instant expiresAt) {}
@@ -33,7 +39,7 @@ public class Sessions {
     public Session create(long userId) {
         String id = PasswordRules.generate(43);
         String csrf = PasswordRules.generate(32);
-        Instant expires = clock.instant().plus(timeout);
+        Instant expires = clock.instant().plus(timeout());
         jdbc.sql("INSERT INTO web_session (id_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, ?)")
                 .param(PasswordRules.sha256(id))
                 .param(userId)
@@ -50,7 +56,7 @@ public class Sessions {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Instant renewed = now.plus(timeout);
+        Instant renewed = now.plus(timeout());
         return jdbc.sql("""
                         UPDATE web_session SET expires_at = ?
                         WHERE id_hash = ? AND expires_at > ?
@@ -74,7 +80,16 @@ public class Sessions {
         jdbc.sql("DELETE FROM web_session WHERE user_id = ?").param(userId).update();
     }
 
+    /** Ends every session of the user but the one given (the caller's own, after a password change). */
+    public void deleteAllOfExcept(long userId, String keptId) {
+        jdbc.sql("DELETE FROM web_session WHERE user_id = ? AND id_hash <> ?")
+                .param(userId)
+                .param(PasswordRules.sha256(keptId))
+                .update();
+    }
+
+    /** The idle timeout: the {@code session_timeout} setting, else {@code berth.session-timeout}. */
     public Duration timeout() {
-        return timeout;
+        return settings.sessionTimeout().orElse(defaultTimeout);
     }
 }

@@ -25,18 +25,30 @@ public class TokenIssuer {
 
     private final TokenKeys keys;
     private final Clock clock;
-    private final Duration lifetime;
+    private final Duration defaultLifetime;
+    private final IdentitySettings settings;
 
-    TokenIssuer(TokenKeys keys, Clock clock, @Value("${berth.token.expiration:30m}") Duration lifetime) {
+    TokenIssuer(
+            TokenKeys keys,
+            Clock clock,
+            @Value("${berth.token.expiration:30m}") Duration defaultLifetime,
+            IdentitySettings settings) {
         this.keys = keys;
         this.clock = clock;
-        this.lifetime = lifetime;
+        this.defaultLifetime = defaultLifetime;
+        this.settings = settings;
+    }
+
+    /** How long tokens live: the {@code token_expiration} setting, else {@code berth.token.expiration}. */
+    public Duration lifetime() {
+        return settings.tokenExpiration().orElse(defaultLifetime);
     }
 
     public record Issued(String token, Instant issuedAt, Duration expiresIn) {}
 
     public Issued issue(String subject, String audience, List<RegistryAccess> access) {
         Instant now = clock.instant();
+        Duration lifetime = lifetime();
         List<Map<String, Object>> accessClaim = access.stream()
                 .map(a -> {
                     Map<String, Object> entry = new LinkedHashMap<>();

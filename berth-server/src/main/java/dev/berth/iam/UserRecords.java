@@ -2,6 +2,7 @@ package dev.berth.iam;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -59,6 +60,89 @@ public class UserRecords {
                 .param(hash)
                 .param(id)
                 .update();
+    }
+
+    public Optional<UserAccount> findByEmail(String email) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE email = ?")
+                .param(email)
+                .query(UserRecords::row)
+                .optional();
+    }
+
+    /** Sets email, real name and comment; false if there is no such user. */
+    public boolean updateProfile(long id, String email, String realname, String comment) {
+        return jdbc.sql("""
+                        UPDATE app_user SET email = ?, realname = ?, comment = ?, update_time = now()
+                        WHERE id = ?
+                        """)
+                        .param(email)
+                        .param(realname)
+                        .param(comment)
+                        .param(id)
+                        .update()
+                > 0;
+    }
+
+    public void setSysadmin(long id, boolean sysadmin) {
+        jdbc.sql("UPDATE app_user SET sysadmin = ?, update_time = now() WHERE id = ?")
+                .param(sysadmin)
+                .param(id)
+                .update();
+    }
+
+    /** Deletes the user; their sessions go with them (foreign key), owned projects lose their owner. */
+    public boolean delete(long id) {
+        return jdbc.sql("DELETE FROM app_user WHERE id = ?").param(id).update() > 0;
+    }
+
+    /**
+     * The ids of the system administrators, locked until the transaction ends, so that two
+     * concurrent demotions or deletions cannot both remove "the other" last administrator.
+     */
+    public List<Long> lockSysadmins() {
+        return jdbc.sql("SELECT id FROM app_user WHERE sysadmin ORDER BY id FOR UPDATE")
+                .query(Long.class)
+                .list();
+    }
+
+    /**
+     * Counts users matching {@code where}: empty or a WHERE clause over the alias {@code u}, made
+     * only of column expressions from an allow-list (see {@code dev.berth.api.QueryFields}) and
+     * {@code ?} placeholders bound to {@code params}. Never client text.
+     */
+    public long count(String where, List<Object> params) {
+        return jdbc.sql("SELECT count(*) FROM app_user u" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+    }
+
+    /** A page of users; the SQL fragments obey the same rule as in {@link #count}. */
+    public List<UserAccount> list(String where, List<Object> params, String orderBy, String limitOffset) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user u" + where + orderBy + limitOffset)
+                .params(params)
+                .query(UserRecords::row)
+                .list();
+    }
+
+    /** How many usernames contain {@code fragment}, ignoring case. */
+    public long countNameContaining(String fragment) {
+        return jdbc.sql("SELECT count(*) FROM app_user WHERE strpos(lower(username), lower(?)) > 0")
+                .param(fragment)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Users whose name contains {@code fragment}, ignoring case, by name. */
+    public List<UserAccount> nameContaining(String fragment, long limit, long offset) {
+        return jdbc.sql(
+                        "SELECT " + COLUMNS
+                                + " FROM app_user WHERE strpos(lower(username), lower(?)) > 0 ORDER BY username, id LIMIT ? OFFSET ?")
+                .param(fragment)
+                .param(limit)
+                .param(offset)
+                .query(UserRecords::row)
+                .list();
     }
 
     static UserAccount row(ResultSet rs, int i) throws SQLException {

@@ -1,18 +1,27 @@
 package dev.berth.system;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.iam.IdentitySettings;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Harbor's runtime configuration items, stored in the database so every replica sees the same
- * values. Unset items have Harbor's defaults.
+ * values. Unset items have Harbor's defaults. Reads are served from a snapshot at most five seconds
+ * old (they happen on every portal request and token issued); a change made through this replica
+ * is visible here at once, on other replicas within those five seconds.
  */
 @Service
-public class SystemSettings {
+public class SystemSettings implements IdentitySettings {
     /** Items and their defaults. */
     public static final Map<String, Object> DEFAULTS = Map.of(
             "auth_mode",
@@ -32,20 +41,23 @@ public class SystemSettings {
             "read_only",
             false);
 
+    private static final String SNAPSHOT = "all";
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Cache<String, Map<String, JsonNode>> snapshot = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(5))
+            .maximumSize(1)
+            .build();
 
     SystemSettings(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
         this.json = json;
     }
 
+    /** The stored value of an item; empty when it was never set. */
     public Optional<JsonNode> raw(String name) {
-        return jdbc.sql("SELECT value::text FROM system_config WHERE name = ?")
-                .param(name)
-                .query(String.class)
-                .optional()
-                .map(json::readTree);
+        return Optional.ofNullable(snapshot.get(SNAPSHOT, k -> load()).get(name));
     }
 
     public boolean selfRegistration() {
@@ -59,10 +71,50 @@ public class SystemSettings {
                 .orElse("everyone");
     }
 
+    /** {@code robot_token_duration}: the default lifetime of a robot account, in days. */
+    public int robotTokenDurationDays() {
+        return raw("robot_token_duration").map(n -> n.asInt(30)).orElse(30);
+    }
+
+    @Override
+    public Optional<Duration> sessionTimeout() {
+        return minutes("session_timeout");
+    }
+
+    @Override
+    public Optional<Duration> tokenExpiration() {
+        return minutes("token_expiration");
+    }
+
     public void set(String name, Object value) {
         jdbc.sql("""
                         INSERT INTO system_config (name, value) VALUES (?, ?::jsonb)
                         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                         """).param(name).param(json.writeValueAsString(value)).update();
+        snapshot.invalidateAll();
+        // Inside a transaction, a reader could cache the old value before the commit; drop it again after.
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    snapshot.invalidateAll();
+                }
+            });
+        }
+    }
+
+    private Optional<Duration> minutes(String name) {
+        return raw(name)
+                .filter(JsonNode::isIntegralNumber)
+                .map(n -> Duration.ofMinutes(n.asLong()))
+                .filter(d -> d.isPositive());
+    }
+
+    private Map<String, JsonNode> load() {
+        Map<String, JsonNode> values = new HashMap<>();
+        jdbc.sql("SELECT name, value::text FROM system_config")
+                .query((rs, i) -> values.put(rs.getString(1), json.readTree(rs.getString(2))))
+                .list();
+        return Map.copyOf(values);
     }
 }

@@ -1,0 +1,88 @@
+package dev.berth.system;
+
+import dev.berth.api.ApiException;
+import dev.berth.api.Callers;
+import dev.berth.audit.AuditLog;
+import dev.berth.iam.Action;
+import dev.berth.iam.Authorizer;
+import dev.berth.iam.Principal;
+import dev.berth.iam.Resource;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code /api/v2.0/configurations}, for system administrators: GET answers Harbor's
+ * {@code {"item": {"value": …, "editable": …}}}, PUT takes {@code {"item": value, …}} and applies
+ * all items or none.
+ */
+@RestController
+@RequestMapping("/api/v2.0/configurations")
+class ConfigurationController {
+    private final ConfigurationItems items;
+    private final SystemSettings settings;
+    private final Authorizer authorizer;
+    private final AuditLog audit;
+    private final TransactionTemplate tx;
+
+    ConfigurationController(
+            ConfigurationItems items,
+            SystemSettings settings,
+            Authorizer authorizer,
+            AuditLog audit,
+            TransactionTemplate tx) {
+        this.items = items;
+        this.settings = settings;
+        this.authorizer = authorizer;
+        this.audit = audit;
+        this.tx = tx;
+    }
+
+    record Item(Object value, boolean editable) {}
+
+    @GetMapping
+    Map<String, Item> get(HttpServletRequest request) {
+        require(request, Action.READ);
+        Map<String, Item> result = new LinkedHashMap<>();
+        items.current().forEach((name, value) -> result.put(name, new Item(value, items.editable(name))));
+        return result;
+    }
+
+    @PutMapping
+    ResponseEntity<Void> update(HttpServletRequest request, @RequestBody JsonNode body) {
+        Principal caller = require(request, Action.UPDATE);
+        if (body == null || !body.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object of configuration items");
+        }
+        Map<String, Object> current = items.current();
+        Map<String, Object> changes = new LinkedHashMap<>();
+        // Everything is checked before anything is written.
+        for (Map.Entry<String, JsonNode> e : body.properties()) {
+            Object value = items.validate(e.getKey(), e.getValue(), current.get(e.getKey()));
+            if (value != null) {
+                changes.put(e.getKey(), value);
+            }
+        }
+        tx.executeWithoutResult(status -> changes.forEach(settings::set));
+        // Names only: a configuration value may one day be a secret.
+        changes.keySet()
+                .forEach(name -> audit.record(caller.name(), 0, AuditLog.Operation.UPDATE, "configuration", name));
+        return ResponseEntity.ok().build();
+    }
+
+    private Principal require(HttpServletRequest request, Action action) {
+        Principal caller = Callers.of(request);
+        if (!authorizer.allowedSystem(caller, Resource.CONFIGURATION, action)) {
+            throw Callers.denied(caller);
+        }
+        return caller;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.berth.user;
+
+import dev.berth.iam.UserAccount;
+
+/** Harbor's {@code UserResp}: a user as the API shows it. Never a password or its hash. */
+record UserView(
+        long userId,
+        String username,
+        String email,
+        String realname,
+        String comment,
+        boolean sysadminFlag,
+        boolean adminRoleInAuth,
+        String creationTime,
+        String updateTime) {
+
+    static UserView of(UserAccount a) {
+        return new UserView(
+                a.id(),
+                a.username(),
+                a.email() == null ? "" : a.email(),
+                a.realname(),
+                a.comment(),
+                a.sysadmin(),
+                // Only database authentication exists, so no external role makes anyone an administrator.
+                false,
+                a.creationTime().toString(),
+                a.updateTime().toString());
+    }
+
+    /** Harbor's {@code UserSearchRespItem}: only what a member picker needs. */
+    record SearchItem(long userId, String username) {
+        static SearchItem of(UserAccount a) {
+            return new SearchItem(a.id(), a.username());
+        }
+    }
+}
