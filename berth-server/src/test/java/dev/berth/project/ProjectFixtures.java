@@ -99,13 +99,19 @@ final class ProjectFixtures {
                 .query(Long.class)
                 .single();
         for (String[] g : grants) {
-            jdbc.sql(
-                            "INSERT INTO robot_permission (robot_id, kind, namespace, resource, action) VALUES (?, ?, ?, ?, ?)")
+            jdbc.sql("""
+                            INSERT INTO robot_permission (robot_id, kind, namespace, resource, action, project_id)
+                            VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 'project' AND ? <> '*'
+                                                        THEN (SELECT id FROM project WHERE name = ?) END)
+                            """)
                     .param(id)
                     .param(g[0])
                     .param(g[1])
                     .param(g[2])
                     .param(g[3])
+                    .param(g[0])
+                    .param(g[1])
+                    .param(g[1])
                     .update();
         }
         String login = "robot$" + (projectId == 0 ? name : projectName + "+" + name);
