@@ -1,10 +1,9 @@
 package dev.berth.project;
 
-import dev.berth.iam.PasswordHasher;
 import dev.berth.iam.PasswordRules;
-import dev.berth.iam.UserRecords;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.TestUsers;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.List;
@@ -69,14 +68,7 @@ final class ProjectFixtures {
 
     Account user(String prefix) {
         String name = unique(prefix);
-        long id = server.bean(UserRecords.class)
-                .insert(
-                        name,
-                        name + "@example.test",
-                        name,
-                        "",
-                        server.bean(PasswordHasher.class).hash(PASSWORD),
-                        false);
+        long id = TestUsers.createUser(server, name, PASSWORD);
         return new Account(id, name, server.client(name, PASSWORD));
     }
 

@@ -1,8 +1,6 @@
 package dev.berth.support;
 
-import dev.berth.iam.PasswordHasher;
 import dev.berth.iam.ProjectRole;
-import dev.berth.iam.UserRecords;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -37,14 +35,7 @@ public final class TestAccounts {
     public Account user(String prefix) {
         String name = unique(prefix);
         String password = "Pw-" + unique("x") + "A1";
-        long id = server.bean(UserRecords.class)
-                .insert(
-                        name,
-                        name + "@example.test",
-                        name,
-                        "",
-                        server.bean(PasswordHasher.class).hash(password),
-                        false);
+        long id = TestUsers.createUser(server, name, password);
         return new Account(id, name, password, server.client(name, password));
     }
 
@@ -63,11 +54,7 @@ public final class TestAccounts {
     }
 
     public void member(String project, Account user, ProjectRole role) {
-        jdbc().sql("INSERT INTO project_member (project_id, entity_type, entity_id, role) VALUES (?, 'u', ?, ?)")
-                .param(projectId(project))
-                .param(user.id())
-                .param(role.id())
-                .update();
+        TestUsers.addMember(server, project, user.id(), role.id());
     }
 
     public JdbcClient jdbc() {
