@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>Thread-safe: every calling thread gets its own keep-alive connection to the base URL, so W
  * worker threads use exactly W connections.
+ *
+ * <p>With credentials, every request to the base URL's origin carries {@code Authorization: Basic}
+ * (what docker, podman and skopeo do after a login); requests redirected to another origin, such
+ * as a storage backend, do not.
  */
 final class OciClient implements AutoCloseable {
 
@@ -25,9 +31,12 @@ final class OciClient implements AutoCloseable {
   private final URI base;
   private final List<HttpConnection> connections = new CopyOnWriteArrayList<>();
   private final ThreadLocal<HttpConnection> connection;
+  private final String authorization; // null: anonymous
 
-  OciClient(String url) {
+  /** {@code credentials} is {@code user:password}, or null for anonymous requests. */
+  OciClient(String url, String credentials) {
     this.base = URI.create(url.replaceAll("/+$", ""));
+    this.authorization = credentials == null ? null : basic(credentials);
     this.connection = ThreadLocal.withInitial(() -> {
       HttpConnection c = new HttpConnection(base);
       connections.add(c);
@@ -125,6 +134,11 @@ final class OciClient implements AutoCloseable {
       HttpConnection.Body body, HttpConnection.BodyHandler handler) throws IOException {
     String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     if (Objects.equals(uri.getRawAuthority(), base.getRawAuthority())) {
+      if (authorization != null) {
+        Map<String, String> withAuth = new HashMap<>(headers);
+        withAuth.put("Authorization", authorization);
+        headers = withAuth;
+      }
       return connection.get().exchange(method, target, headers, body, handler);
     }
     try (HttpConnection oneOff = new HttpConnection(uri)) {
@@ -137,6 +151,14 @@ final class OciClient implements AutoCloseable {
       String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
       throw new BenchFailure("%s %s: HTTP %d (expected %d) %s".formatted(method, uri, status, expected, text));
     }
+  }
+
+  /** {@code user:password} to the value of an {@code Authorization: Basic} header. */
+  static String basic(String credentials) {
+    if (credentials.indexOf(':') <= 0) {
+      throw new IllegalArgumentException("credentials must be user:password");
+    }
+    return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
   }
 
   static MessageDigest sha256() {

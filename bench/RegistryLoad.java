@@ -21,13 +21,14 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
- * Load generator for registries speaking the OCI Distribution API (no auth, plain HTTP/1.1).
+ * Load generator for registries speaking the OCI Distribution API (plain HTTP/1.1, optional Basic auth).
  *
  * <p>Run from source with JDK 25: {@code java bench/RegistryLoad.java <scenario> [--option value]}
  * (the launcher compiles the sibling files HttpConnection, OciClient, Workers, Options and Json on
  * demand). Each scenario prints one JSON line with its figures on stdout and human-readable lines
- * on stderr; the exit code is non-zero on any protocol error or digest mismatch. See
- * bench/README.md.
+ * on stderr; the exit code is non-zero on any protocol error or digest mismatch. With
+ * {@code --auth user:password} (or the environment variable {@code BENCH_AUTH}) every request to
+ * the registry carries {@code Authorization: Basic}. See bench/README.md.
  */
 public final class RegistryLoad {
 
@@ -37,7 +38,8 @@ public final class RegistryLoad {
   static final double MIB = 1024.0 * 1024.0;
 
   static final Set<String> OPTIONS = Set.of("url", "images", "layers", "layer-size", "workers", "repos",
-      "repo-prefix", "tag-prefix", "seed", "duration", "count", "size", "dir", "repo", "paths", "rounds", "verify");
+      "repo-prefix", "tag-prefix", "seed", "duration", "count", "size", "dir", "repo", "paths", "rounds", "verify",
+      "auth");
 
   static final String USAGE =
       """
@@ -48,6 +50,8 @@ public final class RegistryLoad {
         tags          --url U [--duration 10 --workers 8 --repos 20 --repo-prefix bench/img]
         bigblob-seed  --dir D [--count 4 --size 256MiB --seed N] [--url U --repo bench/big]
         bigblob       --url U --paths /p1,/p2,... [--rounds 1 --verify]
+      Every scenario: [--auth user:password] sends Authorization: Basic on every request
+      (default: the environment variable BENCH_AUTH; unset or empty means anonymous).
       """;
 
   public static void main(String[] args) {
@@ -89,7 +93,7 @@ public final class RegistryLoad {
         .mapToObj(i -> Image.generate(set, i, layers, layerSize, seed)).toList();
     long bytes = images.stream().mapToLong(Image::blobBytes).sum();
 
-    try (OciClient client = new OciClient(o.str("url", DEFAULT_URL))) {
+    try (OciClient client = client(o)) {
       CpuClock cpu = CpuClock.start();
       Workers.Timed timed = Workers.forEach(images.size(), workers, i -> pushImage(client, images.get(i)));
       Map<String, Object> result = imageFigures("push", timed, bytes, cpu);
@@ -113,7 +117,7 @@ public final class RegistryLoad {
     ImageSet set = ImageSet.from(o);
     int workers = o.integer("workers", 8);
     LongAdder bytes = new LongAdder();
-    try (OciClient client = new OciClient(o.str("url", DEFAULT_URL))) {
+    try (OciClient client = client(o)) {
       CpuClock cpu = CpuClock.start();
       Workers.Timed timed = Workers.forEach(set.images(), workers,
           i -> bytes.add(pullImage(client, set.repo(i), set.tag(i))));
@@ -141,7 +145,7 @@ public final class RegistryLoad {
     ImageSet set = ImageSet.from(o);
     int workers = o.integer("workers", 8);
     Duration duration = Duration.ofMillis(Math.round(o.decimal("duration", 10) * 1000));
-    try (OciClient client = new OciClient(o.str("url", DEFAULT_URL))) {
+    try (OciClient client = client(o)) {
       CpuClock cpu = CpuClock.start();
       Workers.Timed timed = Workers.forDuration(duration, workers, i -> client.getTags(set.repo(i)));
       double reqPerSec = timed.operations() / timed.seconds();
@@ -181,7 +185,7 @@ public final class RegistryLoad {
         "files", hexes.stream().map(h -> "/" + h).toList(),
         "registryPaths", hexes.stream().map(h -> "/v2/" + repo + "/blobs/sha256:" + h).toList());
     if (o.has("url")) {
-      try (OciClient client = new OciClient(o.str("url", DEFAULT_URL))) {
+      try (OciClient client = client(o)) {
         long start = System.nanoTime();
         for (String hex : hexes) {
           client.pushBlob(repo, "sha256:" + hex, HttpConnection.file(dir.resolve(hex)));
@@ -200,7 +204,7 @@ public final class RegistryLoad {
     int rounds = o.integer("rounds", 1);
     boolean verify = o.flag("verify");
     LongAdder bytes = new LongAdder();
-    try (OciClient client = new OciClient(o.str("url", DEFAULT_URL))) {
+    try (OciClient client = client(o)) {
       CpuClock cpu = CpuClock.start();
       long start = System.nanoTime();
       for (int round = 0; round < rounds; round++) {
@@ -329,6 +333,19 @@ public final class RegistryLoad {
   }
 
   // ---------------------------------------------------------------- small helpers
+
+  /** A client for --url with the credentials of --auth, else of BENCH_AUTH, else anonymous. */
+  static OciClient client(Options o) {
+    String credentials = o.str("auth", System.getenv("BENCH_AUTH"));
+    if (credentials != null && credentials.isEmpty()) {
+      credentials = null;
+    }
+    OciClient client = new OciClient(o.str("url", DEFAULT_URL), credentials);
+    if (credentials != null) {
+      log("auth: Basic, user %s", credentials.substring(0, credentials.indexOf(':')));
+    }
+    return client;
+  }
 
   /** CPU time this client process spends during a timed run (shares the cores with the server). */
   record CpuClock(Duration startedAt) {

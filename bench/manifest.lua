@@ -1,12 +1,14 @@
 -- wrk script: GET the pushed manifests by tag, round-robin over every image, with the OCI Accept header.
 --   wrk -c32 -t2 -d10s --timeout 10s -s bench/manifest.lua URL -- METHOD IMAGES REPOS REPO_PREFIX TAG_PREFIX
--- When done, prints one line "RESULT {json}" with the figures.
+-- When done, prints one line "RESULT {json}" with the figures. Headers given with -H (such as
+-- Authorization) are sent too: wrk.format does not add wrk.headers when it is passed its own table.
 -- (HEAD is accepted but Debian's wrk 4.1 cannot parse HEAD responses that carry a Content-Length,
 -- see https://github.com/wg/wrk/issues/198, so run.sh measures HEAD with ab instead.)
 
 local method, images, repos, repo_prefix, tag_prefix = "GET", 200, 20, "bench/img", "t"
 local accept = "application/vnd.oci.image.manifest.v1+json"
 local counter = 0
+local headers = {}
 
 function init(args)
   method = args[1] or method
@@ -15,13 +17,17 @@ function init(args)
   repo_prefix = args[4] or repo_prefix
   tag_prefix = args[5] or tag_prefix
   counter = math.random(0, images - 1) -- so the threads do not walk in lockstep
+  for name, value in pairs(wrk.headers) do -- the -H headers
+    headers[name] = value
+  end
+  headers["Accept"] = accept
 end
 
 function request()
   local i = counter % images
   counter = counter + 1
   local path = string.format("/v2/%s%d/manifests/%s%d", repo_prefix, i % repos, tag_prefix, i)
-  return wrk.format(method, path, { ["Accept"] = accept })
+  return wrk.format(method, path, headers)
 end
 
 function done(summary, latency, requests)

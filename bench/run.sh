@@ -29,6 +29,12 @@ WARMUP_IMAGES=${BENCH_WARMUP_IMAGES:-40}
 LOAD_TIMEOUT=900 # seconds, per load-generator invocation
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
+# Berth requires authentication: it starts with this admin password (BERTH_ADMIN_PASSWORD, 8-128
+# characters with upper case, lower case and a digit) and every request to it, from RegistryLoad,
+# wrk and ab alike, carries these Basic credentials, as a logged-in docker client's would.
+BERTH_USER="admin"
+BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
+BERTH_PROJECTS="bench warm" # the first path component of every repository used (bench/img*, bench/big, warm/img*)
 KEEP=false
 
 usage() {
@@ -41,7 +47,7 @@ usage: bench/run.sh [options]
   --keep             keep the temporary directory (logs, data) instead of deleting it
 Environment: BENCH_IMAGES BENCH_LAYERS BENCH_LAYER_SIZE BENCH_WORKERS BENCH_TAGS_SECONDS
   BENCH_MANIFEST_SECONDS BENCH_BIG_COUNT BENCH_BIG_SIZE BENCH_BIG_ROUNDS BENCH_RUNS
-  BENCH_WARMUP_IMAGES BENCH_BERTH_JAR BERTH_JAVA_OPTS
+  BENCH_WARMUP_IMAGES BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD
 EOF
 }
 
@@ -77,7 +83,7 @@ WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
 chmod 755 "$WORK" # nginx workers (nobody) must reach the big-blob files
 RAW="$WORK/raw.jsonl"
 : >"$RAW"
-declare -A PID=() URL=()
+declare -A PID=() URL=() AUTH=() # AUTH: user:password for targets that need it
 BERTH_DB=""
 FAILED=0
 
@@ -122,15 +128,21 @@ free_port() {
   return 1
 }
 
-# wait_http URL PID SECONDS: polls until URL answers 200 (fails early if PID dies)
+# wait_http URL PID SECONDS [CODES]: polls until URL answers one of CODES (a regex, default 200);
+# fails early if PID dies
 wait_http() {
-  local url=$1 pid=$2 seconds=$3
+  local url=$1 pid=$2 seconds=$3 codes=${4:-200}
   for _ in $(seq 1 $((seconds * 5))); do
     kill -0 "$pid" 2>/dev/null || return 1
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") == 200 ]] && return 0
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") =~ ^($codes)$ ]] && return 0
     sleep 0.2
   done
   return 1
+}
+
+# basic_header TARGET: the Authorization header for the target's credentials (user:password)
+basic_header() {
+  printf 'Authorization: Basic %s' "$(printf '%s' "${AUTH[$1]}" | base64 -w0)"
 }
 
 # cpu_seconds PID: user+system CPU of PID and its child processes (nginx workers), in seconds
@@ -190,17 +202,41 @@ start_berth() {
     return 1
   }
   # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of JVM flags
-  BERTH_DATA_DIR="$dir/data" \
+  BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" \
+    BERTH_DATA_DIR="$dir/data" \
     SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$BERTH_DB" \
     SPRING_DATASOURCE_USERNAME=postgres \
     "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$port" --server.address=127.0.0.1 \
     >"$dir/berth.log" 2>&1 &
   PID[berth]=$!
   URL[berth]="http://127.0.0.1:$port"
-  wait_http "${URL[berth]}/v2/" "${PID[berth]}" 180 || {
+  AUTH[berth]="$BERTH_USER:$BERTH_PASSWORD"
+  # Up: /v2/ answers (401 without credentials). Ready: the readiness probe turns 200 once the
+  # startup runners, which create the admin, are done; polling /v2/ with the credentials before
+  # that would count failed logins and get the admin throttled.
+  local status
+  if ! wait_http "${URL[berth]}/v2/" "${PID[berth]}" 180 '200|401' ||
+    ! wait_http "${URL[berth]}/actuator/health/readiness" "${PID[berth]}" 60; then
     tail -40 "$dir/berth.log" >&2
     return 1
-  }
+  fi
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u "${AUTH[berth]}" "${URL[berth]}/v2/")
+  if [[ $status != 200 ]]; then
+    warn "berth: GET /v2/ as $BERTH_USER answered $status, not 200 (an existing admin with another password?)"
+    tail -40 "$dir/berth.log" >&2
+    return 1
+  fi
+  # Every repository lives in a project, its first path component: create them (201, or 409 if
+  # they exist).
+  local project
+  for project in $BERTH_PROJECTS; do
+    status=$(curl -s -o "$dir/project.out" -w '%{http_code}' --max-time 30 -u "${AUTH[berth]}" \
+      -H 'Content-Type: application/json' -d "{\"project_name\":\"$project\"}" "${URL[berth]}/api/v2.0/projects")
+    if [[ $status != 201 && $status != 409 ]]; then
+      warn "berth: creating project $project answered $status: $(head -c 300 "$dir/project.out")"
+      return 1
+    fi
+  done
 }
 
 start_nginx() {
@@ -250,13 +286,15 @@ record() {
      + (if $error == "" then {} else {error: $error} end)' >>"$RAW"
 }
 
-# load TARGET SCENARIO ARGS...: runs RegistryLoad, prints its JSON line (stderr prefixed)
+# load TARGET SCENARIO ARGS...: runs RegistryLoad, prints its JSON line (stderr prefixed); the
+# target's credentials, if any, go in BENCH_AUTH (not on the command line)
 load() {
   local target=$1 scenario=$2 out err status
   shift 2
   out="$WORK/out.$$" err="$WORK/err.$$"
   status=0
-  timeout -k 10 "$LOAD_TIMEOUT" "$JAVA" -cp "$WORK/classes" RegistryLoad "$scenario" --url "${URL[$target]}" "$@" \
+  BENCH_AUTH="${AUTH[$target]:-}" timeout -k 10 "$LOAD_TIMEOUT" \
+    "$JAVA" -cp "$WORK/classes" RegistryLoad "$scenario" --url "${URL[$target]}" "$@" \
     >"$out" 2>"$err" || status=$?
   sed "s/^/   [$target] /" "$err" >&2
   tail -1 "$out"
@@ -265,11 +303,14 @@ load() {
 
 # measure_manifest TARGET METHOD: prints one JSON line from ab (HEAD) or wrk (GET)
 measure_manifest() {
-  local target=$1 method=$2
+  local target=$1 method=$2 auth=()
+  if [[ -n "${AUTH[$target]:-}" ]]; then
+    auth=(-H "$(basic_header "$target")") # as a logged-in client sends on every request
+  fi
   if [[ $method == HEAD ]]; then
     # wrk 4.1 cannot parse HEAD responses (wg/wrk#198): ab -i does HEAD with keep-alive
     timeout -k 5 $((MANIFEST_SECONDS + 60)) ab -q -k -i -c "$MANIFEST_CONNECTIONS" -t "$MANIFEST_SECONDS" -n 100000000 \
-      -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+      -H 'Accept: application/vnd.oci.image.manifest.v1+json' "${auth[@]}" \
       "${URL[$target]}/v2/bench/img0/manifests/t0" 2>&1 | awk '
         /^Time taken for tests:/ { seconds = $5 }
         /^Complete requests:/ { done = $3 }
@@ -285,7 +326,7 @@ measure_manifest() {
         }'
   else
     timeout -k 5 $((MANIFEST_SECONDS + 60)) wrk -c "$MANIFEST_CONNECTIONS" -t 2 -d "${MANIFEST_SECONDS}s" --timeout 10s \
-      -s "$BENCH_DIR/manifest.lua" \
+      -s "$BENCH_DIR/manifest.lua" "${auth[@]}" \
       "${URL[$target]}" -- GET "$IMAGES" "$REPOS" bench/img t | sed -n 's/^RESULT //p'
   fi
 }
@@ -407,6 +448,7 @@ META=$(jq -n \
   --arg ab "$(ab -V 2>&1 | head -1 || true)" \
   --arg loadBefore "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1 /proc/loadavg)" \
   --arg berthJar "$BERTH_JAR" \
+  --arg berthAuth "$([[ -n "${AUTH[berth]:-}" ]] && echo "basic:$BERTH_USER" || echo none)" \
   --argjson config "$(jq -n --argjson runs "$RUNS" --argjson images "$IMAGES" --argjson layers "$LAYERS" \
     --arg layerSize "$LAYER_SIZE" --argjson workers "$WORKERS" --argjson repos "$REPOS" \
     --argjson tagsSeconds "$TAGS_SECONDS" --argjson manifestSeconds "$MANIFEST_SECONDS" \
@@ -415,7 +457,8 @@ META=$(jq -n \
   '{timestamp: $timestamp, targets: ($targets | split(",")), config: $config,
     host: {cpus: $cpus, kernel: $kernel, java: $java,
            loadAverage: {before: ($loadBefore | tonumber), after: ($loadAfter | tonumber)}},
-    versions: {distribution: $distribution, nginx: $nginx, wrk: $wrk, ab: $ab}, berthJar: $berthJar}')
+    versions: {distribution: $distribution, nginx: $nginx, wrk: $wrk, ab: $ab}, berthJar: $berthJar,
+    berthAuth: $berthAuth}')
 jq -s --argjson meta "$META" -f "$BENCH_DIR/summarize.jq" "$RAW" >"$RESULTS"
 jq -r -f "$BENCH_DIR/report.jq" "$RESULTS" >"${RESULTS%.json}.md"
 
