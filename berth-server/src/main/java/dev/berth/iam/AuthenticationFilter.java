@@ -60,7 +60,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 refuse(request, response, 401, "UNAUTHORIZED", "malformed Basic credentials");
                 return;
             }
-            switch (credentials.authenticate(pair.get()[0], pair.get()[1])) {
+            switch (credentials.authenticate(pair.get()[0], pair.get()[1], request.getRemoteAddr())) {
                 case CredentialAuthenticator.Result.Success s -> Principals.set(request, s.principal());
                 case CredentialAuthenticator.Result.Throttled t -> {
                     refuse(

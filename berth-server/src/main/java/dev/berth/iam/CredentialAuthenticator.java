@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Checks a username and password (or robot name and secret). Repeated failures for one name are
- * throttled: after {@value #MAX_FAILURES} failures within {@link #WINDOW} every attempt for that name
- * is refused until the window passes, so passwords cannot be guessed at speed.
+ * Checks a username and password (or robot name and secret). Repeated failures for one name from
+ * one address are throttled: after {@value #MAX_FAILURES} failures within {@link #WINDOW} every
+ * attempt for that name from that address is refused until the window passes, so passwords cannot
+ * be guessed at speed.
  */
 @Service
 public class CredentialAuthenticator {
@@ -51,34 +52,37 @@ public class CredentialAuthenticator {
     }
 
     public Result authenticate(String name, String secret) {
-        if (name == null || secret == null || name.isEmpty()) {
-            return new Result.Failure();
-        }
-        AtomicInteger failed = failures.getIfPresent(name);
-        if (failed != null && failed.get() >= MAX_FAILURES) {
-            log.info("event=login_throttled principal={}", name);
-            return new Result.Throttled();
-        }
-        String cacheKey = PasswordRules.sha256(name + "\u0000" + secret);
-        Principal cached = verified.getIfPresent(cacheKey);
-        if (cached != null) {
-            return new Result.Success(cached);
-        }
-        Optional<Principal> principal = name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret);
-        if (principal.isEmpty()) {
-            failures.get(name, k -> new AtomicInteger()).incrementAndGet();
-            log.info("event=login_failed principal={}", name);
-            return new Result.Failure();
-        }
-        failures.invalidate(name);
-        verified.put(cacheKey, principal.get());
-        return new Result.Success(principal.get());
+        return authenticate(name, secret, "");
     }
 
     /**
-     * Whether {@code password} is the user's current password. Not throttled: call it only for a
-     * caller already entitled to change that password.
+     * @param clientAddress where the attempt comes from: failures are counted per name and address,
+     *     so a stranger guessing passwords elsewhere cannot lock a user out
      */
+    public Result authenticate(String name, String secret, String clientAddress) {
+        if (name == null || secret == null || name.isEmpty()) {
+            return new Result.Failure();
+        }
+        String throttleKey = name + "|" + clientAddress;
+        AtomicInteger failed = failures.getIfPresent(throttleKey);
+        if (failed != null && failed.get() >= MAX_FAILURES) {
+            log.info("event=login_throttled principal={} client={}", name, clientAddress);
+            return new Result.Throttled();
+        }
+        // One check per credential at a time: requests arriving while it runs wait for its answer
+        // instead of each running bcrypt when a remembered credential has just expired.
+        Principal principal = verified.get(
+                PasswordRules.sha256(name + "\u0000" + secret),
+                k -> (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret)).orElse(null));
+        if (principal == null) {
+            failures.get(throttleKey, k -> new AtomicInteger()).incrementAndGet();
+            log.info("event=login_failed principal={} client={}", name, clientAddress);
+            return new Result.Failure();
+        }
+        failures.invalidate(throttleKey);
+        return new Result.Success(principal);
+    }
+
     public boolean isCurrentPassword(long userId, String password) {
         return password != null
                 && users.passwordHash(userId)

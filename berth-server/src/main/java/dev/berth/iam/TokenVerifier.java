@@ -1,10 +1,13 @@
 package dev.berth.iam;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,14 +26,20 @@ public class TokenVerifier {
 
     private final TokenKeys keys;
     private final Clock clock;
+    private final String knownAudience;
+    private final Cache<String, VerifiedToken> verified = Caffeine.newBuilder()
+            .maximumSize(20_000)
+            .expireAfterWrite(Duration.ofMinutes(5))
+            .build();
 
-    TokenVerifier(TokenKeys keys, Clock clock) {
+    TokenVerifier(TokenKeys keys, Clock clock, ExternalUrl externalUrl) {
         this.keys = keys;
         this.clock = clock;
+        this.knownAudience = externalUrl.service();
     }
 
     /** A verified token: who it was issued to and what it grants. */
-    public record VerifiedToken(String subject, Instant issuedAt, List<RegistryAccess> access) {
+    public record VerifiedToken(String subject, Instant issuedAt, Instant expiresAt, List<RegistryAccess> access) {
         public boolean grants(String type, String name, String action, long projectId) {
             return access.stream()
                     .anyMatch(a -> a.type().equals(type)
@@ -41,6 +50,21 @@ public class TokenVerifier {
     }
 
     public Optional<VerifiedToken> verify(String token, String audience) {
+        // Clients present the same token on every request; its RSA signature is checked once.
+        VerifiedToken known = verified.getIfPresent(token);
+        if (known != null && audience.equals(knownAudience)) {
+            return known.expiresAt().plusSeconds(LEEWAY_SECONDS).isAfter(clock.instant())
+                    ? Optional.of(known)
+                    : Optional.empty();
+        }
+        Optional<VerifiedToken> result = verifyUncached(token, audience);
+        if (result.isPresent() && audience.equals(knownAudience)) {
+            verified.put(token, result.get());
+        }
+        return result;
+    }
+
+    private Optional<VerifiedToken> verifyUncached(String token, String audience) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())
@@ -85,8 +109,11 @@ public class TokenVerifier {
                     }
                 }
             }
-            return Optional.of(
-                    new VerifiedToken(claims.getSubject(), claims.getIssueTime().toInstant(), access));
+            return Optional.of(new VerifiedToken(
+                    claims.getSubject(),
+                    claims.getIssueTime().toInstant(),
+                    claims.getExpirationTime().toInstant(),
+                    access));
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -67,7 +67,7 @@ class LoginController {
         if (principal.startsWith(RobotRecords.PREFIX)) {
             throw ApiException.unauthorized("invalid username or password");
         }
-        Principal.User user = switch (credentials.authenticate(principal, password)) {
+        Principal.User user = switch (credentials.authenticate(principal, password, request.getRemoteAddr())) {
             case CredentialAuthenticator.Result.Success s when s.principal() instanceof Principal.User u -> u;
             case CredentialAuthenticator.Result.Throttled t ->
                 throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed logins; try again later");
