@@ -1,6 +1,9 @@
 package dev.berth.registry;
 
 import dev.berth.storage.Digest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,6 +44,25 @@ class UploadSessionRecords {
                         .param(size)
                         .param(id)
                         .param(expected)
+                        .update()
+                == 1;
+    }
+
+    /** Sessions not written to since {@code cutoff}, oldest first. */
+    List<UUID> idleSince(Instant cutoff, int limit) {
+        return jdbc.sql("SELECT id FROM upload_session WHERE updated_at < ? ORDER BY updated_at, id LIMIT ?")
+                .params(cutoff.atOffset(ZoneOffset.UTC), limit)
+                .query(UUID.class)
+                .list();
+    }
+
+    /**
+     * Deletes the session only if it is still idle since {@code cutoff}: a chunk written since it
+     * was listed moved {@code updated_at} on, and the row (and its bytes) stay.
+     */
+    boolean deleteIfIdleSince(UUID id, Instant cutoff) {
+        return jdbc.sql("DELETE FROM upload_session WHERE id = ? AND updated_at < ?")
+                        .params(id, cutoff.atOffset(ZoneOffset.UTC))
                         .update()
                 == 1;
     }

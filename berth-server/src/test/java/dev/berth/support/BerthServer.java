@@ -56,7 +56,19 @@ public final class BerthServer implements AutoCloseable {
         return start(properties, Optional.empty());
     }
 
-    private static BerthServer start(Map<String, String> properties, Optional<TestDatabase> database) {
+    /**
+     * A server on a database the caller owns (and closes), so that several servers can share it as
+     * replicas do; {@code extraSources} are added to the application (e.g. test-only beans).
+     */
+    public static BerthServer withDatabase(TestDatabase db, Map<String, String> properties, Class<?>... extraSources) {
+        Map<String, String> all = new HashMap<>(properties);
+        all.put("spring.datasource.url", db.jdbcUrl());
+        all.put("spring.datasource.username", db.user());
+        return start(all, Optional.empty(), extraSources);
+    }
+
+    private static BerthServer start(
+            Map<String, String> properties, Optional<TestDatabase> database, Class<?>... extraSources) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("berth-test-");
@@ -77,7 +89,9 @@ public final class BerthServer implements AutoCloseable {
                 .map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);
         try {
-            ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class).run(args);
+            ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class)
+                    .sources(extraSources)
+                    .run(args);
             return new BerthServer(context, dataDir, database);
         } catch (RuntimeException e) {
             database.ifPresent(TestDatabase::close);

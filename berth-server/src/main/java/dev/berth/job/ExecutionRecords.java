@@ -1,0 +1,141 @@
+package dev.berth.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The {@code job_execution} table, and the rule that derives an execution's status from its tasks. */
+@Repository
+class ExecutionRecords {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+
+    ExecutionRecords(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    long insert(String vendorType, long vendorId, Trigger trigger, Map<String, Object> extraAttrs, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO job_execution (vendor_type, vendor_id, trigger, extra_attrs, start_time, update_time)
+                        VALUES (?, ?, ?, ?::jsonb, ?, ?) RETURNING id""")
+                .params(vendorType, vendorId, trigger.name(), json.writeValueAsString(extraAttrs))
+                .params(Timestamps.of(now), Timestamps.of(now))
+                .query(Long.class)
+                .single();
+    }
+
+    Optional<Execution> find(long id) {
+        return jdbc.sql("SELECT * FROM job_execution WHERE id = ?")
+                .param(id)
+                .query((rs, i) -> execution(rs))
+                .optional();
+    }
+
+    List<Execution> ofVendor(String vendorType, long offset, long limit) {
+        return jdbc.sql("SELECT * FROM job_execution WHERE vendor_type = ? ORDER BY id DESC LIMIT ? OFFSET ?")
+                .params(vendorType, limit, offset)
+                .query((rs, i) -> execution(rs))
+                .list();
+    }
+
+    long countOfVendor(String vendorType) {
+        return jdbc.sql("SELECT count(*) FROM job_execution WHERE vendor_type = ?")
+                .param(vendorType)
+                .query(Long.class)
+                .single();
+    }
+
+    void mergeExtraAttrs(long id, Map<String, Object> attrs, Instant now) {
+        jdbc.sql("UPDATE job_execution SET extra_attrs = extra_attrs || ?::jsonb, update_time = ? WHERE id = ?")
+                .params(json.writeValueAsString(attrs), Timestamps.of(now), id)
+                .update();
+    }
+
+    /**
+     * Recomputes the execution's status from its tasks. The execution row is locked before the
+     * tasks are read, so two workers finishing sibling tasks at once cannot leave a stale status.
+     */
+    void refresh(long id, Instant now) {
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("SELECT id FROM job_execution WHERE id = ? FOR UPDATE")
+                    .param(id)
+                    .query(Long.class)
+                    .optional();
+            Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+            Instant[] lastEnd = {null};
+            String[] message = {""};
+            boolean[] started = {false};
+            jdbc.sql(
+                            "SELECT status, status_message, end_time, run_count FROM job_task WHERE execution_id = ? ORDER BY id")
+                    .param(id)
+                    .query(rs -> {
+                        TaskStatus s = TaskStatus.of(rs.getString(1));
+                        counts.merge(s, 1, Integer::sum);
+                        Optional<Instant> end = Timestamps.optional(rs, "end_time");
+                        if (end.isPresent() && (lastEnd[0] == null || end.get().isAfter(lastEnd[0]))) {
+                            lastEnd[0] = end.get();
+                        }
+                        if ((s == TaskStatus.ERROR || s == TaskStatus.STOPPED) && message[0].isEmpty()) {
+                            message[0] = rs.getString(2);
+                        }
+                        started[0] |= rs.getInt(4) > 0 || s.isFinal();
+                    });
+            if (counts.isEmpty()) {
+                return;
+            }
+            TaskStatus derived = derive(counts, started[0]);
+            jdbc.sql("""
+                            UPDATE job_execution SET status = ?, status_message = ?, end_time = ?, update_time = ?
+                             WHERE id = ?""")
+                    .params(derived.wire(), derived.isFinal() ? message[0] : "")
+                    .params(derived.isFinal() && lastEnd[0] != null ? Timestamps.of(lastEnd[0]) : null)
+                    .params(Timestamps.of(now), id)
+                    .update();
+        });
+    }
+
+    /** Harbor's rule: running while any task is unfinished; then Error over Stopped over Success. */
+    static TaskStatus derive(Map<TaskStatus, Integer> counts, boolean anyStarted) {
+        if (counts.getOrDefault(TaskStatus.RUNNING, 0) > 0) {
+            return TaskStatus.RUNNING;
+        }
+        if (counts.getOrDefault(TaskStatus.PENDING, 0) > 0) {
+            return anyStarted ? TaskStatus.RUNNING : TaskStatus.PENDING;
+        }
+        if (counts.getOrDefault(TaskStatus.ERROR, 0) > 0) {
+            return TaskStatus.ERROR;
+        }
+        if (counts.getOrDefault(TaskStatus.STOPPED, 0) > 0) {
+            return TaskStatus.STOPPED;
+        }
+        return TaskStatus.SUCCESS;
+    }
+
+    private Execution execution(ResultSet rs) throws SQLException {
+        return new Execution(
+                rs.getLong("id"),
+                rs.getString("vendor_type"),
+                rs.getLong("vendor_id"),
+                TaskStatus.of(rs.getString("status")),
+                rs.getString("status_message"),
+                Trigger.valueOf(rs.getString("trigger")),
+                json.readValue(rs.getString("extra_attrs"), MAP),
+                Timestamps.get(rs, "start_time"),
+                Timestamps.optional(rs, "end_time"),
+                Timestamps.get(rs, "update_time"));
+    }
+}

@@ -1,0 +1,162 @@
+package dev.berth.job;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Harbor's execution/task model over the job queue: the entry point for every feature that runs
+ * background work (GC, scan all, replication, purges). An execution is one run of a policy or a
+ * trigger; each of its tasks is one queued job run by the {@link JobKind} named by its job type.
+ */
+@Service
+public class Executions {
+    private final ExecutionRecords executions;
+    private final TaskRecords tasks;
+    private final TaskLogRecords logs;
+    private final Map<String, JobKind> kinds;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final QueueSignal signal;
+    private final Clock clock;
+
+    Executions(
+            ExecutionRecords executions,
+            TaskRecords tasks,
+            TaskLogRecords logs,
+            List<JobKind> kinds,
+            TransactionTemplate tx,
+            JsonMapper json,
+            QueueSignal signal,
+            Clock clock) {
+        this.executions = executions;
+        this.tasks = tasks;
+        this.logs = logs;
+        this.kinds = JobKinds.byName(kinds);
+        this.tx = tx;
+        this.json = json;
+        this.signal = signal;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts an execution of one task of job type {@code vendorType}, in one transaction.
+     *
+     * @param extraAttrs kept with the execution and shown with it (never secrets)
+     * @param parameters what the kind reads from {@link JobContext#parameters()}
+     * @return the execution's id
+     */
+    public long run(
+            String vendorType,
+            long vendorId,
+            Trigger trigger,
+            Map<String, Object> extraAttrs,
+            Map<String, Object> parameters) {
+        long id = tx.execute(status -> {
+            long executionId = create(vendorType, vendorId, trigger, extraAttrs);
+            addTask(executionId, vendorType, parameters);
+            return executionId;
+        });
+        return id;
+    }
+
+    /** An execution without tasks yet; add them with {@link #addTask} (in the same transaction, ideally). */
+    public long create(String vendorType, long vendorId, Trigger trigger, Map<String, Object> extraAttrs) {
+        return executions.insert(vendorType, vendorId, trigger, extraAttrs, clock.instant());
+    }
+
+    /** Queues a task of the registered kind {@code jobType}; returns its id (the dashboard's job id). */
+    public long addTask(long executionId, String jobType, Map<String, Object> parameters) {
+        JobKind kind = kinds.get(jobType);
+        if (kind == null) {
+            throw new IllegalArgumentException("no job kind " + jobType);
+        }
+        long id = tasks.insert(
+                executionId,
+                jobType,
+                json.writeValueAsString(parameters),
+                kind.maxAttempts(),
+                Math.max(1, kind.timeout().toSeconds()),
+                clock.instant());
+        signal.enqueued();
+        return id;
+    }
+
+    public Optional<Execution> execution(long id) {
+        return executions.find(id);
+    }
+
+    /** A vendor's executions, newest first. */
+    public List<Execution> executions(String vendorType, long offset, long limit) {
+        return executions.ofVendor(vendorType, offset, limit);
+    }
+
+    public long count(String vendorType) {
+        return executions.countOfVendor(vendorType);
+    }
+
+    /** Adds results to an execution's extra attributes (e.g. GC's freed bytes). */
+    public void recordAttributes(long executionId, Map<String, Object> attrs) {
+        executions.mergeExtraAttrs(executionId, attrs, clock.instant());
+    }
+
+    public List<Task> tasks(long executionId) {
+        return tasks.ofExecution(executionId);
+    }
+
+    public Optional<Task> task(long taskId) {
+        return tasks.find(taskId);
+    }
+
+    /** The task's log; empty when there is no such task. */
+    public Optional<String> log(long taskId) {
+        return tasks.find(taskId).map(t -> logs.text(taskId));
+    }
+
+    /**
+     * Stops a task: a Pending one at once, a Running one by asking its worker (it ends as Stopped
+     * within a poll interval, or when its kind next checks). False when there is no such task;
+     * stopping a finished task changes nothing.
+     */
+    public boolean stopTask(long taskId) {
+        Optional<Long> pending = tasks.stopPending(taskId, clock.instant());
+        if (pending.isPresent()) {
+            executions.refresh(pending.get(), clock.instant());
+            return true;
+        }
+        tasks.requestStop(taskId);
+        return tasks.find(taskId).isPresent();
+    }
+
+    /** Stops every task of an execution; false when there is no such execution. */
+    public boolean stop(long executionId) {
+        if (executions.find(executionId).isEmpty()) {
+            return false;
+        }
+        tasks.ofExecution(executionId).stream()
+                .filter(t -> !t.status().isFinal())
+                .forEach(t -> stopTask(t.id()));
+        return true;
+    }
+
+    /** Asks every running task to stop. */
+    public void stopAllRunning() {
+        tasks.requestStopAllRunning();
+    }
+
+    /** Stops the Pending tasks of a job type, {@code null} for all types. */
+    public void stopPending(String jobType) {
+        tasks.stopAllPending(jobType, clock.instant()).stream()
+                .distinct()
+                .forEach(id -> executions.refresh(id, clock.instant()));
+    }
+
+    /** Names of the kinds this replica can run. */
+    public List<String> kindNames() {
+        return kinds.keySet().stream().sorted().toList();
+    }
+}

@@ -1,0 +1,230 @@
+package dev.berth.job;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code job_task} table: the queue itself. Every transition that a worker makes is fenced by
+ * {@code locked_by} and {@code run_count}, so a worker that lost its lease (its task was reaped and
+ * run again elsewhere) can never overwrite the newer attempt's outcome.
+ */
+@Repository
+class TaskRecords {
+    private static final String COLUMNS = """
+            id, execution_id, job_type, status, status_message, run_count, max_attempts, progress,
+            start_time, end_time, update_time""";
+
+    private final JdbcClient jdbc;
+
+    TaskRecords(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    long insert(
+            long executionId,
+            String jobType,
+            String parametersJson,
+            int maxAttempts,
+            long timeoutSeconds,
+            Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO job_task (execution_id, job_type, parameters, max_attempts, timeout_seconds,
+                                              run_after, enqueued_at, update_time)
+                        VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(executionId, jobType, parametersJson, maxAttempts, timeoutSeconds)
+                .params(Timestamps.of(now), Timestamps.of(now), Timestamps.of(now))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Claims the oldest due Pending task of one of {@code types} whose queue is not paused. */
+    Optional<ClaimedTask> claim(String workerId, String[] types, Instant now, Instant leaseUntil) {
+        return jdbc.sql("""
+                        UPDATE job_task t
+                           SET status = 'Running', locked_by = ?, locked_until = ?, run_count = run_count + 1,
+                               stop_requested = false, start_time = COALESCE(start_time, ?), update_time = ?
+                         WHERE t.id = (
+                               SELECT id FROM job_task
+                                WHERE status = 'Pending' AND run_after <= ? AND job_type = ANY (?)
+                                  AND job_type NOT IN (SELECT job_type FROM job_queue_state WHERE paused)
+                                ORDER BY run_after, id
+                                LIMIT 1
+                                  FOR UPDATE SKIP LOCKED)
+                        RETURNING id, execution_id, job_type, parameters::text, run_count, max_attempts, timeout_seconds""")
+                .params(workerId, Timestamps.of(leaseUntil), Timestamps.of(now), Timestamps.of(now))
+                .params(Timestamps.of(now), types)
+                .query((rs, i) -> new ClaimedTask(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getInt(5),
+                        rs.getInt(6),
+                        rs.getLong(7)))
+                .optional();
+    }
+
+    /** Extends the leases of the pool's running tasks; returns each still held task and whether a stop is asked. */
+    Map<Long, Boolean> renew(String poolId, Instant leaseUntil) {
+        Map<Long, Boolean> held = new HashMap<>();
+        jdbc.sql("""
+                        UPDATE job_task SET locked_until = ?
+                         WHERE status = 'Running' AND starts_with(locked_by, ?)
+                        RETURNING id, stop_requested""").params(Timestamps.of(leaseUntil), poolId + "#").query(rs -> {
+            held.put(rs.getLong(1), rs.getBoolean(2));
+        });
+        return held;
+    }
+
+    /** Ends the attempt with a final status; false when the worker no longer holds the task. */
+    boolean finish(ClaimedTask task, String workerId, TaskStatus status, String message, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task
+                           SET status = ?, status_message = ?, end_time = ?, update_time = ?,
+                               locked_by = NULL, locked_until = NULL,
+                               progress = CASE WHEN ? = 'Success' THEN 100 ELSE progress END
+                         WHERE id = ? AND status = 'Running' AND locked_by = ? AND run_count = ?""")
+                        .params(status.wire(), message, Timestamps.of(now), Timestamps.of(now), status.wire())
+                        .params(task.id(), workerId, task.runCount())
+                        .update()
+                == 1;
+    }
+
+    /** Puts a failed attempt back in the queue, not before {@code runAfter}. */
+    boolean retry(ClaimedTask task, String workerId, Instant runAfter, String message, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task
+                           SET status = 'Pending', status_message = ?, run_after = ?, update_time = ?,
+                               locked_by = NULL, locked_until = NULL
+                         WHERE id = ? AND status = 'Running' AND locked_by = ? AND run_count = ?""")
+                        .params(message, Timestamps.of(runAfter), Timestamps.of(now))
+                        .params(task.id(), workerId, task.runCount())
+                        .update()
+                == 1;
+    }
+
+    /**
+     * Tasks whose lease expired lost their worker: they go back to the queue, or end as Stopped
+     * (a stop was asked) or Error (no attempts left). Returns the executions concerned.
+     */
+    List<Long> reapExpired(Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task
+                           SET status = CASE WHEN stop_requested THEN 'Stopped'
+                                             WHEN run_count >= max_attempts THEN 'Error' ELSE 'Pending' END,
+                               status_message = CASE WHEN stop_requested THEN 'stopped on request'
+                                             ELSE 'worker lost (lease expired) during attempt ' || run_count END,
+                               end_time = CASE WHEN stop_requested OR run_count >= max_attempts THEN ? END,
+                               run_after = ?, update_time = ?, locked_by = NULL, locked_until = NULL
+                         WHERE status = 'Running' AND locked_until < ?
+                        RETURNING execution_id""")
+                .params(Timestamps.of(now), Timestamps.of(now), Timestamps.of(now), Timestamps.of(now))
+                .query(Long.class)
+                .list();
+    }
+
+    /** Stops a task that has not started; its execution, or empty when it is not Pending. */
+    Optional<Long> stopPending(long id, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task SET status = 'Stopped', status_message = 'stopped on request',
+                               end_time = ?, update_time = ?
+                         WHERE id = ? AND status = 'Pending' RETURNING execution_id""")
+                .params(Timestamps.of(now), Timestamps.of(now), id)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** Stops every Pending task of a type ({@code null}: of every type); returns their executions. */
+    List<Long> stopAllPending(String jobType, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task SET status = 'Stopped', status_message = 'stopped on request',
+                               end_time = ?, update_time = ?
+                         WHERE status = 'Pending' AND (CAST(? AS text) IS NULL OR job_type = ?)
+                        RETURNING execution_id""")
+                .params(Timestamps.of(now), Timestamps.of(now), jobType, jobType)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Asks the worker running the task to stop; false when it is not Running. */
+    boolean requestStop(long id) {
+        return jdbc.sql("UPDATE job_task SET stop_requested = true WHERE id = ? AND status = 'Running'")
+                        .param(id)
+                        .update()
+                == 1;
+    }
+
+    int requestStopAllRunning() {
+        return jdbc.sql("UPDATE job_task SET stop_requested = true WHERE status = 'Running'")
+                .update();
+    }
+
+    void progress(long id, int percent) {
+        jdbc.sql("UPDATE job_task SET progress = ? WHERE id = ? AND status = 'Running'")
+                .params(percent, id)
+                .update();
+    }
+
+    Optional<Task> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM job_task WHERE id = ?")
+                .param(id)
+                .query((rs, i) -> task(rs))
+                .optional();
+    }
+
+    List<Task> ofExecution(long executionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM job_task WHERE execution_id = ? ORDER BY id")
+                .param(executionId)
+                .query((rs, i) -> task(rs))
+                .list();
+    }
+
+    /** Per job type: Pending tasks and the enqueue time of the oldest. */
+    record PendingQueue(String jobType, long count, Instant oldest) {}
+
+    List<PendingQueue> pending() {
+        return jdbc.sql("""
+                        SELECT job_type, count(*), min(enqueued_at) AS oldest FROM job_task
+                         WHERE status = 'Pending' GROUP BY job_type""")
+                .query((rs, i) -> new PendingQueue(rs.getString(1), rs.getLong(2), Timestamps.get(rs, "oldest")))
+                .list();
+    }
+
+    /** A running task and the worker that holds it. */
+    record Held(String workerId, long taskId, String jobType, Instant startTime, Instant updateTime) {}
+
+    List<Held> running() {
+        return jdbc.sql("""
+                        SELECT locked_by, id, job_type, start_time, update_time FROM job_task
+                         WHERE status = 'Running' ORDER BY id""")
+                .query((rs, i) -> new Held(
+                        rs.getString(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        Timestamps.get(rs, "start_time"),
+                        Timestamps.get(rs, "update_time")))
+                .list();
+    }
+
+    private static Task task(ResultSet rs) throws SQLException {
+        return new Task(
+                rs.getLong("id"),
+                rs.getLong("execution_id"),
+                rs.getString("job_type"),
+                TaskStatus.of(rs.getString("status")),
+                rs.getString("status_message"),
+                rs.getInt("run_count"),
+                rs.getInt("max_attempts"),
+                rs.getInt("progress"),
+                Timestamps.optional(rs, "start_time"),
+                Timestamps.optional(rs, "end_time"),
+                Timestamps.get(rs, "update_time"));
+    }
+}
