@@ -1,5 +1,13 @@
 package dev.berth.audit;
 
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,10 +41,84 @@ public class AuditLog {
         }
     }
 
+    /** Rows written together at most; well under PostgreSQL's limit of bind parameters. */
+    private static final int BATCH = 500;
+
+    private record Pending(
+            String username, long projectId, Operation operation, String resourceType, String resource, Instant at) {}
+
     private final JdbcClient jdbc;
+    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>(100_000);
+    private final Thread flusher;
+    private volatile boolean running = true;
 
     AuditLog(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.flusher = Thread.ofPlatform().daemon().name("audit-flusher").start(this::flushLoop);
+    }
+
+    /**
+     * Records an event soon, in a batch with others: for pulls, which are many and must not wait.
+     * The event keeps its own time. If the backlog is full the event is written at once instead, so
+     * nothing is dropped; what is still queued is written at shutdown.
+     */
+    public void recordSoon(String username, long projectId, Operation operation, String resourceType, String resource) {
+        Pending event = new Pending(username, projectId, operation, resourceType, resource, Instant.now());
+        if (!pending.offer(event)) {
+            write(List.of(event));
+        }
+        log.debug(
+                "event=audit operation={} resource_type={} resource={} operator={}",
+                operation.wire(),
+                resourceType,
+                resource,
+                username);
+    }
+
+    private void flushLoop() {
+        List<Pending> batch = new ArrayList<>(BATCH);
+        while (running || !pending.isEmpty()) {
+            try {
+                Pending first = pending.poll(250, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("event=audit_batch_failed rows={} reason=\"{}\"", batch.size(), e.toString());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> events) {
+        StringBuilder sql = new StringBuilder(
+                "INSERT INTO audit_log (project_id, operation, resource_type, resource, username, op_time) VALUES ");
+        List<Object> params = new ArrayList<>(events.size() * 6);
+        for (int i = 0; i < events.size(); i++) {
+            Pending e = events.get(i);
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?)");
+            params.add(e.projectId() > 0 ? e.projectId() : null);
+            params.add(e.operation().wire());
+            params.add(e.resourceType());
+            params.add(e.resource());
+            params.add(e.username());
+            params.add(Timestamp.from(e.at()));
+        }
+        jdbc.sql(sql.toString()).params(params).update();
+    }
+
+    /** Writes what is still queued before the database goes away. */
+    @PreDestroy
+    void flushAtShutdown() throws InterruptedException {
+        running = false;
+        flusher.join(10_000);
     }
 
     /**

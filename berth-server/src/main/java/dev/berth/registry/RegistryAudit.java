@@ -13,9 +13,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Records pushes, pulls and deletions of manifests in the audit log, with the project and the
- * operator (a registry token's subject, or "anonymous"). One INSERT per event, made after the
- * response is complete; a failure to record is logged, never turned into a failed request the
- * client already saw succeed.
+ * operator (a registry token's subject, or "anonymous"), after the response is complete. Pulls are
+ * many, so they are written in batches; pushes and deletes at once. A failure to record is logged,
+ * never turned into a failed request the client already saw succeed.
  */
 @Component
 class RegistryAudit {
@@ -59,7 +59,12 @@ class RegistryAudit {
                     .project(RegistryGuard.projectOf(repository))
                     .map(ProjectScope::id)
                     .orElse(0L);
-            audit.record(operator(Principals.of(request)), projectId, operation, resourceType, resource);
+            String operator = operator(Principals.of(request));
+            if (operation == AuditLog.Operation.PULL) {
+                audit.recordSoon(operator, projectId, operation, resourceType, resource);
+            } else {
+                audit.record(operator, projectId, operation, resourceType, resource);
+            }
         } catch (RuntimeException e) {
             log.error(
                     "event=audit_write_failed operation={} resource={} reason=\"{}\"",
