@@ -86,7 +86,8 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 return;
             }
             Principals.set(request, principal.get());
-        } else {
+        } else if (!request.getRequestURI().equals("/c/login")) {
+            // A login replaces whatever session the browser still holds, so it needs none.
             Optional<Sessions.Session> session = sessionCookie(request).flatMap(sessions::find);
             if (session.isPresent()) {
                 if (!SAFE_METHODS.contains(request.getMethod()) && !csrfMatches(request, session.get())) {

@@ -9,6 +9,7 @@ import dev.berth.support.TestUsers.PortalSession;
 import dev.berth.support.TestUsers.TestUser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -39,6 +40,22 @@ class PortalLoginTest {
         RegistryClient.Response me = session.get("/api/v2.0/users/current");
         assertThat(me.status()).isEqualTo(200);
         assertThat(me.json().path("username").asString()).isEqualTo(user.name());
+    }
+
+    @Test
+    void signingInAgainWhileASessionIsAliveNeedsNoCsrfToken() {
+        TestUser user = TestUsers.create(server, "again");
+        PortalSession first = TestUsers.signIn(server, user.name(), user.password());
+        String form = "principal=" + user.name() + "&password=" + user.password();
+        RegistryClient.Response again = new RegistryClient(server.baseUri(), Map.of("Cookie", "sid=" + first.sid()))
+                .send(
+                        "POST",
+                        "/c/login",
+                        form.getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/x-www-form-urlencoded");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(TestUsers.cookie(again, "sid")).isNotEqualTo(first.sid());
     }
 
     @Test
