@@ -106,12 +106,14 @@ class UserService {
     }
 
     /**
-     * Sets a new password: strong, and not the current one. Every remembered credential is
-     * forgotten and every session of the user ends except {@code keptSession}, the caller's own.
+     * Sets a new password: strong, and, when users change their own, not the current one. An
+     * administrator's reset skips that comparison, so it cannot be used to test guesses of someone
+     * else's password. Every remembered credential is forgotten and every session of the user ends
+     * except {@code keptSession}, the caller's own.
      */
     void changePassword(UserAccount user, String newPassword, Optional<String> keptSession, String operator) {
         UserRules.password(newPassword);
-        if (credentials.isCurrentPassword(user.id(), newPassword)) {
+        if (operator.equals(user.username()) && credentials.isCurrentPassword(user.id(), newPassword)) {
             throw ApiException.badRequest("the new password must differ from the current one");
         }
         users.setPasswordHash(user.id(), hasher.hash(newPassword));
