@@ -235,6 +235,39 @@ class PurgeAuditApiTest {
     }
 
     @Test
+    void aScheduledRunReadsItsStoredParameters() {
+        String type = unique("purgesched");
+        insert(4, "delete", type, "someone", Duration.ofDays(2));
+        Map<String, Object> parameters = Map.of("audit_retention_hour", 1, "include_event_types", "delete_" + type);
+        JsonNode scheduled;
+        try {
+            // Every second, so the next period comes at once.
+            assertThat(putJson(admin, BASE + "/schedule", schedule("Custom", "* * * * * *", parameters))
+                            .status())
+                    .isEqualTo(200);
+            Instant until = Instant.now().plusSeconds(30);
+            do {
+                JsonNode runs =
+                        admin.get(BASE + "?q=trigger=SCHEDULE&page_size=1").json();
+                scheduled = runs.isEmpty() ? null : runs.get(0);
+                if (Instant.now().isAfter(until)) {
+                    throw new AssertionError("the schedule did not fire");
+                }
+                pause();
+            } while (scheduled == null);
+        } finally {
+            assertThat(putJson(admin, BASE + "/schedule", schedule("None", null, Map.of()))
+                            .status())
+                    .isEqualTo(200);
+        }
+        JsonNode done = await(admin, BASE + "/" + scheduled.path("id").asLong());
+        assertThat(done.path("job_status").asString()).isEqualTo("Success");
+        assertThat(done.path("job_kind").asString()).isEqualTo("SCHEDULE");
+        assertThat(done.path("job_parameters").asString()).contains("delete_" + type);
+        assertThat(count("delete", type, null)).isZero();
+    }
+
+    @Test
     void historyIsPagedFilteredAndSortedAndRunsAndLogsAreGuarded() {
         long first = runNow(Map.of("audit_retention_hour", 1, "dry_run", true))
                 .path("id")
@@ -353,11 +386,15 @@ class PurgeAuditApiTest {
             if (Instant.now().isAfter(until)) {
                 throw new AssertionError("purge did not finish: " + r.text());
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 
