@@ -1,5 +1,6 @@
 package dev.berth.job;
 
+import dev.berth.api.SqlFilter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -55,6 +56,22 @@ class ExecutionRecords {
     long countOfVendor(String vendorType) {
         return jdbc.sql("SELECT count(*) FROM job_execution WHERE vendor_type = ?")
                 .param(vendorType)
+                .query(Long.class)
+                .single();
+    }
+
+    /** A page of a vendor's executions; {@code filter} comes from {@link Executions#FIELDS}. */
+    List<Execution> ofVendor(String vendorType, SqlFilter filter) {
+        return jdbc.sql("SELECT * FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere() + filter.orderBy()
+                        + filter.limitOffset())
+                .params(filter.paramsAfter(vendorType))
+                .query((rs, i) -> execution(rs))
+                .list();
+    }
+
+    long countOfVendor(String vendorType, SqlFilter filter) {
+        return jdbc.sql("SELECT count(*) FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere())
+                .params(filter.paramsAfter(vendorType))
                 .query(Long.class)
                 .single();
     }

@@ -1,5 +1,10 @@
 package dev.berth.job;
 
+import dev.berth.api.FieldType;
+import dev.berth.api.ListQuery;
+import dev.berth.api.QueryField.Use;
+import dev.berth.api.QueryFields;
+import dev.berth.api.SqlFilter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +20,22 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Service
 public class Executions {
+    /**
+     * What a feature's history endpoint ({@code /system/gc}, {@code /system/purgeaudit}, ...) may
+     * filter and sort executions by; {@code creation_time} is Harbor's name for the start time there.
+     */
+    public static final QueryFields FIELDS = QueryFields.builder()
+            .field("id", "e.id", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("status", "e.status", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("trigger", "e.trigger", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("start_time", "e.start_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("creation_time", "e.start_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("end_time", "e.end_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("update_time", "e.update_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .defaultSort("-id")
+            .tieBreaker("e.id")
+            .build();
+
     private final ExecutionRecords executions;
     private final TaskRecords tasks;
     private final TaskLogRecords logs;
@@ -94,6 +115,15 @@ public class Executions {
     public List<Execution> executions(String vendorType, long offset, long limit) {
         return executions.ofVendor(vendorType, offset, limit);
     }
+
+    /** A page of a vendor's executions; the query is checked against {@link #FIELDS} (a 400 otherwise). */
+    public Page list(String vendorType, ListQuery query) {
+        SqlFilter filter = query.toSql(FIELDS);
+        return new Page(executions.ofVendor(vendorType, filter), executions.countOfVendor(vendorType, filter));
+    }
+
+    /** A page of executions and the total across pages. */
+    public record Page(List<Execution> items, long total) {}
 
     public long count(String vendorType) {
         return executions.countOfVendor(vendorType);
