@@ -1,5 +1,6 @@
 package dev.berth.job;
 
+import dev.berth.api.SqlFilter;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -50,6 +51,21 @@ class ExecutionRecords {
                 .params(vendorType, limit, offset)
                 .query((rs, i) -> execution(rs))
                 .list();
+    }
+
+    List<Execution> ofVendor(String vendorType, SqlFilter filter) {
+        return jdbc.sql("SELECT * FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere() + filter.orderBy()
+                        + filter.limitOffset())
+                .params(filter.paramsAfter(vendorType))
+                .query((rs, i) -> execution(rs))
+                .list();
+    }
+
+    long countOfVendor(String vendorType, SqlFilter filter) {
+        return jdbc.sql("SELECT count(*) FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere())
+                .params(filter.paramsAfter(vendorType))
+                .query(Long.class)
+                .single();
     }
 
     long countOfVendor(String vendorType) {

@@ -1,5 +1,10 @@
 package dev.berth.job;
 
+import dev.berth.api.FieldType;
+import dev.berth.api.ListQuery;
+import dev.berth.api.QueryField;
+import dev.berth.api.QueryFields;
+import dev.berth.api.SqlFilter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +99,26 @@ public class Executions {
     public List<Execution> executions(String vendorType, long offset, long limit) {
         return executions.ofVendor(vendorType, offset, limit);
     }
+
+    /** Fields of executions a history endpoint may filter and sort on ({@code q}, {@code sort}). */
+    public static final QueryFields HISTORY_FIELDS = QueryFields.builder()
+            .field("id", "e.id", FieldType.LONG, QueryField.Use.FILTER, QueryField.Use.SORT)
+            .field("status", "e.status", FieldType.STRING, QueryField.Use.FILTER, QueryField.Use.SORT)
+            .field("job_status", "e.status", FieldType.STRING, QueryField.Use.FILTER, QueryField.Use.SORT)
+            .field("trigger", "e.trigger", FieldType.STRING, QueryField.Use.FILTER)
+            .field("creation_time", "e.start_time", FieldType.TIME, QueryField.Use.FILTER, QueryField.Use.SORT)
+            .field("update_time", "e.update_time", FieldType.TIME, QueryField.Use.FILTER, QueryField.Use.SORT)
+            .defaultSort("-id")
+            .tieBreaker("e.id")
+            .build();
+
+    /** A page of a vendor's executions (checked against {@link #HISTORY_FIELDS}) and the total. */
+    public Page page(String vendorType, ListQuery query) {
+        SqlFilter filter = query.toSql(HISTORY_FIELDS);
+        return new Page(executions.ofVendor(vendorType, filter), executions.countOfVendor(vendorType, filter));
+    }
+
+    public record Page(List<Execution> items, long total) {}
 
     public long count(String vendorType) {
         return executions.countOfVendor(vendorType);
