@@ -53,13 +53,6 @@ class ExecutionRecords {
                 .list();
     }
 
-    long countOfVendor(String vendorType) {
-        return jdbc.sql("SELECT count(*) FROM job_execution WHERE vendor_type = ?")
-                .param(vendorType)
-                .query(Long.class)
-                .single();
-    }
-
     /** A page of a vendor's executions; {@code filter} comes from {@link Executions#FIELDS}. */
     List<Execution> ofVendor(String vendorType, SqlFilter filter) {
         return jdbc.sql("SELECT * FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere() + filter.orderBy()
@@ -72,6 +65,13 @@ class ExecutionRecords {
     long countOfVendor(String vendorType, SqlFilter filter) {
         return jdbc.sql("SELECT count(*) FROM job_execution e WHERE e.vendor_type = ?" + filter.andWhere())
                 .params(filter.paramsAfter(vendorType))
+                .query(Long.class)
+                .single();
+    }
+
+    long countOfVendor(String vendorType) {
+        return jdbc.sql("SELECT count(*) FROM job_execution WHERE vendor_type = ?")
+                .param(vendorType)
                 .query(Long.class)
                 .single();
     }

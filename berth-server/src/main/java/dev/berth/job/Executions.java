@@ -27,6 +27,7 @@ public class Executions {
     public static final QueryFields FIELDS = QueryFields.builder()
             .field("id", "e.id", FieldType.LONG, Use.FILTER, Use.SORT)
             .field("status", "e.status", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("job_status", "e.status", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("trigger", "e.trigger", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("start_time", "e.start_time", FieldType.TIME, Use.FILTER, Use.SORT)
             .field("creation_time", "e.start_time", FieldType.TIME, Use.FILTER, Use.SORT)

@@ -33,6 +33,17 @@ class BlobRecords {
                 .orElse(OptionalLong.empty());
     }
 
+    /**
+     * Takes the digest's advisory lock in shared mode until the transaction ends: held by uploads
+     * while they place bytes and record them; garbage collection takes it exclusively to delete bytes.
+     */
+    void lockBytesShared(Digest digest) {
+        jdbc.sql("SELECT pg_advisory_xact_lock_shared(hashtextextended(?, 0))")
+                .param(digest.toString())
+                .query((rs, i) -> 1)
+                .list();
+    }
+
     void insert(Digest digest, long size) {
         jdbc.sql("INSERT INTO blob (digest, size) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
                 .param(digest.toString())
@@ -40,10 +51,14 @@ class BlobRecords {
                 .update();
     }
 
+    /**
+     * Links the blob into the repository. A new upload or mount renews an existing link's
+     * {@code created_at}: garbage collection spares links younger than its review delay.
+     */
     void link(long repositoryId, Digest digest) {
         jdbc.sql("""
                         INSERT INTO repository_blob (repository_id, digest) VALUES (?, ?)
-                        ON CONFLICT DO NOTHING
+                        ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = now()
                         """).param(repositoryId).param(digest.toString()).update();
     }
 

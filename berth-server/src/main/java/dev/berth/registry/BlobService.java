@@ -12,12 +12,19 @@ public class BlobService {
     private final BlobRecords blobs;
     private final RepositoryRecords repositories;
     private final BlobStore store;
+    private final ReviewQueue reviews;
     private final TransactionTemplate tx;
 
-    BlobService(BlobRecords blobs, RepositoryRecords repositories, BlobStore store, TransactionTemplate tx) {
+    BlobService(
+            BlobRecords blobs,
+            RepositoryRecords repositories,
+            BlobStore store,
+            ReviewQueue reviews,
+            TransactionTemplate tx) {
         this.blobs = blobs;
         this.repositories = repositories;
         this.store = store;
+        this.reviews = reviews;
         this.tx = tx;
     }
 
@@ -51,6 +58,7 @@ public class BlobService {
                         "blob is referenced by a manifest of this repository; delete that first");
             }
             blobs.unlink(repositoryId, digest);
+            reviews.blob(digest, "unlinked");
         });
     }
 }

@@ -32,6 +32,7 @@ public class BlobUploadService {
     private final BlobRecords blobs;
     private final RepositoryRecords repositories;
     private final RunningHashes hashes;
+    private final ReviewQueue reviews;
     private final TransactionTemplate tx;
     // Weak values: a lock lives exactly as long as some request holds or waits for it.
     private final Cache<UUID, ReentrantLock> locks =
@@ -43,12 +44,14 @@ public class BlobUploadService {
             BlobRecords blobs,
             RepositoryRecords repositories,
             RunningHashes hashes,
+            ReviewQueue reviews,
             TransactionTemplate tx) {
         this.store = store;
         this.sessions = sessions;
         this.blobs = blobs;
         this.repositories = repositories;
         this.hashes = hashes;
+        this.reviews = reviews;
         this.tx = tx;
     }
 
@@ -227,17 +230,26 @@ public class BlobUploadService {
         return Digest.fromHasher(algorithm, hasher);
     }
 
+    /**
+     * Places the bytes and inserts the row in one transaction that holds the digest's shared
+     * advisory lock from before the rename until the row is committed. Garbage collection deletes
+     * bytes only under the exclusive lock and only when no row exists, so it can never remove
+     * bytes that an upload has just put in place and is about to record.
+     */
     private void commit(UploadSession session, Digest digest) {
-        try {
-            store.commitUpload(session.id(), digest);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         tx.executeWithoutResult(status -> {
+            blobs.lockBytesShared(digest);
+            try {
+                store.commitUpload(session.id(), digest);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             blobs.insert(digest, session.size());
             long repositoryId = repositories.ensure(session.repository());
             blobs.link(repositoryId, digest);
             sessions.delete(session.id());
+            // Until a manifest references it, nothing else keeps the blob: review it after the delay.
+            reviews.blob(digest, "uploaded");
         });
         hashes.forget(session.id());
         log.debug("event=blob_committed repository={} digest={} size={}", session.repository(), digest, session.size());

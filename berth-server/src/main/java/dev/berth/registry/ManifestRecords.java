@@ -73,6 +73,17 @@ class ManifestRecords {
      * @return the id and whether this call created it
      */
     Inserted insert(long repositoryId, Digest digest, ParsedManifest manifest, byte[] content) {
+        // Lock an existing row first: garbage collection deletes a manifest only under FOR UPDATE,
+        // so it cannot take a manifest that this push is about to tag. If it took it already, the
+        // row is gone and is inserted again below.
+        Optional<Long> existing = jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ? FOR SHARE")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Long.class)
+                .optional();
+        if (existing.isPresent()) {
+            return new Inserted(existing.get(), false);
+        }
         Descriptor config = manifest instanceof ParsedManifest.ImageManifest image ? image.config() : null;
         Optional<Long> created = jdbc.sql("""
                         INSERT INTO manifest (repository_id, digest, media_type, artifact_type, config_media_type,
@@ -96,12 +107,12 @@ class ManifestRecords {
         if (created.isPresent()) {
             return new Inserted(created.get(), true);
         }
-        long existing = jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ?")
+        long concurrent = jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ? FOR SHARE")
                 .param(repositoryId)
                 .param(digest.toString())
                 .query(Long.class)
                 .single();
-        return new Inserted(existing, false);
+        return new Inserted(concurrent, false);
     }
 
     record Inserted(long id, boolean created) {}
@@ -122,21 +133,56 @@ class ManifestRecords {
                         """).param(parentId).param(childId).param(platformJson).update();
     }
 
-    void tag(long repositoryId, String tag, long manifestId) {
+    /** Points the tag at the manifest; returns the manifest it pointed at before, if another. */
+    Optional<Long> tag(long repositoryId, String tag, long manifestId) {
+        Optional<Long> previous = jdbc.sql(
+                        "SELECT manifest_id FROM tag WHERE repository_id = ? AND name = ? FOR UPDATE")
+                .param(repositoryId)
+                .param(tag)
+                .query(Long.class)
+                .optional()
+                .filter(id -> id != manifestId);
         jdbc.sql("""
                         INSERT INTO tag (repository_id, name, manifest_id) VALUES (?, ?, ?)
                         ON CONFLICT (repository_id, name)
                         DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
                         WHERE tag.manifest_id <> EXCLUDED.manifest_id
                         """).param(repositoryId).param(tag).param(manifestId).update();
+        return previous;
     }
 
-    boolean untag(long repositoryId, String tag) {
-        return jdbc.sql("DELETE FROM tag WHERE repository_id = ? AND name = ?")
-                        .param(repositoryId)
-                        .param(tag)
-                        .update()
-                > 0;
+    /** Deletes the tag; returns the manifest it pointed at, empty if there was no such tag. */
+    Optional<Long> untag(long repositoryId, String tag) {
+        return jdbc.sql("DELETE FROM tag WHERE repository_id = ? AND name = ? RETURNING manifest_id")
+                .param(repositoryId)
+                .param(tag)
+                .query(Long.class)
+                .optional();
+    }
+
+    /** Digests of the blobs the manifest references. */
+    List<String> blobsOf(long manifestId) {
+        return jdbc.sql("SELECT digest FROM manifest_blob WHERE manifest_id = ?")
+                .param(manifestId)
+                .query(String.class)
+                .list();
+    }
+
+    /** Ids of the manifests an index lists. */
+    List<Long> childrenOf(long manifestId) {
+        return jdbc.sql("SELECT child_id FROM manifest_reference WHERE parent_id = ?")
+                .param(manifestId)
+                .query(Long.class)
+                .list();
+    }
+
+    /** Ids of the repository's manifests whose subject is the digest (accessories, signatures, SBOMs). */
+    List<Long> referrerIds(long repositoryId, Digest subject) {
+        return jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND subject_digest = ?")
+                .param(repositoryId)
+                .param(subject.toString())
+                .query(Long.class)
+                .list();
     }
 
     List<String> tags(long repositoryId, String last, int limit) {

@@ -22,13 +22,19 @@ public class ManifestService {
     private final ManifestRecords manifests;
     private final BlobRecords blobs;
     private final RepositoryRecords repositories;
+    private final ReviewQueue reviews;
     private final TransactionTemplate tx;
 
     ManifestService(
-            ManifestRecords manifests, BlobRecords blobs, RepositoryRecords repositories, TransactionTemplate tx) {
+            ManifestRecords manifests,
+            BlobRecords blobs,
+            RepositoryRecords repositories,
+            ReviewQueue reviews,
+            TransactionTemplate tx) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.repositories = repositories;
+        this.reviews = reviews;
         this.tx = tx;
     }
 
@@ -122,9 +128,14 @@ public class ManifestService {
                 }
             }
         }
+        List<Long> untagged = new ArrayList<>();
         for (String tag : tags) {
-            manifests.tag(repositoryId, tag, inserted.id());
+            manifests.tag(repositoryId, tag, inserted.id()).ifPresent(untagged::add);
         }
+        if (inserted.created() && tags.isEmpty()) {
+            untagged.add(inserted.id()); // pushed by digest: untagged from the start
+        }
+        reviews.manifests(untagged, "untagged");
     }
 
     /**
@@ -194,9 +205,13 @@ public class ManifestService {
                 .orElseThrow(
                         () -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository " + repository + " not known"));
         if (!Digest.looksLikeDigest(reference)) {
-            if (!manifests.untag(repositoryId, RepositoryName.requireTag(reference))) {
-                throw RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown");
-            }
+            String tag = RepositoryName.requireTag(reference);
+            tx.executeWithoutResult(status -> {
+                long manifestId = manifests
+                        .untag(repositoryId, tag)
+                        .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown"));
+                reviews.manifests(List.of(manifestId), "untagged");
+            });
             log.info("event=tag_deleted repository={} tag={}", repository, reference);
             return;
         }
@@ -215,9 +230,25 @@ public class ManifestService {
                         Map.of("indexes", parents),
                         Map.of());
             }
-            manifests.delete(id);
+            deleteLocked(repositoryId, id, digest);
         });
         log.info("event=manifest_deleted repository={} digest={}", repository, digest);
+    }
+
+    /**
+     * Deletes a manifest whose row the caller's transaction has locked FOR UPDATE, with its tags
+     * and references, and queues for garbage-collection review everything that may have lost its
+     * last reference: its blobs, its children (if an index) and its referrers. The /v2/ delete and
+     * garbage collection both delete through here.
+     */
+    void deleteLocked(long repositoryId, long manifestId, Digest digest) {
+        List<String> blobDigests = manifests.blobsOf(manifestId);
+        List<Long> orphans = new ArrayList<>(manifests.childrenOf(manifestId));
+        orphans.addAll(manifests.referrerIds(repositoryId, digest));
+        orphans.remove(Long.valueOf(manifestId));
+        manifests.delete(manifestId);
+        reviews.blobs(blobDigests, "manifest deleted");
+        reviews.manifests(orphans, "parent or subject deleted");
     }
 
     /** Up to {@code limit} tags after {@code last}, in byte order. */

@@ -2,6 +2,7 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -15,6 +16,8 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Blobs as files under a root directory:
@@ -28,7 +31,7 @@ import java.util.UUID;
  * An upload is flushed to disk and renamed into place atomically, so a blob file is either absent
  * or complete, whatever happens to the process.
  */
-public final class FilesystemBlobStore implements BlobStore {
+public final class FilesystemBlobStore implements BlobStore, BlobLister {
     private static final int BUFFER = 256 * 1024;
 
     private final Path blobs;
@@ -150,6 +153,24 @@ public final class FilesystemBlobStore implements BlobStore {
             Files.delete(blobPath(digest));
         } catch (NoSuchFileException e) {
             // already gone: deleting is idempotent
+        }
+    }
+
+    @Override
+    public void forEachBlob(Consumer<Digest> each) throws IOException {
+        for (Digest.Algorithm algorithm : Digest.Algorithm.values()) {
+            Path dir = blobs.resolve(algorithm.prefix());
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(dir, 2)) {
+                files.filter(Files::isRegularFile)
+                        .map(p -> Digest.parse(algorithm.prefix() + ":" + p.getFileName()))
+                        .flatMap(Optional::stream)
+                        .forEach(each);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
         }
     }
 

@@ -7,8 +7,9 @@ import org.springframework.context.annotation.Configuration;
 
 @Configuration(proxyBeanMethods = false)
 class StorageConfiguration {
+    /** Typed as the driver so that the narrow roles it also plays (BlobLister) can be injected. */
     @Bean
-    BlobStore blobStore(BerthProperties properties) throws IOException {
+    FilesystemBlobStore blobStore(BerthProperties properties) throws IOException {
         return new FilesystemBlobStore(properties.dataDir());
     }
 }

@@ -45,6 +45,11 @@ public final class BerthProcess implements AutoCloseable {
     }
 
     public static BerthProcess start(Path dataDir, Path tmpDir, Path log) {
+        return start(dataDir, tmpDir, log, List.of());
+    }
+
+    /** As {@link #start(Path, Path, Path)}, with extra {@code --name=value} arguments (e.g. an external database). */
+    public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs) {
         int port = freePort();
         try {
             Files.createDirectories(tmpDir);
@@ -60,6 +65,7 @@ public final class BerthProcess implements AutoCloseable {
                 System.getProperty("java.class.path"),
                 "dev.berth.BerthApplication",
                 "--server.port=" + port));
+        command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

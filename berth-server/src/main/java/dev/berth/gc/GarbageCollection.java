@@ -1,0 +1,236 @@
+package dev.berth.gc;
+
+import dev.berth.job.Executions;
+import dev.berth.job.JobContext;
+import dev.berth.job.JobKind;
+import dev.berth.registry.BlobCollector;
+import dev.berth.registry.ManifestCollector;
+import dev.berth.storage.BlobLister;
+import dev.berth.storage.Digest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code GARBAGE_COLLECTION} job: online, while the registry stays writable.
+ *
+ * <ol>
+ *   <li>With {@code delete_untagged}: due manifest reviews, deleting manifests nothing keeps.
+ *   <li>Due blob reviews, by {@code workers} in parallel: the row is deleted under its lock when
+ *       nothing references it, then the bytes.
+ *   <li>A sweep of the blob store for bytes whose row is gone, and of the rows for missing bytes.
+ * </ol>
+ *
+ * Every destructive step re-checks under the database's locks, so a run that is repeated after a
+ * crash (at-least-once delivery) only finds what is left; counts are per attempt.
+ */
+@Component
+class GarbageCollection implements JobKind {
+    static final String NAME = "GARBAGE_COLLECTION";
+    private static final Logger log = LoggerFactory.getLogger(GarbageCollection.class);
+    private static final int PROGRESS_EVERY = 500;
+
+    private final ManifestCollector manifests;
+    private final BlobCollector blobs;
+    private final BlobLister lister;
+    private final ObjectProvider<Executions> executions;
+
+    GarbageCollection(
+            ManifestCollector manifests,
+            BlobCollector blobs,
+            BlobLister lister,
+            ObjectProvider<Executions> executions) {
+        this.manifests = manifests;
+        this.blobs = blobs;
+        this.lister = lister;
+        this.executions = executions;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Duration timeout() {
+        return Duration.ofHours(24);
+    }
+
+    @Override
+    public void run(JobContext context) throws Exception {
+        GcParameters params = GcParameters.from(context.parameters());
+        executions.getObject().recordAttributes(context.executionId(), params.asMap());
+        context.log("garbage collection started: " + params.asMap() + " attempt=" + context.attempt());
+        GcTally tally = new GcTally();
+        List<Long> deletable = List.of();
+        if (params.deleteUntagged()) {
+            deletable = params.dryRun() ? previewManifests(context, tally) : collectManifests(context, tally);
+        }
+        context.progress(30);
+        if (params.dryRun()) {
+            previewBlobs(context, tally, deletable);
+        } else {
+            collectBlobs(context, tally, params.workers());
+        }
+        context.progress(80);
+        sweep(context, tally, params.dryRun());
+        context.progress(100);
+        executions.getObject().recordAttributes(context.executionId(), tally.attributes());
+        context.log((params.dryRun() ? "dry run, would free: " : "garbage collection done: ") + tally);
+        log.info("event=gc_done execution={} dry_run={} {}", context.executionId(), params.dryRun(), tally);
+    }
+
+    private List<Long> collectManifests(JobContext context, GcTally tally) {
+        Set<Long> skip = ConcurrentHashMap.newKeySet();
+        while (true) {
+            context.checkStop();
+            ManifestCollector.Review review = manifests.reviewNext(skip);
+            switch (review.verdict()) {
+                case NONE_DUE -> {
+                    context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
+                    return List.of();
+                }
+                case DELETED -> {
+                    tally.manifests.incrementAndGet();
+                    context.log("deleted manifest " + review.repository() + "@" + review.digest());
+                }
+                case KEPT -> tally.kept.incrementAndGet();
+                case BUSY -> {
+                    tally.busy.incrementAndGet();
+                    skip.add(review.manifestId());
+                }
+            }
+        }
+    }
+
+    private List<Long> previewManifests(JobContext context, GcTally tally) {
+        List<Long> ids = manifests.previewCollectable();
+        tally.manifests.set(ids.size());
+        context.log("dry run: " + ids.size() + " untagged manifests would be deleted");
+        return ids;
+    }
+
+    private void previewBlobs(JobContext context, GcTally tally, List<Long> deletable) {
+        for (BlobCollector.BlobRow row : blobs.previewUnreferenced(deletable)) {
+            tally.blobs.incrementAndGet();
+            tally.bytes.addAndGet(row.size());
+        }
+        context.log("dry run: " + tally.blobs + " blobs (" + tally.bytes + " bytes) would be deleted");
+    }
+
+    private void collectBlobs(JobContext context, GcTally tally, int workers) throws Exception {
+        Set<String> skip = ConcurrentHashMap.newKeySet();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                running.add(pool.submit(() -> {
+                    reviewBlobs(context, tally, skip);
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        }
+        context.checkStop();
+        context.log("blobs: deleted " + tally.blobs + " (" + tally.bytes + " bytes), kept " + tally.kept
+                + ", postponed " + tally.postponed + ", " + skip.size() + " busy left for later");
+    }
+
+    /** One worker: reviews due entries until none is left or a stop is asked. */
+    private void reviewBlobs(JobContext context, GcTally tally, Set<String> skip) {
+        while (!context.stopRequested() && !Thread.currentThread().isInterrupted()) {
+            BlobCollector.Review review = blobs.reviewNext(skip);
+            switch (review.verdict()) {
+                case NONE_DUE -> {
+                    return;
+                }
+                case DELETED, ROW_GONE -> {
+                    if (review.verdict() == BlobCollector.Verdict.DELETED) {
+                        long n = tally.blobs.incrementAndGet();
+                        if (n % PROGRESS_EVERY == 0) {
+                            context.log("blobs deleted so far: " + n);
+                        }
+                    }
+                    boolean rowGone = review.verdict() == BlobCollector.Verdict.ROW_GONE;
+                    deleteBytes(context, tally, Digest.parse(review.digest()).orElseThrow(), rowGone);
+                }
+                case KEPT -> tally.kept.incrementAndGet();
+                case POSTPONED -> tally.postponed.incrementAndGet();
+                case BUSY -> {
+                    tally.busy.incrementAndGet();
+                    skip.add(review.digest());
+                }
+            }
+        }
+    }
+
+    private void deleteBytes(JobContext context, GcTally tally, Digest digest, boolean orphan) {
+        BlobCollector.BytesResult result = blobs.deleteBytesUnlessRecorded(digest, false);
+        switch (result.verdict()) {
+            case DELETED -> {
+                tally.bytes.addAndGet(result.size());
+                if (orphan) {
+                    tally.orphanFiles.incrementAndGet();
+                }
+            }
+            case MISSING -> {
+                if (!orphan) {
+                    tally.missingBytes.incrementAndGet();
+                    context.log("blob " + digest + " had a row but no bytes in storage");
+                }
+            }
+            case RECORDED, WOULD_DELETE -> {
+                // uploaded again since its row was deleted: the bytes belong to the new row
+            }
+        }
+    }
+
+    /** Bytes whose row is gone are deleted; rows whose bytes are gone are reported. */
+    private void sweep(JobContext context, GcTally tally, boolean dryRun) throws Exception {
+        List<Digest> unrecorded = new ArrayList<>();
+        lister.forEachBlob(digest -> {
+            if (!blobs.recorded(digest)) {
+                unrecorded.add(digest);
+            }
+        });
+        for (Digest digest : unrecorded) {
+            context.checkStop();
+            if (dryRun) {
+                BlobCollector.BytesResult r = blobs.deleteBytesUnlessRecorded(digest, true);
+                if (r.verdict() == BlobCollector.BytesVerdict.WOULD_DELETE) {
+                    tally.orphanFiles.incrementAndGet();
+                    tally.bytes.addAndGet(r.size());
+                }
+            } else {
+                deleteBytes(context, tally, digest, true);
+                context.log("deleted bytes without a row: " + digest);
+            }
+        }
+        String after = "";
+        List<BlobCollector.BlobRow> page;
+        do {
+            context.checkStop();
+            page = blobs.rowsAfter(after, 1000);
+            for (BlobCollector.BlobRow row : page) {
+                // Re-checked after the row: bytes are placed before a row exists and deleted after it is gone.
+                if (!blobs.hasBytes(row.digest()) && blobs.recorded(row.digest()) && !blobs.hasBytes(row.digest())) {
+                    tally.missingBytes.incrementAndGet();
+                    context.log("blob " + row.digest() + " has a row but no bytes in storage");
+                }
+                after = row.digest().toString();
+            }
+        } while (page.size() == 1000);
+        context.log("sweep: " + tally.orphanFiles + " files without a row" + (dryRun ? " found" : " deleted") + ", "
+                + tally.missingBytes + " rows without bytes");
+    }
+}

@@ -1,0 +1,134 @@
+package dev.berth.registry;
+
+import dev.berth.storage.Digest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The registry's half of {@code delete_untagged}: reviews queued manifests one at a time and
+ * deletes those nothing keeps, through the same path as a /v2/ manifest delete (which queues their
+ * blobs, children and referrers in turn).
+ *
+ * <p>A manifest is kept while a tag points at it, an index of its repository lists it, or (for an
+ * accessory: a manifest with a {@code subject}) its subject is in the repository. Tagged accessories
+ * are kept even when their subject is gone: the tag is an explicit reference. The manifest row is
+ * locked {@code FOR UPDATE} before the checks; a push that tags it or lists it in an index holds
+ * {@code FOR SHARE} on it, so the two serialise.
+ */
+@Service
+public class ManifestCollector {
+    private final JdbcClient jdbc;
+    private final ManifestService manifests;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+
+    ManifestCollector(JdbcClient jdbc, ManifestService manifests, Clock clock, TransactionTemplate tx) {
+        this.jdbc = jdbc;
+        this.manifests = manifests;
+        this.clock = clock;
+        this.tx = tx;
+    }
+
+    public enum Verdict {
+        NONE_DUE,
+        DELETED,
+        KEPT,
+        BUSY
+    }
+
+    /** The outcome of one review: the manifest's id, repository name and digest when known. */
+    public record Review(Verdict verdict, long manifestId, String repository, String digest) {}
+
+    private record Candidate(long id, long repositoryId, String repository, String digest, String subject) {}
+
+    /** Reviews the oldest due entry not in {@code skip}, deleting the manifest if nothing keeps it. */
+    public Review reviewNext(Collection<Long> skip) {
+        Long[] skipped = skip.toArray(Long[]::new);
+        AtomicLong claimed = new AtomicLong(-1);
+        try {
+            return tx.execute(status -> {
+                jdbc.sql("SET LOCAL lock_timeout = '2s'").update();
+                Optional<Long> entry = jdbc.sql("""
+                                SELECT manifest_id FROM gc_manifest_review
+                                WHERE review_after <= ? AND NOT (manifest_id = ANY (?::bigint[]))
+                                ORDER BY review_after LIMIT 1 FOR UPDATE SKIP LOCKED
+                                """)
+                        .param(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                        .param(skipped)
+                        .query(Long.class)
+                        .optional();
+                if (entry.isEmpty()) {
+                    return new Review(Verdict.NONE_DUE, -1, "", "");
+                }
+                claimed.set(entry.get());
+                Optional<Candidate> locked = jdbc.sql("""
+                                SELECT m.id, m.repository_id, r.name, m.digest, m.subject_digest
+                                FROM manifest m JOIN repository r ON r.id = m.repository_id
+                                WHERE m.id = ? FOR UPDATE OF m
+                                """)
+                        .param(entry.get())
+                        .query((rs, i) -> new Candidate(
+                                rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                        .optional();
+                if (locked.isEmpty()) {
+                    return new Review(Verdict.KEPT, entry.get(), "", ""); // deleted meanwhile; entry cascaded
+                }
+                Candidate m = locked.get();
+                jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?")
+                        .param(m.id())
+                        .update();
+                if (kept(m)) {
+                    return new Review(Verdict.KEPT, m.id(), m.repository(), m.digest());
+                }
+                manifests.deleteLocked(
+                        m.repositoryId(), m.id(), Digest.parse(m.digest()).orElseThrow());
+                return new Review(Verdict.DELETED, m.id(), m.repository(), m.digest());
+            });
+        } catch (PessimisticLockingFailureException e) {
+            return new Review(Verdict.BUSY, claimed.get(), "", "");
+        }
+    }
+
+    private boolean kept(Candidate m) {
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM tag WHERE manifest_id = ?)
+                            OR EXISTS (SELECT 1 FROM manifest_reference WHERE child_id = ?)
+                            OR EXISTS (SELECT 1 FROM manifest s WHERE s.repository_id = ? AND s.digest = ?)
+                        """)
+                .param(m.id())
+                .param(m.id())
+                .param(m.repositoryId())
+                .param(m.subject() == null ? "" : m.subject())
+                .query(Boolean.class)
+                .single();
+    }
+
+    /**
+     * A preview for dry runs: ids of the due queued manifests that a run would delete now
+     * (children of indexes it deletes become due only after that, so they are not counted).
+     */
+    public List<Long> previewCollectable() {
+        return jdbc.sql("""
+                        SELECT m.id FROM gc_manifest_review q JOIN manifest m ON m.id = q.manifest_id
+                        WHERE q.review_after <= ?
+                          AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)
+                          AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
+                          AND (m.subject_digest IS NULL OR NOT EXISTS (
+                                SELECT 1 FROM manifest s WHERE s.repository_id = m.repository_id
+                                AND s.digest = m.subject_digest))
+                        ORDER BY m.id
+                        """)
+                .param(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .query(Long.class)
+                .list();
+    }
+}
