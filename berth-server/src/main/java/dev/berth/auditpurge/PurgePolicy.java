@@ -1,4 +1,4 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import java.math.BigDecimal;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import dev.berth.job.JobContext;
 import dev.berth.job.JobStoppedException;

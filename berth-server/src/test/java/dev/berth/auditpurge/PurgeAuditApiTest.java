@@ -1,4 +1,4 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import static dev.berth.support.TestAccounts.permission;
 import static dev.berth.support.TestAccounts.postJson;

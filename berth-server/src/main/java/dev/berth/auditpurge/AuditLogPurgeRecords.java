@@ -1,4 +1,4 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import java.sql.Timestamp;
 import java.time.Instant;

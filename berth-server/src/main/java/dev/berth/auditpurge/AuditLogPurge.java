@@ -1,4 +1,4 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import dev.berth.job.Executions;
 import dev.berth.job.JobContext;

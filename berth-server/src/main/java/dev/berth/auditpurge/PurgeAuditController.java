@@ -1,10 +1,11 @@
-package dev.berth.audit;
+package dev.berth.auditpurge;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
 import dev.berth.api.ListQuery;
 import dev.berth.api.Paging;
+import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
 import dev.berth.iam.Principal;
