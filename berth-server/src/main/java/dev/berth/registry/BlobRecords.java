@@ -3,6 +3,7 @@ package dev.berth.registry;
 import dev.berth.storage.Digest;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -116,5 +117,13 @@ class BlobRecords {
                 .query((rs, i) -> sizes.put(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
                 .list();
         return sizes;
+    }
+
+    /** Digests of every blob the repository links. */
+    List<String> linkedTo(long repositoryId) {
+        return jdbc.sql("SELECT digest FROM repository_blob WHERE repository_id = ?")
+                .param(repositoryId)
+                .query(String.class)
+                .list();
     }
 }

@@ -168,14 +168,6 @@ class ManifestRecords {
                 .list();
     }
 
-    /** Ids of the manifests an index lists. */
-    List<Long> childrenOf(long manifestId) {
-        return jdbc.sql("SELECT child_id FROM manifest_reference WHERE parent_id = ?")
-                .param(manifestId)
-                .query(Long.class)
-                .list();
-    }
-
     /** Ids of the repository's manifests whose subject is the digest (accessories, signatures, SBOMs). */
     List<Long> referrerIds(long repositoryId, Digest subject) {
         return jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND subject_digest = ?")
@@ -213,6 +205,51 @@ class ManifestRecords {
 
     void delete(long manifestId) {
         jdbc.sql("DELETE FROM manifest WHERE id = ?").param(manifestId).update();
+    }
+
+    /** Ids of the manifests an index lists. */
+    List<Long> childrenOf(long manifestId) {
+        return jdbc.sql("SELECT child_id FROM manifest_reference WHERE parent_id = ? ORDER BY child_id")
+                .param(manifestId)
+                .query(Long.class)
+                .list();
+    }
+
+    /** True when no index lists the manifest and no tag points at it, checked under a row lock. */
+    boolean lockIfOrphan(long manifestId) {
+        return jdbc.sql("""
+                        SELECT m.id FROM manifest m WHERE m.id = ?
+                        AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
+                        AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)
+                        FOR UPDATE
+                        """).param(manifestId).query(Long.class).optional().isPresent();
+    }
+
+    /** Points a new tag at the manifest; false if the repository has that tag already. */
+    boolean tagIfAbsent(long repositoryId, String tag, long manifestId) {
+        return jdbc.sql("""
+                                INSERT INTO tag (repository_id, name, manifest_id) VALUES (?, ?, ?)
+                                ON CONFLICT (repository_id, name) DO NOTHING
+                                """).param(repositoryId).param(tag).param(manifestId).update() > 0;
+    }
+
+    /** Deletes the tag only if it points at the manifest. */
+    boolean untag(long repositoryId, String tag, long manifestId) {
+        return jdbc.sql("DELETE FROM tag WHERE repository_id = ? AND name = ? AND manifest_id = ?")
+                        .param(repositoryId)
+                        .param(tag)
+                        .param(manifestId)
+                        .update()
+                > 0;
+    }
+
+    /** The manifest's id, locked against deletion until commit. */
+    Optional<Long> lockShared(long repositoryId, Digest digest) {
+        return jdbc.sql("SELECT id FROM manifest WHERE repository_id = ? AND digest = ? FOR SHARE")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(Long.class)
+                .optional();
     }
 
     List<Referrer> referrers(long repositoryId, Digest subject) {

@@ -23,6 +23,7 @@ public class ManifestService {
     private final BlobRecords blobs;
     private final RepositoryRecords repositories;
     private final ReviewQueue reviews;
+    private final ManifestCopier copier;
     private final TransactionTemplate tx;
 
     ManifestService(
@@ -30,11 +31,13 @@ public class ManifestService {
             BlobRecords blobs,
             RepositoryRecords repositories,
             ReviewQueue reviews,
+            ManifestCopier copier,
             TransactionTemplate tx) {
         this.manifests = manifests;
         this.blobs = blobs;
         this.repositories = repositories;
         this.reviews = reviews;
+        this.copier = copier;
         this.tx = tx;
     }
 
@@ -249,6 +252,134 @@ public class ManifestService {
         manifests.delete(manifestId);
         reviews.blobs(blobDigests, "manifest deleted");
         reviews.manifests(orphans, "parent or subject deleted");
+    }
+
+    /**
+     * Deletes an artifact as Harbor does: the manifest, the given accessories (artifacts that refer
+     * to it), and the children of an index that nothing else lists or tags. Refused (409) while an
+     * index of the repository lists the manifest. All or nothing.
+     */
+    public void deleteArtifact(String repository, Digest digest, Collection<Digest> accessories) {
+        long repositoryId = repositoryId(repository);
+        tx.executeWithoutResult(status -> {
+            long id = manifests
+                    .lockForDelete(repositoryId, digest)
+                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
+            List<String> parents = manifests.parentsOf(id);
+            if (!parents.isEmpty()) {
+                throw new RegistryException(
+                        ErrorCode.DENIED,
+                        409,
+                        "manifest is listed by an index of this repository; delete the index first",
+                        Map.of("indexes", parents),
+                        Map.of());
+            }
+            for (Digest accessory : accessories) {
+                manifests
+                        .lockForDelete(repositoryId, accessory)
+                        .filter(a -> a != id && manifests.parentsOf(a).isEmpty())
+                        .ifPresent(this::deleteWithOrphanChildren);
+            }
+            deleteWithOrphanChildren(id);
+        });
+        log.info(
+                "event=artifact_deleted repository={} digest={} accessories={}",
+                repository,
+                digest,
+                accessories.size());
+    }
+
+    private void deleteWithOrphanChildren(long id) {
+        List<Long> children = manifests.childrenOf(id);
+        List<String> blobDigests = manifests.blobsOf(id);
+        manifests.delete(id);
+        reviews.blobs(blobDigests, "artifact deleted");
+        for (long child : children) {
+            if (manifests.lockIfOrphan(child)) {
+                deleteWithOrphanChildren(child);
+            }
+        }
+    }
+
+    /**
+     * Points a new tag at the manifest with this digest.
+     *
+     * @return false if the repository has the tag already (on any manifest)
+     */
+    public boolean addTag(String repository, Digest digest, String tag) {
+        String name = RepositoryName.requireTag(tag);
+        long repositoryId = repositoryId(repository);
+        Boolean added = tx.execute(status -> {
+            long id = manifests
+                    .lockShared(repositoryId, digest)
+                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
+            return manifests.tagIfAbsent(repositoryId, name, id);
+        });
+        log.info("event=tag_added repository={} tag={} digest={} added={}", repository, name, digest, added);
+        return Boolean.TRUE.equals(added);
+    }
+
+    /** Deletes the tag if it points at the manifest with this digest; the manifest stays. */
+    public boolean removeTag(String repository, Digest digest, String tag) {
+        long repositoryId = repositoryId(repository);
+        Boolean removed = tx.execute(status -> manifests
+                .lockShared(repositoryId, digest)
+                .map(id -> {
+                    boolean untagged = manifests.untag(repositoryId, tag, id);
+                    if (untagged) {
+                        reviews.manifests(List.of(id), "untagged");
+                    }
+                    return untagged;
+                })
+                .orElse(false));
+        if (Boolean.TRUE.equals(removed)) {
+            log.info("event=tag_deleted repository={} tag={}", repository, tag);
+        }
+        return Boolean.TRUE.equals(removed);
+    }
+
+    /** Deletes a repository and everything in it; false if there is no such repository. */
+    public boolean deleteRepository(String repository) {
+        Boolean deleted = tx.execute(status -> {
+            // Every blob the repository held may now be unreferenced.
+            repositories.findId(repository).ifPresent(id -> reviews.blobs(blobs.linkedTo(id), "repository deleted"));
+            return repositories.delete(repository);
+        });
+        if (Boolean.TRUE.equals(deleted)) {
+            log.info("event=repository_deleted repository={}", repository);
+        }
+        return Boolean.TRUE.equals(deleted);
+    }
+
+    /**
+     * Copies an artifact (with its index children, its tags and the given accessories) into another
+     * repository, which is created if needed. Blobs are linked, never duplicated.
+     */
+    public void copy(String source, Digest digest, String target, Collection<Digest> accessories) {
+        long sourceId = repositoryId(source);
+        tx.executeWithoutResult(status -> {
+            long targetId = repositories.ensure(target);
+            long root = manifests
+                    .lockShared(sourceId, digest)
+                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
+            List<Long> sources = new ArrayList<>(List.of(root));
+            // An accessory deleted meanwhile is simply not copied.
+            accessories.forEach(a -> manifests.lockShared(sourceId, a).ifPresent(sources::add));
+            for (long manifestId : sources) {
+                long copied = copier.copy(manifestId, targetId);
+                for (String tag : copier.tagsOf(manifestId)) {
+                    manifests.tag(targetId, tag, copied);
+                }
+            }
+        });
+        log.info("event=artifact_copied source={} digest={} target={}", source, digest, target);
+    }
+
+    private long repositoryId(String repository) {
+        return repositories
+                .findId(repository)
+                .orElseThrow(
+                        () -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "repository " + repository + " not known"));
     }
 
     /** Up to {@code limit} tags after {@code last}, in byte order. */

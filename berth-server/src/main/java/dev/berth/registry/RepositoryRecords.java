@@ -42,6 +42,23 @@ class RepositoryRecords {
                 .orElseThrow(() -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "project of " + name + " not found"));
     }
 
+    /**
+     * Deletes the repository with everything in it (manifests, tags, blob links cascade). The row
+     * lock makes a concurrent push into it wait, then fail, rather than leave half an image behind.
+     */
+    boolean delete(String name) {
+        Optional<Long> id = jdbc.sql("SELECT id FROM repository WHERE name = ? FOR UPDATE")
+                .param(name)
+                .query(Long.class)
+                .optional();
+        if (id.isEmpty()) {
+            return false;
+        }
+        // Children first is not needed: a child is only ever listed by an index of the same
+        // repository, so every manifest_reference row goes in the same statement.
+        return jdbc.sql("DELETE FROM repository WHERE id = ?").param(id.get()).update() > 0;
+    }
+
     /** Up to {@code limit} names after {@code last}, in byte order. */
     List<String> list(String last, int limit) {
         return jdbc.sql("SELECT name FROM repository WHERE name > ? ORDER BY name LIMIT ?")

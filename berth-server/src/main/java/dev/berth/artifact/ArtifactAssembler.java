@@ -1,0 +1,83 @@
+package dev.berth.artifact;
+
+import dev.berth.api.ListQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page. */
+@Component
+class ArtifactAssembler {
+    /** Accessories nested in one page of artifacts: more than Harbor's UI ever shows. */
+    private static final long MAX_NESTED_ACCESSORIES = 100;
+
+    /** The list and get flags that choose what each artifact carries. */
+    record Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withSignature) {}
+
+    private final ArtifactQueries artifacts;
+    private final ArtifactContent content;
+    private final JsonMapper json;
+
+    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, JsonMapper json) {
+        this.artifacts = artifacts;
+        this.content = content;
+        this.json = json;
+    }
+
+    List<Map<String, Object>> views(
+            String projectName, long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
+        List<Long> ids = rows.stream().map(ArtifactQueries.Row::id).toList();
+        Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
+        Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
+        Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
+        if (flags.withAccessory() && !rows.isEmpty()) {
+            Map<Long, String> subjects = new LinkedHashMap<>();
+            rows.forEach(r -> subjects.put(r.id(), r.digest()));
+            artifacts
+                    .accessories(repositoryId, subjects, ListQuery.firstPage(MAX_NESTED_ACCESSORIES))
+                    .rows()
+                    .forEach(a -> accessories
+                            .computeIfAbsent(a.subjectId(), k -> new ArrayList<>())
+                            .add(a));
+        }
+        List<Map<String, Object>> views = new ArrayList<>();
+        for (ArtifactQueries.Row row : rows) {
+            Map<String, Object> v = ArtifactView.artifact(row, json);
+            v.put("extra_attrs", content.extraAttrs(row));
+            v.put(
+                    "references",
+                    references.getOrDefault(row.id(), List.of()).stream()
+                            .map(r -> ArtifactView.reference(r, json))
+                            .toList());
+            if (flags.withTag()) {
+                v.put(
+                        "tags",
+                        tags.getOrDefault(row.id(), List.of()).stream()
+                                .map(t -> {
+                                    Map<String, Object> tag = ArtifactView.tag(t);
+                                    if (flags.withSignature()) {
+                                        tag.put("signed", false);
+                                    }
+                                    return tag;
+                                })
+                                .toList());
+            }
+            if (flags.withLabel()) {
+                v.put("labels", List.of());
+            }
+            if (flags.withAccessory()) {
+                v.put(
+                        "accessories",
+                        accessories.getOrDefault(row.id(), List.of()).stream()
+                                .map(a -> ArtifactView.accessory(a, row.repositoryName()))
+                                .toList());
+            }
+            v.put("addition_links", ArtifactView.additionLinks(row, projectName));
+            views.add(v);
+        }
+        return views;
+    }
+}

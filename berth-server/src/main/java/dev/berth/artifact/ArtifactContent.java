@@ -1,0 +1,188 @@
+package dev.berth.artifact;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.api.ApiException;
+import dev.berth.registry.BlobService;
+import dev.berth.storage.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What an artifact's blobs say about it, read through the blob store with size limits: the image
+ * config ({@code extra_attrs}, {@code build_history}) and, for Helm charts, the chart's files.
+ * Blobs are content-addressed, so what is derived from one never goes stale and is cached.
+ */
+@Service
+class ArtifactContent {
+    private static final Logger log = LoggerFactory.getLogger(ArtifactContent.class);
+    /** Configs beyond this are not parsed; no real image config comes close. */
+    static final int MAX_CONFIG = 4 * 1024 * 1024;
+    /** Compressed chart tarballs beyond this are not opened. */
+    static final long MAX_CHART = 16L * 1024 * 1024;
+
+    static final String HELM_CHART_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
+    static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
+
+    private final BlobService blobs;
+    private final JsonMapper json;
+    private final Cache<String, Map<String, Object>> extraAttrs =
+            Caffeine.newBuilder().maximumSize(20_000).build();
+
+    ArtifactContent(BlobService blobs, JsonMapper json) {
+        this.blobs = blobs;
+        this.json = json;
+    }
+
+    /** Harbor's {@code extra_attrs}: architecture, os, author, created and config of an image; a chart's metadata. */
+    Map<String, Object> extraAttrs(ArtifactQueries.Row artifact) {
+        if (artifact.configDigest() == null) {
+            return Map.of();
+        }
+        boolean image = artifact.type().equals("IMAGE");
+        boolean chart = HELM_CONFIG.equals(artifact.configMediaType());
+        if (!image && !chart) {
+            return Map.of();
+        }
+        return extraAttrs.get(artifact.configDigest() + (chart ? "#chart" : "#image"), key -> {
+            Optional<JsonNode> config = config(artifact.configDigest());
+            if (config.isEmpty() || !config.get().isObject()) {
+                return Map.of();
+            }
+            JsonNode c = config.get();
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            if (chart) {
+                c.properties().forEach(e -> attrs.put(e.getKey(), e.getValue()));
+                return attrs;
+            }
+            for (String field : List.of("architecture", "os", "os.version", "variant", "author", "created")) {
+                if (c.has(field)) {
+                    attrs.put(field, c.get(field));
+                }
+            }
+            if (c.has("config")) {
+                attrs.put("config", c.get("config"));
+            }
+            return attrs;
+        });
+    }
+
+    /** The image's build history (its config's {@code history}), as Harbor's {@code build_history} addition. */
+    JsonNode buildHistory(ArtifactQueries.Row artifact) {
+        if (!artifact.type().equals("IMAGE") || artifact.configDigest() == null) {
+            throw ApiException.badRequest("addition build_history is not supported for " + artifact.type());
+        }
+        return config(artifact.configDigest())
+                .map(c -> c.path("history").isArray() ? c.path("history") : json.createArrayNode())
+                .orElseGet(json::createArrayNode);
+    }
+
+    /** A file of a Helm chart ({@code values.yaml}, {@code README.md}); empty when the chart has none. */
+    Optional<String> chartFile(ArtifactQueries.Row artifact, byte[] manifest, String file) {
+        return chartFiles(artifact, manifest, Set.of(file)).map(files -> files.get(file));
+    }
+
+    /** The chart's dependencies from {@code Chart.yaml} (Helm 3) or {@code requirements.yaml} (Helm 2). */
+    List<Map<String, Object>> chartDependencies(ArtifactQueries.Row artifact, byte[] manifest) {
+        Map<String, String> files = chartFiles(artifact, manifest, Set.of("Chart.yaml", "requirements.yaml"))
+                .orElse(Map.of());
+        for (String name : List.of("Chart.yaml", "requirements.yaml")) {
+            Object deps = yaml(files.get(name)).get("dependencies");
+            if (deps instanceof List<?> list && !list.isEmpty()) {
+                return list.stream()
+                        .filter(Map.class::isInstance)
+                        .map(d -> (Map<?, ?>) d)
+                        .map(d -> {
+                            Map<String, Object> dep = new LinkedHashMap<>();
+                            dep.put("name", String.valueOf(d.get("name")));
+                            dep.put("version", String.valueOf(d.get("version")));
+                            dep.put(
+                                    "repository",
+                                    d.get("repository") == null ? "" : String.valueOf(d.get("repository")));
+                            return dep;
+                        })
+                        .toList();
+            }
+        }
+        return List.of();
+    }
+
+    private Optional<Map<String, String>> chartFiles(
+            ArtifactQueries.Row artifact, byte[] manifest, Set<String> wanted) {
+        if (!artifact.type().equals("CHART")) {
+            throw ApiException.badRequest("addition is supported only for Helm charts, not for " + artifact.type());
+        }
+        JsonNode layers = json.readTree(manifest).path("layers");
+        for (JsonNode layer : layers) {
+            if (!HELM_CHART_LAYER.equals(layer.path("mediaType").asString(""))) {
+                continue;
+            }
+            Optional<Digest> digest = Digest.parse(layer.path("digest").asString(""));
+            if (digest.isEmpty() || layer.path("size").asLong(Long.MAX_VALUE) > MAX_CHART) {
+                return Optional.empty();
+            }
+            try (InputStream in = blobs.store().open(digest.get(), 0)) {
+                return Optional.of(ChartArchive.read(in, wanted));
+            } catch (IOException e) {
+                log.warn("event=chart_unreadable digest={} error={}", digest.get(), e.getMessage());
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<JsonNode> config(String configDigest) {
+        Optional<Digest> digest = Digest.parse(configDigest);
+        if (digest.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (blobs.store().stat(digest.get()).orElse(Long.MAX_VALUE) > MAX_CONFIG) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try (InputStream in = blobs.store().open(digest.get(), 0)) {
+                bytes = in.readNBytes(MAX_CONFIG);
+            }
+            return Optional.of(json.readTree(bytes));
+        } catch (IOException e) {
+            log.warn("event=config_unreadable digest={} error={}", configDigest, e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // Not JSON (an oras artifact's opaque config, say): no attributes rather than an error.
+            log.debug("event=config_unparsed digest={} error={}", configDigest, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Map<?, ?> yaml(String text) {
+        if (text == null) {
+            return Map.of();
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(20);
+        options.setCodePointLimit(MAX_CHART_YAML);
+        options.setAllowDuplicateKeys(true);
+        try {
+            Object parsed = new Yaml(new SafeConstructor(options)).load(text);
+            return parsed instanceof Map<?, ?> m ? m : Map.of();
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    private static final int MAX_CHART_YAML = 1024 * 1024;
+}

@@ -1,0 +1,221 @@
+package dev.berth.artifact;
+
+import dev.berth.api.ApiException;
+import dev.berth.api.Callers;
+import dev.berth.api.ListQuery;
+import dev.berth.api.Paging;
+import dev.berth.audit.AuditLog;
+import dev.berth.iam.Action;
+import dev.berth.iam.Principal;
+import dev.berth.iam.Resource;
+import dev.berth.project.Project;
+import dev.berth.project.ProjectGuard;
+import dev.berth.registry.ManifestService;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import dev.berth.storage.Digest;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Harbor's artifact API: list, get, delete and copy artifacts of a repository. */
+@RestController
+@RequestMapping("/api/v2.0/projects/{projectName}/repositories/{repositoryName}/artifacts")
+class ArtifactController {
+    private final ArtifactAccess access;
+    private final ArtifactQueries artifacts;
+    private final ArtifactAssembler assembler;
+    private final ManifestService manifests;
+    private final ProjectGuard guard;
+    private final AuditLog audit;
+
+    ArtifactController(
+            ArtifactAccess access,
+            ArtifactQueries artifacts,
+            ArtifactAssembler assembler,
+            ManifestService manifests,
+            ProjectGuard guard,
+            AuditLog audit) {
+        this.access = access;
+        this.artifacts = artifacts;
+        this.assembler = assembler;
+        this.manifests = manifests;
+        this.guard = guard;
+        this.audit = audit;
+    }
+
+    @GetMapping
+    ResponseEntity<List<Map<String, Object>>> list(
+            HttpServletRequest request,
+            @PathVariable String projectName,
+            @PathVariable String repositoryName,
+            ListQuery query,
+            @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
+            @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
+            @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
+            @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
+        Principal caller = Callers.of(request);
+        RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
+        ArtifactQueries.Page<ArtifactQueries.Row> page = artifacts.list(repo.id(), query);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature);
+        return ResponseEntity.ok()
+                .headers(Paging.headers(request, query, page.total()))
+                .body(assembler.views(repo.project().name(), repo.id(), page.rows(), flags));
+    }
+
+    @GetMapping("/{reference}")
+    Map<String, Object> get(
+            HttpServletRequest request,
+            @PathVariable String projectName,
+            @PathVariable String repositoryName,
+            @PathVariable String reference,
+            @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
+            @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
+            @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
+            @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
+        Principal caller = Callers.of(request);
+        RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
+        ArtifactQueries.Row row = access.artifact(repo, reference);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature);
+        return assembler
+                .views(repo.project().name(), repo.id(), List.of(row), flags)
+                .getFirst();
+    }
+
+    /**
+     * Deletes the artifact with its accessories (recursively) and the index children nothing else
+     * uses. 409 while an index lists it.
+     */
+    @DeleteMapping("/{reference}")
+    ResponseEntity<Void> delete(
+            HttpServletRequest request,
+            @PathVariable String projectName,
+            @PathVariable String repositoryName,
+            @PathVariable String reference) {
+        Principal caller = Callers.of(request);
+        RepositoryTarget repo =
+                access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.DELETE);
+        ArtifactQueries.Row row = access.artifact(repo, reference);
+        try {
+            manifests.deleteArtifact(repo.fullName(), digest(row.digest()), accessoriesOf(repo.id(), row));
+        } catch (RegistryException e) {
+            throw ArtifactAccess.translate(e);
+        }
+        audit.record(
+                caller.name(),
+                repo.project().id(),
+                AuditLog.Operation.DELETE,
+                "artifact",
+                repo.fullName() + "@" + row.digest());
+        return ResponseEntity.ok().build();
+    }
+
+    /**
+     * Copies {@code from=<project>/<repository>@<digest>} or {@code …:<tag>} here, with its tags,
+     * index children and accessories. The caller needs pull on the source and push (artifact
+     * create) on this repository; an invisible source is a 404 like a missing one.
+     */
+    @PostMapping
+    ResponseEntity<Void> copy(
+            HttpServletRequest request,
+            @PathVariable String projectName,
+            @PathVariable String repositoryName,
+            @RequestParam("from") String from) {
+        Principal caller = Callers.of(request);
+        Project target = access.project(caller, projectName, Resource.ARTIFACT, Action.CREATE);
+        guard.require(caller, target, Resource.REPOSITORY, Action.PUSH);
+        String targetName = RepositoryPath.fullName(target.name(), repositoryName);
+
+        SourceReference source = SourceReference.parse(from);
+        RepositoryTarget sourceRepo = access.repository(
+                caller,
+                source.project(),
+                RepositoryPath.withinProject(source.repository()),
+                Resource.REPOSITORY,
+                Action.PULL);
+        ArtifactQueries.Row row = access.artifact(sourceRepo, source.reference());
+        if (sourceRepo.fullName().equals(targetName)) {
+            throw ApiException.badRequest("source and destination are the same repository");
+        }
+        try {
+            manifests.copy(
+                    sourceRepo.fullName(), digest(row.digest()), targetName, accessoriesOf(sourceRepo.id(), row));
+        } catch (RegistryException e) {
+            throw ArtifactAccess.translate(e);
+        }
+        audit.record(
+                caller.name(), target.id(), AuditLog.Operation.CREATE, "artifact", targetName + "@" + row.digest());
+        String location = "/api/v2.0/projects/" + target.name() + "/repositories/" + RepositoryPath.segment(targetName)
+                + "/artifacts/" + row.digest();
+        return ResponseEntity.created(URI.create(location)).build();
+    }
+
+    /** Every accessory of the artifact, and theirs in turn (a signature of an SBOM, say). */
+    private List<Digest> accessoriesOf(long repositoryId, ArtifactQueries.Row row) {
+        List<Digest> found = new ArrayList<>();
+        Map<Long, String> subjects = Map.of(row.id(), row.digest());
+        for (int depth = 0; depth < 4 && !subjects.isEmpty(); depth++) {
+            Map<Long, String> next = new LinkedHashMap<>();
+            for (ArtifactQueries.Accessory a : artifacts
+                    .accessories(repositoryId, subjects, ListQuery.firstPage(100))
+                    .rows()) {
+                Digest d = digest(a.digest());
+                if (!found.contains(d) && !a.digest().equals(row.digest())) {
+                    found.add(d);
+                    next.put(a.id(), a.digest());
+                }
+            }
+            subjects = next;
+        }
+        return found;
+    }
+
+    private static Digest digest(String text) {
+        return Digest.parse(text).orElseThrow();
+    }
+
+    /** The {@code from} parameter of a copy. */
+    record SourceReference(String project, String repository, String reference) {
+        static SourceReference parse(String from) {
+            int at = from.indexOf('@');
+            String name;
+            String reference;
+            if (at >= 0) {
+                name = from.substring(0, at);
+                reference = from.substring(at + 1);
+                if (!Digest.looksLikeDigest(reference)
+                        || Digest.parse(reference).isEmpty()) {
+                    throw ApiException.badRequest("invalid digest in from");
+                }
+            } else {
+                int colon = from.lastIndexOf(':');
+                if (colon < 0 || colon < from.lastIndexOf('/')) {
+                    throw ApiException.badRequest("from must be <project>/<repository>@<digest> or …:<tag>");
+                }
+                name = from.substring(0, colon);
+                reference = from.substring(colon + 1);
+                if (!RepositoryName.isValidTag(reference)) {
+                    throw ApiException.badRequest("invalid tag in from");
+                }
+            }
+            int slash = name.indexOf('/');
+            if (slash <= 0 || !RepositoryName.isValid(name)) {
+                throw ApiException.badRequest("invalid repository in from");
+            }
+            return new SourceReference(name.substring(0, slash), name, reference);
+        }
+    }
+}

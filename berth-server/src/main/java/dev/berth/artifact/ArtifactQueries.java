@@ -1,0 +1,319 @@
+package dev.berth.artifact;
+
+import dev.berth.api.ApiException;
+import dev.berth.api.FieldType;
+import dev.berth.api.ListQuery;
+import dev.berth.api.QueryField.Use;
+import dev.berth.api.QueryFields;
+import dev.berth.api.SqlFilter;
+import dev.berth.api.Term;
+import dev.berth.storage.Digest;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads artifacts (manifests), their tags, index children and accessories from the registry's
+ * tables, one page per statement plus one statement per kind of nested data for the whole page.
+ * Read-only: changes go through {@code ManifestService}. See {@link RepositoryListing} for why
+ * this reads the registry's tables directly.
+ */
+@Repository
+class ArtifactQueries {
+    /** What {@code q} and {@code sort} may name; {@code tags} and {@code base} are handled apart. */
+    static final QueryFields FIELDS = QueryFields.builder()
+            .field("id", "m.id", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("digest", "m.digest", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("type", ArtifactSql.TYPE, FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("media_type", ArtifactSql.MEDIA_TYPE, FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("manifest_media_type", "m.media_type", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("artifact_type", "m.artifact_type", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("push_time", "m.created_at", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("size", ArtifactSql.SIZE, FieldType.LONG, Use.FILTER, Use.SORT)
+            .defaultSort("-push_time")
+            .tieBreaker("m.id")
+            .build();
+
+    static final QueryFields TAG_FIELDS = QueryFields.builder()
+            .field("id", "t.id", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("name", "t.name", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("push_time", "t.updated_at", FieldType.TIME, Use.FILTER, Use.SORT)
+            .defaultSort("-push_time")
+            .tieBreaker("t.id")
+            .build();
+
+    static final QueryFields ACCESSORY_FIELDS = QueryFields.builder()
+            .field("id", "a.id", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("digest", "a.digest", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("type", "a.type", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("size", "a.size", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("creation_time", "a.created_at", FieldType.TIME, Use.FILTER, Use.SORT)
+            .defaultSort("-creation_time")
+            .tieBreaker("a.id")
+            .build();
+
+    private static final String COLUMNS = "m.id, m.repository_id, r.project_id, r.name AS repository_name, m.digest,"
+            + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
+            + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
+            + ArtifactSql.SIZE + " AS total_size, m.created_at";
+    private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id";
+
+    /** An artifact row, without the manifest bytes. */
+    record Row(
+            long id,
+            long repositoryId,
+            long projectId,
+            String repositoryName,
+            String digest,
+            String manifestMediaType,
+            String artifactType,
+            String configMediaType,
+            String configDigest,
+            String annotationsJson,
+            String type,
+            String mediaType,
+            long size,
+            Instant pushTime) {}
+
+    record Tag(long id, long repositoryId, long artifactId, String name, Instant pushTime) {}
+
+    record Reference(long parentId, long childId, String childDigest, String platformJson) {}
+
+    record Accessory(
+            long id,
+            String digest,
+            long size,
+            String type,
+            Instant creationTime,
+            long subjectId,
+            String subjectDigest) {}
+
+    record Page<T>(long total, List<T> rows) {}
+
+    private final JdbcClient jdbc;
+
+    ArtifactQueries(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A page of the repository's artifacts; {@code q} may also hold Harbor's {@code tags} and {@code base} terms. */
+    Page<Row> list(long repositoryId, ListQuery query) {
+        List<Term> plain = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE m.repository_id = ?");
+        List<Object> params = new ArrayList<>(List.of(repositoryId));
+        boolean all = false;
+        for (Term term : query.terms()) {
+            switch (term.field()) {
+                case "tags" -> tagCondition(term, where, params);
+                case "base" -> {
+                    if (!(term instanceof Term.Exact e && e.value().equals("*"))) {
+                        throw ApiException.badRequest("base supports only base=*");
+                    }
+                    all = true;
+                }
+                default -> plain.add(term);
+            }
+        }
+        if (!all) {
+            where.append(" AND ").append(ArtifactSql.TOP_LEVEL);
+        }
+        SqlFilter sql = new ListQuery(plain, query.sorts(), query.page(), query.pageSize()).toSql(FIELDS);
+        where.append(sql.andWhere());
+        params.addAll(sql.params());
+        long total = jdbc.sql("SELECT count(*) FROM manifest m" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+        if (total == 0 || query.offset() >= total) {
+            return new Page<>(total, List.of());
+        }
+        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + where + sql.orderBy() + sql.limitOffset())
+                .params(params)
+                .query(ArtifactQueries::row)
+                .list();
+        return new Page<>(total, rows);
+    }
+
+    /** Harbor's {@code tags=*} (tagged), {@code tags=nil} (untagged), {@code tags=v1}, {@code tags=~v}. */
+    private static void tagCondition(Term term, StringBuilder where, List<Object> params) {
+        switch (term) {
+            case Term.Exact e
+            when e.value().equals("*") ->
+                where.append(" AND EXISTS (SELECT 1 FROM tag qt WHERE qt.manifest_id = m.id)");
+            case Term.Exact e
+            when e.value().equals("nil") ->
+                where.append(" AND NOT EXISTS (SELECT 1 FROM tag qt WHERE qt.manifest_id = m.id)");
+            case Term.Exact e -> {
+                where.append(" AND EXISTS (SELECT 1 FROM tag qt WHERE qt.manifest_id = m.id AND qt.name = ?)");
+                params.add(e.value());
+            }
+            case Term.Fuzzy f -> {
+                where.append(" AND EXISTS (SELECT 1 FROM tag qt WHERE qt.manifest_id = m.id"
+                        + " AND qt.name ILIKE ? ESCAPE '\\')");
+                params.add("%"
+                        + f.value().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+            }
+            default -> throw ApiException.badRequest("tags supports tags=*, tags=nil, tags=<name> and tags=~<part>");
+        }
+    }
+
+    Optional<Row> find(long repositoryId, Digest digest) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE m.repository_id = ? AND m.digest = ?")
+                .param(repositoryId)
+                .param(digest.toString())
+                .query(ArtifactQueries::row)
+                .optional();
+    }
+
+    Optional<Row> findByTag(long repositoryId, String tag) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM
+                        + " JOIN tag t ON t.manifest_id = m.id WHERE t.repository_id = ? AND t.name = ?")
+                .param(repositoryId)
+                .param(tag)
+                .query(ArtifactQueries::row)
+                .optional();
+    }
+
+    /** The manifest's bytes. */
+    byte[] content(long manifestId) {
+        return jdbc.sql("SELECT content FROM manifest WHERE id = ?")
+                .param(manifestId)
+                .query(byte[].class)
+                .single();
+    }
+
+    /** The tags of each of the artifacts, by name. */
+    Map<Long, List<Tag>> tags(Collection<Long> artifactIds) {
+        Map<Long, List<Tag>> byArtifact = new LinkedHashMap<>();
+        if (artifactIds.isEmpty()) {
+            return byArtifact;
+        }
+        jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at FROM tag t"
+                        + " WHERE t.manifest_id = ANY (?) ORDER BY t.name")
+                .param(artifactIds.toArray(Long[]::new))
+                .query(ArtifactQueries::tag)
+                .list()
+                .forEach(t -> byArtifact
+                        .computeIfAbsent(t.artifactId(), k -> new ArrayList<>())
+                        .add(t));
+        return byArtifact;
+    }
+
+    Page<Tag> tagPage(long artifactId, ListQuery query) {
+        SqlFilter sql = query.toSql(TAG_FIELDS);
+        String where = " FROM tag t WHERE t.manifest_id = ?" + sql.andWhere();
+        List<Object> params = sql.paramsAfter(artifactId);
+        long total = jdbc.sql("SELECT count(*)" + where)
+                .params(params)
+                .query(Long.class)
+                .single();
+        List<Tag> rows = total == 0
+                ? List.of()
+                : jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at" + where + sql.orderBy()
+                                + sql.limitOffset())
+                        .params(params)
+                        .query(ArtifactQueries::tag)
+                        .list();
+        return new Page<>(total, rows);
+    }
+
+    /** The children each index lists, with their platforms. */
+    Map<Long, List<Reference>> references(Collection<Long> artifactIds) {
+        Map<Long, List<Reference>> byParent = new LinkedHashMap<>();
+        if (artifactIds.isEmpty()) {
+            return byParent;
+        }
+        jdbc.sql("""
+                        SELECT r.parent_id, r.child_id, c.digest, r.platform::text FROM manifest_reference r
+                        JOIN manifest c ON c.id = r.child_id WHERE r.parent_id = ANY (?) ORDER BY r.parent_id, c.digest
+                        """)
+                .param(artifactIds.toArray(Long[]::new))
+                .query((rs, i) -> new Reference(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
+                .list()
+                .forEach(r -> byParent.computeIfAbsent(r.parentId(), k -> new ArrayList<>())
+                        .add(r));
+        return byParent;
+    }
+
+    /** Accessories of the given subjects (artifact id to digest) in the repository, a page of them. */
+    Page<Accessory> accessories(long repositoryId, Map<Long, String> subjects, ListQuery query) {
+        if (subjects.isEmpty()) {
+            return new Page<>(0, List.of());
+        }
+        SqlFilter sql = query.toSql(ACCESSORY_FIELDS);
+        String from =
+                """
+                 FROM (
+                  SELECT m.id, m.digest, %1$s AS size, %2$s AS type, m.created_at, s.subject_id, s.subject_digest
+                  FROM unnest(?::bigint[], ?::text[]) AS s(subject_id, subject_digest)
+                  JOIN manifest m ON m.repository_id = ? AND m.subject_digest = s.subject_digest
+                  UNION
+                  SELECT m.id, m.digest, %1$s, %3$s, m.created_at, s.subject_id, s.subject_digest
+                  FROM unnest(?::bigint[], ?::text[]) AS s(subject_id, subject_digest)
+                  JOIN tag ct ON ct.repository_id = ? AND s.subject_digest LIKE 'sha256:%%'
+                   AND ct.name IN ('sha256-' || substr(s.subject_digest, 8) || '.sig',
+                                   'sha256-' || substr(s.subject_digest, 8) || '.att',
+                                   'sha256-' || substr(s.subject_digest, 8) || '.sbom')
+                  JOIN manifest m ON m.id = ct.manifest_id
+                  WHERE m.subject_digest IS DISTINCT FROM s.subject_digest
+                 ) a WHERE TRUE""".formatted(ArtifactSql.SIZE, ArtifactSql.SUBJECT_ACCESSORY_TYPE, ArtifactSql.TAG_ACCESSORY_TYPE)
+                        + sql.andWhere();
+        Long[] ids = subjects.keySet().toArray(Long[]::new);
+        String[] digests = subjects.values().toArray(String[]::new);
+        List<Object> params = sql.paramsAfter(ids, digests, repositoryId, ids, digests, repositoryId);
+        long total = jdbc.sql("SELECT count(*) " + from)
+                .params(params)
+                .query(Long.class)
+                .single();
+        List<Accessory> rows = total == 0
+                ? List.of()
+                : jdbc.sql("SELECT a.id, a.digest, a.size, a.type, a.created_at, a.subject_id, a.subject_digest " + from
+                                + sql.orderBy() + sql.limitOffset())
+                        .params(params)
+                        .query((rs, i) -> new Accessory(
+                                rs.getLong(1),
+                                rs.getString(2),
+                                rs.getLong(3),
+                                rs.getString(4),
+                                rs.getTimestamp(5).toInstant(),
+                                rs.getLong(6),
+                                rs.getString(7)))
+                        .list();
+        return new Page<>(total, rows);
+    }
+
+    private static Tag tag(ResultSet rs, int i) throws SQLException {
+        return new Tag(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getTimestamp(5).toInstant());
+    }
+
+    private static Row row(ResultSet rs, int i) throws SQLException {
+        return new Row(
+                rs.getLong("id"),
+                rs.getLong("repository_id"),
+                rs.getLong("project_id"),
+                rs.getString("repository_name"),
+                rs.getString("digest"),
+                rs.getString("media_type"),
+                rs.getString("artifact_type"),
+                rs.getString("config_media_type"),
+                rs.getString("config_digest"),
+                rs.getString("annotations"),
+                rs.getString("type"),
+                rs.getString("art_media_type"),
+                rs.getLong("total_size"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+}
