@@ -125,7 +125,7 @@ public class BlobCollector {
                 .query((rs, i) -> rs.getTimestamp(1).toInstant())
                 .list();
         Instant youngest = links.stream().max(Instant::compareTo).orElse(Instant.EPOCH);
-        Instant spareUntil = youngest.plus(settings.reviewDelay());
+        Instant spareUntil = youngest.plus(settings.linkProtection());
         if (spareUntil.isAfter(clock.instant())) {
             // A fresh upload or mount: the client may still push the manifest that references it.
             jdbc.sql("UPDATE gc_blob_review SET review_after = ? WHERE digest = ?")
@@ -230,7 +230,7 @@ public class BlobCollector {
                 .param(now())
                 .param(gone)
                 .param(gone)
-                .param(Timestamp.from(clock.instant().minus(settings.reviewDelay())))
+                .param(Timestamp.from(clock.instant().minus(settings.linkProtection())))
                 .query((rs, i) -> new BlobRow(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
                 .list();
     }

@@ -35,7 +35,7 @@ class GarbageCollectionTest {
 
     @BeforeAll
     static void start() {
-        server = BerthServer.withExternalDatabase(Map.of("berth.gc.review-delay", "0s"));
+        server = BerthServer.withExternalDatabase(Map.of("berth.gc.review-delay", "0s", "berth.gc.upload-grace", "0s"));
         admin = server.adminClient();
         project = "gc" + UUID.randomUUID().toString().substring(0, 8);
         server.ensureProject(project, false);

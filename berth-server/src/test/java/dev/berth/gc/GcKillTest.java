@@ -38,6 +38,7 @@ class GcKillTest {
                     "--spring.datasource.url=" + db.jdbcUrl(),
                     "--spring.datasource.username=" + db.user(),
                     "--berth.gc.review-delay=0s",
+                    "--berth.gc.upload-grace=0s",
                     "--berth.jobs.lease=4s");
             RegistryClient.Image image;
             String repo;
