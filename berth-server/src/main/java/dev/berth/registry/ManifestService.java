@@ -221,21 +221,30 @@ public class ManifestService {
         Digest digest = Digest.parse(reference)
                 .orElseThrow(() -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
         tx.executeWithoutResult(status -> {
-            long id = manifests
-                    .lockForDelete(repositoryId, digest)
-                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
-            List<String> parents = manifests.parentsOf(id);
-            if (!parents.isEmpty()) {
-                throw new RegistryException(
-                        ErrorCode.DENIED,
-                        409,
-                        "manifest is listed by an index of this repository; delete the index first",
-                        Map.of("indexes", parents),
-                        Map.of());
-            }
+            long id = lockDeletable(repositoryId, digest);
             deleteLocked(repositoryId, id, digest);
         });
         log.info("event=manifest_deleted repository={} digest={}", repository, digest);
+    }
+
+    /**
+     * Locks the manifest for deletion; 404 if it is gone, 409 while an index of the repository
+     * lists it (an index must never lose a child).
+     */
+    private long lockDeletable(long repositoryId, Digest digest) {
+        long id = manifests
+                .lockForDelete(repositoryId, digest)
+                .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
+        List<String> parents = manifests.parentsOf(id);
+        if (!parents.isEmpty()) {
+            throw new RegistryException(
+                    ErrorCode.DENIED,
+                    409,
+                    "manifest is listed by an index of this repository; delete the index first",
+                    Map.of("indexes", parents),
+                    Map.of());
+        }
+        return id;
     }
 
     /**
@@ -262,18 +271,7 @@ public class ManifestService {
     public void deleteArtifact(String repository, Digest digest, Collection<Digest> accessories) {
         long repositoryId = repositoryId(repository);
         tx.executeWithoutResult(status -> {
-            long id = manifests
-                    .lockForDelete(repositoryId, digest)
-                    .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
-            List<String> parents = manifests.parentsOf(id);
-            if (!parents.isEmpty()) {
-                throw new RegistryException(
-                        ErrorCode.DENIED,
-                        409,
-                        "manifest is listed by an index of this repository; delete the index first",
-                        Map.of("indexes", parents),
-                        Map.of());
-            }
+            long id = lockDeletable(repositoryId, digest);
             for (Digest accessory : accessories) {
                 manifests
                         .lockForDelete(repositoryId, accessory)
