@@ -64,7 +64,9 @@ public final class BerthProcess implements AutoCloseable {
                 "-cp",
                 System.getProperty("java.class.path"),
                 "dev.berth.BerthApplication",
-                "--server.port=" + port));
+                "--server.port=" + port,
+                "--spring.datasource.hikari.maximum-pool-size=10",
+                "--spring.datasource.hikari.minimum-idle=1"));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)

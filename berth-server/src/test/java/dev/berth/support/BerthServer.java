@@ -80,6 +80,9 @@ public final class BerthServer implements AutoCloseable {
         all.put("berth.data-dir", dataDir.toString());
         all.put("server.tomcat.basedir", dataDir.resolve("tomcat").toString());
         all.put("berth.admin-password", ADMIN_PASSWORD);
+        // Many servers share the machine's PostgreSQL (100 connections) during a build: keep each small.
+        all.put("spring.datasource.hikari.maximum-pool-size", "10");
+        all.put("spring.datasource.hikari.minimum-idle", "1");
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
         all.putAll(properties);
