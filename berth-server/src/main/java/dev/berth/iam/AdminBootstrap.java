@@ -56,9 +56,15 @@ class AdminBootstrap implements ApplicationRunner {
             }
             String password = generated ? PasswordRules.generate(20) : configuredPassword;
             long id = users.insert("admin", null, "System Administrator", "admin user", hasher.hash(password), true);
+            // Projects created before any user (library) belong to admin, who administers them as in Harbor.
             jdbc.sql("UPDATE project SET owner_id = ? WHERE owner_id IS NULL")
                     .param(id)
                     .update();
+            jdbc.sql("""
+                            INSERT INTO project_member (project_id, entity_type, entity_id, role)
+                            SELECT p.id, 'u', ?, 1 FROM project p WHERE p.owner_id = ?
+                            ON CONFLICT DO NOTHING
+                            """).param(id).param(id).update();
             if (generated) {
                 // Printed once, on the console only, so the operator can log in; never stored in clear.
                 System.out.println("\n=== Berth: the initial password of user 'admin' is: " + password
