@@ -1,6 +1,8 @@
 package dev.berth.artifact;
 
 import dev.berth.api.ListQuery;
+import dev.berth.label.ArtifactLabels;
+import dev.berth.label.Label;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +22,13 @@ class ArtifactAssembler {
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
     private final JsonMapper json;
+    private final ArtifactLabels labels;
 
-    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, JsonMapper json) {
+    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, JsonMapper json, ArtifactLabels labels) {
         this.artifacts = artifacts;
         this.content = content;
         this.json = json;
+        this.labels = labels;
     }
 
     List<Map<String, Object>> views(
@@ -32,6 +36,7 @@ class ArtifactAssembler {
         List<Long> ids = rows.stream().map(ArtifactQueries.Row::id).toList();
         Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
         Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
+        Map<Long, List<Label>> labelled = flags.withLabel() ? labels.of(ids) : Map.of();
         Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
             Map<Long, String> subjects = new LinkedHashMap<>();
@@ -66,7 +71,11 @@ class ArtifactAssembler {
                                 .toList());
             }
             if (flags.withLabel()) {
-                v.put("labels", List.of());
+                v.put(
+                        "labels",
+                        labelled.getOrDefault(row.id(), List.of()).stream()
+                                .map(Label::view)
+                                .toList());
             }
             if (flags.withAccessory()) {
                 v.put(

@@ -7,6 +7,7 @@ import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
 import dev.berth.api.Term;
+import dev.berth.label.ArtifactLabels;
 import dev.berth.storage.Digest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -113,6 +114,7 @@ class ArtifactQueries {
         for (Term term : query.terms()) {
             switch (term.field()) {
                 case "tags" -> tagCondition(term, where, params);
+                case "labels" -> labelCondition(term, where, params);
                 case "base" -> {
                     if (!(term instanceof Term.Exact e && e.value().equals("*"))) {
                         throw ApiException.badRequest("base supports only base=*");
@@ -163,6 +165,41 @@ class ArtifactQueries {
             }
             default -> throw ApiException.badRequest("tags supports tags=*, tags=nil, tags=<name> and tags=~<part>");
         }
+    }
+
+    /** Harbor's {@code labels=(id1 id2)} (carries all) and {@code labels={id1 id2}} (carries any); {@code labels=id}. */
+    private static void labelCondition(Term term, StringBuilder where, List<Object> params) {
+        List<String> ids;
+        String joiner;
+        switch (term) {
+            case Term.Exact e -> {
+                ids = List.of(e.value());
+                joiner = " AND ";
+            }
+            case Term.AllOf a -> {
+                ids = a.values();
+                joiner = " AND ";
+            }
+            case Term.AnyOf a -> {
+                ids = a.values();
+                joiner = " OR ";
+            }
+            default ->
+                throw ApiException.badRequest("labels supports labels=<id>, labels=(id1 id2) and labels={id1 id2}");
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                params.add(Long.parseLong(id));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("labels takes label ids");
+            }
+            parts.add(ArtifactLabels.HAS_LABEL);
+        }
+        where.append(" AND (").append(String.join(joiner, parts)).append(')');
     }
 
     Optional<Row> find(long repositoryId, Digest digest) {

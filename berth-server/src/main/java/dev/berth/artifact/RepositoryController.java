@@ -59,7 +59,7 @@ class RepositoryController {
     @GetMapping("/api/v2.0/repositories")
     ResponseEntity<List<Map<String, Object>>> listAll(HttpServletRequest request, ListQuery query) {
         Principal caller = Callers.of(request);
-        return page(request, query, listing.list(scope(caller), query));
+        return page(request, query, listing.list(scope(caller, authorizer, listing, projects), query));
     }
 
     @GetMapping("/api/v2.0/projects/{projectName}/repositories")
@@ -119,7 +119,9 @@ class RepositoryController {
         return ResponseEntity.ok().build();
     }
 
-    private RepositoryListing.Scope scope(Principal caller) {
+    /** Which repositories the caller may list; shared with {@link RepositorySearch}. */
+    static RepositoryListing.Scope scope(
+            Principal caller, Authorizer authorizer, RepositoryListing listing, ProjectService projects) {
         if (authorizer.allowedSystem(caller, Resource.PROJECT, Action.LIST)) {
             return new RepositoryListing.Scope.All();
         }

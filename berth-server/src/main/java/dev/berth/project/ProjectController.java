@@ -115,7 +115,7 @@ public class ProjectController {
             @RequestParam(name = "owner", required = false) String owner) {
         Principal caller = Callers.of(request);
         ProjectListing.Page page = listing.list(
-                visibility(caller),
+                visibility(authorizer, caller),
                 new ProjectListing.Filters(
                         Optional.ofNullable(name), Optional.ofNullable(isPublic), Optional.ofNullable(owner)),
                 query,
@@ -128,7 +128,8 @@ public class ProjectController {
                 .body(body);
     }
 
-    private ProjectListing.Visibility visibility(Principal caller) {
+    /** Which projects the caller may list; shared with {@link ProjectSearch}. */
+    static ProjectListing.Visibility visibility(Authorizer authorizer, Principal caller) {
         if (authorizer.allowedSystem(caller, Resource.PROJECT, Action.LIST)) {
             return new ProjectListing.Visibility.All();
         }
