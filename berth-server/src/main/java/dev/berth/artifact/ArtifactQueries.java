@@ -38,6 +38,7 @@ class ArtifactQueries {
             .field("manifest_media_type", "m.media_type", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("artifact_type", "m.artifact_type", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("push_time", "m.created_at", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("pull_time", "m.pull_time", FieldType.TIME, Use.FILTER, Use.SORT)
             .field("size", ArtifactSql.SIZE, FieldType.LONG, Use.FILTER, Use.SORT)
             .defaultSort("-push_time")
             .tieBreaker("m.id")
@@ -64,7 +65,7 @@ class ArtifactQueries {
     private static final String COLUMNS = "m.id, m.repository_id, r.project_id, r.name AS repository_name, m.digest,"
             + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
-            + ArtifactSql.SIZE + " AS total_size, m.created_at";
+            + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time";
     private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id";
 
     /** An artifact row, without the manifest bytes. */
@@ -82,7 +83,8 @@ class ArtifactQueries {
             String type,
             String mediaType,
             long size,
-            Instant pushTime) {}
+            Instant pushTime,
+            Instant pullTime) {}
 
     record Tag(long id, long repositoryId, long artifactId, String name, Instant pushTime) {}
 
@@ -351,6 +353,9 @@ class ArtifactQueries {
                 rs.getString("type"),
                 rs.getString("art_media_type"),
                 rs.getLong("total_size"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("pull_time") == null
+                        ? null
+                        : rs.getTimestamp("pull_time").toInstant());
     }
 }

@@ -81,7 +81,7 @@ final class ArtifactView {
         v.put("size", a.size());
         v.put("icon", "");
         v.put("push_time", time(a.pushTime()));
-        v.put("pull_time", NEVER);
+        v.put("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
         v.put("annotations", a.annotationsJson() == null ? Map.of() : json.readTree(a.annotationsJson()));
         return v;
     }

@@ -162,7 +162,7 @@ class RepositoryController {
         v.put("name", r.name());
         v.put("description", r.description());
         v.put("artifact_count", r.artifactCount());
-        v.put("pull_count", 0);
+        v.put("pull_count", r.pullCount());
         v.put("creation_time", r.creationTime().toString());
         v.put("update_time", r.updateTime().toString());
         return v;

@@ -40,6 +40,7 @@ class RepositoryListing {
             .field("creation_time", "r.created_at", FieldType.TIME, Use.FILTER, Use.SORT)
             .field("update_time", UPDATE_TIME, FieldType.TIME, Use.FILTER, Use.SORT)
             .field("artifact_count", ARTIFACT_COUNT, FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("pull_count", "r.pull_count", FieldType.LONG, Use.FILTER, Use.SORT)
             .defaultSort("-creation_time")
             .tieBreaker("r.id")
             .build();
@@ -59,6 +60,7 @@ class RepositoryListing {
             String name,
             String description,
             long artifactCount,
+            long pullCount,
             Instant creationTime,
             Instant updateTime) {}
 
@@ -129,8 +131,8 @@ class RepositoryListing {
     }
 
     private static String select() {
-        return "SELECT r.id, r.project_id, r.name, r.description, " + ARTIFACT_COUNT + " AS artifact_count,"
-                + " r.created_at, " + UPDATE_TIME + " AS update_time FROM repository r";
+        return "SELECT r.id, r.project_id, r.name, r.description, r.pull_count, " + ARTIFACT_COUNT
+                + " AS artifact_count," + " r.created_at, " + UPDATE_TIME + " AS update_time FROM repository r";
     }
 
     private static Row row(ResultSet rs, int i) throws SQLException {
@@ -140,6 +142,7 @@ class RepositoryListing {
                 rs.getString("name"),
                 rs.getString("description"),
                 rs.getLong("artifact_count"),
+                rs.getLong("pull_count"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("update_time").toInstant());
     }

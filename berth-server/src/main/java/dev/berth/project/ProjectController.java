@@ -12,6 +12,7 @@ import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
 import dev.berth.iam.Resource;
 import dev.berth.iam.RobotPermission;
+import dev.berth.quota.StorageQuota;
 import dev.berth.system.SystemSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -45,6 +46,7 @@ public class ProjectController {
     private final AuditLog audit;
     private final ProjectGuard guard;
     private final ProjectListing listing;
+    private final StorageQuota quota;
 
     ProjectController(
             ProjectService projects,
@@ -52,7 +54,9 @@ public class ProjectController {
             SystemSettings settings,
             AuditLog audit,
             ProjectGuard guard,
-            ProjectListing listing) {
+            ProjectListing listing,
+            StorageQuota quota) {
+        this.quota = quota;
         this.listing = listing;
         this.projects = projects;
         this.authorizer = authorizer;
@@ -248,9 +252,13 @@ public class ProjectController {
             summary.put("limited_guest_count", counts.getOrDefault(ProjectRole.LIMITED_GUEST.id(), 0L));
         }
         if (authorizer.allowed(caller, scope(project), Resource.QUOTA, Action.READ)) {
-            // Usage is not accounted yet: 0 until the quota service exists.
             summary.put(
-                    "quota", Map.of("hard", Map.of("storage", project.storageLimit()), "used", Map.of("storage", 0L)));
+                    "quota",
+                    Map.of(
+                            "hard",
+                            Map.of("storage", project.storageLimit()),
+                            "used",
+                            Map.of("storage", quota.used(project.id()))));
         }
         return summary;
     }

@@ -108,10 +108,11 @@ public class ProjectService {
     public void update(Project project, Map<String, String> metadata, Optional<Long> storageLimit) {
         tx.executeWithoutResult(status -> {
             metadata.forEach((k, v) -> setMetadata(project.id(), k, v));
-            storageLimit.ifPresent(limit -> jdbc.sql("UPDATE project SET storage_limit = ? WHERE id = ?")
-                    .param(limit)
-                    .param(project.id())
-                    .update());
+            storageLimit.ifPresent(
+                    limit -> jdbc.sql("UPDATE project SET storage_limit = ?, quota_update_time = now() WHERE id = ?")
+                            .param(limit)
+                            .param(project.id())
+                            .update());
             touch(project.id());
         });
         access.invalidate(project.name());

@@ -2,6 +2,7 @@ package dev.berth.registry;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.quota.StorageQuota;
 import dev.berth.storage.BlobStore;
 import dev.berth.storage.Digest;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public class BlobUploadService {
     private final RunningHashes hashes;
     private final ReviewQueue reviews;
     private final TransactionTemplate tx;
+    private final StorageQuota quota;
     // Weak values: a lock lives exactly as long as some request holds or waits for it.
     private final Cache<UUID, ReentrantLock> locks =
             Caffeine.newBuilder().weakValues().build();
@@ -45,7 +47,9 @@ public class BlobUploadService {
             RepositoryRecords repositories,
             RunningHashes hashes,
             ReviewQueue reviews,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            StorageQuota quota) {
+        this.quota = quota;
         this.store = store;
         this.sessions = sessions;
         this.blobs = blobs;
@@ -82,9 +86,11 @@ public class BlobUploadService {
             long repositoryId = repositories.ensure(repository);
             // Lock the blob row as a manifest push does, so GC cannot take it in between.
             long fromId = repositories.findId(from).orElseThrow();
-            if (blobs.lockLinked(fromId, java.util.List.of(digest)).isEmpty()) {
+            Map<Digest, Long> sizes = blobs.lockLinked(fromId, java.util.List.of(digest));
+            if (sizes.isEmpty()) {
                 throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, "blob vanished during mount");
             }
+            quota.refusal(repository, digest.toString(), sizes.get(digest)).ifPresent(BlobUploadService::refuse);
             blobs.link(repositoryId, digest);
         });
         return Optional.of(digest);
@@ -122,6 +128,10 @@ public class BlobUploadService {
 
     /** {@code POST ?digest=}: the whole blob in one request. */
     public Digest monolithic(String repository, Digest digest, Body body) {
+        if (body.declaredLength() >= 0) {
+            // The size is known before any byte is read: refuse an over-quota blob without storing it.
+            quota.refusal(repository, digest.toString(), body.declaredLength()).ifPresent(BlobUploadService::refuse);
+        }
         UploadSession session = start(repository, digest.algorithm());
         try {
             return complete(repository, session.id(), digest.toString(), Optional.empty(), body);
@@ -237,8 +247,13 @@ public class BlobUploadService {
      * bytes that an upload has just put in place and is about to record.
      */
     private void commit(UploadSession session, Digest digest) {
-        tx.executeWithoutResult(status -> {
+        Optional<String> refused = tx.execute(status -> {
             blobs.lockBytesShared(digest);
+            // Checked before the rename, under the project's quota lock held until this commits.
+            Optional<String> refusal = quota.refusal(session.repository(), digest.toString(), session.size());
+            if (refusal.isPresent()) {
+                return refusal;
+            }
             try {
                 store.commitUpload(session.id(), digest);
             } catch (IOException e) {
@@ -250,7 +265,13 @@ public class BlobUploadService {
             sessions.delete(session.id());
             // Until a manifest references it, nothing else keeps the blob: review it after the delay.
             reviews.blob(digest, "uploaded");
+            return Optional.<String>empty();
         });
+        if (refused.isPresent()) {
+            // Over quota: nothing was stored, and the upload goes so its bytes do not linger.
+            cancelQuietly(session);
+            refuse(refused.get());
+        }
         hashes.forget(session.id());
         log.debug("event=blob_committed repository={} digest={} size={}", session.repository(), digest, session.size());
     }
@@ -293,6 +314,10 @@ public class BlobUploadService {
         } catch (IOException e) {
             log.warn("event=upload_delete_failed upload={} reason=\"{}\"", session.id(), e.toString());
         }
+    }
+
+    private static void refuse(String message) {
+        throw RegistryException.of(ErrorCode.DENIED, 403, message);
     }
 
     static Digest parseDigest(String text) {

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.quota.StorageQuota;
 import dev.berth.storage.Digest;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +26,7 @@ public class ManifestService {
     private final ReviewQueue reviews;
     private final ManifestCopier copier;
     private final TransactionTemplate tx;
+    private final StorageQuota quota;
 
     ManifestService(
             ManifestRecords manifests,
@@ -32,7 +34,9 @@ public class ManifestService {
             RepositoryRecords repositories,
             ReviewQueue reviews,
             ManifestCopier copier,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            StorageQuota quota) {
+        this.quota = quota;
         this.manifests = manifests;
         this.blobs = blobs;
         this.repositories = repositories;
@@ -363,12 +367,18 @@ public class ManifestService {
             List<Long> sources = new ArrayList<>(List.of(root));
             // An accessory deleted meanwhile is simply not copied.
             accessories.forEach(a -> manifests.lockShared(sourceId, a).ifPresent(sources::add));
-            for (long manifestId : sources) {
-                long copied = copier.copy(manifestId, targetId);
-                for (String tag : copier.tagsOf(manifestId)) {
-                    manifests.tag(targetId, tag, copied);
-                }
-            }
+            // Over the target project's quota, the whole copy rolls back.
+            quota.refusalOf(target, () -> {
+                        for (long manifestId : sources) {
+                            long copied = copier.copy(manifestId, targetId);
+                            for (String tag : copier.tagsOf(manifestId)) {
+                                manifests.tag(targetId, tag, copied);
+                            }
+                        }
+                    })
+                    .ifPresent(message -> {
+                        throw RegistryException.of(ErrorCode.DENIED, 403, message);
+                    });
         });
         log.info("event=artifact_copied source={} digest={} target={}", source, digest, target);
     }

@@ -17,9 +17,11 @@ class RegistryConfiguration {
             RegistryGuard guard,
             RegistryAudit audit,
             BerthProperties properties,
-            JsonMapper json) {
+            JsonMapper json,
+            PullRecorder pulls) {
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
-                new RegistryServlet(uploads, blobs, manifests, repositories, guard, audit, properties, json), "/v2/*");
+                new RegistryServlet(uploads, blobs, manifests, repositories, guard, audit, properties, json, pulls),
+                "/v2/*");
         bean.setName("registry");
         bean.setLoadOnStartup(1);
         return bean;

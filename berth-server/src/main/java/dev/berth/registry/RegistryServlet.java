@@ -46,8 +46,9 @@ public class RegistryServlet extends HttpServlet {
     private final RegistryAudit audit;
     private final BerthProperties.Registry limits;
     private final JsonMapper json;
+    private final PullRecorder pulls;
 
-    public RegistryServlet(
+    RegistryServlet(
             BlobUploadService uploads,
             BlobService blobs,
             ManifestService manifests,
@@ -55,7 +56,9 @@ public class RegistryServlet extends HttpServlet {
             RegistryGuard guard,
             RegistryAudit audit,
             BerthProperties properties,
-            JsonMapper json) {
+            JsonMapper json,
+            PullRecorder pulls) {
+        this.pulls = pulls;
         this.guard = guard;
         this.audit = audit;
         this.uploads = uploads;
@@ -221,6 +224,9 @@ public class RegistryServlet extends HttpServlet {
         resp.setHeader("Docker-Content-Digest", manifest.digest().toString());
         resp.setHeader("ETag", "\"" + manifest.digest() + "\"");
         writeBody(req, resp, manifest.content());
+        if (req.getMethod().equals("GET")) {
+            pulls.pulled(manifest.id(), manifest.repositoryId());
+        }
     }
 
     private static List<String> acceptedTypes(HttpServletRequest req) {

@@ -1,0 +1,115 @@
+package dev.berth.registry;
+
+import jakarta.annotation.PreDestroy;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Pull counts and times of manifests (and pull counts of repositories), recorded off the request
+ * path: a pull only adds to an in-memory tally, which a background thread writes about once a second
+ * with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
+ * crash loses at most the last second of counts, which Harbor's own asynchronous counting also risks.
+ */
+@Component
+class PullRecorder {
+    private static final Logger log = LoggerFactory.getLogger(PullRecorder.class);
+    private static final int BATCH = 500;
+
+    private record Pending(long repositoryId, long count, Instant last) {
+        Pending plus(Pending other) {
+            return new Pending(repositoryId, count + other.count, last.isAfter(other.last) ? last : other.last);
+        }
+    }
+
+    private final JdbcClient jdbc;
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pull-recorder");
+        t.setDaemon(true);
+        return t;
+    });
+
+    PullRecorder(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+        drainer.scheduleWithFixedDelay(this::drainQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Counts one pull of the manifest; returns at once. */
+    void pulled(long manifestId, long repositoryId) {
+        pending.merge(manifestId, new Pending(repositoryId, 1, Instant.now()), Pending::plus);
+    }
+
+    @PreDestroy
+    void stop() {
+        drainer.shutdown();
+        drainQuietly();
+    }
+
+    private void drainQuietly() {
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            log.warn("event=pull_count_write_failed reason=\"{}\"", e.toString());
+        }
+    }
+
+    /** Writes everything tallied so far; synchronized so shutdown and the timer never write one pull twice. */
+    synchronized void drain() {
+        List<Map.Entry<Long, Pending>> batch = new ArrayList<>();
+        for (Long id : List.copyOf(pending.keySet())) {
+            // remove() hands each tally to exactly one drain; pulls after it start a new tally.
+            Pending p = pending.remove(id);
+            if (p != null) {
+                batch.add(Map.entry(id, p));
+            }
+            if (batch.size() == BATCH) {
+                write(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            write(batch);
+        }
+    }
+
+    private void write(List<Map.Entry<Long, Pending>> batch) {
+        List<Object> manifestParams = new ArrayList<>();
+        Map<Long, Long> perRepository = new java.util.HashMap<>();
+        for (Map.Entry<Long, Pending> e : batch) {
+            manifestParams.add(e.getKey());
+            manifestParams.add(e.getValue().count());
+            manifestParams.add(Timestamp.from(e.getValue().last()));
+            perRepository.merge(e.getValue().repositoryId(), e.getValue().count(), Long::sum);
+        }
+        jdbc.sql("UPDATE manifest m SET pull_count = m.pull_count + v.n,"
+                        + " pull_time = GREATEST(m.pull_time, v.t) FROM (VALUES "
+                        + String.join(
+                                ", ",
+                                java.util.Collections.nCopies(batch.size(), "(?::bigint, ?::bigint, ?::timestamptz)"))
+                        + ") AS v(id, n, t) WHERE m.id = v.id")
+                .params(manifestParams)
+                .update();
+        List<Object> repositoryParams = new ArrayList<>();
+        perRepository.forEach((id, n) -> {
+            repositoryParams.add(id);
+            repositoryParams.add(n);
+        });
+        jdbc.sql("UPDATE repository r SET pull_count = r.pull_count + v.n FROM (VALUES "
+                        + String.join(
+                                ", ", java.util.Collections.nCopies(perRepository.size(), "(?::bigint, ?::bigint)"))
+                        + ") AS v(id, n) WHERE r.id = v.id")
+                .params(repositoryParams)
+                .update();
+    }
+}
