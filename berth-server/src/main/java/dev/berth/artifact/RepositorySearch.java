@@ -40,7 +40,7 @@ public class RepositorySearch {
                     v.put("project_name", project.map(Project::name).orElse(""));
                     v.put("project_public", project.map(Project::isPublic).orElse(false));
                     v.put("repository_name", r.name());
-                    v.put("pull_count", 0);
+                    v.put("pull_count", r.pullCount());
                     v.put("artifact_count", r.artifactCount());
                     return v;
                 })
