@@ -39,7 +39,7 @@ public final class RegistryLoad {
 
   static final Set<String> OPTIONS = Set.of("url", "images", "layers", "layer-size", "workers", "repos",
       "repo-prefix", "tag-prefix", "seed", "duration", "count", "size", "dir", "repo", "paths", "rounds", "verify",
-      "auth");
+      "auth", "paths-file", "name");
 
   static final String USAGE =
       """
@@ -50,6 +50,8 @@ public final class RegistryLoad {
         tags          --url U [--duration 10 --workers 8 --repos 20 --repo-prefix bench/img]
         bigblob-seed  --dir D [--count 4 --size 256MiB --seed N] [--url U --repo bench/big]
         bigblob       --url U --paths /p1,/p2,... [--rounds 1 --verify]
+        list          --url U --paths-file F [--duration 20 --workers 8 --seed N --name list]
+                      GETs a random line of F (one API path per line, a JSON array expected) per request
       Every scenario: [--auth user:password] sends Authorization: Basic on every request
       (default: the environment variable BENCH_AUTH; unset or empty means anonymous).
       """;
@@ -67,6 +69,7 @@ public final class RegistryLoad {
         case "push" -> push(options);
         case "pull" -> pull(options);
         case "tags" -> tags(options);
+        case "list" -> list(options);
         case "bigblob-seed" -> bigBlobSeed(options);
         case "bigblob" -> bigBlobPull(options);
         default -> throw new IllegalArgumentException("unknown scenario: " + scenario + "\n" + USAGE);
@@ -154,6 +157,39 @@ public final class RegistryLoad {
       Map<String, Object> result = timed.summary("tags");
       result.putAll(Json.object("requests", timed.operations(), "reqPerSec", reqPerSec, "workers", workers,
           "clientCpuSeconds", cpu.seconds()));
+      return result;
+    }
+  }
+
+  /**
+   * GETs API list pages for a fixed duration: each request picks a random line of --paths-file (one
+   * path with its query string per line) and expects 200 with a JSON array.
+   */
+  static Map<String, Object> list(Options o) throws Exception {
+    List<String> paths = Files.readAllLines(Path.of(o.required("paths-file"))).stream()
+        .map(String::strip).filter(line -> !line.isEmpty()).toList();
+    if (paths.isEmpty()) {
+      throw new IllegalArgumentException("no paths in " + o.required("paths-file"));
+    }
+    String name = o.str("name", "list");
+    int workers = o.integer("workers", 8);
+    long seed = o.longValue("seed", System.nanoTime());
+    Duration duration = Duration.ofMillis(Math.round(o.decimal("duration", 20) * 1000));
+    LongAdder bytes = new LongAdder();
+    try (OciClient client = client(o)) {
+      CpuClock cpu = CpuClock.start();
+      Workers.Timed timed = Workers.forDuration(duration, workers, i -> {
+        // deterministic per request index: the same seed asks for the same pages
+        int pick = new SplittableRandom(seed + i).nextInt(paths.size());
+        bytes.add(client.getJsonList(paths.get(pick)).length);
+      });
+      double reqPerSec = timed.operations() / timed.seconds();
+      log("%s: %d requests in %.2f s = %.0f req/s, p50 %.2f ms, p99 %.2f ms, %.1f KiB per response", name,
+          timed.operations(), timed.seconds(), reqPerSec, timed.percentileMs(50), timed.percentileMs(99),
+          bytes.sum() / 1024.0 / Math.max(1, timed.operations()));
+      Map<String, Object> result = timed.summary(name);
+      result.putAll(Json.object("requests", timed.operations(), "reqPerSec", reqPerSec, "workers", workers,
+          "paths", paths.size(), "responseBytes", bytes.sum(), "clientCpuSeconds", cpu.seconds()));
       return result;
     }
   }

@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Berth's list APIs at scale (issue 4): 100,000 artifacts in 1,000 repositories of one project,
+# seeded straight into PostgreSQL, then 8 concurrent clients against the artifact list, the
+# repository list and (if it exists) search, ~20 s each: p50/p99 latency and req/s.
+# See bench/README.md ("List APIs: lists.sh"). Usage: bench/lists.sh [--no-build] [--keep]
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+JAVA="$JAVA_HOME/bin/java"
+
+ARTIFACTS=${LIST_ARTIFACTS:-100000}
+REPOS=${LIST_REPOS:-1000}
+BASES=${LIST_BASES:-8} # real images pushed first; seeded artifacts share their config and layer blobs
+DURATION=${LIST_DURATION:-20}
+WARMUP=${LIST_WARMUP:-5}
+WORKERS=${LIST_WORKERS:-8}
+PAGE_SIZE=100
+BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
+BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
+AUTH="admin:$BERTH_PASSWORD"
+PROJECT=lb
+BUILD=true
+KEEP=false
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) BUILD=false; shift ;;
+    --keep) KEEP=true; shift ;;
+    --artifacts) ARTIFACTS=$2; shift 2 ;;
+    --repos) REPOS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    -h|--help)
+      echo "usage: bench/lists.sh [--no-build] [--keep] [--artifacts N] [--repos N] [--duration S]"
+      echo "env: LIST_ARTIFACTS LIST_REPOS LIST_BASES LIST_DURATION LIST_WARMUP LIST_WORKERS"
+      echo "     BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD"
+      exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+((REPOS >= 10 && ARTIFACTS >= REPOS)) || { echo "need at least 10 repositories and one artifact per repository" >&2; exit 2; }
+
+log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+WORK=$(mktemp -d /tmp/berth-lists.XXXXXX)
+DATA="$WORK/data"
+DB="berth_listbench_$(date +%s)_$$"
+DB_CREATED=false
+PID=""
+
+cleanup() {
+  local status=$?
+  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+    kill -TERM "$PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PID" 2>/dev/null || true
+  fi
+  if $DB_CREATED; then
+    psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 ||
+      warn "could not drop database $DB"
+  fi
+  if $KEEP; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+pg() { psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+sql() { pg -d "$DB" -c "$1"; }
+
+free_port() {
+  local port
+  for port in $(shuf -i 20000-40000 -n 100); do
+    ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+wait_http() {
+  local url=$1 seconds=$2 codes=${3:-200}
+  for _ in $(seq 1 $((seconds * 5))); do
+    kill -0 "$PID" 2>/dev/null || return 1
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") =~ ^($codes)$ ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
+}
+
+load() {
+  BENCH_AUTH="$AUTH" timeout -k 10 600 "$JAVA" -cp "$WORK/classes" RegistryLoad "$1" --url "$URL" "${@:2}"
+}
+
+# ---------------------------------------------------------------- build, start
+
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+awk -v l="$LOAD_BEFORE" 'BEGIN { exit !(l > 0.5) }' &&
+  warn "load average is $LOAD_BEFORE before starting: other work on this machine will make the figures noisy"
+
+if $BUILD; then
+  log "building $BERTH_JAR"
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+fi
+[[ -f "$BERTH_JAR" ]] || { warn "no $BERTH_JAR (run without --no-build)"; exit 1; }
+"$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH_DIR"/*.java
+
+pg -c "create database $DB" >/dev/null
+DB_CREATED=true
+PORT=$(free_port)
+URL="http://127.0.0.1:$PORT"
+mkdir -p "$DATA"
+log "starting Berth on $URL (database $DB)"
+# shellcheck disable=SC2086
+BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" BERTH_DATA_DIR="$DATA" \
+  SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
+  "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$PORT" --server.address=127.0.0.1 \
+  >"$WORK/berth.log" 2>&1 &
+PID=$!
+if ! wait_http "$URL/v2/" 180 '200|401' || ! wait_http "$URL/actuator/health/readiness" 60; then
+  tail -40 "$WORK/berth.log" >&2
+  exit 1
+fi
+[[ $(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "$URL/v2/") == 200 ]] || { warn "admin login failed"; exit 1; }
+for project in "$PROJECT" seed; do
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 -u "$AUTH" -H 'Content-Type: application/json' \
+    -d "{\"project_name\":\"$project\"}" "$URL/api/v2.0/projects")
+  [[ $status == 201 ]] || { warn "creating project $project answered $status"; exit 1; }
+done
+
+# ---------------------------------------------------------------- seed
+
+# BASES real images (config + 2 layers each, on disk) in project seed; then ARTIFACTS distinct
+# image manifests (bench/list_seed.py), each with its own config blob on disk, the layers of one
+# base image (shared) and one layer of its own, spread over REPOS repositories of project lb: a
+# tenth of the repositories hold 55 % of the artifacts (several pages each), the rest 45 %.
+log "seeding: $BASES real images, then $ARTIFACTS artifacts in $REPOS repositories"
+load push --images "$BASES" --repos "$BASES" --layers 2 --layer-size 4KiB --workers 1 --repo-prefix seed/base --seed 7 >/dev/null
+T0=$(now)
+sql "select coalesce(json_agg(json_build_object('layers', (
+       select json_agg(json_build_object('digest', b.digest, 'size', b.size) order by b.digest)
+       from manifest_blob mb join blob b using (digest) where mb.manifest_id = m.id and b.digest <> m.config_digest))
+     order by m.id), '[]')
+     from manifest m join repository r on r.id = m.repository_id where r.name like 'seed/base%'" >"$WORK/bases.json"
+python3 "$BENCH_DIR/list_seed.py" "$DATA" "$WORK/bases.json" "$ARTIFACTS" "$WORK" >/dev/null
+LARGE=$((REPOS / 10))
+IN_LARGE=$((ARTIFACTS * 55 / 100))
+cat >"$WORK/seed.sql" <<EOF
+begin;
+create temp table base as
+  select row_number() over (order by m.id) - 1 as k, m.id, m.config_digest
+  from manifest m join repository r on r.id = m.repository_id where r.name like 'seed/base%';
+insert into repository (name, project_id, created_at, updated_at)
+  select '$PROJECT/app-' || lpad(g::text, 5, '0'), (select id from project where name = '$PROJECT'),
+         now() - interval '400 days', now() - interval '400 days'
+  from generate_series(0, $REPOS - 1) g;
+create temp table repo as
+  select row_number() over (order by id) - 1 as ord, id from repository where name like '$PROJECT/app-%';
+\copy blob (digest, size) from '$WORK/blob.copy'
+create temp table staged (i int, digest text, size int, content bytea, config_digest text, k int, own text);
+\copy staged from '$WORK/manifest.copy'
+alter table staged add column ord int;
+update staged set ord = case when i < $IN_LARGE then i % $LARGE else $LARGE + (i - $IN_LARGE) % ($REPOS - $LARGE) end;
+insert into manifest (repository_id, digest, media_type, config_media_type, config_digest, annotations, size, content, created_at)
+  select r.id, s.digest, 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.config.v1+json',
+         s.config_digest, convert_from(s.content, 'UTF8')::jsonb -> 'annotations', s.size, s.content,
+         now() - (($ARTIFACTS - s.i) * interval '5 minutes')
+  from staged s join repo r using (ord) order by s.i;
+create temp table made as
+  select m.id, s.i, s.k, s.config_digest, s.own, m.repository_id, m.created_at
+  from staged s join repo r using (ord) join manifest m on m.repository_id = r.id and m.digest = s.digest;
+create temp table base_layer as
+  select b.k, mb.digest from base b join manifest_blob mb on mb.manifest_id = b.id where mb.digest <> b.config_digest;
+insert into manifest_blob (manifest_id, digest)
+  select id, config_digest from made union all select id, own from made
+  union all select made.id, bl.digest from made join base_layer bl using (k);
+insert into repository_blob (repository_id, digest)
+  select distinct repository_id, d from (
+    select repository_id, config_digest d from made union all select repository_id, own from made
+    union all select made.repository_id, bl.digest from made join base_layer bl using (k)) x;
+-- 1-2 tags per artifact: v<i> on every one, stable-<i> on every other
+insert into tag (repository_id, name, manifest_id, created_at, updated_at)
+  select repository_id, 'v' || i, id, created_at, created_at from made;
+insert into tag (repository_id, name, manifest_id, created_at, updated_at)
+  select repository_id, 'stable-' || i, id, created_at, created_at from made where i % 2 = 0;
+commit;
+analyze;
+EOF
+pg -d "$DB" -f "$WORK/seed.sql"
+T1=$(now)
+SEED_SECONDS=$(elapsed "$T0" "$T1")
+COUNTS=$(sql "select json_build_object(
+  'repositories', (select count(*) from repository r join project p on p.id = r.project_id where p.name = '$PROJECT'),
+  'artifacts', (select count(*) from manifest m join repository r on r.id = m.repository_id join project p on p.id = r.project_id where p.name = '$PROJECT'),
+  'tags', (select count(*) from tag t join repository r on r.id = t.repository_id join project p on p.id = r.project_id where p.name = '$PROJECT'),
+  'manifestBlobLinks', (select count(*) from manifest_blob),
+  'distinctBlobs', (select count(*) from blob),
+  'manifestBytes', (select sum(size) from manifest))")
+LABELS=$(sql "select case when to_regclass('label') is null then 'false' else 'true' end")
+echo "   seeded in ${SEED_SECONDS} s: $COUNTS; label table: $LABELS" >&2
+
+# The paths the clients pick from at random: every existing page of every repository's artifacts,
+# every page of the repository list.
+sql "select '/api/v2.0/projects/$PROJECT/repositories/' || substr(r.name, length('$PROJECT/') + 1)
+       || '/artifacts?page=' || p || '&page_size=$PAGE_SIZE&with_tag=true'
+     from (select repository_id, count(*) n from manifest group by repository_id) c
+     join repository r on r.id = c.repository_id, generate_series(1, ceil(c.n / $PAGE_SIZE.0)::int) p
+     where r.name like '$PROJECT/%'" >"$WORK/artifacts.paths"
+sed 's/with_tag=true$/with_tag=true\&with_label=true\&with_immutable_status=true\&with_accessory=true\&with_signature=true/' \
+  "$WORK/artifacts.paths" >"$WORK/artifacts-portal.paths"
+REPO_PAGES=$(( (REPOS + PAGE_SIZE - 1) / PAGE_SIZE ))
+for p in $(seq 1 "$REPO_PAGES"); do
+  echo "/api/v2.0/projects/$PROJECT/repositories?page=$p&page_size=$PAGE_SIZE"
+done >"$WORK/repositories.paths"
+SEARCH_STATUS=$(curl -s -o "$WORK/search.out" -w '%{http_code}' --max-time 30 -u "$AUTH" "$URL/api/v2.0/search?q=app-001")
+SCENARIOS=(artifacts artifacts-portal repositories)
+if [[ $SEARCH_STATUS == 200 ]]; then
+  for p in $(seq 0 99); do printf '/api/v2.0/search?q=app-%03d\n' "$p"; done >"$WORK/search.paths"
+  SCENARIOS+=(search)
+else
+  echo "   GET /api/v2.0/search answered $SEARCH_STATUS: Berth has no search API; not measured" >&2
+fi
+echo "   $(wc -l <"$WORK/artifacts.paths") artifact pages, $REPO_PAGES repository pages" >&2
+
+# ---------------------------------------------------------------- measure
+
+: >"$WORK/results.jsonl"
+for scenario in "${SCENARIOS[@]}"; do
+  log "$scenario: warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
+  load list --paths-file "$WORK/$scenario.paths" --duration "$WARMUP" --workers "$WORKERS" --name "$scenario" --seed 1 >/dev/null
+  before=$(cpu_seconds "$PID")
+  out=$(load list --paths-file "$WORK/$scenario.paths" --duration "$DURATION" --workers "$WORKERS" --name "$scenario" --seed 2)
+  after=$(cpu_seconds "$PID")
+  jq -c --argjson cpu "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')" \
+    '. + {serverCpuSeconds: $cpu, serverCpuMsPerRequest: (if .requests > 0 then $cpu * 1000 / .requests else null end)}' \
+    <<<"$out" >>"$WORK/results.jsonl"
+done
+
+# ---------------------------------------------------------------- results
+
+mkdir -p "$BENCH_DIR/results"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RESULTS="$BENCH_DIR/results/lists-$STAMP.json"
+jq -n --arg timestamp "$STAMP" --argjson cpus "$(nproc)" \
+  --arg java "$("$JAVA" -version 2>&1 | head -1)" --arg postgres "$(pg -c 'show server_version')" \
+  --argjson counts "$COUNTS" --argjson seedSeconds "$SEED_SECONDS" --argjson labels "$LABELS" \
+  --argjson config "$(jq -n --argjson artifacts "$ARTIFACTS" --argjson repos "$REPOS" --argjson bases "$BASES" \
+    --argjson duration "$DURATION" --argjson workers "$WORKERS" --argjson pageSize "$PAGE_SIZE" '$ARGS.named')" \
+  --arg searchStatus "$SEARCH_STATUS" --arg loadBefore "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1 /proc/loadavg)" \
+  --slurpfile results "$WORK/results.jsonl" \
+  '{timestamp: $timestamp, host: {cpus: $cpus, java: $java, postgres: $postgres, loadBefore: $loadBefore, loadAfter: $loadAfter},
+    config: $config, seeded: $counts, seedSeconds: $seedSeconds, labelTable: $labels, searchStatus: $searchStatus,
+    results: $results}' >"$RESULTS"
+jq -r '
+  def f(x): if x == null then "–" else (x * 10 | round / 10 | tostring) end;
+  "| \(.seeded.artifacts) artifacts, \(.seeded.repositories) repositories, \(.config.workers) clients, page_size \(.config.pageSize) | req/s | p50 ms | p99 ms | server CPU ms/req | errors |",
+  "|---|---:|---:|---:|---:|---|",
+  (.results[] | "| \(.scenario) | \(f(.reqPerSec)) | \(f(.p50Ms)) | \(f(.p99Ms)) | \(f(.serverCpuMsPerRequest)) | \(.error // "none") |"),
+  "",
+  "search: \(if .searchStatus == "200" then "measured" else "no API (HTTP \(.searchStatus))" end); load average \(.host.loadBefore) before, \(.host.loadAfter) after"
+' "$RESULTS" | tee "${RESULTS%.json}.md"
+echo "results: $RESULTS" >&2
+jq -e 'all(.results[]; .error == null)' "$RESULTS" >/dev/null
