@@ -43,7 +43,9 @@ final class ArtifactSql {
                          WHERE r.parent_id = m.id), 0)
              + COALESCE((SELECT sum(b.size) FROM blob b WHERE b.digest IN (
                    SELECT mb.digest FROM manifest_blob mb WHERE mb.manifest_id = m.id
-                      OR mb.manifest_id IN (SELECT r.child_id FROM manifest_reference r WHERE r.parent_id = m.id))), 0))""";
+                   UNION
+                   SELECT mb.digest FROM manifest_reference r JOIN manifest_blob mb ON mb.manifest_id = r.child_id
+                   WHERE r.parent_id = m.id)), 0))""";
 
     /** Tag names that attach an artifact to a subject the cosign way: {@code sha256-<hex>.sig|.att|.sbom}. */
     static final String COSIGN_TAG = "'^sha256-[0-9a-f]{64}\\.(sig|att|sbom)$'";
