@@ -7,6 +7,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 JAVA="$JAVA_HOME/bin/java"
 
@@ -42,9 +44,6 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
-warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
-now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 WORK=$(mktemp -d /tmp/berth-gcbench.XXXXXX)
@@ -69,24 +68,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local port
-  for port in $(shuf -i 20000-40000 -n 100); do
-    ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return 0; }
-  done
-  return 1
-}
-
-wait_http() {
-  local url=$1 seconds=$2 codes=${3:-200}
-  for _ in $(seq 1 $((seconds * 5))); do
-    kill -0 "$PID" 2>/dev/null || return 1
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") =~ ^($codes)$ ]] && return 0
-    sleep 0.2
-  done
-  return 1
-}
 
 # pg ARGS...: psql, retried while the server refuses with "too many clients" (a shared server)
 pg() {
@@ -129,22 +110,9 @@ log "compiling the load generator"
 
 DB="berth_gcbench_$(date +%s)_$$"
 pg -c "create database $DB" >/dev/null
-PORT=$(free_port)
-URL="http://127.0.0.1:$PORT"
-mkdir -p "$DATA"
-log "starting Berth on $URL (database $DB, review delay $REVIEW_DELAY, upload grace $UPLOAD_GRACE)"
-# shellcheck disable=SC2086
-BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" BERTH_DATA_DIR="$DATA" \
-  SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
-  "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$PORT" --server.address=127.0.0.1 \
-  --berth.gc.review-delay="$REVIEW_DELAY" --berth.gc.upload-grace="$UPLOAD_GRACE" \
-  >"$WORK/berth.log" 2>&1 &
-PID=$!
-if ! wait_http "$URL/v2/" 180 '200|401' || ! wait_http "$URL/actuator/health/readiness" 60; then
-  tail -40 "$WORK/berth.log" >&2
-  exit 1
-fi
-[[ $(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "$URL/v2/") == 200 ]] || { warn "admin login failed"; exit 1; }
+log "starting Berth (database $DB, review delay $REVIEW_DELAY, upload grace $UPLOAD_GRACE)"
+start_berth --berth.gc.review-delay="$REVIEW_DELAY" --berth.gc.upload-grace="$UPLOAD_GRACE" || exit 1
+echo "   on $URL" >&2
 for project in seed gcb; do
   api POST /api/v2.0/projects "{\"project_name\":\"$project\"}" >/dev/null
 done

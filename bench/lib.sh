@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Shared by bench/gc.sh and bench/lists.sh (sourced, not run). The caller sets WORK, DATA, DB,
+# JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH, and stops $PID in its EXIT trap.
+
+log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
+now() { date +%s.%N; }
+
+free_port() {
+  local port
+  for port in $(shuf -i 20000-40000 -n 100); do
+    ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+# wait_http URL SECONDS [CODES]: polls until URL answers one of CODES (a regex), or Berth exits
+wait_http() {
+  local url=$1 seconds=$2 codes=${3:-200}
+  for _ in $(seq 1 $((seconds * 5))); do
+    kill -0 "$PID" 2>/dev/null || return 1
+    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url") =~ ^($codes)$ ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+# start_berth [BERTH ARGS...]: starts Berth on a free 127.0.0.1 port against database $DB with its
+# data in $DATA; sets PID and URL and returns once admin can log in. The admin user is created
+# after the port opens, so readiness is awaited before the first authenticated request (failed
+# logins would count towards the lock-out).
+start_berth() {
+  local port
+  port=$(free_port) || { warn "no free port"; return 1; }
+  URL="http://127.0.0.1:$port"
+  mkdir -p "$DATA"
+  # shellcheck disable=SC2086
+  BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" BERTH_DATA_DIR="$DATA" \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
+    "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$port" --server.address=127.0.0.1 "$@" \
+    >"$WORK/berth.log" 2>&1 &
+  PID=$!
+  if ! wait_http "$URL/v2/" 180 '200|401' || ! wait_http "$URL/actuator/health/readiness" 60; then
+    tail -40 "$WORK/berth.log" >&2
+    return 1
+  fi
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "$URL/v2/") == 200 ]] || { warn "admin login failed"; return 1; }
+}
