@@ -111,11 +111,14 @@ final class OciClient implements AutoCloseable {
     }
   }
 
-  /** GETs a JSON API path (admin API lists), expecting 200 and a JSON array; returns the body. */
+  /**
+   * GETs a JSON API path, expecting 200 and a JSON array (the list APIs) or object (search);
+   * returns the body.
+   */
   byte[] getJsonList(String path) throws IOException {
     Reply reply = call("GET", path, Map.of("Accept", "application/json"), HttpConnection.Body.EMPTY, 200);
-    if (reply.body().length == 0 || reply.body()[0] != '[') {
-      throw new BenchFailure("GET " + path + ": not a JSON array: "
+    if (reply.body().length == 0 || (reply.body()[0] != '[' && reply.body()[0] != '{')) {
+      throw new BenchFailure("GET " + path + ": not a JSON array or object: "
           + new String(reply.body(), 0, Math.min(reply.body().length, 300), StandardCharsets.UTF_8));
     }
     return reply.body();
