@@ -120,30 +120,34 @@ final class DoublestarPattern {
 
     /** Index of the first unescaped {@code {} outside a character class, or -1. */
     private static int firstGroup(String p) {
-        for (int i = 0; i < p.length(); i++) {
-            char c = p.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                i = classEnd(p, i);
-            } else if (c == '{') {
+        for (int i = 0; i < p.length(); i = next(p, i)) {
+            if (p.charAt(i) == '{') {
                 return i;
             }
         }
         return -1;
     }
 
+    /**
+     * The index after the pattern element at {@code i}: past an escaped character or a whole
+     * character class, else the next character. Scans for {@code { , } /} step by it, so that
+     * those characters count only where they are syntax.
+     */
+    private static int next(String p, int i) {
+        return switch (p.charAt(i)) {
+            case '\\' -> i + 2;
+            case '[' -> classEnd(p, i) + 1;
+            default -> i + 1;
+        };
+    }
+
     /** Splits the group opening at {@code open} on its top-level commas; returns the index of its {@code }}. */
     private static int splitGroup(String p, int open, List<String> options) {
         int depth = 0;
         int start = open + 1;
-        for (int i = open + 1; i < p.length(); i++) {
+        for (int i = open + 1; i < p.length(); i = next(p, i)) {
             char c = p.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                i = classEnd(p, i);
-            } else if (c == '{') {
+            if (c == '{') {
                 depth++;
             } else if (c == '}') {
                 if (depth == 0) {
@@ -176,13 +180,8 @@ final class DoublestarPattern {
     private static List<String> splitComponents(String p) {
         List<String> parts = new ArrayList<>();
         int start = 0;
-        for (int i = 0; i < p.length(); i++) {
-            char c = p.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '[') {
-                i = classEnd(p, i);
-            } else if (c == '/') {
+        for (int i = 0; i < p.length(); i = next(p, i)) {
+            if (p.charAt(i) == '/') {
                 parts.add(p.substring(start, i));
                 start = i + 1;
             }

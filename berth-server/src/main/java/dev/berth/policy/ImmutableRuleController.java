@@ -4,6 +4,7 @@ import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
 import dev.berth.api.ListQuery;
 import dev.berth.api.Paging;
+import dev.berth.api.SqlPage;
 import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Principal;
@@ -52,7 +53,7 @@ class ImmutableRuleController {
             @RequestHeader(name = "X-Is-Resource-Name", defaultValue = "false") boolean isName,
             ListQuery query) {
         Project project = permitted(request, projectNameOrId, isName, Action.LIST);
-        ImmutableRuleRecords.Page page = rules.list(project.id(), query);
+        SqlPage<ImmutableRule> page = rules.list(project.id(), query);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
                 .body(page.rows().stream().map(ImmutableRule::view).toList());

@@ -5,6 +5,7 @@ import dev.berth.api.ListQuery;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
+import dev.berth.api.SqlPage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -29,14 +30,13 @@ class ImmutableRuleRecords {
             .tieBreaker("r.id")
             .build();
 
-    private static final String COLUMNS = "SELECT r.id, r.project_id, r.priority, r.disabled, r.tag_decoration,"
-            + " r.tag_pattern, r.repository_decoration, r.repository_pattern FROM immutable_tag_rule r";
+    private static final String SELECTED = "r.id, r.project_id, r.priority, r.disabled, r.tag_decoration,"
+            + " r.tag_pattern, r.repository_decoration, r.repository_pattern";
+    private static final String COLUMNS = "SELECT " + SELECTED + " FROM immutable_tag_rule r";
     /** The advisory lock key of a project's rules, from an SQL expression for its id. */
     private static String lockKey(String projectIdSql) {
         return "hashtextextended('immutable-tag-rules:' || CAST(" + projectIdSql + " AS bigint), 0)";
     }
-
-    record Page(long total, List<ImmutableRule> rows) {}
 
     private final JdbcClient jdbc;
 
@@ -44,24 +44,12 @@ class ImmutableRuleRecords {
         this.jdbc = jdbc;
     }
 
-    Page list(long projectId, ListQuery query) {
+    SqlPage<ImmutableRule> list(long projectId, ListQuery query) {
         SqlFilter sql = query.toSql(FIELDS);
-        String where = " WHERE r.project_id = ?" + sql.andWhere();
         List<Object> params = new ArrayList<>(List.of(projectId));
         params.addAll(sql.params());
-        long total = jdbc.sql("SELECT count(*) FROM immutable_tag_rule r" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        if (total == 0 || query.offset() >= total) {
-            return new Page(total, List.of());
-        }
-        return new Page(
-                total,
-                jdbc.sql(COLUMNS + where + sql.orderBy() + sql.limitOffset())
-                        .params(params)
-                        .query(ImmutableRuleRecords::rule)
-                        .list());
+        String from = " FROM immutable_tag_rule r WHERE r.project_id = ?" + sql.andWhere();
+        return SqlPage.read(jdbc, SELECTED, from, params, sql, ImmutableRuleRecords::rule);
     }
 
     /** The rule if it belongs to the project. */
@@ -93,12 +81,7 @@ class ImmutableRuleRecords {
                         SELECT EXISTS (SELECT 1 FROM immutable_tag_rule WHERE project_id = ? AND id <> ?
                         AND tag_decoration = ? AND tag_pattern = ?
                         AND repository_decoration = ? AND repository_pattern = ?)""")
-                .param(projectId)
-                .param(exceptId)
-                .param(r.tags().decoration())
-                .param(r.tags().pattern())
-                .param(r.repositories().decoration())
-                .param(r.repositories().pattern())
+                .params(values(List.of(projectId, exceptId), r, List.of()))
                 .query(Boolean.class)
                 .single();
     }
@@ -108,13 +91,7 @@ class ImmutableRuleRecords {
                         INSERT INTO immutable_tag_rule (project_id, priority, disabled, tag_decoration, tag_pattern,
                             repository_decoration, repository_pattern)
                         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
-                .param(projectId)
-                .param(r.priority())
-                .param(r.disabled())
-                .param(r.tags().decoration())
-                .param(r.tags().pattern())
-                .param(r.repositories().decoration())
-                .param(r.repositories().pattern())
+                .params(values(List.of(projectId, r.priority(), r.disabled()), r, List.of()))
                 .query(Long.class)
                 .single();
     }
@@ -125,16 +102,21 @@ class ImmutableRuleRecords {
                                     tag_pattern = ?, repository_decoration = ?, repository_pattern = ?,
                                     update_time = now()
                                 WHERE id = ? AND project_id = ?""")
-                        .param(r.priority())
-                        .param(r.disabled())
-                        .param(r.tags().decoration())
-                        .param(r.tags().pattern())
-                        .param(r.repositories().decoration())
-                        .param(r.repositories().pattern())
-                        .param(id)
-                        .param(projectId)
+                        .params(values(List.of(r.priority(), r.disabled()), r, List.of(id, projectId)))
                         .update()
                 > 0;
+    }
+
+    /** {@code before}, the rule's four selector columns in table order, then {@code after}. */
+    private static List<Object> values(List<?> before, ImmutableRuleRequest r, List<?> after) {
+        List<Object> values = new ArrayList<>(before);
+        values.addAll(List.of(
+                r.tags().decoration(),
+                r.tags().pattern(),
+                r.repositories().decoration(),
+                r.repositories().pattern()));
+        values.addAll(after);
+        return values;
     }
 
     boolean delete(long projectId, long id) {

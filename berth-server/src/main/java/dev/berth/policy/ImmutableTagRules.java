@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.api.ApiException;
 import dev.berth.api.ListQuery;
+import dev.berth.api.SqlPage;
 import dev.berth.registry.TagProtection;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +41,7 @@ public class ImmutableTagRules implements TagProtection {
         this.tx = tx;
     }
 
-    ImmutableRuleRecords.Page list(long projectId, ListQuery query) {
+    SqlPage<ImmutableRule> list(long projectId, ListQuery query) {
         return records.list(projectId, query);
     }
 
