@@ -67,6 +67,10 @@ class ArtifactAssembler {
         Map<String, Predicate<String>> immutable = new HashMap<>();
         List<Map<String, Object>> views = new ArrayList<>();
         for (ArtifactQueries.Row row : rows) {
+            Predicate<String> immutableTag = flags.withImmutableStatus()
+                    ? immutable.computeIfAbsent(
+                            row.repositoryName(), name -> immutability.immutableTags(row.projectId(), name))
+                    : tag -> false;
             Map<String, Object> v = ArtifactView.artifact(row, json);
             v.put("extra_attrs", content.extraAttrs(row));
             v.put(
@@ -79,15 +83,7 @@ class ArtifactAssembler {
                         "tags",
                         tags.getOrDefault(row.id(), List.of()).stream()
                                 .map(t -> {
-                                    Map<String, Object> tag = ArtifactView.tag(
-                                            t,
-                                            flags.withImmutableStatus()
-                                                    && immutable
-                                                            .computeIfAbsent(
-                                                                    row.repositoryName(),
-                                                                    name -> immutability.immutableTags(
-                                                                            row.projectId(), name))
-                                                            .test(t.name()));
+                                    Map<String, Object> tag = ArtifactView.tag(t, immutableTag.test(t.name()));
                                     if (flags.withSignature()) {
                                         tag.put("signed", false);
                                     }

@@ -160,8 +160,9 @@ class ManifestRecords {
                         ORDER BY name FOR UPDATE""")
                 .param(repositoryId)
                 .param(tags.toArray(String[]::new))
-                .query((rs, i) -> existing.put(rs.getString(1), rs.getLong(2)))
-                .list();
+                .query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .list()
+                .forEach(e -> existing.put(e.getKey(), e.getValue()));
         return existing;
     }
 
