@@ -8,6 +8,8 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +32,9 @@ class RedisInvalidations extends LocalInvalidations implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final long CONNECT_RETRY_SECONDS = 5;
 
+    private static final Duration RECONNECT_MAX = Duration.ofSeconds(5);
+
+    private final ClientResources resources;
     private final RedisClient client;
     private final String channel;
     private final String origin = UUID.randomUUID().toString();
@@ -48,7 +53,11 @@ class RedisInvalidations extends LocalInvalidations implements AutoCloseable {
     RedisInvalidations(String url, String prefix) {
         RedisURI uri = RedisURI.create(url);
         uri.setTimeout(TIMEOUT);
-        this.client = RedisClient.create(uri);
+        this.resources = ClientResources.builder()
+                // Back within seconds of Redis returning, not Lettuce's default of up to 30 s.
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
+                .build();
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // Fail a publish at once while disconnected instead of queueing it without bound.
@@ -173,5 +182,6 @@ class RedisInvalidations extends LocalInvalidations implements AutoCloseable {
         connector.shutdownNow();
         closeQuietly();
         client.shutdown(Duration.ZERO, TIMEOUT);
+        resources.shutdown(0, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }
