@@ -59,6 +59,8 @@ public class OperationsEnvironment implements EnvironmentPostProcessor, Ordered 
         } else {
             derived.put("management.endpoints.web.exposure.include", "health");
             derived.put("management.prometheus.metrics.export.enabled", "false");
+            // No registry at all, so meters cost nothing (Boot would otherwise keep them in memory).
+            derived.put("management.simple.metrics.export.enabled", "false");
         }
     }
 

@@ -204,6 +204,30 @@ class ObservabilityTest {
         assertThat(scrape.sum(
                         "harbor_jobservice_task_total", Map.of("type", "GARBAGE_COLLECTION", "status", "Success")))
                 .isGreaterThanOrEqualTo(1);
+        assertThat(scrape.sum(
+                        "harbor_jobservice_task_process_time_seconds_count",
+                        Map.of("type", "GARBAGE_COLLECTION", "status", "Success")))
+                .isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void seriesOfADeletedProjectDisappear() {
+        RegistryClient admin = berth.adminClient();
+        create(admin, "metrics-short", false);
+        await(
+                () -> scrape(metricsPort),
+                s -> !s.find("harbor_project_member_total", Map.of("project_name", "metrics-short"))
+                        .isEmpty());
+        RegistryClient.check(admin.delete("/api/v2.0/projects/metrics-short"), 200);
+        Scrape after = await(
+                () -> scrape(metricsPort),
+                s -> s.find("harbor_project_member_total", Map.of("project_name", "metrics-short"))
+                        .isEmpty());
+        assertThat(after.series().stream()
+                        .filter(x -> "metrics-short".equals(x.labels().get("project_name"))))
+                .isEmpty();
+        assertThat(after.sum("harbor_project_total", Map.of("public", "false"))).isEqualTo(1);
     }
 
     @Test
