@@ -93,6 +93,48 @@ class RedisInvalidationTest {
     }
 
     @Test
+    @Order(2)
+    void aRobotDisabledOnOneReplicaIsRefusedOnTheOtherAtOnce() {
+        a.ensureProject("redisrobot", false);
+        String permissions = "[{\"kind\":\"project\",\"namespace\":\"redisrobot\","
+                + "\"access\":[{\"resource\":\"repository\",\"action\":\"pull\"}]}]";
+        RegistryClient.Response created = a.adminClient()
+                .send(
+                        "POST",
+                        "/api/v2.0/robots",
+                        ("{\"name\":\"ci" + System.nanoTime() + "\",\"level\":\"project\",\"duration\":-1,"
+                                        + "\"permissions\":" + permissions + "}")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json");
+        RegistryClient.check(created, 201);
+        long id = created.json().path("id").asLong();
+        String name = created.json().path("name").asString();
+        RegistryClient robotOnB = b.client(name, created.json().path("secret").asString());
+        assertThat(robotOnB.get("/v2/").status()).isEqualTo(200); // B remembers it now
+
+        RegistryClient.check(
+                a.adminClient()
+                        .send(
+                                "PUT",
+                                "/api/v2.0/robots/" + id,
+                                ("{\"name\":\"" + name + "\",\"level\":\"project\",\"duration\":-1,"
+                                                + "\"disable\":true,\"permissions\":" + permissions + "}")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "Content-Type",
+                                "application/json"),
+                200);
+
+        Instant deadline = Instant.now().plus(WELL_BEFORE_EXPIRY);
+        int status = 200;
+        while (status == 200 && Instant.now().isBefore(deadline)) {
+            status = robotOnB.get("/v2/").status();
+            sleep(50);
+        }
+        assertThat(status).as("B still accepted the disabled robot").isEqualTo(401);
+    }
+
+    @Test
     @Order(3)
     void withRedisGoneBothServeAndHealthSaysDegradedThenRecovers() {
         TestUsers.TestUser user = TestUsers.create(a, "redisdown");
