@@ -171,6 +171,9 @@ class ObservabilityTest {
                 .isEqualTo(stored);
         assertThat(scrape.sum("berth_storage_blobs", Map.of())).isEqualTo(6); // 3 configs + 3 layers
         assertThat(scrape.has("harbor_task_scheduled_total")).isTrue();
+        assertThat(scrape.sum("harbor_health", Map.of())).isEqualTo(1);
+        assertThat(scrape.sum("harbor_up", Map.of("component", "database"))).isEqualTo(1);
+        assertThat(scrape.sum("harbor_up", Map.of("component", "storage"))).isEqualTo(1);
         // The JVM and pool meters come along
         assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
         assertThat(scrape.has("hikaricp_connections_active")).isTrue();
@@ -312,6 +315,9 @@ class ObservabilityTest {
             assertThat(component(health, "database").path("status").asString()).isEqualTo("unhealthy");
             assertThat(component(health, "database").path("error").asString()).doesNotContain("127.0.0.1");
             assertThat(component(health, "storage").path("status").asString()).isEqualTo("healthy");
+            Scrape scrape =
+                    await(() -> scrape(metricsPort), x -> x.sum("harbor_up", Map.of("component", "database")) == 0);
+            assertThat(scrape.sum("harbor_health", Map.of())).isZero();
         } finally {
             dbRelay.restore();
         }
