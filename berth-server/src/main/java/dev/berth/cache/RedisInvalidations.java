@@ -87,17 +87,15 @@ class RedisInvalidations extends LocalInvalidations implements AutoCloseable {
             return;
         }
         try {
-            StatefulRedisPubSubConnection<String, String> sub = client.connectPubSub();
-            sub.addListener(new RedisPubSubAdapter<>() {
+            subscriber = client.connectPubSub();
+            subscriber.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String ch, String message) {
                     receive(message);
                 }
             });
-            sub.sync().subscribe(channel);
-            StatefulRedisConnection<String, String> pub = client.connect();
-            subscriber = sub;
-            publisher = pub;
+            subscriber.sync().subscribe(channel);
+            publisher = client.connect();
             markUp();
         } catch (RuntimeException e) {
             markDown(e.getMessage());

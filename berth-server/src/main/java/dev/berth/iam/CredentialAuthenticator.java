@@ -32,6 +32,9 @@ public class CredentialAuthenticator {
         record Throttled() implements Result {}
     }
 
+    /** The name under which other replicas hear that remembered credentials are void. */
+    private static final String CACHE = "credentials";
+
     private final UserRecords users;
     private final RobotRecords robots;
     private final PasswordHasher hasher;
@@ -60,9 +63,6 @@ public class CredentialAuthenticator {
         this.invalidations = invalidations;
         invalidations.onInvalidate(CACHE, key -> verified.invalidateAll());
     }
-
-    /** The name under which other replicas hear that remembered credentials are void. */
-    private static final String CACHE = "credentials";
 
     public Result authenticate(String name, String secret) {
         return authenticate(name, secret, "");
