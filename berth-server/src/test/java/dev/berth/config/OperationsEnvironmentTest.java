@@ -30,8 +30,10 @@ class OperationsEnvironmentTest {
         StandardEnvironment env = environment(Map.of());
         assertThat(env.getProperty("management.server.port")).isNull();
         assertThat(env.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health");
-        assertThat(env.getProperty("management.endpoint.health.probes.add-additional-paths")).isEqualTo("true");
-        assertThat(env.getProperty("management.prometheus.metrics.export.enabled")).isEqualTo("false");
+        assertThat(env.getProperty("management.endpoint.health.probes.add-additional-paths"))
+                .isEqualTo("true");
+        assertThat(env.getProperty("management.prometheus.metrics.export.enabled"))
+                .isEqualTo("false");
         assertThat(env.getProperty("management.tracing.export.enabled")).isEqualTo("false");
         assertThat(env.getProperty("management.tracing.sampling.probability")).isEqualTo("0.0");
         assertThat(env.getProperty("logging.structured.format.console")).isNull();
@@ -50,7 +52,8 @@ class OperationsEnvironmentTest {
                 "BERTH_TLS_PRIVATE_KEY", "/etc/berth/tls.key"));
         assertThat(env.getProperty("management.server.port")).isEqualTo("9191");
         assertThat(env.getProperty("management.endpoints.web.base-path")).isEqualTo("/");
-        assertThat(env.getProperty("management.endpoints.web.path-mapping.prometheus")).isEqualTo("metrics");
+        assertThat(env.getProperty("management.endpoints.web.path-mapping.prometheus"))
+                .isEqualTo("metrics");
         assertThat(env.getProperty("management.endpoints.web.exposure.include")).isEqualTo("health,prometheus");
         assertThat(env.getProperty("logging.structured.format.console")).isEqualTo("ecs");
         assertThat(env.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
@@ -74,7 +77,6 @@ class OperationsEnvironmentTest {
     void halfATlsConfigurationOrAnUnknownLogFormatStopsTheStart() {
         assertThatThrownBy(() -> environment(Map.of("BERTH_TLS_CERTIFICATE", "/etc/berth/tls.crt")))
                 .hasMessageContaining("berth.tls.private-key");
-        assertThatThrownBy(() -> environment(Map.of("BERTH_LOG_FORMAT", "xml")))
-                .hasMessageContaining("json or text");
+        assertThatThrownBy(() -> environment(Map.of("BERTH_LOG_FORMAT", "xml"))).hasMessageContaining("json or text");
     }
 }
