@@ -56,14 +56,18 @@ class AccessLogFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long start = System.nanoTime();
         inflight.incrementAndGet();
+        boolean escaped = false;
         try {
             chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            escaped = true; // the container answers 500 after this filter has returned
+            throw e;
         } finally {
             inflight.decrementAndGet();
             long nanos = System.nanoTime() - start;
             String route = route(request);
             String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
-            int status = response.getStatus();
+            int status = escaped && !response.isCommitted() ? 500 : response.getStatus();
             Counter.builder("harbor.core.http.request")
                     .description("HTTP requests by method, status code and route")
                     .tags("method", method, "code", String.valueOf(status), "operation", route)

@@ -278,6 +278,10 @@ class ObservabilityTest {
         assertThat(access.path("log").path("logger").asString()).isEqualTo("dev.berth.access");
         JsonNode refused = await(() -> accessLine(rid + "-bad"), n -> n != null);
         assertThat(refused.path("message").asString()).contains("status=401").contains("user=\"anonymous\"");
+        // Not only the access line: whatever is logged while serving the request carries its id
+        JsonNode failedLogin = await(() -> line(rid + "-bad", "event=login_failed"), n -> n != null);
+        assertThat(failedLogin.path("log").path("logger").asString())
+                .isEqualTo("dev.berth.iam.CredentialAuthenticator");
 
         String text = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(text)
@@ -338,12 +342,17 @@ class ObservabilityTest {
     }
 
     private static JsonNode accessLine(String rid) {
+        return line(rid, "event=http_request");
+    }
+
+    /** The first JSON log line of request {@code rid} whose message starts with {@code event}. */
+    private static JsonNode line(String rid, String event) {
         try {
             for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
                 if (line.startsWith("{") && line.contains(rid)) {
                     JsonNode node = RegistryClient.JSON.readTree(line);
                     if (node.path("requestId").asString().equals(rid)
-                            && node.path("message").asString().startsWith("event=http_request")) {
+                            && node.path("message").asString().startsWith(event)) {
                         return node;
                     }
                 }
