@@ -255,7 +255,7 @@ public class BlobUploadService {
                 return refusal;
             }
             try {
-                store.commitUpload(session.id(), digest);
+                store.commitUpload(session.id(), digest, session.size());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

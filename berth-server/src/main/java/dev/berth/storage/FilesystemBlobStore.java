@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * An upload is flushed to disk and renamed into place atomically, so a blob file is either absent
  * or complete, whatever happens to the process.
  */
-public final class FilesystemBlobStore implements BlobStore, BlobLister {
+public final class FilesystemBlobStore implements ListableBlobStore {
     private static final int BUFFER = 256 * 1024;
 
     private final Path blobs;
@@ -126,9 +126,12 @@ public final class FilesystemBlobStore implements BlobStore, BlobLister {
     }
 
     @Override
-    public void commitUpload(UUID upload, Digest digest) throws IOException {
+    public void commitUpload(UUID upload, Digest digest, long size) throws IOException {
         Path source = uploadPath(upload);
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            if (channel.size() != size) {
+                throw new IOException("upload " + upload + " holds " + channel.size() + " bytes, not " + size);
+            }
             channel.force(true);
         }
         Path target = blobPath(digest);
