@@ -43,12 +43,17 @@ class RealClientsTest {
 
     @BeforeEach
     void setUp() {
-        server = BerthServer.shared();
+        server = server();
         registry = server.adminClient();
         server.ensureProject("clients", false);
         tools = new ContainerTools(work);
         tools.credentials(server.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
         prefix = "clients/" + HexFormat.of().formatHex(randomBytes(4));
+    }
+
+    /** The Berth under test; a subclass runs the same clients against another profile. */
+    protected BerthServer server() {
+        return BerthServer.shared();
     }
 
     @Test
