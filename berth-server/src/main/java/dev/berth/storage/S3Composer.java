@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
@@ -18,17 +17,19 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 final class S3Composer {
     private static final long MAX_COPY = 5L * 1024 * 1024 * 1024;
 
+    private final S3Objects objects;
     private final S3Client s3;
     private final String bucket;
     private final int partSize;
 
-    S3Composer(S3Client s3, String bucket, int partSize) {
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.partSize = partSize;
+    S3Composer(S3Objects objects) {
+        this.objects = objects;
+        this.s3 = objects.client();
+        this.bucket = objects.bucket();
+        this.partSize = objects.partSize();
     }
 
-    void compose(List<S3BlobStore.Segment> chain, String target, long size) throws IOException {
+    void compose(List<S3Uploads.Segment> chain, String target, long size) throws IOException {
         if (chain.size() == 1 && size <= MAX_COPY) {
             String source = chain.getFirst().key();
             s3.copyObject(r -> r.sourceBucket(bucket)
@@ -39,11 +40,10 @@ final class S3Composer {
         }
         if (size <= partSize) {
             ByteArrayOutputStream all = new ByteArrayOutputStream((int) size);
-            for (S3BlobStore.Segment s : chain) {
+            for (S3Uploads.Segment s : chain) {
                 download(s, 0, s.size(), all);
             }
-            s3.putObject(
-                    r -> r.bucket(bucket).key(target).contentLength(size), RequestBody.fromBytes(all.toByteArray()));
+            objects.put(target, all.toByteArray(), (int) size);
             return;
         }
         String uploadId =
@@ -51,11 +51,11 @@ final class S3Composer {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             ByteArrayOutputStream pending = new ByteArrayOutputStream();
-            for (S3BlobStore.Segment s : chain) {
+            for (S3Uploads.Segment s : chain) {
                 long pos = 0;
                 while (pos < s.size()) {
                     if (pending.size() >= S3BlobStore.MIN_PART) {
-                        parts.add(uploadPart(target, uploadId, parts.size() + 1, pending.toByteArray()));
+                        parts.add(part(target, uploadId, parts.size() + 1, pending));
                         pending.reset();
                     }
                     long remaining = s.size() - pos;
@@ -73,23 +73,19 @@ final class S3Composer {
                 }
             }
             if (pending.size() > 0) {
-                parts.add(uploadPart(target, uploadId, parts.size() + 1, pending.toByteArray()));
+                parts.add(part(target, uploadId, parts.size() + 1, pending));
             }
             s3.completeMultipartUpload(
                     r -> r.bucket(bucket).key(target).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
         } catch (IOException | RuntimeException e) {
-            try {
-                s3.abortMultipartUpload(r -> r.bucket(bucket).key(target).uploadId(uploadId));
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            objects.abortQuietly(target, uploadId);
             throw e;
         }
     }
 
     /** Copies bytes {@code [from, to)} of a segment as parts of at most 5 GiB, each at least half that or all. */
     private void copy(
-            S3BlobStore.Segment s, long from, long to, String target, String uploadId, List<CompletedPart> parts) {
+            S3Uploads.Segment s, long from, long to, String target, String uploadId, List<CompletedPart> parts) {
         long length = to - from;
         long pieces = (length + MAX_COPY - 1) / MAX_COPY;
         long piece = (length + pieces - 1) / pieces;
@@ -110,10 +106,8 @@ final class S3Composer {
         }
     }
 
-    private void download(S3BlobStore.Segment s, long from, long length, ByteArrayOutputStream into)
-            throws IOException {
-        String range = "bytes=" + from + "-" + (from + length - 1);
-        try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(s.key()).range(range))) {
+    private void download(S3Uploads.Segment s, long from, long length, ByteArrayOutputStream into) throws IOException {
+        try (InputStream in = objects.get(s.key(), from, length)) {
             long copied = in.transferTo(into);
             if (copied != length) {
                 throw new IOException("segment " + s.key() + " gave " + copied + " bytes, not " + length);
@@ -121,15 +115,8 @@ final class S3Composer {
         }
     }
 
-    private CompletedPart uploadPart(String target, String uploadId, int number, byte[] bytes) {
-        String etag = s3.uploadPart(
-                        r -> r.bucket(bucket)
-                                .key(target)
-                                .uploadId(uploadId)
-                                .partNumber(number)
-                                .contentLength((long) bytes.length),
-                        RequestBody.fromBytes(bytes))
-                .eTag();
-        return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    private CompletedPart part(String target, String uploadId, int number, ByteArrayOutputStream pending) {
+        byte[] bytes = pending.toByteArray();
+        return objects.uploadPart(target, uploadId, number, bytes, bytes.length);
     }
 }
