@@ -55,7 +55,7 @@ class S3CrashTest {
         String bucket = s3.newBucket();
         List<String> args = new ArrayList<>(
                 List.of("--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user()));
-        s3.berthProperties(bucket, false).forEach((k, v) -> args.add("--" + k + "=" + v));
+        args.addAll(s3.berthArguments(bucket, false));
 
         BerthProcess first = start("berth-1", args);
         RegistryClient registry = first.adminClient();

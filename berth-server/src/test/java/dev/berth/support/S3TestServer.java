@@ -94,6 +94,14 @@ public final class S3TestServer implements AutoCloseable {
         return p;
     }
 
+    /** The same settings as {@code --name=value} arguments, for a Berth started as a process. */
+    public java.util.List<String> berthArguments(String bucket, boolean redirect) {
+        return berthProperties(bucket, redirect).entrySet().stream()
+                .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                .sorted()
+                .toList();
+    }
+
     @Override
     public void close() {
         try {
