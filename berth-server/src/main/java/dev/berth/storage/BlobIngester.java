@@ -38,6 +38,17 @@ public interface BlobIngester {
      */
     void commitUpload(UUID upload, Digest digest, long size) throws IOException;
 
+    /**
+     * Optionally does the slow part of {@link #commitUpload} ahead of it, outside any database
+     * transaction: an object store composes the upload at the content address here, so that the
+     * commit that follows (under the digest's lock) finds the bytes in place and only has to check
+     * them. Keeps the upload. Bytes placed here and never recorded are invisible, like any bytes
+     * without a database row, and garbage collection sweeps them; the commit places them again if
+     * they went meanwhile. Refuses, as the commit does, when the upload does not hold {@code size}
+     * bytes. A driver whose commit is quick (a rename) only checks the size here.
+     */
+    void stageUpload(UUID upload, Digest digest, long size) throws IOException;
+
     void deleteUpload(UUID upload) throws IOException;
 
     /**

@@ -125,6 +125,15 @@ public final class FilesystemBlobStore implements ListableBlobStore {
         return Files.newInputStream(uploadPath(upload));
     }
 
+    /** A rename is quick: nothing to do ahead of the commit but check the size. */
+    @Override
+    public void stageUpload(UUID upload, Digest digest, long size) throws IOException {
+        long held = Files.size(uploadPath(upload));
+        if (held != size) {
+            throw new IOException("upload " + upload + " holds " + held + " bytes, not " + size);
+        }
+    }
+
     @Override
     public void commitUpload(UUID upload, Digest digest, long size) throws IOException {
         Path source = uploadPath(upload);

@@ -142,6 +142,11 @@ public final class S3BlobStore implements ListableBlobStore, AutoCloseable {
     }
 
     @Override
+    public void stageUpload(UUID upload, Digest digest, long size) throws IOException {
+        uploads.place(upload, keys.blob(digest), size);
+    }
+
+    @Override
     public void commitUpload(UUID upload, Digest digest, long size) throws IOException {
         uploads.commit(upload, keys.blob(digest), size);
     }

@@ -106,8 +106,11 @@ final class S3Uploads {
         });
     }
 
-    /** Places the upload's bytes at {@code target} if it holds exactly {@code size} of them, then removes it. */
-    void commit(UUID upload, String target, long size) throws IOException {
+    /**
+     * Places the upload's bytes at {@code target} unless they are there already, if it holds
+     * exactly {@code size} of them; keeps the upload.
+     */
+    void place(UUID upload, String target, long size) throws IOException {
         List<Segment> chain = list(upload).chain(Long.MAX_VALUE);
         if (end(chain) != size) {
             throw new IOException("upload " + upload + " holds " + end(chain) + " bytes, not " + size);
@@ -120,6 +123,11 @@ final class S3Uploads {
                 throw S3Objects.failure("commit to " + target, e);
             }
         }
+    }
+
+    /** Places the upload's bytes at {@code target} (unless staged there already), then removes the upload. */
+    void commit(UUID upload, String target, long size) throws IOException {
+        place(upload, target, size);
         try {
             delete(upload);
         } catch (IOException e) {

@@ -241,6 +241,24 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void aStagedUploadIsStillAnUploadUntilItIsCommitted() throws IOException {
+        byte[] data = randomBytes(7 * MiB + 1, 23);
+        UUID upload = newUpload();
+        store.append(upload, 0, new ByteArrayInputStream(data, 0, 3 * MiB), Long.MAX_VALUE, sha256());
+        store.append(upload, 3 * MiB, new ByteArrayInputStream(data, 3 * MiB, 4 * MiB + 1), Long.MAX_VALUE, sha256());
+        Digest digest = Digest.sha256(data);
+
+        assertThatThrownBy(() -> store.stageUpload(upload, digest, data.length - 1))
+                .isInstanceOf(IOException.class);
+        store.stageUpload(upload, digest, data.length);
+
+        assertThat(store.uploadSize(upload)).isEqualTo(data.length);
+        store.commitUpload(upload, digest, data.length);
+        assertThat(readBlob(store, digest, 0)).isEqualTo(data);
+        assertThatThrownBy(() -> store.uploadSize(upload)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void anUploadOfManySmallAppendsAcrossInstancesCommitsWhole() throws IOException {
         // Chunks of every size, each written by another instance, as replicas behind a balancer do.
         byte[] data = randomBytes(22 * MiB + 5, 21);
