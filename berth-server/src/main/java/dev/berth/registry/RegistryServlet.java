@@ -318,7 +318,7 @@ public class RegistryServlet extends HttpServlet {
         // Small blobs, and drivers that can neither hand out a file nor a URL: stream the bytes.
         InputStream in;
         try {
-            in = blobs.store().open(digest, start);
+            in = blobs.store().open(digest, start, length);
         } catch (NoSuchFileException e) {
             log.error("event=blob_bytes_missing repository={} digest={}", name, digest);
             throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, 500, "blob content is missing from storage");
