@@ -20,7 +20,7 @@ final class ArtifactView {
         v.put("artifact_id", t.artifactId());
         v.put("name", t.name());
         v.put("push_time", t.pushTime().toString());
-        v.put("pull_time", NEVER);
+        v.put("pull_time", t.pullTime() == null ? NEVER : time(t.pullTime()));
         v.put("immutable", false);
         return v;
     }

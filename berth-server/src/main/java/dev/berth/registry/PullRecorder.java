@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,9 +17,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Pull counts and times of manifests (and pull counts of repositories), recorded off the request
- * path: a pull only adds to an in-memory tally, which a background thread writes about once a second
- * with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
+ * Pull counts and times of manifests (and pull counts of repositories, pull times of tags pulled by
+ * name), recorded off the request path: a pull only adds to an in-memory tally, which a background
+ * thread writes about once a second with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
  * crash loses at most the last second of counts, which Harbor's own asynchronous counting also risks.
  */
 @Component
@@ -32,8 +33,11 @@ class PullRecorder {
         }
     }
 
+    private record TagKey(long repositoryId, String name) {}
+
     private final JdbcClient jdbc;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<TagKey, Instant> pendingTags = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pull-recorder");
         t.setDaemon(true);
@@ -45,9 +49,11 @@ class PullRecorder {
         drainer.scheduleWithFixedDelay(this::drainQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Counts one pull of the manifest; returns at once. */
-    void pulled(long manifestId, long repositoryId) {
-        pending.merge(manifestId, new Pending(repositoryId, 1, Instant.now()), Pending::plus);
+    /** Counts one pull of the manifest, and when it was pulled by tag, the tag's pull time; returns at once. */
+    void pulled(long manifestId, long repositoryId, Optional<String> tag) {
+        Instant now = Instant.now();
+        pending.merge(manifestId, new Pending(repositoryId, 1, now), Pending::plus);
+        tag.ifPresent(name -> pendingTags.merge(new TagKey(repositoryId, name), now, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     @PreDestroy
@@ -81,6 +87,36 @@ class PullRecorder {
         if (!batch.isEmpty()) {
             write(batch);
         }
+        List<Map.Entry<TagKey, Instant>> tags = new ArrayList<>();
+        for (TagKey key : List.copyOf(pendingTags.keySet())) {
+            Instant t = pendingTags.remove(key);
+            if (t != null) {
+                tags.add(Map.entry(key, t));
+            }
+            if (tags.size() == BATCH) {
+                writeTags(tags);
+                tags.clear();
+            }
+        }
+        if (!tags.isEmpty()) {
+            writeTags(tags);
+        }
+    }
+
+    private void writeTags(List<Map.Entry<TagKey, Instant>> batch) {
+        List<Object> params = new ArrayList<>();
+        for (Map.Entry<TagKey, Instant> e : batch) {
+            params.add(e.getKey().repositoryId());
+            params.add(e.getKey().name());
+            params.add(Timestamp.from(e.getValue()));
+        }
+        jdbc.sql("UPDATE tag t SET pull_time = GREATEST(t.pull_time, v.t) FROM (VALUES "
+                        + String.join(
+                                ", ",
+                                java.util.Collections.nCopies(batch.size(), "(?::bigint, ?::text, ?::timestamptz)"))
+                        + ") AS v(r, n, t) WHERE t.repository_id = v.r AND t.name = v.n")
+                .params(params)
+                .update();
     }
 
     private void write(List<Map.Entry<Long, Pending>> batch) {
