@@ -59,7 +59,9 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$PID" 2>/dev/null || true
   fi
-  if $DB_CREATED; then
+  if $DB_CREATED && $KEEP; then
+    echo "kept database $DB (drop it when done: psql -h 127.0.0.1 -U postgres -c 'drop database $DB')" >&2
+  elif $DB_CREATED; then
     psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 ||
       warn "could not drop database $DB"
   fi
@@ -175,7 +177,7 @@ insert into tag (repository_id, name, manifest_id, created_at, updated_at)
   select repository_id, 'stable-' || i, id, created_at, created_at from made where i % 2 = 0;
 $TRIGGERS_ON
 commit;
-analyze;
+vacuum analyze;
 EOF
 pg -d "$DB" -f "$WORK/seed.sql"
 T1=$(now)

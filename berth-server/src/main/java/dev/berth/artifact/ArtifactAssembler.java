@@ -37,6 +37,7 @@ class ArtifactAssembler {
         Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
         Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
         Map<Long, List<Label>> labelled = flags.withLabel() ? labels.of(ids) : Map.of();
+        Map<Long, Object> extraAttrs = content.extraAttrs(rows);
         Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
             Map<Long, String> subjects = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ class ArtifactAssembler {
         List<Map<String, Object>> views = new ArrayList<>();
         for (ArtifactQueries.Row row : rows) {
             Map<String, Object> v = ArtifactView.artifact(row, json);
-            v.put("extra_attrs", content.extraAttrs(row));
+            v.put("extra_attrs", extraAttrs.get(row.id()));
             v.put(
                     "references",
                     references.getOrDefault(row.id(), List.of()).stream()

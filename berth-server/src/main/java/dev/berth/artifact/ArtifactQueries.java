@@ -150,7 +150,9 @@ class ArtifactQueries {
         if (total == 0 || query.offset() >= total) {
             return new Page<>(total, List.of());
         }
-        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + where + sql.orderBy() + sql.limitOffset())
+        // The page's ids first, from the indexes where the sort allows; then only those rows' columns.
+        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m" + where
+                        + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
                 .params(params)
                 .query(ArtifactQueries::row)
                 .list();

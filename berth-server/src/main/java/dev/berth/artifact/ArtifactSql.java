@@ -47,7 +47,8 @@ final class ArtifactSql {
      * manifest, tag or index reference changes ({@code artifact_top_level} there is the rule), and
      * counted in {@code repository.artifact_count}.
      */
-    static final String TOP_LEVEL = "EXISTS (SELECT 1 FROM listed_artifact la WHERE la.manifest_id = m.id)";
+    static final String TOP_LEVEL = "EXISTS (SELECT 1 FROM listed_artifact la"
+            + " WHERE la.manifest_id = m.id AND la.repository_id = m.repository_id)";
 
     /** The accessory type of a subject-linked artifact {@code m}. */
     static final String SUBJECT_ACCESSORY_TYPE = """
