@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page. */
 @Component
@@ -21,13 +20,11 @@ class ArtifactAssembler {
 
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
-    private final JsonMapper json;
     private final ArtifactLabels labels;
 
-    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, JsonMapper json, ArtifactLabels labels) {
+    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, ArtifactLabels labels) {
         this.artifacts = artifacts;
         this.content = content;
-        this.json = json;
         this.labels = labels;
     }
 
@@ -51,12 +48,12 @@ class ArtifactAssembler {
         }
         List<Map<String, Object>> views = new ArrayList<>();
         for (ArtifactQueries.Row row : rows) {
-            Map<String, Object> v = ArtifactView.artifact(row, json);
+            Map<String, Object> v = ArtifactView.artifact(row);
             v.put("extra_attrs", extraAttrs.get(row.id()));
             v.put(
                     "references",
                     references.getOrDefault(row.id(), List.of()).stream()
-                            .map(r -> ArtifactView.reference(r, json))
+                            .map(r -> ArtifactView.reference(r))
                             .toList());
             if (flags.withTag()) {
                 v.put(

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /** Harbor's JSON for artifacts, tags, references, accessories and addition links. */
 final class ArtifactView {
@@ -25,13 +25,13 @@ final class ArtifactView {
         return v;
     }
 
-    static Map<String, Object> reference(ArtifactQueries.Reference r, JsonMapper json) {
+    static Map<String, Object> reference(ArtifactQueries.Reference r) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("parent_id", r.parentId());
         v.put("child_id", r.childId());
         v.put("child_digest", r.childDigest());
         if (r.platformJson() != null) {
-            v.put("platform", json.readTree(r.platformJson()));
+            v.put("platform", new RawValue(r.platformJson()));
         }
         return v;
     }
@@ -67,7 +67,8 @@ final class ArtifactView {
         return links;
     }
 
-    static Map<String, Object> artifact(ArtifactQueries.Row a, JsonMapper json) {
+    /** Stored JSON (annotations, platforms) is written into the response as it is, not parsed again. */
+    static Map<String, Object> artifact(ArtifactQueries.Row a) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", a.id());
         v.put("type", a.type());
@@ -82,7 +83,7 @@ final class ArtifactView {
         v.put("icon", "");
         v.put("push_time", time(a.pushTime()));
         v.put("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
-        v.put("annotations", a.annotationsJson() == null ? Map.of() : json.readTree(a.annotationsJson()));
+        v.put("annotations", a.annotationsJson() == null ? Map.of() : new RawValue(a.annotationsJson()));
         return v;
     }
 
