@@ -7,9 +7,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.util.RawValue;
 
-/** Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page. */
+/**
+ * Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page.
+ * Values are kept to a handful of classes (Long, String, Boolean, RawValue, LinkedHashMap,
+ * ArrayList): Jackson caches a serializer per value class only for a few classes per map type, and
+ * looked each one up again on every value when immutable lists and maps of several classes mixed in.
+ */
 @Component
 class ArtifactAssembler {
     /** Accessories nested in one page of artifacts: more than Harbor's UI ever shows. */
@@ -34,7 +41,7 @@ class ArtifactAssembler {
         Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
         Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
         Map<Long, List<Label>> labelled = flags.withLabel() ? labels.of(ids) : Map.of();
-        Map<Long, Object> extraAttrs = content.extraAttrs(rows);
+        Map<Long, RawValue> extraAttrs = content.extraAttrs(rows);
         Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
             Map<Long, String> subjects = new LinkedHashMap<>();
@@ -54,7 +61,7 @@ class ArtifactAssembler {
                     "references",
                     references.getOrDefault(row.id(), List.of()).stream()
                             .map(r -> ArtifactView.reference(r))
-                            .toList());
+                            .collect(Collectors.toCollection(ArrayList::new)));
             if (flags.withTag()) {
                 v.put(
                         "tags",
@@ -66,21 +73,21 @@ class ArtifactAssembler {
                                     }
                                     return tag;
                                 })
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             if (flags.withLabel()) {
                 v.put(
                         "labels",
                         labelled.getOrDefault(row.id(), List.of()).stream()
                                 .map(Label::view)
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             if (flags.withAccessory()) {
                 v.put(
                         "accessories",
                         accessories.getOrDefault(row.id(), List.of()).stream()
                                 .map(a -> ArtifactView.accessory(a, row.repositoryName()))
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             v.put("addition_links", ArtifactView.additionLinks(row, projectName));
             views.add(v);

@@ -59,14 +59,14 @@ class ArtifactContent {
      * config_attributes} (one statement for all the misses), else derived from the config blobs and
      * stored there.
      */
-    Map<Long, Object> extraAttrs(List<ArtifactQueries.Row> artifacts) {
-        Map<Long, Object> byArtifact = new HashMap<>();
+    Map<Long, RawValue> extraAttrs(List<ArtifactQueries.Row> artifacts) {
+        Map<Long, RawValue> byArtifact = new HashMap<>();
         Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
         for (ArtifactQueries.Row a : artifacts) {
             Optional<ConfigAttributes.Key> key = keyOf(a);
             RawValue cached = key.map(extraAttrs::getIfPresent).orElse(null);
             if (key.isEmpty()) {
-                byArtifact.put(a.id(), Map.of());
+                byArtifact.put(a.id(), ArtifactView.EMPTY_OBJECT);
             } else if (cached != null) {
                 byArtifact.put(a.id(), cached);
             } else {
@@ -87,9 +87,9 @@ class ArtifactContent {
         found.putAll(derived);
         missing.forEach((key, ids) -> {
             String text = found.get(key);
-            Object value = text == null ? Map.of() : new RawValue(text);
+            RawValue value = text == null ? ArtifactView.EMPTY_OBJECT : new RawValue(text);
             if (text != null) {
-                extraAttrs.put(key, (RawValue) value);
+                extraAttrs.put(key, value);
             }
             ids.forEach(id -> byArtifact.put(id, value));
         });

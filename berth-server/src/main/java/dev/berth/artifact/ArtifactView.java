@@ -11,6 +11,9 @@ final class ArtifactView {
     /** Harbor reports "never" as Go's zero time. */
     static final String NEVER = "0001-01-01T00:00:00.000Z";
 
+    /** {@code {}}, as the same value class as the stored JSON written raw beside it. */
+    static final RawValue EMPTY_OBJECT = new RawValue("{}");
+
     private ArtifactView() {}
 
     static Map<String, Object> tag(ArtifactQueries.Tag t) {
@@ -62,7 +65,10 @@ final class ArtifactView {
         String base = "/api/v2.0/projects/" + projectName + "/repositories/"
                 + RepositoryPath.segment(a.repositoryName()) + "/artifacts/" + a.digest() + "/additions/";
         for (String kind : kinds) {
-            links.put(kind, Map.of("absolute", false, "href", base + kind));
+            Map<String, Object> link = new LinkedHashMap<>();
+            link.put("absolute", false);
+            link.put("href", base + kind);
+            links.put(kind, link);
         }
         return links;
     }
@@ -83,7 +89,7 @@ final class ArtifactView {
         v.put("icon", "");
         v.put("push_time", time(a.pushTime()));
         v.put("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
-        v.put("annotations", a.annotationsJson() == null ? Map.of() : new RawValue(a.annotationsJson()));
+        v.put("annotations", a.annotationsJson() == null ? EMPTY_OBJECT : new RawValue(a.annotationsJson()));
         return v;
     }
 
