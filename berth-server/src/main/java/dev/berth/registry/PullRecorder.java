@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -72,34 +73,26 @@ class PullRecorder {
 
     /** Writes everything tallied so far; synchronized so shutdown and the timer never write one pull twice. */
     synchronized void drain() {
-        List<Map.Entry<Long, Pending>> batch = new ArrayList<>();
-        for (Long id : List.copyOf(pending.keySet())) {
+        drain(pending, this::write);
+        drain(pendingTags, this::writeTags);
+    }
+
+    /** Hands the tallies to {@code write} in batches of up to {@value #BATCH}. */
+    private static <K, V> void drain(Map<K, V> tallies, Consumer<List<Map.Entry<K, V>>> write) {
+        List<Map.Entry<K, V>> batch = new ArrayList<>();
+        for (K key : List.copyOf(tallies.keySet())) {
             // remove() hands each tally to exactly one drain; pulls after it start a new tally.
-            Pending p = pending.remove(id);
-            if (p != null) {
-                batch.add(Map.entry(id, p));
+            V tally = tallies.remove(key);
+            if (tally != null) {
+                batch.add(Map.entry(key, tally));
             }
             if (batch.size() == BATCH) {
-                write(batch);
+                write.accept(batch);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            write(batch);
-        }
-        List<Map.Entry<TagKey, Instant>> tags = new ArrayList<>();
-        for (TagKey key : List.copyOf(pendingTags.keySet())) {
-            Instant t = pendingTags.remove(key);
-            if (t != null) {
-                tags.add(Map.entry(key, t));
-            }
-            if (tags.size() == BATCH) {
-                writeTags(tags);
-                tags.clear();
-            }
-        }
-        if (!tags.isEmpty()) {
-            writeTags(tags);
+            write.accept(batch);
         }
     }
 

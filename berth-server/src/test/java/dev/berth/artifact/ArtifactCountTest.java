@@ -3,11 +3,9 @@ package dev.berth.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.artifact.ArtifactFixtures.Pushed;
-import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestUsers;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,19 +146,8 @@ class ArtifactCountTest {
         }
     }
 
-    /** An image whose blobs are in the repository but whose manifest is not pushed yet. */
     private Pushed unpushedImage() {
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"x\":\"" + ArtifactFixtures.hex(8) + "\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        byte[] layer = ArtifactFixtures.random(40);
-        Digest cd = admin.pushBlob(repo, config);
-        Digest ld = admin.pushBlob(repo, layer);
-        byte[] manifest = RegistryClient.imageManifest(
-                RegistryClient.descriptor(RegistryClient.OCI_CONFIG, cd, config.length),
-                List.of(RegistryClient.descriptor(RegistryClient.OCI_LAYER, ld, layer.length)),
-                null,
-                null);
-        return new Pushed(Digest.sha256(manifest), manifest.length + config.length + layer.length, manifest);
+        return ArtifactFixtures.unpushedImage(admin, repo, "amd64", 40);
     }
 
     private String artifacts() {
