@@ -1,8 +1,9 @@
 -- List APIs at scale (issue 4, bench/lists.sh): what every list used to recompute per row is now
 -- kept up to date when it changes.
 --
--- listed_artifact holds the manifests Harbor lists at top level (the rule is ArtifactSql.TOP_LEVEL:
--- not an index child unless tagged, not an accessory by subject or cosign-style tag), and
+-- listed_artifact holds the manifests Harbor lists at top level (the rule is the view
+-- top_level_artifact below: not an index child unless tagged, not an accessory by subject or
+-- cosign-style tag), and
 -- repository.artifact_count the number of them. Whether a manifest is listed depends on other rows
 -- (its tags, the indexes listing it, its subject), so every change to manifest, tag and
 -- manifest_reference re-decides the manifests it can affect, in deferred triggers that run at
@@ -13,7 +14,7 @@
 -- with the row locks pushes, deletes and garbage collection take earlier.
 --
 -- manifest.artifact_size is Harbor's artifact size (the manifest, its index children and every
--- distinct blob they reference, ArtifactSql.SIZE). Nothing it depends on can change once the
+-- distinct blob they reference: the view artifact_total_size below). Nothing it depends on can change once the
 -- manifest is committed, so it is computed once, when the manifest's transaction commits.
 --
 -- repository.updated_at now also moves forward when a manifest is pushed, so update_time is a column.
