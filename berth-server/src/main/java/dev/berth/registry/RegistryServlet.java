@@ -229,7 +229,10 @@ public class RegistryServlet extends HttpServlet {
         resp.setHeader("ETag", "\"" + manifest.digest() + "\"");
         writeBody(req, resp, manifest.content());
         if (req.getMethod().equals("GET")) {
-            pulls.pulled(manifest.id(), manifest.repositoryId());
+            pulls.pulled(
+                    manifest.id(),
+                    manifest.repositoryId(),
+                    Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference));
         }
     }
 
