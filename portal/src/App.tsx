@@ -1,11 +1,10 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
 import { localeNames, locale, setLocale, t, type Locale, catalogs } from './i18n';
 import { allRoutes, location, match, navigate } from './router';
-import { checkSession, logout, session } from './session';
+import { checkSession, logout, session, verifySession } from './session';
 import { useSignal } from './state';
 import { LoginView } from './views/login';
-import { useState } from 'preact/hooks';
 
 export function App() {
   const s = useSignal(session);
@@ -19,7 +18,14 @@ export function App() {
 
   useEffect(() => {
     if (loc.path === '/' || loc.path === '') navigate('/projects', true);
+    else verifySession();
   }, [loc.path]);
+
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && verifySession();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
 
   const m = match(loc.path);
   useEffect(() => {

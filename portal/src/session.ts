@@ -40,6 +40,19 @@ export async function checkSession(): Promise<void> {
   await loadInfo();
 }
 
+/**
+ * Checks that the signed-in session still lives. Public pages answer anonymous callers too, so a
+ * session that ended (idle timeout, sign-out elsewhere) would otherwise go unnoticed there.
+ */
+export async function verifySession(): Promise<void> {
+  if (!session.get().user) return;
+  try {
+    await api.get<User>('/users/current', undefined, { quiet401: true });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && session.get().user) update({ user: null, expired: true });
+  }
+}
+
 export async function login(principal: string, password: string): Promise<void> {
   await signIn(principal, password);
   await checkSession();

@@ -81,9 +81,9 @@ export function Modal(props: {
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     const first = ref.current?.querySelector<HTMLElement>(
-      'input:not([type=hidden]),select,textarea,button:not(.close)',
+      'input:not([type=hidden]),select,textarea,button:not(.close),[tabindex="0"]',
     );
-    first?.focus();
+    (first ?? ref.current)?.focus();
     return () => previous?.focus?.();
   }, []);
   const onKey = (e: KeyboardEvent) => {
@@ -116,6 +116,7 @@ export function Modal(props: {
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}
+        tabIndex={-1}
         ref={ref}
         onKeyDown={onKey}
       >
