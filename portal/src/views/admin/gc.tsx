@@ -6,7 +6,7 @@ import { registerRoute } from '../../router';
 import type { ExecHistory } from '../../types';
 import { attempt, Badge, confirmAction, ErrorBanner, Field, Modal, notify, PageHeader, Spinner } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
-import { time } from '../../ui/format';
+import { bytes, time } from '../../ui/format';
 
 const RUNNING = new Set(['Pending', 'Running', 'Scheduled']);
 export const POLL_MS = 1500;
@@ -50,6 +50,7 @@ function GcView() {
 
   const run = async (dryRun: boolean) => {
     if (!dryRun && !(await confirmAction(t('gc.confirmRun'), t('gc.runNow')))) return;
+    setCurrent(null);
     await attempt(async () => {
       const location = await api.create('/system/gc/schedule', {
         schedule: { type: 'Manual' },
@@ -113,7 +114,7 @@ function GcView() {
         columns={[
           { label: t('gc.id'), sort: 'id', render: (h) => h.id },
           { label: t('gc.trigger'), render: (h) => h.job_kind ?? '' },
-          { label: t('gc.parameters'), render: (h) => <code class="small">{h.job_parameters}</code> },
+          { label: t('gc.parameters'), render: (h) => <Parameters json={h.job_parameters} /> },
           { label: t('gc.status'), sort: 'job_status', render: (h) => <Badge tone={statusTone(h.job_status)}>{h.job_status}</Badge> },
           { label: t('common.created'), sort: 'creation_time', render: (h) => time(h.creation_time) },
           { label: t('common.updated'), sort: 'update_time', render: (h) => time(h.update_time) },
@@ -138,6 +139,25 @@ function GcView() {
       {log && <LogModal title={t('gc.logOf', { id: log.id })} path={`/system/gc/${log.id}/log`} onClose={() => setLog(null)} />}
     </section>
   );
+}
+
+/** The run's parameters and results (a JSON object as text), as a short wrapped list. */
+function Parameters({ json }: { json?: string }) {
+  if (!json) return null;
+  try {
+    const entries = Object.entries(JSON.parse(json) as Record<string, unknown>);
+    return (
+      <span class="params small">
+        {entries.map(([k, v]) => (
+          <span key={k}>
+            {k}=<b>{k === 'freed_space' ? bytes(Number(v)) : String(v)}</b>
+          </span>
+        ))}
+      </span>
+    );
+  } catch {
+    return <code class="small">{json}</code>;
+  }
 }
 
 export function LogModal({ title, path, onClose }: { title: string; path: string; onClose: () => void }) {

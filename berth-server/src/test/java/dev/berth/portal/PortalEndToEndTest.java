@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class PortalEndToEndTest {
     private static final Path PORTAL = Path.of("..", "portal").toAbsolutePath().normalize();
-    private static final Path SCREENSHOTS = Path.of("target", "portal-screenshots").toAbsolutePath();
+    private static final Path SCREENSHOTS =
+            Path.of("target", "portal-screenshots").toAbsolutePath();
     private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
 
     private static BerthServer server;
@@ -41,7 +42,9 @@ class PortalEndToEndTest {
 
     @Test
     void thePortalDoesInABrowserWhatItsUsersDo() throws IOException, InterruptedException {
-        assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isExecutable();
+        assertThat(Path.of(CHROMIUM))
+                .as("Debian's chromium (apt-get install chromium)")
+                .isExecutable();
         assertThat(PORTAL.resolve("node_modules/playwright-core"))
                 .as("the portal's npm dependencies (the portal module's build runs npm ci)")
                 .isDirectory();
@@ -67,7 +70,9 @@ class PortalEndToEndTest {
         System.out.println(output);
 
         assertThat(finished).as("the end-to-end run finished\n%s", output).isTrue();
-        assertThat(process.exitValue()).as("exit code of node e2e/run.mjs\n%s", output).isZero();
+        assertThat(process.exitValue())
+                .as("exit code of node e2e/run.mjs\n%s", output)
+                .isZero();
         assertThat(output).contains(" passed, 0 failed").doesNotContain("not ok");
         assertThat(SCREENSHOTS.resolve("artifacts.png")).isNotEmptyFile();
     }
