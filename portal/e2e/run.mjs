@@ -314,8 +314,9 @@ try {
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Users' }).click();
     await page.getByLabel('Filter users by name').fill(GUEST);
+    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor({ state: 'detached', ...WAIT });
     await page.locator('tbody tr').filter({ hasText: GUEST }).waitFor(WAIT);
-    assert.equal(await page.locator('tbody tr').count(), 1);
+    assert.equal(await page.locator('tbody tr').count(), 1, 'the search is done by the server');
     await nav.getByRole('link', { name: 'Job service' }).click();
     await page.getByRole('heading', { name: 'Worker pools' }).waitFor(WAIT);
     await page.getByRole('heading', { name: 'Queues' }).waitFor(WAIT);
@@ -330,6 +331,8 @@ try {
     await page.getByLabel('Language').selectOption('zh-CN');
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '项目' }).click();
     await heading('项目').waitFor(WAIT);
+    await page.locator('tbody [aria-busy=true]').first().waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('cell', { name: /无上限/ }).first().waitFor(WAIT);
     await shot('projects-zh');
     await page.getByLabel('语言').selectOption('en');
     await heading('Projects').waitFor(WAIT);

@@ -43,7 +43,9 @@ export const en = {
   'login.invalid': 'Invalid username or password.',
   'login.throttled': 'Too many failed sign-ins for this name; try again in a few minutes.',
   'login.expired': 'Your session has expired. Please sign in again.',
-  'login.selfRegistration': 'Self-registration is open: create an account through the API (POST /api/v2.0/users).',
+  'login.selfRegistration': 'No account yet?',
+  'login.signUp': 'Sign up',
+  'login.signedUp': 'Account {name} created: sign in with it.',
 
   'account.nav': 'Account',
   'account.title': 'Account: {name}',

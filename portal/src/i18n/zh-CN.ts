@@ -45,7 +45,9 @@ export const zhCN: Record<MessageKey, string> = {
   'login.invalid': '用户名或密码错误。',
   'login.throttled': '该用户登录失败次数过多，请几分钟后再试。',
   'login.expired': '会话已过期，请重新登录。',
-  'login.selfRegistration': '已开放自助注册：可通过 API（POST /api/v2.0/users）创建账号。',
+  'login.selfRegistration': '还没有账号？',
+  'login.signUp': '注册',
+  'login.signedUp': '账号 {name} 已创建，请用它登录。',
 
   'account.nav': '账号',
   'account.title': '账号：{name}',

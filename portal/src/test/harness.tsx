@@ -100,8 +100,9 @@ export function text(): string {
   return document.body.textContent ?? '';
 }
 
-export function byLabel<T extends HTMLElement = HTMLInputElement>(label: string): T {
-  for (const l of document.querySelectorAll('label')) {
+/** The control a label names; inside an open dialog when there is one, as a user would see it. */
+export function byLabel<T extends HTMLElement = HTMLInputElement>(label: string, root: ParentNode = document.querySelector('[role=dialog]') ?? document): T {
+  for (const l of root.querySelectorAll('label')) {
     if (l.textContent?.trim() === label) {
       const id = l.getAttribute('for');
       if (id) return document.getElementById(id) as T;
@@ -109,8 +110,9 @@ export function byLabel<T extends HTMLElement = HTMLInputElement>(label: string)
       if (inner) return inner as T;
     }
   }
-  const aria = document.querySelector(`[aria-label="${label}"]`);
+  const aria = root.querySelector(`[aria-label="${label}"]`);
   if (aria) return aria as T;
+  if (root !== document) return byLabel<T>(label, document);
   throw new Error(`no control labelled ${label}`);
 }
 

@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n';
 import { login, session } from '../session';
 import { useSignal } from '../state';
-import { ErrorBanner, Field } from '../ui/components';
-import { ApiError } from '../api';
+import { ErrorBanner, Field, FormModal, notify } from '../ui/components';
+import { api, ApiError } from '../api';
 
 export function LoginView({ expired }: { expired?: boolean }) {
   const s = useSignal(session);
@@ -11,6 +11,7 @@ export function LoginView({ expired }: { expired?: boolean }) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [signingUp, setSigningUp] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -67,8 +68,52 @@ export function LoginView({ expired }: { expired?: boolean }) {
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('common.working') : t('login.submit')}
         </button>
-        {s.info.self_registration && <p class="hint">{t('login.selfRegistration')}</p>}
+        {s.info.self_registration && (
+          <p class="hint">
+            {t('login.selfRegistration')}{' '}
+            <button type="button" class="link" onClick={() => setSigningUp(true)}>
+              {t('login.signUp')}
+            </button>
+          </p>
+        )}
       </form>
+      {signingUp && (
+        <SignUp
+          onClose={() => setSigningUp(false)}
+          onDone={(name) => {
+            setSigningUp(false);
+            setPrincipal(name);
+            notify(t('login.signedUp', { name }));
+          }}
+        />
+      )}
     </main>
+  );
+}
+
+/** Self-registration (when the system allows it): an anonymous POST /users. */
+function SignUp({ onClose, onDone }: { onClose: () => void; onDone: (name: string) => void }) {
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [realname, setRealname] = useState('');
+  const [password, setPassword] = useState('');
+  const v = (set: (x: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
+  return (
+    <FormModal
+      title={t('login.signUp')}
+      submitLabel={t('login.signUp')}
+      onClose={onClose}
+      onSubmit={async () => {
+        await api.create('/users', { username, email, realname, password });
+        onDone(username);
+      }}
+    >
+      <Field label={t('users.username')}>{(id) => <input id={id} required autoComplete="username" value={username} onInput={v(setUsername)} />}</Field>
+      <Field label={t('users.email')}>{(id) => <input id={id} type="email" required value={email} onInput={v(setEmail)} />}</Field>
+      <Field label={t('users.realname')}>{(id) => <input id={id} required value={realname} onInput={v(setRealname)} />}</Field>
+      <Field label={t('users.password')} hint={t('users.passwordRule')}>
+        {(id) => <input id={id} type="password" required autoComplete="new-password" value={password} onInput={v(setPassword)} />}
+      </Field>
+    </FormModal>
   );
 }

@@ -73,7 +73,8 @@ export function QuotaCell({ projectId }: { projectId: number }) {
       .then(setSummary)
       .catch(() => setSummary({}));
   }, [projectId]);
-  return <QuotaBar quota={summary?.quota} />;
+  if (!summary) return <span aria-busy="true">…</span>;
+  return <QuotaBar quota={summary.quota} />;
 }
 
 export function QuotaBar({ quota }: { quota?: ProjectSummary['quota'] }) {

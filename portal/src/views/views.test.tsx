@@ -296,3 +296,25 @@ describe('administration', () => {
     expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ self_registration: true, project_creation_restriction: 'adminonly' });
   });
 });
+
+describe('self-registration', () => {
+  it('offers sign-up only when the system allows it, and creates the account anonymously', async () => {
+    session.set({ user: null, expired: false, info: { self_registration: false } });
+    fakeApi({});
+    await mount(<LoginView />);
+    expect(queryButton('Sign up')).toBeUndefined();
+
+    session.set({ user: null, expired: false, info: { self_registration: true } });
+    const fake = fakeApi({ 'POST /api/v2.0/users': { status: 201, headers: { Location: '/api/v2.0/users/12' } } });
+    await mount(<LoginView />);
+    await click(button('Sign up'));
+    await type(byLabel('Username'), 'zoe');
+    await type(byLabel('Email'), 'zoe@example.com');
+    await type(byLabel('Full name'), 'Zoe');
+    await type(byLabel('Password'), 'Zoe-Pass-2026');
+    await submit(byLabel('Password'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/users')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/users')[0].body)).toEqual({ username: 'zoe', email: 'zoe@example.com', realname: 'Zoe', password: 'Zoe-Pass-2026' });
+    await until(() => expect(byLabel('Username').value).toBe('zoe'));
+  });
+});

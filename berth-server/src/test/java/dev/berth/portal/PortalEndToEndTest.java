@@ -49,6 +49,11 @@ class PortalEndToEndTest {
                 .as("the portal's npm dependencies (the portal module's build runs npm ci)")
                 .isDirectory();
         Files.createDirectories(SCREENSHOTS);
+        try (var old = Files.newDirectoryStream(SCREENSHOTS, "*.png")) {
+            for (Path png : old) {
+                Files.delete(png);
+            }
+        }
         Path log = Files.createTempFile("portal-e2e-", ".log");
 
         ProcessBuilder pb = new ProcessBuilder("node", "e2e/run.mjs")
