@@ -148,6 +148,7 @@ try {
 
   await step('admin signs in and sees the projects list', async () => {
     await signIn('admin', ADMIN_PASSWORD);
+    await page.getByLabel('Filter projects by name').fill('librar');
     await page.getByRole('link', { name: 'library' }).waitFor(WAIT);
     assert.ok(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Users' }).isVisible());
     assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'berth.locale').length), 0, 'nothing but the language in localStorage');
