@@ -216,6 +216,23 @@ try {
     await page.getByRole('button', { name: 'Delete tag stable' }).waitFor(WAIT);
   });
 
+  await step('creates a project label and puts it on the artifact', async () => {
+    const artifactUrl = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/labels`);
+    await page.getByRole('button', { name: 'New label' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New label' });
+    await dialog.getByLabel('Name').fill('release');
+    await dialog.getByLabel('Description').fill('shipped to production');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.locator('tbody tr').filter({ hasText: 'shipped to production' }).waitFor(WAIT);
+    await page.goto(artifactUrl);
+    await page.getByLabel('Choose a label').selectOption({ label: 'release (project)' });
+    await page.getByRole('button', { name: 'Add label' }).click();
+    await page.getByRole('button', { name: 'Remove label release' }).waitFor(WAIT);
+    const a = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}?with_label=true`)).json();
+    assert.deepEqual(a.labels.map((l) => l.name), ['release']);
+  });
+
   await step('adds a member with a role', async () => {
     await page.goto(`${BASE}/projects/${PROJECT}/members`.replace(`/projects/${PROJECT}`, `/projects/${await projectId()}`));
     await page.getByRole('button', { name: 'Add member' }).click();
