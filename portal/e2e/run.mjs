@@ -77,14 +77,18 @@ async function step(name, fn) {
   } catch (e) {
     results.push({ name, ok: false });
     console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
-    await shot(`failure-${results.length}`).catch(() => {});
+    await shot(`failure-${results.length}`, true).catch(() => {});
     throw e;
   }
 }
 
 let page;
 const problems = [];
-async function shot(name) {
+async function shot(name, withNotifications = false) {
+  // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
+  if (!withNotifications) {
+    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => {});
+  }
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
 const tab = (name) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });

@@ -19,6 +19,7 @@ export const en = {
   'common.create': 'Create',
   'common.created': 'Created',
   'common.delete': 'Delete',
+  'common.dismiss': 'Dismiss',
   'common.edit': 'Edit',
   'common.loading': 'Loading…',
   'common.nextPage': 'Next page',

@@ -21,6 +21,7 @@ export const zhCN: Record<MessageKey, string> = {
   'common.create': '创建',
   'common.created': '创建时间',
   'common.delete': '删除',
+  'common.dismiss': '关闭通知',
   'common.edit': '编辑',
   'common.loading': '加载中…',
   'common.nextPage': '下一页',

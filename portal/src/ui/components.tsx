@@ -228,11 +228,15 @@ export function notify(text: string, kind: 'ok' | 'error' = 'ok') {
 
 export function ToastHost() {
   const list = useSignal(toasts);
+  const dismiss = (id: number) => toasts.set(toasts.get().filter((x) => x.id !== id));
   return (
     <div class="toasts" aria-live="polite">
       {list.map((x) => (
         <div key={x.id} class={`toast ${x.kind}`} role={x.kind === 'error' ? 'alert' : 'status'}>
-          {x.text}
+          <span>{x.text}</span>
+          <button type="button" class="close" aria-label={t('common.dismiss')} onClick={() => dismiss(x.id)}>
+            ×
+          </button>
         </div>
       ))}
     </div>
