@@ -107,6 +107,18 @@ async function signOut() {
   await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
 }
 
+/** Waits until the list shows rows and every one of them contains the text (the server's filter applied). */
+async function everyRowContains(text) {
+  await page.waitForFunction(
+    (t) => {
+      const rows = [...document.querySelectorAll('tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.textContent.includes(t));
+    },
+    text,
+    WAIT,
+  );
+}
+
 async function confirm(label) {
   const dialog = page.getByRole('dialog', { name: 'Please confirm' });
   await dialog.waitFor(WAIT);
@@ -324,7 +336,9 @@ try {
   await step('reads the audit log, filtered by resource', async () => {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
     await heading('Audit log').waitFor(WAIT);
+    await page.locator('tbody tr').first().waitFor(WAIT);
     await page.getByLabel('Filter entries').fill(PROJECT);
+    await everyRowContains(PROJECT);
     await page.locator('tbody tr').filter({ hasText: `${PROJECT}/app:v2` }).first().waitFor(WAIT);
     const ops = await page.locator('tbody tr').allInnerTexts();
     assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('create')), 'robot creation is audited');
@@ -335,9 +349,9 @@ try {
   await step('the other admin pages render their data', async () => {
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Users' }).click();
+    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor(WAIT);
     await page.getByLabel('Filter users by name').fill(GUEST);
-    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor({ state: 'detached', ...WAIT });
-    await page.locator('tbody tr').filter({ hasText: GUEST }).waitFor(WAIT);
+    await everyRowContains(GUEST);
     assert.equal(await page.locator('tbody tr').count(), 1, 'the search is done by the server');
     await nav.getByRole('link', { name: 'Job service' }).click();
     await page.getByRole('heading', { name: 'Worker pools' }).waitFor(WAIT);
