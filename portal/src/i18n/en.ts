@@ -65,6 +65,7 @@ export const en = {
   'projects.name': 'Project name',
   'projects.nameHint': 'Lower-case letters and digits, with single . _ or - between them.',
   'projects.access': 'Access',
+  'projects.allAccess': 'Public and private',
   'projects.public': 'Public',
   'projects.private': 'Private',
   'projects.publicHint': 'Public: anyone may pull its images without signing in',

@@ -67,6 +67,7 @@ export const zhCN: Record<MessageKey, string> = {
   'projects.name': '项目名称',
   'projects.nameHint': '小写字母和数字，中间可用单个 . _ 或 - 分隔。',
   'projects.access': '访问级别',
+  'projects.allAccess': '公开和私有',
   'projects.public': '公开',
   'projects.private': '私有',
   'projects.publicHint': '公开：任何人无需登录即可拉取其镜像',

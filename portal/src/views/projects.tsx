@@ -14,6 +14,7 @@ export function ProjectsView() {
   const s = useSignal(session);
   const [creating, setCreating] = useState(false);
   const [reload, setReload] = useState(0);
+  const [access, setAccess] = useState('');
   const canCreate = isAdmin() || s.info.project_creation_restriction !== 'adminonly';
   return (
     <section>
@@ -31,8 +32,16 @@ export function ProjectsView() {
         searchLabel={t('projects.search')}
         defaultSort="name"
         reloadKey={reload}
+        baseQ={access ? `public=${access}` : undefined}
         fetchPage={(query) => api.page<Project>('/projects', query)}
         empty={canCreate ? t('projects.emptyCreate') : t('projects.empty')}
+        toolbar={
+          <select aria-label={t('projects.access')} value={access} onChange={(e) => setAccess((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('projects.allAccess')}</option>
+            <option value="true">{t('projects.public')}</option>
+            <option value="false">{t('projects.private')}</option>
+          </select>
+        }
         columns={[
           {
             label: t('projects.name'),

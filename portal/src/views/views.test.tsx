@@ -94,6 +94,8 @@ describe('projects list', () => {
     await type(byLabel('Filter projects by name'), 'tea');
     await until(() => expect(text()).not.toContain('other'));
     expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('page')).toBe('1');
+    await choose(byLabel<HTMLSelectElement>('Access'), 'false');
+    await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('q')).toBe('public=false,name=~tea'));
   });
 
   it('creates a project and shows the API message when refused', async () => {
