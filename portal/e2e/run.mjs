@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { writeImageLayout } from './oci.mjs';
+import { writeImageLayout, writeIndexLayout } from './oci.mjs';
 
 const BASE = (process.env.BERTH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN_PASSWORD = process.env.BERTH_ADMIN_PASSWORD;
@@ -50,7 +50,7 @@ async function apiOk(method, path, body) {
   return r;
 }
 
-function skopeoPush(layout, ref) {
+function skopeoPush(layout, ref, all = false) {
   const work = mkdtempSync(join(tmpdir(), 'berth-e2e-skopeo-'));
   const policy = join(work, 'policy.json');
   const registries = join(work, 'registries.conf');
@@ -59,7 +59,7 @@ function skopeoPush(layout, ref) {
   try {
     execFileSync(
       'skopeo',
-      ['--policy', policy, 'copy', '-q', '--dest-tls-verify=false', '--dest-creds', `admin:${ADMIN_PASSWORD}`, `oci:${layout}:latest`, `docker://${ref}`],
+      ['--policy', policy, 'copy', '-q', ...(all ? ['--all'] : []), '--dest-tls-verify=false', '--dest-creds', `admin:${ADMIN_PASSWORD}`, `oci:${layout}:latest`, `docker://${ref}`],
       { env: { ...process.env, TMPDIR: work, REGISTRIES_CONFIG_PATH: registries, REGISTRY_AUTH_FILE: join(work, 'auth.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
   } finally {
@@ -203,6 +203,22 @@ try {
     await row.getByText(shown).waitFor(WAIT);
     await row.getByText('linux/amd64').waitFor(WAIT);
     await shot('artifacts');
+  });
+
+  await step('a multi-platform index shows its children per platform, each with its own page', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-index-'));
+    const index = writeIndexLayout(work, ['amd64', 'arm64']);
+    skopeoPush(index.layout, `${HOST}/${PROJECT}/multi:1`, true);
+    rmSync(work, { recursive: true, force: true });
+    const back = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/multi`);
+    const row = page.locator('tbody tr').filter({ hasText: index.digest.slice(0, 19) });
+    await row.getByRole('link', { name: 'linux/amd64' }).waitFor(WAIT);
+    await row.getByRole('link', { name: 'linux/arm64' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
+    await page.getByText(index.children[1], { exact: true }).waitFor(WAIT);
+    await page.getByText('arm64', { exact: true }).waitFor(WAIT);
+    await page.goto(back);
   });
 
   await step('the artifact page gives pull commands with the external URL and the build history', async () => {

@@ -246,6 +246,29 @@ describe('artifacts', () => {
   });
 });
 
+describe('helm charts', () => {
+  it("shows a chart's values and readme from the additions", async () => {
+    signedInAs(ALICE);
+    const chart = { ...ARTIFACT, type: 'CHART', references: [], accessories: [], addition_links: { 'values.yaml': { href: '/v', absolute: false }, 'readme.md': { href: '/r', absolute: false } } };
+    // the repository name is double-encoded in the path, as Harbor wants it (decoded once here)
+    const base = `/api/v2.0/projects/team/repositories/charts%2Fweb/artifacts/${DIGEST}`;
+    const fake = projectApi(ALL, {
+      [`GET ${base}`]: { body: chart },
+      [`GET ${base}/additions/values.yaml`]: { body: 'replicaCount: 3\n' },
+      [`GET ${base}/additions/readme.md`]: { body: '# Web chart\nDeploys the web tier.' },
+      'GET /api/v2.0/labels': list([]),
+    });
+    await mount(<App />);
+    navigate(`/projects/3/repositories/charts/web/artifacts/${DIGEST}`);
+    await until(() => expect(text()).toContain('replicaCount: 3'));
+    expect([...document.querySelectorAll('[role=tab]')].map((b) => b.textContent)).toEqual(['Values', 'Readme']);
+    await click(button('Readme'));
+    await until(() => expect(text()).toContain('Deploys the web tier.'));
+    expect(document.querySelector('[role=tab][aria-selected=true]')?.textContent).toBe('Readme');
+    expect(fake.find('GET', `${base}/additions/readme.md`)).toHaveLength(1);
+  });
+});
+
 describe('garbage collection', () => {
   it('starts a dry run and follows it to the end', async () => {
     signedInAs(ADMIN);
