@@ -5,6 +5,7 @@ import './project/repositories';
 import './project/members';
 import './project/robots';
 import './project/small-tabs';
+import './project/immutability';
 import './project/settings';
 import './repository';
 import './artifact';

@@ -343,3 +343,47 @@ describe('self-registration', () => {
     await until(() => expect(byLabel('Username').value).toBe('zoe'));
   });
 });
+
+describe('tag immutability', () => {
+  it('lists rules, creates one with Harbor’s selectors and disables it', async () => {
+    signedInAs(ALICE);
+    const rule = {
+      id: 7,
+      disabled: false,
+      tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'v*' }],
+      scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: 'team/**' }] },
+    };
+    const perms = [...ALL, ...['list', 'create', 'update', 'delete'].map((action) => ({ resource: 'immutable-tag', action }))];
+    const fake = projectApi(perms, {
+      'GET /api/v2.0/projects/3/immutabletagrules': list([rule]),
+      'POST /api/v2.0/projects/3/immutabletagrules': { status: 201, headers: { Location: '/api/v2.0/projects/3/immutabletagrules/8' } },
+      'PUT /api/v2.0/projects/3/immutabletagrules/7': { body: '' },
+    });
+    await mount(<App />);
+    navigate('/projects/3/immutability');
+    await until(() => expect(text()).toContain('matching team/**'));
+    expect(text()).toContain('matching v*');
+    await click(button('New rule'));
+    await choose(byLabel<HTMLSelectElement>('Tags'), 'excludes');
+    await type(byLabel('Tag pattern'), 'latest');
+    await submit(button('Create'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/projects/3/immutabletagrules')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/immutabletagrules')[0].body)).toMatchObject({
+      disabled: false,
+      tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: 'latest' }],
+      scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+    });
+    await click(button('Disable'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/projects/3/immutabletagrules/7')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/projects/3/immutabletagrules/7')[0].body).disabled).toBe(true);
+  });
+
+  it('is not a tab for those who may not list the rules', async () => {
+    signedInAs(ALICE);
+    projectApi(GUEST);
+    await mount(<App />);
+    navigate('/projects/3/repositories');
+    await until(() => expect(text()).toContain('team/app'));
+    expect([...document.querySelectorAll('.tabs a')].map((a) => a.textContent)).not.toContain('Tag immutability');
+  });
+});
