@@ -2,9 +2,9 @@ package dev.berth.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
@@ -14,20 +14,23 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.resource.PathResourceResolver;
+import org.springframework.web.servlet.resource.ResourceResolverChain;
 
 /**
  * Serves the web portal (the single-page app the {@code berth-portal} module packs under
- * {@code classpath:/static/}) at {@code /}. A path that names no file gets {@code index.html}, so
- * the app's own routes ({@code /projects/7/members}) survive a reload, except under the prefixes
- * the server itself owns, which keep their own 404s. Resource handlers rank after every controller
- * and the registry servlet, so the portal can never shadow an endpoint.
+ * {@code classpath:/static/}) at {@code /}. A browser asking for a page (it accepts
+ * {@code text/html}) at a path that names no file gets {@code index.html}, so the app's own routes
+ * ({@code /projects/7/members}) survive a reload; other clients get a 404, and so does everything
+ * under the prefixes the server itself owns. Resource handlers rank after every controller and the
+ * registry servlet, so the portal can never shadow an endpoint.
  */
 @Configuration(proxyBeanMethods = false)
 class PortalConfiguration implements WebMvcConfigurer {
     static final String LOCATION = "classpath:/static/";
     private static final Resource INDEX = new ClassPathResource("static/index.html");
     /** Paths the server owns: never answered with the app. {@code assets/}: a missing bundle is a 404. */
-    private static final List<String> RESERVED = List.of("api/", "v2/", "service/", "c/", "actuator/", "assets/");
+    private static final List<String> RESERVED =
+            List.of("api/", "v2/", "service/", "c/", "actuator/", "assets/", "metrics/", "livez/", "readyz/");
 
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self';"
             + " object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -55,15 +58,25 @@ class PortalConfiguration implements WebMvcConfigurer {
 
     private static final class AppFallbackResolver extends PathResourceResolver {
         @Override
-        protected Resource getResource(String resourcePath, Resource location) throws IOException {
-            Resource file = super.getResource(resourcePath, location);
+        protected Resource resolveResourceInternal(
+                @Nullable HttpServletRequest request,
+                String requestPath,
+                List<? extends Resource> locations,
+                ResourceResolverChain chain) {
+            Resource file = super.resolveResourceInternal(request, requestPath, locations, chain);
             if (file != null) {
                 return file;
             }
-            if (reserved(resourcePath) || !INDEX.exists()) {
+            boolean root = requestPath.isEmpty();
+            if (!root && (reserved(requestPath) || request == null || !wantsPage(request))) {
                 return null;
             }
-            return INDEX;
+            return INDEX.exists() ? INDEX : null;
+        }
+
+        private static boolean wantsPage(HttpServletRequest request) {
+            String accept = request.getHeader("Accept");
+            return accept != null && accept.contains("text/html");
         }
 
         private static boolean reserved(String path) {

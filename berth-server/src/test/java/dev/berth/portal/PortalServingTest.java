@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** How the server hands out the portal: the app at /, its routes on reload, and never over an API. */
 class PortalServingTest {
+    private static final String BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     private static RegistryClient anonymous;
 
     @BeforeAll
@@ -36,14 +37,16 @@ class PortalServingTest {
     }
 
     @Test
-    void theAppsOwnRoutesSurviveAReload() {
+    void theAppsOwnRoutesSurviveAReloadInABrowser() {
         String index = anonymous.get("/").text();
         for (String route : new String[] {
             "/projects", "/projects/3/members", "/projects/3/repositories/team/app.v1", "/admin/gc", "/account"
         }) {
-            Response r = anonymous.get(route);
+            Response r = anonymous.get(route, "Accept", BROWSER);
             assertThat(r.status()).as(route).isEqualTo(200);
             assertThat(r.text()).as(route).isEqualTo(index);
+            // a client that does not ask for a page gets the plain 404
+            assertThat(anonymous.get(route, "Accept", "*/*").status()).as(route).isEqualTo(404);
         }
     }
 
@@ -67,8 +70,10 @@ class PortalServingTest {
         assertThat(api.json().path("errors").path(0).path("code").asString()).isEqualTo("NOT_FOUND");
         assertThat(api.header("Content-Security-Policy")).isEmpty();
 
-        for (String path : new String[] {"/c/no-such-thing", "/service/no-such-thing", "/actuator/no-such-thing"}) {
-            Response r = anonymous.get(path);
+        for (String path : new String[] {
+            "/c/no-such-thing", "/service/no-such-thing", "/actuator/no-such-thing", "/metrics", "/api/v2.0/nothing"
+        }) {
+            Response r = anonymous.get(path, "Accept", BROWSER);
             assertThat(r.status()).as(path).isGreaterThanOrEqualTo(400);
             assertThat(r.text()).as(path).doesNotContain("<div id=\"app\">");
         }
