@@ -1,0 +1,462 @@
+// End-to-end tests of the portal in real headless Chromium against a running Berth.
+//
+//   BERTH_URL=http://127.0.0.1:8080 BERTH_ADMIN_PASSWORD=... node e2e/run.mjs
+//
+// Optional: CHROMIUM (default /usr/bin/chromium), SCREENSHOT_DIR (default target/e2e-screenshots).
+// Pushes an image with skopeo, so skopeo must be installed. Exits non-zero when a step fails.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { writeImageLayout, writeIndexLayout } from './oci.mjs';
+
+const BASE = (process.env.BERTH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
+const ADMIN_PASSWORD = process.env.BERTH_ADMIN_PASSWORD;
+const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'target/e2e-screenshots');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const WAIT = { timeout: 20_000 };
+if (!ADMIN_PASSWORD) {
+  console.error('BERTH_ADMIN_PASSWORD is required');
+  process.exit(2);
+}
+const HOST = new URL(BASE).host;
+const run = Math.random().toString(36).slice(2, 8);
+const PROJECT = `e2e-${run}`;
+const MEMBER = `dev-${run}`;
+const GUEST = `guest-${run}`;
+const USER_PASSWORD = 'E2e-Pass-2026';
+mkdirSync(SHOTS, { recursive: true });
+
+// ---------------------------------------------------------------- helpers
+
+const basic = (user, password) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
+const ADMIN = basic('admin', ADMIN_PASSWORD);
+
+async function http(method, path, body, auth = ADMIN) {
+  const res = await fetch(BASE + path, {
+    method,
+    headers: { Authorization: auth, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) };
+}
+
+async function apiOk(method, path, body) {
+  const r = await http(method, path, body);
+  assert.ok(r.status < 300, `${method} ${path} answered ${r.status}: ${r.text}`);
+  return r;
+}
+
+function skopeoPush(layout, ref, all = false) {
+  const work = mkdtempSync(join(tmpdir(), 'berth-e2e-skopeo-'));
+  const policy = join(work, 'policy.json');
+  const registries = join(work, 'registries.conf');
+  writeFileSync(policy, JSON.stringify({ default: [{ type: 'insecureAcceptAnything' }] }));
+  writeFileSync(registries, 'unqualified-search-registries = []\n');
+  try {
+    execFileSync(
+      'skopeo',
+      ['--policy', policy, 'copy', '-q', ...(all ? ['--all'] : []), '--dest-tls-verify=false', '--dest-creds', `admin:${ADMIN_PASSWORD}`, `oci:${layout}:latest`, `docker://${ref}`],
+      { env: { ...process.env, TMPDIR: work, REGISTRIES_CONFIG_PATH: registries, REGISTRY_AUTH_FILE: join(work, 'auth.json') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const results = [];
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    results.push({ name, ok: false });
+    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
+    await shot(`failure-${results.length}`, true).catch(() => {});
+    throw e;
+  }
+}
+
+let page;
+const problems = [];
+async function shot(name, withNotifications = false) {
+  // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
+  if (!withNotifications) {
+    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => {});
+  }
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+const tab = (name) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });
+const heading = (text) => page.getByRole('heading', { name: text, exact: true });
+
+async function signIn(user, password) {
+  await page.goto(BASE + '/projects');
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading('Projects').waitFor(WAIT);
+}
+
+async function signOut() {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
+}
+
+/** Waits until the list shows rows and every one of them contains the text (the server's filter applied). */
+async function everyRowContains(text) {
+  await page.waitForFunction(
+    (t) => {
+      const rows = [...document.querySelectorAll('tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.textContent.includes(t));
+    },
+    text,
+    WAIT,
+  );
+}
+
+async function confirm(label) {
+  const dialog = page.getByRole('dialog', { name: 'Please confirm' });
+  await dialog.waitFor(WAIT);
+  await dialog.getByRole('button', { name: label, exact: true }).click();
+  await dialog.waitFor({ state: 'detached', ...WAIT });
+}
+
+// ---------------------------------------------------------------- the run
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+  page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+
+  let digest;
+  let robotSecret;
+
+  await step('setup: two users through the API', async () => {
+    for (const u of [MEMBER, GUEST]) {
+      await apiOk('POST', '/api/v2.0/users', { username: u, email: `${u}@example.com`, realname: u, password: USER_PASSWORD });
+    }
+  });
+
+  await step('the login page asks for credentials and refuses wrong ones with the API message', async () => {
+    await page.goto(BASE + '/');
+    await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor(WAIT);
+    // keyboard: the username field has the focus, Tab moves to the password
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'principal');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'password');
+    await shot('login');
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('Wrong-Password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Invalid username or password' }).waitFor(WAIT);
+  });
+
+  await step('admin signs in and sees the projects list', async () => {
+    await signIn('admin', ADMIN_PASSWORD);
+    await page.getByLabel('Filter projects by name').fill('librar');
+    await page.getByRole('link', { name: 'library' }).waitFor(WAIT);
+    assert.ok(await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Users' }).isVisible());
+    assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'berth.locale').length), 0, 'nothing but the language in localStorage');
+  });
+
+  await step('creates a private project from the portal', async () => {
+    await page.getByRole('button', { name: 'New project' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New project' });
+    await dialog.getByLabel('Project name').fill(PROJECT);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await heading(PROJECT).waitFor(WAIT);
+    await page.getByText('No repositories yet').waitFor(WAIT);
+    const p = (await apiOk('GET', `/api/v2.0/projects?name=${PROJECT}`)).json();
+    assert.equal(p[0].name, PROJECT);
+    assert.equal(p[0].metadata.public, 'false');
+  });
+
+  await step('an image pushed with skopeo shows in the repository view with its tags and size', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-image-'));
+    const image = writeImageLayout(work);
+    digest = image.digest;
+    skopeoPush(image.layout, `${HOST}/${PROJECT}/app:v1`);
+    skopeoPush(image.layout, `${HOST}/${PROJECT}/app:v2`);
+    rmSync(work, { recursive: true, force: true });
+
+    await page.reload();
+    await page.getByRole('link', { name: `${PROJECT}/app` }).click();
+    await heading(`${PROJECT}/app`).waitFor(WAIT);
+    const row = page.locator('tbody tr').filter({ hasText: digest.slice(0, 19) });
+    await row.waitFor(WAIT);
+    await row.getByText('v1', { exact: true }).waitFor(WAIT);
+    await row.getByText('v2', { exact: true }).waitFor(WAIT);
+    const artifact = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}`)).json();
+    const kib = artifact.size / 1024;
+    const shown = `${kib < 10 ? kib.toFixed(2) : kib.toFixed(1)} KiB`;
+    await row.getByText(shown).waitFor(WAIT);
+    await row.getByText('linux/amd64').waitFor(WAIT);
+    await shot('artifacts');
+  });
+
+  await step('a multi-platform index shows its children per platform, each with its own page', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-index-'));
+    const index = writeIndexLayout(work, ['amd64', 'arm64']);
+    skopeoPush(index.layout, `${HOST}/${PROJECT}/multi:1`, true);
+    rmSync(work, { recursive: true, force: true });
+    const back = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/multi`);
+    const row = page.locator('tbody tr').filter({ hasText: index.digest.slice(0, 19) });
+    await row.getByRole('link', { name: 'linux/amd64' }).waitFor(WAIT);
+    await row.getByRole('link', { name: 'linux/arm64' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
+    await page.getByText(index.children[1], { exact: true }).waitFor(WAIT);
+    await page.getByText('arm64', { exact: true }).waitFor(WAIT);
+    await page.goto(back);
+  });
+
+  await step('the artifact page gives pull commands with the external URL and the build history', async () => {
+    await page.locator('tbody tr').filter({ hasText: digest.slice(0, 19) }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
+    const info = (await apiOk('GET', '/api/v2.0/systeminfo')).json();
+    const docker = await page.getByLabel('docker pull').inputValue();
+    assert.equal(docker, `docker pull ${info.registry_url}/${PROJECT}/app:v1`);
+    assert.ok((await page.getByLabel('podman pull').inputValue()).startsWith(`podman pull ${info.registry_url}/`));
+    await page.getByText('COPY data /data # berth e2e').waitFor(WAIT);
+    await shot('artifact');
+  });
+
+  await step('deletes a tag after confirming, and the artifact keeps its other tag', async () => {
+    await page.getByRole('button', { name: 'Delete tag v2' }).click();
+    await confirm('Delete');
+    await page.getByRole('button', { name: 'Delete tag v2' }).waitFor({ state: 'detached', ...WAIT });
+    const tags = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}/tags`)).json();
+    assert.deepEqual(tags.map((t) => t.name), ['v1']);
+  });
+
+  await step('adds a tag from the artifact page', async () => {
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add tag' });
+    await dialog.getByLabel('Tag').fill('stable');
+    await dialog.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('button', { name: 'Delete tag stable' }).waitFor(WAIT);
+  });
+
+  await step('creates a project label and puts it on the artifact', async () => {
+    const artifactUrl = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/labels`);
+    await page.getByRole('button', { name: 'New label' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New label' });
+    await dialog.getByLabel('Name').fill('release');
+    await dialog.getByLabel('Description').fill('shipped to production');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.locator('tbody tr').filter({ hasText: 'shipped to production' }).waitFor(WAIT);
+    await page.goto(artifactUrl);
+    await page.getByLabel('Choose a label').selectOption({ label: 'release (project)' });
+    await page.getByRole('button', { name: 'Add label' }).click();
+    await page.getByRole('button', { name: 'Remove label release' }).waitFor(WAIT);
+    const a = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}?with_label=true`)).json();
+    assert.deepEqual(a.labels.map((l) => l.name), ['release']);
+  });
+
+  await step('an immutability rule protects a tag, and the refusal shows the API message', async () => {
+    const artifactUrl = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/immutability`);
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New rule' });
+    await dialog.getByLabel('Tag pattern').fill('v1');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.locator('tbody tr').filter({ hasText: 'matching v1' }).waitFor(WAIT);
+    await page.goto(artifactUrl);
+    await page.getByRole('button', { name: 'Delete tag v1' }).click();
+    await confirm('Delete');
+    await page.getByRole('alert').filter({ hasText: 'immutable' }).waitFor(WAIT);
+    const tags = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}/tags`)).json();
+    assert.ok(tags.some((t) => t.name === 'v1'), 'the immutable tag is still there');
+  });
+
+  await step('adds a member with a role', async () => {
+    await page.goto(`${BASE}/projects/${PROJECT}/members`.replace(`/projects/${PROJECT}`, `/projects/${await projectId()}`));
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add member' });
+    await dialog.getByLabel('Username').fill(MEMBER);
+    await dialog.getByLabel('Role').selectOption({ label: 'Developer' });
+    await dialog.getByRole('button', { name: 'Add member' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor(WAIT);
+    const members = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
+    assert.equal(members.find((m) => m.entity_name === MEMBER)?.role_id, 2);
+    await shot('members');
+  });
+
+  await step('creates a robot account and shows its secret exactly once', async () => {
+    await tab('Robot accounts').click();
+    await page.getByRole('button', { name: 'New robot account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New robot account' });
+    await dialog.getByLabel('Name', { exact: true }).fill('ci');
+    await dialog.getByLabel('Push').check();
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'The robot’s secret' });
+    await secretDialog.waitFor(WAIT);
+    robotSecret = await secretDialog.getByLabel('Secret').inputValue();
+    const robotName = await secretDialog.getByLabel('Name').inputValue();
+    assert.equal(robotName, `robot$${PROJECT}+ci`);
+    assert.match(robotSecret, /^.{8,}$/);
+    await shot('robot-secret');
+    // the secret works: the robot may pull from its project
+    const asRobot = await http('GET', `/v2/${PROJECT}/app/tags/list`, undefined, basic(robotName, robotSecret));
+    assert.equal(asRobot.status, 200, asRobot.text);
+    await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
+    await page.locator('tbody tr').filter({ hasText: robotName }).waitFor(WAIT);
+    assert.ok(!(await page.content()).includes(robotSecret), 'the secret is gone from the page');
+    await page.reload();
+    await page.locator('tbody tr').filter({ hasText: robotName }).waitFor(WAIT);
+    assert.ok(!(await page.content()).includes(robotSecret), 'the secret is never shown again');
+    assert.ok(!JSON.stringify(await page.evaluate(() => ({ ...localStorage, ...sessionStorage }))).includes(robotSecret));
+  });
+
+  await step('makes the guest user a guest of the project (API) and shows the project tabs', async () => {
+    await apiOk('POST', `/api/v2.0/projects/${PROJECT}/members`, { role_id: 3, member_user: { username: GUEST } });
+    await tab('Repositories').click();
+    await page.getByRole('link', { name: `${PROJECT}/app` }).waitFor(WAIT);
+    await shot('project');
+  });
+
+  await step('runs a GC dry run and a real GC, following their progress to the end', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Garbage collection' }).click();
+    await heading('Garbage collection').waitFor(WAIT);
+    const progress = page.getByTestId('gc-progress');
+    // waits until the progress line names a run other than `previous` that has ended
+    const ended = async (previous) => {
+      const handle = await page.waitForFunction(
+        (prev) => {
+          const m = /Run (\d+): (\w+)/.exec(document.querySelector('[data-testid=gc-progress]')?.textContent ?? '');
+          return m && m[1] !== prev && ['Success', 'Error', 'Stopped'].includes(m[2]) ? `${m[1]}:${m[2]}` : null;
+        },
+        previous,
+        { timeout: 120_000 },
+      );
+      const [id, status] = (await handle.jsonValue()).split(':');
+      assert.equal(status, 'Success', `GC run ${id}`);
+      return id;
+    };
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const dry = await ended('');
+    await page.getByRole('button', { name: 'Run garbage collection' }).click();
+    await confirm('Run garbage collection');
+    const real = await ended(dry);
+    assert.ok(await progress.isVisible());
+    const history = (await apiOk('GET', '/api/v2.0/system/gc?page_size=5')).json();
+    const byId = Object.fromEntries(history.map((h) => [String(h.id), JSON.parse(h.job_parameters)]));
+    assert.equal(byId[dry]?.dry_run, true, JSON.stringify(history));
+    assert.equal(byId[real]?.dry_run, false, JSON.stringify(history));
+    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'dry_run=false' }).waitFor(WAIT);
+    await shot('gc');
+    await page.locator('tbody tr').first().getByRole('button', { name: 'Log' }).click();
+    await page.getByRole('dialog', { name: /Log of run/ }).getByText('garbage collection done').waitFor(WAIT);
+    await shot('gc-log');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
+  });
+
+  await step('reads the audit log, filtered by resource', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
+    await heading('Audit log').waitFor(WAIT);
+    await page.locator('tbody tr').first().waitFor(WAIT);
+    await page.getByLabel('Filter entries').fill(PROJECT);
+    await everyRowContains(PROJECT);
+    await page.locator('tbody tr').filter({ hasText: `${PROJECT}/app:v2` }).first().waitFor(WAIT);
+    const ops = await page.locator('tbody tr').allInnerTexts();
+    assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('create')), 'robot creation is audited');
+    assert.ok(ops.some((r) => r.includes(`${PROJECT}/app:v2`) && r.includes('delete')), 'the tag deletion is audited');
+    await shot('audit');
+  });
+
+  await step('the other admin pages render their data', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Users' }).click();
+    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor(WAIT);
+    await page.getByLabel('Filter users by name').fill(GUEST);
+    await everyRowContains(GUEST);
+    assert.equal(await page.locator('tbody tr').count(), 1, 'the search is done by the server');
+    await nav.getByRole('link', { name: 'Job service' }).click();
+    await page.getByRole('heading', { name: 'Worker pools' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: 'Queues' }).waitFor(WAIT);
+    await nav.getByRole('link', { name: 'Configuration' }).click();
+    assert.equal(await page.getByLabel('Authentication mode').inputValue(), 'db_auth');
+    await nav.getByRole('link', { name: 'System information' }).click();
+    await page.getByText('database').waitFor(WAIT);
+    await shot('system');
+  });
+
+  await step('switches to Simplified Chinese', async () => {
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '项目' }).click();
+    await heading('项目').waitFor(WAIT);
+    await page.locator('tbody [aria-busy=true]').first().waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('cell', { name: /无上限/ }).first().waitFor(WAIT);
+    await shot('projects-zh');
+    await page.getByLabel('语言').selectOption('en');
+    await heading('Projects').waitFor(WAIT);
+  });
+
+  await step('an ended session sends the user back to sign in', async () => {
+    await page.evaluate(() => fetch('/c/log_out'));
+    // the user comes back to the tab: the portal notices the session is gone
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.getByText('Your session has expired').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
+  });
+
+  await step('a guest sees no administration and no changing actions', async () => {
+    await page.goto(BASE + '/projects');
+    await signIn(GUEST, USER_PASSWORD);
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    assert.equal(await nav.getByText('Administration').count(), 0);
+    assert.equal(await nav.getByRole('link', { name: 'Users' }).count(), 0);
+    await page.getByRole('link', { name: PROJECT }).click();
+    await page.getByRole('link', { name: `${PROJECT}/app` }).waitFor(WAIT);
+    assert.equal(await page.getByRole('button', { name: /^Delete repository/ }).count(), 0);
+    assert.equal(await tab('Configuration').count(), 0, 'no metadata tab for a guest');
+    await tab('Members').click();
+    await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor(WAIT);
+    assert.equal(await page.getByRole('button', { name: 'Add member' }).count(), 0);
+    await tab('Robot accounts').click();
+    await page.locator('tbody tr').filter({ hasText: 'ci' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('button', { name: 'New robot account' }).count(), 0);
+    await tab('Repositories').click();
+    await page.getByRole('link', { name: `${PROJECT}/app` }).click();
+    const row = page.locator('tbody tr').filter({ hasText: 'stable' });
+    await row.waitFor(WAIT);
+    assert.equal(await row.getByRole('button', { name: /Delete|Add tag/ }).count(), 0);
+    await shot('guest-artifacts');
+    await page.goto(BASE + '/admin/users');
+    await page.getByText('This page is for system administrators.').waitFor(WAIT);
+    await signOut();
+  });
+} catch {
+  failed = true;
+} finally {
+  await browser.close();
+}
+
+async function projectId() {
+  return (await apiOk('GET', `/api/v2.0/projects/${PROJECT}`)).json().project_id;
+}
+
+const csp = problems.filter((p) => /Content Security Policy|Refused to/.test(p));
+const unexpected = problems.filter((p) => !/status of (401|403|412)/.test(p)); // refusals the steps provoke
+if (unexpected.length) {
+  console.log(`browser problems:\n  ${unexpected.join('\n  ')}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failedCount = results.length - passed + (csp.length ? 1 : 0);
+console.log(`screenshots: ${SHOTS}`);
+console.log(`${passed} passed, ${failedCount} failed`);
+process.exit(failed || csp.length ? 1 : 0);

@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'preact/hooks';
+import { ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
+import { localeNames, locale, setLocale, t, type Locale, catalogs } from './i18n';
+import { allRoutes, location, match, navigate } from './router';
+import { checkSession, logout, session, verifySession } from './session';
+import { useSignal } from './state';
+import { LoginView } from './views/login';
+
+export function App() {
+  const s = useSignal(session);
+  const loc = useSignal(location);
+  useSignal(locale);
+  const [bootError, setBootError] = useState<unknown>(null);
+
+  useEffect(() => {
+    checkSession().catch(setBootError);
+  }, []);
+
+  useEffect(() => {
+    if (loc.path === '/' || loc.path === '') navigate('/projects', true);
+    else verifySession();
+  }, [loc.path]);
+
+  useEffect(() => {
+    const onVisible = () => document.visibilityState === 'visible' && verifySession();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, []);
+
+  const m = match(loc.path);
+  useEffect(() => {
+    document.title = m ? `${t(m.route.title)} · Berth` : 'Berth';
+  }, [m?.route, locale.get()]);
+
+  if (bootError) return <ErrorBanner error={bootError} />;
+  if (s.user === undefined) return <Spinner />;
+
+  let content;
+  if (!m) {
+    content = <p class="empty">{t('app.notFound')}</p>;
+  } else if (!m.route.anonymous && !s.user) {
+    return (
+      <Shell>
+        <LoginView expired={s.expired} />
+      </Shell>
+    );
+  } else if (m.route.admin && !s.user?.sysadmin_flag) {
+    content = <p class="banner error">{t('app.adminOnly')}</p>;
+  } else {
+    const View = m.route.view;
+    content = <View key={loc.path} params={m.params} />;
+  }
+
+  return (
+    <Shell>
+      <div class="layout">
+        <SideNav admin={!!s.user?.sysadmin_flag} current={loc.path} />
+        <main id="main" tabIndex={-1}>
+          {content}
+        </main>
+      </div>
+    </Shell>
+  );
+}
+
+function SideNav({ admin, current }: { admin: boolean; current: string }) {
+  const entries = allRoutes().filter((r) => r.nav && (!r.admin || admin));
+  const section = (name: 'main' | 'admin') =>
+    entries
+      .filter((r) => r.nav!.section === name)
+      .sort((a, b) => a.nav!.order - b.nav!.order)
+      .map((r) => (
+        <li key={r.path}>
+          <Link href={r.path} class={current === r.path || current.startsWith(r.path + '/') ? 'active' : ''}>
+            {t(r.title)}
+          </Link>
+        </li>
+      ));
+  return (
+    <nav class="sidenav" aria-label={t('app.navigation')}>
+      <ul>{section('main')}</ul>
+      {admin && (
+        <>
+          <h2>{t('app.administration')}</h2>
+          <ul>{section('admin')}</ul>
+        </>
+      )}
+    </nav>
+  );
+}
+
+function Shell({ children }: { children: preact.ComponentChildren }) {
+  const s = useSignal(session);
+  const l = useSignal(locale);
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <header class="topbar">
+        <Link href="/projects" class="brand">
+          <span aria-hidden="true">⚓</span> Berth
+        </Link>
+        <div class="spacer" />
+        <label class="lang">
+          <span class="sr-only">{t('app.language')}</span>
+          <select value={l} onChange={(e) => setLocale((e.target as HTMLSelectElement).value as Locale)}>
+            {(Object.keys(catalogs) as Locale[]).map((k) => (
+              <option key={k} value={k}>
+                {localeNames[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {s.user && (
+          <>
+            <Link href="/account" class="user" data-testid="current-user">
+              {s.user.username}
+              {s.user.sysadmin_flag ? ` (${t('app.sysadmin')})` : ''}
+            </Link>
+            <button type="button" class="link" onClick={() => logout().then(() => navigate('/projects'))}>
+              {t('app.logout')}
+            </button>
+          </>
+        )}
+      </header>
+      {children}
+      <ConfirmHost />
+      <ToastHost />
+    </>
+  );
+}

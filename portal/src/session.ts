@@ -1,0 +1,69 @@
+// Who is signed in, and what the system says about itself. Nothing here is persisted: the
+// session itself is an HttpOnly cookie the page never sees.
+import { api, setUnauthorizedHandler, signIn, signOut, ApiError } from './api';
+import { signal } from './state';
+import type { SystemInfo, User } from './types';
+
+export interface SessionState {
+  /** undefined while the first check runs. */
+  user: User | null | undefined;
+  expired: boolean;
+  info: SystemInfo;
+}
+
+export const session = signal<SessionState>({ user: undefined, expired: false, info: {} });
+
+function update(patch: Partial<SessionState>) {
+  session.set({ ...session.get(), ...patch });
+}
+
+setUnauthorizedHandler(() => {
+  if (session.get().user) update({ user: null, expired: true });
+});
+
+async function loadInfo() {
+  try {
+    update({ info: await api.get<SystemInfo>('/systeminfo') });
+  } catch {
+    // the page still works without it
+  }
+}
+
+export async function checkSession(): Promise<void> {
+  try {
+    const user = await api.get<User>('/users/current', undefined, { quiet401: true });
+    update({ user, expired: false });
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) throw e;
+    update({ user: null });
+  }
+  await loadInfo();
+}
+
+/**
+ * Checks that the signed-in session still lives. Public pages answer anonymous callers too, so a
+ * session that ended (idle timeout, sign-out elsewhere) would otherwise go unnoticed there.
+ */
+export async function verifySession(): Promise<void> {
+  if (!session.get().user) return;
+  try {
+    await api.get<User>('/users/current', undefined, { quiet401: true });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401 && session.get().user) update({ user: null, expired: true });
+  }
+}
+
+export async function login(principal: string, password: string): Promise<void> {
+  await signIn(principal, password);
+  await checkSession();
+}
+
+export async function logout(): Promise<void> {
+  await signOut();
+  update({ user: null, expired: false });
+  await loadInfo();
+}
+
+export function isAdmin(): boolean {
+  return !!session.get().user?.sysadmin_flag;
+}

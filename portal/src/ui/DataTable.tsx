@@ -1,0 +1,155 @@
+// A list paged, filtered and sorted by the server (Harbor's page, page_size, q, sort and
+// X-Total-Count), so a project with 100,000 artifacts costs one small page per view.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Page, Query } from '../api';
+import { t } from '../i18n';
+import { Empty, ErrorBanner, Pager, Spinner } from './components';
+
+export interface Column<T> {
+  label: string;
+  render: (row: T) => ComponentChildren;
+  /** The API's sort key for this column, when it can be sorted on. */
+  sort?: string;
+  class?: string;
+}
+
+export interface ListQuery extends Query {
+  page: number;
+  page_size: number;
+  q?: string;
+  sort?: string;
+}
+
+export function DataTable<T>(props: {
+  columns: Column<T>[];
+  fetchPage: (query: ListQuery) => Promise<Page<T>>;
+  rowKey: (row: T) => string | number;
+  /** The q= field matched with "~" by the search box; no search box without it. */
+  searchField?: string;
+  searchLabel?: string;
+  /** Extra q= terms, e.g. a fixed filter. */
+  baseQ?: string;
+  defaultSort?: string;
+  empty: ComponentChildren;
+  /** Change it to reload. */
+  reloadKey?: unknown;
+  toolbar?: ComponentChildren;
+  pageSize?: number;
+  caption: string;
+  expand?: (row: T) => ComponentChildren;
+}) {
+  const pageSize = props.pageSize ?? 15;
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const [term, setTerm] = useState('');
+  const [sort, setSort] = useState(props.defaultSort);
+  const [data, setData] = useState<Page<T> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    const h = setTimeout(() => {
+      setTerm(search.trim());
+      setPage(1);
+    }, 250);
+    return () => clearTimeout(h);
+  }, [search]);
+
+  useEffect(() => {
+    const mine = ++seq.current;
+    setLoading(true);
+    const terms = [props.baseQ, props.searchField && term ? `${props.searchField}=~${term}` : undefined].filter(Boolean);
+    props
+      .fetchPage({ page, page_size: pageSize, q: terms.length ? terms.join(',') : undefined, sort })
+      .then((d) => {
+        if (mine !== seq.current) return;
+        setData(d);
+        setError(null);
+      })
+      .catch((e) => mine === seq.current && setError(e))
+      .finally(() => mine === seq.current && setLoading(false));
+  }, [page, term, sort, props.reloadKey, props.baseQ]);
+
+  const toggleSort = (key: string) => {
+    setSort(sort === key ? `-${key}` : key);
+    setPage(1);
+  };
+
+  return (
+    <div class="datatable">
+      <div class="toolbar">
+        {props.searchField && (
+          <input
+            type="search"
+            class="search"
+            aria-label={props.searchLabel ?? t('common.search')}
+            placeholder={props.searchLabel ?? t('common.search')}
+            value={search}
+            onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
+          />
+        )}
+        <div class="toolbar-actions">{props.toolbar}</div>
+      </div>
+      <ErrorBanner error={error} />
+      <table aria-busy={loading}>
+        <caption class="sr-only">{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((c) => {
+              const dir = sort === c.sort ? 'ascending' : sort === `-${c.sort}` ? 'descending' : undefined;
+              return (
+                <th key={c.label} class={c.class} aria-sort={c.sort ? (dir ?? 'none') : undefined} scope="col">
+                  {c.sort ? (
+                    <button type="button" class="sort" onClick={() => toggleSort(c.sort!)}>
+                      {c.label}
+                      <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
+                    </button>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {data?.items.map((row) => (
+            <Row key={props.rowKey(row)} row={row} columns={props.columns} expand={props.expand} />
+          ))}
+        </tbody>
+      </table>
+      {loading && !data && <Spinner />}
+      {data && data.items.length === 0 && !error && <Empty>{term ? t('common.noMatch', { term }) : props.empty}</Empty>}
+      {data && data.total > pageSize && (
+        <Pager page={page} pageSize={pageSize} total={data.total} onPage={setPage} />
+      )}
+      {data && data.total <= pageSize && data.total > 0 && (
+        <div class="pager">
+          <span>{t('common.totalItems', { total: data.total })}</span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Row<T>({ row, columns, expand }: { row: T; columns: Column<T>[]; expand?: (row: T) => ComponentChildren }) {
+  const extra = expand?.(row);
+  return (
+    <>
+      <tr>
+        {columns.map((c) => (
+          <td key={c.label} class={c.class}>
+            {c.render(row)}
+          </td>
+        ))}
+      </tr>
+      {extra && (
+        <tr class="expanded">
+          <td colSpan={columns.length}>{extra}</td>
+        </tr>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,348 @@
+import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import { t, type MessageKey } from '../i18n';
+import { navigate, location } from '../router';
+import { signal, useSignal } from '../state';
+
+export function Link(props: { href: string; class?: string; children: ComponentChildren } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  const { href, children, ...rest } = props;
+  const cur = useSignal(location);
+  const current = cur.path === href;
+  return (
+    <a
+      {...rest}
+      href={href}
+      aria-current={current ? 'page' : undefined}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate(href);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function messageOf(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function ErrorBanner({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <div class="banner error" role="alert">
+      {messageOf(error)}
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <div class="empty">{children}</div>;
+}
+
+export function Spinner({ label }: { label?: string }) {
+  return (
+    <div class="spinner" role="status" aria-live="polite">
+      <span class="dot" aria-hidden="true" />
+      {label ?? t('common.loading')}
+    </div>
+  );
+}
+
+export function Field(props: {
+  label: string;
+  hint?: string;
+  children: (id: string) => ComponentChildren;
+}) {
+  const id = useRef(`f${Math.random().toString(36).slice(2, 9)}`).current;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children(id)}
+      {props.hint && <small class="hint">{props.hint}</small>}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- modal dialogs
+
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  footer?: ComponentChildren;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const previous = document.activeElement as HTMLElement | null;
+    const first = ref.current?.querySelector<HTMLElement>(
+      'input:not([type=hidden]),select,textarea,button:not(.close),[tabindex="0"]',
+    );
+    (first ?? ref.current)?.focus();
+    return () => previous?.focus?.();
+  }, []);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      props.onClose();
+      return;
+    }
+    if (e.key !== 'Tab' || !ref.current) return;
+    // keep the focus inside the dialog
+    const items = [...ref.current.querySelectorAll<HTMLElement>('a[href],button,input,select,textarea,[tabindex="0"]')].filter(
+      (el) => !(el as HTMLButtonElement).disabled,
+    );
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+  const titleId = useRef(`m${Math.random().toString(36).slice(2, 9)}`).current;
+  return (
+    <div class="backdrop" onMouseDown={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div
+        class={props.wide ? 'modal wide' : 'modal'}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        tabIndex={-1}
+        ref={ref}
+        onKeyDown={onKey}
+      >
+        <header>
+          <h2 id={titleId}>{props.title}</h2>
+          <button type="button" class="close" aria-label={t('common.close')} onClick={props.onClose}>
+            ×
+          </button>
+        </header>
+        <div class="modal-body">{props.children}</div>
+        {props.footer && <footer>{props.footer}</footer>}
+      </div>
+    </div>
+  );
+}
+
+/** A form in a modal: runs submit, shows the API's error, closes on success. */
+export function FormModal(props: {
+  title: string;
+  submitLabel: string;
+  onClose: () => void;
+  onSubmit: () => Promise<void>;
+  children: ComponentChildren;
+  danger?: boolean;
+  wide?: boolean;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onSubmit();
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+      return;
+    }
+    setBusy(false);
+  };
+  return (
+    <Modal title={props.title} onClose={props.onClose} wide={props.wide}>
+      <form onSubmit={submit}>
+        {props.children}
+        <ErrorBanner error={error} />
+        <div class="actions">
+          <button type="button" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" class={props.danger ? 'danger' : 'primary'} disabled={busy}>
+            {busy ? t('common.working') : props.submitLabel}
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+interface ConfirmRequest {
+  message: string;
+  confirmLabel: string;
+  resolve: (ok: boolean) => void;
+}
+const confirmState = signal<ConfirmRequest | null>(null);
+
+/** Asks before a destructive action; resolves true when confirmed. */
+export function confirmAction(message: string, confirmLabel = t('common.delete')): Promise<boolean> {
+  return new Promise((resolve) => confirmState.set({ message, confirmLabel, resolve }));
+}
+
+export function ConfirmHost() {
+  const req = useSignal(confirmState);
+  if (!req) return null;
+  const done = (ok: boolean) => {
+    confirmState.set(null);
+    req.resolve(ok);
+  };
+  return (
+    <Modal title={t('common.confirm')} onClose={() => done(false)}>
+      <p>{req.message}</p>
+      <div class="actions">
+        <button type="button" onClick={() => done(false)}>
+          {t('common.cancel')}
+        </button>
+        <button type="button" class="danger" onClick={() => done(true)}>
+          {req.confirmLabel}
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+// ---------------------------------------------------------------- notifications
+
+interface Toast {
+  id: number;
+  text: string;
+  kind: 'ok' | 'error';
+}
+const toasts = signal<Toast[]>([]);
+let toastId = 0;
+
+export function notify(text: string, kind: 'ok' | 'error' = 'ok') {
+  const toast = { id: ++toastId, text, kind };
+  toasts.set([...toasts.get(), toast]);
+  setTimeout(() => toasts.set(toasts.get().filter((x) => x.id !== toast.id)), kind === 'error' ? 8000 : 4000);
+}
+
+export function ToastHost() {
+  const list = useSignal(toasts);
+  const dismiss = (id: number) => toasts.set(toasts.get().filter((x) => x.id !== id));
+  return (
+    <div class="toasts" aria-live="polite">
+      {list.map((x) => (
+        <div key={x.id} class={`toast ${x.kind}`} role={x.kind === 'error' ? 'alert' : 'status'}>
+          <span>{x.text}</span>
+          <button type="button" class="close" aria-label={t('common.dismiss')} onClick={() => dismiss(x.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** Runs an action, tells the outcome in a notification; returns whether it succeeded. */
+export async function attempt(action: () => Promise<unknown>, success?: string): Promise<boolean> {
+  try {
+    await action();
+    if (success) notify(success);
+    return true;
+  } catch (e) {
+    notify(messageOf(e), 'error');
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- small pieces
+
+export function CopyField({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      // clipboard refused (not a secure context): select the text so the user can copy it
+      const el = document.getElementById(id) as HTMLInputElement | null;
+      el?.select();
+    }
+  };
+  const id = useRef(`c${Math.random().toString(36).slice(2, 9)}`).current;
+  return (
+    <div class="copy-field">
+      <label for={id}>{label}</label>
+      <div class="row">
+        <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <button type="button" onClick={copy}>
+          {copied ? t('common.copied') : t('common.copy')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function Tabs(props: { items: { href: string; label: string }[]; current: string }) {
+  return (
+    <nav class="tabs" aria-label={t('common.sections')}>
+      {props.items.map((i) => (
+        <Link key={i.href} href={i.href} class={i.href === props.current ? 'tab active' : 'tab'}>
+          {i.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+export function Badge({ children, tone }: { children: ComponentChildren; tone?: string }) {
+  return <span class={`badge ${tone ?? ''}`}>{children}</span>;
+}
+
+export function LabelChip({ name, color }: { name: string; color?: string }) {
+  return (
+    <span class="label-chip" style={{ borderColor: color || '#888' }}>
+      <span class="swatch" style={{ background: color || '#888' }} aria-hidden="true" />
+      {name}
+    </span>
+  );
+}
+
+export function PageHeader(props: { title: string; children?: ComponentChildren; crumbs?: { href: string; label: string }[] }) {
+  return (
+    <div class="page-header">
+      {props.crumbs && (
+        <nav aria-label={t('common.breadcrumb')} class="crumbs">
+          {props.crumbs.map((c) => (
+            <span key={c.href}>
+              <Link href={c.href}>{c.label}</Link> /{' '}
+            </span>
+          ))}
+        </nav>
+      )}
+      <div class="title-row">
+        <h1>{props.title}</h1>
+        <div class="header-actions">{props.children}</div>
+      </div>
+    </div>
+  );
+}
+
+export function Pager(props: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+  const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
+  return (
+    <div class="pager">
+      <span>{t('common.totalItems', { total: props.total })}</span>
+      <button type="button" disabled={props.page <= 1} onClick={() => props.onPage(props.page - 1)} aria-label={t('common.previousPage')}>
+        ‹
+      </button>
+      <span aria-live="polite">{t('common.pageOf', { page: props.page, pages })}</span>
+      <button type="button" disabled={props.page >= pages} onClick={() => props.onPage(props.page + 1)} aria-label={t('common.nextPage')}>
+        ›
+      </button>
+    </div>
+  );
+}
+
+export type Msg = MessageKey;

@@ -1,0 +1,345 @@
+// One artifact: what it is, how to pull it, its tags, labels, accessories, children and additions.
+import { useEffect, useState } from 'preact/hooks';
+import { api, seg } from '../api';
+import { t } from '../i18n';
+import { pathOf, registerRoute, type Params } from '../router';
+import type { Accessory, Artifact, Label, Perms, Project, Tag } from '../types';
+import { attempt, Badge, confirmAction, CopyField, Empty, ErrorBanner, LabelChip, Link, PageHeader, Spinner } from '../ui/components';
+import { bytes, shortDigest, time } from '../ui/format';
+import { AddTagModal, CopyArtifactModal } from './artifact-actions';
+import { registryHost } from './project/repositories';
+import { useProject } from './project/page';
+import { artifactsPath, platformOf } from './repository';
+
+function ArtifactPage({ params }: { params: Params }) {
+  const { project, perms, error } = useProject(params.project);
+  if (error) return <ErrorBanner error={error} />;
+  if (!project || !perms) return <Spinner />;
+  return <ArtifactDetail project={project} perms={perms} repo={params.repo} reference={params.reference} />;
+}
+
+function ArtifactDetail({ project, perms, repo, reference }: { project: Project; perms: Perms; repo: string; reference: string }) {
+  const base = `${artifactsPath(project.name, repo)}/${seg(reference)}`;
+  const [artifact, setArtifact] = useState<Artifact | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
+  const [tagging, setTagging] = useState(false);
+  const [copying, setCopying] = useState(false);
+  useEffect(() => {
+    api
+      .get<Artifact>(base, { with_tag: true, with_label: true, with_accessory: true })
+      .then(setArtifact)
+      .catch(setError);
+  }, [base, version]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!artifact) return <Spinner />;
+  const reload = () => setVersion(version + 1);
+  const full = `${project.name}/${repo}`;
+  const host = registryHost();
+  const firstTag = artifact.tags?.[0]?.name;
+  const ref = firstTag ? `${host}/${full}:${firstTag}` : `${host}/${full}@${artifact.digest}`;
+
+  const deleteTag = async (tag: Tag) => {
+    if (!(await confirmAction(t('tags.confirmDelete', { name: tag.name })))) return;
+    if (await attempt(() => api.del(`${base}/tags/${seg(tag.name)}`), t('tags.deleted', { name: tag.name }))) reload();
+  };
+
+  return (
+    <section>
+      <PageHeader
+        title={`${full}@${shortDigest(artifact.digest)}`}
+        crumbs={[
+          { href: '/projects', label: t('projects.title') },
+          { href: `/projects/${project.project_id}/repositories`, label: project.name },
+          { href: pathOf('projects', project.project_id, 'repositories', repo), label: repo },
+        ]}
+      >
+        {perms.has('artifact', 'read') && (
+          <button type="button" onClick={() => setCopying(true)}>
+            {t('artifacts.copy')}
+          </button>
+        )}
+      </PageHeader>
+
+      <div class="panels">
+        <div class="card">
+          <h2>{t('artifact.overview')}</h2>
+          <dl class="kv">
+            <dt>{t('artifacts.digest')}</dt>
+            <dd class="mono break">{artifact.digest}</dd>
+            <dt>{t('artifacts.type')}</dt>
+            <dd>{artifact.type}</dd>
+            <dt>{t('artifact.mediaType')}</dt>
+            <dd class="mono break">{artifact.manifest_media_type}</dd>
+            <dt>{t('artifacts.size')}</dt>
+            <dd>{bytes(artifact.size)}</dd>
+            <dt>{t('artifacts.pushed')}</dt>
+            <dd>{time(artifact.push_time)}</dd>
+            <dt>{t('artifacts.pulled')}</dt>
+            <dd>{time(artifact.pull_time)}</dd>
+            {['os', 'architecture', 'variant', 'author', 'created'].map((k) =>
+              artifact.extra_attrs?.[k] ? (
+                <>
+                  <dt key={`${k}-k`}>{k}</dt>
+                  <dd key={`${k}-v`}>{String(artifact.extra_attrs[k])}</dd>
+                </>
+              ) : null,
+            )}
+          </dl>
+        </div>
+        <div class="card">
+          <h2>{t('artifact.pull')}</h2>
+          <CopyField label={t('artifact.dockerPull')} value={`docker pull ${ref}`} />
+          <CopyField label={t('artifact.podmanPull')} value={`podman pull ${ref}`} />
+          <CopyField label={t('artifact.byDigest')} value={`podman pull ${host}/${full}@${artifact.digest}`} />
+        </div>
+      </div>
+
+      <div class="card">
+        <div class="title-row">
+          <h2>{t('artifacts.tags')}</h2>
+          {perms.has('tag', 'create') && (
+            <button type="button" class="primary" onClick={() => setTagging(true)}>
+              {t('tags.add')}
+            </button>
+          )}
+        </div>
+        {artifact.tags?.length ? (
+          <table>
+            <caption class="sr-only">{t('artifacts.tags')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('tags.name')}</th>
+                <th scope="col">{t('artifacts.pushed')}</th>
+                <th scope="col">{t('common.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {artifact.tags.map((tag) => (
+                <tr key={tag.id}>
+                  <td>
+                    <Badge tone="tag">{tag.name}</Badge>
+                  </td>
+                  <td>{time(tag.push_time)}</td>
+                  <td>
+                    {perms.has('tag', 'delete') && (
+                      <button type="button" class="small danger" onClick={() => deleteTag(tag)} aria-label={t('tags.deleteNamed', { name: tag.name })}>
+                        {t('common.delete')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <Empty>{t('artifacts.untagged')}</Empty>
+        )}
+      </div>
+
+      <LabelsCard project={project} perms={perms} artifact={artifact} base={base} onChange={reload} />
+
+      {artifact.references?.length ? (
+        <div class="card">
+          <h2>{t('artifact.children')}</h2>
+          <table>
+            <caption class="sr-only">{t('artifact.children')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('artifacts.platforms')}</th>
+                <th scope="col">{t('artifacts.digest')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {artifact.references.map((r) => (
+                <tr key={r.child_id}>
+                  <td>{platformOf(r)}</td>
+                  <td>
+                    <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', r.child_digest)}>
+                      {shortDigest(r.child_digest)}
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+
+      <AccessoriesCard accessories={artifact.accessories} project={project} repo={repo} />
+      <Additions artifact={artifact} base={base} />
+
+      {tagging && (
+        <AddTagModal
+          base={base}
+          onClose={() => setTagging(false)}
+          onDone={() => {
+            setTagging(false);
+            reload();
+          }}
+        />
+      )}
+      {copying && <CopyArtifactModal source={`${full}@${artifact.digest}`} onClose={() => setCopying(false)} />}
+    </section>
+  );
+}
+
+function AccessoriesCard({ accessories, project, repo }: { accessories?: Accessory[] | null; project: Project; repo: string }) {
+  if (!accessories?.length) return null;
+  return (
+    <div class="card">
+      <h2>{t('artifacts.accessories')}</h2>
+      <table>
+        <caption class="sr-only">{t('artifacts.accessories')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('artifacts.type')}</th>
+            <th scope="col">{t('artifacts.digest')}</th>
+            <th scope="col">{t('artifacts.size')}</th>
+            <th scope="col">{t('common.created')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {accessories.map((x) => (
+            <tr key={x.id}>
+              <td>{x.type}</td>
+              <td>
+                <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', x.digest)}>
+                  {shortDigest(x.digest)}
+                </Link>
+              </td>
+              <td>{bytes(x.size)}</td>
+              <td>{time(x.creation_time)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function LabelsCard({ project, perms, artifact, base, onChange }: { project: Project; perms: Perms; artifact: Artifact; base: string; onChange: () => void }) {
+  const [available, setAvailable] = useState<Label[]>([]);
+  const [chosen, setChosen] = useState('');
+  const canAdd = perms.has('artifact-label', 'create');
+  useEffect(() => {
+    if (!canAdd) return;
+    Promise.all([
+      api.get<Label[]>('/labels', { scope: 'g', page_size: 100 }),
+      api.get<Label[]>('/labels', { scope: 'p', project_id: project.project_id, page_size: 100 }),
+    ])
+      .then(([g, p]) => setAvailable([...(g ?? []), ...(p ?? [])]))
+      .catch(() => setAvailable([]));
+  }, [project.project_id, canAdd]);
+  const on = new Set((artifact.labels ?? []).map((l) => l.id));
+  const add = async (e: Event) => {
+    e.preventDefault();
+    if (!chosen) return;
+    if (await attempt(() => api.post(`${base}/labels`, { id: Number(chosen) }), t('labels.added'))) {
+      setChosen('');
+      onChange();
+    }
+  };
+  const remove = async (l: Label) => {
+    if (await attempt(() => api.del(`${base}/labels/${l.id}`), t('labels.removed'))) onChange();
+  };
+  return (
+    <div class="card">
+      <h2>{t('artifacts.labels')}</h2>
+      {artifact.labels?.length ? (
+        <ul class="chips plain">
+          {artifact.labels.map((l) => (
+            <li key={l.id}>
+              <LabelChip name={l.name} color={l.color} />
+              {perms.has('artifact-label', 'delete') && (
+                <button type="button" class="small link" onClick={() => remove(l)} aria-label={t('labels.removeNamed', { name: l.name })}>
+                  ×
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <Empty>{t('labels.none')}</Empty>
+      )}
+      {canAdd && available.some((l) => !on.has(l.id)) && (
+        <form class="row" onSubmit={add}>
+          <label>
+            <span class="sr-only">{t('labels.choose')}</span>
+            <select value={chosen} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('labels.choose')}</option>
+              {available
+                .filter((l) => !on.has(l.id))
+                .map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.name} ({l.scope === 'g' ? t('labels.global') : t('labels.project')})
+                  </option>
+                ))}
+            </select>
+          </label>
+          <button type="submit">{t('labels.add')}</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+/** Build history for images; values, readme and dependencies for Helm charts. */
+function Additions({ artifact, base }: { artifact: Artifact; base: string }) {
+  const links = Object.keys(artifact.addition_links ?? {});
+  const [active, setActive] = useState(links[0] ?? '');
+  const [content, setContent] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!active) return;
+    setContent(null);
+    setError(null);
+    api
+      .text(`${base}/additions/${active}`)
+      .then((text) => {
+        if (active === 'build_history') {
+          try {
+            const steps = JSON.parse(text) as { created?: string; created_by?: string; empty_layer?: boolean }[];
+            setContent(steps.map((s) => `${s.created ?? ''}  ${s.created_by ?? ''}`).join('\n'));
+            return;
+          } catch {
+            // shown as it came
+          }
+        }
+        if (active === 'dependencies') {
+          try {
+            setContent(JSON.stringify(JSON.parse(text), null, 2));
+            return;
+          } catch {
+            // shown as it came
+          }
+        }
+        setContent(text);
+      })
+      .catch(setError);
+  }, [active, base]);
+  if (!links.length) return null;
+  const names: Record<string, string> = {
+    build_history: t('artifact.buildHistory'),
+    'values.yaml': t('artifact.values'),
+    'readme.md': t('artifact.readme'),
+    dependencies: t('artifact.dependencies'),
+  };
+  return (
+    <div class="card">
+      <div role="tablist" class="tabs" aria-label={t('artifact.additions')}>
+        {links.map((l) => (
+          <button key={l} type="button" role="tab" aria-selected={l === active} class={l === active ? 'tab active' : 'tab'} onClick={() => setActive(l)}>
+            {names[l] ?? l}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel">
+        <ErrorBanner error={error} />
+        {content === null && !error ? <Spinner /> : <pre class="addition">{content}</pre>}
+      </div>
+    </div>
+  );
+}
+
+registerRoute({ path: '/projects/:project/repositories/*repo/artifacts/:reference', view: ArtifactPage, title: 'artifact.title' });

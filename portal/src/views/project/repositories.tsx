@@ -1,0 +1,70 @@
+import { useState } from 'preact/hooks';
+import { api, repoPath, seg } from '../../api';
+import { t } from '../../i18n';
+import { pathOf, registerProjectTab } from '../../router';
+import { session } from '../../session';
+import type { Perms, Project, Repository } from '../../types';
+import { attempt, confirmAction, CopyField, Link } from '../../ui/components';
+import { DataTable } from '../../ui/DataTable';
+import { time } from '../../ui/format';
+
+export function registryHost(): string {
+  const info = session.get().info;
+  return info.registry_url || (typeof window !== 'undefined' ? window.location.host : 'localhost');
+}
+
+/** The repository name without its project, as the API's paths want it. */
+export function shortRepo(project: string, full: string): string {
+  return full.startsWith(project + '/') ? full.slice(project.length + 1) : full;
+}
+
+function RepositoriesTab({ project, perms }: { project: Project; perms: Perms }) {
+  const [reload, setReload] = useState(0);
+  const remove = async (r: Repository) => {
+    if (!(await confirmAction(t('repositories.confirmDelete', { name: r.name })))) return;
+    if (await attempt(() => api.del(`/projects/${seg(project.name)}/repositories/${repoPath(shortRepo(project.name, r.name))}`), t('repositories.deleted', { name: r.name })))
+      setReload(reload + 1);
+  };
+  return (
+    <>
+      {perms.has('repository', 'push') && (
+        <details class="push-help">
+          <summary>{t('repositories.pushCommands')}</summary>
+          <CopyField label={t('repositories.podmanPush')} value={`podman push ${registryHost()}/${project.name}/REPOSITORY[:TAG]`} />
+          <CopyField label={t('repositories.dockerPush')} value={`docker push ${registryHost()}/${project.name}/REPOSITORY[:TAG]`} />
+        </details>
+      )}
+      <DataTable<Repository>
+        caption={t('repositories.title')}
+        rowKey={(r) => r.id}
+        searchField="name"
+        searchLabel={t('repositories.search')}
+        reloadKey={reload}
+        fetchPage={(query) => api.page<Repository>(`/projects/${seg(project.name)}/repositories`, query)}
+        empty={t('repositories.empty')}
+        columns={[
+          {
+            label: t('repositories.name'),
+            sort: 'name',
+            render: (r) => <Link href={pathOf('projects', project.project_id, 'repositories', shortRepo(project.name, r.name))}>{r.name}</Link>,
+          },
+          { label: t('repositories.artifacts'), sort: 'artifact_count', render: (r) => r.artifact_count },
+          { label: t('repositories.pulls'), render: (r) => r.pull_count ?? 0 },
+          { label: t('common.updated'), sort: 'update_time', render: (r) => time(r.update_time) },
+          {
+            label: t('common.actions'),
+            class: 'actions-col',
+            render: (r) =>
+              perms.has('repository', 'delete') ? (
+                <button type="button" class="danger small" onClick={() => remove(r)} aria-label={t('repositories.deleteNamed', { name: r.name })}>
+                  {t('common.delete')}
+                </button>
+              ) : null,
+          },
+        ]}
+      />
+    </>
+  );
+}
+
+registerProjectTab({ id: 'repositories', label: 'repositories.title', order: 10, view: RepositoriesTab });

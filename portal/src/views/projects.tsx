@@ -1,0 +1,169 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, seg } from '../api';
+import { t } from '../i18n';
+import { navigate, registerRoute } from '../router';
+import { isAdmin, session } from '../session';
+import { useSignal } from '../state';
+import type { Project, ProjectSummary } from '../types';
+import { Badge, Field, FormModal, Link, PageHeader, notify } from '../ui/components';
+import { DataTable } from '../ui/DataTable';
+import { bytes, time } from '../ui/format';
+import { roleName } from './roles';
+
+export function ProjectsView() {
+  const s = useSignal(session);
+  const [creating, setCreating] = useState(false);
+  const [reload, setReload] = useState(0);
+  const [access, setAccess] = useState('');
+  const canCreate = isAdmin() || s.info.project_creation_restriction !== 'adminonly';
+  return (
+    <section>
+      <PageHeader title={t('projects.title')}>
+        {canCreate && (
+          <button type="button" class="primary" onClick={() => setCreating(true)}>
+            {t('projects.new')}
+          </button>
+        )}
+      </PageHeader>
+      <DataTable<Project>
+        caption={t('projects.title')}
+        rowKey={(p) => p.project_id}
+        searchField="name"
+        searchLabel={t('projects.search')}
+        defaultSort="name"
+        reloadKey={reload}
+        baseQ={access ? `public=${access}` : undefined}
+        fetchPage={(query) => api.page<Project>('/projects', query)}
+        empty={canCreate ? t('projects.emptyCreate') : t('projects.empty')}
+        toolbar={
+          <select aria-label={t('projects.access')} value={access} onChange={(e) => setAccess((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('projects.allAccess')}</option>
+            <option value="true">{t('projects.public')}</option>
+            <option value="false">{t('projects.private')}</option>
+          </select>
+        }
+        columns={[
+          {
+            label: t('projects.name'),
+            sort: 'name',
+            render: (p) => <Link href={`/projects/${p.project_id}/repositories`}>{p.name}</Link>,
+          },
+          {
+            label: t('projects.access'),
+            render: (p) =>
+              p.metadata?.public === 'true' ? <Badge tone="ok">{t('projects.public')}</Badge> : <Badge>{t('projects.private')}</Badge>,
+          },
+          { label: t('projects.role'), render: (p) => (p.current_user_role_id ? roleName(p.current_user_role_id) : '—') },
+          { label: t('projects.repositories'), render: (p) => p.repo_count ?? 0 },
+          { label: t('projects.quota'), render: (p) => <QuotaCell projectId={p.project_id} /> },
+          { label: t('common.created'), sort: 'creation_time', render: (p) => time(p.creation_time) },
+        ]}
+      />
+      {creating && (
+        <CreateProject
+          onClose={() => setCreating(false)}
+          onCreated={(name) => {
+            setCreating(false);
+            setReload(reload + 1);
+            notify(t('projects.created', { name }));
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Storage used against the limit, from the project's summary (one small request per shown row). */
+export function QuotaCell({ projectId }: { projectId: number }) {
+  const [summary, setSummary] = useState<ProjectSummary | null>(null);
+  useEffect(() => {
+    api
+      .get<ProjectSummary>(`/projects/${seg(projectId)}/summary`)
+      .then(setSummary)
+      .catch(() => setSummary({}));
+  }, [projectId]);
+  if (!summary) return <span aria-busy="true">…</span>;
+  return <QuotaBar quota={summary.quota} />;
+}
+
+export function QuotaBar({ quota }: { quota?: ProjectSummary['quota'] }) {
+  if (!quota) return <span>—</span>;
+  const used = quota.used?.storage ?? 0;
+  const hard = quota.hard?.storage ?? -1;
+  if (hard < 0) return <span>{t('quota.usedOfUnlimited', { used: bytes(used) })}</span>;
+  const pct = hard === 0 ? 100 : Math.min(100, Math.round((used / hard) * 100));
+  return (
+    <span class="quota">
+      <progress max={100} value={pct} aria-label={t('quota.usage')} class={pct >= 90 ? 'high' : ''} />
+      {t('quota.usedOf', { used: bytes(used), hard: bytes(hard) })}
+    </span>
+  );
+}
+
+const UNITS: Record<string, number> = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+
+/** A storage limit input: a number and a unit, or unlimited (-1). */
+export function StorageLimitInput(props: { value: number; onChange: (bytes: number) => void; label: string }) {
+  const unlimited = props.value < 0;
+  const unit = !unlimited && props.value % UNITS.TiB === 0 && props.value > 0 ? 'TiB' : !unlimited && props.value % UNITS.GiB === 0 && props.value > 0 ? 'GiB' : 'MiB';
+  const amount = unlimited ? '' : String(props.value / UNITS[unit]);
+  return (
+    <fieldset class="storage-limit">
+      <legend>{props.label}</legend>
+      <label class="inline">
+        <input type="checkbox" checked={unlimited} onChange={(e) => props.onChange((e.target as HTMLInputElement).checked ? -1 : UNITS.GiB)} />
+        {t('quota.unlimited')}
+      </label>
+      {!unlimited && (
+        <span class="row">
+          <input
+            type="number"
+            min={1}
+            aria-label={t('quota.amount')}
+            value={amount}
+            onInput={(e) => props.onChange(Math.round(Number((e.target as HTMLInputElement).value) * UNITS[unit]))}
+          />
+          <select aria-label={t('quota.unit')} value={unit} onChange={(e) => props.onChange(Math.round(Number(amount || 1) * UNITS[(e.target as HTMLSelectElement).value]))}>
+            {Object.keys(UNITS).map((u) => (
+              <option key={u}>{u}</option>
+            ))}
+          </select>
+        </span>
+      )}
+    </fieldset>
+  );
+}
+
+function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated: (name: string) => void }) {
+  const [name, setName] = useState('');
+  const [isPublic, setPublic] = useState(false);
+  const [limit, setLimit] = useState(-1);
+  return (
+    <FormModal
+      title={t('projects.new')}
+      submitLabel={t('common.create')}
+      onClose={onClose}
+      onSubmit={async () => {
+        const body: Record<string, unknown> = { project_name: name, metadata: { public: String(isPublic) } };
+        if (isAdmin()) body.storage_limit = limit;
+        const location = await api.create('/projects', body);
+        onCreated(name);
+        const id = location.split('/').pop();
+        if (id) navigate(`/projects/${id}/repositories`);
+      }}
+    >
+      <Field label={t('projects.name')} hint={t('projects.nameHint')}>
+        {(id) => (
+          <input id={id} name="project_name" required pattern="[a-z0-9]+([._\-][a-z0-9]+)*" maxLength={255} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        )}
+      </Field>
+      <label class="inline">
+        <input type="checkbox" name="public" checked={isPublic} onChange={(e) => setPublic((e.target as HTMLInputElement).checked)} />
+        {t('projects.publicHint')}
+      </label>
+      {isAdmin() && <StorageLimitInput label={t('quota.limit')} value={limit} onChange={setLimit} />}
+    </FormModal>
+  );
+}
+
+registerRoute({ path: '/projects', view: ProjectsView, title: 'projects.title', nav: { section: 'main', order: 10 } });

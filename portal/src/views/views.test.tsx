@@ -1,0 +1,389 @@
+import { describe, expect, it } from 'vitest';
+import '../views';
+import { App } from '../App';
+import { navigate } from '../router';
+import { session } from '../session';
+import { button, byLabel, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { ADMIN, ALICE, signedInAs } from '../test/users';
+import { ConfirmHost } from '../ui/components';
+import { ProjectsView } from './projects';
+import { RobotList } from './robots';
+import { LoginView } from './login';
+
+const PROJECT = { project_id: 3, name: 'team', repo_count: 1, current_user_role_id: 1, metadata: { public: 'false' }, creation_time: '2026-01-01T00:00:00Z' };
+const DIGEST = 'sha256:' + 'ab'.repeat(32);
+const ARTIFACT = {
+  id: 11,
+  type: 'IMAGE',
+  digest: DIGEST,
+  size: 66560,
+  manifest_media_type: 'application/vnd.oci.image.index.v1+json',
+  push_time: '2026-01-02T00:00:00Z',
+  pull_time: '0001-01-01T00:00:00.000Z',
+  tags: [
+    { id: 1, name: 'v1' },
+    { id: 2, name: 'v2' },
+  ],
+  labels: [{ id: 5, name: 'prod', color: '#ff0000', scope: 'g' }],
+  accessories: [{ id: 20, digest: 'sha256:' + 'cd'.repeat(32), type: 'signature.cosign', size: 10 }],
+  references: [
+    { parent_id: 11, child_id: 12, child_digest: 'sha256:' + '12'.repeat(32), platform: { os: 'linux', architecture: 'amd64' } },
+    { parent_id: 11, child_id: 13, child_digest: 'sha256:' + '13'.repeat(32), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+  ],
+  addition_links: { build_history: { href: '/x', absolute: false } },
+};
+const ALL = [
+  'repository:list', 'repository:push', 'repository:delete', 'artifact:read', 'artifact:delete', 'tag:create', 'tag:delete',
+  'member:list', 'member:create', 'robot:list', 'robot:create', 'robot:delete', 'label:list', 'label:create', 'log:list',
+  'metadata:read', 'project:update', 'project:delete', 'quota:read',
+].map((p) => ({ resource: p.split(':')[0], action: p.split(':')[1] }));
+const GUEST = ['repository:list', 'repository:pull', 'artifact:read', 'member:list', 'robot:list', 'label:list', 'quota:read'].map((p) => ({
+  resource: p.split(':')[0],
+  action: p.split(':')[1],
+}));
+
+function projectApi(perms: { resource: string; action: string }[], extra: Record<string, unknown> = {}) {
+  return fakeApi({
+    'GET /api/v2.0/users/current': { body: session.get().user },
+    'GET /api/v2.0/systeminfo': { body: { registry_url: 'reg.example:5000' } },
+    'GET /api/v2.0/projects/3': { body: PROJECT },
+    'GET /api/v2.0/projects/team': { body: PROJECT },
+    'GET /api/v2.0/users/current/permissions': { body: perms },
+    'GET /api/v2.0/projects/team/repositories': list([{ id: 4, name: 'team/app', project_id: 3, artifact_count: 1, update_time: '2026-01-02T00:00:00Z' }]),
+    'GET /api/v2.0/projects/3/members': list([{ id: 8, project_id: 3, entity_name: 'bob', entity_type: 'u', entity_id: 9, role_id: 2 }]),
+    'GET /api/v2.0/projects/3/summary': { body: { repo_count: 1, quota: { hard: { storage: 1073741824 }, used: { storage: 536870912 } } } },
+    ...(extra as object),
+  } as never);
+}
+
+describe('login', () => {
+  it('posts the form fields Harbor expects and shows a refusal', async () => {
+    const fake = fakeApi({ 'POST /c/login': error(401, 'unauthorized') });
+    session.set({ user: null, expired: true, info: {} });
+    await mount(<LoginView expired />);
+    expect(text()).toContain('Your session has expired');
+    await type(byLabel('Username'), 'alice');
+    await type(byLabel('Password'), 'Wrong-1');
+    await submit(button('Sign in'));
+    await until(() => expect(text()).toContain('Invalid username or password.'));
+    const body = new URLSearchParams(fake.find('POST', '/c/login')[0].body);
+    expect(body.get('principal')).toBe('alice');
+    expect(body.get('password')).toBe('Wrong-1');
+    expect(byLabel('Password').value).toBe('');
+  });
+});
+
+describe('projects list', () => {
+  it('lists the server page, searches on the server and shows quota usage', async () => {
+    signedInAs(ALICE);
+    const fake = fakeApi({
+      'GET /api/v2.0/projects': (c) => (c.query.get('q') === 'name=~tea' ? list([PROJECT]) : list([PROJECT, { ...PROJECT, project_id: 4, name: 'other', metadata: { public: 'true' } }], 31)),
+      'GET /api/v2.0/projects/3/summary': { body: { quota: { hard: { storage: 1073741824 }, used: { storage: 536870912 } } } },
+      'GET /api/v2.0/projects/4/summary': { body: {} },
+    });
+    await mount(<ProjectsView />);
+    await until(() => expect(text()).toContain('other'));
+    expect(text()).toContain('Public');
+    expect(text()).toContain('Private');
+    expect(text()).toContain('512.0 MiB of 1.00 GiB');
+    expect(text()).toContain('Page 1 of 3');
+    expect(fake.find('GET', '/api/v2.0/projects')[0].query.get('page_size')).toBe('15');
+    await click(button('Next page'));
+    await until(() => expect(text()).toContain('Page 2 of 3'));
+    expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('page')).toBe('2');
+    await type(byLabel('Filter projects by name'), 'tea');
+    await until(() => expect(text()).not.toContain('other'));
+    expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('page')).toBe('1');
+    await choose(byLabel<HTMLSelectElement>('Access'), 'false');
+    await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('q')).toBe('public=false,name=~tea'));
+  });
+
+  it('creates a project and shows the API message when refused', async () => {
+    signedInAs(ALICE);
+    const fake = fakeApi({
+      'GET /api/v2.0/projects': list([]),
+      'POST /api/v2.0/projects': error(409, 'project team already exists'),
+    });
+    await mount(<ProjectsView />);
+    expect(text()).toContain('No projects yet');
+    await click(button('New project'));
+    await type(byLabel('Project name'), 'team');
+    await click(byLabel<HTMLInputElement>('Public: anyone may pull its images without signing in'));
+    await submit(button('Create'));
+    await until(() => expect(text()).toContain('project team already exists'));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/projects')[0].body)).toEqual({ project_name: 'team', metadata: { public: 'true' } });
+  });
+
+  it('hides project creation when only administrators may create', async () => {
+    signedInAs(ALICE, { project_creation_restriction: 'adminonly' });
+    fakeApi({ 'GET /api/v2.0/projects': list([]) });
+    await mount(<ProjectsView />);
+    expect(queryButton('New project')).toBeUndefined();
+  });
+});
+
+describe('robot accounts', () => {
+  it('shows a new robot’s secret once, then never again', async () => {
+    signedInAs(ADMIN);
+    let robots: unknown[] = [];
+    const fake = fakeApi({
+      'GET /api/v2.0/robots': () => list(robots),
+      'POST /api/v2.0/robots': () => {
+        robots = [{ id: 1, name: 'robot$team+ci', level: 'project', duration: 30, expires_at: -1, disable: false, permissions: [] }];
+        return { status: 201, body: { id: 1, name: 'robot$team+ci', secret: 'S3cret-Value-xyz' } };
+      },
+    });
+    await mount(
+      <>
+        <RobotList level="project" projectId={3} projectName="team" canCreate canChange />
+        <ConfirmHost />
+      </>,
+    );
+    expect(fake.find('GET', '/api/v2.0/robots')[0].query.get('q')).toBe('Level=project,ProjectID=3');
+    await click(button('New robot account'));
+    await type(byLabel('Name'), 'ci');
+    await click(byLabel<HTMLInputElement>('Push'));
+    await submit(button('Create'));
+    await until(() => expect(text()).toContain('shown only this once'));
+    expect(byLabel('Secret').value).toBe('S3cret-Value-xyz');
+    const sent = JSON.parse(fake.find('POST', '/api/v2.0/robots')[0].body);
+    expect(sent.permissions).toEqual([
+      { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }, { resource: 'repository', action: 'push', effect: 'allow' }] },
+    ]);
+    await click(button('I have copied it'));
+    await until(() => expect(text()).toContain('robot$team+ci'));
+    expect(document.body.innerHTML).not.toContain('S3cret-Value-xyz');
+    expect(JSON.stringify({ ...localStorage })).not.toContain('S3cret');
+  });
+});
+
+describe('project page', () => {
+  it('shows every tab and change action to a project admin', async () => {
+    signedInAs(ALICE);
+    projectApi(ALL);
+    await mount(<App />);
+    navigate('/projects/3/members');
+    await until(() => expect(text()).toContain('bob'));
+    for (const tab of ['Repositories', 'Members', 'Robot accounts', 'Labels', 'Logs', 'Configuration', 'Quota']) {
+      expect([...document.querySelectorAll('.tabs a')].map((a) => a.textContent)).toContain(tab);
+    }
+    expect(queryButton('Add member')).toBeDefined();
+    expect(queryButton('Remove member bob')).toBeDefined();
+  });
+
+  it('shows a guest neither changing actions nor administration', async () => {
+    signedInAs(ALICE);
+    projectApi(GUEST);
+    await mount(<App />);
+    navigate('/projects/3/repositories');
+    await until(() => expect(text()).toContain('team/app'));
+    const tabs = [...document.querySelectorAll('.tabs a')].map((a) => a.textContent);
+    expect(tabs).toEqual(['Repositories', 'Members', 'Robot accounts', 'Labels', 'Quota']);
+    expect(queryButton('Delete repository team/app')).toBeUndefined();
+    expect(text()).not.toContain('Administration');
+    navigate('/projects/3/members');
+    await until(() => expect(text()).toContain('bob'));
+    expect(queryButton('Add member')).toBeUndefined();
+    navigate('/admin/users');
+    await until(() => expect(text()).toContain('This page is for system administrators.'));
+  });
+
+  it('adds a member with the chosen role', async () => {
+    signedInAs(ALICE);
+    const fake = projectApi(ALL, {
+      'GET /api/v2.0/users/search': { body: [{ user_id: 9, username: 'carol' }] },
+      'POST /api/v2.0/projects/3/members': { status: 201, headers: { Location: '/api/v2.0/projects/3/members/10' } },
+    });
+    await mount(<App />);
+    navigate('/projects/3/members');
+    await until(() => expect(text()).toContain('bob'));
+    await click(button('Add member'));
+    await type(byLabel('Username'), 'carol');
+    await choose(byLabel<HTMLSelectElement>('Role'), '4');
+    await submit(button('Cancel'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/projects/3/members')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/members')[0].body)).toEqual({ role_id: 4, member_user: { username: 'carol' } });
+  });
+});
+
+describe('artifacts', () => {
+  it('lists digest, tags, size, platforms, labels and accessories', async () => {
+    signedInAs(ALICE);
+    const fake = projectApi(ALL, { 'GET /api/v2.0/projects/team/repositories/app/artifacts': list([ARTIFACT]) });
+    await mount(<App />);
+    navigate('/projects/3/repositories/app');
+    await until(() => expect(text()).toContain('sha256:abababababab'));
+    for (const s of ['v1', 'v2', '65.0 KiB', 'linux/amd64', 'linux/arm64/v8', 'prod', 'signature.cosign']) {
+      expect(text()).toContain(s);
+    }
+    expect(byLabel('Pull command').value).toBe('podman pull reg.example:5000/team/app:latest');
+    const q = fake.find('GET', '/api/v2.0/projects/team/repositories/app/artifacts')[0].query;
+    expect(q.get('with_tag')).toBe('true');
+    expect(q.get('with_accessory')).toBe('true');
+    expect(q.get('sort')).toBe('-push_time');
+  });
+
+  it('asks before deleting a tag, and deletes only after confirmation', async () => {
+    signedInAs(ALICE);
+    const base = `/api/v2.0/projects/team/repositories/app/artifacts/${DIGEST}`;
+    const fake = projectApi(ALL, {
+      [`GET ${base}`]: { body: ARTIFACT },
+      [`GET ${base}/additions/build_history`]: { body: [{ created: '2026-01-01', created_by: 'RUN make' }] },
+      'GET /api/v2.0/labels': list([]),
+      [`DELETE ${base}/tags/v2`]: { body: '' },
+    });
+    await mount(<App />);
+    navigate(`/projects/3/repositories/app/artifacts/${DIGEST}`);
+    await until(() => expect(text()).toContain('RUN make'));
+    expect((byLabel('docker pull') as HTMLInputElement).value).toBe('docker pull reg.example:5000/team/app:v1');
+    await click(button('Delete tag v2'));
+    expect(text()).toContain('Delete tag v2? The artifact stays.');
+    await click(button('Cancel'));
+    expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(0);
+    await click(button('Delete tag v2'));
+    await click([...document.querySelectorAll('[role=dialog] button')].find((b) => b.textContent === 'Delete') as HTMLButtonElement);
+    await until(() => expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(1));
+  });
+});
+
+describe('helm charts', () => {
+  it("shows a chart's values and readme from the additions", async () => {
+    signedInAs(ALICE);
+    const chart = { ...ARTIFACT, type: 'CHART', references: [], accessories: [], addition_links: { 'values.yaml': { href: '/v', absolute: false }, 'readme.md': { href: '/r', absolute: false } } };
+    // the repository name is double-encoded in the path, as Harbor wants it (decoded once here)
+    const base = `/api/v2.0/projects/team/repositories/charts%2Fweb/artifacts/${DIGEST}`;
+    const fake = projectApi(ALL, {
+      [`GET ${base}`]: { body: chart },
+      [`GET ${base}/additions/values.yaml`]: { body: 'replicaCount: 3\n' },
+      [`GET ${base}/additions/readme.md`]: { body: '# Web chart\nDeploys the web tier.' },
+      'GET /api/v2.0/labels': list([]),
+    });
+    await mount(<App />);
+    navigate(`/projects/3/repositories/charts/web/artifacts/${DIGEST}`);
+    await until(() => expect(text()).toContain('replicaCount: 3'));
+    expect([...document.querySelectorAll('[role=tab]')].map((b) => b.textContent)).toEqual(['Values', 'Readme']);
+    await click(button('Readme'));
+    await until(() => expect(text()).toContain('Deploys the web tier.'));
+    expect(document.querySelector('[role=tab][aria-selected=true]')?.textContent).toBe('Readme');
+    expect(fake.find('GET', `${base}/additions/readme.md`)).toHaveLength(1);
+  });
+});
+
+describe('garbage collection', () => {
+  it('starts a dry run and follows it to the end', async () => {
+    signedInAs(ADMIN);
+    let polls = 0;
+    const fake = fakeApi({
+      'GET /api/v2.0/users/current': { body: ADMIN },
+      'GET /api/v2.0/systeminfo': { body: {} },
+      'GET /api/v2.0/system/gc': list([]),
+      'GET /api/v2.0/system/gc/schedule': { body: {} },
+      'POST /api/v2.0/system/gc/schedule': { status: 201, headers: { Location: '/api/v2.0/system/gc/5' } },
+      'GET /api/v2.0/system/gc/5': () => ({ body: { id: 5, job_status: ++polls < 2 ? 'Running' : 'Success' } }),
+    });
+    await mount(<App />);
+    navigate('/admin/gc');
+    await until(() => expect(text()).toContain('Garbage collection has not run yet.'));
+    await click(button('Dry run'));
+    await until(() => expect(text()).toContain('Run 5: Running'));
+    expect(document.querySelector('[data-testid=gc-progress] progress')).not.toBeNull();
+    await until(() => expect(text()).toContain('Run 5: Success'), 400);
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
+      schedule: { type: 'Manual' },
+      parameters: { delete_untagged: true, dry_run: true, workers: 1 },
+    });
+  });
+});
+
+describe('administration', () => {
+  it('saves only the configuration items that changed', async () => {
+    signedInAs(ADMIN);
+    const fake = fakeApi({
+      'GET /api/v2.0/users/current': { body: ADMIN },
+      'GET /api/v2.0/systeminfo': { body: {} },
+      'GET /api/v2.0/configurations': {
+        body: {
+          auth_mode: { value: 'db_auth', editable: false },
+          self_registration: { value: false, editable: true },
+          project_creation_restriction: { value: 'everyone', editable: true },
+          session_timeout: { value: 60, editable: true },
+        },
+      },
+      'PUT /api/v2.0/configurations': { body: '' },
+    });
+    await mount(<App />);
+    navigate('/admin/configuration');
+    await until(() => expect(byLabel('Authentication mode').value).toBe('db_auth'));
+    await click(byLabel<HTMLInputElement>('Allow self-registration'));
+    await choose(byLabel<HTMLSelectElement>('Who may create projects'), 'adminonly');
+    await submit(button('Save'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ self_registration: true, project_creation_restriction: 'adminonly' });
+  });
+});
+
+describe('self-registration', () => {
+  it('offers sign-up only when the system allows it, and creates the account anonymously', async () => {
+    session.set({ user: null, expired: false, info: { self_registration: false } });
+    fakeApi({});
+    await mount(<LoginView />);
+    expect(queryButton('Sign up')).toBeUndefined();
+
+    session.set({ user: null, expired: false, info: { self_registration: true } });
+    const fake = fakeApi({ 'POST /api/v2.0/users': { status: 201, headers: { Location: '/api/v2.0/users/12' } } });
+    await mount(<LoginView />);
+    await click(button('Sign up'));
+    await type(byLabel('Username'), 'zoe');
+    await type(byLabel('Email'), 'zoe@example.com');
+    await type(byLabel('Full name'), 'Zoe');
+    await type(byLabel('Password'), 'Zoe-Pass-2026');
+    await submit(byLabel('Password'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/users')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/users')[0].body)).toEqual({ username: 'zoe', email: 'zoe@example.com', realname: 'Zoe', password: 'Zoe-Pass-2026' });
+    await until(() => expect(byLabel('Username').value).toBe('zoe'));
+  });
+});
+
+describe('tag immutability', () => {
+  it('lists rules, creates one with Harbor’s selectors and disables it', async () => {
+    signedInAs(ALICE);
+    const rule = {
+      id: 7,
+      disabled: false,
+      tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'v*' }],
+      scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: 'team/**' }] },
+    };
+    const perms = [...ALL, ...['list', 'create', 'update', 'delete'].map((action) => ({ resource: 'immutable-tag', action }))];
+    const fake = projectApi(perms, {
+      'GET /api/v2.0/projects/3/immutabletagrules': list([rule]),
+      'POST /api/v2.0/projects/3/immutabletagrules': { status: 201, headers: { Location: '/api/v2.0/projects/3/immutabletagrules/8' } },
+      'PUT /api/v2.0/projects/3/immutabletagrules/7': { body: '' },
+    });
+    await mount(<App />);
+    navigate('/projects/3/immutability');
+    await until(() => expect(text()).toContain('matching team/**'));
+    expect(text()).toContain('matching v*');
+    await click(button('New rule'));
+    await choose(byLabel<HTMLSelectElement>('Tags'), 'excludes');
+    await type(byLabel('Tag pattern'), 'latest');
+    await submit(button('Create'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/projects/3/immutabletagrules')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/immutabletagrules')[0].body)).toMatchObject({
+      disabled: false,
+      tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: 'latest' }],
+      scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+    });
+    await click(button('Disable'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/projects/3/immutabletagrules/7')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/projects/3/immutabletagrules/7')[0].body).disabled).toBe(true);
+  });
+
+  it('is not a tab for those who may not list the rules', async () => {
+    signedInAs(ALICE);
+    projectApi(GUEST);
+    await mount(<App />);
+    navigate('/projects/3/repositories');
+    await until(() => expect(text()).toContain('team/app'));
+    expect([...document.querySelectorAll('.tabs a')].map((a) => a.textContent)).not.toContain('Tag immutability');
+  });
+});

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// The app is built into target/classes/static so that the Maven module's jar carries it and
+// Berth serves it at /. `npm run dev` proxies the API to a Berth on :8080.
+export default defineConfig({
+  build: {
+    outDir: 'target/classes/static',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 200,
+  },
+  server: {
+    proxy: {
+      '/api': 'http://localhost:8080',
+      '/c': 'http://localhost:8080',
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    setupFiles: ['src/test/setup.ts'],
+  },
+});
