@@ -161,6 +161,10 @@ class ContainerImageIT {
             assertThat(postmasterPid).exists();
             assertEquals(10000, (int) Files.getAttribute(data.resolve("pg"), "unix:uid"));
 
+            // The health check that compose runs in the container: healthy, and not for a dead port.
+            assertEquals(0, inImage(launcher, rootfs, data, process, "http://127.0.0.1:" + port + "/api/v2.0/ping"));
+            assertEquals(1, inImage(launcher, rootfs, data, process, "http://127.0.0.1:" + freePort() + "/"));
+
             // The image pushed into the Berth it contains, and pulled back byte for byte.
             String registry = "127.0.0.1:" + port;
             String reference = "docker://" + registry + "/library/berth:self";
@@ -214,6 +218,40 @@ class ContainerImageIT {
             stop(container);
         }
         assertThat(Files.readString(log)).doesNotContain("Read-only file system");
+    }
+
+    /** Runs compose's health check command in a second container on the same root filesystem. */
+    private static int inImage(Path launcher, Path rootfs, Path data, JsonNode process, String url) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "unshare",
+                        "--mount",
+                        "--pid",
+                        "--fork",
+                        "sh",
+                        launcher.toString(),
+                        rootfs.toString(),
+                        data.toString(),
+                        "10000:10000",
+                        process.get("cwd").asString(),
+                        "java",
+                        "-Xmx32m",
+                        "-cp",
+                        "/app/classes",
+                        "dev.berth.system.HealthCheck",
+                        url)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().clear();
+        for (String entry : envList(process.get("env"))) {
+            int eq = entry.indexOf('=');
+            pb.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+        Process check = pb.start();
+        if (!check.waitFor(2, TimeUnit.MINUTES)) {
+            check.destroyForcibly();
+            throw new AssertionError("the health check did not finish");
+        }
+        return check.exitValue();
     }
 
     private static List<String> envList(JsonNode env) {
