@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +45,7 @@ class HelmChartTest {
     private static final String FULLNAME = "reg-berth";
 
     private static FakeKubernetesApi cluster;
+    private static String installedTokenKey;
 
     @TempDir
     Path tmp;
@@ -50,6 +53,21 @@ class HelmChartTest {
     @BeforeAll
     static void startCluster() throws Exception {
         cluster = FakeKubernetesApi.start(Path.of(System.getProperty("berth.kubeconfig", "target/kubeconfig")));
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        installedTokenKey = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
+    /**
+     * Most tests render as an upgrade of an installed release, whose token key exists: Helm's
+     * 4096-bit RSA generation costs seconds per rendering. Tests of generation clear it first.
+     */
+    @BeforeEach
+    void installedRelease() {
+        cluster.putSecret("registry", FULLNAME + "-core", Map.of("tls.key", installedTokenKey));
     }
 
     @AfterAll
@@ -161,6 +179,7 @@ class HelmChartTest {
 
     @Test
     void defaultsAreAnIngressWithAGeneratedCertificateFilesystemStorageAndAnInternalDatabase() throws Exception {
+        cluster.clear(); // a first install: everything generated
         Rendered r = render("externalURL: https://registry.example.com\n"
                 + "expose:\n  ingress:\n    hosts:\n      core: registry.example.com\n");
 
@@ -204,6 +223,9 @@ class HelmChartTest {
         assertEquals("database-data", string(db, "spec.volumeClaimTemplates[0].metadata.name"));
         assertEquals("1Gi", string(db, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"));
         assertEquals("wait-for-database", string(r.deployment(), "spec.template.spec.initContainers[0].name"));
+        assertThat(at(r.deployment(), "spec.template.spec.initContainers[0].command")
+                        .toString())
+                .contains("pg_isready", "-h " + FULLNAME + "-database -p 5432 -U postgres");
 
         // storage: a ReadWriteOnce claim that outlives the release, so the update strategy is Recreate
         Map<String, Object> pvc = r.get("PersistentVolumeClaim", FULLNAME + "-registry");
@@ -244,6 +266,7 @@ class HelmChartTest {
 
     @Test
     void anUpgradeKeepsTheGeneratedTokenKeyDatabasePasswordAndCertificate() throws Exception {
+        cluster.clear();
         String values = "expose:\n  type: loadBalancer\n  tls:\n    auto:\n      commonName: berth.internal\n";
         Rendered first = render(values);
         Rendered second = render(values);
@@ -263,7 +286,8 @@ class HelmChartTest {
                 Map.of(
                         "tls.crt", first.secretData(FULLNAME + "-tls", "tls.crt"),
                         "tls.key", first.secretData(FULLNAME + "-tls", "tls.key"),
-                        "ca.crt", first.secretData(FULLNAME + "-tls", "ca.crt")));
+                        "ca.crt", first.secretData(FULLNAME + "-tls", "ca.crt"),
+                        "commonName", "berth.internal"));
         Rendered upgrade = render(values.replace("loadBalancer", "nodePort") + "harborAdminPassword: Changed-2026\n");
         for (String[] secretKey : new String[][] {
             {FULLNAME + "-core", "tls.key"},
@@ -276,6 +300,15 @@ class HelmChartTest {
         }
         // what the user sets is taken from the values, not from the cluster
         assertEquals("Changed-2026", upgrade.secretData(FULLNAME + "-core", "HARBOR_ADMIN_PASSWORD"));
+
+        // a new name gets a new certificate
+        Rendered renamed = render(values.replace("berth.internal", "registry.internal"));
+        assertThat(renamed.secretData(FULLNAME + "-tls", "tls.crt"))
+                .isNotEqualTo(first.secretData(FULLNAME + "-tls", "tls.crt"));
+        assertThat(certificate(renamed.secretData(FULLNAME + "-tls", "tls.crt"))
+                        .getSubjectX500Principal()
+                        .getName())
+                .contains("CN=registry.internal");
     }
 
     @Test
