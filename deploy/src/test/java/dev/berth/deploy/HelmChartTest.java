@@ -256,9 +256,10 @@ class HelmChartTest {
         assertThat(r.env()).doesNotContainKey("BERTH_TLS_CERTIFICATE"); // Berth itself speaks HTTP here
 
         // probes on the application port, over HTTP
-        assertEquals("/api/v2.0/ping", string(r.container(), "livenessProbe.httpGet.path"));
+        assertEquals("/livez", string(r.container(), "livenessProbe.httpGet.path"));
         assertEquals("/readyz", string(r.container(), "readinessProbe.httpGet.path"));
-        assertEquals("/api/v2.0/ping", string(r.container(), "startupProbe.httpGet.path"));
+        assertEquals("/readyz", string(r.container(), "startupProbe.httpGet.path"));
+        assertEquals("120", string(r.container(), "startupProbe.failureThreshold"));
         assertEquals("HTTP", string(r.container(), "readinessProbe.httpGet.scheme"));
         assertEquals("http", string(r.container(), "livenessProbe.httpGet.port"));
         assertEquals("8080", string(r.container(), "ports[0].containerPort"));
@@ -491,6 +492,20 @@ class HelmChartTest {
         }
         // passwords never in a plain environment value
         assertThat(r.text()).doesNotContain("db-secret-value", "s3-secret-value", "redis-secret-value");
+    }
+
+    @Test
+    void s3PathStyleFollowsTheEndpointUnlessSetAsHarborsRegistryDoes() throws Exception {
+        String s3 = "persistence:\n  imageChartStorage:\n    type: s3\n    s3:\n      bucket: b\n";
+        assertEquals("false", render(s3).envValue("BERTH_STORAGE_S3_PATH_STYLE"));
+        assertEquals(
+                "true",
+                render(s3 + "      regionendpoint: http://minio:9000\n").envValue("BERTH_STORAGE_S3_PATH_STYLE"));
+        assertEquals(
+                "false",
+                render(s3 + "      regionendpoint: https://s3.example.com\n      forcepathstyle: false\n")
+                        .envValue("BERTH_STORAGE_S3_PATH_STYLE"));
+        assertEquals("false", render(s3 + "    disableredirect: true\n").envValue("BERTH_STORAGE_S3_REDIRECT"));
     }
 
     @Test
