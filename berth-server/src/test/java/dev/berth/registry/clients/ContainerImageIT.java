@@ -133,6 +133,9 @@ class ContainerImageIT {
             pb.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
         }
         pb.environment().put("SERVER_PORT", Integer.toString(port));
+        int metricsPort = freePort();
+        pb.environment().put("BERTH_METRICS_ENABLED", "true");
+        pb.environment().put("BERTH_METRICS_PORT", Integer.toString(metricsPort));
         pb.environment().put("BERTH_ADMIN_PASSWORD", BerthServer.ADMIN_PASSWORD);
         // a small heap: other tests' servers share this machine
         pb.environment().put("JAVA_TOOL_OPTIONS", "-Xmx384m -XX:TieredStopAtLevel=1");
@@ -150,6 +153,24 @@ class ContainerImageIT {
                     HttpRequest.newBuilder(base.resolve("/v2/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, anonymous.statusCode());
             assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+
+            // what the Helm chart's probes and ServiceMonitor ask for
+            for (String probe : List.of("/livez", "/readyz")) {
+                assertEquals(
+                        200,
+                        http.send(
+                                        HttpRequest.newBuilder(base.resolve(probe))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode(),
+                        probe);
+            }
+            HttpResponse<String> metrics = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, metrics.statusCode());
+            assertThat(metrics.body()).contains("# TYPE");
 
             // Berth runs as uid 10000, on the image's runtime, with PostgreSQL from the image.
             ProcessHandle java = javaIn(container).orElseThrow();
