@@ -20,7 +20,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * The RSA key that signs registry tokens: read from {@code berth.token.private-key-file} if set,
+ * The RSA key that signs registry tokens: read from {@code berth.token.private-key-file} if set
+ * (PKCS#8 or PKCS#1 PEM),
  * otherwise from {@code <data-dir>/keys/token.pem}, generated there on first start. Replicas that
  * do not share a data directory must be given the same key file.
  */
@@ -77,11 +78,61 @@ public class TokenKeys {
     }
 
     private static RSAPrivateCrtKey read(Path file) throws Exception {
-        String pem = Files.readString(file)
-                .replace("-----BEGIN PRIVATE KEY-----", "")
-                .replace("-----END PRIVATE KEY-----", "")
-                .replaceAll("\\s", "");
-        return (RSAPrivateCrtKey) KeyFactory.getInstance("RSA")
-                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        String text = Files.readString(file);
+        boolean pkcs1 = text.contains("-----BEGIN RSA PRIVATE KEY-----");
+        byte[] der = Base64.getDecoder()
+                .decode(text.replaceAll("-----(BEGIN|END) (RSA )?PRIVATE KEY-----", "")
+                        .replaceAll("\\s", ""));
+        return (RSAPrivateCrtKey)
+                KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs1 ? pkcs8(der) : der));
+    }
+
+    /**
+     * Wraps a PKCS#1 RSAPrivateKey ("BEGIN RSA PRIVATE KEY", what openssl's -traditional output
+     * and Helm's genPrivateKey write) in the PKCS#8 PrivateKeyInfo the JDK reads: version 0, the
+     * rsaEncryption algorithm with NULL parameters, and the key as an OCTET STRING.
+     */
+    static byte[] pkcs8(byte[] pkcs1) {
+        byte[] version = {0x02, 0x01, 0x00};
+        byte[] rsaEncryption = {
+            0x30,
+            0x0d,
+            0x06,
+            0x09,
+            0x2a,
+            (byte) 0x86,
+            0x48,
+            (byte) 0x86,
+            (byte) 0xf7,
+            0x0d,
+            0x01,
+            0x01,
+            0x01,
+            0x05,
+            0x00
+        };
+        byte[] key = der(0x04, pkcs1);
+        byte[] body = new byte[version.length + rsaEncryption.length + key.length];
+        System.arraycopy(version, 0, body, 0, version.length);
+        System.arraycopy(rsaEncryption, 0, body, version.length, rsaEncryption.length);
+        System.arraycopy(key, 0, body, version.length + rsaEncryption.length, key.length);
+        return der(0x30, body);
+    }
+
+    private static byte[] der(int tag, byte[] content) {
+        int length = content.length;
+        int lengthBytes = length < 0x80 ? 0 : (32 - Integer.numberOfLeadingZeros(length) + 7) / 8;
+        byte[] out = new byte[2 + lengthBytes + length];
+        out[0] = (byte) tag;
+        if (lengthBytes == 0) {
+            out[1] = (byte) length;
+        } else {
+            out[1] = (byte) (0x80 | lengthBytes);
+            for (int i = 0; i < lengthBytes; i++) {
+                out[2 + i] = (byte) (length >>> (8 * (lengthBytes - 1 - i)));
+            }
+        }
+        System.arraycopy(content, 0, out, 2 + lengthBytes, length);
+        return out;
     }
 }

@@ -1,0 +1,123 @@
+{{/* The release's name for its objects: "<release>-berth", or the release name if it contains "berth". */}}
+{{- define "berth.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "berth.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{/* Selector labels of one component: include "berth.selector" (list . "core") */}}
+{{- define "berth.selector" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ $root.Chart.Name }}
+app.kubernetes.io/instance: {{ $root.Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end -}}
+
+{{- define "berth.image" -}}
+{{- printf "%s:%s" .Values.berth.image.repository (.Values.berth.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+
+{{- define "berth.coreSecret" -}}{{ include "berth.fullname" . }}-core{{- end -}}
+{{- define "berth.databaseName" -}}{{ include "berth.fullname" . }}-database{{- end -}}
+{{- define "berth.redisName" -}}{{ include "berth.fullname" . }}-redis{{- end -}}
+{{- define "berth.tlsSecretGenerated" -}}{{ include "berth.fullname" . }}-tls{{- end -}}
+
+{{/* Berth serves HTTPS itself: TLS on and no ingress in front. */}}
+{{- define "berth.selfTLS" -}}
+{{- if and .Values.expose.tls.enabled (ne .Values.expose.type "ingress") -}}true{{- end -}}
+{{- end -}}
+
+{{/* The Secret with tls.crt and tls.key, for the ingress or for Berth; empty for certSource none. */}}
+{{- define "berth.tlsSecretName" -}}
+{{- if eq .Values.expose.tls.certSource "secret" -}}
+{{- .Values.expose.tls.secret.secretName -}}
+{{- else if eq .Values.expose.tls.certSource "auto" -}}
+{{- include "berth.tlsSecretGenerated" . -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "berth.tlsCommonName" -}}
+{{- .Values.expose.tls.auto.commonName | default (ternary .Values.expose.ingress.hosts.core "" (eq .Values.expose.type "ingress")) -}}
+{{- end -}}
+
+{{/*
+  An existing Secret's value for a key (so generated secrets survive upgrades), or "".
+  include "berth.existingValue" (list . "secret-name" "key")
+*/}}
+{{- define "berth.existingValue" -}}
+{{- $root := index . 0 -}}
+{{- $secret := lookup "v1" "Secret" $root.Release.Namespace (index . 1) -}}
+{{- if and $secret $secret.data -}}
+{{- index $secret.data (index . 2) | default "" | b64dec -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+  Refuses values that cannot work, with a message that says what to change. Included by the
+  Deployment, so `helm install`, `helm template` and `helm lint` all stop on them.
+*/}}
+{{- define "berth.validate" -}}
+{{- $v := .Values -}}
+{{- if not (has $v.expose.type (list "ingress" "clusterIP" "nodePort" "loadBalancer")) -}}
+{{- fail (printf "expose.type must be ingress, clusterIP, nodePort or loadBalancer, not %q" $v.expose.type) -}}
+{{- end -}}
+{{- if $v.expose.tls.enabled -}}
+{{- if not (has $v.expose.tls.certSource (list "auto" "secret" "none")) -}}
+{{- fail (printf "expose.tls.certSource must be auto, secret or none, not %q" $v.expose.tls.certSource) -}}
+{{- end -}}
+{{- if and (eq $v.expose.tls.certSource "secret") (not $v.expose.tls.secret.secretName) -}}
+{{- fail "expose.tls.certSource is secret: set expose.tls.secret.secretName to a Secret with tls.crt and tls.key" -}}
+{{- end -}}
+{{- if and (eq $v.expose.tls.certSource "none") (ne $v.expose.type "ingress") -}}
+{{- fail (printf "expose.tls.certSource none works with expose.type ingress only: Berth needs a certificate to serve HTTPS on a %s Service (use auto or secret, or expose.tls.enabled=false)" $v.expose.type) -}}
+{{- end -}}
+{{- if and (eq $v.expose.tls.certSource "auto") (not (include "berth.tlsCommonName" .)) -}}
+{{- fail "expose.tls.certSource is auto: set expose.tls.auto.commonName (the host name clients use)" -}}
+{{- end -}}
+{{- end -}}
+{{- if not (has $v.persistence.imageChartStorage.type (list "filesystem" "s3")) -}}
+{{- fail (printf "persistence.imageChartStorage.type must be filesystem or s3, not %q" $v.persistence.imageChartStorage.type) -}}
+{{- end -}}
+{{- if and (eq $v.persistence.imageChartStorage.type "s3") (not $v.persistence.imageChartStorage.s3.bucket) -}}
+{{- fail "persistence.imageChartStorage.s3.bucket must be set for S3 storage" -}}
+{{- end -}}
+{{- if and (gt (int $v.berth.replicas) 1) (eq $v.persistence.imageChartStorage.type "filesystem") -}}
+{{- if not $v.persistence.enabled -}}
+{{- fail (printf "berth.replicas is %d with filesystem storage but persistence.enabled is false: each pod would keep its own blobs in an emptyDir. Enable persistence with a ReadWriteMany volume, or use S3 storage (persistence.imageChartStorage.type=s3)" (int $v.berth.replicas)) -}}
+{{- end -}}
+{{- if and (not $v.persistence.persistentVolumeClaim.registry.existingClaim) (ne $v.persistence.persistentVolumeClaim.registry.accessMode "ReadWriteMany") -}}
+{{- fail (printf "berth.replicas is %d with filesystem storage: all pods must share the blob volume, so persistence.persistentVolumeClaim.registry.accessMode must be ReadWriteMany (with a storageClass that offers it, e.g. NFS or CephFS), or use S3 storage (persistence.imageChartStorage.type=s3), or give an existingClaim that is ReadWriteMany" (int $v.berth.replicas)) -}}
+{{- end -}}
+{{- end -}}
+{{- if not (has $v.database.type (list "internal" "external")) -}}
+{{- fail (printf "database.type must be internal or external, not %q" $v.database.type) -}}
+{{- end -}}
+{{- if and (eq $v.database.type "external") (not $v.database.external.host) -}}
+{{- fail "database.type is external: set database.external.host" -}}
+{{- end -}}
+{{- if not (has $v.database.external.sslmode (list "disable" "allow" "prefer" "require" "verify-ca" "verify-full")) -}}
+{{- fail (printf "database.external.sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not %q" $v.database.external.sslmode) -}}
+{{- end -}}
+{{- if not (has $v.redis.type (list "none" "internal" "external")) -}}
+{{- fail (printf "redis.type must be none, internal or external, not %q" $v.redis.type) -}}
+{{- end -}}
+{{- if and (eq $v.redis.type "external") (not $v.redis.external.addr) -}}
+{{- fail "redis.type is external: set redis.external.addr (host:port)" -}}
+{{- end -}}
+{{- if and (not $v.existingSecretAdminPassword) (not $v.harborAdminPassword) -}}
+{{- fail "set harborAdminPassword, or existingSecretAdminPassword to a Secret holding it" -}}
+{{- end -}}
+{{- if not (hasPrefix "http" $v.externalURL) -}}
+{{- fail (printf "externalURL must be an http:// or https:// URL, not %q" $v.externalURL) -}}
+{{- end -}}
+{{- end -}}
