@@ -50,7 +50,14 @@ public final class BerthProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Path, Path)}, with extra {@code --name=value} arguments (e.g. an external database). */
     public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs) {
-        int port = freePort();
+        return start(dataDir, tmpDir, log, extraArgs, freePort());
+    }
+
+    /**
+     * As {@link #start(Path, Path, Path, List)} on a given port: a replica restarted behind a load
+     * balancer comes back at the address the balancer knows.
+     */
+    public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs, int port) {
         try {
             Files.createDirectories(tmpDir);
         } catch (IOException e) {
@@ -203,7 +210,7 @@ public final class BerthProcess implements AutoCloseable {
         });
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
