@@ -180,6 +180,60 @@ class HighAvailabilityTest {
         }
     }
 
+    @Test
+    @Order(3)
+    void aPasswordChangedOnOneReplicaStopsWorkingOnAllAtOnce() {
+        String name = dev.berth.support.TestUsers.uniqueName("hauser");
+        Response created = replica(0)
+                .send(
+                        "POST",
+                        "/api/v2.0/users",
+                        dev.berth.support.TestUsers.json(name),
+                        "Content-Type",
+                        "application/json");
+        RegistryClient.check(created, 201);
+        String location = created.header("Location").orElseThrow();
+        long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        String old = dev.berth.support.TestUsers.PASSWORD;
+        // Every replica verifies the password once and remembers it.
+        for (int i = 0; i < 3; i++) {
+            assertThat(asUser(i, name, old).get("/api/v2.0/users/current").status())
+                    .isEqualTo(200);
+        }
+        String fresh = "Changed-Passw0rd";
+        RegistryClient.check(
+                replica(0)
+                        .send(
+                                "PUT",
+                                "/api/v2.0/users/" + id + "/password",
+                                ("{\"new_password\":\"" + fresh + "\"}").getBytes(StandardCharsets.UTF_8),
+                                "Content-Type",
+                                "application/json"),
+                200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(asUser(i, name, old).get("/api/v2.0/users/current").status())
+                    .as("old password on replica " + i)
+                    .isEqualTo(401);
+            assertThat(asUser(i, name, old).get("/service/token?service=berth").status())
+                    .as("old password at the token service of replica " + i)
+                    .isEqualTo(401);
+            assertThat(asUser(i, name, fresh).get("/api/v2.0/users/current").status())
+                    .isEqualTo(200);
+        }
+        // Deleted on replica 2: refused by 0 and 1, which remembered the new password.
+        RegistryClient.check(replica(2).delete("/api/v2.0/users/" + id), 200);
+        for (int i = 0; i < 3; i++) {
+            assertThat(asUser(i, name, fresh).get("/api/v2.0/users/current").status())
+                    .as("deleted user on replica " + i)
+                    .isEqualTo(401);
+        }
+    }
+
+    private static RegistryClient asUser(int replica, String name, String password) {
+        return new RegistryClient(
+                replicas.processes[replica].baseUri(), Map.of("Authorization", BerthServer.basic(name, password)));
+    }
+
     /** A well-formed token for {@code repo} with every claim right, signed by a key no replica has. */
     private static String signedByAnotherKey(String repo) throws Exception {
         com.nimbusds.jose.jwk.RSAKey key = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048)
@@ -205,7 +259,7 @@ class HighAvailabilityTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void manualRunsAndScheduledPeriodsExecuteOnceAcrossReplicas() throws Exception {
         // Manual runs started through the balancer land on whichever replica; each runs once.
         List<Long> manual = new ArrayList<>();
@@ -267,7 +321,7 @@ class HighAvailabilityTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void concurrentPushesAndPullsLoseNothingWhenAReplicaIsKilled() throws Exception {
         int pushers = 3;
         int imagesEach = 8;
