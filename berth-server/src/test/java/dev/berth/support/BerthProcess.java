@@ -132,6 +132,41 @@ public final class BerthProcess implements AutoCloseable {
         throw new IllegalStateException("Berth did not answer GET /v2/ within " + STARTUP + ":\n" + logTail());
     }
 
+    /**
+     * Runs a Berth command ({@code backup --to …}, {@code restore --from …}) as its own process, as an
+     * operator would with {@code java -jar berth.jar}, and returns its exit status once it ends.
+     */
+    public static int runCommand(Path dataDir, Path log, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.berth.BerthApplication"));
+        command.addAll(args); // the command word first, then its options and any --name=value settings
+        command.add("--spring.datasource.hikari.maximum-pool-size=4");
+        command.add("--spring.datasource.hikari.minimum-idle=1");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SPRING_DATASOURCE"));
+        pb.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        try {
+            Process process = pb.start();
+            if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("berth " + args.getFirst() + " did not end within " + STARTUP);
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int port() {
         return port;
     }
