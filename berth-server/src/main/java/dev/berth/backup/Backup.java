@@ -107,7 +107,6 @@ final class Backup {
         String select = "COPY (SELECT "
                 + String.join(", ", columns.stream().map(SchemaCatalog::quote).toList())
                 + " FROM " + SchemaCatalog.quote(table) + ") TO STDOUT";
-        BackupManifest.Table entry = new BackupManifest.Table(table, columns, 0);
         Path file = dir.resolve(table + ".copy.gz");
         long rows;
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -115,7 +114,7 @@ final class Backup {
         }
         fsync(file);
         log.info("event=backup_table table={} rows={}", table, rows);
-        return new BackupManifest.Table(entry.name(), columns, rows);
+        return new BackupManifest.Table(table, columns, rows);
     }
 
     /** Copies the bytes of every blob the snapshot records, verifying each digest; returns {count, bytes}. */
