@@ -72,6 +72,9 @@ class ArtifactAccess {
         if (e.status() == 409) {
             return ApiException.conflict(e.getMessage());
         }
+        if (e.status() == 412) {
+            return ApiException.preconditionFailed(e.getMessage());
+        }
         ErrorCode code = e.code();
         return switch (code) {
             case MANIFEST_UNKNOWN, NAME_UNKNOWN, BLOB_UNKNOWN -> ApiException.notFound(e.getMessage());

@@ -3,10 +3,13 @@ package dev.berth.artifact;
 import dev.berth.api.ListQuery;
 import dev.berth.label.ArtifactLabels;
 import dev.berth.label.Label;
+import dev.berth.policy.ImmutableTagRules;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -17,18 +20,30 @@ class ArtifactAssembler {
     private static final long MAX_NESTED_ACCESSORIES = 100;
 
     /** The list and get flags that choose what each artifact carries. */
-    record Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withSignature) {}
+    record Flags(
+            boolean withTag,
+            boolean withLabel,
+            boolean withAccessory,
+            boolean withSignature,
+            boolean withImmutableStatus) {}
 
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
     private final JsonMapper json;
     private final ArtifactLabels labels;
+    private final ImmutableTagRules immutability;
 
-    ArtifactAssembler(ArtifactQueries artifacts, ArtifactContent content, JsonMapper json, ArtifactLabels labels) {
+    ArtifactAssembler(
+            ArtifactQueries artifacts,
+            ArtifactContent content,
+            JsonMapper json,
+            ArtifactLabels labels,
+            ImmutableTagRules immutability) {
         this.artifacts = artifacts;
         this.content = content;
         this.json = json;
         this.labels = labels;
+        this.immutability = immutability;
     }
 
     List<Map<String, Object>> views(
@@ -48,8 +63,14 @@ class ArtifactAssembler {
                             .computeIfAbsent(a.subjectId(), k -> new ArrayList<>())
                             .add(a));
         }
+        // Rules are evaluated here, in Java, from the project's cached rules: no query per row.
+        Map<String, Predicate<String>> immutable = new HashMap<>();
         List<Map<String, Object>> views = new ArrayList<>();
         for (ArtifactQueries.Row row : rows) {
+            Predicate<String> immutableTag = flags.withImmutableStatus()
+                    ? immutable.computeIfAbsent(
+                            row.repositoryName(), name -> immutability.immutableTags(row.projectId(), name))
+                    : tag -> false;
             Map<String, Object> v = ArtifactView.artifact(row, json);
             v.put("extra_attrs", content.extraAttrs(row));
             v.put(
@@ -62,7 +83,7 @@ class ArtifactAssembler {
                         "tags",
                         tags.getOrDefault(row.id(), List.of()).stream()
                                 .map(t -> {
-                                    Map<String, Object> tag = ArtifactView.tag(t);
+                                    Map<String, Object> tag = ArtifactView.tag(t, immutableTag.test(t.name()));
                                     if (flags.withSignature()) {
                                         tag.put("signed", false);
                                     }

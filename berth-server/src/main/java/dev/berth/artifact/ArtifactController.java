@@ -69,7 +69,7 @@ class ArtifactController {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
         ArtifactQueries.Page<ArtifactQueries.Row> page = artifacts.list(repo.id(), query);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
                 .body(assembler.views(repo.project().name(), repo.id(), page.rows(), flags));
@@ -89,7 +89,7 @@ class ArtifactController {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
         ArtifactQueries.Row row = access.artifact(repo, reference);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
         return assembler
                 .views(repo.project().name(), repo.id(), List.of(row), flags)
                 .getFirst();

@@ -8,6 +8,7 @@ import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Principal;
 import dev.berth.iam.Resource;
+import dev.berth.policy.ImmutableTagRules;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
@@ -16,6 +17,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -24,6 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** What hangs off one artifact: its tags, accessories and additions. */
@@ -38,13 +41,16 @@ class ArtifactPartsController {
     private final ArtifactContent content;
     private final ManifestService manifests;
     private final AuditLog audit;
+    private final ImmutableTagRules immutability;
 
     ArtifactPartsController(
             ArtifactAccess access,
             ArtifactQueries artifacts,
             ArtifactContent content,
             ManifestService manifests,
-            AuditLog audit) {
+            AuditLog audit,
+            ImmutableTagRules immutability) {
+        this.immutability = immutability;
         this.access = access;
         this.artifacts = artifacts;
         this.content = content;
@@ -58,14 +64,19 @@ class ArtifactPartsController {
             @PathVariable String projectName,
             @PathVariable String repositoryName,
             @PathVariable String reference,
-            ListQuery query) {
+            ListQuery query,
+            @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.TAG, Action.LIST);
         ArtifactQueries.Row row = access.artifact(repo, reference);
         ArtifactQueries.Page<ArtifactQueries.Tag> page = artifacts.tagPage(row.id(), query);
+        Predicate<String> immutable =
+                withImmutableStatus ? immutability.immutableTags(repo.project().id(), repo.fullName()) : tag -> false;
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
-                .body(page.rows().stream().map(ArtifactView::tag).toList());
+                .body(page.rows().stream()
+                        .map(t -> ArtifactView.tag(t, immutable.test(t.name())))
+                        .toList());
     }
 
     /** Points a new tag at the artifact: body {@code {"name":"v2"}}; 409 if the repository has the tag. */

@@ -14,6 +14,11 @@ final class ArtifactView {
     private ArtifactView() {}
 
     static Map<String, Object> tag(ArtifactQueries.Tag t) {
+        return tag(t, false);
+    }
+
+    /** {@code immutable} is only known when the caller asked for it ({@code with_immutable_status}). */
+    static Map<String, Object> tag(ArtifactQueries.Tag t, boolean immutable) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", t.id());
         v.put("repository_id", t.repositoryId());
@@ -21,7 +26,7 @@ final class ArtifactView {
         v.put("name", t.name());
         v.put("push_time", t.pushTime().toString());
         v.put("pull_time", NEVER);
-        v.put("immutable", false);
+        v.put("immutable", immutable);
         return v;
     }
 

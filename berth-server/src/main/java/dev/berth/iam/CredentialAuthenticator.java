@@ -2,6 +2,7 @@ package dev.berth.iam;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.cache.CacheInvalidations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,6 +32,9 @@ public class CredentialAuthenticator {
         record Throttled() implements Result {}
     }
 
+    /** The name under which other replicas hear that remembered credentials are void. */
+    private static final String CACHE = "credentials";
+
     private final UserRecords users;
     private final RobotRecords robots;
     private final PasswordHasher hasher;
@@ -44,18 +48,26 @@ public class CredentialAuthenticator {
             .maximumSize(10_000)
             .build();
 
+    private final CacheInvalidations invalidations;
     private final CredentialEpoch epoch;
 
     /** A verified credential and the {@link CredentialEpoch} value read before it was checked. */
     private record Remembered(Principal principal, long epoch) {}
 
     CredentialAuthenticator(
-            UserRecords users, RobotRecords robots, PasswordHasher hasher, Clock clock, CredentialEpoch epoch) {
+            UserRecords users,
+            RobotRecords robots,
+            PasswordHasher hasher,
+            Clock clock,
+            CacheInvalidations invalidations,
+            CredentialEpoch epoch) {
         this.epoch = epoch;
         this.users = users;
         this.robots = robots;
         this.hasher = hasher;
         this.clock = clock;
+        this.invalidations = invalidations;
+        invalidations.onInvalidate(CACHE, key -> verified.invalidateAll());
     }
 
     public Result authenticate(String name, String secret) {
@@ -115,6 +127,7 @@ public class CredentialAuthenticator {
      */
     public void forgetAll() {
         verified.invalidateAll();
+        invalidations.invalidate(CACHE, CacheInvalidations.ALL);
         epoch.advance();
     }
 

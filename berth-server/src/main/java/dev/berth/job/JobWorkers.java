@@ -40,6 +40,7 @@ class JobWorkers implements SmartLifecycle {
     private final QueueSignal signal;
     private final JsonMapper json;
     private final Clock clock;
+    private final TaskTimer timer;
     private final String poolId = "berth-" + UUID.randomUUID().toString().substring(0, 12);
     private final Map<Long, RunningJob> running = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -55,7 +56,8 @@ class JobWorkers implements SmartLifecycle {
             ScheduleFiring schedules,
             QueueSignal signal,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            TaskTimer timer) {
         this.settings = settings;
         this.kinds = JobKinds.byName(kinds);
         this.types = this.kinds.keySet().toArray(String[]::new);
@@ -67,6 +69,7 @@ class JobWorkers implements SmartLifecycle {
         this.signal = signal;
         this.json = json;
         this.clock = clock;
+        this.timer = timer;
     }
 
     @Override
@@ -158,6 +161,7 @@ class JobWorkers implements SmartLifecycle {
         } finally {
             running.remove(task.id());
         }
+        timer.record(task.jobType(), failure, job.isStopRequested(), Duration.between(start, clock.instant()));
         if (!job.conclude()) {
             return; // the monitor already concluded it (timeout)
         }

@@ -4,6 +4,7 @@ import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
 import dev.berth.api.ListQuery;
 import dev.berth.api.Paging;
+import dev.berth.api.SqlPage;
 import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
@@ -74,7 +75,7 @@ class LabelController {
         } else if (!Label.GLOBAL.equals(scope)) {
             throw ApiException.badRequest("scope must be g or p");
         }
-        LabelRecords.Page page = records.list(scope, pid, Optional.ofNullable(name), query);
+        SqlPage<Label> page = records.list(scope, pid, Optional.ofNullable(name), query);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
                 .body(page.rows().stream().map(Label::view).toList());

@@ -5,6 +5,7 @@ import dev.berth.api.ListQuery;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
+import dev.berth.api.SqlPage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -31,10 +32,9 @@ class LabelRecords {
             .tieBreaker("l.id")
             .build();
 
-    private static final String COLUMNS = "SELECT l.id, l.name, l.description, l.color, l.scope,"
-            + " COALESCE(l.project_id, 0) AS project_id, l.creation_time, l.update_time FROM label l";
-
-    record Page(long total, List<Label> rows) {}
+    private static final String SELECTED = "l.id, l.name, l.description, l.color, l.scope,"
+            + " COALESCE(l.project_id, 0) AS project_id, l.creation_time, l.update_time";
+    private static final String COLUMNS = "SELECT " + SELECTED + " FROM label l";
 
     private final JdbcClient jdbc;
 
@@ -43,7 +43,7 @@ class LabelRecords {
     }
 
     /** Labels of one scope (and project, for {@code p}), {@code name} matched as a substring. */
-    Page list(String scope, long projectId, Optional<String> name, ListQuery query) {
+    SqlPage<Label> list(String scope, long projectId, Optional<String> name, ListQuery query) {
         SqlFilter sql = query.toSql(FIELDS);
         StringBuilder where = new StringBuilder(" WHERE l.scope = ?");
         List<Object> params = new ArrayList<>(List.of(scope));
@@ -57,19 +57,7 @@ class LabelRecords {
         });
         where.append(sql.andWhere());
         params.addAll(sql.params());
-        long total = jdbc.sql("SELECT count(*) FROM label l" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
-        if (total == 0 || query.offset() >= total) {
-            return new Page(total, List.of());
-        }
-        return new Page(
-                total,
-                jdbc.sql(COLUMNS + where + sql.orderBy() + sql.limitOffset())
-                        .params(params)
-                        .query(LabelRecords::label)
-                        .list());
+        return SqlPage.read(jdbc, SELECTED, " FROM label l" + where, params, sql, LabelRecords::label);
     }
 
     Optional<Label> find(long id) {

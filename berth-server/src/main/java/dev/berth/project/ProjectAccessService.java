@@ -2,6 +2,7 @@ package dev.berth.project;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.cache.CacheInvalidations;
 import dev.berth.iam.ProjectAccess;
 import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
@@ -11,7 +12,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Projects and roles for the authoriser. Project lookups are cached for two seconds (every registry
- * request needs one); changes made through this replica invalidate the cache at once.
+ * request needs one); changes made through this replica invalidate the cache at once, on the other
+ * replicas too when Redis is configured.
  */
 @Service
 public class ProjectAccessService implements ProjectAccess {
@@ -21,8 +23,20 @@ public class ProjectAccessService implements ProjectAccess {
             .maximumSize(10_000)
             .build();
 
-    ProjectAccessService(ProjectRecords records) {
+    private static final String CACHE = "project";
+
+    private final CacheInvalidations invalidations;
+
+    ProjectAccessService(ProjectRecords records, CacheInvalidations invalidations) {
         this.records = records;
+        this.invalidations = invalidations;
+        invalidations.onInvalidate(CACHE, name -> {
+            if (name.equals(CacheInvalidations.ALL)) {
+                byName.invalidateAll();
+            } else {
+                byName.invalidate(name);
+            }
+        });
     }
 
     @Override
@@ -43,5 +57,6 @@ public class ProjectAccessService implements ProjectAccess {
     /** Call after creating, deleting or changing the visibility of a project. */
     public void invalidate(String name) {
         byName.invalidate(name);
+        invalidations.invalidate(CACHE, name);
     }
 }

@@ -92,12 +92,4 @@ class ManifestCopier {
         }
         return id;
     }
-
-    /** Tags of the manifest, for copying them along. */
-    List<String> tagsOf(long manifestId) {
-        return jdbc.sql("SELECT name FROM tag WHERE manifest_id = ? ORDER BY name")
-                .param(manifestId)
-                .query(String.class)
-                .list();
-    }
 }

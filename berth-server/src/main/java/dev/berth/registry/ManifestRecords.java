@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -149,6 +150,28 @@ class ManifestRecords {
                         WHERE tag.manifest_id <> EXCLUDED.manifest_id
                         """).param(repositoryId).param(tag).param(manifestId).update();
         return previous;
+    }
+
+    /** The existing ones of these tags, locked in name order, with the manifest each points at. */
+    Map<String, Long> lockTags(long repositoryId, Collection<String> tags) {
+        Map<String, Long> existing = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT name, manifest_id FROM tag WHERE repository_id = ? AND name = ANY (?)
+                        ORDER BY name FOR UPDATE""")
+                .param(repositoryId)
+                .param(tags.toArray(String[]::new))
+                .query((rs, i) -> Map.entry(rs.getString(1), rs.getLong(2)))
+                .list()
+                .forEach(e -> existing.put(e.getKey(), e.getValue()));
+        return existing;
+    }
+
+    /** Tags of the manifest. */
+    List<String> tagsOf(long manifestId) {
+        return jdbc.sql("SELECT name FROM tag WHERE manifest_id = ? ORDER BY name")
+                .param(manifestId)
+                .query(String.class)
+                .list();
     }
 
     /** Deletes the tag; returns the manifest it pointed at, empty if there was no such tag. */

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -27,6 +29,7 @@ public class ManifestService {
     private final ManifestCopier copier;
     private final TransactionTemplate tx;
     private final StorageQuota quota;
+    private final TagProtection protection;
 
     ManifestService(
             ManifestRecords manifests,
@@ -35,8 +38,10 @@ public class ManifestService {
             ReviewQueue reviews,
             ManifestCopier copier,
             TransactionTemplate tx,
-            StorageQuota quota) {
+            StorageQuota quota,
+            TagProtection protection) {
         this.quota = quota;
+        this.protection = protection;
         this.manifests = manifests;
         this.blobs = blobs;
         this.repositories = repositories;
@@ -135,6 +140,7 @@ public class ManifestService {
                 }
             }
         }
+        refuseMoving(repositoryId, repository, inserted.id(), tags, tag -> pushRefused(repository, tag));
         List<Long> untagged = new ArrayList<>();
         for (String tag : tags) {
             manifests.tag(repositoryId, tag, inserted.id()).ifPresent(untagged::add);
@@ -217,6 +223,7 @@ public class ManifestService {
                 long manifestId = manifests
                         .untag(repositoryId, tag)
                         .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown"));
+                refuseProtected(repositoryId, repository, List.of(tag), ManifestService::deleteRefused);
                 reviews.manifests(List.of(manifestId), "untagged");
             });
             log.info("event=tag_deleted repository={} tag={}", repository, reference);
@@ -226,6 +233,7 @@ public class ManifestService {
                 .orElseThrow(() -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
         tx.executeWithoutResult(status -> {
             long id = lockDeletable(repositoryId, digest);
+            refuseDeletingTagsOf(repositoryId, repository, id);
             deleteLocked(repositoryId, id, digest);
         });
         log.info("event=manifest_deleted repository={} digest={}", repository, digest);
@@ -276,11 +284,15 @@ public class ManifestService {
         long repositoryId = repositoryId(repository);
         tx.executeWithoutResult(status -> {
             long id = lockDeletable(repositoryId, digest);
+            refuseDeletingTagsOf(repositoryId, repository, id);
             for (Digest accessory : accessories) {
                 manifests
                         .lockForDelete(repositoryId, accessory)
                         .filter(a -> a != id && manifests.parentsOf(a).isEmpty())
-                        .ifPresent(this::deleteWithOrphanChildren);
+                        .ifPresent(a -> {
+                            refuseDeletingTagsOf(repositoryId, repository, a);
+                            deleteWithOrphanChildren(a);
+                        });
             }
             deleteWithOrphanChildren(id);
         });
@@ -329,6 +341,7 @@ public class ManifestService {
                 .map(id -> {
                     boolean untagged = manifests.untag(repositoryId, tag, id);
                     if (untagged) {
+                        refuseProtected(repositoryId, repository, List.of(tag), ManifestService::deleteRefused);
                         reviews.manifests(List.of(id), "untagged");
                     }
                     return untagged;
@@ -340,11 +353,27 @@ public class ManifestService {
         return Boolean.TRUE.equals(removed);
     }
 
-    /** Deletes a repository and everything in it; false if there is no such repository. */
+    /**
+     * Deletes a repository and everything in it; false if there is no such repository. Refused
+     * (412), as in Harbor, while any of its tags is immutable.
+     */
     public boolean deleteRepository(String repository) {
         Boolean deleted = tx.execute(status -> {
+            Optional<Long> locked = repositories.lock(repository);
+            if (locked.isEmpty()) {
+                return false;
+            }
+            long id = locked.get();
+            protection
+                    .protectedTags(id, repository)
+                    .ifPresent(immutable -> manifests.tags(id, "", Integer.MAX_VALUE).stream()
+                            .filter(immutable)
+                            .findFirst()
+                            .ifPresent(tag -> {
+                                throw refused(deleteRefused(tag));
+                            }));
             // Every blob the repository held may now be unreferenced.
-            repositories.findId(repository).ifPresent(id -> reviews.blobs(blobs.linkedTo(id), "repository deleted"));
+            reviews.blobs(blobs.linkedTo(id), "repository deleted");
             return repositories.delete(repository);
         });
         if (Boolean.TRUE.equals(deleted)) {
@@ -371,7 +400,9 @@ public class ManifestService {
             quota.refusalOf(target, () -> {
                         for (long manifestId : sources) {
                             long copied = copier.copy(manifestId, targetId);
-                            for (String tag : copier.tagsOf(manifestId)) {
+                            List<String> tags = manifests.tagsOf(manifestId);
+                            refuseMoving(targetId, target, copied, tags, ManifestService::updateRefused);
+                            for (String tag : tags) {
                                 manifests.tag(targetId, tag, copied);
                             }
                         }
@@ -381,6 +412,60 @@ public class ManifestService {
                     });
         });
         log.info("event=artifact_copied source={} digest={} target={}", source, digest, target);
+    }
+
+    /**
+     * 412 if any of the tags exists on another manifest than {@code manifestId} and is immutable:
+     * such a tag cannot be re-pointed. Locks the existing tags' rows first.
+     */
+    private void refuseMoving(
+            long repositoryId,
+            String repository,
+            long manifestId,
+            Collection<String> tags,
+            Function<String, String> message) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        List<String> moving = manifests.lockTags(repositoryId, tags).entrySet().stream()
+                .filter(e -> e.getValue() != manifestId)
+                .map(Map.Entry::getKey)
+                .toList();
+        refuseProtected(repositoryId, repository, moving, message);
+    }
+
+    private void refuseDeletingTagsOf(long repositoryId, String repository, long manifestId) {
+        refuseProtected(repositoryId, repository, manifests.tagsOf(manifestId), ManifestService::deleteRefused);
+    }
+
+    /** 412 if any of the tags is immutable; the caller's transaction then rolls back. */
+    private void refuseProtected(
+            long repositoryId, String repository, Collection<String> tags, Function<String, String> message) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        Optional<Predicate<String>> immutable = protection.protectedTags(repositoryId, repository);
+        immutable.flatMap(p -> tags.stream().filter(p).findFirst()).ifPresent(tag -> {
+            throw refused(message.apply(tag));
+        });
+    }
+
+    private static RegistryException refused(String message) {
+        return RegistryException.of(ErrorCode.DENIED, 412, message);
+    }
+
+    /** Harbor's words for a push onto an immutable tag; it names the repository without its project. */
+    private static String pushRefused(String repository, String tag) {
+        String path = repository.substring(repository.indexOf('/') + 1);
+        return "Failed to process request due to '" + path + ":" + tag + "' configured as immutable.";
+    }
+
+    private static String deleteRefused(String tag) {
+        return "the tag " + tag + " configured as immutable, cannot be deleted";
+    }
+
+    private static String updateRefused(String tag) {
+        return "the tag " + tag + " configured as immutable, cannot be updated";
     }
 
     private long repositoryId(String repository) {

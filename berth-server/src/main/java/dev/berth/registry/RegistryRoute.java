@@ -26,6 +26,21 @@ sealed interface RegistryRoute {
 
     record Unknown() implements RegistryRoute {}
 
+    /** The route with its variables left as names, e.g. {@code /v2/{name}/blobs/{digest}}: a bounded label. */
+    default String template() {
+        return switch (this) {
+            case Base b -> "/v2/";
+            case Catalog c -> "/v2/_catalog";
+            case Tags t -> "/v2/{name}/tags/list";
+            case Manifest m -> "/v2/{name}/manifests/{reference}";
+            case Blob b -> "/v2/{name}/blobs/{digest}";
+            case Uploads u -> "/v2/{name}/blobs/uploads/";
+            case Upload u -> "/v2/{name}/blobs/uploads/{session_id}";
+            case Referrers r -> "/v2/{name}/referrers/{digest}";
+            case Unknown u -> "/v2/*";
+        };
+    }
+
     Pattern TAGS = Pattern.compile("^(.+)/tags/list$");
     Pattern MANIFEST = Pattern.compile("^(.+)/manifests/([^/]+)$");
     Pattern UPLOADS = Pattern.compile("^(.+)/blobs/uploads/?$");

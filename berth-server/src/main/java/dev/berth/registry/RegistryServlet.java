@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.web.servlet.HandlerMapping;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -73,7 +74,10 @@ public class RegistryServlet extends HttpServlet {
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         resp.setHeader("Docker-Distribution-API-Version", "registry/2.0");
         try {
-            dispatch(RegistryRoute.of(pathAfterV2(req)), req.getMethod(), req, resp);
+            RegistryRoute route = RegistryRoute.of(pathAfterV2(req));
+            // The route template, where Spring MVC puts its own: the access log and metrics label by it.
+            req.setAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE, route.template());
+            dispatch(route, req.getMethod(), req, resp);
         } catch (RegistryException e) {
             writeError(req, resp, e);
         } catch (UncheckedIOException e) {

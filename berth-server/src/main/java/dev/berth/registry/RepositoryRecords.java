@@ -42,15 +42,20 @@ class RepositoryRecords {
                 .orElseThrow(() -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "project of " + name + " not found"));
     }
 
+    /** The repository's id, its row locked FOR UPDATE until the transaction ends. */
+    Optional<Long> lock(String name) {
+        return jdbc.sql("SELECT id FROM repository WHERE name = ? FOR UPDATE")
+                .param(name)
+                .query(Long.class)
+                .optional();
+    }
+
     /**
      * Deletes the repository with everything in it (manifests, tags, blob links cascade). The row
      * lock makes a concurrent push into it wait, then fail, rather than leave half an image behind.
      */
     boolean delete(String name) {
-        Optional<Long> id = jdbc.sql("SELECT id FROM repository WHERE name = ? FOR UPDATE")
-                .param(name)
-                .query(Long.class)
-                .optional();
+        Optional<Long> id = lock(name);
         if (id.isEmpty()) {
             return false;
         }

@@ -2,6 +2,7 @@ package dev.berth.system;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.cache.CacheInvalidations;
 import dev.berth.iam.IdentitySettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,8 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,9 +49,15 @@ public class SystemSettings implements IdentitySettings {
             .maximumSize(1)
             .build();
 
-    SystemSettings(JdbcClient jdbc, JsonMapper json) {
+    private static final String CACHE = "settings";
+
+    private final CacheInvalidations invalidations;
+
+    SystemSettings(JdbcClient jdbc, JsonMapper json, CacheInvalidations invalidations) {
         this.jdbc = jdbc;
         this.json = json;
+        this.invalidations = invalidations;
+        invalidations.onInvalidate(CACHE, key -> snapshot.invalidateAll());
     }
 
     /** The stored value of an item; empty when it was never set. */
@@ -92,15 +97,8 @@ public class SystemSettings implements IdentitySettings {
                         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value
                         """).param(name).param(json.writeValueAsString(value)).update();
         snapshot.invalidateAll();
-        // Inside a transaction, a reader could cache the old value before the commit; drop it again after.
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    snapshot.invalidateAll();
-                }
-            });
-        }
+        // Inside a transaction this runs again after the commit, here and on the other replicas.
+        invalidations.invalidate(CACHE, CacheInvalidations.ALL);
     }
 
     private Optional<Duration> minutes(String name) {

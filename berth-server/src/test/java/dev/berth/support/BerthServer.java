@@ -85,6 +85,7 @@ public final class BerthServer implements AutoCloseable {
         all.put("spring.datasource.hikari.minimum-idle", "1");
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
+        all.put("logging.level.dev.berth.access", "WARN"); // one line per request: too much for test logs
         all.putAll(properties);
         // As command-line arguments: default properties would lose to application.properties,
         // leaving every test server on port 8080 and ./data.

@@ -67,7 +67,7 @@ class SystemApiTest {
             assertThat(c.path("status").asString()).isEqualTo("healthy");
             assertThat(c.has("error")).isFalse();
         });
-        assertThat(components).containsExactly("core", "database");
+        assertThat(components).containsExactly("core", "database", "storage"); // redis only when configured
     }
 
     @Test
