@@ -111,6 +111,8 @@ public final class BackupCommand {
             Class<?> application, List<String> springArgs, Map<String, Object> overrides, boolean attach) {
         Map<String, Object> all = new HashMap<>(overrides);
         all.put("berth.jobs.enabled", "false");
+        // The server may be running beside this command with its metrics port open.
+        all.put("berth.metrics.enabled", "false");
         // A fresh database gets a bootstrap admin before the restore replaces every user: never print
         // a generated password for it.
         all.put("berth.admin-password", "Restore-" + UUID.randomUUID() + "-Aa1");
