@@ -58,7 +58,6 @@ final class Backup {
 
     BackupManifest to(Path dir) throws Exception {
         Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve(BackupManifest.FILE));
         Path db = dir.resolve("db");
         Path dbPartial = dir.resolve("db.partial");
         deleteRecursively(dbPartial);
@@ -83,6 +82,9 @@ final class Backup {
                 Map<String, Long> sequences = SchemaCatalog.sequences(snapshot);
                 long[] copied = copyBlobs(snapshot, dir);
                 snapshot.commit();
+                // An earlier backup in this directory stays valid until here: its blobs are never
+                // removed, and its manifest goes only now, just before its tables are replaced.
+                Files.deleteIfExists(dir.resolve(BackupManifest.FILE));
                 deleteRecursively(db);
                 Files.move(dbPartial, db, StandardCopyOption.ATOMIC_MOVE);
                 BackupManifest manifest = new BackupManifest(

@@ -23,13 +23,30 @@ final class Replicas implements AutoCloseable {
     interface Storage {
         /** Arguments that point every replica at the one shared store. */
         List<String> args(Path dir);
+
+        /**
+         * The data directory of a replica: the one shared volume for the filesystem driver; with
+         * object storage (S3: the next variant, once its driver is merged) each replica's own, so
+         * that nothing can pass between replicas except through the database and the bucket.
+         */
+        Path dataDir(Path dir, int replica);
     }
 
     /** One data directory for all: blobs and in-progress uploads on a shared volume. */
-    static final Storage SHARED_FILESYSTEM = dir -> List.of();
+    static final Storage SHARED_FILESYSTEM = new Storage() {
+        @Override
+        public List<String> args(Path dir) {
+            return List.of();
+        }
+
+        @Override
+        public Path dataDir(Path dir, int replica) {
+            return dir.resolve("data");
+        }
+    };
 
     final Path dir;
-    final Path data;
+    final Storage storage;
     final TestDatabase db;
     final List<String> args;
     final int[] ports;
@@ -37,9 +54,10 @@ final class Replicas implements AutoCloseable {
     NginxBalancer balancer;
     private int starts;
 
-    private Replicas(Path dir, TestDatabase db, List<String> args, int[] ports, BerthProcess[] processes) {
+    private Replicas(
+            Path dir, Storage storage, TestDatabase db, List<String> args, int[] ports, BerthProcess[] processes) {
         this.dir = dir;
-        this.data = dir.resolve("data");
+        this.storage = storage;
         this.db = db;
         this.args = args;
         this.ports = ports;
@@ -65,7 +83,7 @@ final class Replicas implements AutoCloseable {
             ports[i] = BerthProcess.freePort();
         }
         BerthProcess[] processes = new BerthProcess[count];
-        Replicas replicas = new Replicas(dir, db, List.copyOf(args), ports, processes);
+        Replicas replicas = new Replicas(dir, storage, db, List.copyOf(args), ports, processes);
         try {
             // Started together, as a Deployment's pods are: Flyway's lock serialises the migration.
             try (ExecutorService pool = Executors.newFixedThreadPool(count)) {
@@ -97,7 +115,7 @@ final class Replicas implements AutoCloseable {
     private BerthProcess launch(int index) {
         int n = nextStart();
         return BerthProcess.start(
-                data,
+                storage.dataDir(dir, index),
                 dir.resolve("tmp-" + index + "-" + n),
                 dir.resolve("replica-" + index + "-" + n + ".log"),
                 args,
