@@ -59,7 +59,9 @@ cleanup() {
     for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$PID" 2>/dev/null || true
   fi
-  if $DB_CREATED; then
+  if $DB_CREATED && $KEEP; then
+    echo "kept database $DB (drop it when done: psql -h 127.0.0.1 -U postgres -c 'drop database $DB')" >&2
+  elif $DB_CREATED; then
     psql -h 127.0.0.1 -U postgres -qc "drop database if exists $DB with (force)" >/dev/null 2>&1 ||
       warn "could not drop database $DB"
   fi
@@ -120,10 +122,23 @@ sql "select coalesce(json_agg(json_build_object('layers', (
      order by m.id), '[]')
      from manifest m join repository r on r.id = m.repository_id where r.name like 'seed/base%'" >"$WORK/bases.json"
 python3 "$BENCH_DIR/list_seed.py" "$DATA" "$WORK/bases.json" "$ARTIFACTS" "$WORK" >/dev/null
+# Berth keeps artifact counts and sizes with per-row triggers (V13); a bulk load of this size
+# switches them off and rebuilds the listing in one set-based pass (listing_rebuild) instead.
+LISTING=$(sql "select to_regproc('listing_rebuild') is not null")
+if [[ $LISTING == t ]]; then
+  TRIGGERS_OFF="alter table manifest disable trigger listing_manifest; alter table tag disable trigger listing_tag;
+alter table manifest_reference disable trigger listing_reference;"
+  TRIGGERS_ON="select listing_rebuild(); alter table manifest enable trigger listing_manifest;
+alter table tag enable trigger listing_tag; alter table manifest_reference enable trigger listing_reference;"
+else
+  TRIGGERS_OFF=""
+  TRIGGERS_ON=""
+fi
 LARGE=$((REPOS / 10))
 IN_LARGE=$((ARTIFACTS * 55 / 100))
 cat >"$WORK/seed.sql" <<EOF
 begin;
+$TRIGGERS_OFF
 create temp table base as
   select row_number() over (order by m.id) - 1 as k, m.id, m.config_digest
   from manifest m join repository r on r.id = m.repository_id where r.name like 'seed/base%';
@@ -160,8 +175,9 @@ insert into tag (repository_id, name, manifest_id, created_at, updated_at)
   select repository_id, 'v' || i, id, created_at, created_at from made;
 insert into tag (repository_id, name, manifest_id, created_at, updated_at)
   select repository_id, 'stable-' || i, id, created_at, created_at from made where i % 2 = 0;
+$TRIGGERS_ON
 commit;
-analyze;
+vacuum analyze;
 EOF
 pg -d "$DB" -f "$WORK/seed.sql"
 T1=$(now)

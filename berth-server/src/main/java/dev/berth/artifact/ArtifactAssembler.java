@@ -10,10 +10,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
-/** Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page. */
+/**
+ * Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page.
+ * Values are kept to a handful of classes (Long, String, Boolean, RawValue, LinkedHashMap,
+ * ArrayList): Jackson caches a serializer per value class only for a few classes per map type, and
+ * looked each one up again on every value when immutable lists and maps of several classes mixed in.
+ */
 @Component
 class ArtifactAssembler {
     /** Accessories nested in one page of artifacts: more than Harbor's UI ever shows. */
@@ -29,19 +35,13 @@ class ArtifactAssembler {
 
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
-    private final JsonMapper json;
     private final ArtifactLabels labels;
     private final ImmutableTagRules immutability;
 
     ArtifactAssembler(
-            ArtifactQueries artifacts,
-            ArtifactContent content,
-            JsonMapper json,
-            ArtifactLabels labels,
-            ImmutableTagRules immutability) {
+            ArtifactQueries artifacts, ArtifactContent content, ArtifactLabels labels, ImmutableTagRules immutability) {
         this.artifacts = artifacts;
         this.content = content;
-        this.json = json;
         this.labels = labels;
         this.immutability = immutability;
     }
@@ -52,6 +52,7 @@ class ArtifactAssembler {
         Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
         Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
         Map<Long, List<Label>> labelled = flags.withLabel() ? labels.of(ids) : Map.of();
+        Map<Long, RawValue> extraAttrs = content.extraAttrs(rows);
         Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
             Map<Long, String> subjects = new LinkedHashMap<>();
@@ -71,13 +72,13 @@ class ArtifactAssembler {
                     ? immutable.computeIfAbsent(
                             row.repositoryName(), name -> immutability.immutableTags(row.projectId(), name))
                     : tag -> false;
-            Map<String, Object> v = ArtifactView.artifact(row, json);
-            v.put("extra_attrs", content.extraAttrs(row));
+            Map<String, Object> v = ArtifactView.artifact(row);
+            v.put("extra_attrs", extraAttrs.get(row.id()));
             v.put(
                     "references",
                     references.getOrDefault(row.id(), List.of()).stream()
-                            .map(r -> ArtifactView.reference(r, json))
-                            .toList());
+                            .map(r -> ArtifactView.reference(r))
+                            .collect(Collectors.toCollection(ArrayList::new)));
             if (flags.withTag()) {
                 v.put(
                         "tags",
@@ -89,21 +90,21 @@ class ArtifactAssembler {
                                     }
                                     return tag;
                                 })
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             if (flags.withLabel()) {
                 v.put(
                         "labels",
                         labelled.getOrDefault(row.id(), List.of()).stream()
                                 .map(Label::view)
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             if (flags.withAccessory()) {
                 v.put(
                         "accessories",
                         accessories.getOrDefault(row.id(), List.of()).stream()
                                 .map(a -> ArtifactView.accessory(a, row.repositoryName()))
-                                .toList());
+                                .collect(Collectors.toCollection(ArrayList::new)));
             }
             v.put("addition_links", ArtifactView.additionLinks(row, projectName));
             views.add(v);

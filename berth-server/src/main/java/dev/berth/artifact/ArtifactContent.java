@@ -7,6 +7,8 @@ import dev.berth.registry.BlobService;
 import dev.berth.storage.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * What an artifact's blobs say about it, read through the blob store with size limits: the image
@@ -39,35 +42,86 @@ class ArtifactContent {
 
     private final BlobService blobs;
     private final JsonMapper json;
-    private final Cache<String, Map<String, Object>> extraAttrs =
+    private final ConfigAttributes stored;
+    /** The JSON text of recently listed {@code extra_attrs}, written into responses as it is. */
+    private final Cache<ConfigAttributes.Key, RawValue> extraAttrs =
             Caffeine.newBuilder().maximumSize(20_000).build();
 
-    ArtifactContent(BlobService blobs, JsonMapper json) {
+    ArtifactContent(BlobService blobs, JsonMapper json, ConfigAttributes stored) {
         this.blobs = blobs;
         this.json = json;
+        this.stored = stored;
     }
 
-    /** Harbor's {@code extra_attrs}: architecture, os, author, created and config of an image; a chart's metadata. */
-    Map<String, Object> extraAttrs(ArtifactQueries.Row artifact) {
+    /**
+     * Harbor's {@code extra_attrs} of each artifact, by id: architecture, os, author, created and
+     * config of an image; a chart's metadata; empty for other kinds. From memory, else from {@code
+     * config_attributes} (one statement for all the misses), else derived from the config blobs and
+     * stored there.
+     */
+    Map<Long, RawValue> extraAttrs(List<ArtifactQueries.Row> artifacts) {
+        Map<Long, RawValue> byArtifact = new HashMap<>();
+        Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
+        for (ArtifactQueries.Row a : artifacts) {
+            Optional<ConfigAttributes.Key> key = keyOf(a);
+            RawValue cached = key.map(extraAttrs::getIfPresent).orElse(null);
+            if (key.isEmpty()) {
+                byArtifact.put(a.id(), ArtifactView.EMPTY_OBJECT);
+            } else if (cached != null) {
+                byArtifact.put(a.id(), cached);
+            } else {
+                missing.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(a.id());
+            }
+        }
+        if (missing.isEmpty()) {
+            return byArtifact;
+        }
+        Map<ConfigAttributes.Key, String> found = new HashMap<>(stored.find(missing.keySet()));
+        Map<ConfigAttributes.Key, String> derived = new HashMap<>();
+        for (ConfigAttributes.Key key : missing.keySet()) {
+            if (!found.containsKey(key)) {
+                derive(key).ifPresent(attrs -> derived.put(key, attrs));
+            }
+        }
+        stored.save(derived);
+        found.putAll(derived);
+        missing.forEach((key, ids) -> {
+            String text = found.get(key);
+            RawValue value = text == null ? ArtifactView.EMPTY_OBJECT : new RawValue(text);
+            if (text != null) {
+                extraAttrs.put(key, value);
+            }
+            ids.forEach(id -> byArtifact.put(id, value));
+        });
+        return byArtifact;
+    }
+
+    private static Optional<ConfigAttributes.Key> keyOf(ArtifactQueries.Row artifact) {
         if (artifact.configDigest() == null) {
-            return Map.of();
+            return Optional.empty();
         }
-        boolean image = artifact.type().equals("IMAGE");
-        boolean chart = HELM_CONFIG.equals(artifact.configMediaType());
-        if (!image && !chart) {
-            return Map.of();
+        if (HELM_CONFIG.equals(artifact.configMediaType())) {
+            return Optional.of(new ConfigAttributes.Key(artifact.configDigest(), "chart"));
         }
-        return extraAttrs.get(artifact.configDigest() + (chart ? "#chart" : "#image"), key -> {
-            Optional<JsonNode> config = config(artifact.configDigest());
-            if (config.isEmpty() || !config.get().isObject()) {
-                return Map.of();
-            }
-            JsonNode c = config.get();
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            if (chart) {
-                c.properties().forEach(e -> attrs.put(e.getKey(), e.getValue()));
-                return attrs;
-            }
+        return artifact.type().equals("IMAGE")
+                ? Optional.of(new ConfigAttributes.Key(artifact.configDigest(), "image"))
+                : Optional.empty();
+    }
+
+    /** The attributes as JSON text; empty when the config cannot be read or parsed (so nothing is stored). */
+    private Optional<String> derive(ConfigAttributes.Key key) {
+        Optional<JsonNode> config = config(key.configDigest());
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        JsonNode c = config.get();
+        if (!c.isObject()) {
+            return Optional.of("{}");
+        }
+        if (key.kind().equals("chart")) {
+            c.properties().forEach(e -> attrs.put(e.getKey(), e.getValue()));
+        } else {
             for (String field : List.of("architecture", "os", "os.version", "variant", "author", "created")) {
                 if (c.has(field)) {
                     attrs.put(field, c.get(field));
@@ -76,8 +130,8 @@ class ArtifactContent {
             if (c.has("config")) {
                 attrs.put("config", c.get("config"));
             }
-            return attrs;
-        });
+        }
+        return Optional.of(json.writeValueAsString(attrs));
     }
 
     /** The image's build history (its config's {@code history}), as Harbor's {@code build_history} addition. */

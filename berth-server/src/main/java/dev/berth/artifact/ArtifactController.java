@@ -68,7 +68,7 @@ class ArtifactController {
             @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
-        ArtifactQueries.Page<ArtifactQueries.Row> page = artifacts.list(repo.id(), query);
+        ArtifactQueries.Page<ArtifactQueries.Row> page = artifacts.list(repo.row(), query);
         var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))

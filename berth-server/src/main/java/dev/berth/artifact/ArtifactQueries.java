@@ -29,6 +29,9 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class ArtifactQueries {
+    /** Never pulled is Harbor's zero time: older than any pull, so last in {@code sort=-pull_time}. */
+    private static final String NEVER_PULLED_OLDEST = "COALESCE(%s.pull_time, '-infinity'::timestamptz)";
+
     /** What {@code q} and {@code sort} may name; {@code tags} and {@code base} are handled apart. */
     static final QueryFields FIELDS = QueryFields.builder()
             .field("id", "m.id", FieldType.LONG, Use.FILTER, Use.SORT)
@@ -38,7 +41,7 @@ class ArtifactQueries {
             .field("manifest_media_type", "m.media_type", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("artifact_type", "m.artifact_type", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("push_time", "m.created_at", FieldType.TIME, Use.FILTER, Use.SORT)
-            .field("pull_time", "m.pull_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("pull_time", NEVER_PULLED_OLDEST.formatted("m"), FieldType.TIME, Use.FILTER, Use.SORT)
             .field("size", ArtifactSql.SIZE, FieldType.LONG, Use.FILTER, Use.SORT)
             .defaultSort("-push_time")
             .tieBreaker("m.id")
@@ -48,6 +51,7 @@ class ArtifactQueries {
             .field("id", "t.id", FieldType.LONG, Use.FILTER, Use.SORT)
             .field("name", "t.name", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("push_time", "t.updated_at", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("pull_time", NEVER_PULLED_OLDEST.formatted("t"), FieldType.TIME, Use.FILTER, Use.SORT)
             .defaultSort("-push_time")
             .tieBreaker("t.id")
             .build();
@@ -86,7 +90,8 @@ class ArtifactQueries {
             Instant pushTime,
             Instant pullTime) {}
 
-    record Tag(long id, long repositoryId, long artifactId, String name, Instant pushTime) {}
+    /** A tag; {@code pullTime} is null until it is pulled by name. */
+    record Tag(long id, long repositoryId, long artifactId, String name, Instant pushTime, Instant pullTime) {}
 
     record Reference(long parentId, long childId, String childDigest, String platformJson) {}
 
@@ -107,8 +112,12 @@ class ArtifactQueries {
         this.jdbc = jdbc;
     }
 
-    /** A page of the repository's artifacts; {@code q} may also hold Harbor's {@code tags} and {@code base} terms. */
-    Page<Row> list(long repositoryId, ListQuery query) {
+    /**
+     * A page of the repository's artifacts; {@code q} may also hold Harbor's {@code tags} and {@code
+     * base} terms. Without any filter the total is the repository's stored artifact count.
+     */
+    Page<Row> list(RepositoryListing.Row repository, ListQuery query) {
+        long repositoryId = repository.id();
         List<Term> plain = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE m.repository_id = ?");
         List<Object> params = new ArrayList<>(List.of(repositoryId));
@@ -132,14 +141,18 @@ class ArtifactQueries {
         SqlFilter sql = new ListQuery(plain, query.sorts(), query.page(), query.pageSize()).toSql(FIELDS);
         where.append(sql.andWhere());
         params.addAll(sql.params());
-        long total = jdbc.sql("SELECT count(*) FROM manifest m" + where)
-                .params(params)
-                .query(Long.class)
-                .single();
+        long total = !all && query.terms().isEmpty()
+                ? repository.artifactCount()
+                : jdbc.sql("SELECT count(*) FROM manifest m" + where)
+                        .params(params)
+                        .query(Long.class)
+                        .single();
         if (total == 0 || query.offset() >= total) {
             return new Page<>(total, List.of());
         }
-        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + where + sql.orderBy() + sql.limitOffset())
+        // The page's ids first, from the indexes where the sort allows; then only those rows' columns.
+        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m" + where
+                        + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
                 .params(params)
                 .query(ArtifactQueries::row)
                 .list();
@@ -235,7 +248,7 @@ class ArtifactQueries {
         if (artifactIds.isEmpty()) {
             return byArtifact;
         }
-        jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at FROM tag t"
+        jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at, t.pull_time FROM tag t"
                         + " WHERE t.manifest_id = ANY (?) ORDER BY t.name")
                 .param(artifactIds.toArray(Long[]::new))
                 .query(ArtifactQueries::tag)
@@ -256,8 +269,8 @@ class ArtifactQueries {
                 .single();
         List<Tag> rows = total == 0
                 ? List.of()
-                : jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at" + where + sql.orderBy()
-                                + sql.limitOffset())
+                : jdbc.sql("SELECT t.id, t.repository_id, t.manifest_id, t.name, t.updated_at, t.pull_time" + where
+                                + sql.orderBy() + sql.limitOffset())
                         .params(params)
                         .query(ArtifactQueries::tag)
                         .list();
@@ -335,7 +348,8 @@ class ArtifactQueries {
                 rs.getLong(2),
                 rs.getLong(3),
                 rs.getString(4),
-                rs.getTimestamp(5).toInstant());
+                rs.getTimestamp(5).toInstant(),
+                rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant());
     }
 
     private static Row row(ResultSet rs, int i) throws SQLException {

@@ -35,35 +35,20 @@ final class ArtifactSql {
 
     /**
      * Bytes the artifact takes: the manifest, its children's manifests (for an index) and every blob
-     * they reference, each blob counted once however many of them share it.
+     * they reference, each blob counted once however many of them share it. Computed once when the
+     * manifest is committed ({@code artifact_size_of} in V13), since none of it can change after.
      */
-    static final String SIZE = """
-            (m.size
-             + COALESCE((SELECT sum(c.size) FROM manifest_reference r JOIN manifest c ON c.id = r.child_id
-                         WHERE r.parent_id = m.id), 0)
-             + COALESCE((SELECT sum(b.size) FROM blob b WHERE b.digest IN (
-                   SELECT mb.digest FROM manifest_blob mb WHERE mb.manifest_id = m.id
-                   UNION
-                   SELECT mb.digest FROM manifest_reference r JOIN manifest_blob mb ON mb.manifest_id = r.child_id
-                   WHERE r.parent_id = m.id)), 0))""";
-
-    /** Tag names that attach an artifact to a subject the cosign way: {@code sha256-<hex>.sig|.att|.sbom}. */
-    static final String COSIGN_TAG = "'^sha256-[0-9a-f]{64}\\.(sig|att|sbom)$'";
+    static final String SIZE = "m.artifact_size";
 
     /**
      * True for artifacts listed at top level, as in Harbor: not a child of an index unless tagged,
-     * and not an accessory (an artifact whose {@code subject}, or cosign-style tag, names another
-     * artifact of the repository).
+     * and not an accessory (an artifact whose {@code subject}, or {@code sha256-<hex>.sig|.att|.sbom}
+     * tag, names another artifact of the repository). Decided by the triggers of V13 whenever a
+     * manifest, tag or index reference changes ({@code artifact_top_level} there is the rule), and
+     * counted in {@code repository.artifact_count}.
      */
-    static final String TOP_LEVEL = """
-            (NOT EXISTS (SELECT 1 FROM manifest_reference tr WHERE tr.child_id = m.id)
-               OR EXISTS (SELECT 1 FROM tag tt WHERE tt.manifest_id = m.id))
-            AND NOT (m.subject_digest IS NOT NULL AND EXISTS (
-                SELECT 1 FROM manifest s WHERE s.repository_id = m.repository_id AND s.digest = m.subject_digest))
-            AND NOT EXISTS (
-                SELECT 1 FROM tag ct JOIN manifest s
-                  ON s.repository_id = ct.repository_id AND s.digest = 'sha256:' || substr(ct.name, 8, 64)
-                WHERE ct.manifest_id = m.id AND ct.name ~ %s)""".formatted(COSIGN_TAG);
+    static final String TOP_LEVEL = "EXISTS (SELECT 1 FROM listed_artifact la"
+            + " WHERE la.manifest_id = m.id AND la.repository_id = m.repository_id)";
 
     /** The accessory type of a subject-linked artifact {@code m}. */
     static final String SUBJECT_ACCESSORY_TYPE = """

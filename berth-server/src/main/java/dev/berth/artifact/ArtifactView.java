@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.util.RawValue;
 
 /** Harbor's JSON for artifacts, tags, references, accessories and addition links. */
 final class ArtifactView {
     /** Harbor reports "never" as Go's zero time. */
     static final String NEVER = "0001-01-01T00:00:00.000Z";
+
+    /** {@code {}}, as the same value class as the stored JSON written raw beside it. */
+    static final RawValue EMPTY_OBJECT = new RawValue("{}");
 
     private ArtifactView() {}
 
@@ -25,18 +28,18 @@ final class ArtifactView {
         v.put("artifact_id", t.artifactId());
         v.put("name", t.name());
         v.put("push_time", t.pushTime().toString());
-        v.put("pull_time", NEVER);
+        v.put("pull_time", t.pullTime() == null ? NEVER : time(t.pullTime()));
         v.put("immutable", immutable);
         return v;
     }
 
-    static Map<String, Object> reference(ArtifactQueries.Reference r, JsonMapper json) {
+    static Map<String, Object> reference(ArtifactQueries.Reference r) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("parent_id", r.parentId());
         v.put("child_id", r.childId());
         v.put("child_digest", r.childDigest());
         if (r.platformJson() != null) {
-            v.put("platform", json.readTree(r.platformJson()));
+            v.put("platform", new RawValue(r.platformJson()));
         }
         return v;
     }
@@ -67,12 +70,16 @@ final class ArtifactView {
         String base = "/api/v2.0/projects/" + projectName + "/repositories/"
                 + RepositoryPath.segment(a.repositoryName()) + "/artifacts/" + a.digest() + "/additions/";
         for (String kind : kinds) {
-            links.put(kind, Map.of("absolute", false, "href", base + kind));
+            Map<String, Object> link = new LinkedHashMap<>();
+            link.put("absolute", false);
+            link.put("href", base + kind);
+            links.put(kind, link);
         }
         return links;
     }
 
-    static Map<String, Object> artifact(ArtifactQueries.Row a, JsonMapper json) {
+    /** Stored JSON (annotations, platforms) is written into the response as it is, not parsed again. */
+    static Map<String, Object> artifact(ArtifactQueries.Row a) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", a.id());
         v.put("type", a.type());
@@ -87,7 +94,7 @@ final class ArtifactView {
         v.put("icon", "");
         v.put("push_time", time(a.pushTime()));
         v.put("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
-        v.put("annotations", a.annotationsJson() == null ? Map.of() : json.readTree(a.annotationsJson()));
+        v.put("annotations", a.annotationsJson() == null ? EMPTY_OBJECT : new RawValue(a.annotationsJson()));
         return v;
     }
 

@@ -70,11 +70,16 @@ class RepositoryController {
         return page(request, query, listing.list(new RepositoryListing.Scope.Project(project.id()), query));
     }
 
+    /**
+     * One repository. Harbor checks repository <em>list</em> here, not read: public projects grant
+     * list to everyone (anonymous callers included), so their repositories can be read one by one
+     * as well as listed.
+     */
     @GetMapping(REPO)
     Map<String, Object> get(
             HttpServletRequest request, @PathVariable String projectName, @PathVariable String repositoryName) {
         Principal caller = Callers.of(request);
-        return view(access.repository(caller, projectName, repositoryName, Resource.REPOSITORY, Action.READ)
+        return view(access.repository(caller, projectName, repositoryName, Resource.REPOSITORY, Action.LIST)
                 .row());
     }
 

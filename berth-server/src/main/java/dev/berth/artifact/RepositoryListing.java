@@ -24,10 +24,11 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class RepositoryListing {
-    private static final String ARTIFACT_COUNT =
-            "(SELECT count(*) FROM manifest m WHERE m.repository_id = r.id AND " + ArtifactSql.TOP_LEVEL + ")";
-    private static final String UPDATE_TIME =
-            "GREATEST(r.updated_at, (SELECT max(m.created_at) FROM manifest m WHERE m.repository_id = r.id))";
+    /** Top-level artifacts ({@link ArtifactSql#TOP_LEVEL}), counted by the triggers of V13. */
+    private static final String ARTIFACT_COUNT = "r.artifact_count";
+    /** Moved forward by every push (V13) and by a description change. */
+    private static final String UPDATE_TIME = "r.updated_at";
+
     private static final String PUBLIC =
             "EXISTS (SELECT 1 FROM project_metadata pub WHERE pub.project_id = r.project_id"
                     + " AND pub.name = 'public' AND pub.value = 'true')";
@@ -132,7 +133,7 @@ class RepositoryListing {
 
     private static String select() {
         return "SELECT r.id, r.project_id, r.name, r.description, r.pull_count, " + ARTIFACT_COUNT
-                + " AS artifact_count," + " r.created_at, " + UPDATE_TIME + " AS update_time FROM repository r";
+                + " AS artifact_count, r.created_at, " + UPDATE_TIME + " AS update_time FROM repository r";
     }
 
     private static Row row(ResultSet rs, int i) throws SQLException {

@@ -247,6 +247,13 @@ public class BlobUploadService {
      * bytes that an upload has just put in place and is about to record.
      */
     private void commit(UploadSession session, Digest digest) {
+        try {
+            // An object store composes the bytes here, before the transaction, so no database
+            // connection waits on a server-side copy; the commit below then only checks them.
+            store.stageUpload(session.id(), digest, session.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Optional<String> refused = tx.execute(status -> {
             blobs.lockBytesShared(digest);
             // Checked before the rename, under the project's quota lock held until this commits.
@@ -255,7 +262,7 @@ public class BlobUploadService {
                 return refusal;
             }
             try {
-                store.commitUpload(session.id(), digest);
+                store.commitUpload(session.id(), digest, session.size());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

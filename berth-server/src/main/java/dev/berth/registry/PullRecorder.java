@@ -6,19 +6,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Pull counts and times of manifests (and pull counts of repositories), recorded off the request
- * path: a pull only adds to an in-memory tally, which a background thread writes about once a second
- * with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
+ * Pull counts and times of manifests (and pull counts of repositories, pull times of tags pulled by
+ * name), recorded off the request path: a pull only adds to an in-memory tally, which a background
+ * thread writes about once a second with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
  * crash loses at most the last second of counts, which Harbor's own asynchronous counting also risks.
  */
 @Component
@@ -32,8 +34,11 @@ class PullRecorder {
         }
     }
 
+    private record TagKey(long repositoryId, String name) {}
+
     private final JdbcClient jdbc;
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<TagKey, Instant> pendingTags = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pull-recorder");
         t.setDaemon(true);
@@ -45,9 +50,11 @@ class PullRecorder {
         drainer.scheduleWithFixedDelay(this::drainQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Counts one pull of the manifest; returns at once. */
-    void pulled(long manifestId, long repositoryId) {
-        pending.merge(manifestId, new Pending(repositoryId, 1, Instant.now()), Pending::plus);
+    /** Counts one pull of the manifest, and when it was pulled by tag, the tag's pull time; returns at once. */
+    void pulled(long manifestId, long repositoryId, Optional<String> tag) {
+        Instant now = Instant.now();
+        pending.merge(manifestId, new Pending(repositoryId, 1, now), Pending::plus);
+        tag.ifPresent(name -> pendingTags.merge(new TagKey(repositoryId, name), now, (a, b) -> a.isAfter(b) ? a : b));
     }
 
     @PreDestroy
@@ -66,21 +73,43 @@ class PullRecorder {
 
     /** Writes everything tallied so far; synchronized so shutdown and the timer never write one pull twice. */
     synchronized void drain() {
-        List<Map.Entry<Long, Pending>> batch = new ArrayList<>();
-        for (Long id : List.copyOf(pending.keySet())) {
+        drain(pending, this::write);
+        drain(pendingTags, this::writeTags);
+    }
+
+    /** Hands the tallies to {@code write} in batches of up to {@value #BATCH}. */
+    private static <K, V> void drain(Map<K, V> tallies, Consumer<List<Map.Entry<K, V>>> write) {
+        List<Map.Entry<K, V>> batch = new ArrayList<>();
+        for (K key : List.copyOf(tallies.keySet())) {
             // remove() hands each tally to exactly one drain; pulls after it start a new tally.
-            Pending p = pending.remove(id);
-            if (p != null) {
-                batch.add(Map.entry(id, p));
+            V tally = tallies.remove(key);
+            if (tally != null) {
+                batch.add(Map.entry(key, tally));
             }
             if (batch.size() == BATCH) {
-                write(batch);
+                write.accept(batch);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            write(batch);
+            write.accept(batch);
         }
+    }
+
+    private void writeTags(List<Map.Entry<TagKey, Instant>> batch) {
+        List<Object> params = new ArrayList<>();
+        for (Map.Entry<TagKey, Instant> e : batch) {
+            params.add(e.getKey().repositoryId());
+            params.add(e.getKey().name());
+            params.add(Timestamp.from(e.getValue()));
+        }
+        jdbc.sql("UPDATE tag t SET pull_time = GREATEST(t.pull_time, v.t) FROM (VALUES "
+                        + String.join(
+                                ", ",
+                                java.util.Collections.nCopies(batch.size(), "(?::bigint, ?::text, ?::timestamptz)"))
+                        + ") AS v(r, n, t) WHERE t.repository_id = v.r AND t.name = v.n")
+                .params(params)
+                .update();
     }
 
     private void write(List<Map.Entry<Long, Pending>> batch) {

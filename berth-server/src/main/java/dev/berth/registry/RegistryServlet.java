@@ -229,7 +229,10 @@ public class RegistryServlet extends HttpServlet {
         resp.setHeader("ETag", "\"" + manifest.digest() + "\"");
         writeBody(req, resp, manifest.content());
         if (req.getMethod().equals("GET")) {
-            pulls.pulled(manifest.id(), manifest.repositoryId());
+            pulls.pulled(
+                    manifest.id(),
+                    manifest.repositoryId(),
+                    Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference));
         }
     }
 
@@ -318,7 +321,7 @@ public class RegistryServlet extends HttpServlet {
         // Small blobs, and drivers that can neither hand out a file nor a URL: stream the bytes.
         InputStream in;
         try {
-            in = blobs.store().open(digest, start);
+            in = blobs.store().open(digest, start, length);
         } catch (NoSuchFileException e) {
             log.error("event=blob_bytes_missing repository={} digest={}", name, digest);
             throw RegistryException.of(ErrorCode.BLOB_UNKNOWN, 500, "blob content is missing from storage");

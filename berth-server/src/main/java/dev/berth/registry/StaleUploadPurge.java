@@ -101,5 +101,9 @@ class StaleUploadPurge implements JobKind {
             }
         } while (batch.size() == BATCH);
         context.log("purged " + purged + " upload sessions" + (failed > 0 ? ", " + failed + " with bytes left" : ""));
+        // What no session reaches any more: multipart uploads cut off mid-request, bytes of
+        // sessions whose row went without them. Only what is older than the cutoff.
+        int leftovers = store.removeLeftoversBefore(cutoff);
+        context.log("removed " + leftovers + " upload leftovers from storage");
     }
 }

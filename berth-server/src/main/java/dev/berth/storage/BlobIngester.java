@@ -3,6 +3,7 @@ package dev.berth.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -29,8 +30,35 @@ public interface BlobIngester {
     /** Reads an upload from the start, for re-hashing when no running hash is at hand. */
     InputStream openUpload(UUID upload) throws IOException;
 
-    /** Durably places the upload's bytes at the content address {@code digest}. */
-    void commitUpload(UUID upload, Digest digest) throws IOException;
+    /**
+     * Durably places the upload's bytes at the content address {@code digest}, and removes the
+     * upload. Refuses (with an {@link IOException}, placing nothing) when the upload does not hold
+     * exactly {@code size} bytes: the caller's digest was computed over that many, and a blob must
+     * never hold other bytes than the ones its digest was verified against.
+     */
+    void commitUpload(UUID upload, Digest digest, long size) throws IOException;
+
+    /**
+     * Optionally does the slow part of {@link #commitUpload} ahead of it, outside any database
+     * transaction: an object store composes the upload at the content address here, so that the
+     * commit that follows (under the digest's lock) finds the bytes in place and only has to check
+     * them. Keeps the upload. Bytes placed here and never recorded are invisible, like any bytes
+     * without a database row, and garbage collection sweeps them; the commit places them again if
+     * they went meanwhile. Refuses, as the commit does, when the upload does not hold {@code size}
+     * bytes. A driver whose commit is quick (a rename) only checks the size here.
+     */
+    void stageUpload(UUID upload, Digest digest, long size) throws IOException;
 
     void deleteUpload(UUID upload) throws IOException;
+
+    /**
+     * Removes what interrupted uploads left behind that no session can reach any more and that
+     * was last written before {@code cutoff} (for object stores: multipart uploads never completed
+     * or aborted). Called by the stale upload purge after it has removed idle sessions.
+     *
+     * @return how many leftovers were removed
+     */
+    default int removeLeftoversBefore(Instant cutoff) throws IOException {
+        return 0;
+    }
 }

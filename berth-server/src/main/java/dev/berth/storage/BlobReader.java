@@ -14,4 +14,13 @@ public interface BlobReader {
 
     /** Opens the blob positioned at {@code offset}. */
     InputStream open(Digest digest, long offset) throws IOException;
+
+    /**
+     * Opens {@code length} bytes of the blob from {@code offset}; the stream may end there or go
+     * on (callers read no more than they asked for). Drivers that fetch over the network override
+     * this so a ranged read fetches only the range.
+     */
+    default InputStream open(Digest digest, long offset, long length) throws IOException {
+        return open(digest, offset);
+    }
 }

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * An upload is flushed to disk and renamed into place atomically, so a blob file is either absent
  * or complete, whatever happens to the process.
  */
-public final class FilesystemBlobStore implements BlobStore, BlobLister {
+public final class FilesystemBlobStore implements ListableBlobStore {
     private static final int BUFFER = 256 * 1024;
 
     private final Path blobs;
@@ -125,10 +125,22 @@ public final class FilesystemBlobStore implements BlobStore, BlobLister {
         return Files.newInputStream(uploadPath(upload));
     }
 
+    /** A rename is quick: nothing to do ahead of the commit but check the size. */
     @Override
-    public void commitUpload(UUID upload, Digest digest) throws IOException {
+    public void stageUpload(UUID upload, Digest digest, long size) throws IOException {
+        long held = Files.size(uploadPath(upload));
+        if (held != size) {
+            throw new IOException("upload " + upload + " holds " + held + " bytes, not " + size);
+        }
+    }
+
+    @Override
+    public void commitUpload(UUID upload, Digest digest, long size) throws IOException {
         Path source = uploadPath(upload);
         try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            if (channel.size() != size) {
+                throw new IOException("upload " + upload + " holds " + channel.size() + " bytes, not " + size);
+            }
             channel.force(true);
         }
         Path target = blobPath(digest);

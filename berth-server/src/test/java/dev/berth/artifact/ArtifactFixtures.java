@@ -39,6 +39,14 @@ final class ArtifactFixtures {
     record Pushed(Digest digest, long size, byte[] manifest) {}
 
     static Pushed image(RegistryClient c, String repo, String tag, String arch, int layerSize) {
+        Pushed image = unpushedImage(c, repo, arch, layerSize);
+        Digest d = c.pushManifest(
+                repo, tag == null ? image.digest().toString() : tag, RegistryClient.OCI_MANIFEST, image.manifest());
+        return new Pushed(d, image.size(), image.manifest());
+    }
+
+    /** An image whose blobs are pushed but whose manifest is not (yet): its digest is known ahead. */
+    static Pushed unpushedImage(RegistryClient c, String repo, String arch, int layerSize) {
         byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"author\":\"tester\","
                         + "\"config\":{\"Env\":[\"A=" + hex(4) + "\"]},"
                         + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
@@ -52,9 +60,7 @@ final class ArtifactFixtures {
                 List.of(RegistryClient.descriptor(RegistryClient.OCI_LAYER, ld, layer.length)),
                 null,
                 null);
-        Digest d = c.pushManifest(
-                repo, tag == null ? Digest.sha256(manifest).toString() : tag, RegistryClient.OCI_MANIFEST, manifest);
-        return new Pushed(d, manifest.length + config.length + layer.length, manifest);
+        return new Pushed(Digest.sha256(manifest), manifest.length + config.length + layer.length, manifest);
     }
 
     /** An OCI artifact (oras style): empty config, one layer, {@code artifactType}, optional subject. */

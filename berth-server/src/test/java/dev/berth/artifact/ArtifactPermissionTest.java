@@ -84,6 +84,37 @@ class ArtifactPermissionTest {
     }
 
     @Test
+    void anonymousCallersReadPublicRepositoriesOneByOne() {
+        for (String path : new String[] {
+            repo(open),
+            repo(open) + "/artifacts/v1",
+            repo(open) + "/artifacts/v1/tags",
+            repo(open) + "/artifacts/v1/accessories",
+            repo(open) + "/artifacts/v1/additions/build_history"
+        }) {
+            assertThat(anonymous.get(path).status()).as(path).isEqualTo(200);
+            assertThat(outsider.get(path).status()).as(path).isEqualTo(200);
+        }
+        RegistryClient.Response r = anonymous.get(repo(open));
+        assertThat(r.json().path("name").asString()).isEqualTo(open + "/app");
+        assertThat(r.json().path("artifact_count").asLong()).isEqualTo(1);
+        // Still nothing to see in a private project, and no way to tell a missing repository apart.
+        assertThat(anonymous.get(repo(secret)).status()).isEqualTo(401);
+        assertThat(outsider.get(repo(secret)).status()).isEqualTo(404);
+        assertThat(anonymous
+                        .get("/api/v2.0/projects/" + open + "/repositories/none")
+                        .status())
+                .isEqualTo(404);
+        assertThat(anonymous
+                        .send("PUT", repo(open), TestUsers.body("{\"description\":\"x\"}"), TestUsers.CONTENT_JSON)
+                        .status())
+                .isEqualTo(401);
+        assertThat(outsider.send("PUT", repo(open), TestUsers.body("{\"description\":\"x\"}"), TestUsers.CONTENT_JSON)
+                        .status())
+                .isEqualTo(403);
+    }
+
+    @Test
     void anonymousCallersListPublicArtifactsButChangeNothing() {
         assertThat(anonymous.get(repo(open) + "/artifacts").status()).isEqualTo(200);
         assertThat(anonymous.get(repo(open) + "/artifacts/v1").status()).isEqualTo(200);

@@ -220,9 +220,80 @@ public abstract class BlobStoreContract {
         BlobStore other = newStore(tempDir);
         other.append(upload, 12, stream("second half"), Long.MAX_VALUE, sha256());
         Digest digest = Digest.sha256(bytes("first half, second half"));
-        other.commitUpload(upload, digest);
+        other.commitUpload(upload, digest, 23);
 
         assertThat(text(readBlob(store, digest, 0))).isEqualTo("first half, second half");
+    }
+
+    @Test
+    void aCommitOfAnotherSizeThanTheUploadHoldsPlacesNothing() throws IOException {
+        UUID upload = newUpload();
+        append(upload, 0, "twelve bytes");
+        Digest digest = Digest.sha256(bytes("twelve bytes"));
+
+        assertThatThrownBy(() -> store.commitUpload(upload, digest, 13)).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> store.commitUpload(upload, digest, 11)).isInstanceOf(IOException.class);
+
+        assertThat(store.stat(digest)).isEmpty();
+        assertThat(text(readUpload(upload))).isEqualTo("twelve bytes");
+        store.commitUpload(upload, digest, 12);
+        assertThat(store.stat(digest)).hasValue(12);
+    }
+
+    @Test
+    void aStagedUploadIsStillAnUploadUntilItIsCommitted() throws IOException {
+        byte[] data = randomBytes(7 * MiB + 1, 23);
+        UUID upload = newUpload();
+        store.append(upload, 0, new ByteArrayInputStream(data, 0, 3 * MiB), Long.MAX_VALUE, sha256());
+        store.append(upload, 3 * MiB, new ByteArrayInputStream(data, 3 * MiB, 4 * MiB + 1), Long.MAX_VALUE, sha256());
+        Digest digest = Digest.sha256(data);
+
+        assertThatThrownBy(() -> store.stageUpload(upload, digest, data.length - 1))
+                .isInstanceOf(IOException.class);
+        store.stageUpload(upload, digest, data.length);
+
+        assertThat(store.uploadSize(upload)).isEqualTo(data.length);
+        store.commitUpload(upload, digest, data.length);
+        assertThat(readBlob(store, digest, 0)).isEqualTo(data);
+        assertThatThrownBy(() -> store.uploadSize(upload)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anUploadOfManySmallAppendsAcrossInstancesCommitsWhole() throws IOException {
+        // Chunks of every size, each written by another instance, as replicas behind a balancer do.
+        byte[] data = randomBytes(22 * MiB + 5, 21);
+        int[] chunks = {6 * MiB, 100, 12 * MiB, 7, 1 * MiB, 17, 2 * MiB + 3, 5 * MiB};
+        UUID upload = newUpload();
+        MessageDigest running = sha256();
+        int offset = 0;
+        for (int i = 0; i < chunks.length && offset < data.length; i++) {
+            int length = Math.min(chunks[i], data.length - offset);
+            BlobStore writer = i % 2 == 0 ? store : newStore(tempDir);
+            assertThat(writer.append(upload, offset, new ByteArrayInputStream(data, offset, length), length, running))
+                    .isEqualTo(length);
+            offset += length;
+        }
+        assertThat(offset).isEqualTo(data.length);
+        assertThat(readUpload(upload)).isEqualTo(data);
+        Digest digest = Digest.fromHasher(Digest.Algorithm.SHA256, running);
+
+        newStore(tempDir).commitUpload(upload, digest, data.length);
+
+        assertThat(digest).isEqualTo(Digest.sha256(data));
+        assertThat(readBlob(store, digest, 0)).isEqualTo(data);
+    }
+
+    @Test
+    void aRangedOpenServesTheRange() throws IOException {
+        byte[] data = randomBytes(300_000, 22);
+        Digest digest = commit(data);
+
+        try (InputStream in = store.open(digest, 1000, 5000)) {
+            assertThat(in.readNBytes(5000)).isEqualTo(slice(data, 1000, 6000));
+        }
+        try (InputStream in = store.open(digest, 299_990, 10)) {
+            assertThat(in.readNBytes(10)).isEqualTo(slice(data, 299_990, 300_000));
+        }
     }
 
     // ---- commit and read ------------------------------------------------------------------------
@@ -253,7 +324,7 @@ public abstract class BlobStoreContract {
         store.append(upload, 0, new ByteArrayInputStream(data), Long.MAX_VALUE, sha256());
         Digest digest = Digest.of(Digest.Algorithm.SHA512, data);
 
-        store.commitUpload(upload, digest);
+        store.commitUpload(upload, digest, data.length);
 
         assertThat(store.stat(digest)).hasValue(data.length);
         assertThat(readBlob(store, digest, 0)).isEqualTo(data);
@@ -265,7 +336,7 @@ public abstract class BlobStoreContract {
         UUID upload = newUpload();
         append(upload, 0, "content");
 
-        store.commitUpload(upload, Digest.sha256(bytes("content")));
+        store.commitUpload(upload, Digest.sha256(bytes("content")), 7);
 
         assertThatThrownBy(() -> store.openUpload(upload)).isInstanceOf(NoSuchFileException.class);
         assertThatThrownBy(() -> store.uploadSize(upload)).isInstanceOf(IOException.class);
@@ -366,7 +437,7 @@ public abstract class BlobStoreContract {
         Digest digest = Digest.fromHasher(Digest.Algorithm.SHA256, running);
         assertThat(digest.hex()).isEqualTo(hex(expected.digest()));
 
-        store.commitUpload(upload, digest);
+        store.commitUpload(upload, digest, size);
 
         assertThat(store.stat(digest)).hasValue(size);
         MessageDigest reread = sha256();
@@ -399,7 +470,7 @@ public abstract class BlobStoreContract {
                     Thread.yield();
                 }
                 Digest digest = Digest.fromHasher(Digest.Algorithm.SHA256, hasher);
-                store.commitUpload(upload, digest);
+                store.commitUpload(upload, digest, data.length);
                 return digest;
             });
         }
@@ -437,7 +508,7 @@ public abstract class BlobStoreContract {
             for (UUID id : ids) {
                 done.add(pool.submit(() -> {
                     start.await(30, TimeUnit.SECONDS);
-                    store.commitUpload(id, digest);
+                    store.commitUpload(id, digest, data.length);
                     return null;
                 }));
             }
@@ -476,7 +547,7 @@ public abstract class BlobStoreContract {
         MessageDigest hasher = sha256();
         store.append(upload, 0, new ByteArrayInputStream(data), data.length, hasher);
         Digest digest = Digest.fromHasher(Digest.Algorithm.SHA256, hasher);
-        store.commitUpload(upload, digest);
+        store.commitUpload(upload, digest, data.length);
         return digest;
     }
 

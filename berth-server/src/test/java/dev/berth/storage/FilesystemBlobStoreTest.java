@@ -41,7 +41,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
         store.append(upload, 0, new ByteArrayInputStream(data), data.length, sha256());
         Digest digest = Digest.of(Digest.Algorithm.SHA512, data);
 
-        store.commitUpload(upload, digest);
+        store.commitUpload(upload, digest, data.length);
 
         String hex = digest.hex();
         assertThat(tempDir.resolve("blobs/sha512").resolve(hex.substring(0, 2)).resolve(hex))
@@ -76,7 +76,7 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
         }
         assertThat(regularFilesUnder(tempDir.resolve("blobs"))).isEmpty();
 
-        store.commitUpload(upload, Digest.sha256(data));
+        store.commitUpload(upload, Digest.sha256(data), data.length);
 
         assertThat(regularFilesUnder(tempDir.resolve("blobs"))).hasSize(1);
         assertThat(regularFilesUnder(tempDir.resolve("uploads"))).isEmpty();

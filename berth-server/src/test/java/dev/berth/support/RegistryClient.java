@@ -99,6 +99,20 @@ public final class RegistryClient {
         return send("GET", path, null, headers);
     }
 
+    /**
+     * A GET that follows a redirect as registry clients do: to the new location with the request's
+     * own headers (such as {@code Range}) but without this client's credentials, which belong to
+     * the registry and not to, say, the object store a presigned URL points at.
+     */
+    public Response getFollowingRedirect(String path, String... headers) {
+        Response first = get(path, headers);
+        if (first.status() != 307 && first.status() != 302 && first.status() != 303) {
+            return first;
+        }
+        URI target = resolve(path).resolve(first.header("Location").orElseThrow());
+        return new RegistryClient(target).get(target.toString(), headers);
+    }
+
     public Response head(String path, String... headers) {
         return send("HEAD", path, null, headers);
     }

@@ -43,12 +43,17 @@ class RealClientsTest {
 
     @BeforeEach
     void setUp() {
-        server = BerthServer.shared();
+        server = server();
         registry = server.adminClient();
         server.ensureProject("clients", false);
         tools = new ContainerTools(work);
         tools.credentials(server.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
         prefix = "clients/" + HexFormat.of().formatHex(randomBytes(4));
+    }
+
+    /** The Berth under test; a subclass runs the same clients against another profile. */
+    protected BerthServer server() {
+        return BerthServer.shared();
     }
 
     @Test
@@ -215,7 +220,7 @@ class RealClientsTest {
         assertThat(manifest.json().path("layers").path(0).path("mediaType").asString())
                 .isEqualTo("application/vnd.oci.image.layer.v1.tar+zstd");
         Digest layer = source.layerDigests().getFirst();
-        Response blob = registry.get("/v2/" + prefix + "/zstd/blobs/" + layer);
+        Response blob = registry.getFollowingRedirect("/v2/" + prefix + "/zstd/blobs/" + layer);
         assertThat(blob.status()).isEqualTo(200);
         assertThat(Digest.sha256(blob.body())).isEqualTo(layer);
         assertThat(java.util.Arrays.copyOf(blob.body(), 4)).isEqualTo(ZSTD_MAGIC);
@@ -252,7 +257,8 @@ class RealClientsTest {
         Response head = registry.head("/v2/" + b + "/blobs/" + layer);
         assertThat(head.status()).isEqualTo(200);
         assertThat(head.header("Content-Length")).contains(String.valueOf(source.blob(layer).length));
-        assertThat(registry.get("/v2/" + b + "/blobs/" + layer).body()).isEqualTo(source.blob(layer));
+        assertThat(registry.getFollowingRedirect("/v2/" + b + "/blobs/" + layer).body())
+                .isEqualTo(source.blob(layer));
         // Mounted blobs are linked like pushed ones: a manifest may reference them.
         registry.pushManifest(b, "mounted", RegistryClient.OCI_MANIFEST, source.manifestBytes());
 
@@ -280,7 +286,8 @@ class RealClientsTest {
                 assertThat(registry.delete(location).status()).isEqualTo(204);
             }
         }
-        assertThat(registry.get("/v2/" + c + "/blobs/" + layer).body()).isEqualTo(source.blob(layer));
+        assertThat(registry.getFollowingRedirect("/v2/" + c + "/blobs/" + layer).body())
+                .isEqualTo(source.blob(layer));
 
         // Registry to registry within Berth: skopeo offers mounts for blobs it knows are in a.
         String d = prefix + "/mount-d";
@@ -290,7 +297,8 @@ class RealClientsTest {
         assertThat(copied.body()).isEqualTo(source.manifestBytes());
         for (Digest digest : source.verifiedBlobs()) {
             if (!digest.equals(source.manifestDigest())) {
-                assertThat(registry.get("/v2/" + d + "/blobs/" + digest).body())
+                assertThat(registry.getFollowingRedirect("/v2/" + d + "/blobs/" + digest)
+                                .body())
                         .as("blob %s in %s", digest, d)
                         .isEqualTo(source.blob(digest));
             }

@@ -1,0 +1,77 @@
+package dev.berth.storage;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Where blob bytes live ({@code berth.storage.*}, or {@code BERTH_STORAGE_*} in the environment).
+ *
+ * @param type {@code filesystem} (under {@code berth.data-dir}, the default) or {@code s3}
+ * @param s3 the S3 driver's settings, read only when {@code type} is {@code s3}
+ */
+@ConfigurationProperties("berth.storage")
+public record StorageSettings(
+        @DefaultValue("filesystem") Type type, @DefaultValue S3 s3) {
+    public enum Type {
+        FILESYSTEM,
+        S3
+    }
+
+    /**
+     * @param endpoint the S3 API's URL; empty for AWS itself (the region picks the endpoint)
+     * @param region the bucket's region; MinIO and Ceph accept {@code us-east-1}, R2 wants {@code auto}
+     * @param bucket the bucket, which must exist
+     * @param accessKey with {@code secretKey}, static credentials; both empty for the AWS default
+     *     credential chain (environment, profile, web identity, container and instance roles)
+     * @param secretKey see {@code accessKey}
+     * @param pathStyle {@code <endpoint>/<bucket>/<key>} addressing instead of {@code <bucket>.<host>};
+     *     needed by MinIO and most self-hosted servers
+     * @param rootDirectory a key prefix under which everything of Berth's lives, for a shared bucket
+     * @param redirect answer blob pulls with a 307 redirect to a presigned URL (clients must reach
+     *     the S3 endpoint); off, Berth streams the bytes itself
+     * @param presignExpiry how long a presigned URL stays valid
+     * @param publicEndpoint the endpoint presigned URLs point at, when clients reach S3 at another
+     *     address than Berth does; empty for {@code endpoint}
+     * @param partSize the size of multipart upload parts, and of the memory buffer one upload
+     *     request in flight holds; at least 5MB
+     */
+    public record S3(
+            @DefaultValue("") String endpoint,
+            @DefaultValue("us-east-1") String region,
+            @DefaultValue("") String bucket,
+            @DefaultValue("") String accessKey,
+            @DefaultValue("") String secretKey,
+            @DefaultValue("false") boolean pathStyle,
+            @DefaultValue("") String rootDirectory,
+            @DefaultValue("true") boolean redirect,
+            @DefaultValue("20m") Duration presignExpiry,
+            @DefaultValue("") String publicEndpoint,
+            @DefaultValue("8MB") DataSize partSize) {
+
+        /** The key prefix, normalised to {@code ""} or {@code "a/b/"}. */
+        String keyPrefix() {
+            String trimmed = rootDirectory.replaceAll("^/+|/+$", "");
+            return trimmed.isEmpty() ? "" : trimmed + "/";
+        }
+
+        void validate() {
+            if (bucket.isBlank()) {
+                throw new IllegalStateException("berth.storage.s3.bucket (BERTH_STORAGE_S3_BUCKET) must be set");
+            }
+            if (accessKey.isBlank() != secretKey.isBlank()) {
+                throw new IllegalStateException(
+                        "berth.storage.s3.access-key and secret-key must be set together, or both left empty");
+            }
+            if (partSize.toBytes() < S3BlobStore.MIN_PART || partSize.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("berth.storage.s3.part-size must be between 5MB and 2GB");
+            }
+            if (presignExpiry.isNegative()
+                    || presignExpiry.isZero()
+                    || presignExpiry.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalStateException("berth.storage.s3.presign-expiry must be between 1s and 7d");
+            }
+        }
+    }
+}
