@@ -159,7 +159,7 @@ final class Restore {
                         || !Digest.fromHasher(digest.algorithm(), hasher).equals(digest)) {
                     throw new IllegalStateException("the backup's copy of blob " + digest + " is corrupt");
                 }
-                ingester.commitUpload(upload, digest);
+                ingester.commitUpload(upload, digest, size);
             } catch (Exception e) {
                 ingester.deleteUpload(upload);
                 throw e;

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -45,18 +46,21 @@ import org.junit.jupiter.api.TestMethodOrder;
  * schedules run once, and a replica killed with SIGKILL under concurrent pushes and pulls loses no
  * acknowledged image.
  *
- * <p>The storage is a parameter ({@link Replicas.Storage}): today a shared data directory; the S3
- * variant (one bucket for all replicas) plugs in the same way once the S3 driver is merged.
+ * <p>The storage is the subclass's: a shared data directory, or one S3 bucket.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HighAvailabilityTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HighAvailabilityScenario {
     private static final String PROJECT = "ha";
-    private static Replicas replicas;
+    private Replicas replicas;
+
+    /** Where the replicas keep blobs: one shared store, whichever driver. */
+    abstract Replicas.Storage storage();
 
     @BeforeAll
-    static void start() throws Exception {
+    void start() throws Exception {
         assumeTrue(NginxBalancer.available(), "nginx (Debian package) is needed as the load balancer");
-        replicas = Replicas.start(3, Replicas.SHARED_FILESYSTEM);
+        replicas = Replicas.start(3, storage());
         RegistryClient.check(
                 lb().send(
                                 "POST",
@@ -68,17 +72,17 @@ class HighAvailabilityTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         if (replicas != null) {
             replicas.close();
         }
     }
 
-    private static RegistryClient lb() {
+    private RegistryClient lb() {
         return admin(replicas.balancer.baseUri());
     }
 
-    private static RegistryClient replica(int i) {
+    private RegistryClient replica(int i) {
         return admin(replicas.processes[i].baseUri());
     }
 
@@ -139,7 +143,7 @@ class HighAvailabilityTest {
         RegistryClient.check(put, 201);
 
         for (int i = 0; i < 3; i++) {
-            Response get = bearer(replicas.processes[i].baseUri(), token).get("/v2/" + repo + "/blobs/" + digest);
+            Response get = blob(bearer(replicas.processes[i].baseUri(), token), repo, digest);
             assertThat(get.status()).isEqualTo(200);
             assertThat(Digest.sha256(get.body())).isEqualTo(digest);
         }
@@ -229,7 +233,7 @@ class HighAvailabilityTest {
         }
     }
 
-    private static RegistryClient asUser(int replica, String name, String password) {
+    private RegistryClient asUser(int replica, String name, String password) {
         return new RegistryClient(
                 replicas.processes[replica].baseUri(), Map.of("Authorization", BerthServer.basic(name, password)));
     }
@@ -526,6 +530,19 @@ class HighAvailabilityTest {
         return digest;
     }
 
+    /**
+     * A blob GET as a client makes it: a redirect to object storage (a presigned URL) is followed,
+     * without the registry's credentials.
+     */
+    private static Response blob(RegistryClient client, String repo, Digest digest) {
+        Response r = call(client, "GET", "/v2/" + repo + "/blobs/" + digest, null);
+        if (r.status() == 307) {
+            String location = r.header("Location").orElseThrow();
+            return call(new RegistryClient(URI.create(location)), "GET", location, null);
+        }
+        return r;
+    }
+
     private static void verify(RegistryClient client, Pushed image) {
         Response m = call(
                 client,
@@ -537,7 +554,7 @@ class HighAvailabilityTest {
         RegistryClient.check(m, 200);
         assertThat(Digest.sha256(m.body())).isEqualTo(image.manifest());
         for (var blob : image.blobs().entrySet()) {
-            Response b = call(client, "GET", "/v2/" + image.repository() + "/blobs/" + blob.getKey(), null);
+            Response b = blob(client, image.repository(), blob.getKey());
             RegistryClient.check(b, 200);
             assertThat(b.body()).hasSize(blob.getValue());
             assertThat(Digest.sha256(b.body())).isEqualTo(blob.getKey());
@@ -553,7 +570,7 @@ class HighAvailabilityTest {
         }
     }
 
-    private static void awaitJobsFinished(Duration timeout) throws Exception {
+    private void awaitJobsFinished(Duration timeout) throws Exception {
         Instant until = Instant.now().plus(timeout);
         while (count("SELECT count(*) FROM job_task WHERE status IN ('Pending', 'Running')") > 0) {
             assertThat(Instant.now())
@@ -570,7 +587,7 @@ class HighAvailabilityTest {
      * was on a killed replica's pool may have a second attempt (that is the at-least-once rerun of
      * crashed work), but never two attempts running side by side on live replicas.
      */
-    private static void assertRanOnce(Set<String> killedPools) throws Exception {
+    private void assertRanOnce(Set<String> killedPools) throws Exception {
         List<String> rows = query("""
                 SELECT t.id || '|' || t.run_count || '|' || t.status || '|' ||
                        coalesce(string_agg(l.line, '~' ORDER BY l.id) FILTER (WHERE l.line LIKE 'attempt % started on %'), '')
@@ -590,11 +607,11 @@ class HighAvailabilityTest {
         }
     }
 
-    private static long count(String sql) throws Exception {
+    private long count(String sql) throws Exception {
         return Long.parseLong(query(sql).getFirst());
     }
 
-    private static List<String> query(String sql) throws Exception {
+    private List<String> query(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(replicas.db.jdbcUrl(), replicas.db.user(), "");
                 ResultSet rs = c.createStatement().executeQuery(sql)) {
             List<String> out = new ArrayList<>();
