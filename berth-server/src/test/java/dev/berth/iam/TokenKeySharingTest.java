@@ -49,5 +49,9 @@ class TokenKeySharingTest {
         try (Stream<Path> files = Files.list(dataDir.resolve("keys"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("token.pem");
         }
+        try (Stream<Path> all = Files.walk(dataDir)) {
+            all.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
     }
 }
