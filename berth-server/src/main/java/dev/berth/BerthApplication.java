@@ -1,5 +1,6 @@
 package dev.berth;
 
+import dev.berth.backup.BackupCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -8,6 +9,9 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class BerthApplication {
     public static void main(String[] args) {
+        if (BackupCommand.handles(args)) {
+            System.exit(BackupCommand.run(args, BerthApplication.class));
+        }
         SpringApplication.run(BerthApplication.class, args);
     }
 }

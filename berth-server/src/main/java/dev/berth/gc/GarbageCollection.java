@@ -192,6 +192,10 @@ class GarbageCollection implements JobKind {
             case RECORDED, WOULD_DELETE -> {
                 // uploaded again since its row was deleted: the bytes belong to the new row
             }
+            case HELD -> {
+                // a backup is copying what its snapshot references: the next run's sweep takes them
+                tally.held.incrementAndGet();
+            }
         }
     }
 
@@ -212,8 +216,11 @@ class GarbageCollection implements JobKind {
                     tally.bytes.addAndGet(r.size());
                 }
             } else {
+                long before = tally.orphanFiles.get();
                 deleteBytes(context, tally, digest, true);
-                context.log("deleted bytes without a row: " + digest);
+                if (tally.orphanFiles.get() > before) {
+                    context.log("deleted bytes without a row: " + digest);
+                }
             }
         }
         String after = "";

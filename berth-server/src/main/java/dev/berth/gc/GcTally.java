@@ -14,6 +14,8 @@ final class GcTally {
     final AtomicLong kept = new AtomicLong();
     final AtomicLong postponed = new AtomicLong();
     final AtomicLong busy = new AtomicLong();
+    /** Bytes left in place because a backup held deletions; the next run's sweep removes them. */
+    final AtomicLong held = new AtomicLong();
 
     Map<String, Object> attributes() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -22,12 +24,14 @@ final class GcTally {
         map.put("freed_space", bytes.get());
         map.put("purged_orphan_files", orphanFiles.get());
         map.put("blobs_missing_bytes", missingBytes.get());
+        map.put("bytes_held_for_backup", held.get());
         return map;
     }
 
     @Override
     public String toString() {
         return "manifests=" + manifests + " blobs=" + blobs + " bytes=" + bytes + " orphan_files=" + orphanFiles
-                + " missing_bytes=" + missingBytes + " kept=" + kept + " postponed=" + postponed + " busy=" + busy;
+                + " missing_bytes=" + missingBytes + " kept=" + kept + " postponed=" + postponed + " busy=" + busy
+                + " held_for_backup=" + held;
     }
 }

@@ -43,19 +43,25 @@ public class CredentialAuthenticator {
             Caffeine.newBuilder().expireAfterWrite(WINDOW).maximumSize(100_000).build();
     // Registry clients send Basic credentials on every request; remember good ones briefly so
     // bcrypt runs once per minute per credential, not per request.
-    private final Cache<String, Principal> verified = Caffeine.newBuilder()
+    private final Cache<String, Remembered> verified = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(60))
             .maximumSize(10_000)
             .build();
 
     private final CacheInvalidations invalidations;
+    private final CredentialEpoch epoch;
 
-    public CredentialAuthenticator(
+    /** A verified credential and the {@link CredentialEpoch} value read before it was checked. */
+    private record Remembered(Principal principal, long epoch) {}
+
+    CredentialAuthenticator(
             UserRecords users,
             RobotRecords robots,
             PasswordHasher hasher,
             Clock clock,
-            CacheInvalidations invalidations) {
+            CacheInvalidations invalidations,
+            CredentialEpoch epoch) {
+        this.epoch = epoch;
         this.users = users;
         this.robots = robots;
         this.hasher = hasher;
@@ -84,9 +90,21 @@ public class CredentialAuthenticator {
         }
         // One check per credential at a time: requests arriving while it runs wait for its answer
         // instead of each running bcrypt when a remembered credential has just expired.
-        Principal principal = verified.get(
-                PasswordRules.sha256(name + "\u0000" + secret),
-                k -> (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret)).orElse(null));
+        // Remembered credentials count only while no replica has changed any since (CredentialEpoch).
+        long now = epoch.current();
+        String key = PasswordRules.sha256(name + "\u0000" + secret);
+        Remembered remembered = verified.getIfPresent(key);
+        if (remembered == null || remembered.epoch() != now) {
+            remembered = verified.asMap()
+                    .compute(
+                            key,
+                            (k, known) -> known != null && known.epoch() == now
+                                    ? known
+                                    : (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
+                                            .map(p -> new Remembered(p, now))
+                                            .orElse(null));
+        }
+        Principal principal = remembered == null ? null : remembered.principal();
         if (principal == null) {
             failures.get(throttleKey, k -> new AtomicInteger()).incrementAndGet();
             log.info("event=login_failed principal={} client={}", name, clientAddress);
@@ -103,10 +121,14 @@ public class CredentialAuthenticator {
                         .orElse(false);
     }
 
-    /** Forgets remembered credentials, after a password change, a robot update or a delete. */
+    /**
+     * Forgets remembered credentials, after a password change, a robot update or a delete, on every
+     * replica: this one at once, the others at their next request after the change commits.
+     */
     public void forgetAll() {
         verified.invalidateAll();
         invalidations.invalidate(CACHE, CacheInvalidations.ALL);
+        epoch.advance();
     }
 
     private Optional<Principal> user(String name, String password) {

@@ -148,20 +148,26 @@ public class BlobCollector {
         /** No bytes were there. */
         MISSING,
         /** Preview only: the bytes would be deleted. */
-        WOULD_DELETE
+        WOULD_DELETE,
+        /** A backup holds deletions ({@link DeletionHold}): the bytes stay for a later sweep. */
+        HELD
     }
 
     public record BytesResult(BytesVerdict verdict, long size) {}
 
     /**
      * Deletes the digest's bytes if no row records it, under the digest's exclusive advisory lock,
-     * which an upload holds shared from before it places bytes until its row is committed.
+     * which an upload holds shared from before it places bytes until its row is committed. Nothing is
+     * deleted while a backup holds deletions ({@link DeletionHold}).
      *
      * @param dryRun only tell what would happen
      */
     public BytesResult deleteBytesUnlessRecorded(Digest digest, boolean dryRun) {
         return tx.execute(status -> {
             if (!dryRun) {
+                if (!jdbc.sql(DeletionHold.tryShareSql()).query(Boolean.class).single()) {
+                    return new BytesResult(BytesVerdict.HELD, 0);
+                }
                 jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
                         .param(digest.toString())
                         .query((rs, i) -> 1)

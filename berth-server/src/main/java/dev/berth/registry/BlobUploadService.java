@@ -247,6 +247,33 @@ public class BlobUploadService {
      * bytes that an upload has just put in place and is about to record.
      */
     private void commit(UploadSession session, Digest digest) {
+        Optional<String> refused;
+        try {
+            refused = place(session, digest);
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof NoSuchFileException)) {
+                throw e;
+            }
+            // The upload's bytes are gone: another replica took an earlier attempt of this PUT (a
+            // balancer retried it), placed the bytes and died before recording them. This upload
+            // cannot complete; the client starts it again. The placed bytes have no row and are
+            // swept by garbage collection.
+            sessions.delete(session.id());
+            hashes.forget(session.id());
+            log.info("event=upload_data_missing upload={} digest={}", session.id(), digest);
+            throw RegistryException.of(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload data is missing");
+        }
+        if (refused.isPresent()) {
+            // Over quota: nothing was stored, and the upload goes so its bytes do not linger.
+            cancelQuietly(session);
+            refuse(refused.get());
+        }
+        hashes.forget(session.id());
+        log.debug("event=blob_committed repository={} digest={} size={}", session.repository(), digest, session.size());
+    }
+
+    /** Stages and commits the bytes and records the blob; the quota refusal, if any, with nothing placed. */
+    private Optional<String> place(UploadSession session, Digest digest) {
         try {
             // An object store composes the bytes here, before the transaction, so no database
             // connection waits on a server-side copy; the commit below then only checks them.
@@ -254,7 +281,7 @@ public class BlobUploadService {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Optional<String> refused = tx.execute(status -> {
+        return tx.execute(status -> {
             blobs.lockBytesShared(digest);
             // Checked before the rename, under the project's quota lock held until this commits.
             Optional<String> refusal = quota.refusal(session.repository(), digest.toString(), session.size());
@@ -274,13 +301,6 @@ public class BlobUploadService {
             reviews.blob(digest, "uploaded");
             return Optional.<String>empty();
         });
-        if (refused.isPresent()) {
-            // Over quota: nothing was stored, and the upload goes so its bytes do not linger.
-            cancelQuietly(session);
-            refuse(refused.get());
-        }
-        hashes.forget(session.id());
-        log.debug("event=blob_committed repository={} digest={} size={}", session.repository(), digest, session.size());
     }
 
     private MessageDigest hasherAt(UploadSession session) {

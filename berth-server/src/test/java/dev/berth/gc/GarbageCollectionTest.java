@@ -149,6 +149,27 @@ class GarbageCollectionTest {
     }
 
     @Test
+    void whileABackupHoldsDeletionsRowsGoButBytesStayForTheNextSweep() throws Exception {
+        String repo = project + "/held";
+        Digest first = admin.pushBlob(repo, random(400));
+        Digest second = admin.pushBlob(repo, random(400));
+        try (java.sql.Connection backup =
+                server.bean(javax.sql.DataSource.class).getConnection()) {
+            dev.berth.registry.DeletionHold.acquire(backup);
+            JsonNode held = GcRuns.results(GcRuns.run(admin, false, false, 2));
+            assertEquals(404, blobStatus(repo, first), "the row is collected as usual");
+            assertTrue(GcRuns.hasFile(server.dataDir(), first), "a backup may still be copying these bytes");
+            assertTrue(GcRuns.hasFile(server.dataDir(), second));
+            assertTrue(held.path("bytes_held_for_backup").asLong() >= 2, held.toString());
+            dev.berth.registry.DeletionHold.release(backup);
+        }
+        JsonNode swept = GcRuns.results(GcRuns.run(admin, false, false, 1));
+        assertFalse(GcRuns.hasFile(server.dataDir(), first));
+        assertFalse(GcRuns.hasFile(server.dataDir(), second));
+        assertTrue(swept.path("purged_orphan_files").asLong() >= 2, swept.toString());
+    }
+
+    @Test
     void dryRunReportsAndChangesNothing() {
         String repo = project + "/dry";
         Pushed untagged = pushByDigest(repo, null);

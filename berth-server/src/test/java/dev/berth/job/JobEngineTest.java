@@ -115,7 +115,9 @@ class JobEngineTest {
     void aStoppedJobEndsStopped() {
         long id = cluster.run("TEST_WAIT", Map.of());
         Task task = TwoReplicas.await(() -> cluster.onlyTask(id), t -> t.status() == TaskStatus.RUNNING);
-        assertThat(cluster.executions().execution(id).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
+        // The worker marks the execution Running just after it claims the task: wait for that too.
+        TwoReplicas.await(
+                () -> cluster.executions().execution(id).orElseThrow(), e -> e.status() == TaskStatus.RUNNING);
         assertThat(cluster.executions().stop(id)).isTrue();
         Execution execution = cluster.awaitFinal(id);
         assertThat(execution.status()).isEqualTo(TaskStatus.STOPPED);

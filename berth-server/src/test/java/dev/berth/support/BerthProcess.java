@@ -50,7 +50,14 @@ public final class BerthProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Path, Path)}, with extra {@code --name=value} arguments (e.g. an external database). */
     public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs) {
-        int port = freePort();
+        return start(dataDir, tmpDir, log, extraArgs, freePort());
+    }
+
+    /**
+     * As {@link #start(Path, Path, Path, List)} on a given port: a replica restarted behind a load
+     * balancer comes back at the address the balancer knows.
+     */
+    public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs, int port) {
         try {
             Files.createDirectories(tmpDir);
         } catch (IOException e) {
@@ -123,6 +130,41 @@ public final class BerthProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("Berth did not answer GET /v2/ within " + STARTUP + ":\n" + logTail());
+    }
+
+    /**
+     * Runs a Berth command ({@code backup --to …}, {@code restore --from …}) as its own process, as an
+     * operator would with {@code java -jar berth.jar}, and returns its exit status once it ends.
+     */
+    public static int runCommand(Path dataDir, Path log, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx384m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.berth.BerthApplication"));
+        command.addAll(args); // the command word first, then its options and any --name=value settings
+        command.add("--spring.datasource.hikari.maximum-pool-size=4");
+        command.add("--spring.datasource.hikari.minimum-idle=1");
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SPRING_DATASOURCE"));
+        pb.environment().put("BERTH_DATA_DIR", dataDir.toString());
+        try {
+            Process process = pb.start();
+            if (!process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new IllegalStateException("berth " + args.getFirst() + " did not end within " + STARTUP);
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public int port() {
@@ -203,7 +245,7 @@ public final class BerthProcess implements AutoCloseable {
         });
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
