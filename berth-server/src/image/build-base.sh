@@ -39,8 +39,8 @@ fi
 work="$out/work"
 root="$work/rootfs"
 [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-echo "$key" >"$out/berth-base.key"
 mkdir -p "$root" "$out"
+rm -f "$out/berth-base.key"
 
 echo "build-base: linking a runtime with $modules"
 "$JAVA_HOME/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
@@ -212,4 +212,6 @@ mv "$layer" "$pack/$layer_name"
 printf '[{"Config":"%s","RepoTags":["berth-base:local"],"Layers":["%s"]}]\n' "$config_name" "$layer_name" >"$pack/manifest.json"
 tar -C "$pack" "${tar_opts[@]}" --owner=0 --group=0 -cf "$out/berth-base.tar" manifest.json "$config_name" "$layer_name"
 [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+# The key last: an interrupted build is never taken for an up-to-date one.
+echo "$key" >"$out/berth-base.key"
 echo "build-base: wrote $out/berth-base.tar ($(du -h "$out/berth-base.tar" | cut -f1), layer $diff_id)"
