@@ -249,13 +249,7 @@ class BackupRestoreTest {
     }
 
     private static void project(RegistryClient admin, String name, boolean isPublic) {
-        RegistryClient.check(
-                json(
-                        admin,
-                        "POST",
-                        "/api/v2.0/projects",
-                        "{\"project_name\":\"" + name + "\",\"metadata\":{\"public\":\"" + isPublic + "\"}}"),
-                201);
+        RegistryClient.check(admin.createProject(name, isPublic), 201);
     }
 
     private static Response json(RegistryClient client, String method, String path, String body) {

@@ -46,14 +46,7 @@ class GcKillTest {
             try (BerthProcess first = BerthProcess.start(data, dir.resolve("tmp1"), dir.resolve("first.log"), args)) {
                 RegistryClient admin = first.adminClient();
                 String project = "kill" + UUID.randomUUID().toString().substring(0, 8);
-                RegistryClient.check(
-                        admin.send(
-                                "POST",
-                                "/api/v2.0/projects",
-                                ("{\"project_name\":\"" + project + "\"}").getBytes(StandardCharsets.UTF_8),
-                                "Content-Type",
-                                "application/json"),
-                        201);
+                RegistryClient.check(admin.createProject(project, false), 201);
                 byte[] layer = new byte[4096];
                 ThreadLocalRandom.current().nextBytes(layer);
                 repo = project + "/app";

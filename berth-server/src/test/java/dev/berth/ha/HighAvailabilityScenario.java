@@ -61,14 +61,7 @@ abstract class HighAvailabilityScenario {
     void start() throws Exception {
         assumeTrue(NginxBalancer.available(), "nginx (Debian package) is needed as the load balancer");
         replicas = Replicas.start(3, storage());
-        RegistryClient.check(
-                lb().send(
-                                "POST",
-                                "/api/v2.0/projects",
-                                ("{\"project_name\":\"" + PROJECT + "\"}").getBytes(StandardCharsets.UTF_8),
-                                "Content-Type",
-                                "application/json"),
-                201);
+        RegistryClient.check(lb().createProject(PROJECT, false), 201);
     }
 
     @AfterAll

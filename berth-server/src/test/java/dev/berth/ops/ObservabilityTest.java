@@ -364,15 +364,7 @@ class ObservabilityTest {
     }
 
     private static void create(RegistryClient admin, String name, boolean isPublic) {
-        RegistryClient.check(
-                admin.send(
-                        "POST",
-                        "/api/v2.0/projects",
-                        ("{\"project_name\":\"" + name + "\",\"metadata\":{\"public\":\"" + isPublic + "\"}}")
-                                .getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json"),
-                201);
+        RegistryClient.check(admin.createProject(name, isPublic), 201);
     }
 
     static Scrape scrape(int port) {

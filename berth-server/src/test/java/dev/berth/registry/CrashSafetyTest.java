@@ -79,14 +79,7 @@ class CrashSafetyTest {
         dataDir = work.resolve("data");
         BerthProcess first = start("berth-1.log");
         RegistryClient registry = first.adminClient();
-        RegistryClient.check(
-                registry.send(
-                        "POST",
-                        "/api/v2.0/projects",
-                        "{\"project_name\":\"crash\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json"),
-                201);
+        RegistryClient.check(registry.createProject("crash", false), 201);
 
         // Committed before the crash: three images and a blob no manifest references.
         List<Committed> committed = new ArrayList<>();

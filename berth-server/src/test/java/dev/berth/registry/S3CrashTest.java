@@ -59,14 +59,7 @@ class S3CrashTest {
 
         BerthProcess first = start("berth-1", args);
         RegistryClient registry = first.adminClient();
-        RegistryClient.check(
-                registry.send(
-                        "POST",
-                        "/api/v2.0/projects",
-                        "{\"project_name\":\"crash\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json"),
-                201);
+        RegistryClient.check(registry.createProject("crash", false), 201);
         RegistryClient.Image committed = registry.pushImage("crash/kept", "v1", random(3 * MiB, 1));
         byte[] content = random(30 * MiB, 2);
         Digest digest = Digest.sha256(content);

@@ -137,14 +137,7 @@ public final class BerthServer implements AutoCloseable {
 
     /** Creates the project through the API unless it exists. */
     public void ensureProject(String name, boolean isPublic) {
-        RegistryClient.Response r = adminClient()
-                .send(
-                        "POST",
-                        "/api/v2.0/projects",
-                        ("{\"project_name\":\"" + name + "\",\"metadata\":{\"public\":\"" + isPublic + "\"}}")
-                                .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json");
+        RegistryClient.Response r = adminClient().createProject(name, isPublic);
         if (r.status() != 201 && r.status() != 409) {
             throw new AssertionError("cannot create project " + name + ": " + r.status() + " " + r.text());
         }

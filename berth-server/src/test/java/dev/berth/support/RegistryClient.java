@@ -194,6 +194,17 @@ public final class RegistryClient {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Creates a project through Harbor's API: {@code POST /api/v2.0/projects}. */
+    public Response createProject(String name, boolean isPublic) {
+        return send(
+                "POST",
+                "/api/v2.0/projects",
+                ("{\"project_name\":\"" + name + "\",\"metadata\":{\"public\":\"" + isPublic + "\"}}")
+                        .getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+    }
+
     public static void check(Response r, int expected) {
         if (r.status() != expected) {
             throw new AssertionError("expected HTTP " + expected + " but got " + r.status() + ": " + r.text());

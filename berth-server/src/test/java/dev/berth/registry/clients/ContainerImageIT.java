@@ -108,30 +108,15 @@ class ContainerImageIT {
         int port = freePort();
         Path launcher = work.resolve("launch.sh");
         Files.writeString(launcher, LAUNCHER);
-        List<String> command = new ArrayList<>(List.of(
-                "unshare",
-                "--mount",
-                "--pid",
-                "--fork",
-                "sh",
-                launcher.toString(),
-                rootfs.toString(),
-                data.toString(),
-                "10000:10000",
-                process.get("cwd").asString()));
+        List<String> entrypoint = new ArrayList<>();
         for (JsonNode arg : process.get("args")) {
-            command.add(arg.asString());
+            entrypoint.add(arg.asString());
         }
         Path log = work.resolve("berth.log");
-        ProcessBuilder pb = new ProcessBuilder(command)
+        ProcessBuilder pb = inContainer(launcher, rootfs, data, process, entrypoint)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().clear();
-        for (String entry : envList(process.get("env"))) {
-            int eq = entry.indexOf('=');
-            pb.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
-        }
         pb.environment().put("SERVER_PORT", Integer.toString(port));
         int metricsPort = freePort();
         pb.environment().put("BERTH_METRICS_ENABLED", "true");
@@ -241,32 +226,43 @@ class ContainerImageIT {
         assertThat(Files.readString(log)).doesNotContain("Read-only file system");
     }
 
-    /** Runs compose's health check command in a second container on the same root filesystem. */
-    private static int inImage(Path launcher, Path rootfs, Path data, JsonNode process, String url) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(
-                        "unshare",
-                        "--mount",
-                        "--pid",
-                        "--fork",
-                        "sh",
-                        launcher.toString(),
-                        rootfs.toString(),
-                        data.toString(),
-                        "10000:10000",
-                        process.get("cwd").asString(),
-                        "java",
-                        "-Xmx32m",
-                        "-cp",
-                        "/app/classes",
-                        "dev.berth.system.HealthCheck",
-                        url)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    /**
+     * {@code argv} run as the image's user in its working directory, chrooted into {@code rootfs}
+     * by the launcher in new mount and PID namespaces, with exactly the image's environment.
+     */
+    private static ProcessBuilder inContainer(
+            Path launcher, Path rootfs, Path data, JsonNode process, List<String> argv) {
+        List<String> command = new ArrayList<>(List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "sh",
+                launcher.toString(),
+                rootfs.toString(),
+                data.toString(),
+                "10000:10000",
+                process.get("cwd").asString()));
+        command.addAll(argv);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         for (String entry : envList(process.get("env"))) {
             int eq = entry.indexOf('=');
             pb.environment().put(entry.substring(0, eq), entry.substring(eq + 1));
         }
+        return pb;
+    }
+
+    /** Runs compose's health check command in a second container on the same root filesystem. */
+    private static int inImage(Path launcher, Path rootfs, Path data, JsonNode process, String url) throws Exception {
+        ProcessBuilder pb = inContainer(
+                        launcher,
+                        rootfs,
+                        data,
+                        process,
+                        List.of("java", "-Xmx32m", "-cp", "/app/classes", "dev.berth.system.HealthCheck", url))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process check = pb.start();
         if (!check.waitFor(2, TimeUnit.MINUTES)) {
             check.destroyForcibly();
