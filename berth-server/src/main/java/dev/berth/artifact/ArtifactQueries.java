@@ -72,12 +72,12 @@ class ArtifactQueries {
             + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
             + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, ca.attrs AS extra_attrs";
-    /** The manifest, its repository, and the {@code extra_attrs} stored for its config if any. */
-    private static final String JOINS = " JOIN repository r ON r.id = m.repository_id"
-            + " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest AND ca.kind = (CASE"
-            + " WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG + "' THEN 'chart' ELSE 'image' END)";
+    /** The {@code extra_attrs} stored for the manifest's config, if any. */
+    private static final String ATTRS_JOIN = " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest"
+            + " AND ca.kind = (CASE WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG
+            + "' THEN 'chart' ELSE 'image' END)";
 
-    private static final String FROM = " FROM manifest m" + JOINS;
+    private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id" + ATTRS_JOIN;
 
     /**
      * An artifact row, without the manifest bytes. {@code storedExtraAttrs} is the JSON text kept in
@@ -162,13 +162,15 @@ class ArtifactQueries {
             return new Page<>(total, List.of());
         }
         if (!all && query.terms().isEmpty() && newestFirst(query.sorts())) {
-            // Harbor's default order: the page's ids from one index-only scan of listed_artifact (V20).
+            // Harbor's default order: the page's ids from one index-only scan of listed_artifact (V20);
+            // the repository's columns are known already.
             List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM (SELECT la.manifest_id, la.created_at"
                             + " FROM listed_artifact la WHERE la.repository_id = ?"
                             + " ORDER BY la.created_at DESC, la.manifest_id LIMIT ? OFFSET ?) p"
-                            + " JOIN manifest m ON m.id = p.manifest_id" + JOINS
+                            + " JOIN manifest m ON m.id = p.manifest_id"
+                            + " CROSS JOIN (SELECT ?::bigint AS project_id, ?::text AS name) r" + ATTRS_JOIN
                             + " ORDER BY p.created_at DESC, p.manifest_id")
-                    .params(repositoryId, query.pageSize(), query.offset())
+                    .params(repositoryId, query.pageSize(), query.offset(), repository.projectId(), repository.name())
                     .query(ArtifactQueries::row)
                     .list();
             return new Page<>(total, rows);
