@@ -1,6 +1,6 @@
 package dev.berth.artifact;
 
-import dev.berth.api.ListQuery;
+import dev.berth.api.JsonBody;
 import dev.berth.label.ArtifactLabels;
 import dev.berth.label.Label;
 import dev.berth.policy.ImmutableTagRules;
@@ -10,20 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.util.RawValue;
 
 /**
- * Builds Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page.
- * Values are kept to a handful of classes (Long, String, Boolean, RawValue, LinkedHashMap,
- * ArrayList): Jackson caches a serializer per value class only for a few classes per map type, and
- * looked each one up again on every value when immutable lists and maps of several classes mixed in.
+ * Writes Harbor's Artifact JSON for a page of rows, fetching each kind of nested data once per page
+ * and only when the page can have it (references only for indexes), then streaming every field to
+ * the generator.
  */
 @Component
 class ArtifactAssembler {
     /** Accessories nested in one page of artifacts: more than Harbor's UI ever shows. */
     private static final long MAX_NESTED_ACCESSORIES = 100;
+    /** About what one artifact of a list takes, to size the response buffer. */
+    private static final int BYTES_PER_ARTIFACT = 1400;
 
     /** The list and get flags that choose what each artifact carries. */
     record Flags(
@@ -33,82 +34,124 @@ class ArtifactAssembler {
             boolean withSignature,
             boolean withImmutableStatus) {}
 
+    /** What the rows of one response carry besides their own columns, by artifact id. */
+    private record Nested(
+            Map<Long, List<ArtifactQueries.Tag>> tags,
+            Map<Long, List<ArtifactQueries.Reference>> references,
+            Map<Long, List<Label>> labels,
+            Map<Long, RawValue> extraAttrs,
+            Map<Long, List<ArtifactQueries.Accessory>> accessories) {}
+
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
     private final ArtifactLabels labels;
     private final ImmutableTagRules immutability;
+    private final JsonBody json;
 
     ArtifactAssembler(
-            ArtifactQueries artifacts, ArtifactContent content, ArtifactLabels labels, ImmutableTagRules immutability) {
+            ArtifactQueries artifacts,
+            ArtifactContent content,
+            ArtifactLabels labels,
+            ImmutableTagRules immutability,
+            JsonBody json) {
         this.artifacts = artifacts;
         this.content = content;
         this.labels = labels;
         this.immutability = immutability;
+        this.json = json;
     }
 
-    List<Map<String, Object>> views(
-            String projectName, long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
+    /** The rows as Harbor's JSON array of artifacts. */
+    byte[] list(String projectName, long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
+        Nested nested = nested(repositoryId, rows, flags);
+        Map<String, Predicate<String>> immutable = new HashMap<>();
+        return json.write(rows.size() * BYTES_PER_ARTIFACT, g -> {
+            g.writeStartArray();
+            for (ArtifactQueries.Row row : rows) {
+                write(g, projectName, row, nested, flags, immutable);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** One artifact as Harbor's JSON object. */
+    byte[] one(String projectName, long repositoryId, ArtifactQueries.Row row, Flags flags) {
+        Nested nested = nested(repositoryId, List.of(row), flags);
+        return json.write(BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new HashMap<>()));
+    }
+
+    private Nested nested(long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
         List<Long> ids = rows.stream().map(ArtifactQueries.Row::id).toList();
-        Map<Long, List<ArtifactQueries.Tag>> tags = flags.withTag() ? artifacts.tags(ids) : Map.of();
-        Map<Long, List<ArtifactQueries.Reference>> references = artifacts.references(ids);
-        Map<Long, List<Label>> labelled = flags.withLabel() ? labels.of(ids) : Map.of();
-        Map<Long, RawValue> extraAttrs = content.extraAttrs(rows);
-        Map<Long, List<ArtifactQueries.Accessory>> accessories = new LinkedHashMap<>();
+        List<Long> indexes = rows.stream()
+                .filter(r -> ArtifactSql.isIndex(r.manifestMediaType()))
+                .map(ArtifactQueries.Row::id)
+                .toList();
+        Map<Long, List<ArtifactQueries.Accessory>> accessories = new HashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
             Map<Long, String> subjects = new LinkedHashMap<>();
             rows.forEach(r -> subjects.put(r.id(), r.digest()));
             artifacts
-                    .accessories(repositoryId, subjects, ListQuery.firstPage(MAX_NESTED_ACCESSORIES))
-                    .rows()
+                    .nestedAccessories(repositoryId, subjects, MAX_NESTED_ACCESSORIES)
                     .forEach(a -> accessories
                             .computeIfAbsent(a.subjectId(), k -> new ArrayList<>())
                             .add(a));
         }
-        // Rules are evaluated here, in Java, from the project's cached rules: no query per row.
-        Map<String, Predicate<String>> immutable = new HashMap<>();
-        List<Map<String, Object>> views = new ArrayList<>();
-        for (ArtifactQueries.Row row : rows) {
+        return new Nested(
+                flags.withTag() ? artifacts.tags(ids) : Map.of(),
+                indexes.isEmpty() ? Map.of() : artifacts.references(indexes),
+                flags.withLabel() ? labels.of(ids) : Map.of(),
+                content.extraAttrs(rows),
+                accessories);
+    }
+
+    private void write(
+            JsonGenerator g,
+            String projectName,
+            ArtifactQueries.Row row,
+            Nested nested,
+            Flags flags,
+            Map<String, Predicate<String>> immutable) {
+        g.writeStartObject();
+        ArtifactView.artifactFields(g, row);
+        g.writeName("extra_attrs");
+        ArtifactView.raw(g, nested.extraAttrs().getOrDefault(row.id(), ArtifactView.EMPTY_OBJECT));
+        g.writeName("references");
+        g.writeStartArray();
+        for (ArtifactQueries.Reference r : nested.references().getOrDefault(row.id(), List.of())) {
+            ArtifactView.reference(g, r);
+        }
+        g.writeEndArray();
+        if (flags.withTag()) {
+            // Rules are evaluated here, in Java, from the project's cached rules: no query per row.
             Predicate<String> immutableTag = flags.withImmutableStatus()
                     ? immutable.computeIfAbsent(
                             row.repositoryName(), name -> immutability.immutableTags(row.projectId(), name))
                     : tag -> false;
-            Map<String, Object> v = ArtifactView.artifact(row);
-            v.put("extra_attrs", extraAttrs.get(row.id()));
-            v.put(
-                    "references",
-                    references.getOrDefault(row.id(), List.of()).stream()
-                            .map(r -> ArtifactView.reference(r))
-                            .collect(Collectors.toCollection(ArrayList::new)));
-            if (flags.withTag()) {
-                v.put(
-                        "tags",
-                        tags.getOrDefault(row.id(), List.of()).stream()
-                                .map(t -> {
-                                    Map<String, Object> tag = ArtifactView.tag(t, immutableTag.test(t.name()));
-                                    if (flags.withSignature()) {
-                                        tag.put("signed", false);
-                                    }
-                                    return tag;
-                                })
-                                .collect(Collectors.toCollection(ArrayList::new)));
+            Boolean signed = flags.withSignature() ? Boolean.FALSE : null;
+            g.writeName("tags");
+            g.writeStartArray();
+            for (ArtifactQueries.Tag t : nested.tags().getOrDefault(row.id(), List.of())) {
+                ArtifactView.tag(g, t, immutableTag.test(t.name()), signed);
             }
-            if (flags.withLabel()) {
-                v.put(
-                        "labels",
-                        labelled.getOrDefault(row.id(), List.of()).stream()
-                                .map(Label::view)
-                                .collect(Collectors.toCollection(ArrayList::new)));
-            }
-            if (flags.withAccessory()) {
-                v.put(
-                        "accessories",
-                        accessories.getOrDefault(row.id(), List.of()).stream()
-                                .map(a -> ArtifactView.accessory(a, row.repositoryName()))
-                                .collect(Collectors.toCollection(ArrayList::new)));
-            }
-            v.put("addition_links", ArtifactView.additionLinks(row, projectName));
-            views.add(v);
+            g.writeEndArray();
         }
-        return views;
+        if (flags.withLabel()) {
+            g.writeName("labels");
+            g.writeStartArray();
+            for (Label label : nested.labels().getOrDefault(row.id(), List.of())) {
+                ArtifactView.label(g, label);
+            }
+            g.writeEndArray();
+        }
+        if (flags.withAccessory()) {
+            g.writeName("accessories");
+            g.writeStartArray();
+            for (ArtifactQueries.Accessory a : nested.accessories().getOrDefault(row.id(), List.of())) {
+                ArtifactView.accessory(g, a, row.repositoryName());
+            }
+            g.writeEndArray();
+        }
+        ArtifactView.additionLinks(g, row, projectName);
+        g.writeEndObject();
     }
 }

@@ -55,18 +55,22 @@ class ArtifactContent {
 
     /**
      * Harbor's {@code extra_attrs} of each artifact, by id: architecture, os, author, created and
-     * config of an image; a chart's metadata; empty for other kinds. From memory, else from {@code
-     * config_attributes} (one statement for all the misses), else derived from the config blobs and
-     * stored there.
+     * config of an image; a chart's metadata; empty for other kinds. As read with the row from {@code
+     * config_attributes}, else from memory, else from that table (one statement for all the misses),
+     * else derived from the config blobs and stored there.
      */
     Map<Long, RawValue> extraAttrs(List<ArtifactQueries.Row> artifacts) {
         Map<Long, RawValue> byArtifact = new HashMap<>();
         Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
         for (ArtifactQueries.Row a : artifacts) {
             Optional<ConfigAttributes.Key> key = keyOf(a);
-            RawValue cached = key.map(extraAttrs::getIfPresent).orElse(null);
+            RawValue cached = a.storedExtraAttrs() != null
+                    ? null
+                    : key.map(extraAttrs::getIfPresent).orElse(null);
             if (key.isEmpty()) {
                 byArtifact.put(a.id(), ArtifactView.EMPTY_OBJECT);
+            } else if (a.storedExtraAttrs() != null) {
+                byArtifact.put(a.id(), new RawValue(a.storedExtraAttrs()));
             } else if (cached != null) {
                 byArtifact.put(a.id(), cached);
             } else {

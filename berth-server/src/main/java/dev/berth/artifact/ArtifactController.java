@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -56,7 +57,7 @@ class ArtifactController {
     }
 
     @GetMapping
-    ResponseEntity<List<Map<String, Object>>> list(
+    ResponseEntity<byte[]> list(
             HttpServletRequest request,
             @PathVariable String projectName,
             @PathVariable String repositoryName,
@@ -72,11 +73,12 @@ class ArtifactController {
         var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
-                .body(assembler.views(repo.project().name(), repo.id(), page.rows(), flags));
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(assembler.list(repo.project().name(), repo.id(), page.rows(), flags));
     }
 
     @GetMapping("/{reference}")
-    Map<String, Object> get(
+    ResponseEntity<byte[]> get(
             HttpServletRequest request,
             @PathVariable String projectName,
             @PathVariable String repositoryName,
@@ -90,9 +92,9 @@ class ArtifactController {
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
         ArtifactQueries.Row row = access.artifact(repo, reference);
         var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
-        return assembler
-                .views(repo.project().name(), repo.id(), List.of(row), flags)
-                .getFirst();
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(assembler.one(repo.project().name(), repo.id(), row, flags));
     }
 
     /**

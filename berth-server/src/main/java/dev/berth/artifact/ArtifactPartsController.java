@@ -2,6 +2,7 @@ package dev.berth.artifact;
 
 import dev.berth.api.ApiException;
 import dev.berth.api.Callers;
+import dev.berth.api.JsonBody;
 import dev.berth.api.ListQuery;
 import dev.berth.api.Paging;
 import dev.berth.audit.AuditLog;
@@ -15,7 +16,6 @@ import dev.berth.registry.RepositoryName;
 import dev.berth.storage.Digest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.springframework.http.MediaType;
@@ -42,6 +42,7 @@ class ArtifactPartsController {
     private final ManifestService manifests;
     private final AuditLog audit;
     private final ImmutableTagRules immutability;
+    private final JsonBody json;
 
     ArtifactPartsController(
             ArtifactAccess access,
@@ -49,8 +50,10 @@ class ArtifactPartsController {
             ArtifactContent content,
             ManifestService manifests,
             AuditLog audit,
-            ImmutableTagRules immutability) {
+            ImmutableTagRules immutability,
+            JsonBody json) {
         this.immutability = immutability;
+        this.json = json;
         this.access = access;
         this.artifacts = artifacts;
         this.content = content;
@@ -59,7 +62,7 @@ class ArtifactPartsController {
     }
 
     @GetMapping("/tags")
-    ResponseEntity<List<Map<String, Object>>> tags(
+    ResponseEntity<byte[]> tags(
             HttpServletRequest request,
             @PathVariable String projectName,
             @PathVariable String repositoryName,
@@ -72,11 +75,11 @@ class ArtifactPartsController {
         ArtifactQueries.Page<ArtifactQueries.Tag> page = artifacts.tagPage(row.id(), query);
         Predicate<String> immutable =
                 withImmutableStatus ? immutability.immutableTags(repo.project().id(), repo.fullName()) : tag -> false;
-        return ResponseEntity.ok()
-                .headers(Paging.headers(request, query, page.total()))
-                .body(page.rows().stream()
-                        .map(t -> ArtifactView.tag(t, immutable.test(t.name())))
-                        .toList());
+        return json.ok(Paging.headers(request, query, page.total()), page.rows().size() * 200, g -> {
+            g.writeStartArray();
+            page.rows().forEach(t -> ArtifactView.tag(g, t, immutable.test(t.name()), null));
+            g.writeEndArray();
+        });
     }
 
     /** Points a new tag at the artifact: body {@code {"name":"v2"}}; 409 if the repository has the tag. */
@@ -131,7 +134,7 @@ class ArtifactPartsController {
     }
 
     @GetMapping("/accessories")
-    ResponseEntity<List<Map<String, Object>>> accessories(
+    ResponseEntity<byte[]> accessories(
             HttpServletRequest request,
             @PathVariable String projectName,
             @PathVariable String repositoryName,
@@ -142,11 +145,11 @@ class ArtifactPartsController {
         ArtifactQueries.Row row = access.artifact(repo, reference);
         ArtifactQueries.Page<ArtifactQueries.Accessory> page =
                 artifacts.accessories(repo.id(), Map.of(row.id(), row.digest()), query);
-        return ResponseEntity.ok()
-                .headers(Paging.headers(request, query, page.total()))
-                .body(page.rows().stream()
-                        .map(a -> ArtifactView.accessory(a, repo.fullName()))
-                        .toList());
+        return json.ok(Paging.headers(request, query, page.total()), page.rows().size() * 400, g -> {
+            g.writeStartArray();
+            page.rows().forEach(a -> ArtifactView.accessory(g, a, repo.fullName()));
+            g.writeEndArray();
+        });
     }
 
     /** {@code build_history} for images; {@code values.yaml}, {@code readme.md}, {@code dependencies} for charts. */

@@ -5,6 +5,7 @@ import dev.berth.api.FieldType;
 import dev.berth.api.ListQuery;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
+import dev.berth.api.SortKey;
 import dev.berth.api.SqlFilter;
 import dev.berth.api.Term;
 import dev.berth.label.ArtifactLabels;
@@ -14,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +71,18 @@ class ArtifactQueries {
     private static final String COLUMNS = "m.id, m.repository_id, r.project_id, r.name AS repository_name, m.digest,"
             + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
-            + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time";
-    private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id";
+            + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, ca.attrs AS extra_attrs";
+    /** The {@code extra_attrs} stored for the manifest's config, if any. */
+    private static final String ATTRS_JOIN = " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest"
+            + " AND ca.kind = (CASE WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG
+            + "' THEN 'chart' ELSE 'image' END)";
 
-    /** An artifact row, without the manifest bytes. */
+    private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id" + ATTRS_JOIN;
+
+    /**
+     * An artifact row, without the manifest bytes. {@code storedExtraAttrs} is the JSON text kept in
+     * {@code config_attributes} for its config, null when none is kept (yet).
+     */
     record Row(
             long id,
             long repositoryId,
@@ -88,7 +98,8 @@ class ArtifactQueries {
             String mediaType,
             long size,
             Instant pushTime,
-            Instant pullTime) {}
+            Instant pullTime,
+            String storedExtraAttrs) {}
 
     /** A tag; {@code pullTime} is null until it is pulled by name. */
     record Tag(long id, long repositoryId, long artifactId, String name, Instant pushTime, Instant pullTime) {}
@@ -150,6 +161,20 @@ class ArtifactQueries {
         if (total == 0 || query.offset() >= total) {
             return new Page<>(total, List.of());
         }
+        if (!all && query.terms().isEmpty() && newestFirst(query.sorts())) {
+            // Harbor's default order: the page's ids from one index-only scan of listed_artifact (V20);
+            // the repository's columns are known already.
+            List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM (SELECT la.manifest_id, la.created_at"
+                            + " FROM listed_artifact la WHERE la.repository_id = ?"
+                            + " ORDER BY la.created_at DESC, la.manifest_id LIMIT ? OFFSET ?) p"
+                            + " JOIN manifest m ON m.id = p.manifest_id"
+                            + " CROSS JOIN (SELECT ?::bigint AS project_id, ?::text AS name) r" + ATTRS_JOIN
+                            + " ORDER BY p.created_at DESC, p.manifest_id")
+                    .params(repositoryId, query.pageSize(), query.offset(), repository.projectId(), repository.name())
+                    .query(ArtifactQueries::row)
+                    .list();
+            return new Page<>(total, rows);
+        }
         // The page's ids first, from the indexes where the sort allows; then only those rows' columns.
         List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m" + where
                         + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
@@ -157,6 +182,14 @@ class ArtifactQueries {
                 .query(ArtifactQueries::row)
                 .list();
         return new Page<>(total, rows);
+    }
+
+    /** No sort asked for, or {@code sort=-push_time}: the default order, ties broken by id. */
+    private static boolean newestFirst(List<SortKey> sorts) {
+        return sorts.isEmpty()
+                || (sorts.size() == 1
+                        && sorts.getFirst().field().equals("push_time")
+                        && sorts.getFirst().descending());
     }
 
     /** Harbor's {@code tags=*} (tagged), {@code tags=nil} (untagged), {@code tags=v1}, {@code tags=~v}. */
@@ -301,45 +334,89 @@ class ArtifactQueries {
             return new Page<>(0, List.of());
         }
         SqlFilter sql = query.toSql(ACCESSORY_FIELDS);
-        String from =
-                """
-                 FROM (
-                  SELECT m.id, m.digest, %1$s AS size, %2$s AS type, m.created_at, s.subject_id, s.subject_digest
-                  FROM unnest(?::bigint[], ?::text[]) AS s(subject_id, subject_digest)
-                  JOIN manifest m ON m.repository_id = ? AND m.subject_digest = s.subject_digest
-                  UNION
-                  SELECT m.id, m.digest, %1$s, %3$s, m.created_at, s.subject_id, s.subject_digest
-                  FROM unnest(?::bigint[], ?::text[]) AS s(subject_id, subject_digest)
-                  JOIN tag ct ON ct.repository_id = ? AND s.subject_digest LIKE 'sha256:%%'
-                   AND ct.name IN ('sha256-' || substr(s.subject_digest, 8) || '.sig',
-                                   'sha256-' || substr(s.subject_digest, 8) || '.att',
-                                   'sha256-' || substr(s.subject_digest, 8) || '.sbom')
-                  JOIN manifest m ON m.id = ct.manifest_id
-                  WHERE m.subject_digest IS DISTINCT FROM s.subject_digest
-                 ) a WHERE TRUE""".formatted(ArtifactSql.SIZE, ArtifactSql.SUBJECT_ACCESSORY_TYPE, ArtifactSql.TAG_ACCESSORY_TYPE)
-                        + sql.andWhere();
-        Long[] ids = subjects.keySet().toArray(Long[]::new);
-        String[] digests = subjects.values().toArray(String[]::new);
-        List<Object> params = sql.paramsAfter(ids, digests, repositoryId, ids, digests, repositoryId);
-        long total = jdbc.sql("SELECT count(*) " + from)
+        AccessorySource source = AccessorySource.of(repositoryId, subjects);
+        List<Object> params = sql.paramsAfter(source.params());
+        long total = jdbc.sql("SELECT count(*) FROM (" + AccessorySource.SQL + ") a WHERE TRUE" + sql.andWhere())
                 .params(params)
                 .query(Long.class)
                 .single();
         List<Accessory> rows = total == 0
                 ? List.of()
-                : jdbc.sql("SELECT a.id, a.digest, a.size, a.type, a.created_at, a.subject_id, a.subject_digest " + from
-                                + sql.orderBy() + sql.limitOffset())
+                : jdbc.sql(AccessorySource.SELECT + sql.andWhere() + sql.orderBy() + sql.limitOffset())
                         .params(params)
-                        .query((rs, i) -> new Accessory(
-                                rs.getLong(1),
-                                rs.getString(2),
-                                rs.getLong(3),
-                                rs.getString(4),
-                                rs.getTimestamp(5).toInstant(),
-                                rs.getLong(6),
-                                rs.getString(7)))
+                        .query(source::accessory)
                         .list();
         return new Page<>(total, rows);
+    }
+
+    /**
+     * Up to {@code limit} accessories of a page of artifacts (id to digest), newest first, to nest in
+     * the list: no count, and nothing read but what the subjects' digests find in the repository's
+     * partial indexes, so a page whose artifacts have none costs two empty index probes.
+     */
+    List<Accessory> nestedAccessories(long repositoryId, Map<Long, String> subjects, long limit) {
+        if (subjects.isEmpty()) {
+            return List.of();
+        }
+        AccessorySource source = AccessorySource.of(repositoryId, subjects);
+        return jdbc.sql(AccessorySource.SELECT + " ORDER BY a.created_at DESC, a.id LIMIT ?")
+                .params(List.of(source.params()))
+                .param(limit)
+                .query(source::accessory)
+                .list();
+    }
+
+    /**
+     * Where accessories of some subjects are found: artifacts of the repository naming one as their
+     * {@code subject} (index {@code manifest_subject}), and artifacts tagged {@code
+     * sha256-<hex>.sig|.att|.sbom} after one (index {@code tag_cosign_name}, V20), unless that
+     * artifact names the subject anyway. Subject ids are put back in Java from the digests.
+     */
+    private record AccessorySource(long repositoryId, Map<String, Long> idOf, String[] digests, String[] tagNames) {
+        static final String SQL =
+                """
+                SELECT m.id, m.digest, %1$s AS size, %2$s AS type, m.created_at, m.subject_digest
+                FROM manifest m WHERE m.repository_id = ? AND m.subject_digest = ANY (?)
+                UNION
+                SELECT m.id, m.digest, %1$s, %3$s, m.created_at, 'sha256:' || substr(ct.name, 8, 64)
+                FROM tag ct JOIN manifest m ON m.id = ct.manifest_id
+                WHERE ct.repository_id = ? AND ct.name = ANY (?)
+                  AND ct.name ~ '^sha256-[0-9a-f]{64}\\.(sig|att|sbom)$'
+                  AND m.subject_digest IS DISTINCT FROM 'sha256:' || substr(ct.name, 8, 64)""".formatted(ArtifactSql.SIZE, ArtifactSql.SUBJECT_ACCESSORY_TYPE, ArtifactSql.TAG_ACCESSORY_TYPE);
+        static final String SELECT =
+                "SELECT a.id, a.digest, a.size, a.type, a.created_at, a.subject_digest FROM (" + SQL + ") a WHERE TRUE";
+
+        static AccessorySource of(long repositoryId, Map<Long, String> subjects) {
+            Map<String, Long> idOf = new HashMap<>();
+            List<String> names = new ArrayList<>();
+            subjects.forEach((id, digest) -> {
+                idOf.put(digest, id);
+                if (digest.startsWith("sha256:")) {
+                    String scheme = "sha256-" + digest.substring("sha256:".length());
+                    names.add(scheme + ".sig");
+                    names.add(scheme + ".att");
+                    names.add(scheme + ".sbom");
+                }
+            });
+            return new AccessorySource(
+                    repositoryId, idOf, idOf.keySet().toArray(String[]::new), names.toArray(String[]::new));
+        }
+
+        Object[] params() {
+            return new Object[] {repositoryId, digests, repositoryId, tagNames};
+        }
+
+        Accessory accessory(ResultSet rs, int i) throws SQLException {
+            String subject = rs.getString(6);
+            return new Accessory(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    rs.getString(4),
+                    rs.getTimestamp(5).toInstant(),
+                    idOf.get(subject),
+                    subject);
+        }
     }
 
     private static Tag tag(ResultSet rs, int i) throws SQLException {
@@ -370,6 +447,7 @@ class ArtifactQueries {
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("pull_time") == null
                         ? null
-                        : rs.getTimestamp("pull_time").toInstant());
+                        : rs.getTimestamp("pull_time").toInstant(),
+                rs.getString("extra_attrs"));
     }
 }

@@ -1,5 +1,8 @@
 package dev.berth.artifact;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /**
  * SQL expressions over a {@code manifest m} row that define what Harbor's artifact API shows: its
  * type, media type, total size, and whether it is listed at top level. Kept in one place so that
@@ -8,8 +11,16 @@ package dev.berth.artifact;
 final class ArtifactSql {
     private ArtifactSql() {}
 
+    /** Manifest media types of indexes: only these have children ({@code references}). */
+    static final Set<String> INDEX_MEDIA_TYPES = Set.of(
+            "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
+
     static final String INDEX_TYPES =
-            "('application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json')";
+            INDEX_MEDIA_TYPES.stream().sorted().map(t -> "'" + t + "'").collect(Collectors.joining(", ", "(", ")"));
+
+    static boolean isIndex(String manifestMediaType) {
+        return INDEX_MEDIA_TYPES.contains(manifestMediaType);
+    }
 
     /** Harbor's artifact type, recognised as Harbor's processors do, from the config and artifact types. */
     static final String TYPE = """

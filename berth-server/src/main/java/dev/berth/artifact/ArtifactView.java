@@ -1,101 +1,125 @@
 package dev.berth.artifact;
 
+import dev.berth.label.Label;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.util.RawValue;
 
-/** Harbor's JSON for artifacts, tags, references, accessories and addition links. */
+/**
+ * Harbor's JSON for artifacts, tags, references and accessories, written straight to a generator
+ * in Harbor's field order. Stored JSON (annotations, platforms, {@code extra_attrs}) is written as
+ * it is, not parsed again.
+ */
 final class ArtifactView {
     /** Harbor reports "never" as Go's zero time. */
     static final String NEVER = "0001-01-01T00:00:00.000Z";
 
-    /** {@code {}}, as the same value class as the stored JSON written raw beside it. */
+    /** {@code {}}, for artifacts without {@code extra_attrs}. */
     static final RawValue EMPTY_OBJECT = new RawValue("{}");
 
     private ArtifactView() {}
 
-    static Map<String, Object> tag(ArtifactQueries.Tag t) {
-        return tag(t, false);
-    }
-
-    /** {@code immutable} is only known when the caller asked for it ({@code with_immutable_status}). */
-    static Map<String, Object> tag(ArtifactQueries.Tag t, boolean immutable) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", t.id());
-        v.put("repository_id", t.repositoryId());
-        v.put("artifact_id", t.artifactId());
-        v.put("name", t.name());
-        v.put("push_time", t.pushTime().toString());
-        v.put("pull_time", t.pullTime() == null ? NEVER : time(t.pullTime()));
-        v.put("immutable", immutable);
-        return v;
-    }
-
-    static Map<String, Object> reference(ArtifactQueries.Reference r) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("parent_id", r.parentId());
-        v.put("child_id", r.childId());
-        v.put("child_digest", r.childDigest());
-        if (r.platformJson() != null) {
-            v.put("platform", new RawValue(r.platformJson()));
+    /**
+     * A tag; {@code immutable} is only known when the caller asked for it ({@code
+     * with_immutable_status}), and {@code signed} is written only when asked for ({@code
+     * with_signature}), else null.
+     */
+    static void tag(JsonGenerator g, ArtifactQueries.Tag t, boolean immutable, Boolean signed) {
+        g.writeStartObject();
+        g.writeNumberProperty("id", t.id());
+        g.writeNumberProperty("repository_id", t.repositoryId());
+        g.writeNumberProperty("artifact_id", t.artifactId());
+        g.writeStringProperty("name", t.name());
+        g.writeStringProperty("push_time", time(t.pushTime()));
+        g.writeStringProperty("pull_time", t.pullTime() == null ? NEVER : time(t.pullTime()));
+        g.writeBooleanProperty("immutable", immutable);
+        if (signed != null) {
+            g.writeBooleanProperty("signed", signed);
         }
-        return v;
+        g.writeEndObject();
     }
 
-    static Map<String, Object> accessory(ArtifactQueries.Accessory a, String repositoryName) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", a.id());
-        v.put("artifact_id", a.id());
-        v.put("subject_artifact_id", a.subjectId());
-        v.put("subject_artifact_digest", a.subjectDigest());
-        v.put("subject_artifact_repo", repositoryName);
-        v.put("size", a.size());
-        v.put("digest", a.digest());
-        v.put("type", a.type());
-        v.put("icon", "");
-        v.put("creation_time", a.creationTime().toString());
-        return v;
+    static void reference(JsonGenerator g, ArtifactQueries.Reference r) {
+        g.writeStartObject();
+        g.writeNumberProperty("parent_id", r.parentId());
+        g.writeNumberProperty("child_id", r.childId());
+        g.writeStringProperty("child_digest", r.childDigest());
+        if (r.platformJson() != null) {
+            g.writeName("platform");
+            g.writeRawValue(r.platformJson());
+        }
+        g.writeEndObject();
+    }
+
+    static void accessory(JsonGenerator g, ArtifactQueries.Accessory a, String repositoryName) {
+        g.writeStartObject();
+        g.writeNumberProperty("id", a.id());
+        g.writeNumberProperty("artifact_id", a.id());
+        g.writeNumberProperty("subject_artifact_id", a.subjectId());
+        g.writeStringProperty("subject_artifact_digest", a.subjectDigest());
+        g.writeStringProperty("subject_artifact_repo", repositoryName);
+        g.writeNumberProperty("size", a.size());
+        g.writeStringProperty("digest", a.digest());
+        g.writeStringProperty("type", a.type());
+        g.writeStringProperty("icon", "");
+        g.writeStringProperty("creation_time", time(a.creationTime()));
+        g.writeEndObject();
+    }
+
+    static void label(JsonGenerator g, Label label) {
+        g.writePOJO(label.view());
     }
 
     /** The additions Harbor links for the artifact's type; hrefs double-encode the repository as Harbor does. */
-    static Map<String, Object> additionLinks(ArtifactQueries.Row a, String projectName) {
+    static void additionLinks(JsonGenerator g, ArtifactQueries.Row a, String projectName) {
         List<String> kinds = switch (a.type()) {
             case "IMAGE" -> a.configDigest() == null ? List.of() : List.of("build_history");
             case "CHART" -> List.of("values.yaml", "readme.md", "dependencies");
             default -> List.of();
         };
-        Map<String, Object> links = new LinkedHashMap<>();
-        String base = "/api/v2.0/projects/" + projectName + "/repositories/"
-                + RepositoryPath.segment(a.repositoryName()) + "/artifacts/" + a.digest() + "/additions/";
-        for (String kind : kinds) {
-            Map<String, Object> link = new LinkedHashMap<>();
-            link.put("absolute", false);
-            link.put("href", base + kind);
-            links.put(kind, link);
+        g.writeName("addition_links");
+        g.writeStartObject();
+        if (!kinds.isEmpty()) {
+            String base = "/api/v2.0/projects/" + projectName + "/repositories/"
+                    + RepositoryPath.segment(a.repositoryName()) + "/artifacts/" + a.digest() + "/additions/";
+            for (String kind : kinds) {
+                g.writeName(kind);
+                g.writeStartObject();
+                g.writeBooleanProperty("absolute", false);
+                g.writeStringProperty("href", base + kind);
+                g.writeEndObject();
+            }
         }
-        return links;
+        g.writeEndObject();
     }
 
-    /** Stored JSON (annotations, platforms) is written into the response as it is, not parsed again. */
-    static Map<String, Object> artifact(ArtifactQueries.Row a) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("id", a.id());
-        v.put("type", a.type());
-        v.put("media_type", a.mediaType());
-        v.put("manifest_media_type", a.manifestMediaType());
-        v.put("artifact_type", a.artifactType() == null ? a.mediaType() : a.artifactType());
-        v.put("project_id", a.projectId());
-        v.put("repository_id", a.repositoryId());
-        v.put("repository_name", a.repositoryName());
-        v.put("digest", a.digest());
-        v.put("size", a.size());
-        v.put("icon", "");
-        v.put("push_time", time(a.pushTime()));
-        v.put("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
-        v.put("annotations", a.annotationsJson() == null ? EMPTY_OBJECT : new RawValue(a.annotationsJson()));
-        return v;
+    /** The artifact's own fields, up to {@code annotations}; the caller writes the rest and closes the object. */
+    static void artifactFields(JsonGenerator g, ArtifactQueries.Row a) {
+        g.writeNumberProperty("id", a.id());
+        g.writeStringProperty("type", a.type());
+        g.writeStringProperty("media_type", a.mediaType());
+        g.writeStringProperty("manifest_media_type", a.manifestMediaType());
+        g.writeStringProperty("artifact_type", a.artifactType() == null ? a.mediaType() : a.artifactType());
+        g.writeNumberProperty("project_id", a.projectId());
+        g.writeNumberProperty("repository_id", a.repositoryId());
+        g.writeStringProperty("repository_name", a.repositoryName());
+        g.writeStringProperty("digest", a.digest());
+        g.writeNumberProperty("size", a.size());
+        g.writeStringProperty("icon", "");
+        g.writeStringProperty("push_time", time(a.pushTime()));
+        g.writeStringProperty("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
+        g.writeName("annotations");
+        g.writeRawValue(a.annotationsJson() == null ? "{}" : a.annotationsJson());
+    }
+
+    /** Writes JSON text kept as a {@link RawValue} as it is. */
+    static void raw(JsonGenerator g, RawValue value) {
+        if (value.rawValue() instanceof String text) {
+            g.writeRawValue(text);
+        } else {
+            g.writePOJO(value);
+        }
     }
 
     static String time(Instant i) {

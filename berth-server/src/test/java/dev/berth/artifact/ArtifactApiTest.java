@@ -269,6 +269,56 @@ class ArtifactApiTest {
         assertThat(all.json().path(0).path("name").asString()).isEqualTo(project + "/r2");
     }
 
+    /**
+     * The default order (newest push first) is read from the listing's own copy of push times (V20):
+     * it must agree with the explicit sort, page without gaps or repeats, and follow manifests that
+     * become listed later, such as an index child given a tag.
+     */
+    @Test
+    void theDefaultOrderIsNewestFirstAcrossPagesAndFollowsListingChanges() {
+        String repo = project + "/ordered";
+        List<String> pushedOrder = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pushedOrder.add(ArtifactFixtures.image(admin, repo, "t" + i, "amd64", 20 + i)
+                    .digest()
+                    .toString());
+        }
+        Pushed child = ArtifactFixtures.image(admin, repo, null, "arm64", 30);
+        byte[] index = RegistryClient.index(RegistryClient.OCI_INDEX, List.of(child(child, "arm64")));
+        pushedOrder.add(admin.pushManifest(repo, "multi", RegistryClient.OCI_INDEX, index)
+                .toString());
+        List<String> newestFirst = new ArrayList<>(pushedOrder.reversed());
+
+        assertThat(pagedDigests(api + "ordered/artifacts?page_size=2&page=")).containsExactlyElementsOf(newestFirst);
+        assertThat(pagedDigests(api + "ordered/artifacts?sort=-push_time&page_size=3&page="))
+                .containsExactlyElementsOf(newestFirst);
+
+        // The child, listed once tagged, takes its place by its own push time: just before the index.
+        RegistryClient.check(
+                admin.send(
+                        "POST",
+                        api + "ordered/artifacts/" + child.digest() + "/tags",
+                        "{\"name\":\"arm\"}".getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json"),
+                201);
+        newestFirst.add(1, child.digest().toString());
+        assertThat(pagedDigests(api + "ordered/artifacts?page_size=2&page=")).containsExactlyElementsOf(newestFirst);
+        assertThat(admin.get(api + "ordered/artifacts").header("X-Total-Count")).contains("6");
+    }
+
+    private List<String> pagedDigests(String pathEndingInPage) {
+        List<String> digests = new ArrayList<>();
+        for (int page = 1; page < 10; page++) {
+            JsonNode rows = admin.get(pathEndingInPage + page).json();
+            if (rows.isEmpty()) {
+                break;
+            }
+            digests.addAll(names(rows, "digest"));
+        }
+        return digests;
+    }
+
     @Test
     void deletingARepositoryDeletesItsArtifacts() {
         String repo = project + "/gone/deep";
