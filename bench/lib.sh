@@ -25,6 +25,15 @@ wait_http() {
   return 1
 }
 
+# stop_berth: stops the Berth started last ($PID), politely, then forcibly after 10 s
+stop_berth() {
+  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+    kill -TERM "$PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PID" 2>/dev/null || true
+  fi
+}
+
 # start_berth [BERTH ARGS...]: starts Berth on a free 127.0.0.1 port against database $DB with its
 # data in $DATA; sets PID and URL and returns once admin can log in. The admin user is created
 # after the port opens, so readiness is awaited before the first authenticated request (failed
