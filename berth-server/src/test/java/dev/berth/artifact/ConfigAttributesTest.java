@@ -73,14 +73,7 @@ class ConfigAttributesTest {
     @Test
     void aCopyDerivesWhatItsSourceLacks() {
         String project = TestUsers.uniqueName("attrs");
-        server.ensureProject(project, false);
-        Pushed image = ArtifactFixtures.image(admin, project + "/src", "v1", "s390x", 20);
-        String config = configOf(image);
-        awaitRow(jdbc, config, "image").orElseThrow();
-        // As if pushed before push-time derivation existed.
-        jdbc.sql("DELETE FROM config_attributes WHERE config_digest = ?")
-                .param(config)
-                .update();
+        String config = pushedWithoutRow(project, "src", "v1", "s390x");
 
         RegistryClient.check(
                 admin.send(
@@ -117,18 +110,26 @@ class ConfigAttributesTest {
     @Test
     void aListDerivesAndStoresWhatIsStillMissing() {
         String project = TestUsers.uniqueName("attrs");
-        server.ensureProject(project, false);
-        Pushed image = ArtifactFixtures.image(admin, project + "/app", "lazy", "riscv64", 20);
-        String config = configOf(image);
-        awaitRow(jdbc, config, "image").orElseThrow();
-        jdbc.sql("DELETE FROM config_attributes WHERE config_digest = ?")
-                .param(config)
-                .update();
+        String config = pushedWithoutRow(project, "app", "lazy", "riscv64");
 
         JsonNode listed = admin.get("/api/v2.0/projects/" + project + "/repositories/app/artifacts/lazy")
                 .json();
         assertThat(listed.path("extra_attrs").path("architecture").asString()).isEqualTo("riscv64");
         assertThat(rows(jdbc, config)).isEqualTo(1);
+    }
+
+    /**
+     * The config digest of an image pushed to {@code project/repository:tag} whose row is then
+     * deleted: as if pushed before push-time derivation existed.
+     */
+    private String pushedWithoutRow(String project, String repository, String tag, String arch) {
+        server.ensureProject(project, false);
+        String config = configOf(ArtifactFixtures.image(admin, project + "/" + repository, tag, arch, 20));
+        awaitRow(jdbc, config, "image").orElseThrow();
+        jdbc.sql("DELETE FROM config_attributes WHERE config_digest = ?")
+                .param(config)
+                .update();
+        return config;
     }
 
     /** The stored attributes of the config, once they are there; empty if they do not come in time. */
