@@ -251,7 +251,7 @@ if [[ $(sql "select to_regclass('config_attributes_backfill') is not null") == t
       echo "   backfill: $MISSING of $ARTIFACTS seeded images still without extra_attrs after ${WAITED} s" >&2
       REPORTED=$WAITED
     fi
-    sleep 1
+    sleep 2
   done
   WAITED=$(elapsed "$T0" "$(now)")
   DONE=$(grep -o 'event=config_attributes_backfill_done.*' "$WORK/berth.log" | tail -1)

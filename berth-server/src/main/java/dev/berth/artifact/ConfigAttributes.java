@@ -82,13 +82,26 @@ class ConfigAttributes {
     }
 
     /**
-     * Up to {@code limit} manifests with an id above {@code afterId} whose config lacks its row, in id
-     * order: an index range scan from {@code afterId}, so cheap when the backfill is up to date.
+     * Whether any manifest with an id above {@code afterId} lacks its config's row: an index range
+     * scan from {@code afterId}, so cheap when the backfill is up to date.
      */
-    List<Missing> missingAfter(long afterId, int limit) {
-        return jdbc.sql(MISSING_AFTER.formatted("m.id, m.config_digest, k.kind", KIND) + " ORDER BY m.id LIMIT ?")
+    boolean anyMissingAfter(long afterId) {
+        return jdbc.sql(MISSING_AFTER.formatted("1", KIND) + " LIMIT 1")
                 .param(afterId)
-                .param(limit)
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+    }
+
+    /**
+     * The manifests with an id in ({@code afterId}, {@code throughId}] whose config lacks its row.
+     * Bounded on both sides so that the plan stays a primary-key range scan with one probe per row
+     * (with only a lower bound and a LIMIT, PostgreSQL chose a scan of the whole table per batch).
+     */
+    List<Missing> missingBetween(long afterId, long throughId) {
+        return jdbc.sql(MISSING_AFTER.formatted("m.id, m.config_digest, k.kind", KIND) + " AND m.id <= ? ORDER BY m.id")
+                .param(afterId)
+                .param(throughId)
                 .query((rs, i) -> new Missing(rs.getLong(1), new Key(rs.getString(2), rs.getString(3))))
                 .list();
     }

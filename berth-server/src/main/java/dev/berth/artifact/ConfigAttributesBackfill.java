@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Derives, in the background after start-up, the {@code config_attributes} rows that manifests
  * arrived without: manifests from before push-time derivation (an upgrade), bulk loads straight into
- * the database, pushes whose derivation was lost (queue full, shutdown). In batches of 100 manifests
- * in id order, logging progress, until none is left.
+ * the database, pushes whose derivation was lost (queue full, shutdown). In batches of 100 manifest
+ * ids in id order, logging progress every few seconds, until none is left.
  *
  * <p>Cheap when nothing is missing: {@code config_attributes_backfill} holds the manifest id up to
  * which every manifest was looked at, so a start only scans the manifests created since the last
@@ -83,8 +83,7 @@ class ConfigAttributesBackfill {
     Outcome run() {
         Instant start = clock.instant();
         long top = stored.lastManifestId();
-        long mark = stored.backfillMark();
-        if (stored.missingAfter(mark, 1).isEmpty()) {
+        if (!stored.anyMissingAfter(stored.backfillMark())) {
             stored.advanceBackfillMark(top);
             return new Outcome(true, 0, 0, Duration.ZERO);
         }
@@ -103,29 +102,32 @@ class ConfigAttributesBackfill {
         }
     }
 
+    /**
+     * Walks the manifest ids from the mark up to {@code top} (the last id when the run started:
+     * what is pushed meanwhile is derived at push time) in steps of {@link #BATCH} ids.
+     */
     private Outcome backfill(Instant start, long top) {
         long remaining = stored.countMissing();
         log.info("event=config_attributes_backfill_started missing={}", remaining);
-        long cursor = stored.backfillMark();
         long derived = 0;
         long failed = 0;
         Instant lastProgress = start;
-        List<ConfigAttributes.Missing> batch;
-        do {
+        for (long cursor = stored.backfillMark(); cursor < top; ) {
             if (Thread.currentThread().isInterrupted()) {
                 log.info("event=config_attributes_backfill_interrupted derived={} remaining={}", derived, remaining);
                 return new Outcome(true, derived, failed, Duration.between(start, clock.instant()));
             }
-            batch = stored.missingAfter(cursor, BATCH);
+            long through = Math.min(cursor + BATCH, top);
+            List<ConfigAttributes.Missing> batch = stored.missingBetween(cursor, through);
+            cursor = through;
             if (batch.isEmpty()) {
-                break;
+                continue;
             }
             ArtifactContent.Derived result = content.deriveMissing(
                     batch.stream().map(ConfigAttributes.Missing::key).toList());
             derived += result.derived();
             failed += result.failed();
             remaining = Math.max(0, remaining - batch.size());
-            cursor = batch.getLast().manifestId();
             stored.advanceBackfillMark(cursor);
             Instant now = clock.instant();
             if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0) {
@@ -136,9 +138,8 @@ class ConfigAttributesBackfill {
                         failed,
                         remaining);
             }
-        } while (batch.size() == BATCH);
-        // Everything up to the last id seen at the start has been looked at now.
-        stored.advanceBackfillMark(Math.max(cursor, top));
+        }
+        stored.advanceBackfillMark(top);
         Duration took = Duration.between(start, clock.instant());
         log.info(
                 "event=config_attributes_backfill_done derived={} failed={} seconds={}",
