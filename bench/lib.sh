@@ -6,9 +6,11 @@ log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
 now() { date +%s.%N; }
 
+# free_port: a port nothing listens on, below Linux's ephemeral range (32768 and up by default), so
+# that no outgoing connection takes it between this check and Berth binding it
 free_port() {
   local port
-  for port in $(shuf -i 20000-40000 -n 100); do
+  for port in $(shuf -i 20000-32000 -n 100); do
     ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return 0; }
   done
   return 1
