@@ -36,6 +36,8 @@ class ConfigAttributesBackfill {
     static final int BATCH = 100;
     private static final String LOCK_KEY = "hashtextextended('berth:config-attributes-backfill', 0)";
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    /** Rows derived before the table's statistics are first refreshed. */
+    private static final long ANALYZE_FIRST = 1000;
 
     private final ConfigAttributes stored;
     private final ArtifactContent content;
@@ -111,6 +113,7 @@ class ConfigAttributesBackfill {
         log.info("event=config_attributes_backfill_started missing={}", remaining);
         long derived = 0;
         long failed = 0;
+        long analyzedAt = 0;
         Instant lastProgress = start;
         for (long cursor = stored.backfillMark(); cursor < top; ) {
             if (Thread.currentThread().isInterrupted()) {
@@ -129,6 +132,10 @@ class ConfigAttributesBackfill {
             failed += result.failed();
             remaining = Math.max(0, remaining - batch.size());
             stored.advanceBackfillMark(cursor);
+            if (derived >= ANALYZE_FIRST && derived >= 2 * analyzedAt) {
+                stored.analyze(); // each time the rows derived so far have doubled: a few times in all
+                analyzedAt = derived;
+            }
             Instant now = clock.instant();
             if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0) {
                 lastProgress = now;
