@@ -95,8 +95,8 @@ class ConfigAttributes {
 
     /**
      * The manifests with an id in ({@code afterId}, {@code throughId}] whose config lacks its row.
-     * Bounded on both sides so that the plan stays a primary-key range scan with one probe per row
-     * (with only a lower bound and a LIMIT, PostgreSQL chose a scan of the whole table per batch).
+     * Bounded on both sides so that the plan is a primary-key range scan with one probe per row
+     * whatever the statistics say, and a batch never looks further than its range.
      */
     List<Missing> missingBetween(long afterId, long throughId) {
         return jdbc.sql(MISSING_AFTER.formatted("m.id, m.config_digest, k.kind", KIND) + " AND m.id <= ? ORDER BY m.id")
