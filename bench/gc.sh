@@ -54,11 +54,7 @@ PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt)
 
 cleanup() {
   local status=$?
-  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PID" 2>/dev/null || true
-  fi
+  stop_berth
   if [[ -n "$DB" ]]; then
     pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 ||
       warn "could not drop database $DB"

@@ -6,9 +6,11 @@ log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
 now() { date +%s.%N; }
 
+# free_port: a port nothing listens on, below Linux's ephemeral range (32768 and up by default), so
+# that no outgoing connection takes it between this check and Berth binding it
 free_port() {
   local port
-  for port in $(shuf -i 20000-40000 -n 100); do
+  for port in $(shuf -i 20000-32000 -n 100); do
     ss -ltnH "sport = :$port" | grep -q . || { echo "$port"; return 0; }
   done
   return 1
@@ -23,6 +25,15 @@ wait_http() {
     sleep 0.2
   done
   return 1
+}
+
+# stop_berth: stops the Berth started last ($PID), politely, then forcibly after 10 s
+stop_berth() {
+  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+    kill -TERM "$PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$PID" 2>/dev/null || true
+  fi
 }
 
 # start_berth [BERTH ARGS...]: starts Berth on a free 127.0.0.1 port against database $DB with its

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Berth's list APIs at scale (issue 4): 100,000 artifacts in 1,000 repositories of one project,
-# seeded straight into PostgreSQL, then 8 concurrent clients against the artifact list, the
+# with tags and labels, seeded straight into PostgreSQL; Berth restarted on them and its
+# extra_attrs backfill awaited; then 8 concurrent clients against the artifact list, the
 # repository list and (if it exists) search, ~20 s each: p50/p99 latency and req/s.
 # See bench/README.md ("List APIs: lists.sh"). Usage: bench/lists.sh [--no-build] [--keep]
 set -euo pipefail
@@ -18,6 +19,9 @@ BASES=${LIST_BASES:-8} # real images pushed first; seeded artifacts share their 
 DURATION=${LIST_DURATION:-20}
 WARMUP=${LIST_WARMUP:-5}
 WORKERS=${LIST_WORKERS:-8}
+BACKFILL_TIMEOUT=${LIST_BACKFILL_TIMEOUT:-900} # seconds to wait for Berth to derive the seeded extra_attrs
+GLOBAL_LABELS=5
+PROJECT_LABELS=10
 PAGE_SIZE=100
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
@@ -36,7 +40,7 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     -h|--help)
       echo "usage: bench/lists.sh [--no-build] [--keep] [--artifacts N] [--repos N] [--duration S]"
-      echo "env: LIST_ARTIFACTS LIST_REPOS LIST_BASES LIST_DURATION LIST_WARMUP LIST_WORKERS"
+      echo "env: LIST_ARTIFACTS LIST_REPOS LIST_BASES LIST_DURATION LIST_WARMUP LIST_WORKERS LIST_BACKFILL_TIMEOUT"
       echo "     BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD"
       exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -54,11 +58,7 @@ PID=""
 
 cleanup() {
   local status=$?
-  if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
-    kill -TERM "$PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$PID" 2>/dev/null || true
-  fi
+  stop_berth
   if $DB_CREATED && $KEEP; then
     echo "kept database $DB (drop it when done: psql -h 127.0.0.1 -U postgres -c 'drop database $DB')" >&2
   elif $DB_CREATED; then
@@ -134,6 +134,29 @@ else
   TRIGGERS_OFF=""
   TRIGGERS_ON=""
 fi
+LABELS=$(sql "select case when to_regclass('label') is null then 'false' else 'true' end")
+LABEL_SQL=""
+if [[ $LABELS == true ]]; then
+  # GLOBAL_LABELS global labels and PROJECT_LABELS of the project; every third artifact carries one
+  # of them, every sixth a second one.
+  LABEL_SQL="
+insert into label (name, description, color, scope, creation_time, update_time)
+  select 'global-' || g, 'listbench global label', '#0065AB', 'g', now() - interval '400 days', now() - interval '400 days'
+  from generate_series(1, $GLOBAL_LABELS) g;
+insert into label (name, description, color, scope, project_id, creation_time, update_time)
+  select 'team-' || g, 'listbench project label', '#1D5100', 'p', (select id from project where name = '$PROJECT'),
+         now() - interval '400 days', now() - interval '400 days'
+  from generate_series(1, $PROJECT_LABELS) g;
+create temp table bench_label as
+  select row_number() over (order by id) - 1 as n, id from label
+  where (scope = 'g' and name like 'global-%') or (scope = 'p' and project_id = (select id from project where name = '$PROJECT'));
+insert into artifact_label (label_id, manifest_id, creation_time)
+  select l.id, made.id, made.created_at from made join bench_label l on l.n = (made.i / 3) % $((GLOBAL_LABELS + PROJECT_LABELS))
+  where made.i % 3 = 0
+  union all
+  select l.id, made.id, made.created_at from made join bench_label l on l.n = (made.i / 3 + 7) % $((GLOBAL_LABELS + PROJECT_LABELS))
+  where made.i % 6 = 0;"
+fi
 LARGE=$((REPOS / 10))
 IN_LARGE=$((ARTIFACTS * 55 / 100))
 cat >"$WORK/seed.sql" <<EOF
@@ -175,6 +198,7 @@ insert into tag (repository_id, name, manifest_id, created_at, updated_at)
   select repository_id, 'v' || i, id, created_at, created_at from made;
 insert into tag (repository_id, name, manifest_id, created_at, updated_at)
   select repository_id, 'stable-' || i, id, created_at, created_at from made where i % 2 = 0;
+$LABEL_SQL
 $TRIGGERS_ON
 commit;
 vacuum analyze;
@@ -186,11 +210,59 @@ COUNTS=$(sql "select json_build_object(
   'repositories', (select count(*) from repository r join project p on p.id = r.project_id where p.name = '$PROJECT'),
   'artifacts', (select count(*) from manifest m join repository r on r.id = m.repository_id join project p on p.id = r.project_id where p.name = '$PROJECT'),
   'tags', (select count(*) from tag t join repository r on r.id = t.repository_id join project p on p.id = r.project_id where p.name = '$PROJECT'),
+  'labels', $([[ $LABELS == true ]] && echo "(select count(*) from label)" || echo 0),
+  'labelledArtifacts', $([[ $LABELS == true ]] && echo "(select count(distinct manifest_id) from artifact_label)" || echo 0),
+  'artifactLabels', $([[ $LABELS == true ]] && echo "(select count(*) from artifact_label)" || echo 0),
   'manifestBlobLinks', (select count(*) from manifest_blob),
   'distinctBlobs', (select count(*) from blob),
   'manifestBytes', (select sum(size) from manifest))")
-LABELS=$(sql "select case when to_regclass('label') is null then 'false' else 'true' end")
 echo "   seeded in ${SEED_SECONDS} s: $COUNTS; label table: $LABELS" >&2
+
+# ---------------------------------------------------------------- backfill
+
+# Berth derives extra_attrs (from the config blob) when a manifest is pushed; rows loaded straight
+# into the database come without them, and the backfill Berth runs after start-up derives them. So
+# Berth is restarted on the seeded data, as after an upgrade or a bulk load, and the lists are
+# measured once no seeded image is left without its config_attributes row.
+BACKFILL_SECONDS=null
+if [[ $(sql "select to_regclass('config_attributes_backfill') is not null") == t ]]; then
+  log "restarting Berth on the seeded data, then waiting for its extra_attrs backfill"
+  stop_berth
+  mv "$WORK/berth.log" "$WORK/berth-seeding.log"
+  # shellcheck disable=SC2119 # no extra arguments for Berth here
+  start_berth || exit 1
+  echo "   on $URL" >&2
+  T0=$(now)
+  MISSING_SQL="select count(*) from manifest m join repository r on r.id = m.repository_id
+    join project p on p.id = r.project_id
+    where p.name = '$PROJECT' and m.config_media_type = 'application/vnd.oci.image.config.v1+json'
+      and not exists (select 1 from config_attributes c where c.config_digest = m.config_digest and c.kind = 'image')"
+  REPORTED=0
+  while :; do
+    MISSING=$(sql "$MISSING_SQL")
+    ((MISSING == 0)) && break
+    WAITED=$(elapsed "$T0" "$(now)")
+    if awk -v w="$WAITED" -v t="$BACKFILL_TIMEOUT" 'BEGIN { exit !(w > t) }'; then
+      warn "$MISSING seeded images still without extra_attrs after ${BACKFILL_TIMEOUT} s"
+      tail -20 "$WORK/berth.log" >&2
+      exit 1
+    fi
+    if awk -v w="$WAITED" -v r="$REPORTED" 'BEGIN { exit !(w >= r + 5) }'; then
+      echo "   backfill: $MISSING of $ARTIFACTS seeded images still without extra_attrs after ${WAITED} s" >&2
+      REPORTED=$WAITED
+    fi
+    sleep 2
+  done
+  WAITED=$(elapsed "$T0" "$(now)")
+  DONE=$(grep -o 'event=config_attributes_backfill_done.*' "$WORK/berth.log" | tail -1)
+  # Berth's own figure (from its start-up to the last row); what the script waited after readiness if absent
+  BACKFILL_SECONDS=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<<"$DONE")
+  BACKFILL_SECONDS=${BACKFILL_SECONDS:-$WAITED}
+  echo "   backfill took ${BACKFILL_SECONDS} s; no seeded image without extra_attrs ${WAITED} s after Berth" \
+    "was ready (Berth's log: ${DONE:-no backfill line})" >&2
+else
+  echo "   this Berth has no extra_attrs backfill: not restarted, nothing awaited" >&2
+fi
 
 # The paths the clients pick from at random: every existing page of every repository's artifacts,
 # every page of the repository list.
@@ -237,20 +309,22 @@ RESULTS="$BENCH_DIR/results/lists-$STAMP.json"
 jq -n --arg timestamp "$STAMP" --argjson cpus "$(nproc)" \
   --arg java "$("$JAVA" -version 2>&1 | head -1)" --arg postgres "$(pg -c 'show server_version')" \
   --argjson counts "$COUNTS" --argjson seedSeconds "$SEED_SECONDS" --argjson labels "$LABELS" \
+  --argjson backfillSeconds "$BACKFILL_SECONDS" \
   --argjson config "$(jq -n --argjson artifacts "$ARTIFACTS" --argjson repos "$REPOS" --argjson bases "$BASES" \
     --argjson duration "$DURATION" --argjson workers "$WORKERS" --argjson pageSize "$PAGE_SIZE" '$ARGS.named')" \
   --arg searchStatus "$SEARCH_STATUS" --arg loadBefore "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1 /proc/loadavg)" \
   --slurpfile results "$WORK/results.jsonl" \
   '{timestamp: $timestamp, host: {cpus: $cpus, java: $java, postgres: $postgres, loadBefore: $loadBefore, loadAfter: $loadAfter},
-    config: $config, seeded: $counts, seedSeconds: $seedSeconds, labelTable: $labels, searchStatus: $searchStatus,
+    config: $config, seeded: $counts, seedSeconds: $seedSeconds, labelTable: $labels,
+    backfillSeconds: $backfillSeconds, searchStatus: $searchStatus,
     results: $results}' >"$RESULTS"
 jq -r '
   def f(x): if x == null then "–" else (x * 10 | round / 10 | tostring) end;
-  "| \(.seeded.artifacts) artifacts, \(.seeded.repositories) repositories, \(.config.workers) clients, page_size \(.config.pageSize) | req/s | p50 ms | p99 ms | server CPU ms/req | errors |",
+  "| \(.seeded.artifacts) artifacts, \(.seeded.repositories) repositories, \(.seeded.labelledArtifacts // 0) labelled, \(.config.workers) clients, page_size \(.config.pageSize) | req/s | p50 ms | p99 ms | server CPU ms/req | errors |",
   "|---|---:|---:|---:|---:|---|",
   (.results[] | "| \(.scenario) | \(f(.reqPerSec)) | \(f(.p50Ms)) | \(f(.p99Ms)) | \(f(.serverCpuMsPerRequest)) | \(.error // "none") |"),
   "",
-  "search: \(if .searchStatus == "200" then "measured" else "no API (HTTP \(.searchStatus))" end); load average \(.host.loadBefore) before, \(.host.loadAfter) after"
+  "search: \(if .searchStatus == "200" then "measured" else "no API (HTTP \(.searchStatus))" end); extra_attrs backfill after the restart: \(if .backfillSeconds == null then "none" else "\(.backfillSeconds) s" end); load average \(.host.loadBefore) before, \(.host.loadAfter) after"
 ' "$RESULTS" | tee "${RESULTS%.json}.md"
 echo "results: $RESULTS" >&2
 jq -e 'all(.results[]; .error == null)' "$RESULTS" >/dev/null

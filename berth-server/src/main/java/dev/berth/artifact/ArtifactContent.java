@@ -8,8 +8,10 @@ import dev.berth.storage.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,6 +113,25 @@ class ArtifactContent {
                 ? Optional.of(new ConfigAttributes.Key(artifact.configDigest(), "image"))
                 : Optional.empty();
     }
+
+    /**
+     * Derives and stores the attributes of those configs that have no row yet, so that no list has to
+     * read their blobs: the entry point of push-time derivation and of the backfill.
+     *
+     * @return how many were derived, and how many could not be (config unreadable or not JSON)
+     */
+    Derived deriveMissing(Collection<ConfigAttributes.Key> keys) {
+        Set<ConfigAttributes.Key> missing = new LinkedHashSet<>(keys);
+        missing.removeAll(stored.find(missing).keySet());
+        Map<ConfigAttributes.Key, String> derived = new HashMap<>();
+        for (ConfigAttributes.Key key : missing) {
+            derive(key).ifPresent(attrs -> derived.put(key, attrs));
+        }
+        stored.save(derived);
+        return new Derived(derived.size(), missing.size() - derived.size());
+    }
+
+    record Derived(int derived, int failed) {}
 
     /** The attributes as JSON text; empty when the config cannot be read or parsed (so nothing is stored). */
     private Optional<String> derive(ConfigAttributes.Key key) {

@@ -12,16 +12,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code harbor_project_artifact_total}: the artifacts the API lists at top level, per project and
- * Harbor artifact type, counted with the same SQL definitions as the artifact API.
+ * Harbor artifact type, counted with the same SQL definitions as the artifact API; and {@code
+ * berth_config_attributes_missing}: image and chart manifests the background backfill has yet to
+ * derive {@code extra_attrs} for ({@link ConfigAttributesBackfill}), 0 once it has caught up.
  */
 @Component
 @ConditionalOnProperty(name = "berth.metrics.enabled", havingValue = "true")
 class ArtifactMetrics implements GaugeSource {
     private final JdbcClient jdbc;
+    private final ConfigAttributes configAttributes;
     private SeriesFamily artifacts;
+    private SeriesFamily configAttributesMissing;
 
-    ArtifactMetrics(JdbcClient jdbc) {
+    ArtifactMetrics(JdbcClient jdbc, ConfigAttributes configAttributes) {
         this.jdbc = jdbc;
+        this.configAttributes = configAttributes;
     }
 
     @Override
@@ -33,6 +38,10 @@ class ArtifactMetrics implements GaugeSource {
                 "project_name",
                 "public",
                 "artifact_type");
+        configAttributesMissing = new SeriesFamily(
+                registry,
+                "berth_config_attributes_missing",
+                "Image and chart manifests whose extra_attrs the background backfill has not derived yet");
     }
 
     @Override
@@ -52,5 +61,6 @@ class ArtifactMetrics implements GaugeSource {
             counts.put(List.of(rs.getString(1), String.valueOf(rs.getBoolean(2)), rs.getString(3)), rs.getLong(4));
         });
         artifacts.set(counts);
+        configAttributesMissing.set(configAttributes.countMissing());
     }
 }

@@ -21,12 +21,16 @@ class ManifestCopier {
         this.jdbc = jdbc;
     }
 
-    /** The id of the copy of {@code sourceId} in {@code targetRepositoryId}, creating it if needed. */
-    long copy(long sourceId, long targetRepositoryId) {
-        return copy(sourceId, targetRepositoryId, 0);
+    /**
+     * The id of the copy of {@code sourceId} in {@code targetRepositoryId}, creating it if needed;
+     * the ids of the rows this call created (the copy, index children copied with it) are added to
+     * {@code created}.
+     */
+    long copy(long sourceId, long targetRepositoryId, List<Long> created) {
+        return copy(sourceId, targetRepositoryId, created, 0);
     }
 
-    private long copy(long sourceId, long targetRepositoryId, int depth) {
+    private long copy(long sourceId, long targetRepositoryId, List<Long> createdIds, int depth) {
         if (depth > 8) {
             throw RegistryException.of(ErrorCode.MANIFEST_INVALID, "indexes nest too deeply to copy");
         }
@@ -44,7 +48,7 @@ class ManifestCopier {
                 .list();
         Map<Long, Long> copiedChildren = new HashMap<>();
         for (Child child : children) {
-            copiedChildren.put(child.id(), copy(child.id(), targetRepositoryId, depth + 1));
+            copiedChildren.put(child.id(), copy(child.id(), targetRepositoryId, createdIds, depth + 1));
         }
         jdbc.sql("""
                         INSERT INTO repository_blob (repository_id, digest)
@@ -75,6 +79,7 @@ class ManifestCopier {
                     .single();
         }
         long id = created.get();
+        createdIds.add(id);
         jdbc.sql(
                         "INSERT INTO manifest_blob (manifest_id, digest) SELECT ?, digest FROM manifest_blob WHERE manifest_id = ?")
                 .param(id)

@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,6 +31,7 @@ public class ManifestService {
     private final TransactionTemplate tx;
     private final StorageQuota quota;
     private final TagProtection protection;
+    private final ApplicationEventPublisher events;
 
     ManifestService(
             ManifestRecords manifests,
@@ -39,8 +41,10 @@ public class ManifestService {
             ManifestCopier copier,
             TransactionTemplate tx,
             StorageQuota quota,
-            TagProtection protection) {
+            TagProtection protection,
+            ApplicationEventPublisher events) {
         this.quota = quota;
+        this.events = events;
         this.protection = protection;
         this.manifests = manifests;
         this.blobs = blobs;
@@ -130,6 +134,7 @@ public class ManifestService {
         }
         ManifestRecords.Inserted inserted = manifests.insert(repositoryId, digest, manifest, bytes);
         if (inserted.created()) {
+            events.publishEvent(new ManifestsCreated(List.of(inserted.id())));
             manifests.addBlobReferences(inserted.id(), digestsOf(blobRefs));
             if (manifest instanceof ParsedManifest.ImageIndex index) {
                 for (Descriptor child : index.manifests()) {
@@ -396,10 +401,11 @@ public class ManifestService {
             List<Long> sources = new ArrayList<>(List.of(root));
             // An accessory deleted meanwhile is simply not copied.
             accessories.forEach(a -> manifests.lockShared(sourceId, a).ifPresent(sources::add));
+            List<Long> created = new ArrayList<>();
             // Over the target project's quota, the whole copy rolls back.
             quota.refusalOf(target, () -> {
                         for (long manifestId : sources) {
-                            long copied = copier.copy(manifestId, targetId);
+                            long copied = copier.copy(manifestId, targetId, created);
                             List<String> tags = manifests.tagsOf(manifestId);
                             refuseMoving(targetId, target, copied, tags, ManifestService::updateRefused);
                             for (String tag : tags) {
@@ -410,6 +416,9 @@ public class ManifestService {
                     .ifPresent(message -> {
                         throw RegistryException.of(ErrorCode.DENIED, 403, message);
                     });
+            if (!created.isEmpty()) {
+                events.publishEvent(new ManifestsCreated(created));
+            }
         });
         log.info("event=artifact_copied source={} digest={} target={}", source, digest, target);
     }
