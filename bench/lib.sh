@@ -57,3 +57,34 @@ start_berth() {
   fi
   [[ $(curl -s -o /dev/null -w '%{http_code}' -u "$AUTH" "$URL/v2/") == 200 ]] || { warn "admin login failed"; return 1; }
 }
+
+# nginx_conf DIR PORT ROOT: writes DIR/nginx.conf for Debian's nginx serving ROOT as static files on
+# 127.0.0.1:PORT in the foreground, logs and temporary files under DIR: the reference registry GETs
+# are measured against.
+nginx_conf() {
+  local dir=$1 port=$2 root=$3
+  mkdir -p "$dir/tmp"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  default_type application/octet-stream;
+  types { application/json json; }
+  client_body_temp_path $dir/tmp;
+  proxy_temp_path $dir/tmp;
+  fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp;
+  scgi_temp_path $dir/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+  }
+}
+EOF
+}

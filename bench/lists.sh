@@ -18,6 +18,10 @@ REPOS=${LIST_REPOS:-1000}
 BASES=${LIST_BASES:-8} # real images pushed first; seeded artifacts share their config and layer blobs
 DURATION=${LIST_DURATION:-20}
 WARMUP=${LIST_WARMUP:-5}
+# Berth is restarted after the seed (for its backfill), so its code starts cold: before any figure,
+# every scenario's paths are listed for this long in total, as a server that has been running would
+# have (a 5 s warm-up alone measured 2-3x the CPU per page of later runs).
+JIT_WARMUP=${LIST_JIT_WARMUP:-60}
 WORKERS=${LIST_WORKERS:-8}
 BACKFILL_TIMEOUT=${LIST_BACKFILL_TIMEOUT:-900} # seconds to wait for Berth to derive the seeded extra_attrs
 GLOBAL_LABELS=5
@@ -41,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     -h|--help)
       echo "usage: bench/lists.sh [--no-build] [--keep] [--artifacts N] [--repos N] [--duration S]"
       echo "env: LIST_ARTIFACTS LIST_REPOS LIST_BASES LIST_DURATION LIST_WARMUP LIST_WORKERS LIST_BACKFILL_TIMEOUT"
+      echo "     LIST_JIT_WARMUP (s, default 60)"
       echo "     BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD"
       exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -56,9 +61,11 @@ DB="berth_listbench_$(date +%s)_$$"
 DB_CREATED=false
 PID=""
 
+NGINX_PID=""
 cleanup() {
   local status=$?
   stop_berth
+  [[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null
   if $DB_CREATED && $KEEP; then
     echo "kept database $DB (drop it when done: psql -h 127.0.0.1 -U postgres -c 'drop database $DB')" >&2
   elif $DB_CREATED; then
@@ -289,6 +296,11 @@ echo "   $(wc -l <"$WORK/artifacts.paths") artifact pages, $REPO_PAGES repositor
 
 # ---------------------------------------------------------------- measure
 
+if ((JIT_WARMUP > 0)); then
+  log "warming Berth up: ${JIT_WARMUP} s over every scenario's paths, not measured"
+  (cd "$WORK" && cat "${SCENARIOS[@]/%/.paths}") >"$WORK/warmup.paths"
+  load list --paths-file "$WORK/warmup.paths" --duration "$JIT_WARMUP" --workers "$WORKERS" --name warmup --seed 3 >/dev/null
+fi
 : >"$WORK/results.jsonl"
 for scenario in "${SCENARIOS[@]}"; do
   log "$scenario: warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
@@ -300,6 +312,36 @@ for scenario in "${SCENARIOS[@]}"; do
     '. + {serverCpuSeconds: $cpu, serverCpuMsPerRequest: (if .requests > 0 then $cpu * 1000 / .requests else null end)}' \
     <<<"$out" >>"$WORK/results.jsonl"
 done
+
+# ---------------------------------------------------------------- reference: nginx
+
+# The same client, workers and duration against Debian's nginx serving one full page of the
+# artifact list (100 artifacts, every portal flag) as a static file: what this machine, the load
+# client and loopback TCP cost for a response of that size, with no per-request work at all.
+if command -v nginx >/dev/null; then
+  mkdir -p "$WORK/static"
+  chmod 755 "$WORK" "$WORK/static"
+  curl -s -f -u "$AUTH" -o "$WORK/static/page.json" "$URL$(grep -m1 'app-00000/artifacts?page=1&' "$WORK/artifacts-portal.paths")"
+  NGINX_PORT=$(free_port)
+  nginx_conf "$WORK/nginx" "$NGINX_PORT" "$WORK/static"
+  nginx -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" >"$WORK/nginx/nginx.out" 2>&1 &
+  NGINX_PID=$!
+  for _ in $(seq 1 50); do
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/page.json" && break
+    sleep 0.1
+  done
+  echo /page.json >"$WORK/nginx.paths"
+  log "nginx-static (reference, $(($(stat -c %s "$WORK/static/page.json") / 1024)) KiB page): warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
+  for round in warmup measure; do
+    out=$(BENCH_AUTH="$AUTH" timeout -k 10 600 "$JAVA" -cp "$WORK/classes" RegistryLoad list \
+      --url "http://127.0.0.1:$NGINX_PORT" --paths-file "$WORK/nginx.paths" --workers "$WORKERS" \
+      --name nginx-static --seed 2 --duration "$([[ $round == warmup ]] && echo "$WARMUP" || echo "$DURATION")")
+  done
+  jq -c '. + {serverCpuSeconds: null, serverCpuMsPerRequest: null}' <<<"$out" >>"$WORK/results.jsonl"
+  kill "$NGINX_PID" 2>/dev/null || true
+  wait "$NGINX_PID" 2>/dev/null || true
+  NGINX_PID=""
+fi
 
 # ---------------------------------------------------------------- results
 

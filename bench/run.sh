@@ -242,29 +242,7 @@ start_berth() {
 start_nginx() {
   local port dir="$WORK/nginx" probe
   port=$(free_port)
-  mkdir -p "$dir/tmp"
-  cat >"$dir/nginx.conf" <<EOF
-daemon off;
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  default_type application/octet-stream;
-  client_body_temp_path $dir/tmp;
-  proxy_temp_path $dir/tmp;
-  fastcgi_temp_path $dir/tmp;
-  uwsgi_temp_path $dir/tmp;
-  scgi_temp_path $dir/tmp;
-  server {
-    listen 127.0.0.1:$port;
-    root $WORK/big;
-  }
-}
-EOF
+  nginx_conf "$dir" "$port" "$WORK/big"
   nginx -c "$dir/nginx.conf" -e "$dir/error.log" >"$dir/nginx.out" 2>&1 &
   PID[nginx]=$!
   URL[nginx]="http://127.0.0.1:$port"
