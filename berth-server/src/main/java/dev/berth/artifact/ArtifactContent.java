@@ -66,17 +66,17 @@ class ArtifactContent {
         Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
         for (ArtifactQueries.Row a : artifacts) {
             Optional<ConfigAttributes.Key> key = keyOf(a);
-            RawValue cached = a.storedExtraAttrs() != null
-                    ? null
-                    : key.map(extraAttrs::getIfPresent).orElse(null);
             if (key.isEmpty()) {
                 byArtifact.put(a.id(), ArtifactView.EMPTY_OBJECT);
             } else if (a.storedExtraAttrs() != null) {
                 byArtifact.put(a.id(), new RawValue(a.storedExtraAttrs()));
-            } else if (cached != null) {
-                byArtifact.put(a.id(), cached);
             } else {
-                missing.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(a.id());
+                RawValue cached = extraAttrs.getIfPresent(key.get());
+                if (cached != null) {
+                    byArtifact.put(a.id(), cached);
+                } else {
+                    missing.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(a.id());
+                }
             }
         }
         if (missing.isEmpty()) {

@@ -72,10 +72,10 @@ class ArtifactQueries {
             + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
             + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, ca.attrs AS extra_attrs";
-    /** The {@code extra_attrs} stored for the manifest's config, if any. */
-    private static final String ATTRS_JOIN = " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest"
-            + " AND ca.kind = (CASE WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG
-            + "' THEN 'chart' ELSE 'image' END)";
+    /** The {@code extra_attrs} stored for the manifest's config, if its kind has any. */
+    private static final String ATTRS_JOIN =
+            " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest AND ca.kind = "
+                    + ConfigAttributes.KIND;
 
     private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id" + ATTRS_JOIN;
 

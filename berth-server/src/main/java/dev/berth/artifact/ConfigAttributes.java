@@ -35,9 +35,10 @@ class ConfigAttributes {
     /**
      * The kind of the config of manifest {@code m}, decided as {@code ArtifactContent.keyOf} decides
      * it for a listed artifact: {@code chart} for a Helm config, {@code image} for Harbor's IMAGE type
-     * with a config, NULL when there is nothing to derive.
+     * with a config, NULL when there is nothing to derive. The backfill looks for rows of this kind,
+     * and the artifact list joins them by it.
      */
-    private static final String KIND = "(CASE WHEN m.config_digest IS NULL THEN NULL"
+    static final String KIND = "(CASE WHEN m.config_digest IS NULL THEN NULL"
             + " WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG + "' THEN 'chart'"
             + " WHEN " + ArtifactSql.TYPE + " = 'IMAGE' THEN 'image' END)";
 
