@@ -103,15 +103,8 @@ class ArtifactContent {
     }
 
     private static Optional<ConfigAttributes.Key> keyOf(ArtifactQueries.Row artifact) {
-        if (artifact.configDigest() == null) {
-            return Optional.empty();
-        }
-        if (HELM_CONFIG.equals(artifact.configMediaType())) {
-            return Optional.of(new ConfigAttributes.Key(artifact.configDigest(), "chart"));
-        }
-        return artifact.type().equals("IMAGE")
-                ? Optional.of(new ConfigAttributes.Key(artifact.configDigest(), "image"))
-                : Optional.empty();
+        return Optional.ofNullable(artifact.configKind())
+                .map(kind -> new ConfigAttributes.Key(artifact.configDigest(), kind));
     }
 
     /**

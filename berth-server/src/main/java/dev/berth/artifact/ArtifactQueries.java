@@ -71,7 +71,8 @@ class ArtifactQueries {
     private static final String COLUMNS = "m.id, m.repository_id, r.project_id, r.name AS repository_name, m.digest,"
             + " m.media_type, m.artifact_type, m.config_media_type, m.config_digest, m.annotations::text AS annotations,"
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
-            + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, ca.attrs AS extra_attrs";
+            + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, " + ConfigAttributes.KIND
+            + " AS config_kind, ca.attrs AS extra_attrs";
     /** The {@code extra_attrs} stored for the manifest's config, if its kind has any. */
     private static final String ATTRS_JOIN =
             " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest AND ca.kind = "
@@ -80,8 +81,10 @@ class ArtifactQueries {
     private static final String FROM = " FROM manifest m JOIN repository r ON r.id = m.repository_id" + ATTRS_JOIN;
 
     /**
-     * An artifact row, without the manifest bytes. {@code storedExtraAttrs} is the JSON text kept in
-     * {@code config_attributes} for its config, null when none is kept (yet).
+     * An artifact row, without the manifest bytes. {@code configKind} is how its config gives {@code
+     * extra_attrs} ({@link ConfigAttributes#KIND}: {@code image}, {@code chart}, or null for none);
+     * {@code storedExtraAttrs} is the JSON text kept in {@code config_attributes} for its config, null
+     * when none is kept (yet).
      */
     record Row(
             long id,
@@ -99,6 +102,7 @@ class ArtifactQueries {
             long size,
             Instant pushTime,
             Instant pullTime,
+            String configKind,
             String storedExtraAttrs) {}
 
     /** A tag; {@code pullTime} is null until it is pulled by name. */
@@ -448,6 +452,7 @@ class ArtifactQueries {
                 rs.getTimestamp("pull_time") == null
                         ? null
                         : rs.getTimestamp("pull_time").toInstant(),
+                rs.getString("config_kind"),
                 rs.getString("extra_attrs"));
     }
 }

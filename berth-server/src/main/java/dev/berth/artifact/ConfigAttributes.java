@@ -33,10 +33,10 @@ class ConfigAttributes {
     record Missing(long manifestId, Key key) {}
 
     /**
-     * The kind of the config of manifest {@code m}, decided as {@code ArtifactContent.keyOf} decides
-     * it for a listed artifact: {@code chart} for a Helm config, {@code image} for Harbor's IMAGE type
-     * with a config, NULL when there is nothing to derive. The backfill looks for rows of this kind,
-     * and the artifact list joins them by it.
+     * The kind of the config of manifest {@code m}, the one definition of it: {@code chart} for a Helm
+     * config, {@code image} for Harbor's IMAGE type with a config, NULL when there is nothing to
+     * derive. The backfill looks for rows of this kind; the artifact list reads it with each row
+     * ({@code ArtifactQueries.Row.configKind}) and joins the stored row by it.
      */
     static final String KIND = "(CASE WHEN m.config_digest IS NULL THEN NULL"
             + " WHEN m.config_media_type = '" + ArtifactContent.HELM_CONFIG + "' THEN 'chart'"
