@@ -332,11 +332,10 @@ if command -v nginx >/dev/null; then
   done
   echo /page.json >"$WORK/nginx.paths"
   log "nginx-static (reference, $(($(stat -c %s "$WORK/static/page.json") / 1024)) KiB page): warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
-  for round in warmup measure; do
-    out=$(BENCH_AUTH="$AUTH" timeout -k 10 600 "$JAVA" -cp "$WORK/classes" RegistryLoad list \
-      --url "http://127.0.0.1:$NGINX_PORT" --paths-file "$WORK/nginx.paths" --workers "$WORKERS" \
-      --name nginx-static --seed 2 --duration "$([[ $round == warmup ]] && echo "$WARMUP" || echo "$DURATION")")
-  done
+  URL="http://127.0.0.1:$NGINX_PORT" load list --paths-file "$WORK/nginx.paths" --duration "$WARMUP" \
+    --workers "$WORKERS" --name nginx-static --seed 1 >/dev/null
+  out=$(URL="http://127.0.0.1:$NGINX_PORT" load list --paths-file "$WORK/nginx.paths" --duration "$DURATION" \
+    --workers "$WORKERS" --name nginx-static --seed 2)
   jq -c '. + {serverCpuSeconds: null, serverCpuMsPerRequest: null}' <<<"$out" >>"$WORK/results.jsonl"
   kill "$NGINX_PID" 2>/dev/null || true
   wait "$NGINX_PID" 2>/dev/null || true
