@@ -55,6 +55,7 @@ class RepositoryListing {
         record PublicOrProjects(Set<Long> projectIds) implements Scope {}
     }
 
+    /** {@code listingVersion} moves forward with every change its artifact pages can show (V21). */
     record Row(
             long id,
             long projectId,
@@ -63,7 +64,8 @@ class RepositoryListing {
             long artifactCount,
             long pullCount,
             Instant creationTime,
-            Instant updateTime) {}
+            Instant updateTime,
+            long listingVersion) {}
 
     record Page(long total, List<Row> rows) {}
 
@@ -133,7 +135,8 @@ class RepositoryListing {
 
     private static String select() {
         return "SELECT r.id, r.project_id, r.name, r.description, r.pull_count, " + ARTIFACT_COUNT
-                + " AS artifact_count, r.created_at, " + UPDATE_TIME + " AS update_time FROM repository r";
+                + " AS artifact_count, r.created_at, " + UPDATE_TIME
+                + " AS update_time, r.listing_version FROM repository r";
     }
 
     private static Row row(ResultSet rs, int i) throws SQLException {
@@ -145,6 +148,7 @@ class RepositoryListing {
                 rs.getLong("artifact_count"),
                 rs.getLong("pull_count"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("update_time").toInstant());
+                rs.getTimestamp("update_time").toInstant(),
+                rs.getLong("listing_version"));
     }
 }

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,10 +73,31 @@ class PullRecorder {
         }
     }
 
-    /** Writes everything tallied so far; synchronized so shutdown and the timer never write one pull twice. */
+    /**
+     * Writes everything tallied so far; synchronized so shutdown and the timer never write one pull
+     * twice. Then moves the listing version of every repository written (V21), after the pull times
+     * are committed, so no replica keeps serving a cached artifact page without them.
+     */
     synchronized void drain() {
-        drain(pending, this::write);
-        drain(pendingTags, this::writeTags);
+        Set<Long> repositories = new TreeSet<>();
+        try {
+            drain(pending, batch -> {
+                write(batch);
+                batch.forEach(e -> repositories.add(e.getValue().repositoryId()));
+            });
+            drain(pendingTags, batch -> {
+                writeTags(batch);
+                batch.forEach(e -> repositories.add(e.getKey().repositoryId()));
+            });
+        } finally {
+            // Also after a failed batch: those written before it are committed.
+            if (!repositories.isEmpty()) {
+                jdbc.sql("SELECT listing_touch_repositories(?)")
+                        .param(repositories.toArray(Long[]::new))
+                        .query((rs, i) -> 1)
+                        .list();
+            }
+        }
     }
 
     /** Hands the tallies to {@code write} in batches of up to {@value #BATCH}. */
