@@ -61,10 +61,18 @@ class ArtifactAssembler {
         this.json = json;
     }
 
-    /** The rows as Harbor's JSON array of artifacts. */
-    byte[] list(String projectName, long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
+    /**
+     * The rows as Harbor's JSON array of artifacts; {@code rules} are the project's immutability
+     * rules as read for this page, needed with {@code with_tag} and {@code with_immutable_status}.
+     */
+    byte[] list(
+            String projectName,
+            long repositoryId,
+            List<ArtifactQueries.Row> rows,
+            Flags flags,
+            ImmutableTagRules.Listed rules) {
         Nested nested = nested(repositoryId, rows, flags);
-        Map<String, Predicate<String>> immutable = new HashMap<>();
+        Immutability immutable = new Immutability(rules);
         return json.write(rows.size() * BYTES_PER_ARTIFACT, g -> {
             g.writeStartArray();
             for (ArtifactQueries.Row row : rows) {
@@ -77,7 +85,22 @@ class ArtifactAssembler {
     /** One artifact as Harbor's JSON object. */
     byte[] one(String projectName, long repositoryId, ArtifactQueries.Row row, Flags flags) {
         Nested nested = nested(repositoryId, List.of(row), flags);
-        return json.write(BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new HashMap<>()));
+        var rules = flags.withTag() && flags.withImmutableStatus() ? immutability.listed(row.projectId()) : null;
+        return json.write(BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new Immutability(rules)));
+    }
+
+    /** Which tags are immutable, per repository name, from one reading of the rules (none if null). */
+    private static final class Immutability {
+        private final ImmutableTagRules.Listed rules;
+        private final Map<String, Predicate<String>> byRepository = new HashMap<>();
+
+        Immutability(ImmutableTagRules.Listed rules) {
+            this.rules = rules;
+        }
+
+        Predicate<String> of(String repositoryName) {
+            return rules == null ? tag -> false : byRepository.computeIfAbsent(repositoryName, rules::immutableTags);
+        }
     }
 
     private Nested nested(long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
@@ -110,7 +133,7 @@ class ArtifactAssembler {
             ArtifactQueries.Row row,
             Nested nested,
             Flags flags,
-            Map<String, Predicate<String>> immutable) {
+            Immutability immutable) {
         g.writeStartObject();
         ArtifactView.artifactFields(g, row);
         g.writeName("extra_attrs");
@@ -123,10 +146,7 @@ class ArtifactAssembler {
         g.writeEndArray();
         if (flags.withTag()) {
             // Rules are evaluated here, in Java, from the project's cached rules: no query per row.
-            Predicate<String> immutableTag = flags.withImmutableStatus()
-                    ? immutable.computeIfAbsent(
-                            row.repositoryName(), name -> immutability.immutableTags(row.projectId(), name))
-                    : tag -> false;
+            Predicate<String> immutableTag = immutable.of(row.repositoryName());
             Boolean signed = flags.withSignature() ? Boolean.FALSE : null;
             g.writeName("tags");
             g.writeStartArray();

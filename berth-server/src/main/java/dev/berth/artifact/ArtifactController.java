@@ -8,6 +8,7 @@ import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Principal;
 import dev.berth.iam.Resource;
+import dev.berth.policy.ImmutableTagRules;
 import dev.berth.project.Project;
 import dev.berth.project.ProjectGuard;
 import dev.berth.registry.ManifestService;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -40,6 +42,8 @@ class ArtifactController {
     private final ManifestService manifests;
     private final ProjectGuard guard;
     private final AuditLog audit;
+    private final ArtifactPageCache pages;
+    private final ImmutableTagRules immutability;
 
     ArtifactController(
             ArtifactAccess access,
@@ -47,7 +51,11 @@ class ArtifactController {
             ArtifactAssembler assembler,
             ManifestService manifests,
             ProjectGuard guard,
-            AuditLog audit) {
+            AuditLog audit,
+            ArtifactPageCache pages,
+            ImmutableTagRules immutability) {
+        this.pages = pages;
+        this.immutability = immutability;
         this.access = access;
         this.artifacts = artifacts;
         this.assembler = assembler;
@@ -69,12 +77,57 @@ class ArtifactController {
             @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
-        ArtifactQueries.Page<ArtifactQueries.Row> page = artifacts.list(repo.row(), query);
         var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
-        return ResponseEntity.ok()
+        ImmutableTagRules.Listed rules = withTag && withImmutableStatus
+                ? immutability.listed(repo.project().id())
+                : null;
+        ArtifactPageCache.Page page = pages.page(
+                new ArtifactPageCache.Key(repo.id(), query, flags, rules),
+                repo.row().listingVersion(),
+                () -> {
+                    ArtifactQueries.Page<ArtifactQueries.Row> rows = artifacts.list(repo.row(), query);
+                    return new ArtifactPageCache.Built(
+                            rows.total(),
+                            assembler.list(repo.project().name(), repo.id(), rows.rows(), flags, rules),
+                            ArtifactPageCache.keepable(rows.rows()));
+                });
+        var response = ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(assembler.list(repo.project().name(), repo.id(), page.rows(), flags));
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT_ENCODING);
+        if (page.gzipped() && acceptsGzip(request)) {
+            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(page.body());
+        }
+        return response.body(page.json());
+    }
+
+    /** Whether the client takes {@code Content-Encoding: gzip} (browsers, Go's and Python's HTTP clients do). */
+    static boolean acceptsGzip(HttpServletRequest request) {
+        var values = request.getHeaders(HttpHeaders.ACCEPT_ENCODING);
+        while (values != null && values.hasMoreElements()) {
+            for (String coding : values.nextElement().split(",")) {
+                String[] parts = coding.trim().split(";");
+                if (parts[0].trim().equalsIgnoreCase("gzip") && !refused(parts)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code gzip;q=0} refuses it. */
+    private static boolean refused(String[] parts) {
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim().replace(" ", "");
+            if (p.startsWith("q=")) {
+                try {
+                    return Double.parseDouble(p.substring(2)) <= 0;
+                } catch (NumberFormatException e) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @GetMapping("/{reference}")

@@ -88,8 +88,42 @@ public class ImmutableTagRules implements TagProtection {
      * make immutable, for reporting them in lists: from a cache at most two seconds old.
      */
     public Predicate<String> immutableTags(long projectId, String repository) {
-        List<ImmutableRule.Compiled> rules = enabledByProject.get(projectId, this::compiledEnabled);
-        return selecting(rules, pathWithinProject(repository)).orElse(tag -> false);
+        return listed(projectId).immutableTags(repository);
+    }
+
+    /** The project's enabled rules as lists report them now (same cache as {@link #immutableTags}). */
+    public Listed listed(long projectId) {
+        return new Listed(enabledByProject.get(projectId, this::compiledEnabled));
+    }
+
+    /**
+     * One reading of a project's enabled rules. Two readings are equal exactly when they hold the
+     * same rules, so a page built from one is right for any equal one ({@code ArtifactPageCache}
+     * keys pages by it).
+     */
+    public static final class Listed {
+        private final List<ImmutableRule.Compiled> compiled;
+        private final List<ImmutableRule> rules;
+
+        private Listed(List<ImmutableRule.Compiled> compiled) {
+            this.compiled = compiled;
+            this.rules = compiled.stream().map(ImmutableRule.Compiled::rule).toList();
+        }
+
+        /** Which tags of the repository (its full name, {@code project/path}) these rules make immutable. */
+        public Predicate<String> immutableTags(String repository) {
+            return selecting(compiled, pathWithinProject(repository)).orElse(tag -> false);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Listed l && l.rules.equals(rules);
+        }
+
+        @Override
+        public int hashCode() {
+            return rules.hashCode();
+        }
     }
 
     @Override
