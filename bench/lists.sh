@@ -34,6 +34,7 @@ AUTH="admin:$BERTH_PASSWORD"
 PROJECT=lb
 BUILD=true
 KEEP=false
+UNCACHED=${LIST_UNCACHED:-true} # also measure the artifact pages with Berth's page cache off
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -45,7 +46,7 @@ while [[ $# -gt 0 ]]; do
     -h|--help)
       echo "usage: bench/lists.sh [--no-build] [--keep] [--artifacts N] [--repos N] [--duration S]"
       echo "env: LIST_ARTIFACTS LIST_REPOS LIST_BASES LIST_DURATION LIST_WARMUP LIST_WORKERS LIST_BACKFILL_TIMEOUT"
-      echo "     LIST_JIT_WARMUP (s, default 60)"
+      echo "     LIST_JIT_WARMUP (s, default 60) LIST_UNCACHED (true: also measure with the page cache off)"
       echo "     BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD"
       exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -296,22 +297,53 @@ echo "   $(wc -l <"$WORK/artifacts.paths") artifact pages, $REPO_PAGES repositor
 
 # ---------------------------------------------------------------- measure
 
-if ((JIT_WARMUP > 0)); then
-  log "warming Berth up: ${JIT_WARMUP} s over every scenario's paths, not measured"
-  (cd "$WORK" && cat "${SCENARIOS[@]/%/.paths}") >"$WORK/warmup.paths"
-  load list --paths-file "$WORK/warmup.paths" --duration "$JIT_WARMUP" --workers "$WORKERS" --name warmup --seed 3 >/dev/null
-fi
-: >"$WORK/results.jsonl"
-for scenario in "${SCENARIOS[@]}"; do
-  log "$scenario: warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
-  load list --paths-file "$WORK/$scenario.paths" --duration "$WARMUP" --workers "$WORKERS" --name "$scenario" --seed 1 >/dev/null
+# jit_warmup NAME SCENARIO...: the scenarios' paths listed for JIT_WARMUP seconds, not measured.
+jit_warmup() {
+  ((JIT_WARMUP > 0)) || return 0
+  local name=$1
+  shift
+  log "warming Berth up: ${JIT_WARMUP} s over the paths of $*, not measured"
+  (cd "$WORK" && cat "${@/%/.paths}") >"$WORK/$name.paths"
+  load list --paths-file "$WORK/$name.paths" --duration "$JIT_WARMUP" --workers "$WORKERS" --name "$name" --seed 3 >/dev/null
+}
+
+# measure NAME SCENARIO: the scenario's paths for WARMUP s, then DURATION s measured as NAME, with
+# Berth's CPU time; one line in results.jsonl.
+measure() {
+  local name=$1 paths="$WORK/$2.paths" before after out
+  log "$name: warm-up ${WARMUP} s, then $WORKERS clients for ${DURATION} s"
+  load list --paths-file "$paths" --duration "$WARMUP" --workers "$WORKERS" --name "$name" --seed 1 >/dev/null
   before=$(cpu_seconds "$PID")
-  out=$(load list --paths-file "$WORK/$scenario.paths" --duration "$DURATION" --workers "$WORKERS" --name "$scenario" --seed 2)
+  out=$(load list --paths-file "$paths" --duration "$DURATION" --workers "$WORKERS" --name "$name" --seed 2)
   after=$(cpu_seconds "$PID")
   jq -c --argjson cpu "$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')" \
     '. + {serverCpuSeconds: $cpu, serverCpuMsPerRequest: (if .requests > 0 then $cpu * 1000 / .requests else null end)}' \
     <<<"$out" >>"$WORK/results.jsonl"
+}
+
+jit_warmup warmup "${SCENARIOS[@]}"
+: >"$WORK/results.jsonl"
+for scenario in "${SCENARIOS[@]}"; do
+  measure "$scenario" "$scenario"
 done
+
+# ---------------------------------------------------------------- artifact pages built every time
+
+# Berth keeps artifact pages in memory (ArtifactPageCache) and the scenarios above read the same
+# pages over and over, so they measure pages served from memory. Here Berth is restarted with that
+# cache off and warmed up again, and the artifact scenarios measured once more: what every page
+# costs when it has to be built (a page that changed since it was last read, or a cold replica).
+if $UNCACHED; then
+  log "restarting Berth with its artifact page cache off (--berth.lists.page-cache-size=0)"
+  stop_berth
+  mv "$WORK/berth.log" "$WORK/berth-cached.log"
+  start_berth --berth.lists.page-cache-size=0 || exit 1
+  echo "   on $URL" >&2
+  jit_warmup warmup-uncached artifacts artifacts-portal
+  for scenario in artifacts artifacts-portal; do
+    measure "$scenario-uncached" "$scenario"
+  done
+fi
 
 # ---------------------------------------------------------------- reference: nginx
 
