@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
+import dev.berth.support.Closing;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TcpProxy;
 import dev.berth.support.TestDatabase;
@@ -76,18 +77,7 @@ class ObservabilityTest {
 
     @AfterAll
     static void stop() {
-        if (berth != null) {
-            berth.close();
-        }
-        if (otlp != null) {
-            otlp.close();
-        }
-        if (dbRelay != null) {
-            dbRelay.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Closing.all(berth, otlp, dbRelay, db);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.support.BerthServer;
+import dev.berth.support.Closing;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TcpProxy;
 import dev.berth.support.TestDatabase;
@@ -49,18 +50,7 @@ class RedisInvalidationTest {
 
     @AfterAll
     static void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
-        }
-        if (redisRelay != null) {
-            redisRelay.close();
-        }
-        if (db != null) {
-            db.close();
-        }
+        Closing.all(b, a, redisRelay, db);
     }
 
     @Test
