@@ -23,7 +23,6 @@ class ConfigurationItems {
     private static final Map<String, String> FIXED = Map.of(
             "auth_mode", "only database authentication (db_auth) is supported",
             "primary_auth_mode", "there is no external identity provider",
-            "read_only", "read-only mode is not supported yet",
             "robot_name_prefix", "robot account names always start with robot$");
 
     private static final Set<String> RESTRICTIONS = Set.of("everyone", "adminonly");
@@ -44,7 +43,7 @@ class ConfigurationItems {
         values.put("auth_mode", "db_auth");
         values.put("primary_auth_mode", false);
         values.put("project_creation_restriction", settings.projectCreationRestriction());
-        values.put("read_only", false);
+        values.put("read_only", settings.readOnly());
         values.put("robot_name_prefix", "robot$");
         values.put("robot_token_duration", settings.robotTokenDurationDays());
         values.put("self_registration", settings.selfRegistration());
@@ -69,7 +68,7 @@ class ConfigurationItems {
             return null;
         }
         return switch (name) {
-            case "self_registration" -> bool(name, value);
+            case "self_registration", "read_only" -> bool(name, value);
             case "project_creation_restriction" -> {
                 if (!value.isString() || !RESTRICTIONS.contains(value.asString())) {
                     throw ApiException.badRequest("project_creation_restriction must be \"everyone\" or \"adminonly\"");

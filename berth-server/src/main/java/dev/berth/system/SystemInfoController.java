@@ -57,7 +57,7 @@ class SystemInfoController {
             info.put("harbor_version", version);
             info.put("has_ca_root", false);
             info.put("project_creation_restriction", settings.projectCreationRestriction());
-            info.put("read_only", false);
+            info.put("read_only", settings.readOnly());
             info.put("registry_storage_provider_name", "filesystem");
             info.put("notification_enable", false);
             info.put("current_time", clock.instant().toString());

@@ -69,6 +69,19 @@ public class SystemSettings implements IdentitySettings {
         return raw("self_registration").map(JsonNode::asBoolean).orElse(false);
     }
 
+    /**
+     * {@code read_only} as the database holds it now, not from the five-second snapshot: {@link
+     * ReadOnlyFilter} asks it before every change, so once the switch is committed no replica
+     * accepts another change.
+     */
+    public boolean readOnly() {
+        return jdbc.sql("SELECT value::text FROM system_config WHERE name = 'read_only'")
+                .query(String.class)
+                .optional()
+                .map("true"::equals)
+                .orElse(false);
+    }
+
     /** "everyone" (default) or "adminonly". */
     public String projectCreationRestriction() {
         return raw("project_creation_restriction")

@@ -115,7 +115,7 @@ class SystemApiTest {
                 "{\"robot_token_duration\":7,\"token_expiration\":1.5}",
                 "{\"robot_token_duration\":7,\"auth_mode\":\"ldap_auth\"}",
                 "{\"robot_token_duration\":7,\"robot_name_prefix\":\"bot$\"}",
-                "{\"robot_token_duration\":7,\"read_only\":true}",
+                "{\"robot_token_duration\":7,\"read_only\":\"yes\"}",
                 "[1,2]",
                 "\"self_registration\"")) {
             RegistryClient.Response r =

@@ -1,0 +1,65 @@
+package dev.berth.system;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Harbor's read-only mode ({@code read_only} in {@code /api/v2.0/configurations}): while it is on,
+ * every request that could change something — any method but GET, HEAD and OPTIONS, on the
+ * registry, the API, the portal's session endpoints and the token service — is refused with 403
+ * {@code DENIED}, before it reaches its handler, so nothing is written. Two requests stay open:
+ * signing in, and {@code PUT /api/v2.0/configurations} (an administrator must be able to turn the
+ * mode off; the handler still checks who asks). Runs after authentication, so bad credentials are
+ * still a 401. Background work (pull counts, scheduled jobs already due) is not a request and goes
+ * on.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 20)
+class ReadOnlyFilter extends OncePerRequestFilter {
+    static final String MESSAGE =
+            "Berth is in read-only mode: no change is accepted until an administrator turns read_only off";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final Set<String> GUARDED_PREFIXES = Set.of("/v2/", "/api/", "/c/", "/service/");
+
+    private final SystemSettings settings;
+
+    ReadOnlyFilter(SystemSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        String method = request.getMethod();
+        return SAFE_METHODS.contains(method)
+                || GUARDED_PREFIXES.stream().noneMatch(path::startsWith)
+                || (method.equals("POST") && path.equals("/c/login"))
+                || (method.equals("PUT") && path.equals("/api/v2.0/configurations"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (!settings.readOnly()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        if (request.getRequestURI().startsWith("/v2/")) {
+            response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+        }
+        response.setContentType("application/json; charset=utf-8");
+        response.getOutputStream()
+                .write(("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"" + MESSAGE + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+}
