@@ -42,10 +42,16 @@ class ArtifactPageCache {
     /** What identifies a page apart from the version it was built under. */
     record Key(long repositoryId, ListQuery query, ArtifactAssembler.Flags flags, ImmutableTagRules.Listed rules) {}
 
-    /** A page: the total for {@code X-Total-Count} and the JSON body, gzip-compressed if kept. */
-    record Page(long total, byte[] body, boolean gzipped) {
+    /**
+     * A page: the total for {@code X-Total-Count} and the JSON body, gzip-compressed if kept; a page
+     * just built and kept also carries its plain JSON for the request that built it.
+     */
+    record Page(long total, byte[] body, boolean gzipped, byte[] plain) {
         /** The body as plain JSON. */
         byte[] json() {
+            if (plain != null) {
+                return plain;
+            }
             if (!gzipped) {
                 return body;
             }
@@ -110,13 +116,15 @@ class ArtifactPageCache {
     }
 
     /**
-     * The page under this key at this version: from memory if it was built at this version, else
-     * built by {@code build} and kept if it may be. Concurrent misses build the page each.
+     * The page under this key at this version: from memory if it was built at this version or a
+     * later one (a later build shows at least every change this version stands for), else built by
+     * {@code build} and kept if it may be. Concurrent misses build the page each; the latest
+     * version built stays.
      */
     Page page(Key key, long version, Supplier<Built> build) {
         if (pages != null) {
             Entry entry = pages.getIfPresent(key);
-            if (entry != null && entry.version() == version) {
+            if (entry != null && entry.version() >= version) {
                 hits.increment();
                 return entry.page();
             }
@@ -124,13 +132,13 @@ class ArtifactPageCache {
         Built built = build.get();
         if (pages == null || !built.keep()) {
             uncached.increment();
-            return new Page(built.total(), built.json(), false);
+            return new Page(built.total(), built.json(), false, null);
         }
-        Page page = new Page(built.total(), gzip(built.json()), true);
-        // An older build finishing late may replace a newer one: the next request rebuilds.
-        pages.put(key, new Entry(version, page));
+        Page kept = new Page(built.total(), gzip(built.json()), true, null);
+        pages.asMap()
+                .merge(key, new Entry(version, kept), (old, fresh) -> old.version() > fresh.version() ? old : fresh);
         misses.increment();
-        return page;
+        return new Page(kept.total(), kept.body(), true, built.json());
     }
 
     /** Whether a page of these rows may be kept: all of their {@code extra_attrs} are stored. */
