@@ -27,6 +27,7 @@ const PROJECT = `e2e-${run}`;
 const MEMBER = `dev-${run}`;
 const GUEST = `guest-${run}`;
 const USER_PASSWORD = 'E2e-Pass-2026';
+const DESCRIPTION = 'The e2e image.\n<b>shown as text</b>';
 mkdirSync(SHOTS, { recursive: true });
 
 // ---------------------------------------------------------------- helpers
@@ -203,6 +204,18 @@ try {
     await row.getByText(shown).waitFor(WAIT);
     await row.getByText('linux/amd64').waitFor(WAIT);
     await shot('artifacts');
+  });
+
+  await step("writes the repository's description, shown as plain text", async () => {
+    await page.getByText('No description yet').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Edit description' }).click();
+    await page.getByLabel('Description').fill(DESCRIPTION);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const shown = page.getByTestId('repository-description');
+    await shown.filter({ hasText: '<b>shown as text</b>' }).waitFor(WAIT);
+    assert.equal(await shown.locator('b').count(), 0, 'the description is text, not markup');
+    const repo = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app`)).json();
+    assert.equal(repo.description, DESCRIPTION);
   });
 
   await step('a multi-platform index shows its children per platform, each with its own page', async () => {
@@ -435,6 +448,8 @@ try {
     const row = page.locator('tbody tr').filter({ hasText: 'stable' });
     await row.waitFor(WAIT);
     assert.equal(await row.getByRole('button', { name: /Delete|Add tag/ }).count(), 0);
+    await page.getByTestId('repository-description').filter({ hasText: 'The e2e image.' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('button', { name: 'Edit description' }).count(), 0, 'a guest reads the description only');
     await shot('guest-artifacts');
     await page.goto(BASE + '/admin/users');
     await page.getByText('This page is for system administrators.').waitFor(WAIT);

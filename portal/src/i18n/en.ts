@@ -129,6 +129,13 @@ export const en = {
   'artifacts.deleted': 'Artifact deleted.',
   'artifacts.deleteNamed': 'Delete artifact {digest}',
 
+  'repository.description': 'Description',
+  'repository.editDescription': 'Edit description',
+  'repository.descriptionHint': 'Plain text, up to {max} characters.',
+  'repository.descriptionSaved': 'Description saved.',
+  'repository.noDescription': 'This repository has no description.',
+  'repository.noDescriptionEdit': 'No description yet. Add one so others know what this repository holds and how to use it.',
+
   'artifact.title': 'Artifact',
   'artifact.overview': 'Overview',
   'artifact.mediaType': 'Manifest media type',

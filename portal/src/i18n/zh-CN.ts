@@ -131,6 +131,13 @@ export const zhCN: Record<MessageKey, string> = {
   'artifacts.deleted': '制品已删除。',
   'artifacts.deleteNamed': '删除制品 {digest}',
 
+  'repository.description': '描述',
+  'repository.editDescription': '编辑描述',
+  'repository.descriptionHint': '纯文本，最多 {max} 个字符。',
+  'repository.descriptionSaved': '描述已保存。',
+  'repository.noDescription': '此仓库没有描述。',
+  'repository.noDescriptionEdit': '还没有描述。添加描述，让其他人了解此仓库的内容和用法。',
+
   'artifact.title': '制品',
   'artifact.overview': '概览',
   'artifact.mediaType': '清单媒体类型',
