@@ -28,6 +28,9 @@ export function DataTable<T>(props: {
   /** The q= field matched with "~" by the search box; no search box without it. */
   searchField?: string;
   searchLabel?: string;
+  /** Send the search term as the query parameter named searchField (Harbor's own filters such as
+   * entityname, name or group_name) instead of as a q= term. */
+  searchParam?: boolean;
   /** Extra q= terms, e.g. a fixed filter. */
   baseQ?: string;
   defaultSort?: string;
@@ -60,9 +63,15 @@ export function DataTable<T>(props: {
   useEffect(() => {
     const mine = ++seq.current;
     setLoading(true);
-    const terms = [props.baseQ, props.searchField && term ? `${props.searchField}=~${term}` : undefined].filter(Boolean);
+    const query: ListQuery = { page, page_size: pageSize, sort };
+    const terms = [props.baseQ];
+    if (props.searchField && term) {
+      if (props.searchParam) query[props.searchField] = term;
+      else terms.push(`${props.searchField}=~${term}`);
+    }
+    if (terms.some(Boolean)) query.q = terms.filter(Boolean).join(',');
     props
-      .fetchPage({ page, page_size: pageSize, q: terms.length ? terms.join(',') : undefined, sort })
+      .fetchPage(query)
       .then((d) => {
         if (mine !== seq.current) return;
         setData(d);

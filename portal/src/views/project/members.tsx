@@ -38,8 +38,9 @@ function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
         caption={t('members.title')}
         rowKey={(m) => m.id}
         reloadKey={reload}
-        fetchPage={(query) => api.page<Member>(base, { ...query, q: undefined, entityname: query.q?.replace(/^entityname=~/, '') })}
+        fetchPage={(query) => api.page<Member>(base, query)}
         searchField="entityname"
+        searchParam
         searchLabel={t('members.search')}
         empty={t('members.empty')}
         toolbar={
