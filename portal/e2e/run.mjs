@@ -88,7 +88,8 @@ const problems = [];
 async function shot(name, withNotifications = false) {
   // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
   if (!withNotifications) {
-    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => {});
+    // (a short timeout: one may go away by itself between listing and clicking)
+    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click({ timeout: 1000 }).catch(() => {});
   }
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
