@@ -26,6 +26,8 @@ const run = Math.random().toString(36).slice(2, 8);
 const PROJECT = `e2e-${run}`;
 const MEMBER = `dev-${run}`;
 const GUEST = `guest-${run}`;
+const GROUP = `devs-${run}`;
+const RENAMED_GROUP = `builders-${run}`;
 const USER_PASSWORD = 'E2e-Pass-2026';
 const DESCRIPTION = 'The e2e image.\n<b>shown as text</b>';
 mkdirSync(SHOTS, { recursive: true });
@@ -407,6 +409,49 @@ try {
     await nav.getByRole('link', { name: 'System information' }).click();
     await page.getByText('database').waitFor(WAIT);
     await shot('system');
+  });
+
+  await step('manages user groups and makes one a project member', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'User groups' }).click();
+    await heading('User groups').waitFor(WAIT);
+    await page.getByRole('button', { name: 'New group' }).click();
+    let dialog = page.getByRole('dialog', { name: 'New group' });
+    await dialog.getByLabel('Group name').fill(GROUP);
+    await dialog.getByLabel('Group type').selectOption({ label: 'OIDC' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: `Rename group ${GROUP}` }).click();
+    dialog = page.getByRole('dialog', { name: `Rename group ${GROUP}` });
+    await dialog.getByLabel('Group name').fill(RENAMED_GROUP);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByLabel('Filter groups by name').fill(RENAMED_GROUP);
+    await everyRowContains(RENAMED_GROUP);
+    await page.locator('tbody tr').filter({ hasText: 'OIDC' }).waitFor(WAIT);
+    await shot('user-groups');
+
+    await page.goto(`${BASE}/projects/${await projectId()}/members`);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    dialog = page.getByRole('dialog', { name: 'Add member' });
+    await dialog.getByLabel('Member type').selectOption({ label: 'Group' });
+    await dialog.getByLabel('Group name').fill(RENAMED_GROUP);
+    await dialog.getByLabel('Role').selectOption({ label: 'Guest' });
+    await dialog.getByRole('button', { name: 'Add member' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.locator('tbody tr').filter({ hasText: RENAMED_GROUP }).getByText('Group', { exact: true }).waitFor(WAIT);
+    const members = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
+    const member = members.find((m) => m.entity_name === RENAMED_GROUP);
+    assert.equal(member?.entity_type, 'g', JSON.stringify(members));
+    assert.equal(member?.role_id, 3);
+
+    // deleting the group after confirming takes it out of the project too
+    await nav.getByRole('link', { name: 'User groups' }).click();
+    await page.getByRole('button', { name: `Delete group ${RENAMED_GROUP}` }).click();
+    await confirm('Delete');
+    await page.getByRole('button', { name: `Delete group ${RENAMED_GROUP}` }).waitFor({ state: 'detached', ...WAIT });
+    const after = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
+    assert.ok(!after.some((m) => m.entity_name === RENAMED_GROUP), 'the group is no member any more');
   });
 
   await step('switches to Simplified Chinese', async () => {

@@ -11,6 +11,7 @@ import './repository';
 import './artifact';
 import './account';
 import './admin/users';
+import './admin/usergroups';
 import './admin/simple';
 import './admin/gc';
 import './admin/jobs';
