@@ -90,8 +90,9 @@ const problems = [];
 async function shot(name, withNotifications = false) {
   // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
   if (!withNotifications) {
-    // (a short timeout: one may go away by itself between listing and clicking)
-    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click({ timeout: 1000 }).catch(() => {});
+    // always the first one (the others move up); a short timeout, as one may expire by itself meanwhile
+    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 1000 }).catch(() => {});
   }
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
@@ -128,6 +129,21 @@ async function confirm(label) {
   await dialog.waitFor(WAIT);
   await dialog.getByRole('button', { name: label, exact: true }).click();
   await dialog.waitFor({ state: 'detached', ...WAIT });
+}
+
+/** Waits until the progress line `testId` names a run other than `previous` that has ended; asserts it succeeded, returns its id. */
+async function runEnded(testId, previous) {
+  const handle = await page.waitForFunction(
+    ([id, prev]) => {
+      const m = /Run (\d+): (\w+)/.exec(document.querySelector(`[data-testid=${id}]`)?.textContent ?? '');
+      return m && m[1] !== prev && ['Success', 'Error', 'Stopped'].includes(m[2]) ? `${m[1]}:${m[2]}` : null;
+    },
+    [testId, previous],
+    { timeout: 120_000 },
+  );
+  const [id, status] = (await handle.jsonValue()).split(':');
+  assert.equal(status, 'Success', `${testId} run ${id}`);
+  return id;
 }
 
 // ---------------------------------------------------------------- the run
@@ -348,25 +364,11 @@ try {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Garbage collection' }).click();
     await heading('Garbage collection').waitFor(WAIT);
     const progress = page.getByTestId('gc-progress');
-    // waits until the progress line names a run other than `previous` that has ended
-    const ended = async (previous) => {
-      const handle = await page.waitForFunction(
-        (prev) => {
-          const m = /Run (\d+): (\w+)/.exec(document.querySelector('[data-testid=gc-progress]')?.textContent ?? '');
-          return m && m[1] !== prev && ['Success', 'Error', 'Stopped'].includes(m[2]) ? `${m[1]}:${m[2]}` : null;
-        },
-        previous,
-        { timeout: 120_000 },
-      );
-      const [id, status] = (await handle.jsonValue()).split(':');
-      assert.equal(status, 'Success', `GC run ${id}`);
-      return id;
-    };
     await page.getByRole('button', { name: 'Dry run' }).click();
-    const dry = await ended('');
+    const dry = await runEnded('gc-progress', '');
     await page.getByRole('button', { name: 'Run garbage collection' }).click();
     await confirm('Run garbage collection');
-    const real = await ended(dry);
+    const real = await runEnded('gc-progress', dry);
     assert.ok(await progress.isVisible());
     const history = (await apiOk('GET', '/api/v2.0/system/gc?page_size=5')).json();
     const byId = Object.fromEntries(history.map((h) => [String(h.id), JSON.parse(h.job_parameters)]));
@@ -382,7 +384,7 @@ try {
   });
 
   await step('reads the audit log, filtered by resource', async () => {
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log', exact: true }).click();
     await heading('Audit log').waitFor(WAIT);
     await page.locator('tbody tr').first().waitFor(WAIT);
     await page.getByLabel('Filter entries').fill(PROJECT);

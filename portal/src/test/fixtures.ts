@@ -1,6 +1,7 @@
 // Shared fixtures of the view tests: a project, an artifact, permission sets and a fake API
 // answering what the project pages ask for.
 import { session } from '../session';
+import { ADMIN } from './users';
 import { fakeApi, list } from './harness';
 
 export const PROJECT = { project_id: 3, name: 'team', repo_count: 1, current_user_role_id: 1, metadata: { public: 'false' }, creation_time: '2026-01-01T00:00:00Z' };
@@ -47,5 +48,14 @@ export function projectApi(perms: { resource: string; action: string }[], extra:
     'GET /api/v2.0/projects/3/members': list([{ id: 8, project_id: 3, entity_name: 'bob', entity_type: 'u', entity_id: 9, role_id: 2 }]),
     'GET /api/v2.0/projects/3/summary': { body: { repo_count: 1, quota: { hard: { storage: 1073741824 }, used: { storage: 536870912 } } } },
     ...(extra as object),
+  } as never);
+}
+
+/** The fake API of an administration page, signed in as ADMIN. */
+export function adminApi(routes: Record<string, unknown>) {
+  return fakeApi({
+    'GET /api/v2.0/users/current': { body: ADMIN },
+    'GET /api/v2.0/systeminfo': { body: {} },
+    ...routes,
   } as never);
 }

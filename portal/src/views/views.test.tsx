@@ -3,7 +3,7 @@ import '../views';
 import { App } from '../App';
 import { navigate } from '../router';
 import { session } from '../session';
-import { button, byLabel, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { button, byLabel, dialogButton, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
 import { ALL, ARTIFACT, DIGEST, GUEST, PROJECT, projectApi } from '../test/fixtures';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { ConfirmHost } from '../ui/components';
@@ -196,7 +196,7 @@ describe('artifacts', () => {
     await click(button('Cancel'));
     expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(0);
     await click(button('Delete tag v2'));
-    await click([...document.querySelectorAll('[role=dialog] button')].find((b) => b.textContent === 'Delete') as HTMLButtonElement);
+    await click(dialogButton('Delete'));
     await until(() => expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(1));
   });
 });
@@ -246,6 +246,30 @@ describe('garbage collection', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
       schedule: { type: 'Manual' },
       parameters: { delete_untagged: true, dry_run: true, workers: 1 },
+    });
+  });
+});
+
+describe('garbage collection schedule and history', () => {
+  it('creates the schedule with the parameters of a scheduled collection and shows freed space in its unit', async () => {
+    signedInAs(ADMIN);
+    const fake = fakeApi({
+      'GET /api/v2.0/users/current': { body: ADMIN },
+      'GET /api/v2.0/systeminfo': { body: {} },
+      'GET /api/v2.0/system/gc': list([{ id: 4, job_kind: 'SCHEDULE', job_status: 'Success', job_parameters: '{"dry_run":false,"freed_space":3145728}' }]),
+      'GET /api/v2.0/system/gc/schedule': { body: {} },
+      'POST /api/v2.0/system/gc/schedule': { status: 201 },
+    });
+    await mount(<App />);
+    navigate('/admin/gc');
+    await until(() => expect(text()).toContain('freed_space=3.00 MiB'));
+    expect(queryButton('Stop')).toBeUndefined();
+    await choose(byLabel<HTMLSelectElement>('Run automatically'), 'Weekly');
+    await submit(byLabel('Run automatically'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/system/gc/schedule')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
+      schedule: { type: 'Weekly' },
+      parameters: { delete_untagged: true, dry_run: false, workers: 1 },
     });
   });
 });

@@ -6,7 +6,7 @@ import { registerRoute } from '../../router';
 import { attempt, Badge, confirmAction, Empty, ErrorBanner, PageHeader, Spinner } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
 import { time } from '../../ui/format';
-import { LogModal } from './gc';
+import { LogModal } from './runs';
 
 interface Pool {
   pid: number;
@@ -125,7 +125,7 @@ function JobsView() {
                         <td>{time(w.start_at)}</td>
                         <td class="row-actions">
                           <button type="button" class="small" onClick={() => setLog(w.job_id!)}>
-                            {t('gc.log')}
+                            {t('runs.log')}
                           </button>
                           <button type="button" class="small danger" onClick={() => stopJob(w)}>
                             {t('jobs.stop')}
@@ -185,7 +185,7 @@ function JobsView() {
         empty={t('jobs.noSchedules')}
         columns={[
           { label: t('jobs.jobType'), sort: 'vendor_type', render: (s) => s.vendor_type },
-          { label: t('gc.cron'), render: (s) => <code>{s.cron}</code> },
+          { label: t('runs.cron'), render: (s) => <code>{s.cron}</code> },
           { label: t('common.updated'), sort: 'update_time', render: (s) => time(s.update_time) },
         ]}
       />

@@ -2,25 +2,14 @@ import { describe, expect, it } from 'vitest';
 import '../../views';
 import { App } from '../../App';
 import { navigate } from '../../router';
-import { ALL, projectApi } from '../../test/fixtures';
-import { button, byLabel, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../../test/harness';
+import { adminApi, ALL, projectApi } from '../../test/fixtures';
+import { button, byLabel, dialogButton, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../../test/users';
 
 const DEVS = { id: 4, group_name: 'devs', group_type: 2, ldap_group_dn: '' };
 const OPS = { id: 5, group_name: 'ops', group_type: 1, ldap_group_dn: 'cn=ops,dc=example,dc=com' };
 
-function adminApi(routes: Record<string, unknown>) {
-  return fakeApi({
-    'GET /api/v2.0/users/current': { body: ADMIN },
-    'GET /api/v2.0/systeminfo': { body: {} },
-    ...routes,
-  } as never);
-}
 
-/** The button of the open confirmation dialog. */
-function confirmButton(label: string): HTMLButtonElement {
-  return [...document.querySelectorAll('[role=dialog] button')].find((b) => b.textContent === label) as HTMLButtonElement;
-}
 
 describe('user groups', () => {
   it('lists groups paged by the server and searches by group_name', async () => {
@@ -98,10 +87,10 @@ describe('user groups', () => {
 
     await click(button('Delete group devs'));
     expect(text()).toContain('Delete group devs? It is also removed from every project it is a member of.');
-    await click(confirmButton('Cancel'));
+    await click(dialogButton('Cancel'));
     expect(fake.find('DELETE', '/api/v2.0/usergroups/4')).toHaveLength(0);
     await click(button('Delete group devs'));
-    await click(confirmButton('Delete'));
+    await click(dialogButton('Delete'));
     await until(() => expect(fake.find('DELETE', '/api/v2.0/usergroups/4')).toHaveLength(1));
   });
 
