@@ -13,6 +13,7 @@ import './account';
 import './admin/users';
 import './admin/usergroups';
 import './admin/simple';
+import './admin/purgeaudit';
 import './admin/gc';
 import './admin/jobs';
 import './admin/system';
