@@ -91,7 +91,7 @@ async function shot(name, withNotifications = false) {
   // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
   if (!withNotifications) {
     // always the first one (the others move up); a short timeout, as one may expire by itself meanwhile
-    const dismiss = page.getByRole('button', { name: 'Dismiss' });
+    const dismiss = page.locator('.toasts button.close'); // in any language
     for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 1000 }).catch(() => {});
   }
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
