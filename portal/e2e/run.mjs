@@ -26,7 +26,10 @@ const run = Math.random().toString(36).slice(2, 8);
 const PROJECT = `e2e-${run}`;
 const MEMBER = `dev-${run}`;
 const GUEST = `guest-${run}`;
+const GROUP = `devs-${run}`;
+const RENAMED_GROUP = `builders-${run}`;
 const USER_PASSWORD = 'E2e-Pass-2026';
+const DESCRIPTION = 'The e2e image.\n<b>shown as text</b>';
 mkdirSync(SHOTS, { recursive: true });
 
 // ---------------------------------------------------------------- helpers
@@ -87,7 +90,9 @@ const problems = [];
 async function shot(name, withNotifications = false) {
   // notifications come and go: dismissed so the pictures show the page itself (kept on failures)
   if (!withNotifications) {
-    for (const close of await page.getByRole('button', { name: 'Dismiss' }).all()) await close.click().catch(() => {});
+    // always the first one (the others move up); a short timeout, as one may expire by itself meanwhile
+    const dismiss = page.locator('.toasts button.close'); // in any language
+    for (let i = 0; i < 10 && (await dismiss.count()) > 0; i++) await dismiss.first().click({ timeout: 1000 }).catch(() => {});
   }
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
 }
@@ -124,6 +129,21 @@ async function confirm(label) {
   await dialog.waitFor(WAIT);
   await dialog.getByRole('button', { name: label, exact: true }).click();
   await dialog.waitFor({ state: 'detached', ...WAIT });
+}
+
+/** Waits until the progress line `testId` names a run other than `previous` that has ended; asserts it succeeded, returns its id. */
+async function runEnded(testId, previous) {
+  const handle = await page.waitForFunction(
+    ([id, prev]) => {
+      const m = /Run (\d+): (\w+)/.exec(document.querySelector(`[data-testid=${id}]`)?.textContent ?? '');
+      return m && m[1] !== prev && ['Success', 'Error', 'Stopped'].includes(m[2]) ? `${m[1]}:${m[2]}` : null;
+    },
+    [testId, previous],
+    { timeout: 120_000 },
+  );
+  const [id, status] = (await handle.jsonValue()).split(':');
+  assert.equal(status, 'Success', `${testId} run ${id}`);
+  return id;
 }
 
 // ---------------------------------------------------------------- the run
@@ -203,6 +223,18 @@ try {
     await row.getByText(shown).waitFor(WAIT);
     await row.getByText('linux/amd64').waitFor(WAIT);
     await shot('artifacts');
+  });
+
+  await step("writes the repository's description, shown as plain text", async () => {
+    await page.getByText('No description yet').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Edit description' }).click();
+    await page.getByLabel('Description').fill(DESCRIPTION);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const shown = page.getByTestId('repository-description');
+    await shown.filter({ hasText: '<b>shown as text</b>' }).waitFor(WAIT);
+    assert.equal(await shown.locator('b').count(), 0, 'the description is text, not markup');
+    const repo = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app`)).json();
+    assert.equal(repo.description, DESCRIPTION);
   });
 
   await step('a multi-platform index shows its children per platform, each with its own page', async () => {
@@ -332,25 +364,11 @@ try {
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Garbage collection' }).click();
     await heading('Garbage collection').waitFor(WAIT);
     const progress = page.getByTestId('gc-progress');
-    // waits until the progress line names a run other than `previous` that has ended
-    const ended = async (previous) => {
-      const handle = await page.waitForFunction(
-        (prev) => {
-          const m = /Run (\d+): (\w+)/.exec(document.querySelector('[data-testid=gc-progress]')?.textContent ?? '');
-          return m && m[1] !== prev && ['Success', 'Error', 'Stopped'].includes(m[2]) ? `${m[1]}:${m[2]}` : null;
-        },
-        previous,
-        { timeout: 120_000 },
-      );
-      const [id, status] = (await handle.jsonValue()).split(':');
-      assert.equal(status, 'Success', `GC run ${id}`);
-      return id;
-    };
     await page.getByRole('button', { name: 'Dry run' }).click();
-    const dry = await ended('');
+    const dry = await runEnded('gc-progress', '');
     await page.getByRole('button', { name: 'Run garbage collection' }).click();
     await confirm('Run garbage collection');
-    const real = await ended(dry);
+    const real = await runEnded('gc-progress', dry);
     assert.ok(await progress.isVisible());
     const history = (await apiOk('GET', '/api/v2.0/system/gc?page_size=5')).json();
     const byId = Object.fromEntries(history.map((h) => [String(h.id), JSON.parse(h.job_parameters)]));
@@ -366,7 +384,7 @@ try {
   });
 
   await step('reads the audit log, filtered by resource', async () => {
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log', exact: true }).click();
     await heading('Audit log').waitFor(WAIT);
     await page.locator('tbody tr').first().waitFor(WAIT);
     await page.getByLabel('Filter entries').fill(PROJECT);
@@ -376,6 +394,43 @@ try {
     assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('create')), 'robot creation is audited');
     assert.ok(ops.some((r) => r.includes(`${PROJECT}/app:v2`) && r.includes('delete')), 'the tag deletion is audited');
     await shot('audit');
+  });
+
+  await step('purges the audit log: a dry run and a real run to their end, the schedule, a run log', async () => {
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log purge' }).click();
+    await heading('Audit log purge').waitFor(WAIT);
+    // pulls older than an hour only: nothing this run wrote, which later steps still read
+    await page.getByLabel('Keep entries for').fill('1');
+    await page.getByLabel('Unit').selectOption('hours');
+    for (const op of ['Create', 'Update', 'Delete', 'Sign-in', 'Sign-out']) await page.getByLabel(op, { exact: true }).uncheck();
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const dry = await runEnded('purge-progress', '');
+    await page.getByRole('button', { name: 'Purge now' }).click();
+    await confirm('Purge now');
+    const real = await runEnded('purge-progress', dry);
+    const history = (await apiOk('GET', '/api/v2.0/system/purgeaudit?page_size=5')).json();
+    const byId = Object.fromEntries(history.map((h) => [String(h.id), JSON.parse(h.job_parameters)]));
+    assert.deepEqual(byId[dry], { audit_retention_hour: 1, include_event_types: 'pull', dry_run: true, would_purge_rows: 0 }, JSON.stringify(history));
+    assert.equal(byId[real]?.dry_run, false, JSON.stringify(history));
+    assert.equal(byId[real]?.purged_rows, 0, JSON.stringify(history));
+    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'purged_rows=0' }).waitFor(WAIT);
+
+    await page.getByLabel('Run automatically').selectOption('Daily');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Next run:').waitFor(WAIT);
+    const schedule = (await apiOk('GET', '/api/v2.0/system/purgeaudit/schedule')).json();
+    assert.equal(schedule.schedule.type, 'Daily');
+    assert.deepEqual(JSON.parse(schedule.job_parameters), { audit_retention_hour: 1, include_event_types: 'pull', dry_run: false });
+    await shot('purge-audit');
+    await page.getByLabel('Run automatically').selectOption('None');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Next run:').waitFor({ state: 'detached', ...WAIT });
+    assert.deepEqual((await apiOk('GET', '/api/v2.0/system/purgeaudit/schedule')).json(), {});
+
+    await page.locator('tbody tr').first().getByRole('button', { name: 'Log' }).click();
+    await page.getByRole('dialog', { name: `Log of run ${real}` }).getByText('purging audit log entries older than').waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
   });
 
   await step('the other admin pages render their data', async () => {
@@ -393,6 +448,49 @@ try {
     await nav.getByRole('link', { name: 'System information' }).click();
     await page.getByText('database').waitFor(WAIT);
     await shot('system');
+  });
+
+  await step('manages user groups and makes one a project member', async () => {
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'User groups' }).click();
+    await heading('User groups').waitFor(WAIT);
+    await page.getByRole('button', { name: 'New group' }).click();
+    let dialog = page.getByRole('dialog', { name: 'New group' });
+    await dialog.getByLabel('Group name').fill(GROUP);
+    await dialog.getByLabel('Group type').selectOption({ label: 'OIDC' });
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByRole('button', { name: `Rename group ${GROUP}` }).click();
+    dialog = page.getByRole('dialog', { name: `Rename group ${GROUP}` });
+    await dialog.getByLabel('Group name').fill(RENAMED_GROUP);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByLabel('Filter groups by name').fill(RENAMED_GROUP);
+    await everyRowContains(RENAMED_GROUP);
+    await page.locator('tbody tr').filter({ hasText: 'OIDC' }).waitFor(WAIT);
+    await shot('user-groups');
+
+    await page.goto(`${BASE}/projects/${await projectId()}/members`);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    dialog = page.getByRole('dialog', { name: 'Add member' });
+    await dialog.getByLabel('Member type').selectOption({ label: 'Group' });
+    await dialog.getByLabel('Group name').fill(RENAMED_GROUP);
+    await dialog.getByLabel('Role').selectOption({ label: 'Guest' });
+    await dialog.getByRole('button', { name: 'Add member' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.locator('tbody tr').filter({ hasText: RENAMED_GROUP }).getByText('Group', { exact: true }).waitFor(WAIT);
+    const members = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
+    const member = members.find((m) => m.entity_name === RENAMED_GROUP);
+    assert.equal(member?.entity_type, 'g', JSON.stringify(members));
+    assert.equal(member?.role_id, 3);
+
+    // deleting the group after confirming takes it out of the project too
+    await nav.getByRole('link', { name: 'User groups' }).click();
+    await page.getByRole('button', { name: `Delete group ${RENAMED_GROUP}` }).click();
+    await confirm('Delete');
+    await page.getByRole('button', { name: `Delete group ${RENAMED_GROUP}` }).waitFor({ state: 'detached', ...WAIT });
+    const after = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
+    assert.ok(!after.some((m) => m.entity_name === RENAMED_GROUP), 'the group is no member any more');
   });
 
   await step('switches to Simplified Chinese', async () => {
@@ -435,6 +533,8 @@ try {
     const row = page.locator('tbody tr').filter({ hasText: 'stable' });
     await row.waitFor(WAIT);
     assert.equal(await row.getByRole('button', { name: /Delete|Add tag/ }).count(), 0);
+    await page.getByTestId('repository-description').filter({ hasText: 'The e2e image.' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('button', { name: 'Edit description' }).count(), 0, 'a guest reads the description only');
     await shot('guest-artifacts');
     await page.goto(BASE + '/admin/users');
     await page.getByText('This page is for system administrators.').waitFor(WAIT);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
 import { localeNames, locale, setLocale, t, type Locale, catalogs } from './i18n';
 import { allRoutes, location, match, navigate } from './router';
-import { checkSession, logout, session, verifySession } from './session';
+import { checkSession, logout, refreshInfo, session, verifySession } from './session';
 import { useSignal } from './state';
 import { LoginView } from './views/login';
 
@@ -22,7 +22,12 @@ export function App() {
   }, [loc.path]);
 
   useEffect(() => {
-    const onVisible = () => document.visibilityState === 'visible' && verifySession();
+    // coming back to the tab: the session may have ended and the system may have changed mode
+    const onVisible = () => {
+      if (document.visibilityState !== 'visible') return;
+      verifySession();
+      refreshInfo();
+    };
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, []);
@@ -124,6 +129,11 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           </>
         )}
       </header>
+      {s.info.read_only && (
+        <div class="banner warn read-only" role="status" data-testid="read-only">
+          {t('app.readOnly')}
+        </div>
+      )}
       {children}
       <ConfirmHost />
       <ToastHost />

@@ -21,7 +21,8 @@ setUnauthorizedHandler(() => {
   if (session.get().user) update({ user: null, expired: true });
 });
 
-async function loadInfo() {
+/** Reads /systeminfo again (read-only mode, self-registration, external URL). */
+export async function refreshInfo() {
   try {
     update({ info: await api.get<SystemInfo>('/systeminfo') });
   } catch {
@@ -37,7 +38,7 @@ export async function checkSession(): Promise<void> {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;
     update({ user: null });
   }
-  await loadInfo();
+  await refreshInfo();
 }
 
 /**
@@ -61,7 +62,7 @@ export async function login(principal: string, password: string): Promise<void> 
 export async function logout(): Promise<void> {
   await signOut();
   update({ user: null, expired: false });
-  await loadInfo();
+  await refreshInfo();
 }
 
 export function isAdmin(): boolean {

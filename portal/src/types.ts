@@ -127,6 +127,14 @@ export interface Member {
   role_name?: string;
 }
 
+/** Harbor's user group: group_type 1 LDAP (with its DN), 2 HTTP auth proxy, 3 OIDC. */
+export interface UserGroup {
+  id: number;
+  group_name: string;
+  group_type: number;
+  ldap_group_dn?: string;
+}
+
 export interface Robot {
   id: number;
   name: string;

@@ -124,6 +124,13 @@ export function button(name: string): HTMLButtonElement {
   return found;
 }
 
+/** A button of the open dialog (a confirmation's, say), not the page's button of the same name. */
+export function dialogButton(name: string): HTMLButtonElement {
+  const found = [...document.querySelectorAll<HTMLButtonElement>('[role=dialog] button')].find((b) => b.textContent?.trim() === name);
+  if (!found) throw new Error(`no button ${name} in a dialog`);
+  return found;
+}
+
 export function queryButton(name: string): HTMLButtonElement | undefined {
   try {
     return button(name);

@@ -28,6 +28,9 @@ export function DataTable<T>(props: {
   /** The q= field matched with "~" by the search box; no search box without it. */
   searchField?: string;
   searchLabel?: string;
+  /** Send the search term as the query parameter named searchField (Harbor's own filters such as
+   * entityname, name or group_name) instead of as a q= term. */
+  searchParam?: boolean;
   /** Extra q= terms, e.g. a fixed filter. */
   baseQ?: string;
   defaultSort?: string;
@@ -60,9 +63,15 @@ export function DataTable<T>(props: {
   useEffect(() => {
     const mine = ++seq.current;
     setLoading(true);
-    const terms = [props.baseQ, props.searchField && term ? `${props.searchField}=~${term}` : undefined].filter(Boolean);
+    const query: ListQuery = { page, page_size: pageSize, sort };
+    const terms = [props.baseQ];
+    if (props.searchField && term) {
+      if (props.searchParam) query[props.searchField] = term;
+      else terms.push(`${props.searchField}=~${term}`);
+    }
+    if (terms.some(Boolean)) query.q = terms.filter(Boolean).join(',');
     props
-      .fetchPage({ page, page_size: pageSize, q: terms.length ? terms.join(',') : undefined, sort })
+      .fetchPage(query)
       .then((d) => {
         if (mine !== seq.current) return;
         setData(d);
@@ -95,25 +104,7 @@ export function DataTable<T>(props: {
       <ErrorBanner error={error} />
       <table aria-busy={loading}>
         <caption class="sr-only">{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => {
-              const dir = sort === c.sort ? 'ascending' : sort === `-${c.sort}` ? 'descending' : undefined;
-              return (
-                <th key={c.label} class={c.class} aria-sort={c.sort ? (dir ?? 'none') : undefined} scope="col">
-                  {c.sort ? (
-                    <button type="button" class="sort" onClick={() => toggleSort(c.sort!)}>
-                      {c.label}
-                      <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
-                    </button>
-                  ) : (
-                    c.label
-                  )}
-                </th>
-              );
-            })}
-          </tr>
-        </thead>
+        <TableHead columns={props.columns} sort={sort} onSort={toggleSort} />
         <tbody>
           {data?.items.map((row) => (
             <Row key={props.rowKey(row)} row={row} columns={props.columns} expand={props.expand} />
@@ -131,6 +122,54 @@ export function DataTable<T>(props: {
         </div>
       )}
     </div>
+  );
+}
+
+/** A small list the page already holds (no server paging, no sorting), in the same markup. */
+export function StaticTable<T>(props: {
+  columns: Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string | number;
+  caption: string;
+  /** Shown instead of the table when there are no rows; without it, an empty table. */
+  empty?: ComponentChildren;
+}) {
+  if (!props.rows.length && props.empty) return <Empty>{props.empty}</Empty>;
+  return (
+    <table>
+      <caption class="sr-only">{props.caption}</caption>
+      <TableHead columns={props.columns} />
+      <tbody>
+        {props.rows.map((row) => (
+          <Row key={props.rowKey(row)} row={row} columns={props.columns} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TableHead<T>({ columns, sort, onSort }: { columns: Column<T>[]; sort?: string; onSort?: (key: string) => void }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) => {
+          const sortable = c.sort && onSort;
+          const dir = sort === c.sort ? 'ascending' : sort === `-${c.sort}` ? 'descending' : undefined;
+          return (
+            <th key={c.label} class={c.class} aria-sort={sortable ? (dir ?? 'none') : undefined} scope="col">
+              {sortable ? (
+                <button type="button" class="sort" onClick={() => onSort(c.sort!)}>
+                  {c.label}
+                  <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
+                </button>
+              ) : (
+                c.label
+              )}
+            </th>
+          );
+        })}
+      </tr>
+    </thead>
   );
 }
 

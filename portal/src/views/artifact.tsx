@@ -3,8 +3,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
 import { t } from '../i18n';
 import { pathOf, registerRoute, type Params } from '../router';
-import type { Accessory, Artifact, Label, Perms, Project, Tag } from '../types';
+import type { Accessory, Artifact, Label, Perms, Project, Reference, Tag } from '../types';
 import { attempt, Badge, confirmAction, CopyField, Empty, ErrorBanner, LabelChip, Link, PageHeader, Spinner } from '../ui/components';
+import { StaticTable } from '../ui/DataTable';
 import { bytes, shortDigest, time } from '../ui/format';
 import { AddTagModal, CopyArtifactModal } from './artifact-actions';
 import { registryHost } from './project/repositories';
@@ -104,37 +105,25 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
             </button>
           )}
         </div>
-        {artifact.tags?.length ? (
-          <table>
-            <caption class="sr-only">{t('artifacts.tags')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('tags.name')}</th>
-                <th scope="col">{t('artifacts.pushed')}</th>
-                <th scope="col">{t('common.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {artifact.tags.map((tag) => (
-                <tr key={tag.id}>
-                  <td>
-                    <Badge tone="tag">{tag.name}</Badge>
-                  </td>
-                  <td>{time(tag.push_time)}</td>
-                  <td>
-                    {perms.has('tag', 'delete') && (
-                      <button type="button" class="small danger" onClick={() => deleteTag(tag)} aria-label={t('tags.deleteNamed', { name: tag.name })}>
-                        {t('common.delete')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <Empty>{t('artifacts.untagged')}</Empty>
-        )}
+        <StaticTable<Tag>
+          caption={t('artifacts.tags')}
+          rows={artifact.tags ?? []}
+          rowKey={(tag) => tag.id}
+          empty={t('artifacts.untagged')}
+          columns={[
+            { label: t('tags.name'), render: (tag) => <Badge tone="tag">{tag.name}</Badge> },
+            { label: t('artifacts.pushed'), render: (tag) => time(tag.push_time) },
+            {
+              label: t('common.actions'),
+              render: (tag) =>
+                perms.has('tag', 'delete') && (
+                  <button type="button" class="small danger" onClick={() => deleteTag(tag)} aria-label={t('tags.deleteNamed', { name: tag.name })}>
+                    {t('common.delete')}
+                  </button>
+                ),
+            },
+          ]}
+        />
       </div>
 
       <LabelsCard project={project} perms={perms} artifact={artifact} base={base} onChange={reload} />
@@ -142,27 +131,22 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
       {artifact.references?.length ? (
         <div class="card">
           <h2>{t('artifact.children')}</h2>
-          <table>
-            <caption class="sr-only">{t('artifact.children')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('artifacts.platforms')}</th>
-                <th scope="col">{t('artifacts.digest')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {artifact.references.map((r) => (
-                <tr key={r.child_id}>
-                  <td>{platformOf(r)}</td>
-                  <td>
-                    <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', r.child_digest)}>
-                      {shortDigest(r.child_digest)}
-                    </Link>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <StaticTable<Reference>
+            caption={t('artifact.children')}
+            rows={artifact.references}
+            rowKey={(r) => r.child_id}
+            columns={[
+              { label: t('artifacts.platforms'), render: (r) => platformOf(r) },
+              {
+                label: t('artifacts.digest'),
+                render: (r) => (
+                  <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', r.child_digest)}>
+                    {shortDigest(r.child_digest)}
+                  </Link>
+                ),
+              },
+            ]}
+          />
         </div>
       ) : null}
 
@@ -189,31 +173,24 @@ function AccessoriesCard({ accessories, project, repo }: { accessories?: Accesso
   return (
     <div class="card">
       <h2>{t('artifacts.accessories')}</h2>
-      <table>
-        <caption class="sr-only">{t('artifacts.accessories')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('artifacts.type')}</th>
-            <th scope="col">{t('artifacts.digest')}</th>
-            <th scope="col">{t('artifacts.size')}</th>
-            <th scope="col">{t('common.created')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accessories.map((x) => (
-            <tr key={x.id}>
-              <td>{x.type}</td>
-              <td>
-                <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', x.digest)}>
-                  {shortDigest(x.digest)}
-                </Link>
-              </td>
-              <td>{bytes(x.size)}</td>
-              <td>{time(x.creation_time)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <StaticTable<Accessory>
+        caption={t('artifacts.accessories')}
+        rows={accessories}
+        rowKey={(x) => x.id}
+        columns={[
+          { label: t('artifacts.type'), render: (x) => x.type },
+          {
+            label: t('artifacts.digest'),
+            render: (x) => (
+              <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', x.digest)}>
+                {shortDigest(x.digest)}
+              </Link>
+            ),
+          },
+          { label: t('artifacts.size'), render: (x) => bytes(x.size) },
+          { label: t('common.created'), render: (x) => time(x.creation_time) },
+        ]}
+      />
     </div>
   );
 }

@@ -22,11 +22,8 @@ export function LabelList(props: { scope: 'g' | 'p'; projectId?: number; canEdit
         reloadKey={reload}
         searchField="name"
         searchLabel={t('labels.search')}
-        fetchPage={(query) => {
-          // Harbor's label list filters by name with its own parameter.
-          const name = query.q?.replace(/^name=~/, '');
-          return api.page<Label>('/labels', { page: query.page, page_size: query.page_size, sort: query.sort, name, scope: props.scope, project_id: props.projectId });
-        }}
+        searchParam
+        fetchPage={(query) => api.page<Label>('/labels', { ...query, scope: props.scope, project_id: props.projectId })}
         empty={t('labels.empty')}
         toolbar={
           props.canEdit && (

@@ -10,6 +10,7 @@ import { bytes, shortDigest, time } from '../ui/format';
 import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
 import { AddTagModal, CopyArtifactModal } from './artifact-actions';
+import { DescriptionCard } from './repository-info';
 
 export function artifactsPath(project: string, repo: string) {
   return `/projects/${seg(project)}/repositories/${repoPath(repo)}/artifacts`;
@@ -48,6 +49,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
           { href: `/projects/${project.project_id}/repositories`, label: project.name },
         ]}
       />
+      <DescriptionCard project={project} perms={perms} repo={repo} />
       <CopyField label={t('artifacts.pullCommand')} value={`podman pull ${registryHost()}/${full}:latest`} />
       <DataTable<Artifact>
         caption={t('artifacts.title')}

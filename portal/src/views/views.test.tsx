@@ -3,58 +3,13 @@ import '../views';
 import { App } from '../App';
 import { navigate } from '../router';
 import { session } from '../session';
-import { button, byLabel, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { button, byLabel, dialogButton, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { ALL, ARTIFACT, DIGEST, GUEST, PROJECT, projectApi } from '../test/fixtures';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { ConfirmHost } from '../ui/components';
 import { ProjectsView } from './projects';
 import { RobotList } from './robots';
 import { LoginView } from './login';
-
-const PROJECT = { project_id: 3, name: 'team', repo_count: 1, current_user_role_id: 1, metadata: { public: 'false' }, creation_time: '2026-01-01T00:00:00Z' };
-const DIGEST = 'sha256:' + 'ab'.repeat(32);
-const ARTIFACT = {
-  id: 11,
-  type: 'IMAGE',
-  digest: DIGEST,
-  size: 66560,
-  manifest_media_type: 'application/vnd.oci.image.index.v1+json',
-  push_time: '2026-01-02T00:00:00Z',
-  pull_time: '0001-01-01T00:00:00.000Z',
-  tags: [
-    { id: 1, name: 'v1' },
-    { id: 2, name: 'v2' },
-  ],
-  labels: [{ id: 5, name: 'prod', color: '#ff0000', scope: 'g' }],
-  accessories: [{ id: 20, digest: 'sha256:' + 'cd'.repeat(32), type: 'signature.cosign', size: 10 }],
-  references: [
-    { parent_id: 11, child_id: 12, child_digest: 'sha256:' + '12'.repeat(32), platform: { os: 'linux', architecture: 'amd64' } },
-    { parent_id: 11, child_id: 13, child_digest: 'sha256:' + '13'.repeat(32), platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
-  ],
-  addition_links: { build_history: { href: '/x', absolute: false } },
-};
-const ALL = [
-  'repository:list', 'repository:push', 'repository:delete', 'artifact:read', 'artifact:delete', 'tag:create', 'tag:delete',
-  'member:list', 'member:create', 'robot:list', 'robot:create', 'robot:delete', 'label:list', 'label:create', 'log:list',
-  'metadata:read', 'project:update', 'project:delete', 'quota:read',
-].map((p) => ({ resource: p.split(':')[0], action: p.split(':')[1] }));
-const GUEST = ['repository:list', 'repository:pull', 'artifact:read', 'member:list', 'robot:list', 'label:list', 'quota:read'].map((p) => ({
-  resource: p.split(':')[0],
-  action: p.split(':')[1],
-}));
-
-function projectApi(perms: { resource: string; action: string }[], extra: Record<string, unknown> = {}) {
-  return fakeApi({
-    'GET /api/v2.0/users/current': { body: session.get().user },
-    'GET /api/v2.0/systeminfo': { body: { registry_url: 'reg.example:5000' } },
-    'GET /api/v2.0/projects/3': { body: PROJECT },
-    'GET /api/v2.0/projects/team': { body: PROJECT },
-    'GET /api/v2.0/users/current/permissions': { body: perms },
-    'GET /api/v2.0/projects/team/repositories': list([{ id: 4, name: 'team/app', project_id: 3, artifact_count: 1, update_time: '2026-01-02T00:00:00Z' }]),
-    'GET /api/v2.0/projects/3/members': list([{ id: 8, project_id: 3, entity_name: 'bob', entity_type: 'u', entity_id: 9, role_id: 2 }]),
-    'GET /api/v2.0/projects/3/summary': { body: { repo_count: 1, quota: { hard: { storage: 1073741824 }, used: { storage: 536870912 } } } },
-    ...(extra as object),
-  } as never);
-}
 
 describe('login', () => {
   it('posts the form fields Harbor expects and shows a refusal', async () => {
@@ -241,7 +196,7 @@ describe('artifacts', () => {
     await click(button('Cancel'));
     expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(0);
     await click(button('Delete tag v2'));
-    await click([...document.querySelectorAll('[role=dialog] button')].find((b) => b.textContent === 'Delete') as HTMLButtonElement);
+    await click(dialogButton('Delete'));
     await until(() => expect(fake.find('DELETE', `${base}/tags/v2`)).toHaveLength(1));
   });
 });
@@ -291,6 +246,30 @@ describe('garbage collection', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
       schedule: { type: 'Manual' },
       parameters: { delete_untagged: true, dry_run: true, workers: 1 },
+    });
+  });
+});
+
+describe('garbage collection schedule and history', () => {
+  it('creates the schedule with the parameters of a scheduled collection and shows freed space in its unit', async () => {
+    signedInAs(ADMIN);
+    const fake = fakeApi({
+      'GET /api/v2.0/users/current': { body: ADMIN },
+      'GET /api/v2.0/systeminfo': { body: {} },
+      'GET /api/v2.0/system/gc': list([{ id: 4, job_kind: 'SCHEDULE', job_status: 'Success', job_parameters: '{"dry_run":false,"freed_space":3145728}' }]),
+      'GET /api/v2.0/system/gc/schedule': { body: {} },
+      'POST /api/v2.0/system/gc/schedule': { status: 201 },
+    });
+    await mount(<App />);
+    navigate('/admin/gc');
+    await until(() => expect(text()).toContain('freed_space=3.00 MiB'));
+    expect(queryButton('Stop')).toBeUndefined();
+    await choose(byLabel<HTMLSelectElement>('Run automatically'), 'Weekly');
+    await submit(byLabel('Run automatically'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/system/gc/schedule')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
+      schedule: { type: 'Weekly' },
+      parameters: { delete_untagged: true, dry_run: false, workers: 1 },
     });
   });
 });

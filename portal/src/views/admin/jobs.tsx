@@ -3,10 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import { registerRoute } from '../../router';
-import { attempt, Badge, confirmAction, Empty, ErrorBanner, PageHeader, Spinner } from '../../ui/components';
-import { DataTable } from '../../ui/DataTable';
+import { attempt, Badge, confirmAction, ErrorBanner, PageHeader, Spinner } from '../../ui/components';
+import { DataTable, StaticTable } from '../../ui/DataTable';
 import { time } from '../../ui/format';
-import { LogModal } from './gc';
+import { LogModal } from './runs';
 
 interface Pool {
   pid: number;
@@ -56,6 +56,7 @@ function JobsView() {
       .catch(setError);
   }, [version]);
   const refresh = () => setVersion(version + 1);
+  const busy = workers.filter((w) => w.job_id);
   const queueAction = async (q: Queue, action: 'pause' | 'resume' | 'stop') => {
     if (action === 'stop' && !(await confirmAction(t('jobs.confirmStopQueue', { type: q.job_type }), t('jobs.stop')))) return;
     if (await attempt(() => api.put(`/jobservice/queues/${encodeURIComponent(q.job_type)}`, { action }), t('common.saved'))) refresh();
@@ -77,102 +78,87 @@ function JobsView() {
         <div class="panels">
           <div class="card">
             <h2>{t('jobs.pools')}</h2>
-            {pools.length === 0 ? (
-              <Empty>{t('jobs.noPools')}</Empty>
-            ) : (
-              <table>
-                <caption class="sr-only">{t('jobs.pools')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('jobs.pool')}</th>
-                    <th scope="col">{t('jobs.host')}</th>
-                    <th scope="col">{t('jobs.concurrency')}</th>
-                    <th scope="col">{t('jobs.heartbeat')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {pools.map((p) => (
-                    <tr key={p.worker_pool_id}>
-                      <td class="mono">{p.worker_pool_id}</td>
-                      <td>{p.host}</td>
-                      <td>{p.concurrency}</td>
-                      <td>{time(p.heartbeat_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <StaticTable<Pool>
+              caption={t('jobs.pools')}
+              rows={pools}
+              rowKey={(p) => p.worker_pool_id}
+              empty={t('jobs.noPools')}
+              columns={[
+                { label: t('jobs.pool'), render: (p) => <span class="mono">{p.worker_pool_id}</span> },
+                { label: t('jobs.host'), render: (p) => p.host },
+                { label: t('jobs.concurrency'), render: (p) => p.concurrency },
+                { label: t('jobs.heartbeat'), render: (p) => time(p.heartbeat_at) },
+              ]}
+            />
             <h3>{t('jobs.workers')}</h3>
-            <p>{t('jobs.busyOf', { busy: workers.filter((w) => w.job_id).length, total: workers.length })}</p>
-            {workers.some((w) => w.job_id) && (
-              <table>
-                <caption class="sr-only">{t('jobs.workers')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('jobs.job')}</th>
-                    <th scope="col">{t('jobs.started')}</th>
-                    <th scope="col">{t('common.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {workers
-                    .filter((w) => w.job_id)
-                    .map((w) => (
-                      <tr key={w.id}>
-                        <td>
-                          {w.job_name} <span class="mono">{w.job_id}</span>
-                        </td>
-                        <td>{time(w.start_at)}</td>
-                        <td class="row-actions">
-                          <button type="button" class="small" onClick={() => setLog(w.job_id!)}>
-                            {t('gc.log')}
-                          </button>
-                          <button type="button" class="small danger" onClick={() => stopJob(w)}>
-                            {t('jobs.stop')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                </tbody>
-              </table>
+            <p>{t('jobs.busyOf', { busy: busy.length, total: workers.length })}</p>
+            {busy.length > 0 && (
+              <StaticTable<Worker>
+                caption={t('jobs.workers')}
+                rows={busy}
+                rowKey={(w) => w.id}
+                columns={[
+                  {
+                    label: t('jobs.job'),
+                    render: (w) => (
+                      <>
+                        {w.job_name} <span class="mono">{w.job_id}</span>
+                      </>
+                    ),
+                  },
+                  { label: t('jobs.started'), render: (w) => time(w.start_at) },
+                  {
+                    label: t('common.actions'),
+                    class: 'actions-col',
+                    render: (w) => (
+                      <span class="row-actions">
+                        <button type="button" class="small" onClick={() => setLog(w.job_id!)}>
+                          {t('runs.log')}
+                        </button>
+                        <button type="button" class="small danger" onClick={() => stopJob(w)}>
+                          {t('jobs.stop')}
+                        </button>
+                      </span>
+                    ),
+                  },
+                ]}
+              />
             )}
           </div>
           <div class="card">
             <h2>{t('jobs.queues')}</h2>
-            {queues && queues.length === 0 ? (
-              <Empty>{t('jobs.noQueues')}</Empty>
-            ) : (
-              <table>
-                <caption class="sr-only">{t('jobs.queues')}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('jobs.jobType')}</th>
-                    <th scope="col">{t('jobs.pending')}</th>
-                    <th scope="col">{t('jobs.latency')}</th>
-                    <th scope="col">{t('common.actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {queues?.map((q) => (
-                    <tr key={q.job_type}>
-                      <td>
-                        {q.job_type} {q.paused && <Badge tone="warn">{t('jobs.paused')}</Badge>}
-                      </td>
-                      <td>{q.count}</td>
-                      <td>{t('jobs.seconds', { n: q.latency })}</td>
-                      <td class="row-actions">
-                        <button type="button" class="small" onClick={() => queueAction(q, q.paused ? 'resume' : 'pause')}>
-                          {q.paused ? t('jobs.resume') : t('jobs.pause')}
-                        </button>
-                        <button type="button" class="small danger" onClick={() => queueAction(q, 'stop')} disabled={q.count === 0}>
-                          {t('jobs.stop')}
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <StaticTable<Queue>
+              caption={t('jobs.queues')}
+              rows={queues ?? []}
+              rowKey={(q) => q.job_type}
+              empty={t('jobs.noQueues')}
+              columns={[
+                {
+                  label: t('jobs.jobType'),
+                  render: (q) => (
+                    <>
+                      {q.job_type} {q.paused && <Badge tone="warn">{t('jobs.paused')}</Badge>}
+                    </>
+                  ),
+                },
+                { label: t('jobs.pending'), render: (q) => q.count },
+                { label: t('jobs.latency'), render: (q) => t('jobs.seconds', { n: q.latency }) },
+                {
+                  label: t('common.actions'),
+                  class: 'actions-col',
+                  render: (q) => (
+                    <span class="row-actions">
+                      <button type="button" class="small" onClick={() => queueAction(q, q.paused ? 'resume' : 'pause')}>
+                        {q.paused ? t('jobs.resume') : t('jobs.pause')}
+                      </button>
+                      <button type="button" class="small danger" onClick={() => queueAction(q, 'stop')} disabled={q.count === 0}>
+                        {t('jobs.stop')}
+                      </button>
+                    </span>
+                  ),
+                },
+              ]}
+            />
           </div>
         </div>
       )}
@@ -185,7 +171,7 @@ function JobsView() {
         empty={t('jobs.noSchedules')}
         columns={[
           { label: t('jobs.jobType'), sort: 'vendor_type', render: (s) => s.vendor_type },
-          { label: t('gc.cron'), render: (s) => <code>{s.cron}</code> },
+          { label: t('runs.cron'), render: (s) => <code>{s.cron}</code> },
           { label: t('common.updated'), sort: 'update_time', render: (s) => time(s.update_time) },
         ]}
       />

@@ -2,9 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../../api';
 import { t } from '../../i18n';
 import { registerProjectTab } from '../../router';
-import type { Member, Perms, Project } from '../../types';
+import { isAdmin } from '../../session';
+import type { Member, Perms, Project, UserGroup } from '../../types';
 import { attempt, confirmAction, Field, FormModal } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
+import { GroupTypeSelect } from '../group-types';
 import { ROLES, roleName } from '../roles';
 
 function RoleSelect({ id, value, onChange }: { id: string; value: number; onChange: (v: number) => void }) {
@@ -38,8 +40,9 @@ function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
         caption={t('members.title')}
         rowKey={(m) => m.id}
         reloadKey={reload}
-        fetchPage={(query) => api.page<Member>(base, { ...query, q: undefined, entityname: query.q?.replace(/^entityname=~/, '') })}
+        fetchPage={(query) => api.page<Member>(base, query)}
         searchField="entityname"
+        searchParam
         searchLabel={t('members.search')}
         empty={t('members.empty')}
         toolbar={
@@ -90,42 +93,78 @@ function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
   );
 }
 
-function AddMember({ base, onClose, onAdded }: { base: string; onClose: () => void; onAdded: () => void }) {
-  const [username, setUsername] = useState('');
-  const [role, setRole] = useState(2);
-  const [suggestions, setSuggestions] = useState<{ user_id: number; username: string }[]>([]);
+type Kind = 'u' | 'g';
+
+async function searchUsers(username: string): Promise<string[]> {
+  const users = await api.get<{ user_id: number; username: string }[]>('/users/search', { username, page_size: 10 });
+  return (users ?? []).map((u) => u.username);
+}
+
+/** Only system administrators may list groups; others type the name without suggestions. */
+async function searchGroups(group_name: string): Promise<string[]> {
+  if (!isAdmin()) return [];
+  const groups = await api.get<UserGroup[]>('/usergroups', { group_name, page_size: 10 });
+  return (groups ?? []).map((g) => g.group_name);
+}
+
+/** Names matching what is typed, asked for 200 ms after the last key press. */
+function useSuggestions(term: string, search: (term: string) => Promise<string[]>): string[] {
+  const [found, setFound] = useState<string[]>([]);
   useEffect(() => {
-    if (username.length < 1) return setSuggestions([]);
+    if (term.length < 1) return setFound([]);
     const h = setTimeout(() => {
-      api
-        .get<{ user_id: number; username: string }[]>('/users/search', { username, page_size: 10 })
-        .then(setSuggestions)
-        .catch(() => setSuggestions([]));
+      search(term)
+        .then(setFound)
+        .catch(() => setFound([]));
     }, 200);
     return () => clearTimeout(h);
-  }, [username]);
+  }, [term, search]);
+  return found;
+}
+
+function AddMember({ base, onClose, onAdded }: { base: string; onClose: () => void; onAdded: () => void }) {
+  const [kind, setKind] = useState<Kind>('u');
+  const [name, setName] = useState('');
+  const [groupType, setGroupType] = useState(0);
+  const [role, setRole] = useState(2);
+  const suggestions = useSuggestions(name, kind === 'u' ? searchUsers : searchGroups);
+  const member =
+    kind === 'u' ? { member_user: { username: name } } : { member_group: { group_name: name, ...(groupType ? { group_type: groupType } : {}) } };
   return (
     <FormModal
       title={t('members.add')}
       submitLabel={t('members.add')}
       onClose={onClose}
       onSubmit={async () => {
-        await api.create(base, { role_id: role, member_user: { username } });
+        await api.create(base, { role_id: role, ...member });
         onAdded();
       }}
     >
-      <Field label={t('members.username')}>
+      <Field label={t('members.memberType')}>
+        {(id) => (
+          <select id={id} name="member_type" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as Kind)}>
+            <option value="u">{t('members.user')}</option>
+            <option value="g">{t('members.group')}</option>
+          </select>
+        )}
+      </Field>
+      <Field label={kind === 'u' ? t('members.username') : t('groups.name')} hint={kind === 'g' ? t('members.groupHint') : undefined}>
         {(id) => (
           <>
-            <input id={id} name="username" required list={`${id}-list`} autoComplete="off" value={username} onInput={(e) => setUsername((e.target as HTMLInputElement).value)} />
+            <input id={id} name={kind === 'u' ? 'username' : 'group_name'} required list={`${id}-list`} autoComplete="off" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
             <datalist id={`${id}-list`}>
               {suggestions.map((s) => (
-                <option key={s.user_id} value={s.username} />
+                <option key={s} value={s} />
               ))}
             </datalist>
           </>
         )}
       </Field>
+      {kind === 'g' && (
+        <Field label={t('groups.groupType')} hint={t('members.groupTypeHint')}>
+          {(id) => <GroupTypeSelect id={id} value={groupType} onChange={setGroupType} anyLabel={t('members.anyGroupType')} />}
+        </Field>
+      )}
       <Field label={t('members.role')}>{(id) => <RoleSelect id={id} value={role} onChange={setRole} />}</Field>
     </FormModal>
   );

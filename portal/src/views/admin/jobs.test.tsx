@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import '../../views';
+import { App } from '../../App';
+import { navigate } from '../../router';
+import { adminApi } from '../../test/fixtures';
+import { button, click, dialogButton, list, mount, text, until } from '../../test/harness';
+import { ADMIN, signedInAs } from '../../test/users';
+
+const POOL = { pid: 1, worker_pool_id: 'pool-a', start_at: '2026-01-01T00:00:00Z', heartbeat_at: '2026-01-01T00:00:05Z', concurrency: 4, host: 'berth-1' };
+const WORKERS = [
+  { id: 'w1', pool_id: 'pool-a', job_name: 'GARBAGE_COLLECTION', job_id: 'j-42', start_at: '2026-01-01T00:00:01Z' },
+  { id: 'w2', pool_id: 'pool-a' },
+];
+
+/** The cells of the table captioned so, row by row. */
+function rows(caption: string): string[][] {
+  const table = [...document.querySelectorAll('table')].find((t) => t.querySelector('caption')?.textContent === caption);
+  if (!table) throw new Error(`no table ${caption}`);
+  return [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''));
+}
+
+describe('job service', () => {
+  it('lists pools, busy workers and queues, and acts on them', async () => {
+    signedInAs(ADMIN);
+    const fake = adminApi({
+      'GET /api/v2.0/jobservice/pools': { body: [POOL] },
+      'GET /api/v2.0/jobservice/pools/all/workers': { body: WORKERS },
+      'GET /api/v2.0/jobservice/queues': { body: [{ job_type: 'REPLICATION', count: 3, latency: 12, paused: true }] },
+      'GET /api/v2.0/schedules': list([]),
+      'PUT /api/v2.0/jobservice/queues/REPLICATION': { body: '' },
+      'PUT /api/v2.0/jobservice/jobs/j-42': { body: '' },
+    });
+    await mount(<App />);
+    navigate('/admin/jobs');
+    await until(() => expect(text()).toContain('pool-a'));
+    expect(rows('Worker pools')[0].slice(0, 3)).toEqual(['pool-a', 'berth-1', '4']);
+    expect(text()).toContain('1 of 2 workers busy');
+    expect(rows('Workers')).toHaveLength(1);
+    expect(rows('Workers')[0][0]).toBe('GARBAGE_COLLECTION j-42');
+    expect(rows('Queues')[0].slice(0, 3)).toEqual(['REPLICATION paused', '3', '12 s']);
+    await click(button('Resume'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/jobservice/queues/REPLICATION')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/jobservice/queues/REPLICATION')[0].body)).toEqual({ action: 'resume' });
+    const stop = [...document.querySelectorAll('button')].filter((b) => b.textContent === 'Stop');
+    await click(stop[0]);
+    expect(text()).toContain('Stop job j-42?');
+    await click(dialogButton('Stop'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/jobservice/jobs/j-42')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/jobservice/jobs/j-42')[0].body)).toEqual({ action: 'stop' });
+  });
+
+  it('says so when there are no pools, busy workers or queues', async () => {
+    signedInAs(ADMIN);
+    adminApi({
+      'GET /api/v2.0/jobservice/pools': { body: [] },
+      'GET /api/v2.0/jobservice/pools/all/workers': { body: [] },
+      'GET /api/v2.0/jobservice/queues': { body: [] },
+      'GET /api/v2.0/schedules': list([]),
+    });
+    await mount(<App />);
+    navigate('/admin/jobs');
+    await until(() => expect(text()).toContain('No live worker pools.'));
+    expect(text()).toContain('No queued jobs.');
+    expect(text()).toContain('0 of 0 workers busy');
+    expect(document.querySelectorAll('.card table')).toHaveLength(0);
+  });
+});
