@@ -80,20 +80,26 @@ export async function settle(rounds = 6) {
 }
 
 /** Waits until the check passes, letting the app run between tries (bounded, not timed). */
-export async function until(check: () => void, tries = 60) {
-  let last: unknown;
-  for (let i = 0; i < tries; i++) {
+/**
+ * Retries the check every 10 ms until it passes or `timeoutMs` has gone by: a deadline rather
+ * than a number of tries, so a machine busy with other work (a build, a test server) gets the
+ * same chance as an idle one.
+ */
+export async function until(check: () => void, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
     try {
       check();
       return;
     } catch (e) {
-      last = e;
+      if (Date.now() >= deadline) {
+        throw e;
+      }
     }
     await act(async () => {
       await new Promise((r) => setTimeout(r, 10));
     });
   }
-  throw last;
 }
 
 export function text(): string {

@@ -242,7 +242,7 @@ describe('garbage collection', () => {
     await click(button('Dry run'));
     await until(() => expect(text()).toContain('Run 5: Running'));
     expect(document.querySelector('[data-testid=gc-progress] progress')).not.toBeNull();
-    await until(() => expect(text()).toContain('Run 5: Success'), 400);
+    await until(() => expect(text()).toContain('Run 5: Success'), 10000);
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
       schedule: { type: 'Manual' },
       parameters: { delete_untagged: true, dry_run: true, workers: 1 },

@@ -44,7 +44,7 @@ describe('audit log purge', () => {
     await click(button('Dry run'));
     await until(() => expect(text()).toContain('Run 9: Running'));
     expect(document.querySelector('[data-testid=purge-progress] progress')).not.toBeNull();
-    await until(() => expect(text()).toContain('Run 9: Success'), 400);
+    await until(() => expect(text()).toContain('Run 9: Success'), 10000);
     expect(text()).toContain('Audit log purge 9 ended: Success');
     await until(() => expect(text()).toContain('would_purge_rows=42'));
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/purgeaudit/schedule')[0].body)).toEqual({
