@@ -109,7 +109,7 @@ describe('group members', () => {
   it('adds a group as a project member, with its type when given', async () => {
     signedInAs(ADMIN);
     const fake = projectApi(ALL, {
-      'GET /api/v2.0/usergroups': list([DEVS]),
+      'GET /api/v2.0/usergroups/search': list([{ id: DEVS.id, group_name: DEVS.group_name, group_type: DEVS.group_type }]),
       'POST /api/v2.0/projects/3/members': { status: 201, headers: { Location: '/api/v2.0/projects/3/members/10' } },
     });
     await mount(<App />);
@@ -119,7 +119,7 @@ describe('group members', () => {
     await choose(byLabel<HTMLSelectElement>('Member type'), 'g');
     await type(byLabel('Group name'), 'dev');
     await until(() => expect(document.querySelector('datalist option')?.getAttribute('value')).toBe('devs'));
-    expect(fake.find('GET', '/api/v2.0/usergroups').at(-1)!.query.get('group_name')).toBe('dev');
+    expect(fake.find('GET', '/api/v2.0/usergroups/search').at(-1)!.query.get('groupname')).toBe('dev');
     await type(byLabel('Group name'), 'devs');
     await choose(byLabel<HTMLSelectElement>('Group type'), '2');
     await choose(byLabel<HTMLSelectElement>('Role'), '3');
@@ -128,19 +128,24 @@ describe('group members', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/members')[0].body)).toEqual({ role_id: 3, member_group: { group_name: 'devs', group_type: 2 } });
   });
 
-  it("does not ask a project admin who is no system administrator for the groups, and shows the API's refusal", async () => {
+  it("suggests groups to a project admin who is no system administrator, and shows the API's refusal", async () => {
     signedInAs(ALICE);
-    const fake = projectApi(ALL, { 'POST /api/v2.0/projects/3/members': error(404, 'user group not found') });
+    const fake = projectApi(ALL, {
+      'GET /api/v2.0/usergroups/search': list([{ id: OPS.id, group_name: OPS.group_name, group_type: OPS.group_type }]),
+      'POST /api/v2.0/projects/3/members': error(404, 'user group not found'),
+    });
     await mount(<App />);
     navigate('/projects/3/members');
     await until(() => expect(text()).toContain('bob'));
     await click(button('Add member'));
     await choose(byLabel<HTMLSelectElement>('Member type'), 'g');
+    await type(byLabel('Group name'), 'o');
+    await until(() => expect(document.querySelector('datalist option')?.getAttribute('value')).toBe('ops'));
+    expect(fake.find('GET', '/api/v2.0/usergroups')).toHaveLength(0);
     await type(byLabel('Group name'), 'nobody');
     await submit(byLabel('Role'));
     await until(() => expect(text()).toContain('user group not found'));
     expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/members')[0].body)).toEqual({ role_id: 2, member_group: { group_name: 'nobody' } });
-    expect(fake.find('GET', '/api/v2.0/usergroups')).toHaveLength(0);
     expect(queryButton('Add member')).toBeDefined();
   });
 });

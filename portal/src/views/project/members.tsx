@@ -2,7 +2,6 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../../api';
 import { t } from '../../i18n';
 import { registerProjectTab } from '../../router';
-import { isAdmin } from '../../session';
 import type { Member, Perms, Project, UserGroup } from '../../types';
 import { attempt, confirmAction, Field, FormModal } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
@@ -100,10 +99,9 @@ async function searchUsers(username: string): Promise<string[]> {
   return (users ?? []).map((u) => u.username);
 }
 
-/** Only system administrators may list groups; others type the name without suggestions. */
-async function searchGroups(group_name: string): Promise<string[]> {
-  if (!isAdmin()) return [];
-  const groups = await api.get<UserGroup[]>('/usergroups', { group_name, page_size: 10 });
+/** Groups whose name contains what is typed: for system administrators and project admins. */
+async function searchGroups(groupname: string): Promise<string[]> {
+  const groups = await api.get<Pick<UserGroup, 'id' | 'group_name' | 'group_type'>[]>('/usergroups/search', { groupname, page_size: 10 });
   return (groups ?? []).map((g) => g.group_name);
 }
 

@@ -61,6 +61,43 @@ class UserGroupController {
                 .body(page.groups().stream().map(UserGroupController::view).toList());
     }
 
+    /**
+     * Harbor's {@code /usergroups/search}: groups whose name contains {@code groupname}, for adding
+     * group members: id, name and type only, never the LDAP DN. Harbor answers any signed-in
+     * caller; here only those who may add group members somewhere (system administrators, and users
+     * who administer a project), so that a guest cannot enumerate the directory's groups.
+     */
+    @GetMapping("/search")
+    ResponseEntity<List<Map<String, Object>>> search(
+            HttpServletRequest request,
+            @RequestParam(required = false) String groupname,
+            @RequestParam(name = "page", required = false) String page,
+            @RequestParam(name = "page_size", required = false) String pageSize) {
+        Principal caller = Callers.authenticated(request);
+        boolean allowed = authorizer.allowedSystem(caller, Resource.USER_GROUP, Action.LIST)
+                || (caller instanceof Principal.User user && groups.administersAProject(user.id()));
+        if (!allowed) {
+            throw Callers.denied(caller);
+        }
+        if (groupname == null || groupname.isEmpty()) {
+            throw ApiException.badRequest("groupname is required");
+        }
+        ListQuery query = ListQuery.parse(
+                Optional.empty(), Optional.empty(), Optional.ofNullable(page), Optional.ofNullable(pageSize));
+        UserGroupRecords.Page found = groups.list(Optional.of(groupname), Optional.empty(), query);
+        return ResponseEntity.ok()
+                .headers(Paging.headers(request, query, found.total()))
+                .body(found.groups().stream()
+                        .map(g -> {
+                            Map<String, Object> item = new LinkedHashMap<>();
+                            item.put("id", g.id());
+                            item.put("group_name", g.groupName());
+                            item.put("group_type", g.groupType());
+                            return item;
+                        })
+                        .toList());
+    }
+
     @PostMapping
     ResponseEntity<Void> create(HttpServletRequest request, @RequestBody Map<String, Object> body) {
         Principal caller = require(request, Action.CREATE);

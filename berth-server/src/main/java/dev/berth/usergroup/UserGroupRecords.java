@@ -6,6 +6,7 @@ import dev.berth.api.ListQuery;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
+import dev.berth.iam.ProjectRole;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -68,6 +69,16 @@ public class UserGroupRecords {
                 .list()
                 .stream()
                 .findFirst();
+    }
+
+    /** Whether the user administers at least one project (and so may add group members there). */
+    boolean administersAProject(long userId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM project_member WHERE entity_type = 'u' AND entity_id = ?"
+                        + " AND role = ?)")
+                .param(userId)
+                .param(ProjectRole.PROJECT_ADMIN.id())
+                .query(Boolean.class)
+                .single();
     }
 
     record Page(long total, List<UserGroup> groups) {}

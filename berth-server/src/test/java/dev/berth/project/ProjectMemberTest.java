@@ -238,6 +238,44 @@ class ProjectMemberTest {
                 .isZero();
     }
 
+    @Test
+    void groupSearchIsForThoseWhoMayAddGroupMembersAndShowsNoDn() {
+        String stem = ProjectFixtures.unique("find");
+        for (String body : List.of(
+                "{\"group_name\":\"" + stem + "-ops\",\"group_type\":1,\"ldap_group_dn\":\"cn=" + stem
+                        + ",dc=example\"}",
+                "{\"group_name\":\"" + stem + "-dev\",\"group_type\":3}",
+                "{\"group_name\":\"" + stem + "_x\",\"group_type\":2}")) {
+            assertThat(sendJson(fx.admin, "POST", "/api/v2.0/usergroups", body).status())
+                    .isEqualTo(201);
+        }
+        String search = "/api/v2.0/usergroups/search?groupname=";
+        Account guest = fx.user("grpguest");
+        Account owner = fx.user("grpowner");
+        String project = ProjectFixtures.unique("grps");
+        fx.project(project, false);
+        fx.addMember(project, guest.name(), 3);
+        fx.addMember(project, owner.name(), 1);
+
+        assertThat(fx.server.anonymousClient().get(search + stem).status()).isEqualTo(401);
+        assertThat(guest.client().get(search + stem).status()).isEqualTo(403);
+        assertThat(fx.admin.get(search).status()).isEqualTo(400);
+
+        RegistryClient.Response found = owner.client().get(search + stem + "&page_size=2");
+        assertThat(found.status()).as(found.text()).isEqualTo(200);
+        assertThat(found.header("X-Total-Count")).hasValue("3");
+        assertThat(found.json().size()).isEqualTo(2);
+        found.json().forEach(g -> {
+            assertThat(g.has("ldap_group_dn")).isFalse();
+            assertThat(g.path("group_name").asString()).startsWith(stem);
+        });
+        // A LIKE wildcard in the name is a character, not a pattern.
+        RegistryClient.Response literal = fx.admin.get(search + enc(stem + "_"));
+        assertThat(literal.header("X-Total-Count")).hasValue("1");
+        assertThat(literal.json().path(0).path("group_name").asString()).isEqualTo(stem + "_x");
+        assertThat(literal.json().path(0).path("group_type").asInt()).isEqualTo(2);
+    }
+
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
