@@ -79,3 +79,31 @@ function finish(dir, top, mediaType) {
   );
   return { layout, digest: `sha256:${sha(top)}` };
 }
+
+/**
+ * A Helm chart as `helm push` stores it: Chart.yaml as the JSON config, the chart's .tgz (Chart.yaml,
+ * values.yaml, README.md) as the one layer. Returned as blobs and a manifest to push over HTTP
+ * (skopeo may refuse a config that is no image's).
+ */
+export function helmChart(dir, { name, version, values, readme, dependency }) {
+  const root = join(dir, 'chart');
+  mkdirSync(join(root, name), { recursive: true });
+  const chartYaml =
+    `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: berth e2e chart\n` +
+    `dependencies:\n  - name: ${dependency}\n    version: 1.2.3\n    repository: https://charts.example.com\n`;
+  writeFileSync(join(root, name, 'Chart.yaml'), chartYaml);
+  writeFileSync(join(root, name, 'values.yaml'), values);
+  writeFileSync(join(root, name, 'README.md'), readme);
+  const tar = execFileSync('tar', ['-C', root, '--owner=0', '--group=0', '--numeric-owner', '-cf', '-', name]);
+  const layer = gzipSync(tar);
+  const config = Buffer.from(JSON.stringify({ apiVersion: 'v2', name, version, description: 'berth e2e chart' }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.cncf.helm.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
+      layers: [{ mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', digest: `sha256:${sha(layer)}`, size: layer.length }],
+    }),
+  );
+  return { blobs: [config, layer].map((b) => ({ digest: `sha256:${sha(b)}`, bytes: b })), manifest, digest: `sha256:${sha(manifest)}` };
+}

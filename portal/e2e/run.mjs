@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { writeImageLayout, writeIndexLayout } from './oci.mjs';
+import { helmChart, writeImageLayout, writeIndexLayout } from './oci.mjs';
 
 const BASE = (process.env.BERTH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ADMIN_PASSWORD = process.env.BERTH_ADMIN_PASSWORD;
@@ -68,6 +68,28 @@ function skopeoPush(layout, ref, all = false) {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Pushes blobs and a manifest over the registry API, as helm and oras do. */
+async function ociPush(repo, tag, { blobs, manifest }) {
+  for (const blob of blobs) {
+    const started = await fetch(`${BASE}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers: { Authorization: ADMIN } });
+    assert.equal(started.status, 202, `upload start answered ${started.status}`);
+    const location = new URL(started.headers.get('location'), BASE);
+    location.searchParams.set('digest', blob.digest);
+    const put = await fetch(location, {
+      method: 'PUT',
+      headers: { Authorization: ADMIN, 'Content-Type': 'application/octet-stream' },
+      body: blob.bytes,
+    });
+    assert.equal(put.status, 201, `blob upload answered ${put.status}: ${await put.text()}`);
+  }
+  const put = await fetch(`${BASE}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { Authorization: ADMIN, 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+    body: manifest,
+  });
+  assert.equal(put.status, 201, `manifest push answered ${put.status}: ${await put.text()}`);
 }
 
 const results = [];
@@ -250,6 +272,30 @@ try {
     await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
     await page.getByText(index.children[1], { exact: true }).waitFor(WAIT);
     await page.getByText('arm64', { exact: true }).waitFor(WAIT);
+    await page.goto(back);
+  });
+
+  await step('a Helm chart pushed as an OCI artifact shows its values, readme and dependencies', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-chart-'));
+    const chart = helmChart(work, {
+      name: 'webapp',
+      version: '0.1.0',
+      values: `replicaCount: 2\nimage: nginx-${run}\n`,
+      readme: `# webapp\nThe e2e chart ${run}.\n`,
+      dependency: `redis-${run}`,
+    });
+    rmSync(work, { recursive: true, force: true });
+    await ociPush(`${PROJECT}/webapp`, '0.1.0', chart);
+    const back = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/webapp/artifacts/0.1.0`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
+    await page.getByText(chart.digest, { exact: true }).waitFor(WAIT);
+    await page.getByRole('tab', { name: 'Values' }).click();
+    await page.getByText(`image: nginx-${run}`).waitFor(WAIT);
+    await page.getByRole('tab', { name: 'Readme' }).click();
+    await page.getByText(`The e2e chart ${run}.`).waitFor(WAIT);
+    await page.getByRole('tab', { name: 'Dependencies' }).click();
+    await page.getByText(`redis-${run}`).waitFor(WAIT);
     await page.goto(back);
   });
 
