@@ -228,7 +228,12 @@ export function notify(text: string, kind: 'ok' | 'error' = 'ok') {
 
 export function ToastHost() {
   const list = useSignal(toasts);
-  const dismiss = (id: number) => toasts.set(toasts.get().filter((x) => x.id !== id));
+  const dismiss = (id: number) => {
+    toasts.set(toasts.get().filter((x) => x.id !== id));
+    // The focused button is gone: an open dialog takes the focus back, so Escape and Tab work in it again.
+    const dialogs = document.querySelectorAll<HTMLElement>('[role="dialog"]');
+    dialogs[dialogs.length - 1]?.focus();
+  };
   return (
     <div class="toasts" aria-live="polite">
       {list.map((x) => (
