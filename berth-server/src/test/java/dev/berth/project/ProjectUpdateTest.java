@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.project.ProjectFixtures.Account;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,8 +75,8 @@ class ProjectUpdateTest {
         assertThat(after.path("metadata").path("severity").asString()).isEqualTo("high");
         assertThat(after.path("metadata").path("auto_scan").asString()).isEqualTo("true");
         assertThat(after.path("metadata").has("proxy_speed_kb")).isFalse();
-        assertThat(after.path("update_time").asString())
-                .isGreaterThanOrEqualTo(before.path("update_time").asString());
+        assertThat(Instant.parse(after.path("update_time").asString()))
+                .isAfterOrEqualTo(Instant.parse(before.path("update_time").asString()));
     }
 
     @Test
