@@ -68,6 +68,17 @@ export function Field(props: {
   );
 }
 
+/** The row under a form with its submit button: "Save" unless told otherwise. */
+export function SubmitRow({ label }: { label?: string }) {
+  return (
+    <div class="actions">
+      <button type="submit" class="primary">
+        {label ?? t('common.save')}
+      </button>
+    </div>
+  );
+}
+
 // ---------------------------------------------------------------- modal dialogs
 
 export function Modal(props: {

@@ -5,7 +5,7 @@ import { t } from '../i18n';
 import { location, pathOf, registerRoute } from '../router';
 import { checkSession, session } from '../session';
 import { useSignal } from '../state';
-import { attempt, Empty, ErrorBanner, Field, Link, PageHeader, Spinner } from '../ui/components';
+import { attempt, Empty, ErrorBanner, Field, Link, PageHeader, Spinner, SubmitRow } from '../ui/components';
 
 function AccountView() {
   const s = useSignal(session);
@@ -36,11 +36,7 @@ function AccountView() {
           <Field label={t('users.email')}>{(id) => <input id={id} type="email" required value={email} onInput={v(setEmail)} />}</Field>
           <Field label={t('users.realname')}>{(id) => <input id={id} required value={realname} onInput={v(setRealname)} />}</Field>
           <Field label={t('users.comment')}>{(id) => <input id={id} maxLength={30} value={comment} onInput={v(setComment)} />}</Field>
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('common.save')}
-            </button>
-          </div>
+          <SubmitRow />
         </form>
         <form class="card" onSubmit={savePassword}>
           <h2>{t('account.changePassword')}</h2>
@@ -48,11 +44,7 @@ function AccountView() {
           <Field label={t('users.newPassword')} hint={t('users.passwordRule')}>
             {(id) => <input id={id} type="password" autoComplete="new-password" required value={newPassword} onInput={v(setNew)} />}
           </Field>
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('account.changePassword')}
-            </button>
-          </div>
+          <SubmitRow label={t('account.changePassword')} />
         </form>
       </div>
     </section>

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import type { ExecHistory } from '../../types';
-import { attempt, Badge, confirmAction, ErrorBanner, Field, Modal, notify, Spinner } from '../../ui/components';
+import { attempt, Badge, confirmAction, ErrorBanner, Field, Modal, notify, Spinner, SubmitRow } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
 import { time } from '../../ui/format';
 
@@ -213,11 +213,7 @@ export function ScheduleCard(props: {
       )}
       {schedule?.schedule?.next_scheduled_time && <p class="hint">{t('runs.next', { time: time(schedule.schedule.next_scheduled_time) })}</p>}
       {props.hint && <p class="hint">{props.hint}</p>}
-      <div class="actions">
-        <button type="submit" class="primary">
-          {t('common.save')}
-        </button>
-      </div>
+      <SubmitRow />
     </form>
   );
 }

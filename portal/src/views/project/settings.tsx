@@ -5,7 +5,7 @@ import { t } from '../../i18n';
 import { navigate, registerProjectTab } from '../../router';
 import { isAdmin } from '../../session';
 import type { Perms, Project, ProjectSummary } from '../../types';
-import { attempt, confirmAction, ErrorBanner, notify, Spinner } from '../../ui/components';
+import { attempt, confirmAction, ErrorBanner, notify, Spinner, SubmitRow } from '../../ui/components';
 import { bytes } from '../../ui/format';
 import { QuotaBar, StorageLimitInput } from '../projects';
 
@@ -41,13 +41,7 @@ function ConfigurationTab({ project, perms }: { project: Project; perms: Perms }
           <input type="checkbox" name="public" disabled={!canEdit} checked={isPublic} onChange={(e) => setPublic((e.target as HTMLInputElement).checked)} />
           {t('projects.publicHint')}
         </label>
-        {canEdit && (
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('common.save')}
-            </button>
-          </div>
-        )}
+        {canEdit && <SubmitRow />}
       </form>
       <div class="card">
         <h2>{t('config.metadata')}</h2>
@@ -115,11 +109,7 @@ function QuotaTab({ project }: { project: Project }) {
         <form class="card" onSubmit={save}>
           <h2>{t('quota.change')}</h2>
           <StorageLimitInput label={t('quota.limit')} value={limit} onChange={setLimit} />
-          <div class="actions">
-            <button type="submit" class="primary">
-              {t('common.save')}
-            </button>
-          </div>
+          <SubmitRow />
         </form>
       )}
     </div>
