@@ -90,7 +90,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             // A login replaces whatever session the browser still holds, so it needs none.
             Optional<Sessions.Session> session = sessionCookie(request).flatMap(sessions::find);
             if (session.isPresent()) {
-                if (!SAFE_METHODS.contains(request.getMethod()) && !csrfMatches(request, session.get())) {
+                if (!isSafe(request.getMethod()) && !csrfMatches(request, session.get())) {
                     refuse(request, response, 403, "FORBIDDEN", "CSRF token invalid");
                     return;
                 }
@@ -101,6 +101,14 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * GET, HEAD and OPTIONS: the methods that change nothing, so a session needs no CSRF token for
+     * them (and read-only mode lets them through).
+     */
+    public static boolean isSafe(String method) {
+        return SAFE_METHODS.contains(method);
     }
 
     private Optional<Principal> resolveSubject(String subject) {
@@ -150,15 +158,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private void refuse(
             HttpServletRequest request, HttpServletResponse response, int status, String code, String message)
             throws IOException {
-        response.setStatus(status);
-        if (request.getRequestURI().startsWith("/v2")) {
-            response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-            if (status == 401) {
-                response.setHeader("WWW-Authenticate", externalUrl.bearerChallenge(request, null));
-            }
+        if (status == 401 && request.getRequestURI().startsWith("/v2")) {
+            response.setHeader("WWW-Authenticate", externalUrl.bearerChallenge(request, null));
         }
-        response.setContentType("application/json; charset=utf-8");
-        String body = "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}";
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        FilterErrors.write(request, response, status, code, message);
     }
 }

@@ -1,11 +1,12 @@
 package dev.berth.system;
 
+import dev.berth.iam.AuthenticationFilter;
+import dev.berth.iam.FilterErrors;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -27,7 +28,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
 class ReadOnlyFilter extends OncePerRequestFilter {
     static final String MESSAGE =
             "Berth is in read-only mode: no change is accepted until an administrator turns read_only off";
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
     private static final Set<String> GUARDED_PREFIXES = Set.of("/v2/", "/api/", "/c/", "/service/");
 
     private final SystemSettings settings;
@@ -40,7 +40,7 @@ class ReadOnlyFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
         String method = request.getMethod();
-        return SAFE_METHODS.contains(method)
+        return AuthenticationFilter.isSafe(method)
                 || GUARDED_PREFIXES.stream().noneMatch(path::startsWith)
                 || (method.equals("POST") && path.equals("/c/login"))
                 || (method.equals("PUT") && path.equals("/api/v2.0/configurations"));
@@ -53,13 +53,6 @@ class ReadOnlyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        if (request.getRequestURI().startsWith("/v2/")) {
-            response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-        }
-        response.setContentType("application/json; charset=utf-8");
-        response.getOutputStream()
-                .write(("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"" + MESSAGE + "\"}]}")
-                        .getBytes(StandardCharsets.UTF_8));
+        FilterErrors.write(request, response, HttpServletResponse.SC_FORBIDDEN, "DENIED", MESSAGE);
     }
 }
