@@ -34,21 +34,21 @@ BEGIN
     WHERE id = repo;
 END $$;
 
--- Moves the version of every repository holding one of the manifests, locking the rows in id order
--- so two such statements cannot deadlock each other. Manifests deleted in this transaction are not
--- found: their own deletion moves their repository's version (listing_manifest).
-CREATE FUNCTION listing_touch_manifests(ids bigint[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    repos bigint[];
-BEGIN
-    SELECT array_agg(DISTINCT m.repository_id ORDER BY m.repository_id) INTO repos
-    FROM manifest m WHERE m.id = ANY (ids);
-    IF repos IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM 1 FROM repository WHERE id = ANY (repos) ORDER BY id FOR NO KEY UPDATE;
-    UPDATE repository SET listing_version = listing_version + 1 WHERE id = ANY (repos);
-END $$;
+-- Moves the version of the repositories, locking their rows in id order so that two such
+-- statements cannot deadlock each other. The pull recorder calls it after each batch it writes.
+CREATE FUNCTION listing_touch_repositories(repos bigint[]) RETURNS void LANGUAGE sql AS $$
+    WITH locked AS (
+        SELECT id FROM repository WHERE id = ANY (repos) ORDER BY id FOR NO KEY UPDATE
+    )
+    UPDATE repository r SET listing_version = r.listing_version + 1 FROM locked WHERE r.id = locked.id;
+$$;
+
+-- The same for every repository holding one of the manifests. Manifests deleted in this
+-- transaction are not found: their own deletion moves their repository's version
+-- (listing_manifest).
+CREATE FUNCTION listing_touch_manifests(ids bigint[]) RETURNS void LANGUAGE sql AS $$
+    SELECT listing_touch_repositories(ARRAY(SELECT DISTINCT m.repository_id FROM manifest m WHERE m.id = ANY (ids)));
+$$;
 
 CREATE FUNCTION listing_label_attached() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -78,10 +78,3 @@ CREATE TRIGGER listing_label_detached AFTER DELETE ON artifact_label
 CREATE TRIGGER listing_label_changed AFTER UPDATE ON label
     REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION listing_label_changed();
 
--- The pull recorder's writes: one statement for the repositories of a batch, after the batch.
-CREATE FUNCTION listing_touch_repositories(repos bigint[]) RETURNS void LANGUAGE sql AS $$
-    WITH locked AS (
-        SELECT id FROM repository WHERE id = ANY (repos) ORDER BY id FOR NO KEY UPDATE
-    )
-    UPDATE repository r SET listing_version = r.listing_version + 1 FROM locked WHERE r.id = locked.id;
-$$;
