@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -155,7 +156,7 @@ public final class RegistryClient {
     public Image pushImage(String repository, String tag, byte[]... layers) {
         byte[] config =
                 ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},\"x\":\""
-                                + System.nanoTime() + "\"}")
+                                + UUID.randomUUID() + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
         Digest configDigest = pushBlob(repository, config);
         List<Digest> layerDigests = new ArrayList<>();
