@@ -7,9 +7,6 @@ import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestUsers;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -156,7 +152,7 @@ class ArtifactPageCacheTest {
         assertThat(gzipped.header("Content-Encoding")).contains("gzip");
         assertThat(gzipped.header("Vary")).hasValueSatisfying(v -> assertThat(v).contains("Accept-Encoding"));
         assertThat(gzipped.header("X-Total-Count")).isEqualTo(plain.header("X-Total-Count"));
-        assertThat(gunzip(gzipped.body())).isEqualTo(plain.body());
+        assertThat(RegistryClient.gunzip(gzipped.body())).isEqualTo(plain.body());
 
         Response refused = admin.get(page, "Accept-Encoding", "gzip;q=0, identity");
         assertThat(refused.header("Content-Encoding")).isEmpty();
@@ -311,13 +307,5 @@ class ArtifactPageCacheTest {
         }
         assertThat(done.test(last)).as("changed within 15 s: %s", last).isTrue();
         return last;
-    }
-
-    private static byte[] gunzip(byte[] body) {
-        try (var in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.berth.support;
 
 import dev.berth.storage.Digest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.zip.GZIPInputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -170,6 +172,15 @@ public final class RegistryClient {
         Digest digest = pushManifest(
                 repository, tag == null ? Digest.sha256(manifest).toString() : tag, OCI_MANIFEST, manifest);
         return new Image(digest, manifest, configDigest, layerDigests);
+    }
+
+    /** The bytes of a gzip stream (a layer blob, a {@code Content-Encoding: gzip} body). */
+    public static byte[] gunzip(byte[] gz) {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static String descriptor(String mediaType, Digest digest, long size) {

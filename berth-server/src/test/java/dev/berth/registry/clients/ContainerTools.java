@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,11 @@ final class ContainerTools {
 
     Path authFile() {
         return authFile;
+    }
+
+    /** File content no registry or cache has seen: each test's layers are new wherever they go. */
+    static byte[] marker() {
+        return ("m-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** True when the tool is an executable on the PATH. */

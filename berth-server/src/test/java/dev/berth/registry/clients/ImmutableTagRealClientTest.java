@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +24,8 @@ class ImmutableTagRealClientTest {
         String project = new TestAccounts(server).project("immrc", false);
         ContainerTools tools = new ContainerTools(work);
         tools.credentials(server.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
-        OciLayout one = tools.buildLayout("one", "amd64", Map.of("a.txt", marker()), "gzip");
-        OciLayout two = tools.buildLayout("two", "amd64", Map.of("b.txt", marker()), "gzip");
+        OciLayout one = tools.buildLayout("one", "amd64", Map.of("a.txt", ContainerTools.marker()), "gzip");
+        OciLayout two = tools.buildLayout("two", "amd64", Map.of("b.txt", ContainerTools.marker()), "gzip");
         String target = "docker://" + server.hostPort() + "/" + project + "/app:1.0";
         tools.skopeo("copy", "--dest-tls-verify=false", "oci:" + one.dir() + ":latest", target)
                 .ok();
@@ -64,9 +62,5 @@ class ImmutableTagRealClientTest {
                 .ok()
                 .lastLine();
         assertThat(digest).isEqualTo(one.manifestDigest().toString());
-    }
-
-    private static byte[] marker() {
-        return ("m-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     }
 }

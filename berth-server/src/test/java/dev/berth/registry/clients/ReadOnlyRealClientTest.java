@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestUsers;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +25,8 @@ class ReadOnlyRealClientTest {
             server.ensureProject(project, false);
             ContainerTools tools = new ContainerTools(work);
             tools.credentials(server.hostPort(), "admin", BerthServer.ADMIN_PASSWORD);
-            OciLayout one = tools.buildLayout("one", "amd64", Map.of("a.txt", marker()), "gzip");
-            OciLayout two = tools.buildLayout("two", "amd64", Map.of("b.txt", marker()), "gzip");
+            OciLayout one = tools.buildLayout("one", "amd64", Map.of("a.txt", ContainerTools.marker()), "gzip");
+            OciLayout two = tools.buildLayout("two", "amd64", Map.of("b.txt", ContainerTools.marker()), "gzip");
             String first = "docker://" + server.hostPort() + "/" + project + "/app:1.0";
             String second = "docker://" + server.hostPort() + "/" + project + "/app:2.0";
             tools.skopeo("copy", "--dest-tls-verify=false", "oci:" + one.dir() + ":latest", first)
@@ -60,9 +58,5 @@ class ReadOnlyRealClientTest {
             assertThat(tools.skopeo("inspect", "--tls-verify=false", second).exit())
                     .isNotZero();
         }
-    }
-
-    private static byte[] marker() {
-        return ("m-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     }
 }

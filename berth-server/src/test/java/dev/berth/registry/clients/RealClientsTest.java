@@ -7,9 +7,7 @@ import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,7 +132,7 @@ class RealClientsTest {
         assertThat(saved.configDigest().toString()).isEqualTo("sha256:" + imageId);
         List<String> diffIds = new ArrayList<>();
         for (Digest layer : saved.layerDigests()) {
-            diffIds.add(Digest.sha256(gunzip(saved.blob(layer))).toString());
+            diffIds.add(Digest.sha256(RegistryClient.gunzip(saved.blob(layer))).toString());
         }
         assertThat(diffIds).isEqualTo(strings(original.path("RootFS").path("Layers")));
         saved.verifiedBlobs();
@@ -199,7 +196,8 @@ class RealClientsTest {
         assertThat(arm.manifestDigest().toString()).isEqualTo(digestByArch.get("arm64"));
         assertThat(arm.config().path("architecture").asString()).isEqualTo("arm64");
         assertThat(arm.layerDigests()).hasSize(1);
-        String layer = new String(gunzip(arm.blob(arm.layerDigests().getFirst())), StandardCharsets.ISO_8859_1);
+        String layer =
+                new String(RegistryClient.gunzip(arm.blob(arm.layerDigests().getFirst())), StandardCharsets.ISO_8859_1);
         assertThat(layer).contains(marker + "-arm64").doesNotContain(marker + "-amd64");
         arm.verifiedBlobs();
     }
@@ -402,13 +400,5 @@ class RealClientsTest {
         List<String> values = new ArrayList<>();
         array.forEach(v -> values.add(v.asString()));
         return values;
-    }
-
-    private static byte[] gunzip(byte[] gz) {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
