@@ -34,7 +34,9 @@ import org.springframework.stereotype.Component;
 class ConfigAttributesBackfill {
     private static final Logger log = LoggerFactory.getLogger(ConfigAttributesBackfill.class);
     static final int BATCH = 100;
-    private static final String LOCK_KEY = "hashtextextended('berth:config-attributes-backfill', 0)";
+    /** The advisory lock a run holds, as SQL (tests take it to stand in for another replica). */
+    static final String LOCK_KEY = "hashtextextended('berth:config-attributes-backfill', 0)";
+
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     /** Rows derived before the table's statistics are first refreshed. */
     private static final long ANALYZE_FIRST = 1000;

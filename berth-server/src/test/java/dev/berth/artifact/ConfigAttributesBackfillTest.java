@@ -113,13 +113,13 @@ class ConfigAttributesBackfillTest {
             // Another replica holds the lock: this one leaves the work to it.
             try (Connection other = DriverManager.getConnection(db.jdbcUrl(), db.user(), "");
                     Statement s = other.createStatement()) {
-                s.execute("SELECT pg_advisory_lock(hashtextextended('berth:config-attributes-backfill', 0))");
+                s.execute("SELECT pg_advisory_lock(" + ConfigAttributesBackfill.LOCK_KEY + ")");
                 ConfigAttributesBackfill.Outcome skipped = backfill.run();
                 assertThat(skipped.ran()).isFalse();
                 assertThat(stored.countMissing()).isEqualTo(configs.size());
                 // Released here: closing the connection releases it only once its backend has exited,
                 // which can be after this replica's next try (a CI run saw the next run skip too).
-                s.execute("SELECT pg_advisory_unlock(hashtextextended('berth:config-attributes-backfill', 0))");
+                s.execute("SELECT pg_advisory_unlock(" + ConfigAttributesBackfill.LOCK_KEY + ")");
             }
 
             ConfigAttributesBackfill.Outcome done = backfill.run();
