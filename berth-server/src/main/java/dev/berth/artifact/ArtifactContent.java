@@ -64,6 +64,9 @@ class ArtifactContent {
     Map<Long, RawValue> extraAttrs(List<ArtifactQueries.Row> artifacts) {
         Map<Long, RawValue> byArtifact = new HashMap<>();
         Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
+        // Known here but not in the table (its row was removed, or not yet written): stored again, or
+        // every page showing them would be built anew on every read.
+        Map<ConfigAttributes.Key, String> unstored = new HashMap<>();
         for (ArtifactQueries.Row a : artifacts) {
             Optional<ConfigAttributes.Key> key = keyOf(a);
             if (key.isEmpty()) {
@@ -74,16 +77,18 @@ class ArtifactContent {
                 RawValue cached = extraAttrs.getIfPresent(key.get());
                 if (cached != null) {
                     byArtifact.put(a.id(), cached);
+                    unstored.put(key.get(), cached.rawValue().toString());
                 } else {
                     missing.computeIfAbsent(key.get(), k -> new ArrayList<>()).add(a.id());
                 }
             }
         }
         if (missing.isEmpty()) {
+            stored.save(unstored);
             return byArtifact;
         }
         Map<ConfigAttributes.Key, String> found = new HashMap<>(stored.find(missing.keySet()));
-        Map<ConfigAttributes.Key, String> derived = new HashMap<>();
+        Map<ConfigAttributes.Key, String> derived = new HashMap<>(unstored);
         for (ConfigAttributes.Key key : missing.keySet()) {
             if (!found.containsKey(key)) {
                 derive(key).ifPresent(attrs -> derived.put(key, attrs));
