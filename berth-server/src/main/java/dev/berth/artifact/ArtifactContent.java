@@ -59,13 +59,14 @@ class ArtifactContent {
      * Harbor's {@code extra_attrs} of each artifact, by id: architecture, os, author, created and
      * config of an image; a chart's metadata; empty for other kinds. As read with the row from {@code
      * config_attributes}, else from memory, else from that table (one statement for all the misses),
-     * else derived from the config blobs and stored there.
+     * else derived from the config blobs. What came from memory or was derived is stored, so the next
+     * list finds it with its row.
      */
     Map<Long, RawValue> extraAttrs(List<ArtifactQueries.Row> artifacts) {
         Map<Long, RawValue> byArtifact = new HashMap<>();
         Map<ConfigAttributes.Key, List<Long>> missing = new LinkedHashMap<>();
-        // Known here but not in the table (its row was removed, or not yet written): stored again, or
-        // every page showing them would be built anew on every read.
+        // Known here but not in the table: remembered (the row was removed, or not yet written) or
+        // derived. Unless stored, every page showing them would be built anew on every read.
         Map<ConfigAttributes.Key, String> unstored = new HashMap<>();
         for (ArtifactQueries.Row a : artifacts) {
             Optional<ConfigAttributes.Key> key = keyOf(a);
@@ -83,19 +84,16 @@ class ArtifactContent {
                 }
             }
         }
-        if (missing.isEmpty()) {
-            stored.save(unstored);
-            return byArtifact;
-        }
         Map<ConfigAttributes.Key, String> found = new HashMap<>(stored.find(missing.keySet()));
-        Map<ConfigAttributes.Key, String> derived = new HashMap<>(unstored);
         for (ConfigAttributes.Key key : missing.keySet()) {
             if (!found.containsKey(key)) {
-                derive(key).ifPresent(attrs -> derived.put(key, attrs));
+                derive(key).ifPresent(attrs -> {
+                    found.put(key, attrs);
+                    unstored.put(key, attrs);
+                });
             }
         }
-        stored.save(derived);
-        found.putAll(derived);
+        stored.save(unstored);
         missing.forEach((key, ids) -> {
             String text = found.get(key);
             RawValue value = text == null ? ArtifactView.EMPTY_OBJECT : new RawValue(text);
