@@ -42,6 +42,14 @@ class RepositoryRecords {
                 .orElseThrow(() -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "project of " + name + " not found"));
     }
 
+    /** The project the repository belongs to. */
+    long projectOf(long repositoryId) {
+        return jdbc.sql("SELECT project_id FROM repository WHERE id = ?")
+                .param(repositoryId)
+                .query(Long.class)
+                .single();
+    }
+
     /** The repository's id, its row locked FOR UPDATE until the transaction ends. */
     Optional<Long> lock(String name) {
         return jdbc.sql("SELECT id FROM repository WHERE name = ? FOR UPDATE")

@@ -1,0 +1,68 @@
+package dev.berth.registry;
+
+import dev.berth.event.ArtifactEvent;
+import dev.berth.event.EventPublisher;
+import dev.berth.event.EventTypes;
+import dev.berth.event.RepositoryEvent;
+import dev.berth.event.TagEvent;
+import dev.berth.storage.Digest;
+import java.util.Collection;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/**
+ * The registry's changes as events in the stream, each written inside the transaction of its change
+ * (called by {@link ManifestService} before it commits): pushes, artifact and tag deletions,
+ * repository deletions. Pulls are written by {@link PullRecorder} with the pull counts.
+ */
+@Component
+class RegistryEvents {
+    private final EventPublisher events;
+    private final ManifestRecords manifests;
+    private final RepositoryRecords repositories;
+
+    RegistryEvents(EventPublisher events, ManifestRecords manifests, RepositoryRecords repositories) {
+        this.events = events;
+        this.manifests = manifests;
+        this.repositories = repositories;
+    }
+
+    /** A manifest was pushed (or copied) into the repository with these tags. */
+    void pushed(long repositoryId, String repository, Digest digest, String mediaType, Collection<String> tags) {
+        events.publish(
+                EventTypes.PUSH_ARTIFACT,
+                repositories.projectOf(repositoryId),
+                new ArtifactEvent(repository, digest.toString(), mediaType, List.copyOf(tags)));
+    }
+
+    /** The artifact is about to be deleted: call before its rows go, while its tags can be read. */
+    void deleting(String repository, long manifestId) {
+        manifests
+                .describe(manifestId)
+                .ifPresent(m -> events.publish(
+                        EventTypes.DELETE_ARTIFACT,
+                        m.projectId(),
+                        new ArtifactEvent(repository, m.digest(), m.mediaType(), m.tags())));
+    }
+
+    /** The repository is about to be deleted: its artifacts first, then itself. */
+    void deletingRepository(long repositoryId, String repository) {
+        long projectId = repositories.projectOf(repositoryId);
+        for (long id : manifests.topLevel(repositoryId)) {
+            deleting(repository, id);
+        }
+        events.publish(EventTypes.DELETE_REPOSITORY, projectId, new RepositoryEvent(repository));
+    }
+
+    void tagCreated(long repositoryId, String repository, String tag, Digest digest) {
+        events.publish(
+                EventTypes.CREATE_TAG,
+                repositories.projectOf(repositoryId),
+                new TagEvent(repository, tag, digest.toString()));
+    }
+
+    void tagDeleted(long repositoryId, String repository, String tag, String digest) {
+        events.publish(
+                EventTypes.DELETE_TAG, repositories.projectOf(repositoryId), new TagEvent(repository, tag, digest));
+    }
+}
