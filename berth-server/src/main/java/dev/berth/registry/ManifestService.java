@@ -246,7 +246,7 @@ public class ManifestService {
         tx.executeWithoutResult(status -> {
             long id = lockDeletable(repositoryId, digest);
             refuseDeletingTagsOf(repositoryId, repository, id);
-            stream.deleting(repository, id);
+            stream.deleting(repositoryId, repository, id);
             deleteLocked(repositoryId, id, digest);
         });
         log.info("event=manifest_deleted repository={} digest={}", repository, digest);
@@ -307,7 +307,7 @@ public class ManifestService {
                             deleteWithOrphanChildren(a);
                         });
             }
-            stream.deleting(repository, id);
+            stream.deleting(repositoryId, repository, id);
             deleteWithOrphanChildren(id);
         });
         log.info(

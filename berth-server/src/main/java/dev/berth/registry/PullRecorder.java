@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -54,9 +55,17 @@ class PullRecorder {
     private static final int MAX_PENDING_EVENTS = 200_000;
 
     /** One pull, as its event will say. */
-    private record Pull(long repositoryId, ArtifactEvent data, EventOrigin origin, Instant at) {}
+    private record Pull(
+            long repositoryId,
+            String repository,
+            String digest,
+            String mediaType,
+            List<String> tags,
+            EventOrigin origin,
+            Instant at) {}
 
     private final JdbcClient jdbc;
+    private final RepositoryRecords repositories;
     private final TransactionTemplate tx;
     private final EventPublisher events;
     private final Clock clock;
@@ -71,8 +80,14 @@ class PullRecorder {
         return t;
     });
 
-    PullRecorder(JdbcClient jdbc, TransactionTemplate tx, EventPublisher events, Clock clock) {
+    PullRecorder(
+            JdbcClient jdbc,
+            RepositoryRecords repositories,
+            TransactionTemplate tx,
+            EventPublisher events,
+            Clock clock) {
         this.jdbc = jdbc;
+        this.repositories = repositories;
         this.tx = tx;
         this.events = events;
         this.clock = clock;
@@ -95,11 +110,10 @@ class PullRecorder {
         }
         pendingEvents.add(new Pull(
                 repositoryId,
-                new ArtifactEvent(
-                        repository,
-                        manifest.digest().toString(),
-                        manifest.mediaType(),
-                        tag.map(List::of).orElse(List.of())),
+                repository,
+                manifest.digest().toString(),
+                manifest.mediaType(),
+                tag.map(List::of).orElse(List.of()),
                 EventOrigin.current(),
                 now));
     }
@@ -162,18 +176,16 @@ class PullRecorder {
         if (pulls.isEmpty()) {
             return;
         }
-        Map<Long, Long> projects = new java.util.HashMap<>();
-        jdbc.sql("SELECT id, project_id FROM repository WHERE id = ANY (?)")
-                .param(pulls.stream().map(Pull::repositoryId).distinct().toArray(Long[]::new))
-                .query(rs -> {
-                    projects.put(rs.getLong(1), rs.getLong(2));
-                });
+        Map<Long, RepositoryRecords.Owner> owners =
+                repositories.ownersOf(pulls.stream().map(Pull::repositoryId).collect(Collectors.toSet()));
         List<EventPublisher.NewEvent> rows = new ArrayList<>();
         for (Pull p : pulls) {
-            Long projectId = projects.get(p.repositoryId());
-            if (projectId != null) { // a repository deleted since has no pulls to count either
-                rows.add(
-                        new EventPublisher.NewEvent(EventTypes.PULL_ARTIFACT, projectId, p.at(), p.origin(), p.data()));
+            RepositoryRecords.Owner owner = owners.get(p.repositoryId());
+            if (owner != null) { // a repository deleted since has no pulls to count either
+                ArtifactEvent data =
+                        new ArtifactEvent(p.repository(), p.digest(), p.mediaType(), p.tags(), owner.created());
+                rows.add(new EventPublisher.NewEvent(
+                        EventTypes.PULL_ARTIFACT, owner.projectId(), p.at(), p.origin(), data));
             }
         }
         for (int i = 0; i < rows.size(); i += BATCH) {

@@ -29,40 +29,46 @@ class RegistryEvents {
 
     /** A manifest was pushed (or copied) into the repository with these tags. */
     void pushed(long repositoryId, String repository, Digest digest, String mediaType, Collection<String> tags) {
+        RepositoryRecords.Owner owner = repositories.ownerOf(repositoryId);
         events.publish(
                 EventTypes.PUSH_ARTIFACT,
-                repositories.projectOf(repositoryId),
-                new ArtifactEvent(repository, digest.toString(), mediaType, List.copyOf(tags)));
+                owner.projectId(),
+                new ArtifactEvent(repository, digest.toString(), mediaType, List.copyOf(tags), owner.created()));
     }
 
     /** The artifact is about to be deleted: call before its rows go, while its tags can be read. */
-    void deleting(String repository, long manifestId) {
+    void deleting(long repositoryId, String repository, long manifestId) {
+        RepositoryRecords.Owner owner = repositories.ownerOf(repositoryId);
         manifests
                 .describe(manifestId)
                 .ifPresent(m -> events.publish(
                         EventTypes.DELETE_ARTIFACT,
-                        m.projectId(),
-                        new ArtifactEvent(repository, m.digest(), m.mediaType(), m.tags())));
+                        owner.projectId(),
+                        new ArtifactEvent(repository, m.digest(), m.mediaType(), m.tags(), owner.created())));
     }
 
     /** The repository is about to be deleted: its artifacts first, then itself. */
     void deletingRepository(long repositoryId, String repository) {
-        long projectId = repositories.projectOf(repositoryId);
         for (long id : manifests.topLevel(repositoryId)) {
-            deleting(repository, id);
+            deleting(repositoryId, repository, id);
         }
-        events.publish(EventTypes.DELETE_REPOSITORY, projectId, new RepositoryEvent(repository));
+        events.publish(
+                EventTypes.DELETE_REPOSITORY,
+                repositories.ownerOf(repositoryId).projectId(),
+                new RepositoryEvent(repository));
     }
 
     void tagCreated(long repositoryId, String repository, String tag, Digest digest) {
         events.publish(
                 EventTypes.CREATE_TAG,
-                repositories.projectOf(repositoryId),
+                repositories.ownerOf(repositoryId).projectId(),
                 new TagEvent(repository, tag, digest.toString()));
     }
 
     void tagDeleted(long repositoryId, String repository, String tag, String digest) {
         events.publish(
-                EventTypes.DELETE_TAG, repositories.projectOf(repositoryId), new TagEvent(repository, tag, digest));
+                EventTypes.DELETE_TAG,
+                repositories.ownerOf(repositoryId).projectId(),
+                new TagEvent(repository, tag, digest));
     }
 }
