@@ -284,12 +284,16 @@ class OutboundConnectTest {
     }
 
     @Test
-    void headersThatWouldSmuggleAnotherHeaderAreRejected() {
+    void headersThatWouldSmuggleAnotherHeaderOrRedirectTheRequestAreRejected() {
         assertThatThrownBy(() -> OutboundOptions.defaults().withHeader("Authorization", "x\r\nX-Injected: 1"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(
                         () -> OutboundRequest.get(URI.create("http://8.8.8.8/")).withHeader("Bad Name", "x"))
                 .isInstanceOf(IllegalArgumentException.class);
+        for (String owned : List.of("Host", "content-length", "Transfer-Encoding", "Connection")) {
+            assertThatThrownBy(() -> OutboundOptions.defaults().withHeader(owned, "x"))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     /** 10.x, 172.16.x, 192.168.x, 100.64.x or fc00::/7 on one of this machine's interfaces. */
