@@ -19,9 +19,9 @@ public record OutboundSettings(@DefaultValue List<String> allowedNetworks) {
             try {
                 Cidr.parse(network);
             } catch (IllegalArgumentException e) {
+                // the whole story in one message: Spring reports the root cause at start-up
                 throw new IllegalArgumentException(
-                        "berth.outbound.allowed-networks: " + e.getMessage() + " (expected CIDRs such as 10.0.0.0/8)",
-                        e);
+                        "berth.outbound.allowed-networks: " + e.getMessage() + " (expected CIDRs such as 10.0.0.0/8)");
             }
         }
     }

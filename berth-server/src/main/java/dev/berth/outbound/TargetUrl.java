@@ -78,7 +78,7 @@ record TargetUrl(URI uri, String scheme, String host, int port, String pathAndQu
             throw new TargetRefusedException(Refusal.MALFORMED_URL, redirect);
         }
         if (literal.isPresent()) {
-            return literal.get().getHostAddress();
+            return HostLiteral.canonical(literal.get());
         }
         if (host.length() > 253 || !NAME.matcher(host).matches()) {
             throw new TargetRefusedException(Refusal.MALFORMED_URL, redirect);
