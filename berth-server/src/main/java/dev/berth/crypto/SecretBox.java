@@ -22,6 +22,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -52,6 +53,7 @@ public class SecretBox {
     private final Map<String, SecretKeySpec> keys;
     private final String currentId;
 
+    @Autowired
     SecretBox(BerthProperties properties, @Value("${berth.secret-key-file:}") String configured) {
         Path file = configured.isBlank() ? properties.dataDir().resolve("keys/secret.key") : Path.of(configured);
         if (!Files.exists(file)) {
@@ -64,12 +66,16 @@ public class SecretBox {
         this.currentId = keys.keySet().iterator().next();
     }
 
+    private SecretBox(Map<String, SecretKeySpec> keys) {
+        this.keys = keys;
+        this.currentId = keys.keySet().iterator().next();
+    }
+
     /** A box over the given keys, the first encrypting; for tools and tests. */
-    SecretBox(List<byte[]> rawKeys) {
+    static SecretBox of(List<byte[]> rawKeys) {
         Map<String, SecretKeySpec> byId = new LinkedHashMap<>();
         rawKeys.forEach(k -> byId.put(id(k), new SecretKeySpec(k, "AES")));
-        this.keys = byId;
-        this.currentId = byId.keySet().iterator().next();
+        return new SecretBox(byId);
     }
 
     /** The sealed form of {@code plaintext}, to store; never null. */

@@ -222,8 +222,8 @@ class WebhookPolicies {
         } catch (URISyntaxException e) {
             throw ApiException.badRequest("invalid URL: " + e.getReason());
         }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-            throw ApiException.badRequest("invalid URL: give scheme, host, port and path only");
+        if (uri.getRawFragment() != null) {
+            throw ApiException.badRequest("invalid URL: a webhook address has no fragment");
         }
         try {
             outbound.check(uri, Trust.PROJECT_USER);
