@@ -86,7 +86,7 @@ public final class OutboundClient {
             Map<String, String> headers,
             Optional<RequestBody> body,
             boolean redirect) {
-        HttpHost host = new HttpHost(target.scheme(), target.host(), target.port());
+        HttpHost host = target.httpHost();
         BasicClassicHttpRequest request = new BasicClassicHttpRequest(method, host, target.pathAndQuery());
         headers.forEach(request::addHeader);
         InputStream content = null;

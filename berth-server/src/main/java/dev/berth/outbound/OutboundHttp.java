@@ -65,7 +65,11 @@ public class OutboundHttp implements DisposableBean {
         check(uri, trust);
     }
 
-    /** A client for targets configured at {@code trust} level; cheap, thread-safe. */
+    /**
+     * A client for targets configured at {@code trust} level; cheap, thread-safe. Clients with the
+     * same trust, TLS mode and timeouts share one connection pool, so take timeouts from settings
+     * (a handful of values), not from a computation that differs per call.
+     */
     public OutboundClient client(Trust trust, OutboundOptions options) {
         return new OutboundClient(pool.client(trust, options), options);
     }

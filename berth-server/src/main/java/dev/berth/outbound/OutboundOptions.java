@@ -78,6 +78,14 @@ public record OutboundOptions(
         return new OutboundOptions(connectTimeout, readTimeout, skipCertVerify, headers, maxRedirects, max);
     }
 
+    /** Header names only: values are often credentials. */
+    @Override
+    public String toString() {
+        return "OutboundOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", skipCertVerify=" + skipCertVerify + ", headers=" + headers.keySet()
+                + ", maxRedirects=" + maxRedirects + ", maxResponseBytes=" + maxResponseBytes + "]";
+    }
+
     private static boolean isSane(Duration d) {
         return d != null && d.toNanos() >= 1_000_000 && d.compareTo(Duration.ofHours(1)) <= 0;
     }

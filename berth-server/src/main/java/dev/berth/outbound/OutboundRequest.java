@@ -49,4 +49,11 @@ public record OutboundRequest(String method, URI uri, Map<String, String> header
         all.put(name, value);
         return new OutboundRequest(method, uri, all, body);
     }
+
+    /** Method, host and header names only: query strings and header values often carry credentials. */
+    @Override
+    public String toString() {
+        return "OutboundRequest[" + method + " " + uri.getScheme() + "://" + uri.getHost() + " headers="
+                + headers.keySet() + (body.isPresent() ? " with body" : "") + "]";
+    }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.hc.core5.http.HttpHost;
 
 /**
  * An http(s) URL taken apart by Berth's own reading of its authority: the host as it will be
@@ -53,6 +54,16 @@ record TargetUrl(URI uri, String scheme, String host, int port, String pathAndQu
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
         return new TargetUrl(uri, scheme, canonical, port, pathAndQuery);
+    }
+
+    /**
+     * Where HttpClient sends the request: the scheme's default port is left implicit, so that the
+     * {@code Host} header reads {@code hooks.example.com}, as other clients send it, not {@code
+     * hooks.example.com:443}.
+     */
+    HttpHost httpHost() {
+        boolean defaultPort = port == (scheme.equals("https") ? 443 : 80);
+        return new HttpHost(scheme, host, defaultPort ? -1 : port);
     }
 
     /** Whether a redirect stays with the target its owner configured (scheme, host and port). */

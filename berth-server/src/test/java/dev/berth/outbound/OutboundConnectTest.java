@@ -296,6 +296,17 @@ class OutboundConnectTest {
         }
     }
 
+    @Test
+    void optionsAndRequestsNeverPrintHeaderValues() {
+        OutboundOptions options = OutboundOptions.defaults().withHeader("Authorization", "Bearer s3cret");
+        OutboundRequest request = OutboundRequest.get(URI.create("https://hooks.example.com/T0/B1/s3cret?token=s3cret"))
+                .withHeader("X-Api-Key", "s3cret");
+        assertThat(options.toString()).contains("Authorization").doesNotContain("s3cret");
+        assertThat(request.toString())
+                .contains("X-Api-Key", "hooks.example.com")
+                .doesNotContain("s3cret");
+    }
+
     /** 10.x, 172.16.x, 192.168.x, 100.64.x or fc00::/7 on one of this machine's interfaces. */
     private static Optional<InetAddress> privateAddressOfThisMachine() throws SocketException {
         return NetworkInterface.networkInterfaces()
