@@ -12,6 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,14 +26,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * dies mid-batch leaves the checkpoint where it was; the next one reads the batch again.
  *
  * <p>A failed batch is retried one event at a time up to its last event; an event that fails
- * {@value #MAX_ATTEMPTS} times, with a doubling pause between attempts, is passed by, logged and
- * counted, so one bad event cannot stop everything behind it.
+ * {@code berth.events.max-attempts} times, with a doubling pause between attempts, is passed by,
+ * logged and counted, so one bad event cannot stop everything behind it. Failures of the database
+ * (lost connections, timeouts, deadlocks) are waited out and never count against an event.
  */
 @Component
 @ConditionalOnProperty(prefix = "berth.jobs", name = "enabled", havingValue = "true", matchIfMissing = true)
 class EventDispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
-    static final int MAX_ATTEMPTS = 5;
+    private static final Duration MAX_PAUSE = Duration.ofMinutes(5);
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final List<EventConsumer> consumers;
@@ -164,6 +168,10 @@ class EventDispatcher implements SmartLifecycle {
                 if (!wanted.isEmpty()) {
                     try {
                         consumer.consume(wanted);
+                    } catch (TransientDataAccessException
+                            | RecoverableDataAccessException
+                            | DataAccessResourceFailureException e) {
+                        throw e; // the database, not the event
                     } catch (RuntimeException e) {
                         throw new ConsumerFailed(e);
                     }
@@ -201,12 +209,13 @@ class EventDispatcher implements SmartLifecycle {
                     failingId,
                     failures,
                     e.toString());
-            if (failures >= MAX_ATTEMPTS) {
+            if (failures >= settings.maxAttempts()) {
                 skip(failingId);
                 failingId = -1;
                 return;
             }
-            pause(settings.retryBackoff().multipliedBy(1L << Math.min(failures - 1, 6)));
+            Duration pause = settings.retryBackoff().multipliedBy(1L << Math.min(failures - 1, 20));
+            pause(pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause);
         }
 
         /** Passes the event by, if it is still the next one past the checkpoint. */
@@ -222,7 +231,10 @@ class EventDispatcher implements SmartLifecycle {
             if (Boolean.TRUE.equals(skipped)) {
                 metrics.handed(consumer.name(), 0, 1);
                 log.error(
-                        "event=event_skipped consumer={} event={} attempts={}", consumer.name(), eventId, MAX_ATTEMPTS);
+                        "event=event_skipped consumer={} event={} attempts={}",
+                        consumer.name(),
+                        eventId,
+                        settings.maxAttempts());
             }
         }
 

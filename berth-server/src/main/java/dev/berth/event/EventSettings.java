@@ -15,7 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retention how long events are kept after every consumer has read them
  * @param retentionSchedule when the job that removes old events runs (cron, seconds first); empty
  *     to never remove them
- * @param retryBackoff the pause after an event's first failed hand-over; it doubles for each further one
+ * @param retryBackoff the pause after an event's first failed hand-over; it doubles for each further
+ *     one, up to five minutes
+ * @param maxAttempts hand-overs of one event that fail before it is skipped (by default about nine
+ *     minutes of trying); failures of the database itself never count
  */
 @ConfigurationProperties("berth.events")
 public record EventSettings(
@@ -24,8 +27,12 @@ public record EventSettings(
         @DefaultValue("200") int batchSize,
         @DefaultValue("7d") Duration retention,
         @DefaultValue("0 17 3 * * *") String retentionSchedule,
-        @DefaultValue("1s") Duration retryBackoff) {
+        @DefaultValue("1s") Duration retryBackoff,
+        @DefaultValue("10") int maxAttempts) {
     public EventSettings {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("berth.events.max-attempts must be at least 1");
+        }
         if (batchSize < 1) {
             throw new IllegalArgumentException("berth.events.batch-size must be at least 1");
         }

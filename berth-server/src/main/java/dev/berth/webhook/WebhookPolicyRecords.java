@@ -169,7 +169,7 @@ class WebhookPolicyRecords {
     List<WebhookPolicy> listening(List<Long> projectIds, List<String> eventTypes) {
         return jdbc.sql("SELECT " + COLUMNS + """
                          FROM webhook_policy w
-                        WHERE w.enabled AND w.project_id = ANY (?) AND w.event_types && ?
+                        WHERE w.enabled AND w.project_id = ANY (?) AND w.event_types && CAST(? AS text[])
                         ORDER BY w.id""")
                 .params(projectIds.toArray(Long[]::new), eventTypes.toArray(String[]::new))
                 .query((rs, i) -> policy(rs))

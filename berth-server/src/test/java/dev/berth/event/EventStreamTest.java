@@ -40,6 +40,8 @@ class EventStreamTest {
                 Map.of(
                         "berth.events.retry-backoff",
                         "20ms",
+                        "berth.events.max-attempts",
+                        "5",
                         "berth.events.retention",
                         "1h",
                         "berth.events.retention-schedule",

@@ -21,13 +21,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A webhook receiver on 127.0.0.1 as Harbor's users run one: it takes {@code POST}s, records each
- * (headers, body, when) and answers 200, or what the test scripted: a sequence of statuses, a hang
+ * (headers, body, when, what it answered: -1 for a request it held past the sender's patience) and answers 200, or what the test scripted: a sequence of statuses, a hang
  * longer than the sender's timeout, or being down altogether (its port closed) until it comes back
  * on the same port.
  */
 public final class WebhookReceiver implements AutoCloseable {
     /** One request as received. */
-    public record Received(String method, String path, Map<String, List<String>> headers, byte[] body, Instant at) {
+    public record Received(
+            String method, String path, Map<String, List<String>> headers, byte[] body, Instant at, int answered) {
         public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -49,6 +50,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Queue<Integer> scripted = new ConcurrentLinkedQueue<>();
     private volatile Duration hang = Duration.ZERO;
+    private volatile java.util.Optional<String> location = java.util.Optional.empty();
     private HttpServer server;
 
     private WebhookReceiver(int port) {
@@ -92,7 +94,13 @@ public final class WebhookReceiver implements AutoCloseable {
         return this;
     }
 
-    /** Holds every request this long before answering (0 to stop hanging). */
+    /** Sends this {@code Location} header with every answer (for redirects). */
+    public WebhookReceiver location(String url) {
+        location = java.util.Optional.of(url);
+        return this;
+    }
+
+    /** Holds every request this long before answering (0 to stop hanging); a held request counts as not answered. */
     public WebhookReceiver hang(Duration d) {
         hang = d;
         return this;
@@ -130,24 +138,28 @@ public final class WebhookReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            Duration hold = hang;
+            Integer scriptedStatus = scripted.poll();
+            int status = scriptedStatus == null ? 200 : scriptedStatus;
             received.add(new Received(
                     exchange.getRequestMethod(),
                     exchange.getRequestURI().toString(),
                     Map.copyOf(exchange.getRequestHeaders()),
                     body,
-                    Instant.now()));
-            if (!hang.isZero()) {
+                    Instant.now(),
+                    hold.isZero() ? status : -1));
+            if (!hold.isZero()) {
                 try {
-                    Thread.sleep(hang);
+                    Thread.sleep(hold);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
-            Integer status = scripted.poll();
-            byte[] answer = (status == null || status < 300 ? "ok" : "failing on purpose <b>" + status + "</b>")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status == null ? 200 : status, answer.length);
+            byte[] answer =
+                    (status < 300 ? "ok" : "failing on purpose <b>" + status + "</b>").getBytes(StandardCharsets.UTF_8);
+            location.ifPresent(l -> exchange.getResponseHeaders().set("Location", l));
+            exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
         }
     }
