@@ -33,7 +33,7 @@ import org.springframework.stereotype.Component;
  * <data-dir>/keys/secret.key}, generated there on first start. Replicas that do not share a data
  * directory must be given the same key file (the Helm chart mounts one from a Secret).
  *
- * <p><b>Rotation.</b> The key file holds one base64 key per line: the first encrypts, every line
+ * <p><b>Rotation.</b> The key file holds one key per line (32 bytes, base64 or hex): the first encrypts, every line
  * decrypts. To rotate, put a new key on the first line, keep the old ones below, and restart the
  * replicas; secrets written from then on use the new key, and {@link #isCurrent} tells which stored
  * values still use an old one.
@@ -52,6 +52,7 @@ public class SecretBox {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, SecretKeySpec> keys;
     private final String currentId;
+    private final Path file;
 
     @Autowired
     SecretBox(BerthProperties properties, @Value("${berth.secret-key-file:}") String configured) {
@@ -64,11 +65,13 @@ public class SecretBox {
         }
         this.keys = read(file);
         this.currentId = keys.keySet().iterator().next();
+        this.file = file;
     }
 
     private SecretBox(Map<String, SecretKeySpec> keys) {
         this.keys = keys;
         this.currentId = keys.keySet().iterator().next();
+        this.file = null;
     }
 
     /** A box over the given keys, the first encrypting; for tools and tests. */
@@ -127,6 +130,64 @@ public class SecretBox {
         return sealed != null && sealed.startsWith(PREFIX + currentId + ":");
     }
 
+    /** Where a backup keeps the key file, relative to its directory. */
+    public static final String BACKUP_FILE = "keys/secret.key";
+
+    /**
+     * Copies the key file into a backup (owner-only): without it, the secrets in the backup's rows
+     * cannot be read by the instance it is restored into.
+     */
+    public void exportTo(Path backupDir) throws IOException {
+        Path target = backupDir.resolve(BACKUP_FILE);
+        Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempFile(
+                target.getParent(),
+                "secret",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.copy(file, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                tmp,
+                target,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Makes a backup's keys this instance's (restore): they go first in the key file, so the
+     * restored secrets are read and later ones sealed with the same key, and this instance's own
+     * keys stay below them. Read at the next start. Nothing happens when the backup holds no key file.
+     */
+    public void importFrom(Path backupDir) throws IOException {
+        Path restored = backupDir.resolve(BACKUP_FILE);
+        if (!Files.exists(restored)) {
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(restored, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                lines.add(line.trim());
+            }
+        }
+        read(restored); // refuses a damaged file before anything is replaced
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (!line.isBlank() && !line.startsWith("#") && !lines.contains(line.trim())) {
+                lines.add(line.trim());
+            }
+        }
+        Path tmp = Files.createTempFile(
+                file.getParent(),
+                "secret",
+                ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(tmp, lines, StandardCharsets.US_ASCII);
+        Files.move(
+                tmp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private static String id(byte[] key) {
         try {
             return HexFormat.of()
@@ -151,12 +212,7 @@ public class SecretBox {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            byte[] key;
-            try {
-                key = Base64.getDecoder().decode(line);
-            } catch (IllegalArgumentException e) {
-                key = new byte[0];
-            }
+            byte[] key = decode(line);
             if (key.length != KEY_BYTES) {
                 bad.add(i + 1);
                 continue;
@@ -164,10 +220,21 @@ public class SecretBox {
             byId.putIfAbsent(id(key), new SecretKeySpec(key, "AES"));
         }
         if (!bad.isEmpty() || byId.isEmpty()) {
-            throw new IllegalStateException("secret key file " + file + " must hold base64 keys of " + KEY_BYTES
-                    + " bytes, one per line" + (bad.isEmpty() ? "" : "; lines " + bad + " do not"));
+            throw new IllegalStateException("secret key file " + file + " must hold keys of " + KEY_BYTES
+                    + " bytes (base64 or hex), one per line" + (bad.isEmpty() ? "" : "; lines " + bad + " do not"));
         }
         return byId;
+    }
+
+    /** A key line: base64, or hex (what the Helm chart derives from Harbor's {@code secretKey}). */
+    private static byte[] decode(String line) {
+        try {
+            return line.length() == 2 * KEY_BYTES && line.matches("[0-9a-fA-F]+")
+                    ? HexFormat.of().parseHex(line)
+                    : Base64.getDecoder().decode(line);
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
+        }
     }
 
     private void generate(Path file) {

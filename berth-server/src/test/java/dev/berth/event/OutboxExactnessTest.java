@@ -78,7 +78,8 @@ class OutboxExactnessTest {
             AtomicReferenceArray<BerthProcess> bs = new AtomicReferenceArray<>(new BerthProcess[] {
                 BerthProcess.start(data, dir.resolve("tmp-b0"), dir.resolve("b0.log"), args, portB)
             });
-            System.out.println("phase=replicas_started seconds=" + Duration.between(began, Instant.now()).toSeconds());
+            System.out.println("phase=replicas_started seconds="
+                    + Duration.between(began, Instant.now()).toSeconds());
             try {
                 run(a, bs, portB, args, data, dir, receiver, jdbc(db));
             } finally {
@@ -170,7 +171,8 @@ class OutboxExactnessTest {
             }
         }
 
-        System.out.println("phase=load_done seconds=" + Duration.between(start, Instant.now()).toSeconds());
+        System.out.println("phase=load_done seconds="
+                + Duration.between(start, Instant.now()).toSeconds());
         Instant quiet = Instant.now();
         // Quiet: the webhook consumer has read everything written, and every delivery has ended.
         Eventually.await(
@@ -185,7 +187,8 @@ class OutboxExactnessTest {
                         .single(),
                 n -> n == 0);
 
-        System.out.println("phase=drained seconds=" + Duration.between(quiet, Instant.now()).toSeconds()
+        System.out.println("phase=drained seconds="
+                + Duration.between(quiet, Instant.now()).toSeconds()
                 + " ops=" + ops.size() + " events="
                 + jdbc.sql("SELECT count(*) FROM event").query(Long.class).single()
                 + " deliveries=" + receiver.received().size());
