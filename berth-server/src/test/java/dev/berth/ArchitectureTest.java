@@ -3,6 +3,7 @@ package dev.berth;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -81,6 +82,32 @@ class ArchitectureTest {
                 .resideInAnyPackage(
                         "dev.berth.scan..", "dev.berth.replication..", "dev.berth.webhook..", "dev.berth.preheat..")
                 .because("scanning, replication, webhooks and preheat plug into the core, not the other way round")
+                .check(classes);
+    }
+
+    @Test
+    void outboundHttpStandsAlone() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.berth.outbound..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("dev.berth..").and(not(resideInAPackage("dev.berth.outbound.."))))
+                .because(
+                        "webhooks, scanners, replication, preheat and OIDC all call out through it; it knows none of them")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheOutboundPackageOpensHttpConnections() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.berth.outbound..")
+                // the image's health probe calls Berth itself on loopback, without a Spring context
+                .and(not(type(dev.berth.system.HealthCheck.class)))
+                .should()
+                .dependOnClassesThat(resideInAnyPackage("org.apache.hc..", "java.net.http..")
+                        .or(type(java.net.HttpURLConnection.class)))
+                .because("calls to configured URLs go through OutboundHttp, which applies the SSRF rules")
                 .check(classes);
     }
 

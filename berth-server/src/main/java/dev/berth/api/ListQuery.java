@@ -58,6 +58,13 @@ public record ListQuery(List<Term> terms, List<SortKey> sorts, long page, long p
         return fields.toSql(this);
     }
 
+    /** This query with one more term, {@code field} equal to any of {@code values} (a dedicated parameter's filter). */
+    public ListQuery withTerm(String field, List<String> values) {
+        List<Term> all = new java.util.ArrayList<>(terms);
+        all.add(new Term.AnyOf(field, values));
+        return new ListQuery(all, sorts, page, pageSize);
+    }
+
     /** Rows to skip before this page. */
     public long offset() {
         return (page - 1) * pageSize;

@@ -1,5 +1,6 @@
 package dev.berth.backup;
 
+import dev.berth.crypto.SecretBox;
 import dev.berth.storage.BlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,6 +80,8 @@ public final class BackupCommand {
                     context.getBean(BlobStore.class),
                     context.getEnvironment().getProperty("berth.version", "unknown"),
                     Clock.systemUTC());
+            // The key first: berth-backup.json, written last, marks a complete backup.
+            context.getBean(SecretBox.class).exportTo(dir);
             BackupManifest m = backup.to(dir);
             System.out.println("backup complete: " + dir + " (schema " + m.schemaVersion() + ", "
                     + m.tables().size() + " tables, " + m.blobs() + " blobs, " + m.blobBytes() + " bytes)");
@@ -96,6 +99,7 @@ public final class BackupCommand {
             DataSource dataSource = context.getBean(DataSource.class);
             BlobStore store = context.getBean(BlobStore.class);
             new Restore(dataSource, store, store).from(dir, manifest, force);
+            context.getBean(SecretBox.class).importFrom(dir);
             Flyway latest = Flyway.configure()
                     .configuration(context.getBean(Flyway.class).getConfiguration())
                     .target(MigrationVersion.LATEST)

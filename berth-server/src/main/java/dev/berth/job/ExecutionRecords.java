@@ -1,9 +1,12 @@
 package dev.berth.job;
 
 import dev.berth.api.SqlFilter;
+import dev.berth.api.SqlPage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,44 @@ class ExecutionRecords {
                 .param(vendorType)
                 .query(Long.class)
                 .single();
+    }
+
+    /** A page of the executions of one vendor id under any of the vendor types. */
+    SqlPage<Execution> page(Collection<String> vendorTypes, long vendorId, SqlFilter filter) {
+        List<Object> params = new ArrayList<>(List.of(vendorTypes.toArray(String[]::new), vendorId));
+        params.addAll(filter.params());
+        return SqlPage.read(
+                jdbc,
+                "e.*",
+                " FROM job_execution e WHERE e.vendor_type = ANY (?) AND e.vendor_id = ?" + filter.andWhere(),
+                params,
+                filter,
+                (rs, i) -> execution(rs));
+    }
+
+    /** When the latest execution of the vendor id whose extra attribute {@code attr} is {@code value} started. */
+    Optional<Instant> latestStart(Collection<String> vendorTypes, long vendorId, String attr, String value) {
+        return jdbc.sql("""
+                        SELECT max(start_time) FROM job_execution
+                         WHERE vendor_type = ANY (?) AND vendor_id = ? AND extra_attrs->>? = ?""")
+                .params(vendorTypes.toArray(String[]::new), vendorId, attr, value)
+                .query((rs, i) -> Timestamps.optional(rs, "max"))
+                .single();
+    }
+
+    /**
+     * Deletes finished executions of the vendor type beyond the newest {@code retain} of each vendor
+     * id (their tasks and logs go with them), at most {@code limit}; returns how many.
+     */
+    int sweep(String vendorType, int retain, int limit) {
+        return jdbc.sql("""
+                        DELETE FROM job_execution WHERE id IN (
+                               SELECT id FROM (
+                                      SELECT id, status,
+                                             row_number() OVER (PARTITION BY vendor_id ORDER BY id DESC) AS newer
+                                        FROM job_execution WHERE vendor_type = ?) ranked
+                                WHERE newer > ? AND status IN ('Success', 'Error', 'Stopped')
+                                LIMIT ?)""").params(vendorType, retain, limit).update();
     }
 
     void mergeExtraAttrs(long id, Map<String, Object> attrs, Instant now) {

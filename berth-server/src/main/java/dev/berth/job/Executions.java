@@ -5,7 +5,10 @@ import dev.berth.api.ListQuery;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
+import dev.berth.api.SqlPage;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,6 +124,34 @@ public class Executions {
     public Page list(String vendorType, ListQuery query) {
         SqlFilter filter = query.toSql(FIELDS);
         return new Page(executions.ofVendor(vendorType, filter), executions.countOfVendor(vendorType, filter));
+    }
+
+    /**
+     * A page of the executions that ran for one policy ({@code vendorId}) under any of {@code
+     * vendorTypes} (webhooks run as {@code WEBHOOK} or {@code SLACK}), with their task counts.
+     */
+    public Page list(Collection<String> vendorTypes, long vendorId, ListQuery query) {
+        SqlPage<Execution> page = executions.page(vendorTypes, vendorId, query.toSql(FIELDS));
+        return new Page(page.rows(), page.total());
+    }
+
+    /** A page of an execution's tasks; the query is checked against the task fields (a 400 otherwise). */
+    public TaskPage tasks(long executionId, ListQuery query) {
+        SqlPage<Task> page = tasks.page(executionId, query.toSql(TaskRecords.FIELDS));
+        return new TaskPage(page.rows(), page.total());
+    }
+
+    /** A page of tasks and the total across pages. */
+    public record TaskPage(List<Task> items, long total) {}
+
+    /** Per execution: how many of its tasks are in each status (absent statuses are 0). */
+    public Map<Long, Map<TaskStatus, Long>> taskCounts(Collection<Long> executionIds) {
+        return tasks.countsByStatus(executionIds);
+    }
+
+    /** When the latest execution of the policy whose extra attribute {@code attr} is {@code value} started. */
+    public Optional<Instant> latestStart(Collection<String> vendorTypes, long vendorId, String attr, String value) {
+        return executions.latestStart(vendorTypes, vendorId, attr, value);
     }
 
     /** A page of executions and the total across pages. */

@@ -178,6 +178,9 @@ class JobWorkers implements SmartLifecycle {
         } else if (failure == null) {
             job.log("succeeded");
             tasks.finish(task, workerId, TaskStatus.SUCCESS, "", clock.instant());
+        } else if (failure instanceof UnrecoverableJobException) {
+            job.log("attempt " + task.runCount() + " failed: " + failure.getMessage() + "; not retried");
+            tasks.finish(task, workerId, TaskStatus.ERROR, failure.getMessage(), clock.instant());
         } else if (failure instanceof JobStoppedException
                 || (job.isStopRequested() && failure instanceof InterruptedException)) {
             job.log("stopped on request");

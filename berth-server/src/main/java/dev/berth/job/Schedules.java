@@ -60,6 +60,20 @@ public class Schedules {
         return records.delete(vendorType, vendorId);
     }
 
+    /**
+     * Keeps a system job's stored schedule in line with its configured cron (seconds first), for
+     * jobs scheduled by a setting rather than through the API: an empty cron removes it. Called on
+     * every start; a schedule that already matches keeps its next firing.
+     */
+    public void keep(String vendorType, String cron) {
+        String wanted = cron.trim();
+        if (wanted.isEmpty()) {
+            delete(vendorType, -1);
+        } else if (get(vendorType, -1).map(s -> !s.spec().cron().equals(wanted)).orElse(true)) {
+            set(vendorType, -1, new ScheduleSpec("Custom", wanted), Map.of());
+        }
+    }
+
     /** Whether all schedules are paused (the SCHEDULER queue paused through the dashboard). */
     public boolean paused() {
         return queues.paused(QueueStates.SCHEDULER);

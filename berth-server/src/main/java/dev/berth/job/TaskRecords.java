@@ -1,8 +1,15 @@
 package dev.berth.job;
 
+import dev.berth.api.FieldType;
+import dev.berth.api.QueryField.Use;
+import dev.berth.api.QueryFields;
+import dev.berth.api.SqlFilter;
+import dev.berth.api.SqlPage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -184,6 +191,44 @@ class TaskRecords {
                 .param(executionId)
                 .query((rs, i) -> task(rs))
                 .list();
+    }
+
+    /** What a task list may filter and sort by. */
+    static final QueryFields FIELDS = QueryFields.builder()
+            .field("id", "t.id", FieldType.LONG, Use.FILTER, Use.SORT)
+            .field("status", "t.status", FieldType.STRING, Use.FILTER, Use.SORT)
+            .field("start_time", "t.start_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("end_time", "t.end_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .field("update_time", "t.update_time", FieldType.TIME, Use.FILTER, Use.SORT)
+            .defaultSort("id")
+            .tieBreaker("t.id")
+            .build();
+
+    SqlPage<Task> page(long executionId, SqlFilter filter) {
+        List<Object> params = new ArrayList<>(List.of(executionId));
+        params.addAll(filter.params());
+        return SqlPage.read(
+                jdbc,
+                "t.*",
+                " FROM job_task t WHERE t.execution_id = ?" + filter.andWhere(),
+                params,
+                filter,
+                (rs, i) -> task(rs));
+    }
+
+    /** Task counts by status for each of the executions. */
+    Map<Long, Map<TaskStatus, Long>> countsByStatus(Collection<Long> executionIds) {
+        Map<Long, Map<TaskStatus, Long>> counts = new HashMap<>();
+        if (executionIds.isEmpty()) {
+            return counts;
+        }
+        jdbc.sql("SELECT execution_id, status, count(*) FROM job_task WHERE execution_id = ANY (?) GROUP BY 1, 2")
+                .param(executionIds.toArray(Long[]::new))
+                .query(rs -> {
+                    counts.computeIfAbsent(rs.getLong(1), k -> new java.util.EnumMap<>(TaskStatus.class))
+                            .put(TaskStatus.of(rs.getString(2)), rs.getLong(3));
+                });
+        return counts;
     }
 
     /** Per job type: Pending tasks and the enqueue time of the oldest. */

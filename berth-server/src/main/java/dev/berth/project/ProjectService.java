@@ -1,6 +1,9 @@
 package dev.berth.project;
 
 import dev.berth.api.ApiException;
+import dev.berth.event.EventPublisher;
+import dev.berth.event.EventTypes;
+import dev.berth.event.ProjectEvent;
 import dev.berth.iam.CredentialAuthenticator;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,9 +31,15 @@ public class ProjectService {
     private final TransactionTemplate tx;
     private final ProjectAccessService access;
     private final CredentialAuthenticator credentials;
+    private final EventPublisher events;
 
     ProjectService(
-            JdbcClient jdbc, TransactionTemplate tx, ProjectAccessService access, CredentialAuthenticator credentials) {
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            ProjectAccessService access,
+            CredentialAuthenticator credentials,
+            EventPublisher events) {
+        this.events = events;
         this.jdbc = jdbc;
         this.tx = tx;
         this.access = access;
@@ -95,6 +104,7 @@ public class ProjectService {
                         .param(ownerId)
                         .update();
             }
+            events.publish(EventTypes.CREATE_PROJECT, created.get(), new ProjectEvent(name));
             return created.get();
         });
         access.invalidate(name);
@@ -192,6 +202,7 @@ public class ProjectService {
                         "project " + project.name() + " contains repositories; delete them first");
             }
             jdbc.sql("DELETE FROM project WHERE id = ?").param(project.id()).update();
+            events.publish(EventTypes.DELETE_PROJECT, project.id(), new ProjectEvent(project.name()));
         });
         access.invalidate(project.name());
         // The project's robots are gone; remembered robot credentials must not outlive them.

@@ -1,8 +1,17 @@
 package dev.berth.quota;
 
+import dev.berth.event.EventOrigin;
+import dev.berth.event.EventPublisher;
+import dev.berth.event.EventTypes;
+import dev.berth.event.QuotaEvent;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Project storage quotas. Usage is the total size of the distinct blobs linked to any repository of
@@ -13,10 +22,18 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class StorageQuota {
-    private final JdbcClient jdbc;
+    private static final Logger log = LoggerFactory.getLogger(StorageQuota.class);
 
-    StorageQuota(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final EventPublisher events;
+    private final TransactionTemplate tx;
+    private final QuotaSettings settings;
+
+    StorageQuota(JdbcClient jdbc, EventPublisher events, TransactionTemplate tx, QuotaSettings settings) {
         this.jdbc = jdbc;
+        this.events = events;
+        this.tx = tx;
+        this.settings = settings;
     }
 
     /** Bytes the project uses. */
@@ -47,7 +64,13 @@ public class StorageQuota {
             return Optional.empty();
         }
         long used = used(p.id());
-        return used + size <= p.limit() ? Optional.empty() : Optional.of(message(p, size, used));
+        if (used + size > p.limit()) {
+            String message = message(p, size, used);
+            exceeded(p, repository, digest, message, used);
+            return Optional.of(message);
+        }
+        warnIfPassed(p, repository, digest, used, used + size);
+        return Optional.empty();
     }
 
     /**
@@ -64,7 +87,58 @@ public class StorageQuota {
         }
         Limit p = project.get();
         long after = used(p.id());
-        return after > before && after > p.limit() ? Optional.of(message(p, after - before, before)) : Optional.empty();
+        if (after > before && after > p.limit()) {
+            String message = message(p, after - before, before);
+            exceeded(p, repository, "", message, before);
+            return Optional.of(message);
+        }
+        warnIfPassed(p, repository, "", before, after);
+        return Optional.empty();
+    }
+
+    /**
+     * A change inside the caller's transaction takes usage from {@code before} to {@code after}: if
+     * that passes the warning share of the limit, the change's transaction also writes
+     * {@code QUOTA_WARNING}. Checks made before any transaction (a size known up front) write none;
+     * the check in the transaction that adds the bytes does.
+     */
+    private void warnIfPassed(Limit p, String repository, String digest, long before, long after) {
+        long line = Math.ceilDiv(p.limit() * settings.warningPercent(), 100);
+        if (before >= line || after < line || !TransactionSynchronizationManager.isActualTransactionActive()) {
+            return;
+        }
+        String message = "quota usage reach " + settings.warningPercent() + "%: resource storage used " + after + " of "
+                + p.limit() + " bytes";
+        events.publish(
+                EventTypes.QUOTA_WARNING, p.id(), new QuotaEvent(repository, "", digest, message, after, p.limit()));
+    }
+
+    /**
+     * A push was refused: the refusal is what happened, not the change, whose transaction rolls
+     * back. {@code QUOTA_EXCEED} is written in a transaction of its own once the caller's has ended
+     * (so it never waits for a second connection while holding one), by the same origin.
+     */
+    private void exceeded(Limit p, String repository, String digest, String message, long used) {
+        EventOrigin origin = EventOrigin.current();
+        QuotaEvent data = new QuotaEvent(repository, "", digest, message, used, p.limit());
+        Runnable write = () -> {
+            try {
+                origin.runAs(
+                        () -> tx.executeWithoutResult(status -> events.publish(EventTypes.QUOTA_EXCEED, p.id(), data)));
+            } catch (RuntimeException e) {
+                log.warn("event=quota_event_failed project={} reason=\"{}\"", p.name(), e.toString());
+            }
+        };
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            write.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                Thread.ofVirtual().name("quota-exceeded-event").start(write);
+            }
+        });
     }
 
     private record Limit(long id, String name, long limit) {}

@@ -166,6 +166,29 @@ class ManifestRecords {
         return existing;
     }
 
+    /** A manifest as events describe it: digest, media type and tags, with its repository's project. */
+    record Described(long projectId, String digest, String mediaType, List<String> tags) {}
+
+    Optional<Described> describe(long manifestId) {
+        return jdbc.sql("""
+                        SELECT r.project_id, m.digest, m.media_type,
+                               ARRAY(SELECT t.name FROM tag t WHERE t.manifest_id = m.id ORDER BY t.name)
+                          FROM manifest m JOIN repository r ON r.id = m.repository_id
+                         WHERE m.id = ?""")
+                .param(manifestId)
+                .query((rs, i) -> new Described(rs.getLong(1), rs.getString(2), rs.getString(3), List.of((String[])
+                        rs.getArray(4).getArray())))
+                .optional();
+    }
+
+    /** Ids of the repository's manifests that no index of it lists: its artifacts, as the API shows them. */
+    List<Long> topLevel(long repositoryId) {
+        return jdbc.sql("""
+                        SELECT m.id FROM manifest m WHERE m.repository_id = ?
+                           AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
+                         ORDER BY m.id""").param(repositoryId).query(Long.class).list();
+    }
+
     /** Tags of the manifest. */
     List<String> tagsOf(long manifestId) {
         return jdbc.sql("SELECT name FROM tag WHERE manifest_id = ? ORDER BY name")

@@ -32,6 +32,7 @@ public class ManifestService {
     private final StorageQuota quota;
     private final TagProtection protection;
     private final ApplicationEventPublisher events;
+    private final RegistryEvents stream;
 
     ManifestService(
             ManifestRecords manifests,
@@ -42,7 +43,9 @@ public class ManifestService {
             TransactionTemplate tx,
             StorageQuota quota,
             TagProtection protection,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            RegistryEvents stream) {
+        this.stream = stream;
         this.quota = quota;
         this.events = events;
         this.protection = protection;
@@ -154,6 +157,7 @@ public class ManifestService {
             untagged.add(inserted.id()); // pushed by digest: untagged from the start
         }
         reviews.manifests(untagged, "untagged");
+        stream.pushed(repositoryId, repository, digest, manifest.mediaType(), tags);
     }
 
     /**
@@ -230,6 +234,9 @@ public class ManifestService {
                         .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "tag unknown"));
                 refuseProtected(repositoryId, repository, List.of(tag), ManifestService::deleteRefused);
                 reviews.manifests(List.of(manifestId), "untagged");
+                manifests
+                        .describe(manifestId)
+                        .ifPresent(m -> stream.tagDeleted(repositoryId, repository, tag, m.digest()));
             });
             log.info("event=tag_deleted repository={} tag={}", repository, reference);
             return;
@@ -239,6 +246,7 @@ public class ManifestService {
         tx.executeWithoutResult(status -> {
             long id = lockDeletable(repositoryId, digest);
             refuseDeletingTagsOf(repositoryId, repository, id);
+            stream.deleting(repositoryId, repository, id);
             deleteLocked(repositoryId, id, digest);
         });
         log.info("event=manifest_deleted repository={} digest={}", repository, digest);
@@ -299,6 +307,7 @@ public class ManifestService {
                             deleteWithOrphanChildren(a);
                         });
             }
+            stream.deleting(repositoryId, repository, id);
             deleteWithOrphanChildren(id);
         });
         log.info(
@@ -332,7 +341,11 @@ public class ManifestService {
             long id = manifests
                     .lockShared(repositoryId, digest)
                     .orElseThrow(() -> RegistryException.of(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown"));
-            return manifests.tagIfAbsent(repositoryId, name, id);
+            boolean created = manifests.tagIfAbsent(repositoryId, name, id);
+            if (created) {
+                stream.tagCreated(repositoryId, repository, name, digest);
+            }
+            return created;
         });
         log.info("event=tag_added repository={} tag={} digest={} added={}", repository, name, digest, added);
         return Boolean.TRUE.equals(added);
@@ -348,6 +361,7 @@ public class ManifestService {
                     if (untagged) {
                         refuseProtected(repositoryId, repository, List.of(tag), ManifestService::deleteRefused);
                         reviews.manifests(List.of(id), "untagged");
+                        stream.tagDeleted(repositoryId, repository, tag, digest.toString());
                     }
                     return untagged;
                 })
@@ -379,6 +393,7 @@ public class ManifestService {
                             }));
             // Every blob the repository held may now be unreferenced.
             reviews.blobs(blobs.linkedTo(id), "repository deleted");
+            stream.deletingRepository(id, repository);
             return repositories.delete(repository);
         });
         if (Boolean.TRUE.equals(deleted)) {
@@ -419,6 +434,9 @@ public class ManifestService {
             if (!created.isEmpty()) {
                 events.publishEvent(new ManifestsCreated(created));
             }
+            manifests
+                    .describe(root)
+                    .ifPresent(m -> stream.pushed(targetId, target, digest, m.mediaType(), manifests.tagsOf(root)));
         });
         log.info("event=artifact_copied source={} digest={} target={}", source, digest, target);
     }

@@ -1,29 +1,42 @@
 package dev.berth.registry;
 
+import dev.berth.event.ArtifactEvent;
+import dev.berth.event.EventOrigin;
+import dev.berth.event.EventPublisher;
+import dev.berth.event.EventTypes;
 import jakarta.annotation.PreDestroy;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Pull counts and times of manifests (and pull counts of repositories, pull times of tags pulled by
  * name), recorded off the request path: a pull only adds to an in-memory tally, which a background
  * thread writes about once a second with one {@code UPDATE … FROM (VALUES …)} per table and batch. Pulls never wait for the database; a
  * crash loses at most the last second of counts, which Harbor's own asynchronous counting also risks.
+ * Each pull is also a {@code PULL_ARTIFACT} event, written in the same transaction as the counts it
+ * adds to, so the stream has one event per pull that was counted.
  */
 @Component
 class PullRecorder {
@@ -38,7 +51,27 @@ class PullRecorder {
 
     private record TagKey(long repositoryId, String name) {}
 
+    /** At most this many pull events wait for the next drain; beyond it they are dropped, and said so. */
+    private static final int MAX_PENDING_EVENTS = 200_000;
+
+    /** One pull, as its event will say. */
+    private record Pull(
+            long repositoryId,
+            String repository,
+            String digest,
+            String mediaType,
+            List<String> tags,
+            EventOrigin origin,
+            Instant at) {}
+
     private final JdbcClient jdbc;
+    private final RepositoryRecords repositories;
+    private final TransactionTemplate tx;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Queue<Pull> pendingEvents = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger pendingEventCount = new AtomicInteger();
+    private final AtomicLong droppedEvents = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     private final Map<TagKey, Instant> pendingTags = new ConcurrentHashMap<>();
     private final ScheduledExecutorService drainer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -47,16 +80,42 @@ class PullRecorder {
         return t;
     });
 
-    PullRecorder(JdbcClient jdbc) {
+    PullRecorder(
+            JdbcClient jdbc,
+            RepositoryRecords repositories,
+            TransactionTemplate tx,
+            EventPublisher events,
+            Clock clock) {
         this.jdbc = jdbc;
+        this.repositories = repositories;
+        this.tx = tx;
+        this.events = events;
+        this.clock = clock;
         drainer.scheduleWithFixedDelay(this::drainQuietly, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** Counts one pull of the manifest, and when it was pulled by tag, the tag's pull time; returns at once. */
-    void pulled(long manifestId, long repositoryId, Optional<String> tag) {
-        Instant now = Instant.now();
-        pending.merge(manifestId, new Pending(repositoryId, 1, now), Pending::plus);
+    /**
+     * Counts one pull of the manifest, and when it was pulled by tag, the tag's pull time, and keeps
+     * its event (by the current {@link EventOrigin}); returns at once.
+     */
+    void pulled(StoredManifest manifest, String repository, Optional<String> tag) {
+        Instant now = clock.instant();
+        long repositoryId = manifest.repositoryId();
+        pending.merge(manifest.id(), new Pending(repositoryId, 1, now), Pending::plus);
         tag.ifPresent(name -> pendingTags.merge(new TagKey(repositoryId, name), now, (a, b) -> a.isAfter(b) ? a : b));
+        if (pendingEventCount.incrementAndGet() > MAX_PENDING_EVENTS) {
+            pendingEventCount.decrementAndGet();
+            droppedEvents.incrementAndGet();
+            return;
+        }
+        pendingEvents.add(new Pull(
+                repositoryId,
+                repository,
+                manifest.digest().toString(),
+                manifest.mediaType(),
+                tag.map(List::of).orElse(List.of()),
+                EventOrigin.current(),
+                now));
     }
 
     @PreDestroy
@@ -81,13 +140,16 @@ class PullRecorder {
     synchronized void drain() {
         Set<Long> repositories = new TreeSet<>();
         try {
-            drain(pending, batch -> {
-                write(batch);
-                batch.forEach(e -> repositories.add(e.getValue().repositoryId()));
-            });
-            drain(pendingTags, batch -> {
-                writeTags(batch);
-                batch.forEach(e -> repositories.add(e.getKey().repositoryId()));
+            tx.executeWithoutResult(status -> {
+                drain(pending, batch -> {
+                    write(batch);
+                    batch.forEach(e -> repositories.add(e.getValue().repositoryId()));
+                });
+                drain(pendingTags, batch -> {
+                    writeTags(batch);
+                    batch.forEach(e -> repositories.add(e.getKey().repositoryId()));
+                });
+                writeEvents();
             });
         } finally {
             // Also after a failed batch: those written before it are committed.
@@ -97,6 +159,37 @@ class PullRecorder {
                         .query((rs, i) -> 1)
                         .list();
             }
+        }
+    }
+
+    /** The pull events kept since the last drain, with the counts they belong to. */
+    private void writeEvents() {
+        long dropped = droppedEvents.getAndSet(0);
+        if (dropped > 0) {
+            log.warn("event=pull_events_dropped count={} reason=\"more pulls than one drain holds\"", dropped);
+        }
+        List<Pull> pulls = new ArrayList<>();
+        for (Pull p; (p = pendingEvents.poll()) != null; ) {
+            pendingEventCount.decrementAndGet();
+            pulls.add(p);
+        }
+        if (pulls.isEmpty()) {
+            return;
+        }
+        Map<Long, RepositoryRecords.Owner> owners =
+                repositories.ownersOf(pulls.stream().map(Pull::repositoryId).collect(Collectors.toSet()));
+        List<EventPublisher.NewEvent> rows = new ArrayList<>();
+        for (Pull p : pulls) {
+            RepositoryRecords.Owner owner = owners.get(p.repositoryId());
+            if (owner != null) { // a repository deleted since has no pulls to count either
+                ArtifactEvent data =
+                        new ArtifactEvent(p.repository(), p.digest(), p.mediaType(), p.tags(), owner.created());
+                rows.add(new EventPublisher.NewEvent(
+                        EventTypes.PULL_ARTIFACT, owner.projectId(), p.at(), p.origin(), data));
+            }
+        }
+        for (int i = 0; i < rows.size(); i += BATCH) {
+            events.publishAll(rows.subList(i, Math.min(rows.size(), i + BATCH)));
         }
     }
 

@@ -229,10 +229,7 @@ public class RegistryServlet extends HttpServlet {
         resp.setHeader("ETag", "\"" + manifest.digest() + "\"");
         writeBody(req, resp, manifest.content());
         if (req.getMethod().equals("GET")) {
-            pulls.pulled(
-                    manifest.id(),
-                    manifest.repositoryId(),
-                    Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference));
+            pulls.pulled(manifest, name, Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference));
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.berth.registry;
 
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -40,6 +44,29 @@ class RepositoryRecords {
                 .optional()
                 .or(() -> findId(name))
                 .orElseThrow(() -> RegistryException.of(ErrorCode.NAME_UNKNOWN, "project of " + name + " not found"));
+    }
+
+    /** The project a repository belongs to, and when it was created. */
+    record Owner(long projectId, Instant created) {}
+
+    Owner ownerOf(long repositoryId) {
+        return jdbc.sql("SELECT project_id, created_at FROM repository WHERE id = ?")
+                .param(repositoryId)
+                .query((rs, i) -> new Owner(rs.getLong(1), rs.getTimestamp(2).toInstant()))
+                .single();
+    }
+
+    /** {@link #ownerOf} for many repositories; those deleted meanwhile are absent. */
+    Map<Long, Owner> ownersOf(Collection<Long> repositoryIds) {
+        Map<Long, Owner> owners = new HashMap<>();
+        jdbc.sql("SELECT id, project_id, created_at FROM repository WHERE id = ANY (?)")
+                .param(repositoryIds.toArray(Long[]::new))
+                .query(rs -> {
+                    owners.put(
+                            rs.getLong(1),
+                            new Owner(rs.getLong(2), rs.getTimestamp(3).toInstant()));
+                });
+        return owners;
     }
 
     /** The repository's id, its row locked FOR UPDATE until the transaction ends. */

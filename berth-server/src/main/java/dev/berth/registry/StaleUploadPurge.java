@@ -2,7 +2,6 @@ package dev.berth.registry;
 
 import dev.berth.job.JobContext;
 import dev.berth.job.JobKind;
-import dev.berth.job.ScheduleSpec;
 import dev.berth.job.Schedules;
 import dev.berth.storage.BlobStore;
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
@@ -64,15 +62,7 @@ class StaleUploadPurge implements JobKind {
     /** Keeps the stored schedule in line with {@code berth.uploads.purge-schedule} on every start. */
     @EventListener(ApplicationReadyEvent.class)
     void schedule() {
-        String cron = settings.purgeSchedule().trim();
-        if (cron.isEmpty()) {
-            schedules.delete(NAME, -1);
-        } else if (schedules
-                .get(NAME, -1)
-                .map(s -> !s.spec().cron().equals(cron))
-                .orElse(true)) {
-            schedules.set(NAME, -1, new ScheduleSpec("Custom", cron), Map.of());
-        }
+        schedules.keep(NAME, settings.purgeSchedule());
     }
 
     @Override

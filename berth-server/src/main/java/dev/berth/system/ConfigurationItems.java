@@ -42,6 +42,7 @@ class ConfigurationItems {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("auth_mode", "db_auth");
         values.put("primary_auth_mode", false);
+        values.put("notification_enable", settings.notificationEnabled());
         values.put("project_creation_restriction", settings.projectCreationRestriction());
         values.put("read_only", settings.readOnly());
         values.put("robot_name_prefix", "robot$");
@@ -68,7 +69,7 @@ class ConfigurationItems {
             return null;
         }
         return switch (name) {
-            case "self_registration", "read_only" -> bool(name, value);
+            case "self_registration", "read_only", "notification_enable" -> bool(name, value);
             case "project_creation_restriction" -> {
                 if (!value.isString() || !RESTRICTIONS.contains(value.asString())) {
                     throw ApiException.badRequest("project_creation_restriction must be \"everyone\" or \"adminonly\"");

@@ -59,7 +59,7 @@ class SystemInfoController {
             info.put("project_creation_restriction", settings.projectCreationRestriction());
             info.put("read_only", settings.readOnly());
             info.put("registry_storage_provider_name", "filesystem");
-            info.put("notification_enable", false);
+            info.put("notification_enable", settings.notificationEnabled());
             info.put("current_time", clock.instant().toString());
         }
         return info;

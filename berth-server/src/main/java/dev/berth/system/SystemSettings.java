@@ -38,7 +38,9 @@ public class SystemSettings implements IdentitySettings {
             "session_timeout",
             60,
             "read_only",
-            false);
+            false,
+            "notification_enable",
+            true);
 
     private static final String SNAPSHOT = "all";
 
@@ -80,6 +82,11 @@ public class SystemSettings implements IdentitySettings {
                 .optional()
                 .map("true"::equals)
                 .orElse(false);
+    }
+
+    /** {@code notification_enable}: whether webhooks are sent at all (Harbor's global switch). */
+    public boolean notificationEnabled() {
+        return raw("notification_enable").map(JsonNode::asBoolean).orElse(true);
     }
 
     /** "everyone" (default) or "adminonly". */

@@ -10,6 +10,7 @@ import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
 import dev.berth.support.TestUsers;
+import dev.berth.support.WebhookReceiver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,10 @@ import tools.jackson.databind.JsonNode;
  * began, byte for byte, with its projects, users, members and robots, and every blob row has its bytes.
  */
 class BackupRestoreTest {
-    private static final List<String> EAGER_GC = List.of("--berth.gc.review-delay=0s", "--berth.gc.upload-grace=0s");
+    private static final List<String> EAGER_GC = List.of(
+            "--berth.gc.review-delay=0s",
+            "--berth.gc.upload-grace=0s",
+            "--berth.outbound.allowed-networks=127.0.0.1/32");
 
     /** An image to find again: tag or digest reference, manifest digest, and the blobs it needs. */
     record Expected(String repository, String reference, Digest manifest, String mediaType, List<Digest> blobs) {}
@@ -53,7 +57,8 @@ class BackupRestoreTest {
         List<Expected> expected = new ArrayList<>();
         String user = TestUsers.uniqueName("keeper");
         JsonNode robot;
-        try (TestDatabase db = TestDatabase.create()) {
+        try (TestDatabase db = TestDatabase.create();
+                WebhookReceiver receiver = WebhookReceiver.start()) {
             try (BerthProcess berth =
                     BerthProcess.start(source, dir.resolve("tmp-source"), dir.resolve("source.log"), EAGER_GC)) {
                 RegistryClient admin = berth.adminClient();
@@ -80,6 +85,27 @@ class BackupRestoreTest {
                                 -1,
                                 "permissions",
                                 List.of(TestAccounts.permission("project", "priv", "repository:pull"))));
+                // A webhook with an auth header: encrypted at rest under the instance's secret key.
+                RegistryClient.check(
+                        TestAccounts.postJson(
+                                admin,
+                                "/api/v2.0/projects/priv/webhook/policies",
+                                Map.of(
+                                        "name",
+                                        "kept",
+                                        "enabled",
+                                        true,
+                                        "event_types",
+                                        List.of("PUSH_ARTIFACT"),
+                                        "targets",
+                                        List.of(Map.of(
+                                                "type",
+                                                "http",
+                                                "address",
+                                                receiver.url("/restored"),
+                                                "auth_header",
+                                                "Bearer kept-across-restore")))),
+                        201);
                 for (int i = 1; i <= 3; i++) {
                     expected.add(image(admin, "pub/app", "v" + i));
                 }
@@ -89,8 +115,10 @@ class BackupRestoreTest {
             BerthProcess.stopPostgres(source);
             deleteRecursively(source); // the wipe: nothing of the source survives but the backup
 
-            List<String> database =
-                    List.of("--spring.datasource.url=" + db.jdbcUrl(), "--spring.datasource.username=" + db.user());
+            List<String> database = List.of(
+                    "--spring.datasource.url=" + db.jdbcUrl(),
+                    "--spring.datasource.username=" + db.user(),
+                    "--berth.outbound.allowed-networks=127.0.0.1/32");
             List<String> restore = new ArrayList<>(List.of("restore", "--from", backup.toString()));
             restore.addAll(database);
             int restored = BerthProcess.runCommand(target, dir.resolve("restore.log"), restore);
@@ -133,6 +161,14 @@ class BackupRestoreTest {
                 assertThat(bot.send("POST", "/v2/priv/multi/blobs/uploads/", null)
                                 .status())
                         .isEqualTo(403);
+                // The restored instance reads the webhook's auth header: the backup carried the key.
+                image(admin, "priv/after-restore", "v1");
+                WebhookReceiver.Received delivered =
+                        receiver.await(r -> r.stream().anyMatch(x -> x.text().contains("priv/after-restore"))).stream()
+                                .filter(x -> x.text().contains("priv/after-restore"))
+                                .findFirst()
+                                .orElseThrow();
+                assertThat(delivered.header("Authorization")).isEqualTo("Bearer kept-across-restore");
                 // Sequences continue past the restored rows: new projects, images and robots get fresh ids.
                 project(admin, "afterwards", false);
                 image(admin, "afterwards/app", "v1");

@@ -160,7 +160,7 @@ public final class BerthServer implements AutoCloseable {
         deleteRecursively(dataDir);
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

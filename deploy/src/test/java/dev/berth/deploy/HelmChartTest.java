@@ -516,6 +516,8 @@ class HelmChartTest {
                 harborAdminPassword: plain-admin-password
                 tokenKeySecret: shared-token-key
                 tokenKeySecretKey: key.pem
+                secretKey: plain-harbor-secret-key
+                existingSecretSecretKey: shared-secret-key
                 database:
                   type: external
                   external:
@@ -548,6 +550,10 @@ class HelmChartTest {
         Map<String, Object> token = r.volume("token-key");
         assertEquals("shared-token-key", string(token, "secret.secretName"));
         assertEquals("key.pem", string(token, "secret.items[0].key"));
+        Map<String, Object> secretKey = r.volume("secret-key");
+        assertEquals("shared-secret-key", string(secretKey, "secret.secretName"));
+        assertEquals("secretKey", string(secretKey, "secret.items[0].key"));
+        assertEquals("/etc/berth/secret/secret.key", r.envValue("BERTH_SECRET_KEY_FILE"));
 
         assertThat(r.has("Secret", FULLNAME + "-database")).isFalse();
         Map<String, Object> core = r.get("Secret", FULLNAME + "-core");
@@ -557,9 +563,35 @@ class HelmChartTest {
                 "plain-db-password",
                 "plain-redis-password",
                 "plain-access-key",
-                "plain-secret-key")) {
+                "plain-secret-key",
+                "plain-harbor-secret-key")) {
             assertThat(r.text()).doesNotContain(plain, b64(plain));
         }
+    }
+
+    @Test
+    void theSecretKeyIsGeneratedOrDerivedFromHarborsSecretKey() throws Exception {
+        Rendered generated = render("");
+        String key = new String(
+                java.util.Base64.getDecoder().decode((String)
+                        map(generated.get("Secret", FULLNAME + "-core"), "data").get("secret.key")),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(java.util.Base64.getDecoder().decode(key)).hasSize(32);
+        Map<String, Object> volume = generated.volume("secret-key");
+        assertEquals(FULLNAME + "-core", string(volume, "secret.secretName"));
+        assertEquals("secret.key", string(volume, "secret.items[0].key"));
+
+        // Harbor's secretKey (16 characters there) becomes a 32-byte key: its SHA-256, in hex.
+        Rendered harbor = render("secretKey: not-a-secure-key\n");
+        String derived = new String(
+                java.util.Base64.getDecoder().decode((String)
+                        map(harbor.get("Secret", FULLNAME + "-core"), "data").get("secret.key")),
+                java.nio.charset.StandardCharsets.US_ASCII);
+        assertEquals(
+                java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest("not-a-secure-key".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                derived);
     }
 
     @Test

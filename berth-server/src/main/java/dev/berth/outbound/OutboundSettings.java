@@ -1,0 +1,37 @@
+package dev.berth.outbound;
+
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Outbound connections ({@code berth.outbound.*}, or {@code BERTH_OUTBOUND_*} in the environment).
+ *
+ * @param allowedNetworks networks every outbound call may reach whatever the rules say otherwise,
+ *     for both trust levels: {@code 10.20.0.0/16}, {@code 127.0.0.1/32}, {@code fd00::/8}; a bare
+ *     address is one host. Empty by default: open exactly what is needed
+ */
+@ConfigurationProperties("berth.outbound")
+public record OutboundSettings(@DefaultValue List<String> allowedNetworks) {
+    public OutboundSettings {
+        allowedNetworks = List.copyOf(allowedNetworks);
+        for (String network : allowedNetworks) {
+            try {
+                Cidr.parse(network);
+            } catch (IllegalArgumentException e) {
+                // the whole story in one message: Spring reports the root cause at start-up
+                throw new IllegalArgumentException(
+                        "berth.outbound.allowed-networks: " + e.getMessage() + " (expected CIDRs such as 10.0.0.0/8)");
+            }
+        }
+    }
+
+    /** Settings that allow these networks and nothing else; for tests and tools. */
+    public static OutboundSettings allowing(String... networks) {
+        return new OutboundSettings(List.of(networks));
+    }
+
+    List<Cidr> networks() {
+        return allowedNetworks.stream().map(Cidr::parse).toList();
+    }
+}
