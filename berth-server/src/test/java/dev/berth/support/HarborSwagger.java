@@ -31,7 +31,7 @@ public final class HarborSwagger {
     public record Operation(String method, String pathTemplate, String operationId) {
         /** The template's segments, e.g. {@code ["projects", "{project_name_or_id}"]}. */
         List<String> segments() {
-            return List.of(pathTemplate.substring(1).split("/", -1));
+            return List.of(trimSlash(pathTemplate).substring(1).split("/", -1));
         }
 
         /** Literal segments count: a template with more wins over one with variables in their place. */
@@ -101,13 +101,16 @@ public final class HarborSwagger {
     /**
      * The operation that serves {@code method} on {@code rawPath} (the request's path as sent, still
      * percent-encoded, starting with {@link #BASE_PATH}); a template variable matches exactly one
-     * segment, as in Harbor, where a repository name's slashes are sent encoded.
+     * segment, as in Harbor, where a repository name's slashes are sent encoded; a trailing slash
+     * does not count.
      */
     public Optional<Operation> match(String method, String rawPath) {
-        if (!rawPath.startsWith(BASE_PATH + "/")) {
+        // A trailing slash is not significant: the swagger writes /projects/{p}/metadatas/.
+        String path = trimSlash(rawPath);
+        if (!path.startsWith(BASE_PATH + "/")) {
             return Optional.empty();
         }
-        String[] segments = rawPath.substring(BASE_PATH.length() + 1).split("/", -1);
+        String[] segments = path.substring(BASE_PATH.length() + 1).split("/", -1);
         String m = method.toUpperCase(Locale.ROOT);
         for (Operation op : operations) {
             if (op.method().equals(m) && matches(op.segments(), segments)) {
@@ -115,6 +118,10 @@ public final class HarborSwagger {
             }
         }
         return Optional.empty();
+    }
+
+    private static String trimSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     private static boolean matches(List<String> template, String[] segments) {

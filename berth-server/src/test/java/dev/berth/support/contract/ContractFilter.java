@@ -5,7 +5,9 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.zip.GZIPInputStream;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
@@ -20,6 +22,18 @@ final class ContractFilter extends OncePerRequestFilter {
 
     ContractFilter(ResponseContract contract) {
         this.contract = contract;
+    }
+
+    /** The body as the client reads it: a page Berth keeps gzipped is sent with Content-Encoding. */
+    private static byte[] decoded(ContentCachingResponseWrapper held) throws IOException {
+        byte[] body = held.getContentAsByteArray();
+        String encoding = held.getHeader("Content-Encoding");
+        if (body.length == 0 || encoding == null || !encoding.contains("gzip")) {
+            return body;
+        }
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+            return in.readAllBytes();
+        }
     }
 
     @Override
@@ -40,9 +54,9 @@ final class ContractFilter extends OncePerRequestFilter {
                                 request.getRequestURI(),
                                 held.getStatus(),
                                 held.getContentType(),
-                                held.getContentAsByteArray())
+                                decoded(held))
                         .forEach(ContractViolations::add);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 ContractViolations.add(new Violation(
                         request.getMethod(),
                         request.getRequestURI(),

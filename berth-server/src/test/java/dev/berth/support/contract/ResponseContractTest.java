@@ -120,6 +120,9 @@ class ResponseContractTest {
         assertThat(HarborSwagger.load().match("GET", "/api/v2.0/users/12"))
                 .map(HarborSwagger.Operation::operationId)
                 .contains("getUser");
+        assertThat(HarborSwagger.load().match("GET", "/api/v2.0/projects/p/metadatas"))
+                .map(HarborSwagger.Operation::operationId)
+                .contains("listProjectMetadatas");
         assertThat(HarborSwagger.load().operations()).hasSize(203);
     }
 }
