@@ -5,18 +5,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Berth's documented departures from Harbor's swagger, read from {@code
  * src/test/resources/harbor/deviations.yaml}: the Berth-only endpoints whose responses are not
- * checked, and the differences in responses of Harbor's operations that are deliberate. Every
- * entry carries its reason; an entry without one is refused.
+ * checked, the differences in responses of Harbor's operations that are deliberate, and the fields
+ * Harbor always sends though its swagger leaves them optional (checked as required). Every entry
+ * carries its reason; an entry without one is refused.
  */
-record Deviations(List<BerthOnly> berthOnly, List<Difference> differences) {
+record Deviations(List<BerthOnly> berthOnly, List<Difference> differences, Map<String, Set<String>> alwaysSent) {
     static final String RESOURCE = "/harbor/deviations.yaml";
 
     /** An endpoint Harbor does not have: a path template under /api/v2.0 and its methods. */
@@ -69,7 +74,13 @@ record Deviations(List<BerthOnly> berthOnly, List<Difference> differences) {
                     text(e, "problem"),
                     text(e, "reason")));
         }
-        return new Deviations(List.copyOf(berthOnly), List.copyOf(differences));
+        Map<String, Set<String>> alwaysSent = new HashMap<>();
+        for (JsonNode e : root.path("always_sent")) {
+            text(e, "reason");
+            Set<String> fields = alwaysSent.computeIfAbsent(text(e, "definition"), d -> new HashSet<>());
+            e.path("fields").forEach(f -> fields.add(f.asString()));
+        }
+        return new Deviations(List.copyOf(berthOnly), List.copyOf(differences), Map.copyOf(alwaysSent));
     }
 
     private static String text(JsonNode entry, String field) {

@@ -41,7 +41,7 @@ public final class ResponseContract {
     ResponseContract(HarborSwagger swagger, Deviations deviations) {
         this.swagger = swagger;
         this.deviations = deviations;
-        this.definitions = SwaggerSchemas.definitions(swagger.document());
+        this.definitions = SwaggerSchemas.definitions(swagger.document(), deviations.alwaysSent());
         SchemaRegistryConfig config =
                 SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build();
         this.registry =

@@ -21,6 +21,10 @@ class ResponseContractTest {
                         pointer: /extra_field
                         problem: additionalProperties
                         reason: a test entry
+                    always_sent:
+                      - definition: Project
+                        fields: [cve_allowlist]
+                        reason: a test entry
                     """)));
     private static final String JSON = "application/json";
 
@@ -75,6 +79,20 @@ class ResponseContractTest {
         assertThat(check("GET", "/api/v2.0/projects/p/repositories/r", 200, "{\"id\": 1, \"name\": \"p/r\"}"))
                 .extracting(v -> v.pointer() + " " + v.problem())
                 .contains("/artifact_count required");
+    }
+
+    @Test
+    void fieldsHarborAlwaysSendsAreRequiredThoughTheSwaggerLeavesThemOptional() {
+        String withoutAllowlist = PROJECT.formatted("").replaceAll(",\\s*\"cve_allowlist\": \\{[^}]*\\}", "");
+        assertThat(withoutAllowlist).doesNotContain("cve_allowlist");
+        assertThat(check("GET", "/api/v2.0/projects/p", 200, withoutAllowlist))
+                .extracting(v -> v.pointer() + " " + v.problem())
+                .containsExactly("/cve_allowlist required");
+        String nullAllowlist =
+                withoutAllowlist.substring(0, withoutAllowlist.lastIndexOf('}')) + ", \"cve_allowlist\": null}";
+        assertThat(check("GET", "/api/v2.0/projects/p", 200, nullAllowlist))
+                .extracting(v -> v.pointer() + " " + v.problem())
+                .containsExactly("/cve_allowlist type");
     }
 
     @Test

@@ -34,11 +34,15 @@ final class SwaggerSchemas {
 
     private SwaggerSchemas() {}
 
-    /** Every definition of {@code swagger}, converted, each with its nullable twin. */
-    static ObjectNode definitions(JsonNode swagger) {
+    /**
+     * Every definition of {@code swagger}, converted, each with its nullable twin; {@code
+     * alwaysSent} names, per definition, fields Harbor always sends though the swagger does not say
+     * so: they become required and never null.
+     */
+    static ObjectNode definitions(JsonNode swagger, Map<String, Set<String>> alwaysSent) {
         ObjectNode out = NODES.objectNode();
         for (Map.Entry<String, JsonNode> e : swagger.path("definitions").properties()) {
-            ObjectNode converted = convert(e.getValue());
+            ObjectNode converted = convert(e.getValue(), alwaysSent.getOrDefault(e.getKey(), Set.of()));
             out.set(e.getKey(), converted);
             out.set(e.getKey() + OR_NULL, orNull(converted));
         }
@@ -54,6 +58,10 @@ final class SwaggerSchemas {
     }
 
     static ObjectNode convert(JsonNode swagger) {
+        return convert(swagger, Set.of());
+    }
+
+    private static ObjectNode convert(JsonNode swagger, Set<String> alsoRequired) {
         ObjectNode out = NODES.objectNode();
         if (swagger.has("$ref")) {
             out.put("$ref", swagger.get("$ref").asString());
@@ -71,6 +79,7 @@ final class SwaggerSchemas {
         if (properties != null) {
             List<String> required = new ArrayList<>();
             swagger.path("required").forEach(r -> required.add(r.asString()));
+            required.addAll(alsoRequired);
             List<String> alwaysSent = new ArrayList<>(required);
             ObjectNode props = NODES.objectNode();
             for (Map.Entry<String, JsonNode> p : properties.properties()) {
