@@ -26,13 +26,11 @@ class ArtifactAssembler {
     /** About what one artifact of a list takes, to size the response buffer. */
     private static final int BYTES_PER_ARTIFACT = 1400;
 
-    /** The list and get flags that choose what each artifact carries. */
-    record Flags(
-            boolean withTag,
-            boolean withLabel,
-            boolean withAccessory,
-            boolean withSignature,
-            boolean withImmutableStatus) {}
+    /**
+     * The list and get flags that choose what each artifact carries. {@code with_signature} is
+     * accepted and ignored, as in Harbor 2.14, whose tags no longer carry {@code signed}.
+     */
+    record Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withImmutableStatus) {}
 
     /** What the rows of one response carry besides their own columns, by artifact id. */
     private record Nested(
@@ -147,11 +145,10 @@ class ArtifactAssembler {
         if (flags.withTag()) {
             // Rules are evaluated here, in Java, from the project's cached rules: no query per row.
             Predicate<String> immutableTag = immutable.of(row.repositoryName());
-            Boolean signed = flags.withSignature() ? Boolean.FALSE : null;
             g.writeName("tags");
             g.writeStartArray();
             for (ArtifactQueries.Tag t : nested.tags().getOrDefault(row.id(), List.of())) {
-                ArtifactView.tag(g, t, immutableTag.test(t.name()), signed);
+                ArtifactView.tag(g, t, immutableTag.test(t.name()));
             }
             g.writeEndArray();
         }

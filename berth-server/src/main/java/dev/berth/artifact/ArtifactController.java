@@ -73,11 +73,10 @@ class ArtifactController {
             @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
-            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
-            @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
         ImmutableTagRules.Listed rules = withTag && withImmutableStatus
                 ? immutability.listed(repo.project().id())
                 : null;
@@ -139,12 +138,11 @@ class ArtifactController {
             @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
-            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
-            @RequestParam(name = "with_signature", defaultValue = "false") boolean withSignature) {
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
         ArtifactQueries.Row row = access.artifact(repo, reference);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withSignature, withImmutableStatus);
+        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(assembler.one(repo.project().name(), repo.id(), row, flags));

@@ -77,7 +77,7 @@ class ArtifactPartsController {
                 withImmutableStatus ? immutability.immutableTags(repo.project().id(), repo.fullName()) : tag -> false;
         return json.ok(Paging.headers(request, query, page.total()), page.rows().size() * 200, g -> {
             g.writeStartArray();
-            page.rows().forEach(t -> ArtifactView.tag(g, t, immutable.test(t.name()), null));
+            page.rows().forEach(t -> ArtifactView.tag(g, t, immutable.test(t.name())));
             g.writeEndArray();
         });
     }

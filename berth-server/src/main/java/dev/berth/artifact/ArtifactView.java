@@ -20,12 +20,8 @@ final class ArtifactView {
 
     private ArtifactView() {}
 
-    /**
-     * A tag; {@code immutable} is only known when the caller asked for it ({@code
-     * with_immutable_status}), and {@code signed} is written only when asked for ({@code
-     * with_signature}), else null.
-     */
-    static void tag(JsonGenerator g, ArtifactQueries.Tag t, boolean immutable, Boolean signed) {
+    /** A tag; {@code immutable} is only known when the caller asked for it ({@code with_immutable_status}). */
+    static void tag(JsonGenerator g, ArtifactQueries.Tag t, boolean immutable) {
         g.writeStartObject();
         g.writeNumberProperty("id", t.id());
         g.writeNumberProperty("repository_id", t.repositoryId());
@@ -34,9 +30,6 @@ final class ArtifactView {
         g.writeStringProperty("push_time", time(t.pushTime()));
         g.writeStringProperty("pull_time", t.pullTime() == null ? NEVER : time(t.pullTime()));
         g.writeBooleanProperty("immutable", immutable);
-        if (signed != null) {
-            g.writeBooleanProperty("signed", signed);
-        }
         g.writeEndObject();
     }
 

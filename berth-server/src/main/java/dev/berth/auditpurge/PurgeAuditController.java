@@ -204,7 +204,7 @@ class PurgeAuditController {
                 AuditLogPurge.NAME,
                 e.trigger().name(),
                 json.writeValueAsString(e.extraAttrs()),
-                new ScheduleObj(e.trigger().name(), null, Optional.empty()),
+                new ScheduleObj(e.trigger().scheduleType(), null, Optional.empty()),
                 Optional.of(e.status().wire()),
                 false,
                 e.startTime(),

@@ -71,15 +71,6 @@ class GcController {
             Instant creationTime,
             Instant updateTime) {}
 
-    /** Harbor's Schedule as the GC schedule endpoints answer it. */
-    record GcSchedule(
-            long id,
-            String status,
-            Instant creationTime,
-            Instant updateTime,
-            ScheduleObj schedule,
-            Map<String, Object> parameters) {}
-
     @GetMapping
     ResponseEntity<List<GcHistory>> history(HttpServletRequest request, ListQuery query) {
         require(request, Action.LIST);
@@ -119,7 +110,7 @@ class GcController {
         require(request, Action.READ);
         return ResponseEntity.ok(schedules
                 .get(GarbageCollection.NAME, -1)
-                .<Object>map(GcController::view)
+                .<Object>map(this::view)
                 .orElse(Map.of()));
     }
 
@@ -227,13 +218,20 @@ class GcController {
                 e.updateTime());
     }
 
-    private static GcSchedule view(Schedule s) {
-        return new GcSchedule(
+    /**
+     * The schedule as Harbor answers it, a GCHistory (handler/model/gc.go, GCSchedule.ToSwagger):
+     * {@code job_kind} is the cron expression and {@code job_parameters} the parameters as JSON text.
+     */
+    private GcHistory view(Schedule s) {
+        return new GcHistory(
                 s.id(),
                 "",
-                s.creationTime(),
-                s.updateTime(),
+                s.spec().cron(),
+                json.writeValueAsString(s.parameters()),
                 new ScheduleObj(s.spec().type(), s.spec().cron(), s.nextFire()),
-                s.parameters());
+                "",
+                false,
+                s.creationTime(),
+                s.updateTime());
     }
 }

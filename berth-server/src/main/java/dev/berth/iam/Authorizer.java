@@ -1,7 +1,6 @@
 package dev.berth.iam;
 
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.stereotype.Service;
 
 /**
@@ -67,7 +66,6 @@ public class Authorizer {
     }
 
     private static boolean publicAllows(Resource resource, Action action) {
-        Set<Action> actions = ProjectRole.PUBLIC_PROJECT.get(resource);
-        return actions != null && actions.contains(action);
+        return PermissionTable.publicGrants(resource, action);
     }
 }

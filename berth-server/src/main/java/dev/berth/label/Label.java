@@ -36,7 +36,6 @@ public record Label(
         v.put("project_id", projectId);
         v.put("creation_time", creationTime.toString());
         v.put("update_time", updateTime.toString());
-        v.put("deleted", false);
         return v;
     }
 }

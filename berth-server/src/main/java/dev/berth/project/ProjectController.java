@@ -316,8 +316,26 @@ public class ProjectController {
                 "togglable",
                 sysadmin || role.filter(r -> r == ProjectRole.PROJECT_ADMIN).isPresent());
         v.put("metadata", p.metadata());
+        v.put("cve_allowlist", emptyCveAllowlist(p.id()));
         return v;
     }
+
+    /**
+     * The project's CVE allowlist, which Harbor always sends: allowlists are not stored yet, so it
+     * is the empty one Harbor answers for a project without one (no id, no times, no items).
+     */
+    private static Map<String, Object> emptyCveAllowlist(long projectId) {
+        Map<String, Object> allowlist = new LinkedHashMap<>();
+        allowlist.put("id", 0);
+        allowlist.put("project_id", projectId);
+        allowlist.put("items", List.of());
+        allowlist.put("creation_time", NEVER);
+        allowlist.put("update_time", NEVER);
+        return allowlist;
+    }
+
+    /** Go's zero time, as Harbor writes a time that was never set. */
+    private static final String NEVER = "0001-01-01T00:00:00.000Z";
 
     static String time(Instant i) {
         return i.toString();

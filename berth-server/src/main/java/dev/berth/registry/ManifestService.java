@@ -189,15 +189,19 @@ public class ManifestService {
                 "manifest is " + found.mediaType() + ", which the Accept header does not allow");
     }
 
+    /**
+     * A read by a reference that is neither a valid tag nor a supported digest names nothing: 404
+     * {@code MANIFEST_UNKNOWN} as in distribution (whose router never matches such a reference) and
+     * as the OCI conformance suite expects, not a 400. Writes still refuse such a reference.
+     */
     private StoredManifest find(String repository, String reference) {
         Optional<StoredManifest> found;
         if (Digest.looksLikeDigest(reference)) {
-            Digest digest = Digest.parse(reference)
-                    .orElseThrow(
-                            () -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
-            found = manifests.findByDigest(repository, digest);
+            found = Digest.parse(reference).flatMap(digest -> manifests.findByDigest(repository, digest));
+        } else if (RepositoryName.isValidTag(reference)) {
+            found = manifests.findByTag(repository, reference);
         } else {
-            found = manifests.findByTag(repository, RepositoryName.requireTag(reference));
+            found = Optional.empty();
         }
         return found.orElseThrow(() -> unknown(repository, reference));
     }

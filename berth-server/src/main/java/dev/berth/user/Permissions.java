@@ -2,17 +2,15 @@ package dev.berth.user;
 
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
+import dev.berth.iam.PermissionTable;
+import dev.berth.iam.PermissionTable.Rule;
+import dev.berth.iam.PermissionTable.Scope;
 import dev.berth.iam.Principal;
-import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
 import dev.berth.iam.Resource;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -28,12 +26,6 @@ import org.springframework.stereotype.Component;
 class Permissions {
     private static final Pattern PROJECT_SCOPE = Pattern.compile("^/project/([^/]*)/?");
     private static final String SYSTEM_SCOPE = "/system";
-
-    /** Every project-level policy some role (or public access) grants, in a stable order. */
-    private static final Map<Resource, Set<Action>> PROJECT_POLICIES = projectPolicies();
-
-    /** Harbor's system namespace, as far as our resources go. */
-    private static final Map<Resource, Set<Action>> SYSTEM_POLICIES = systemPolicies();
 
     record Permission(String resource, String action) {}
 
@@ -53,18 +45,19 @@ class Permissions {
                 return result;
             }
             String base = "/project/" + target.get().id();
-            PROJECT_POLICIES.forEach((resource, actions) -> actions.forEach(action -> {
-                if (authorizer.allowed(caller, target.get(), resource, action)) {
+            for (Rule rule : PermissionTable.namespace(Scope.PROJECT)) {
+                Resource resource = rule.resource();
+                if (authorizer.allowed(caller, target.get(), resource, rule.action())) {
                     String full = resource == Resource.PROJECT ? base : base + "/" + resource.wire();
-                    add(result, full, action, scope, relative);
+                    add(result, full, rule.action(), scope, relative);
                 }
-            }));
+            }
         } else if (scope.startsWith(SYSTEM_SCOPE)) {
-            SYSTEM_POLICIES.forEach((resource, actions) -> actions.forEach(action -> {
-                if (authorizer.allowedSystem(caller, resource, action)) {
-                    add(result, SYSTEM_SCOPE + "/" + resource.wire(), action, scope, relative);
+            for (Rule rule : PermissionTable.namespace(Scope.SYSTEM)) {
+                if (authorizer.allowedSystem(caller, rule.resource(), rule.action())) {
+                    add(result, SYSTEM_SCOPE + "/" + rule.resource().wire(), rule.action(), scope, relative);
                 }
-            }));
+            }
         }
         return result;
     }
@@ -84,41 +77,5 @@ class Permissions {
             return Optional.empty();
         }
         return Optional.of(Long.parseLong(text));
-    }
-
-    private static Map<Resource, Set<Action>> projectPolicies() {
-        Map<Resource, Set<Action>> all = new EnumMap<>(Resource.class);
-        ProjectRole.PUBLIC_PROJECT.forEach((r, a) -> merge(all, r, a));
-        for (ProjectRole role : ProjectRole.values()) {
-            role.grants().forEach((r, a) -> merge(all, r, a));
-        }
-        return all;
-    }
-
-    private static void merge(Map<Resource, Set<Action>> into, Resource resource, Set<Action> actions) {
-        into.computeIfAbsent(resource, r -> EnumSet.noneOf(Action.class)).addAll(actions);
-    }
-
-    private static Map<Resource, Set<Action>> systemPolicies() {
-        Set<Action> crudl = EnumSet.of(Action.CREATE, Action.READ, Action.UPDATE, Action.DELETE, Action.LIST);
-        Map<Resource, Set<Action>> p = new EnumMap<>(Resource.class);
-        p.put(Resource.CATALOG, EnumSet.of(Action.READ));
-        p.put(Resource.AUDIT_LOG, EnumSet.of(Action.LIST));
-        p.put(Resource.PROJECT, crudl);
-        p.put(Resource.USER, crudl);
-        p.put(Resource.USER_GROUP, crudl);
-        p.put(Resource.REGISTRY, crudl);
-        p.put(Resource.REPLICATION, crudl);
-        p.put(Resource.PREHEAT_INSTANCE, crudl);
-        p.put(Resource.GARBAGE_COLLECTION, crudl);
-        Set<Action> scanAll = EnumSet.copyOf(crudl);
-        scanAll.add(Action.STOP);
-        p.put(Resource.SCAN_ALL, scanAll);
-        p.put(Resource.SYSTEM_VOLUMES, EnumSet.of(Action.READ));
-        p.put(Resource.LDAP_USER, EnumSet.of(Action.CREATE, Action.LIST));
-        p.put(Resource.CONFIGURATION, EnumSet.of(Action.READ, Action.UPDATE));
-        p.put(Resource.JOBSERVICE_MONITOR, EnumSet.of(Action.READ, Action.LIST, Action.STOP));
-        p.put(Resource.SECURITY_HUB, EnumSet.of(Action.READ, Action.LIST));
-        return p;
     }
 }

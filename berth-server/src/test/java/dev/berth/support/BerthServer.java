@@ -1,6 +1,7 @@
 package dev.berth.support;
 
 import dev.berth.BerthApplication;
+import dev.berth.support.contract.ContractCheck;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -94,6 +95,7 @@ public final class BerthServer implements AutoCloseable {
                 .toArray(String[]::new);
         try {
             ConfigurableApplicationContext context = new SpringApplicationBuilder(BerthApplication.class)
+                    .sources(ContractCheck.class) // every /api/v2.0 response checked against Harbor's swagger
                     .sources(extraSources)
                     .run(args);
             return new BerthServer(context, dataDir, database);

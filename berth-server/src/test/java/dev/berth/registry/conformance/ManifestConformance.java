@@ -350,6 +350,28 @@ abstract class ManifestConformance extends ConformanceBase {
         assertThat(client.head(manifestPath("nope")).status()).isEqualTo(404);
     }
 
+    /**
+     * GET and HEAD by a reference that is neither a tag nor a digest answer 404 MANIFEST_UNKNOWN, as
+     * distribution does and the OCI conformance suite expects (it pulls {@code .INVALID_MANIFEST_NAME});
+     * a PUT to such a reference stays a 400.
+     */
+    @Test
+    void readsByAnInvalidReferenceFindNothing() {
+        List<String> blobs = blobsInRepo();
+        byte[] manifest = imageManifest(blobs.get(0), List.of(blobs.get(1)), null, null);
+        assertThat(put("v1", OCI_MANIFEST, manifest).status()).isEqualTo(201);
+        for (String reference : List.of(
+                ".INVALID_MANIFEST_NAME", "-lead", "x".repeat(129), "sha256:short", "sha999:" + "a".repeat(64))) {
+            assertError(client.get(manifestPath(reference)), 404, "MANIFEST_UNKNOWN");
+            Response head = client.head(manifestPath(reference));
+            assertThat(head.status()).as("HEAD %s", reference).isEqualTo(404);
+            assertThat(head.body()).isEmpty();
+        }
+        assertError(put(".INVALID_MANIFEST_NAME", OCI_MANIFEST, manifest), 400, "TAG_INVALID");
+        assertError(put("sha999:" + "a".repeat(64), OCI_MANIFEST, manifest), 400, "DIGEST_INVALID");
+        assertThat(tags()).containsExactly("v1");
+    }
+
     @Test
     void unsupportedMethodsAndEndpoints() {
         Response r = client.send("POST", manifestPath("v1"), null);
