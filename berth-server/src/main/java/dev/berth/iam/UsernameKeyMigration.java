@@ -69,7 +69,7 @@ class UsernameKeyMigration implements JavaMigration {
             write.executeBatch();
         }
         try (Statement ddl = connection.createStatement()) {
-            ddl.execute("CREATE UNIQUE INDEX app_user_username_key ON app_user (username_key)");
+            ddl.execute("CREATE UNIQUE INDEX app_user_same_name ON app_user (username_key)");
         }
     }
 }
