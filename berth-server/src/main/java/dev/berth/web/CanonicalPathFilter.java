@@ -16,8 +16,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Computes the request's {@link RequestPath canonical path} once, before authentication, CSRF,
- * read-only mode and every other filter that decides on a path, and refuses with 400 (in the
- * registry's or the API's error format) a request whose path has no unambiguous spelling. Only the
+ * read-only mode and every other filter that decides on a path, and refuses with 400 a request
+ * whose path has no unambiguous spelling: {@code NAME_INVALID} in the registry's error format (on
+ * {@code /v2/} the ambiguous part is nearly always the repository name), {@code BAD_REQUEST} in
+ * Harbor's elsewhere. Only the
  * request id and the access log run earlier, and the access log reads the path only after the
  * chain has returned, so refused requests are still logged and counted.
  */
@@ -42,7 +44,7 @@ class CanonicalPathFilter extends OncePerRequestFilter {
                         response,
                         registry,
                         400,
-                        registry ? "UNSUPPORTED" : "BAD_REQUEST",
+                        registry ? "NAME_INVALID" : "BAD_REQUEST",
                         "the request path cannot be normalised: " + r.reason());
             }
         }

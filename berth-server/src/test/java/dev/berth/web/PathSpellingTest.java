@@ -62,7 +62,7 @@ class PathSpellingTest {
                             .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
                     assertThat(r.header("X-Content-Type-Options")).as(what).contains("nosniff");
                     if (target.startsWith("/v2/")) {
-                        assertThat(r.errorCode()).as(what).isEqualTo("UNSUPPORTED");
+                        assertThat(r.errorCode()).as(what).isEqualTo("NAME_INVALID");
                         assertThat(r.header("Docker-Distribution-API-Version"))
                                 .as(what)
                                 .contains("registry/2.0");
