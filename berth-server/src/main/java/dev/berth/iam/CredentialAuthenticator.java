@@ -109,50 +109,68 @@ public class CredentialAuthenticator {
         }
         String throttleKey = name + "|" + scope(clientAddress);
         Instant start = clock.instant();
-        Instant[] refusedUntil = {null};
-        // Claims the next check atomically: parallel attempts during a delay are refused unchecked.
-        failures.asMap().computeIfPresent(throttleKey, (k, f) -> {
-            if (f.count() < FREE_FAILURES) {
-                return f;
-            }
-            if (start.isBefore(f.nextCheck())) {
-                refusedUntil[0] = f.nextCheck();
-                return f;
-            }
-            return new Failures(f.count(), start.plus(delayAfter(f.count())));
-        });
-        if (refusedUntil[0] != null) {
-            log.info("event=login_throttled principal={} client={}", name, clientAddress);
-            return new Result.Throttled(Duration.between(start, refusedUntil[0]));
+        // Refused unchecked during a delay, even a credential verified a moment ago: the memory of
+        // verified credentials must not let a slowed guesser try on at full speed.
+        Failures past = failures.getIfPresent(throttleKey);
+        if (past != null && past.count() >= FREE_FAILURES && start.isBefore(past.nextCheck())) {
+            return throttled(name, clientAddress, start, past.nextCheck());
         }
         // One check per credential at a time: requests arriving while it runs wait for its answer
         // instead of each running bcrypt when a remembered credential has just expired.
         // Remembered credentials count only while no replica has changed any since (CredentialEpoch).
         long now = epoch.current();
         String key = PasswordRules.sha256(name + "\u0000" + secret);
+        Instant[] refusedUntil = {null};
         Remembered remembered = verified.getIfPresent(key);
         if (remembered == null || remembered.epoch() != now) {
-            remembered = verified.asMap()
-                    .compute(
-                            key,
-                            (k, known) -> known != null && known.epoch() == now
-                                    ? known
-                                    : (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
-                                            .map(p -> new Remembered(p, now))
-                                            .orElse(null));
+            remembered = verified.asMap().compute(key, (k, known) -> {
+                if (known != null && known.epoch() == now) {
+                    return known;
+                }
+                Optional<Instant> refused = claimCheck(throttleKey, start);
+                if (refused.isPresent()) {
+                    refusedUntil[0] = refused.get();
+                    return null;
+                }
+                return (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
+                        .map(p -> new Remembered(p, now))
+                        .orElse(null);
+            });
+        }
+        if (refusedUntil[0] != null) {
+            return throttled(name, clientAddress, start, refusedUntil[0]);
         }
         Principal principal = remembered == null ? null : remembered.principal();
         if (principal == null) {
-            Instant failedAt = clock.instant();
-            failures.asMap().merge(throttleKey, new Failures(1, failedAt), (old, one) -> {
-                int count = old.count() + 1;
-                return new Failures(count, count < FREE_FAILURES ? failedAt : failedAt.plus(delayAfter(count)));
-            });
             log.info("event=login_failed principal={} client={}", name, clientAddress);
             return new Result.Failure();
         }
         failures.invalidate(throttleKey);
         return new Result.Success(principal);
+    }
+
+    /**
+     * Counts a check as a failure before it runs (a success clears the count), so parallel guesses
+     * are counted one by one and none slips past the free ones or the delay; empty when the check
+     * may run, else when the next one may.
+     */
+    private Optional<Instant> claimCheck(String throttleKey, Instant now) {
+        Instant[] refusedUntil = {null};
+        failures.asMap().compute(throttleKey, (k, f) -> {
+            int count = f == null ? 0 : f.count();
+            if (count >= FREE_FAILURES && now.isBefore(f.nextCheck())) {
+                refusedUntil[0] = f.nextCheck();
+                return f;
+            }
+            int counted = count + 1;
+            return new Failures(counted, counted < FREE_FAILURES ? now : now.plus(delayAfter(counted)));
+        });
+        return Optional.ofNullable(refusedUntil[0]);
+    }
+
+    private static Result throttled(String name, String clientAddress, Instant now, Instant nextCheck) {
+        log.info("event=login_throttled principal={} client={}", name, clientAddress);
+        return new Result.Throttled(Duration.between(now, nextCheck));
     }
 
     /** The wait before the next check after {@code count} failures (at least {@link #FREE_FAILURES}). */
