@@ -7,7 +7,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 
 /**
@@ -40,8 +39,11 @@ public final class MutableClock extends Clock {
         return this;
     }
 
-    /** Replaces the server's clock with a {@link MutableClock} starting now; get it with {@code bean(MutableClock.class)}. */
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * Replaces the server's clock with a {@link MutableClock} starting now, for a server started with
+     * this class among its sources; get it with {@code bean(MutableClock.class)}. Deliberately not a
+     * {@code @Configuration}: component scanning would put a frozen clock into every test server.
+     */
     public static class Config {
         @Bean
         @Primary
