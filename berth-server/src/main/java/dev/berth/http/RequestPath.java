@@ -23,7 +23,7 @@ import java.util.Set;
  *       ({@code /api;x/v2.0/projects});
  *   <li>an empty segment ({@code //}), a {@code .} or {@code ..} segment, plain or encoded;
  *   <li>an encoded {@code /} or {@code \} ({@code %2F}, {@code %5C}), a raw {@code \}, control
- *       characters, malformed escapes or UTF-8;
+ *       characters, raw characters outside printable ASCII, malformed escapes or UTF-8;
  *   <li>any escape in the first segment, the route's prefix ({@code /%61pi/...}), and a prefix the
  *       server owns spelled in another case ({@code /API/}, {@code /V2/}).
  * </ul>
@@ -117,6 +117,11 @@ public final class RequestPath {
         if (raw.contains("//")) {
             return new Result.Refused("empty path segments (//) are not accepted");
         }
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) >= 0x7f || raw.charAt(i) < 0x20) {
+                return new Result.Refused("characters outside printable ASCII must be percent-encoded");
+            }
+        }
         StringBuilder canonical = new StringBuilder(raw.length());
         int start = 1;
         boolean first = true;
@@ -177,10 +182,8 @@ public final class RequestPath {
                 }
                 bytes.write(hi << 4 | lo);
                 i += 2;
-            } else if (c < 0x80) {
-                bytes.write(c);
             } else {
-                return null; // the container hands over raw non-ASCII bytes only as escapes
+                bytes.write(c); // printable ASCII: canonicalise refused anything else before
             }
         }
         try {

@@ -47,6 +47,7 @@ class RequestPathTest {
             "/api/v2.0/%C3%28",
             "/api/v2.0/%00",
             "/api/v2.0/x%0Ay",
+            "/api/v2.0/\u00e9",
         }) {
             assertThat(RequestPath.canonicalise(raw)).as(raw).isInstanceOf(RequestPath.Result.Refused.class);
         }
