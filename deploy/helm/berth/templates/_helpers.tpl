@@ -121,3 +121,15 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- fail (printf "externalURL must be an http:// or https:// URL, not %q" $v.externalURL) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* BERTH_HTTP_TRUSTED_PROXIES: berth.trustedProxies, "auto" resolved by the expose type. */}}
+{{- define "berth.trustedProxies" -}}
+{{- $p := .Values.berth.trustedProxies -}}
+{{- if kindIs "slice" $p -}}
+{{- join "," $p -}}
+{{- else if eq (toString $p) "auto" -}}
+{{- if eq .Values.expose.type "ingress" -}}10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7{{- end -}}
+{{- else -}}
+{{- toString $p -}}
+{{- end -}}
+{{- end -}}

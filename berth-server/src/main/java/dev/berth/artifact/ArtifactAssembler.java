@@ -74,7 +74,7 @@ class ArtifactAssembler {
         return json.write(rows.size() * BYTES_PER_ARTIFACT, g -> {
             g.writeStartArray();
             for (ArtifactQueries.Row row : rows) {
-                write(g, projectName, row, nested, flags, immutable);
+                write(g, projectName, row, nested, flags, immutable, true);
             }
             g.writeEndArray();
         });
@@ -84,7 +84,8 @@ class ArtifactAssembler {
     byte[] one(String projectName, long repositoryId, ArtifactQueries.Row row, Flags flags) {
         Nested nested = nested(repositoryId, List.of(row), flags);
         var rules = flags.withTag() && flags.withImmutableStatus() ? immutability.listed(row.projectId()) : null;
-        return json.write(BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new Immutability(rules)));
+        return json.write(
+                BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new Immutability(rules), false));
     }
 
     /** Which tags are immutable, per repository name, from one reading of the rules (none if null). */
@@ -131,11 +132,18 @@ class ArtifactAssembler {
             ArtifactQueries.Row row,
             Nested nested,
             Flags flags,
-            Immutability immutable) {
+            Immutability immutable,
+            boolean listed) {
         g.writeStartObject();
         ArtifactView.artifactFields(g, row);
-        g.writeName("extra_attrs");
-        ArtifactView.raw(g, nested.extraAttrs().getOrDefault(row.id(), ArtifactView.EMPTY_OBJECT));
+        RawValue extraAttrs = nested.extraAttrs().getOrDefault(row.id(), ArtifactView.EMPTY_OBJECT);
+        if (listed) {
+            extraAttrs = ListedMetadata.bounded(extraAttrs);
+        }
+        if (!(extraAttrs.rawValue() instanceof String text && ListedMetadata.omitted(text))) {
+            g.writeName("extra_attrs");
+            ArtifactView.raw(g, extraAttrs);
+        }
         g.writeName("references");
         g.writeStartArray();
         for (ArtifactQueries.Reference r : nested.references().getOrDefault(row.id(), List.of())) {

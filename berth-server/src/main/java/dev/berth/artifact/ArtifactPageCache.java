@@ -34,8 +34,9 @@ import org.springframework.util.unit.DataSize;
  * extra_attrs} were derived on the fly (not stored yet) is not kept: storing them later moves no
  * version. One entry per distinct page; a newer version replaces the older one.
  *
- * <p>Sized by compressed bytes ({@code berth.lists.page-cache-size}, 0 turns it off); idle pages
- * leave after an hour.
+ * <p>Sized by compressed bytes ({@code berth.lists.page-cache-size}, 0 turns it off), a bound that
+ * holds at every moment (pages are evicted as others are added, not later); a page holds at most
+ * what a list may carry ({@link ListedMetadata}); idle pages leave after an hour.
  */
 @Component
 class ArtifactPageCache {
@@ -81,8 +82,11 @@ class ArtifactPageCache {
                 ? null
                 : Caffeine.newBuilder()
                         .maximumWeight(size.toBytes())
-                        .weigher((Key k, Entry e) -> e.page().body().length + 200)
+                        .weigher(ArtifactPageCache::weight)
                         .expireAfterAccess(Duration.ofHours(1))
+                        // Evictions run in the thread that adds a page, never later in a pool: the
+                        // bound holds at every moment, also while many pages are added at once.
+                        .executor(Runnable::run)
                         .build();
         String name = "berth.artifact.page.cache.requests";
         String help = "Artifact list pages served from memory (hit), built and kept (miss), or built and not kept";
@@ -139,6 +143,12 @@ class ArtifactPageCache {
                 .merge(key, new Entry(version, kept), (old, fresh) -> old.version() > fresh.version() ? old : fresh);
         misses.increment();
         return new Page(kept.total(), kept.body(), true, built.json());
+    }
+
+    /** A page's share of the bound: its compressed body, its key's query text, and the entry itself. */
+    private static int weight(Key key, Entry entry) {
+        long query = key.query().toString().length() * 2L;
+        return (int) Math.min(Integer.MAX_VALUE, entry.page().body().length + query + 256);
     }
 
     /** Whether a page of these rows may be kept: all of their {@code extra_attrs} are stored. */

@@ -73,6 +73,10 @@ class ArtifactQueries {
             + " " + ArtifactSql.TYPE + " AS type, " + ArtifactSql.MEDIA_TYPE + " AS art_media_type, "
             + ArtifactSql.SIZE + " AS total_size, m.created_at, m.pull_time, " + ConfigAttributes.KIND
             + " AS config_kind, ca.attrs AS extra_attrs";
+    /** As {@link #COLUMNS}, with annotations and {@code extra_attrs} bounded as lists carry them. */
+    private static final String LIST_COLUMNS = COLUMNS.replace(
+                    "m.annotations::text AS annotations", ListedMetadata.ANNOTATIONS + " AS annotations")
+            .replace("ca.attrs AS extra_attrs", ListedMetadata.EXTRA_ATTRS + " AS extra_attrs");
     /** The {@code extra_attrs} stored for the manifest's config, if its kind has any. */
     private static final String ATTRS_JOIN =
             " LEFT JOIN config_attributes ca ON ca.config_digest = m.config_digest AND ca.kind = "
@@ -84,7 +88,8 @@ class ArtifactQueries {
      * An artifact row, without the manifest bytes. {@code configKind} is how its config gives {@code
      * extra_attrs} ({@link ConfigAttributes#KIND}: {@code image}, {@code chart}, or null for none);
      * {@code storedExtraAttrs} is the JSON text kept in {@code config_attributes} for its config, null
-     * when none is kept (yet).
+     * when none is kept (yet). In rows of a list, both JSON texts are bounded ({@link ListedMetadata}):
+     * {@link ListedMetadata#OMITTED} stands for one left out.
      */
     record Row(
             long id,
@@ -168,7 +173,7 @@ class ArtifactQueries {
         if (!all && query.terms().isEmpty() && newestFirst(query.sorts())) {
             // Harbor's default order: the page's ids from one index-only scan of listed_artifact (V20);
             // the repository's columns are known already.
-            List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM (SELECT la.manifest_id, la.created_at"
+            List<Row> rows = jdbc.sql("SELECT " + LIST_COLUMNS + " FROM (SELECT la.manifest_id, la.created_at"
                             + " FROM listed_artifact la WHERE la.repository_id = ?"
                             + " ORDER BY la.created_at DESC, la.manifest_id LIMIT ? OFFSET ?) p"
                             + " JOIN manifest m ON m.id = p.manifest_id"
@@ -180,8 +185,8 @@ class ArtifactQueries {
             return new Page<>(total, rows);
         }
         // The page's ids first, from the indexes where the sort allows; then only those rows' columns.
-        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m" + where
-                        + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
+        List<Row> rows = jdbc.sql("SELECT " + LIST_COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m"
+                        + where + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
                 .params(params)
                 .query(ArtifactQueries::row)
                 .list();

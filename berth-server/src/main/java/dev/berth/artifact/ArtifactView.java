@@ -87,7 +87,10 @@ final class ArtifactView {
         g.writeEndObject();
     }
 
-    /** The artifact's own fields, up to {@code annotations}; the caller writes the rest and closes the object. */
+    /**
+     * The artifact's own fields, up to {@code annotations} (left out when a list omits them); the
+     * caller writes the rest and closes the object.
+     */
     static void artifactFields(JsonGenerator g, ArtifactQueries.Row a) {
         g.writeNumberProperty("id", a.id());
         g.writeStringProperty("type", a.type());
@@ -102,8 +105,10 @@ final class ArtifactView {
         g.writeStringProperty("icon", "");
         g.writeStringProperty("push_time", time(a.pushTime()));
         g.writeStringProperty("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
-        g.writeName("annotations");
-        g.writeRawValue(a.annotationsJson() == null ? "{}" : a.annotationsJson());
+        if (!ListedMetadata.omitted(a.annotationsJson())) {
+            g.writeName("annotations");
+            g.writeRawValue(a.annotationsJson() == null ? "{}" : a.annotationsJson());
+        }
     }
 
     /** Writes JSON text kept as a {@link RawValue} as it is. */

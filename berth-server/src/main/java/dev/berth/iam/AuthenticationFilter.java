@@ -1,5 +1,7 @@
 package dev.berth.iam;
 
+import dev.berth.http.ClientAddress;
+import dev.berth.http.RequestPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Cookie;
@@ -16,10 +18,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Establishes who is calling, for every request: Basic credentials (user or robot), a bearer
- * registry token, or a portal session cookie (whose state-changing requests must carry the
- * session's CSRF token); otherwise the caller is anonymous. Bad credentials are refused here, in
- * the error format of the API they were sent to. What the caller may do is decided later, by the
+ * Establishes who is calling, for every request: Basic credentials (user or robot), a registry
+ * token (on {@code /v2/} only, as in Harbor: the REST API, the portal's endpoints and the token
+ * service refuse one), or a portal session cookie (whose state-changing requests must carry the
+ * session's CSRF token, signing in again included); otherwise the caller is anonymous. Bad
+ * credentials are refused here, in the error format of the API they were sent to. Decides on the
+ * request's {@link RequestPath canonical path}. What the caller may do is decided later, by the
  * {@link Authorizer}.
  */
 @Component
@@ -29,40 +33,44 @@ public class AuthenticationFilter extends OncePerRequestFilter {
 
     private final CredentialAuthenticator credentials;
     private final TokenVerifier tokens;
+    private final CredentialStamps stamps;
     private final Sessions sessions;
     private final UserRecords users;
-    private final RobotRecords robots;
     private final ExternalUrl externalUrl;
+    private final ClientAddress clientAddress;
 
     AuthenticationFilter(
             CredentialAuthenticator credentials,
             TokenVerifier tokens,
+            CredentialStamps stamps,
             Sessions sessions,
             UserRecords users,
-            RobotRecords robots,
-            ExternalUrl externalUrl) {
+            ExternalUrl externalUrl,
+            ClientAddress clientAddress) {
         this.credentials = credentials;
         this.tokens = tokens;
+        this.stamps = stamps;
         this.sessions = sessions;
         this.users = users;
-        this.robots = robots;
         this.externalUrl = externalUrl;
+        this.clientAddress = clientAddress;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String authorization = request.getHeader("Authorization");
-        boolean registry = request.getRequestURI().startsWith("/v2");
+        boolean registry = RequestPath.isRegistry(request);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<String[]> pair = decodeBasic(authorization.substring(6).trim());
             if (pair.isEmpty()) {
                 refuse(request, response, 401, "UNAUTHORIZED", "malformed Basic credentials");
                 return;
             }
-            switch (credentials.authenticate(pair.get()[0], pair.get()[1], request.getRemoteAddr())) {
+            switch (credentials.authenticate(pair.get()[0], pair.get()[1], clientAddress.of(request))) {
                 case CredentialAuthenticator.Result.Success s -> Principals.set(request, s.principal());
                 case CredentialAuthenticator.Result.Throttled t -> {
+                    response.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
                     refuse(
                             request,
                             response,
@@ -77,17 +85,26 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 }
             }
         } else if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            Optional<TokenVerifier.VerifiedToken> token =
-                    tokens.verify(authorization.substring(7).trim(), externalUrl.service());
-            Optional<Principal> principal = token.flatMap(t ->
-                    registry ? Optional.of(new Principal.TokenHolder(t.subject(), t)) : resolveSubject(t.subject()));
-            if (principal.isEmpty()) {
+            if (!registry) {
+                refuse(
+                        request,
+                        response,
+                        401,
+                        "UNAUTHORIZED",
+                        "registry tokens are accepted by /v2/ only; use Basic credentials or a portal session");
+                return;
+            }
+            Optional<TokenVerifier.VerifiedToken> token = tokens.verify(
+                            authorization.substring(7).trim(), externalUrl.service())
+                    .filter(this::stillBound);
+            if (token.isEmpty()) {
                 refuse(request, response, 401, "UNAUTHORIZED", "invalid or expired token");
                 return;
             }
-            Principals.set(request, principal.get());
-        } else if (!request.getRequestURI().equals("/c/login")) {
-            // A login replaces whatever session the browser still holds, so it needs none.
+            Principals.set(request, new Principal.TokenHolder(token.get().subject(), token.get()));
+        } else {
+            // Signing in with a live session cookie replaces that session: like any other change,
+            // it needs the session's CSRF token, or another site could swap the browser's session.
             Optional<Sessions.Session> session = sessionCookie(request).flatMap(sessions::find);
             if (session.isPresent()) {
                 if (!isSafe(request.getMethod()) && !csrfMatches(request, session.get())) {
@@ -103,26 +120,17 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
+    /** A token names its account by id and credential stamp; anonymous tokens name none. */
+    private boolean stillBound(TokenVerifier.VerifiedToken token) {
+        return token.binding().map(stamps::holds).orElse(token.subject().isEmpty());
+    }
+
     /**
      * GET, HEAD and OPTIONS: the methods that change nothing, so a session needs no CSRF token for
      * them (and read-only mode lets them through).
      */
     public static boolean isSafe(String method) {
         return SAFE_METHODS.contains(method);
-    }
-
-    private Optional<Principal> resolveSubject(String subject) {
-        if (subject == null) {
-            return Optional.empty();
-        }
-        if (subject.startsWith(RobotRecords.PREFIX)) {
-            long now = java.time.Instant.now().getEpochSecond();
-            return robots.findByLoginName(subject)
-                    .filter(r -> !r.disabled())
-                    .filter(r -> r.expiresAt() < 0 || r.expiresAt() > now)
-                    .map(r -> new Principal.Robot(r.id(), r.fullName(), r.projectId(), robots.permissions(r.id())));
-        }
-        return users.findByName(subject).map(UserAccount::principal);
     }
 
     private static boolean csrfMatches(HttpServletRequest request, Sessions.Session session) {
@@ -158,7 +166,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private void refuse(
             HttpServletRequest request, HttpServletResponse response, int status, String code, String message)
             throws IOException {
-        if (status == 401 && request.getRequestURI().startsWith("/v2")) {
+        if (status == 401 && RequestPath.isRegistry(request)) {
             response.setHeader("WWW-Authenticate", externalUrl.bearerChallenge(request, null));
         }
         FilterErrors.write(request, response, status, code, message);

@@ -5,23 +5,35 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.cache.CacheInvalidations;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Checks a username and password (or robot name and secret). Repeated failures for one name from
- * one address are throttled: after {@value #MAX_FAILURES} failures within {@link #WINDOW} every
- * attempt for that name from that address is refused until the window passes, so passwords cannot
- * be guessed at speed.
+ * Checks a username and password (or robot name and secret). Guessing is slowed per name and client
+ * address (the client as {@link dev.berth.http.ClientAddress} names it behind trusted proxies; an
+ * IPv6 client by its /64): the first {@value #FREE_FAILURES} failures cost nothing, then each
+ * further attempt from that address must wait a delay that doubles with every failure, from {@link
+ * #FIRST_DELAY} up to {@link #MAX_DELAY}. An attempt made during the delay is refused without being
+ * checked, so the delay also holds against parallel requests; one made after it is checked as
+ * usual, and a success clears the record. Nothing is ever locked: the same name from any other
+ * address is unaffected, so an attacker slows only itself, and after the delay the right password
+ * works again from the attacker's address too. Records are kept in memory, per replica, for {@link
+ * #MEMORY} after the last failure; the injected clock measures all of it.
  */
 @Service
 public class CredentialAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(CredentialAuthenticator.class);
-    static final int MAX_FAILURES = 10;
-    static final Duration WINDOW = Duration.ofMinutes(5);
+    /** Failures from one address that are not slowed (typing mistakes). */
+    static final int FREE_FAILURES = 5;
+
+    static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    static final Duration MAX_DELAY = Duration.ofSeconds(60);
+    /** How long a record of failures outlives the last one. */
+    static final Duration MEMORY = Duration.ofMinutes(15);
 
     /** Why a login failed; the client hears only "unauthorized" or "too many attempts". */
     public sealed interface Result {
@@ -29,8 +41,17 @@ public class CredentialAuthenticator {
 
         record Failure() implements Result {}
 
-        record Throttled() implements Result {}
+        /** @param retryAfter when the next attempt from this address will be checked */
+        record Throttled(Duration retryAfter) implements Result {
+            /** Whole seconds for {@code Retry-After}, at least 1. */
+            public long retryAfterSeconds() {
+                return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+            }
+        }
     }
+
+    /** Failures of one name from one address, and when the next attempt may be checked. */
+    private record Failures(int count, Instant nextCheck) {}
 
     /** The name under which other replicas hear that remembered credentials are void. */
     private static final String CACHE = "credentials";
@@ -39,8 +60,7 @@ public class CredentialAuthenticator {
     private final RobotRecords robots;
     private final PasswordHasher hasher;
     private final Clock clock;
-    private final Cache<String, AtomicInteger> failures =
-            Caffeine.newBuilder().expireAfterWrite(WINDOW).maximumSize(100_000).build();
+    private final Cache<String, Failures> failures;
     // Registry clients send Basic credentials on every request; remember good ones briefly so
     // bcrypt runs once per minute per credential, not per request.
     private final Cache<String, Remembered> verified = Caffeine.newBuilder()
@@ -67,6 +87,11 @@ public class CredentialAuthenticator {
         this.hasher = hasher;
         this.clock = clock;
         this.invalidations = invalidations;
+        this.failures = Caffeine.newBuilder()
+                .expireAfterWrite(MEMORY)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .maximumSize(100_000)
+                .build();
         invalidations.onInvalidate(CACHE, key -> verified.invalidateAll());
     }
 
@@ -76,42 +101,99 @@ public class CredentialAuthenticator {
 
     /**
      * @param clientAddress where the attempt comes from: failures are counted per name and address,
-     *     so a stranger guessing passwords elsewhere cannot lock a user out
+     *     so a stranger guessing passwords elsewhere slows only itself
      */
     public Result authenticate(String name, String secret, String clientAddress) {
         if (name == null || secret == null || name.isEmpty()) {
             return new Result.Failure();
         }
-        String throttleKey = name + "|" + clientAddress;
-        AtomicInteger failed = failures.getIfPresent(throttleKey);
-        if (failed != null && failed.get() >= MAX_FAILURES) {
-            log.info("event=login_throttled principal={} client={}", name, clientAddress);
-            return new Result.Throttled();
+        String throttleKey = name + "|" + scope(clientAddress);
+        Instant start = clock.instant();
+        // Refused unchecked during a delay, even a credential verified a moment ago: the memory of
+        // verified credentials must not let a slowed guesser try on at full speed.
+        Failures past = failures.getIfPresent(throttleKey);
+        if (past != null && past.count() >= FREE_FAILURES && start.isBefore(past.nextCheck())) {
+            return throttled(name, clientAddress, start, past.nextCheck());
         }
         // One check per credential at a time: requests arriving while it runs wait for its answer
         // instead of each running bcrypt when a remembered credential has just expired.
         // Remembered credentials count only while no replica has changed any since (CredentialEpoch).
         long now = epoch.current();
         String key = PasswordRules.sha256(name + "\u0000" + secret);
+        Instant[] refusedUntil = {null};
         Remembered remembered = verified.getIfPresent(key);
         if (remembered == null || remembered.epoch() != now) {
-            remembered = verified.asMap()
-                    .compute(
-                            key,
-                            (k, known) -> known != null && known.epoch() == now
-                                    ? known
-                                    : (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
-                                            .map(p -> new Remembered(p, now))
-                                            .orElse(null));
+            remembered = verified.asMap().compute(key, (k, known) -> {
+                if (known != null && known.epoch() == now) {
+                    return known;
+                }
+                Optional<Instant> refused = claimCheck(throttleKey, start);
+                if (refused.isPresent()) {
+                    refusedUntil[0] = refused.get();
+                    return null;
+                }
+                return (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
+                        .map(p -> new Remembered(p, now))
+                        .orElse(null);
+            });
+        }
+        if (refusedUntil[0] != null) {
+            return throttled(name, clientAddress, start, refusedUntil[0]);
         }
         Principal principal = remembered == null ? null : remembered.principal();
         if (principal == null) {
-            failures.get(throttleKey, k -> new AtomicInteger()).incrementAndGet();
             log.info("event=login_failed principal={} client={}", name, clientAddress);
             return new Result.Failure();
         }
         failures.invalidate(throttleKey);
         return new Result.Success(principal);
+    }
+
+    /**
+     * Counts a check as a failure before it runs (a success clears the count), so parallel guesses
+     * are counted one by one and none slips past the free ones or the delay; empty when the check
+     * may run, else when the next one may.
+     */
+    private Optional<Instant> claimCheck(String throttleKey, Instant now) {
+        Instant[] refusedUntil = {null};
+        failures.asMap().compute(throttleKey, (k, f) -> {
+            int count = f == null ? 0 : f.count();
+            if (count >= FREE_FAILURES && now.isBefore(f.nextCheck())) {
+                refusedUntil[0] = f.nextCheck();
+                return f;
+            }
+            int counted = count + 1;
+            return new Failures(counted, counted < FREE_FAILURES ? now : now.plus(delayAfter(counted)));
+        });
+        return Optional.ofNullable(refusedUntil[0]);
+    }
+
+    private static Result throttled(String name, String clientAddress, Instant now, Instant nextCheck) {
+        log.info("event=login_throttled principal={} client={}", name, clientAddress);
+        return new Result.Throttled(Duration.between(now, nextCheck));
+    }
+
+    /** The wait before the next check after {@code count} failures (at least {@link #FREE_FAILURES}). */
+    static Duration delayAfter(int count) {
+        int doublings = Math.min(count - FREE_FAILURES, 16);
+        Duration delay = FIRST_DELAY.multipliedBy(1L << doublings);
+        return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
+    }
+
+    /** What failures are counted under: the address, or for IPv6 its /64 (one host's usual share). */
+    private static String scope(String clientAddress) {
+        if (clientAddress.indexOf(':') < 0) {
+            return clientAddress;
+        }
+        try {
+            byte[] a = java.net.InetAddress.getByName(clientAddress).getAddress();
+            if (a.length != 16) {
+                return clientAddress;
+            }
+            return java.util.HexFormat.of().formatHex(a, 0, 8) + "::/64";
+        } catch (java.net.UnknownHostException e) {
+            return clientAddress;
+        }
     }
 
     public boolean isCurrentPassword(long userId, String password) {
@@ -143,7 +225,7 @@ public class CredentialAuthenticator {
 
     private Optional<Principal> robot(String name, String secret) {
         return robots.findByLoginName(name)
-                .filter(r -> PasswordRules.constantTimeEquals(r.secretHash(), PasswordRules.sha256(secret)))
+                .filter(r -> RobotSecrets.matches(hasher, secret, r.secretHash()))
                 .filter(r -> !r.disabled())
                 .filter(r ->
                         r.expiresAt() < 0 || r.expiresAt() > clock.instant().getEpochSecond())

@@ -18,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The registry token service ({@code GET /service/token}), as Docker clients expect it: the caller
  * authenticates with Basic credentials or not at all, asks for scopes, and gets a signed token
- * granting exactly the requested actions it holds, possibly none.
+ * granting exactly the requested actions it holds, possibly none. What the token says about a
+ * repository the caller may do nothing with is the same whether its project exists or not.
  */
 @RestController
 class TokenController {
@@ -28,8 +29,10 @@ class TokenController {
     private final TokenIssuer issuer;
     private final Authorizer authorizer;
     private final ExternalUrl externalUrl;
+    private final CredentialStamps stamps;
 
-    TokenController(TokenIssuer issuer, Authorizer authorizer, ExternalUrl externalUrl) {
+    TokenController(TokenIssuer issuer, Authorizer authorizer, ExternalUrl externalUrl, CredentialStamps stamps) {
+        this.stamps = stamps;
         this.issuer = issuer;
         this.authorizer = authorizer;
         this.externalUrl = externalUrl;
@@ -45,13 +48,8 @@ class TokenController {
                     .body(Map.of(
                             "errors", List.of(Map.of("code", "BAD_REQUEST", "message", "unknown service " + service))));
         }
+        // A registry token never reaches here: bearer tokens are refused everywhere but /v2/.
         Principal principal = Principals.of(request);
-        if (principal instanceof Principal.TokenHolder) {
-            return ResponseEntity.status(401)
-                    .body(Map.of(
-                            "errors",
-                            List.of(Map.of("code", "UNAUTHORIZED", "message", "authenticate with credentials"))));
-        }
         List<RegistryAccess> access = new ArrayList<>();
         if (scopes != null) {
             for (String param : scopes) {
@@ -62,8 +60,11 @@ class TokenController {
                 }
             }
         }
-        TokenIssuer.Issued issued =
-                issuer.issue(principal.isAuthenticated() ? principal.name() : "", externalUrl.service(), access);
+        TokenIssuer.Issued issued = issuer.issue(
+                principal.isAuthenticated() ? principal.name() : "",
+                stamps.bindingOf(principal),
+                externalUrl.service(),
+                access);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("token", issued.token());
         body.put("access_token", issued.token());

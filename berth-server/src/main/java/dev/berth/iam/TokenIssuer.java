@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenIssuer {
     public static final String ISSUER = "berth-token-issuer";
+    /** The claim naming the account a token was issued to: {@code {"kind","id","stamp"}}. */
+    static final String BINDING_CLAIM = "berth_subject";
 
     private final TokenKeys keys;
     private final Clock clock;
@@ -46,7 +49,14 @@ public class TokenIssuer {
 
     public record Issued(String token, Instant issuedAt, Duration expiresIn) {}
 
-    public Issued issue(String subject, String audience, List<RegistryAccess> access) {
+    /**
+     * A token for {@code subject} (empty for anonymous callers), bound to the account it names when
+     * there is one ({@link CredentialStamps}). Only granted actions pin their repository to its
+     * project ({@code berth_projects}): a repository the caller may do nothing with is listed with
+     * no actions and no project, whether its project exists or not.
+     */
+    public Issued issue(
+            String subject, Optional<CredentialStamps.Binding> binding, String audience, List<RegistryAccess> access) {
         Instant now = clock.instant();
         Duration lifetime = lifetime();
         List<Map<String, Object>> accessClaim = access.stream()
@@ -59,8 +69,10 @@ public class TokenIssuer {
                 })
                 .toList();
         Map<String, Long> projects = new LinkedHashMap<>();
-        access.stream().filter(a -> a.projectId() > 0).forEach(a -> projects.put(a.name(), a.projectId()));
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        access.stream()
+                .filter(a -> a.projectId() > 0 && !a.actions().isEmpty())
+                .forEach(a -> projects.put(a.name(), a.projectId()));
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(subject)
                 .audience(audience)
@@ -69,13 +81,21 @@ public class TokenIssuer {
                 .expirationTime(Date.from(now.plus(lifetime)))
                 .jwtID(UUID.randomUUID().toString())
                 .claim("access", accessClaim)
-                .claim("berth_projects", projects)
-                .build();
+                .claim("berth_projects", projects);
+        binding.ifPresent(b -> claims.claim(
+                BINDING_CLAIM,
+                Map.of(
+                        "kind",
+                        b.subject().kind().name().toLowerCase(java.util.Locale.ROOT),
+                        "id",
+                        b.subject().id(),
+                        "stamp",
+                        b.stamp())));
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
                 .type(JOSEObjectType.JWT)
                 .keyID(keys.key().getKeyID())
                 .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(new RSASSASigner(keys.key()));
         } catch (JOSEException e) {

@@ -38,8 +38,16 @@ public class TokenVerifier {
         this.knownAudience = externalUrl.service();
     }
 
-    /** A verified token: who it was issued to and what it grants. */
-    public record VerifiedToken(String subject, Instant issuedAt, Instant expiresAt, List<RegistryAccess> access) {
+    /**
+     * A verified token: who it was issued to ({@code ""} for anonymous callers, and the account it is
+     * bound to, see {@link CredentialStamps}) and what it grants.
+     */
+    public record VerifiedToken(
+            String subject,
+            Optional<CredentialStamps.Binding> binding,
+            Instant issuedAt,
+            Instant expiresAt,
+            List<RegistryAccess> access) {
         public boolean grants(String type, String name, String action, long projectId) {
             return access.stream()
                     .anyMatch(a -> a.type().equals(type)
@@ -109,13 +117,36 @@ public class TokenVerifier {
                     }
                 }
             }
+            String subject = claims.getSubject() == null ? "" : claims.getSubject();
+            Optional<CredentialStamps.Binding> binding = binding(claims.getJSONObjectClaim(TokenIssuer.BINDING_CLAIM));
+            if (!subject.isEmpty() && binding.isEmpty()) {
+                return Optional.empty(); // a named holder without the account it was issued to
+            }
             return Optional.of(new VerifiedToken(
-                    claims.getSubject(),
+                    subject,
+                    binding,
                     claims.getIssueTime().toInstant(),
                     claims.getExpirationTime().toInstant(),
                     access));
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<CredentialStamps.Binding> binding(Map<String, Object> claim) {
+        if (claim == null
+                || !(claim.get("kind") instanceof String kind)
+                || !(claim.get("id") instanceof Number id)
+                || !(claim.get("stamp") instanceof String stamp)) {
+            return Optional.empty();
+        }
+        CredentialStamps.Kind k = switch (kind) {
+            case "user" -> CredentialStamps.Kind.USER;
+            case "robot" -> CredentialStamps.Kind.ROBOT;
+            default -> null;
+        };
+        return k == null
+                ? Optional.empty()
+                : Optional.of(new CredentialStamps.Binding(new CredentialStamps.Subject(k, id.longValue()), stamp));
     }
 }

@@ -32,6 +32,14 @@ public class UserRecords {
                 .optional();
     }
 
+    /** The user whose name reads the same as {@code username} ({@link UserNames#key}), if any. */
+    public Optional<UserAccount> findBySameName(String username) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE username_key = ?")
+                .param(UserNames.key(username))
+                .query(UserRecords::row)
+                .optional();
+    }
+
     Optional<String> passwordHash(long id) {
         return jdbc.sql("SELECT password_hash FROM app_user WHERE id = ?")
                 .param(id)
@@ -39,13 +47,15 @@ public class UserRecords {
                 .optional();
     }
 
+    /** Inserts a user; a name that reads the same as another's ({@link UserNames}) is a duplicate key. */
     public long insert(
             String username, String email, String realname, String comment, String passwordHash, boolean sysadmin) {
         return jdbc.sql("""
-                        INSERT INTO app_user (username, email, realname, comment, password_hash, sysadmin)
-                        VALUES (?, ?, ?, ?, ?, ?) RETURNING id
+                        INSERT INTO app_user (username, username_key, email, realname, comment, password_hash, sysadmin)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id
                         """)
                 .param(username)
+                .param(UserNames.key(username))
                 .param(email)
                 .param(realname)
                 .param(comment)

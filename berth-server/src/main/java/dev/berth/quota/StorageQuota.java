@@ -15,8 +15,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Project storage quotas. Usage is the total size of the distinct blobs linked to any repository of
- * the project, read from {@code project_blob}, which database triggers keep in step with {@code
- * repository_blob} inside the very transaction that links or unlinks (see V11). Callers that add
+ * the project and of the distinct manifests stored in them, as Harbor counts it, read from {@code
+ * project_blob}, which database triggers keep in step with {@code repository_blob} and {@code
+ * manifest} inside the very transaction that links, stores, unlinks or deletes (see V11 and V30). Callers that add
  * bytes ask {@link #refusal} inside their linking transaction: it serialises adders of one limited
  * project on a transaction-scoped advisory lock, so two concurrent pushes can never both fit.
  */
@@ -45,8 +46,9 @@ public class StorageQuota {
     }
 
     /**
-     * Why linking a blob of {@code size} bytes into the repository would exceed its project's limit,
-     * or empty if it fits (or the project already counts the blob, or has no limit). Must run inside
+     * Why linking a blob (or storing a manifest) of {@code size} bytes into the repository would
+     * exceed its project's limit, or empty if it fits (or the project already counts the digest, or
+     * has no limit). Must run inside
      * the transaction that then links the blob, which keeps the project's quota lock until it ends.
      */
     public Optional<String> refusal(String repository, String digest, long size) {

@@ -135,6 +135,10 @@ public class ManifestService {
                     "manifest references blobs unknown to the repository",
                     Map.of("digests", missing.stream().distinct().toList()));
         }
+        // A manifest's bytes count against the quota as a blob's do (V30): over it, nothing is stored.
+        quota.refusal(repository, digest.toString(), bytes.length).ifPresent(message -> {
+            throw RegistryException.of(ErrorCode.DENIED, 403, message);
+        });
         ManifestRecords.Inserted inserted = manifests.insert(repositoryId, digest, manifest, bytes);
         if (inserted.created()) {
             events.publishEvent(new ManifestsCreated(List.of(inserted.id())));

@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.config.BerthProperties;
+import dev.berth.http.RequestPath;
 import dev.berth.storage.BlobLocation;
 import dev.berth.storage.Digest;
 import jakarta.servlet.http.HttpServlet;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -96,11 +96,10 @@ public class RegistryServlet extends HttpServlet {
         }
     }
 
+    /** The canonical path (decoded once: digests may arrive with %3A) after {@code /v2/}. */
     private static String pathAfterV2(HttpServletRequest req) {
-        String uri = req.getRequestURI().substring(req.getContextPath().length());
-        String rest = uri.length() <= 4 ? "" : uri.substring(4); // strip "/v2/"
-        // Decode %XX (digests may arrive with %3A); '+' stays literal as in a path.
-        return URLDecoder.decode(rest.replace("+", "%2B"), StandardCharsets.UTF_8);
+        String path = RequestPath.of(req);
+        return path.length() <= 4 ? "" : path.substring(4);
     }
 
     private void dispatch(RegistryRoute route, String method, HttpServletRequest req, HttpServletResponse resp)

@@ -9,10 +9,12 @@ import dev.berth.audit.AuditLog;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
 import dev.berth.iam.CredentialAuthenticator;
+import dev.berth.iam.PasswordHasher;
 import dev.berth.iam.PasswordRules;
 import dev.berth.iam.Principal;
 import dev.berth.iam.ProjectScope;
 import dev.berth.iam.Resource;
+import dev.berth.iam.RobotSecrets;
 import dev.berth.system.SystemSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +42,7 @@ public class RobotService {
     private final SystemSettings settings;
     private final AuditLog audit;
     private final Clock clock;
+    private final PasswordHasher hasher;
 
     RobotService(
             RobotStore store,
@@ -47,7 +50,9 @@ public class RobotService {
             CredentialAuthenticator credentials,
             SystemSettings settings,
             AuditLog audit,
-            Clock clock) {
+            Clock clock,
+            PasswordHasher hasher) {
+        this.hasher = hasher;
         this.store = store;
         this.authorizer = authorizer;
         this.credentials = credentials;
@@ -98,7 +103,7 @@ public class RobotService {
                 name,
                 project.map(ProjectScope::id).orElse(0L),
                 request.description(),
-                PasswordRules.sha256(secret),
+                stored(secret, request.secret().isPresent()),
                 request.disable(),
                 duration,
                 expiresAt,
@@ -186,7 +191,7 @@ public class RobotService {
         RobotStore.Stored robot = visible(caller, id);
         requireRobotAccess(caller, robot, Action.UPDATE);
         String secret = chosen.map(RobotService::checkedSecret).orElseGet(() -> PasswordRules.generate(SECRET_LENGTH));
-        store.updateSecret(id, PasswordRules.sha256(secret));
+        store.updateSecret(id, stored(secret, chosen.isPresent()));
         credentials.forgetAll();
         audit.record(caller.name(), robot.projectId(), AuditLog.Operation.UPDATE, "robot", robot.loginName());
         return chosen.isPresent() ? "" : secret;
@@ -305,6 +310,11 @@ public class RobotService {
                 .map(JsonNode::asLong)
                 .filter(d -> d == -1 || d > 0)
                 .orElse((long) DEFAULT_DURATION_DAYS);
+    }
+
+    /** A chosen secret is kept like a password; a generated one, random and long, by its SHA-256. */
+    private String stored(String secret, boolean chosen) {
+        return chosen ? RobotSecrets.ofChosen(hasher, secret) : RobotSecrets.ofGenerated(secret);
     }
 
     private static String checkedSecret(String secret) {

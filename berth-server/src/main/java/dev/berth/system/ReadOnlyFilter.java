@@ -1,5 +1,6 @@
 package dev.berth.system;
 
+import dev.berth.http.RequestPath;
 import dev.berth.iam.AuthenticationFilter;
 import dev.berth.iam.FilterErrors;
 import jakarta.servlet.FilterChain;
@@ -20,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code DENIED}, before it reaches its handler, so nothing is written. Two requests stay open:
  * signing in, and {@code PUT /api/v2.0/configurations} (an administrator must be able to turn the
  * mode off; the handler still checks who asks). Runs after authentication, so bad credentials are
- * still a 401. Background work (pull counts, scheduled jobs already due) is not a request and goes
+ * still a 401. Decides on the request's {@link RequestPath canonical path}, as routing does, so no
+ * spelling of a path ({@code /api;x/...}, {@code /%61pi/...}) slips past. Background work (pull counts, scheduled jobs already due) is not a request and goes
  * on.
  */
 @Component
@@ -38,7 +40,7 @@ class ReadOnlyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
+        String path = RequestPath.of(request);
         String method = request.getMethod();
         return AuthenticationFilter.isSafe(method)
                 || GUARDED_PREFIXES.stream().noneMatch(path::startsWith)

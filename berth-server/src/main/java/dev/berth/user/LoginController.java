@@ -3,6 +3,7 @@ package dev.berth.user;
 import dev.berth.api.ApiErrorCode;
 import dev.berth.api.ApiException;
 import dev.berth.audit.AuditLog;
+import dev.berth.http.ClientAddress;
 import dev.berth.iam.CredentialAuthenticator;
 import dev.berth.iam.ExternalUrl;
 import dev.berth.iam.Principal;
@@ -11,6 +12,7 @@ import dev.berth.iam.Sessions;
 import dev.berth.iam.UserRecords;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -29,7 +31,9 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code principal} and {@code password} starts a database session (cookie {@code sid}, HttpOnly)
  * and hands out its CSRF token (cookie {@code __csrf}, readable by the portal's script, and header
  * {@code X-Harbor-CSRF-Token}), which every state-changing request of the session must echo in
- * that header. {@code GET /c/log_out} ends the session.
+ * that header. Signing in while the browser holds a live session is such a change too: without the
+ * session's token it is refused with 403, so no other site can swap the browser's session for one
+ * of its own. {@code GET /c/log_out} ends the session.
  */
 @RestController
 class LoginController {
@@ -40,13 +44,16 @@ class LoginController {
     private final ExternalUrl externalUrl;
     private final UserRecords users;
     private final AuditLog audit;
+    private final ClientAddress clientAddress;
 
     LoginController(
             CredentialAuthenticator credentials,
             Sessions sessions,
             ExternalUrl externalUrl,
             UserRecords users,
-            AuditLog audit) {
+            AuditLog audit,
+            ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.credentials = credentials;
         this.sessions = sessions;
         this.externalUrl = externalUrl;
@@ -57,6 +64,7 @@ class LoginController {
     @PostMapping(path = "/c/login", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
     ResponseEntity<Void> login(
             HttpServletRequest request,
+            HttpServletResponse response,
             @RequestParam(required = false) String principal,
             @RequestParam(required = false) String password) {
         if (principal == null || principal.isEmpty() || password == null || password.isEmpty()) {
@@ -67,13 +75,16 @@ class LoginController {
         if (principal.startsWith(RobotRecords.PREFIX)) {
             throw ApiException.unauthorized("invalid username or password");
         }
-        Principal.User user = switch (credentials.authenticate(principal, password, request.getRemoteAddr())) {
+        Principal.User user = switch (credentials.authenticate(principal, password, clientAddress.of(request))) {
             case CredentialAuthenticator.Result.Success s when s.principal() instanceof Principal.User u -> u;
-            case CredentialAuthenticator.Result.Throttled t ->
+            case CredentialAuthenticator.Result.Throttled t -> {
+                response.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
                 throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed logins; try again later");
+            }
             default -> throw ApiException.unauthorized("invalid username or password");
         };
-        // A new id at every sign-in, so a session id planted before it is worth nothing after.
+        // A new id at every sign-in, so a session id planted before it is worth nothing after. A live
+        // session is replaced only by a request carrying its CSRF token (AuthenticationFilter).
         sessionCookie(request).ifPresent(sessions::delete);
         Sessions.Session session = sessions.create(user.id());
         audit.record(user.name(), 0, AuditLog.Operation.LOGIN, "user", user.name());

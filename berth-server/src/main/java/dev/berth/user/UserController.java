@@ -10,6 +10,7 @@ import dev.berth.api.Paging;
 import dev.berth.api.QueryField.Use;
 import dev.berth.api.QueryFields;
 import dev.berth.api.SqlFilter;
+import dev.berth.http.ClientAddress;
 import dev.berth.iam.Action;
 import dev.berth.iam.Authorizer;
 import dev.berth.iam.CredentialAuthenticator;
@@ -56,12 +57,16 @@ class UserController {
     private final CredentialAuthenticator credentials;
     private final SystemSettings settings;
 
+    private final ClientAddress clientAddress;
+
     UserController(
             UserService service,
             UserRecords users,
             Authorizer authorizer,
             CredentialAuthenticator credentials,
-            SystemSettings settings) {
+            SystemSettings settings,
+            ClientAddress clientAddress) {
+        this.clientAddress = clientAddress;
         this.service = service;
         this.users = users;
         this.authorizer = authorizer;
@@ -165,7 +170,7 @@ class UserController {
             if (old == null || old.isEmpty()) {
                 throw ApiException.badRequest("old_password is required to change your own password");
             }
-            switch (credentials.authenticate(user.username(), old)) {
+            switch (credentials.authenticate(user.username(), old, clientAddress.of(request))) {
                 case CredentialAuthenticator.Result.Success s -> {}
                 case CredentialAuthenticator.Result.Throttled t ->
                     throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed attempts; try again later");

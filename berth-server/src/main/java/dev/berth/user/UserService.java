@@ -69,7 +69,8 @@ class UserService {
         String realname = UserRules.realname(user.realname());
         String comment = UserRules.comment(user.comment());
         String password = UserRules.password(user.password());
-        if (users.findByName(username).isPresent()) {
+        if (users.findBySameName(username).isPresent()) {
+            // Also a name that differs only in case or in look-alike letters (UserNames).
             throw ApiException.conflict("username " + username + " is already taken");
         }
         if (users.findByEmail(email).isPresent()) {

@@ -1,5 +1,6 @@
 package dev.berth.web;
 
+import dev.berth.http.RequestPath;
 import dev.berth.iam.Principals;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,8 +26,9 @@ import org.springframework.web.servlet.HandlerMapping;
  * One access-log line and Harbor's core HTTP series per request. Requests are labelled by their
  * route template ({@code /v2/{name}/blobs/{digest}}, {@code /api/v2.0/projects/{project_name_or_id}}),
  * never by the raw path, so the number of series stays bounded whatever clients send. The log line
- * carries the method, the path without its query string, the route, status, duration, request id
- * (from the MDC) and caller; never headers, so no credentials.
+ * carries the method, the canonical path ({@link RequestPath}; for a request refused because it has
+ * none, the path as sent) without its query string, the route, status, duration, request id (from
+ * the MDC) and caller; never headers, so no credentials.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
@@ -83,7 +85,7 @@ class AccessLogFilter extends OncePerRequestFilter {
                 access.info(
                         "event=http_request method={} path=\"{}\" route=\"{}\" status={} duration_ms={} user=\"{}\"",
                         method,
-                        printable(request.getRequestURI()),
+                        printable(path(request)),
                         route,
                         status,
                         nanos / 1_000_000,
@@ -98,8 +100,17 @@ class AccessLogFilter extends OncePerRequestFilter {
         return pattern instanceof String s && !s.isEmpty() ? s : UNMATCHED;
     }
 
+    private static String path(HttpServletRequest request) {
+        return request.getAttribute(RequestPath.ATTRIBUTE) instanceof String canonical
+                ? canonical
+                : RequestPath.rawPath(request);
+    }
+
     /** Keeps a log line on one line and its quotes balanced whatever a client put in the path. */
     private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
         StringBuilder out = new StringBuilder(Math.min(s.length(), 512));
         for (int i = 0; i < s.length() && i < 512; i++) {
             char c = s.charAt(i);

@@ -60,7 +60,17 @@ class TokenAttackTest {
                 .claim(
                         "access",
                         List.of(Map.of("type", "repository", "name", repo, "actions", List.of("pull", "push"))))
-                .claim("berth_projects", Map.of(repo, projectId()));
+                .claim("berth_projects", Map.of(repo, projectId()))
+                .claim("berth_subject", adminBinding());
+    }
+
+    /** The binding the token service gives the administrator's tokens (CredentialStamps). */
+    private Map<String, Object> adminBinding() {
+        Principal admin =
+                server.bean(UserRecords.class).findByName("admin").orElseThrow().principal();
+        CredentialStamps.Binding binding =
+                server.bean(CredentialStamps.class).bindingOf(admin).orElseThrow();
+        return Map.of("kind", "user", "id", binding.subject().id(), "stamp", binding.stamp());
     }
 
     private String sign(JWTClaimsSet claims, RSAKey key) throws Exception {
@@ -87,6 +97,45 @@ class TokenAttackTest {
     @Test
     void aCorrectlySignedTokenWorks() throws Exception {
         assertThat(pullWith(sign(validClaims().build(), serverKey()))).isEqualTo(200);
+    }
+
+    @Test
+    void aNamedTokenWithoutTheAccountItWasIssuedToIsRefused() throws Exception {
+        JWTClaimsSet unbound = new JWTClaimsSet.Builder(validClaims().build())
+                .claim("berth_subject", null)
+                .build();
+        assertThat(pullWith(sign(unbound, serverKey()))).isEqualTo(401);
+        JWTClaimsSet stale = new JWTClaimsSet.Builder(validClaims().build())
+                .claim(
+                        "berth_subject",
+                        Map.of("kind", "user", "id", adminBinding().get("id"), "stamp", "0".repeat(32)))
+                .build();
+        assertThat(pullWith(sign(stale, serverKey()))).isEqualTo(401);
+        JWTClaimsSet otherAccount = new JWTClaimsSet.Builder(validClaims().build())
+                .claim(
+                        "berth_subject",
+                        Map.of(
+                                "kind",
+                                "user",
+                                "id",
+                                987_654_321L,
+                                "stamp",
+                                adminBinding().get("stamp")))
+                .build();
+        assertThat(pullWith(sign(otherAccount, serverKey()))).isEqualTo(401);
+    }
+
+    @Test
+    void aTokenWithoutSubjectIsAnAnonymousHoldersNotAServerError() throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder(validClaims().build())
+                .subject(null)
+                .claim("berth_subject", null)
+                .build();
+        assertThat(pullWith(sign(claims, serverKey()))).isEqualTo(200);
+        RegistryClient bearer =
+                new RegistryClient(server.baseUri(), Map.of("Authorization", "Bearer " + sign(claims, serverKey())));
+        assertThat(bearer.get("/v2/").status()).isEqualTo(200);
+        assertThat(bearer.get("/v2/" + project + "/other/tags/list").status()).isEqualTo(401);
     }
 
     @Test

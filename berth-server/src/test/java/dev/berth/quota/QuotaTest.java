@@ -61,13 +61,24 @@ class QuotaTest {
         return quotaOf(project).path("used").path("storage").asLong();
     }
 
-    /** Usage computed independently of project_blob: distinct blobs linked to the project's repositories. */
+    /**
+     * Usage computed independently of project_blob: the distinct blobs linked to the project's
+     * repositories and the distinct manifests stored in them, each digest once.
+     */
     static long expectedFromLinks(String project) {
-        return accounts.jdbc().sql("""
-                        SELECT COALESCE(sum(b.size), 0) FROM blob b WHERE b.digest IN (
-                          SELECT rb.digest FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id
-                          JOIN project p ON p.id = r.project_id WHERE p.name = ?)
-                        """).param(project).query(Long.class).single();
+        return accounts.jdbc()
+                .sql("""
+                        SELECT COALESCE(sum(size), 0) FROM (
+                          SELECT b.digest, b.size FROM blob b WHERE b.digest IN (
+                            SELECT rb.digest FROM repository_blob rb JOIN repository r ON r.id = rb.repository_id
+                            JOIN project p ON p.id = r.project_id WHERE p.name = ?)
+                          UNION
+                          SELECT m.digest, m.size FROM manifest m JOIN repository r ON r.id = m.repository_id
+                          JOIN project p ON p.id = r.project_id WHERE p.name = ?) counted
+                        """)
+                .params(project, project)
+                .query(Long.class)
+                .single();
     }
 
     static long blobSize(String repo, Digest d) {
@@ -102,8 +113,10 @@ class QuotaTest {
             pushes.add(pool.submit(() -> admin.pushImage(repo, tag, shared1, shared2, own)));
         }
         Map<Digest, Long> distinct = new HashMap<>();
+        long manifestBytes = 0;
         for (int i = 0; i < pushes.size(); i++) {
             RegistryClient.Image image = pushes.get(i).get();
+            manifestBytes += image.manifestBytes().length;
             distinct.put(image.config(), blobSize(repos.get(i), image.config()));
             for (int l = 0; l < image.layers().size(); l++) {
                 distinct.put(
@@ -111,8 +124,8 @@ class QuotaTest {
                         blobSize(repos.get(i), image.layers().get(l)));
             }
         }
-        long expected = distinct.values().stream().mapToLong(Long::longValue).sum();
-        // Both shared layers, twelve own layers, twelve configs: each counted once.
+        long expected = distinct.values().stream().mapToLong(Long::longValue).sum() + manifestBytes;
+        // Both shared layers, twelve own layers, twelve configs: each counted once; and twelve manifests.
         assertThat(distinct).hasSize(26);
         assertThat(used(project)).isEqualTo(expected).isEqualTo(expectedFromLinks(project));
 
@@ -324,5 +337,109 @@ class QuotaTest {
         assertThat(page.header("Link")).isPresent();
         assertThat(admin.get("/api/v2.0/quotas?q=secret%3Dx").status()).isEqualTo(400);
         assertThat(admin.get("/api/v2.0/quotas?reference=other").json().size()).isZero();
+    }
+
+    /** An image manifest for the blobs, padded with an annotation to about {@code size} bytes. */
+    static byte[] paddedManifest(RegistryClient.Image image, byte[] layer, int size) {
+        byte[] plain = image.manifestBytes();
+        String json = new String(plain, StandardCharsets.UTF_8);
+        String pad = "x".repeat(Math.max(1, size - plain.length - 40));
+        String padded = json.substring(0, json.length() - 1) + ",\"annotations\":{\"pad\":\"" + pad
+                + java.util.UUID.randomUUID() + "\"}}";
+        return padded.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void manifestsCountAgainstTheQuotaAndAnOverQuotaManifestIsRefused() {
+        String project = accounts.project("mquota", false);
+        String repo = project + "/app";
+        byte[] layer = random(1000);
+        RegistryClient.Image image = admin.pushImage(repo, "v1", layer);
+        long blobs = blobSize(repo, image.config()) + layer.length;
+        assertThat(used(project))
+                .isEqualTo(blobs + image.manifestBytes().length)
+                .isEqualTo(expectedFromLinks(project));
+
+        // Room for the blobs and the first manifest and 10 KB more: a 50 KB manifest does not fit.
+        setLimit(project, used(project) + 10_000);
+        byte[] big = paddedManifest(image, layer, 50_000);
+        Digest bigDigest = Digest.sha256(big);
+        long before = used(project);
+        RegistryClient.Response refused =
+                admin.send("PUT", "/v2/" + repo + "/manifests/big", big, "Content-Type", RegistryClient.OCI_MANIFEST);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.errorCode()).isEqualTo("DENIED");
+        assertThat(refused.text()).contains("exceeds the limit");
+        assertThat(admin.head("/v2/" + repo + "/manifests/" + bigDigest).status())
+                .isEqualTo(404);
+        assertThat(admin.head("/v2/" + repo + "/manifests/big").status()).isEqualTo(404);
+        assertThat(used(project)).isEqualTo(before);
+        // Nor by digest.
+        assertThat(admin.send(
+                                "PUT",
+                                "/v2/" + repo + "/manifests/" + bigDigest,
+                                big,
+                                "Content-Type",
+                                RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(403);
+
+        // A small one fits; the same manifest in another repository of the project costs nothing more.
+        byte[] small = paddedManifest(image, layer, 5_000);
+        admin.pushManifest(repo, "small", RegistryClient.OCI_MANIFEST, small);
+        assertThat(used(project)).isEqualTo(before + small.length).isEqualTo(expectedFromLinks(project));
+        admin.pushBlob(project + "/copy", layer);
+        admin.pushBlob(project + "/copy", configOf(repo, image));
+        admin.pushManifest(project + "/copy", "small", RegistryClient.OCI_MANIFEST, small);
+        assertThat(used(project)).isEqualTo(before + small.length).isEqualTo(expectedFromLinks(project));
+
+        // Deleting it from one repository keeps it counted for the other; deleting the other repository
+        // releases it; the limit then lets the big one in.
+        RegistryClient.check(admin.delete("/v2/" + repo + "/manifests/" + Digest.sha256(small)), 202);
+        assertThat(used(project)).isEqualTo(before + small.length).isEqualTo(expectedFromLinks(project));
+        RegistryClient.check(admin.delete("/api/v2.0/projects/" + project + "/repositories/copy"), 200);
+        assertThat(used(project)).isEqualTo(before).isEqualTo(expectedFromLinks(project));
+        setLimit(project, before + big.length);
+        admin.pushManifest(repo, "big", RegistryClient.OCI_MANIFEST, big);
+        assertThat(used(project)).isEqualTo(before + big.length).isEqualTo(expectedFromLinks(project));
+    }
+
+    @Test
+    void concurrentManifestPushesNeverTogetherExceedTheLimit() throws Exception {
+        String project = accounts.project("mrace", false);
+        String repo = project + "/app";
+        byte[] layer = random(500);
+        RegistryClient.Image image = admin.pushImage(repo, "base", layer);
+        long base = used(project);
+        // Room for exactly three of the twelve 20 KB manifests pushed at once.
+        List<byte[]> manifests = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            manifests.add(paddedManifest(image, layer, 20_000));
+        }
+        long each = manifests.getFirst().length;
+        assertThat(manifests).allSatisfy(m -> assertThat((long) m.length).isEqualTo(each));
+        setLimit(project, base + 3 * each + each / 2);
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < manifests.size(); i++) {
+            byte[] m = manifests.get(i);
+            String tag = "t" + i;
+            results.add(pool.submit(() -> admin.send(
+                            "PUT", "/v2/" + repo + "/manifests/" + tag, m, "Content-Type", RegistryClient.OCI_MANIFEST)
+                    .status()));
+        }
+        int created = 0;
+        for (Future<Integer> r : results) {
+            int status = r.get();
+            assertThat(status).isIn(201, 403);
+            created += status == 201 ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(created).isEqualTo(3);
+        assertThat(used(project)).isEqualTo(base + 3 * each).isEqualTo(expectedFromLinks(project));
+    }
+
+    private static byte[] configOf(String repo, RegistryClient.Image image) {
+        return admin.get("/v2/" + repo + "/blobs/" + image.config()).body();
     }
 }

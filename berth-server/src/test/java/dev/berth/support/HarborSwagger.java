@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
@@ -38,6 +40,42 @@ public final class HarborSwagger {
         int literalCount() {
             return (int) segments().stream().filter(s -> !s.startsWith("{")).count();
         }
+
+        /** The full path ({@code /api/v2.0/...}) with every parameter replaced by a plausible value. */
+        public String examplePath() {
+            Matcher m = PARAMETER.matcher(pathTemplate);
+            StringBuilder out = new StringBuilder(BASE_PATH);
+            while (m.find()) {
+                m.appendReplacement(out, Matcher.quoteReplacement(example(m.group(1))));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + pathTemplate + " (" + operationId + ")";
+        }
+    }
+
+    private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
+
+    /**
+     * A value of the kind a path parameter names: an id for {@code *_id}, a double-encoded repository
+     * name as Harbor's clients send it, a digest, a tag; a plain word otherwise.
+     */
+    static String example(String parameter) {
+        return switch (parameter) {
+            case "repository_name" -> "app%252Fsub";
+            case "reference" -> "latest";
+            case "digest" -> "sha256:" + "0".repeat(64);
+            case "project_name", "project_name_or_id" -> "library";
+            case "tag_name" -> "v1";
+            case "addition" -> "build_history";
+            case "job_type" -> "gc";
+            case "meta_name" -> "public";
+            default -> parameter.equals("id") || parameter.endsWith("_id") || parameter.endsWith("id") ? "1" : "x1";
+        };
     }
 
     private HarborSwagger(JsonNode document) {

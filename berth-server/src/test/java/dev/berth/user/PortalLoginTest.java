@@ -43,20 +43,54 @@ class PortalLoginTest {
     }
 
     @Test
-    void signingInAgainWhileASessionIsAliveNeedsNoCsrfToken() {
+    void signingInOverALiveSessionNeedsItsCsrfToken() {
         TestUser user = TestUsers.create(server, "again");
+        TestUser attacker = TestUsers.create(server, "swapper");
         PortalSession first = TestUsers.signIn(server, user.name(), user.password());
+        RegistryClient browser = new RegistryClient(server.baseUri(), Map.of("Cookie", "sid=" + first.sid()));
+        // Another site posting a sign-in form (its own account, or the user's) cannot swap the session.
+        for (String[] credentials :
+                new String[][] {{attacker.name(), attacker.password()}, {user.name(), user.password()}}) {
+            for (String token : new String[] {null, "forged-token", ""}) {
+                String form = "principal=" + credentials[0] + "&password=" + credentials[1];
+                RegistryClient.Response swap = token == null
+                        ? browser.send("POST", "/c/login", form.getBytes(StandardCharsets.UTF_8), FORM)
+                        : browser.send(
+                                "POST",
+                                "/c/login",
+                                form.getBytes(StandardCharsets.UTF_8),
+                                "Content-Type",
+                                "application/x-www-form-urlencoded",
+                                "X-Harbor-CSRF-Token",
+                                token);
+                assertThat(swap.status()).as(swap.text()).isEqualTo(403);
+                assertThat(swap.errorCode()).isEqualTo("FORBIDDEN");
+                assertThat(swap.headers("Set-Cookie")).isEmpty();
+            }
+        }
+        RegistryClient.Response still = first.client().get("/api/v2.0/users/current");
+        assertThat(still.json().path("username").asString()).isEqualTo(user.name());
+
+        // With the session's own token (what the portal sends), signing in again gives a new session.
         String form = "principal=" + user.name() + "&password=" + user.password();
-        RegistryClient.Response again = new RegistryClient(server.baseUri(), Map.of("Cookie", "sid=" + first.sid()))
-                .send(
-                        "POST",
-                        "/c/login",
-                        form.getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/x-www-form-urlencoded");
+        RegistryClient.Response again = browser.send(
+                "POST",
+                "/c/login",
+                form.getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/x-www-form-urlencoded",
+                "X-Harbor-CSRF-Token",
+                first.csrf());
         assertThat(again.status()).isEqualTo(200);
         assertThat(TestUsers.cookie(again, "sid")).isNotEqualTo(first.sid());
+        assertThat(first.client().get("/api/v2.0/users/current").status()).isEqualTo(401);
+        // A cookie whose session is over is no session: signing in needs no token.
+        RegistryClient.Response afterEnd =
+                browser.send("POST", "/c/login", form.getBytes(StandardCharsets.UTF_8), FORM);
+        assertThat(afterEnd.status()).isEqualTo(200);
     }
+
+    private static final String[] FORM = {"Content-Type", "application/x-www-form-urlencoded"};
 
     @Test
     void wrongCredentialsAreRefusedWithoutACookie() {
@@ -136,7 +170,7 @@ class PortalLoginTest {
     }
 
     @Test
-    void repeatedFailuresThrottleTheNameEvenForTheRightPassword() {
+    void repeatedFailuresSlowTheGuesser() {
         TestUser user = TestUsers.create(server, "throttle");
         int failures = 0;
         RegistryClient.Response r;
@@ -146,11 +180,9 @@ class PortalLoginTest {
         } while (r.status() == 401 && failures < 50);
         assertThat(r.status()).isEqualTo(429);
         assertThat(r.errorCode()).isEqualTo("TOO_MANY_REQUEST");
+        assertThat(Long.parseLong(r.header("Retry-After").orElseThrow())).isPositive();
         assertThat(failures).isGreaterThan(3);
-        assertThat(TestUsers.login(server, user.name(), user.password()).status())
-                .isEqualTo(429);
-        assertThat(user.client().get("/api/v2.0/users/current").status()).isEqualTo(429);
-        // Another name is not affected.
+        // Another name is not affected. (How the delay grows and ends: LoginThrottleTest.)
         TestUser other = TestUsers.create(server, "unthrottled");
         assertThat(TestUsers.login(server, other.name(), other.password()).status())
                 .isEqualTo(200);

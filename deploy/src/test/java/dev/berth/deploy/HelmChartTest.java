@@ -207,6 +207,10 @@ class HelmChartTest {
         assertEquals("/etc/berth/token/token.pem", r.envValue("BERTH_TOKEN_PRIVATE_KEY_FILE"));
         assertEquals("false", r.envValue("BERTH_METRICS_ENABLED"));
         assertThat(r.env()).doesNotContainKeys("BERTH_REDIS_URL", "BERTH_TLS_CERTIFICATE", "BERTH_STORAGE_S3_BUCKET");
+        // behind the ingress, its pods' private networks name the client (login throttling)
+        assertEquals(
+                "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
+                r.envValue("BERTH_HTTP_TRUSTED_PROXIES"));
 
         // the token key every replica signs with: one generated RSA key in a Secret, mounted as a file
         assertThat(r.secretData(FULLNAME + "-core", "tls.key")).startsWith("-----BEGIN RSA PRIVATE KEY-----");
@@ -313,6 +317,14 @@ class HelmChartTest {
     }
 
     @Test
+    void trustedProxiesAreTheGivenNetworksOrNone() throws Exception {
+        assertEquals(
+                "10.1.0.0/16,192.0.2.1",
+                render("berth:\n  trustedProxies: [10.1.0.0/16, 192.0.2.1]\n").envValue("BERTH_HTTP_TRUSTED_PROXIES"));
+        assertEquals("", render("berth:\n  trustedProxies: []\n").envValue("BERTH_HTTP_TRUSTED_PROXIES"));
+    }
+
+    @Test
     void theBerthPodRunsAsUser10000WithAReadOnlyRootAndNoCapabilities() throws Exception {
         Rendered r = render("");
         Map<String, Object> pod = map(r.deployment(), "spec.template.spec.securityContext");
@@ -370,6 +382,8 @@ class HelmChartTest {
         for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
             assertEquals(scheme, string(r.container(), probe + ".httpGet.scheme"), probe);
         }
+        // reached directly: no proxy may name the client
+        assertEquals("", r.envValue("BERTH_HTTP_TRUSTED_PROXIES"));
         if (tls) {
             assertEquals("/etc/berth/tls/tls.crt", r.envValue("BERTH_TLS_CERTIFICATE"));
             assertEquals("/etc/berth/tls/tls.key", r.envValue("BERTH_TLS_PRIVATE_KEY"));
