@@ -294,7 +294,7 @@ export const en = {
   'robots.secretTitle': 'The robot’s secret',
   'robots.secretOnce': 'Copy the secret now: it is shown only this once and cannot be read again.',
   'robots.secret': 'Secret',
-  'robots.secretSaved': 'I have copied it',
+  'robots.secretSaved': 'Done',
   'robots.download': 'Download',
   'robots.closeUnsaved': 'Close without saving the secret? It cannot be shown again; you would have to give the robot a new one.',
   'robots.backToSecret': 'Back to the secret',

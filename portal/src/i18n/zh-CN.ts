@@ -298,7 +298,7 @@ export const zhCN: Record<MessageKey, string> = {
   'robots.secretTitle': '机器人账户的令牌',
   'robots.secretOnce': '请立即复制或下载令牌：它只显示这一次，之后无法再次查看。',
   'robots.secret': '令牌',
-  'robots.secretSaved': '我已保存',
+  'robots.secretSaved': '完成',
   'robots.download': '下载',
   'robots.closeUnsaved': '不保存令牌就关闭吗？令牌无法再次显示，只能为机器人账户重新生成。',
   'robots.backToSecret': '返回令牌',

@@ -15,7 +15,7 @@ export function Link(props: { href: string; class?: string; children: ComponentC
     <a
       {...rest}
       href={href}
-      aria-current={current ? 'page' : undefined}
+      aria-current={current ? 'page' : rest['aria-current']}
       onClick={(e) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
@@ -375,7 +375,7 @@ export function CopyField({ label, value, onCopied }: { label: string; value: st
     <div class="copy-field">
       <label for={id}>{label}</label>
       <div class="row">
-        <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} onCopy={() => onCopied?.()} />
         <button type="button" onClick={copy}>
           {copied ? t('common.copied') : t('common.copy')}
         </button>
@@ -407,7 +407,8 @@ export function Tabs(props: { items: { href: string; label: string }[]; current:
   return (
     <nav class="tabs" aria-label={t('common.sections')}>
       {props.items.map((i) => (
-        <Link key={i.href} href={i.href} class={i.href === props.current ? 'tab active' : 'tab'}>
+        // the tab shown is the current page also where the address names no tab (/projects/3)
+        <Link key={i.href} href={i.href} class={i.href === props.current ? 'tab active' : 'tab'} aria-current={i.href === props.current ? 'page' : undefined}>
           {i.label}
         </Link>
       ))}

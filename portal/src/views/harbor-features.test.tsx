@@ -267,7 +267,7 @@ describe('the project summary', () => {
     await mount(<App />);
     navigate('/projects/3');
     await until(() => expect(document.querySelector('[data-testid=project-summary]')?.textContent).toContain('team/app'));
-    expect(document.querySelector('.tabs a[aria-current=page], .tabs a.active')?.textContent).toBe('Summary');
+    expect(document.querySelector('.tabs a[aria-current=page]')?.textContent).toBe('Summary');
     const summary = document.querySelector('[data-testid=project-summary]')!.textContent!;
     for (const s of ['Private', 'Members (6)', 'Project admin1', 'Developer3', 'Guest2', '256.0 MiB of 1.00 GiB', 'Repositories4']) expect(summary).toContain(s);
     expect([...document.querySelectorAll('[data-testid=project-summary] tbody td')].map((td) => td.textContent).slice(0, 3)).toEqual(['team/app', '7', '12']);

@@ -168,7 +168,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
                 <span class="muted">{t('artifacts.untagged')}</span>
               ),
           },
-          { label: t('artifacts.type'), render: (a) => word('artifactType', a.type) },
+          { label: t('artifacts.type'), class: 'nowrap', render: (a) => word('artifactType', a.type) },
           { label: t('artifacts.size'), sort: 'size', class: 'nowrap', render: (a) => bytes(a.size) },
           {
             label: t('artifacts.platforms'),
@@ -196,6 +196,8 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
           {
             label: t('common.actions'),
             class: 'actions-col',
+            // the menu button is narrow: the column's name is for screen readers only
+            head: <span class="sr-only">{t('common.actions')}</span>,
             render: (a) => (
               <ActionMenu
                 label={t('artifacts.actionsFor', { digest: shortDigest(a.digest) })}

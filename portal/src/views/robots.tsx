@@ -84,6 +84,8 @@ export function RobotList(props: { level: 'project' | 'system'; projectId?: numb
           {
             label: t('common.actions'),
             class: 'actions-col',
+            // the menu button is narrow: the column's name is for screen readers only
+            head: <span class="sr-only">{t('common.actions')}</span>,
             render: (r) => (
               <ActionMenu
                 label={t('robots.actionsFor', { name: r.name })}

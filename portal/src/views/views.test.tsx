@@ -106,7 +106,10 @@ describe('robot accounts', () => {
     expect(sent.permissions).toEqual([
       { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }, { resource: 'repository', action: 'push', effect: 'allow' }] },
     ]);
-    await click(button('I have copied it'));
+    await click(button('Done'));
+    // nothing copied or downloaded yet: closing asks first
+    expect(text()).toContain('Close without saving the secret?');
+    await click(button('Close anyway'));
     await until(() => expect(text()).toContain('robot$team+ci'));
     expect(document.body.innerHTML).not.toContain('S3cret-Value-xyz');
     expect(JSON.stringify({ ...localStorage })).not.toContain('S3cret');

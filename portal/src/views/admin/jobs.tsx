@@ -92,7 +92,7 @@ function JobsView() {
       <ErrorBanner error={error} />
       {!pools && !error && <Spinner />}
       {pools && (
-        <div class="panels">
+        <div class="panels single">
           <div class="card">
             <h2>{t('jobs.pools')}</h2>
             <p>{t('jobs.busyOf', { busy: busy.length, total: workers.length })}</p>

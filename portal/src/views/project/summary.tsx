@@ -80,7 +80,7 @@ function SummaryTab({ project }: { project: Project; perms: Perms }) {
           </dl>
         </div>
       )}
-      <div class="card">
+      <div class="card span-all">
         <h2>{t('summary.recent')}</h2>
         {recent === null ? (
           <Spinner />
