@@ -7,6 +7,7 @@ import { OPERATIONS, word } from '../i18n/words';
 import type { AuditLog } from '../types';
 import { attempt, Field, notify, Time } from '../ui/components';
 import { DataTable, type ListQuery } from '../ui/DataTable';
+import { saveFile } from '../ui/download';
 
 const FILTERS = ['resource', 'username', 'resource_type'] as const;
 /** Rows a CSV export reads at most (100 pages of 100). */
@@ -41,15 +42,6 @@ function csvField(value: unknown): string {
 export function toCsv(rows: AuditLog[]): string {
   const head = ['id', 'op_time', 'username', 'operation', 'resource_type', 'resource'] as const;
   return [head.join(','), ...rows.map((r) => head.map((k) => csvField(r[k])).join(','))].join('\r\n') + '\r\n';
-}
-
-function saveFile(name: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
 export function AuditLogList({ path, fileName }: { path: string; fileName: string }) {

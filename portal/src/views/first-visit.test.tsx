@@ -1,14 +1,14 @@
 /// <reference types="node" />
 // The bugs a first visit as a new administrator hit (issue 24), one test each.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { act } from 'preact/test-utils';
 import '../views';
 import { App } from '../App';
 import { setLocale } from '../i18n';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, choose, click, dialogButton, error, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, error, list, mount, queryButton, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { LabelChip, notify } from '../ui/components';
 import { contrast } from '../ui/color';
@@ -213,14 +213,7 @@ describe('the robot secret dialog', () => {
         return { status: 201, body: { id: 1, name: 'robot$ci', secret: 'S3cret-Value-xyz' } };
       },
     });
-    let saved: Blob | undefined;
-    let fileName = '';
-    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => ((saved = b as Blob), 'blob:secret'));
-    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
-    // happy-dom would navigate to the blob: address
-    const follow = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      fileName = this.download;
-    });
+    const downloads = captureDownloads();
     await mount(<App />);
     navigate('/admin/robots');
     await until(() => expect(queryButton('New robot account')).toBeDefined());
@@ -236,13 +229,13 @@ describe('the robot secret dialog', () => {
     expect(text()).toContain('Close without saving the secret?');
     await click(button('Back to the secret'));
     await click(button('Download'));
-    expect(JSON.parse(await saved!.text())).toEqual({ name: 'robot$ci', secret: 'S3cret-Value-xyz' });
-    expect(fileName).toBe('robot$ci.json');
+    expect(downloads.files.map((f) => f.name)).toEqual(['robot$ci.json']);
+    expect(JSON.parse(await downloads.files[0].blob.text())).toEqual({ name: 'robot$ci', secret: 'S3cret-Value-xyz' });
     await act(async () => {
       dialog()!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     });
     await until(() => expect(dialog()).toBeNull());
-    for (const spy of [create, revoke, follow]) spy.mockRestore();
+    downloads.restore();
   });
 });
 

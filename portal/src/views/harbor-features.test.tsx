@@ -7,7 +7,7 @@ import '../views';
 import { App } from '../App';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, choose, click, dialogButton, list, mount, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { auditQuery, toCsv } from './auditlogs';
 
@@ -224,13 +224,7 @@ describe('audit log', () => {
         return list(entries.slice((page - 1) * size, page * size), entries.length);
       },
     });
-    let saved: Blob | undefined;
-    let fileName = '';
-    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => ((saved = b as Blob), 'blob:csv'));
-    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
-    const follow = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      fileName = this.download;
-    });
+    const downloads = captureDownloads();
     await mount(<App />);
     navigate('/admin/audit');
     await until(() => expect(text()).toContain('team/app:v1'));
@@ -240,14 +234,13 @@ describe('audit log', () => {
     const exports = fake.find('GET', '/api/v2.0/audit-logs').filter((c) => c.query.get('page_size') === '100');
     expect(exports.map((c) => c.query.get('page'))).toEqual(['1', '2']);
     expect(exports.every((c) => c.query.get('q') === 'operation=delete')).toBe(true);
-    const csv = await saved!.text();
-    const lines = csv.trim().split('\r\n');
-    expect(fileName).toBe('audit-log.csv');
+    expect(downloads.files.map((f) => f.name)).toEqual(['audit-log.csv']);
+    const lines = (await downloads.files[0].blob.text()).trim().split('\r\n');
     expect(lines).toHaveLength(131);
     expect(lines[0]).toBe('id,op_time,username,operation,resource_type,resource');
     // a spreadsheet never reads a cell as a formula
     expect(lines[1]).toBe("1,2026-03-02T10:00:00Z,admin,delete,artifact,'=cmd|calc");
-    for (const spy of [create, revoke, follow]) spy.mockRestore();
+    downloads.restore();
   });
 
   it('quotes what a CSV field must quote', () => {

@@ -7,6 +7,7 @@ import { word } from '../i18n/words';
 import type { Robot, RobotPermission } from '../types';
 import { attempt, Badge, confirmAction, CopyField, ErrorBanner, Field, FormModal, Modal, PatternInput, Spinner, Time } from '../ui/components';
 import { DataTable } from '../ui/DataTable';
+import { saveFile } from '../ui/download';
 import { epoch } from '../ui/format';
 import { ActionMenu } from '../ui/menu';
 import { PermissionMatrix, type Permission } from './permission-matrix';
@@ -151,13 +152,7 @@ function SecretOnce({ name, secret, onClose }: { name: string; secret: string; o
   const [leaving, setLeaving] = useState(false);
   const tryClose = () => (saved ? onClose() : setLeaving(true));
   const download = () => {
-    const url = URL.createObjectURL(new Blob([JSON.stringify({ name, secret })], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `${name}.json`;
-    a.rel = 'noopener';
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
+    saveFile(`${name}.json`, JSON.stringify({ name, secret }), 'application/json');
     setSaved(true);
     setLeaving(false);
   };
