@@ -73,8 +73,12 @@ export function DataTable<T>(props: {
   const seq = useRef(0);
 
   useEffect(() => {
+    const next = search.trim();
+    // nothing typed since the last search: no timer, which would also send the reader back to page 1
+    // (a "Next page" pressed within 250 ms of the list's first showing was undone)
+    if (next === term) return;
     const h = setTimeout(() => {
-      setTerm(search.trim());
+      setTerm(next);
       setPage(1);
     }, 250);
     return () => clearTimeout(h);
