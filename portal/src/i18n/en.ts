@@ -292,7 +292,7 @@ export const en = {
   'robots.deleted': 'Robot {name} deleted.',
   'robots.empty': 'No robot accounts.',
   'robots.secretTitle': 'The robot’s secret',
-  'robots.secretOnce': 'Copy the secret now: it is shown only this once and cannot be read again.',
+  'robots.secretOnce': 'Copy or download the secret now: it is shown only this once and cannot be read again.',
   'robots.secret': 'Secret',
   'robots.secretSaved': 'Done',
   'robots.download': 'Download',
