@@ -20,5 +20,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     setupFiles: ['src/test/setup.ts'],
+    // a test is several steps, each allowed until()'s 5 s on a busy machine; 5 s for the whole
+    // test (Vitest's default) failed a long one while a build ran beside it
+    testTimeout: 20_000,
   },
 });

@@ -6,7 +6,7 @@
 // Pushes an image with skopeo, so skopeo must be installed. Exits non-zero when a step fails.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -29,7 +29,7 @@ const GUEST = `guest-${run}`;
 const GROUP = `devs-${run}`;
 const RENAMED_GROUP = `builders-${run}`;
 const USER_PASSWORD = 'E2e-Pass-2026';
-const DESCRIPTION = 'The e2e image.\n<b>shown as text</b>';
+const DESCRIPTION = 'The e2e image.\n<b>shown as text</b>\n\n**Markdown** is rendered.';
 mkdirSync(SHOTS, { recursive: true });
 
 // ---------------------------------------------------------------- helpers
@@ -132,6 +132,8 @@ async function signIn(user, password) {
 async function signOut() {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
+  await page.getByText('You have signed out.').waitFor(WAIT);
+  assert.equal(await page.locator('.toasts .toast').count(), 0, 'no notification of the signed-out user is left');
 }
 
 /** Waits until the list shows rows and every one of them contains the text (the server's filter applied). */
@@ -244,6 +246,9 @@ try {
     const shown = `${kib < 10 ? kib.toFixed(2) : kib.toFixed(1)} KiB`;
     await row.getByText(shown).waitFor(WAIT);
     await row.getByText('linux/amd64').waitFor(WAIT);
+    // the repository's pull command names a tag that exists, the newest
+    const registry = (await apiOk('GET', '/api/v2.0/systeminfo')).json().registry_url;
+    assert.equal(await page.getByTestId('pull-command').locator('input').inputValue(), `podman pull ${registry}/${PROJECT}/app:v2`);
     await shot('artifacts');
   });
 
@@ -254,7 +259,8 @@ try {
     await page.getByRole('button', { name: 'Save' }).click();
     const shown = page.getByTestId('repository-description');
     await shown.filter({ hasText: '<b>shown as text</b>' }).waitFor(WAIT);
-    assert.equal(await shown.locator('b').count(), 0, 'the description is text, not markup');
+    assert.equal(await shown.locator('b').count(), 0, 'HTML in the description stays text');
+    assert.equal(await shown.locator('strong').textContent(), 'Markdown', 'Markdown is rendered');
     const repo = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app`)).json();
     assert.equal(repo.description, DESCRIPTION);
   });
@@ -304,7 +310,8 @@ try {
     await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
     const info = (await apiOk('GET', '/api/v2.0/systeminfo')).json();
     const docker = await page.getByLabel('docker pull').inputValue();
-    assert.equal(docker, `docker pull ${info.registry_url}/${PROJECT}/app:v1`);
+    // the newest tag (v2 was pushed after v1)
+    assert.equal(docker, `docker pull ${info.registry_url}/${PROJECT}/app:v2`);
     assert.ok((await page.getByLabel('podman pull').inputValue()).startsWith(`podman pull ${info.registry_url}/`));
     await page.getByText('COPY data /data # berth e2e').waitFor(WAIT);
     await shot('artifact');
@@ -343,6 +350,51 @@ try {
     assert.deepEqual(a.labels.map((l) => l.name), ['release']);
   });
 
+  await step('labels, copies and deletes several artifacts at once', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-bulk-'));
+    const digests = [];
+    for (const [i, size] of [1024, 2048].entries()) {
+      const image = writeImageLayout(join(work, String(i)), { sizeBytes: size });
+      skopeoPush(image.layout, `${HOST}/${PROJECT}/bulk:b${i}`);
+      digests.push(image.digest);
+    }
+    rmSync(work, { recursive: true, force: true });
+    const back = page.url();
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/bulk`);
+    await page.locator('tbody tr').nth(1).waitFor(WAIT);
+    await page.getByLabel('Select every row on this page').check();
+    const bar = page.getByRole('region', { name: 'Actions on the selected rows' });
+    await bar.getByText('2 selected').waitFor(WAIT);
+    await bar.getByRole('button', { name: 'Add label' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Add label' });
+    await dialog.getByLabel('Choose a label').selectOption({ label: 'release (project)' });
+    await dialog.getByRole('button', { name: 'Add label' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByText('Label added to 2 artifacts.').waitFor(WAIT);
+    for (const d of digests) {
+      const a = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/bulk/artifacts/${d}?with_label=true`)).json();
+      assert.deepEqual(a.labels.map((l) => l.name), ['release']);
+    }
+    await page.getByLabel('Select every row on this page').check();
+    await bar.getByRole('button', { name: 'Copy artifact' }).click();
+    dialog = page.getByRole('dialog', { name: 'Copy artifact' });
+    await dialog.getByLabel('Target project').selectOption(PROJECT);
+    await dialog.getByLabel('Target repository').fill('bulk-copy');
+    await shot('bulk-copy');
+    await dialog.getByRole('button', { name: 'Copy artifact' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByText('2 artifacts copied.').waitFor(WAIT);
+    const copied = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/bulk-copy/artifacts`)).json();
+    assert.deepEqual(copied.map((a) => a.digest).sort(), [...digests].sort());
+    await page.getByLabel('Select every row on this page').check();
+    await bar.getByRole('button', { name: 'Delete' }).click();
+    await confirm('Delete');
+    await page.getByText('2 artifacts deleted.').waitFor(WAIT);
+    await page.getByText('No artifacts in this repository.').waitFor(WAIT);
+    assert.equal((await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/bulk/artifacts`)).json().length, 0);
+    await page.goto(back);
+  });
+
   await step('an immutability rule protects a tag, and the refusal shows the API message', async () => {
     const artifactUrl = page.url();
     await page.goto(`${BASE}/projects/${await projectId()}/immutability`);
@@ -359,6 +411,19 @@ try {
     assert.ok(tags.some((t) => t.name === 'v1'), 'the immutable tag is still there');
   });
 
+  await step('the project summary shows quota use, members by role and recent repositories', async () => {
+    await page.goto(`${BASE}/projects/${await projectId()}`);
+    const summary = page.getByTestId('project-summary');
+    await summary.getByRole('link', { name: `${PROJECT}/app` }).waitFor(WAIT);
+    assert.equal(await tab('Summary').getAttribute('aria-current'), 'page');
+    const s = (await apiOk('GET', `/api/v2.0/projects/${await projectId()}/summary`)).json();
+    await summary.getByText(`Members (${s.project_admin_count + s.developer_count + s.guest_count + s.maintainer_count + s.limited_guest_count})`).waitFor(WAIT);
+    await summary.locator('dd').filter({ hasText: new RegExp(`^${s.repo_count}$`) }).first().waitFor(WAIT);
+    await summary.getByRole('heading', { name: 'Storage quota' }).waitFor(WAIT);
+    await summary.getByText(/\(no limit\)/).first().waitFor(WAIT); // the project was created without a limit
+    await shot('summary');
+  });
+
   await step('adds a member with a role', async () => {
     await page.goto(`${BASE}/projects/${PROJECT}/members`.replace(`/projects/${PROJECT}`, `/projects/${await projectId()}`));
     await page.getByRole('button', { name: 'Add member' }).click();
@@ -370,6 +435,16 @@ try {
     await page.locator('tbody tr').filter({ hasText: MEMBER }).waitFor(WAIT);
     const members = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
     assert.equal(members.find((m) => m.entity_name === MEMBER)?.role_id, 2);
+    // an arrow key on the role changes nothing until Save
+    const role = page.getByLabel(`Role of ${MEMBER}`, { exact: true });
+    await role.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.getByRole('button', { name: `Save role of ${MEMBER}` }).waitFor(WAIT);
+    assert.equal((await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json().find((m) => m.entity_name === MEMBER)?.role_id, 2);
+    await role.selectOption({ label: 'Maintainer' });
+    await page.getByRole('button', { name: `Save role of ${MEMBER}` }).click();
+    await page.getByText(`${MEMBER} is now Maintainer.`).waitFor(WAIT);
+    assert.equal((await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json().find((m) => m.entity_name === MEMBER)?.role_id, 4);
     await shot('members');
   });
 
@@ -378,7 +453,7 @@ try {
     await page.getByRole('button', { name: 'New robot account' }).click();
     const dialog = page.getByRole('dialog', { name: 'New robot account' });
     await dialog.getByLabel('Name', { exact: true }).fill('ci');
-    await dialog.getByLabel('Push').check();
+    await dialog.getByLabel('Repository: Push', { exact: true }).check();
     await dialog.getByRole('button', { name: 'Create' }).click();
     const secretDialog = page.getByRole('dialog', { name: 'The robot’s secret' });
     await secretDialog.waitFor(WAIT);
@@ -390,13 +465,43 @@ try {
     // the secret works: the robot may pull from its project
     const asRobot = await http('GET', `/v2/${PROJECT}/app/tags/list`, undefined, basic(robotName, robotSecret));
     assert.equal(asRobot.status, 200, asRobot.text);
-    await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
+    // closing before saving the secret asks first; the download is Harbor's JSON file
+    await secretDialog.getByRole('button', { name: 'Done' }).click();
+    await secretDialog.getByText('Close without saving the secret?').waitFor(WAIT);
+    await secretDialog.getByRole('button', { name: 'Back to the secret' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), secretDialog.getByRole('button', { name: 'Download' }).click()]);
+    assert.equal(download.suggestedFilename(), `${robotName}.json`);
+    assert.deepEqual(JSON.parse(readFileSync(await download.path(), 'utf8')), { name: robotName, secret: robotSecret });
+    await secretDialog.getByRole('button', { name: 'Done' }).click();
+    await secretDialog.waitFor({ state: 'detached', ...WAIT });
     await page.locator('tbody tr').filter({ hasText: robotName }).waitFor(WAIT);
     assert.ok(!(await page.content()).includes(robotSecret), 'the secret is gone from the page');
     await page.reload();
     await page.locator('tbody tr').filter({ hasText: robotName }).waitFor(WAIT);
     assert.ok(!(await page.content()).includes(robotSecret), 'the secret is never shown again');
     assert.ok(!JSON.stringify(await page.evaluate(() => ({ ...localStorage, ...sessionStorage }))).includes(robotSecret));
+  });
+
+  await step('edits the robot with Harbor’s permission matrix', async () => {
+    const robotName = `robot$${PROJECT}+ci`;
+    await page.getByRole('button', { name: `Actions for ${robotName}` }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: `Edit ${robotName}` });
+    await dialog.locator('fieldset.matrix').waitFor(WAIT);
+    assert.ok(await dialog.getByLabel('Repository: Pull', { exact: true }).isChecked());
+    assert.ok(await dialog.getByLabel('Repository: Push', { exact: true }).isChecked());
+    await dialog.getByLabel('Tag: Create', { exact: true }).check();
+    await dialog.getByLabel('Description').fill('pushes and tags');
+    await shot('robot-edit');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.locator('tbody tr').filter({ hasText: 'pushes and tags' }).waitFor(WAIT);
+    const robots = (await apiOk('GET', `/api/v2.0/robots?page_size=100&q=${encodeURIComponent(`Level=project,ProjectID=${await projectId()}`)}`)).json();
+    const robot = robots.find((r) => r.name === robotName);
+    const granted = robot.permissions.flatMap((p) => p.access.map((a) => `${a.resource}:${a.action}`)).sort();
+    assert.deepEqual(granted, ['repository:pull', 'repository:push', 'tag:create'], JSON.stringify(robot));
+    // the secret still works after the edit
+    assert.equal((await http('GET', `/v2/${PROJECT}/app/tags/list`, undefined, basic(robotName, robotSecret))).status, 200);
   });
 
   await step('makes the guest user a guest of the project (API) and shows the project tabs', async () => {
@@ -420,7 +525,7 @@ try {
     const byId = Object.fromEntries(history.map((h) => [String(h.id), JSON.parse(h.job_parameters)]));
     assert.equal(byId[dry]?.dry_run, true, JSON.stringify(history));
     assert.equal(byId[real]?.dry_run, false, JSON.stringify(history));
-    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'dry_run=false' }).waitFor(WAIT);
+    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'dry run: No' }).waitFor(WAIT);
     await shot('gc');
     await page.locator('tbody tr').first().getByRole('button', { name: 'Log' }).click();
     await page.getByRole('dialog', { name: /Log of run/ }).getByText('garbage collection done').waitFor(WAIT);
@@ -437,9 +542,28 @@ try {
     await everyRowContains(PROJECT);
     await page.locator('tbody tr').filter({ hasText: `${PROJECT}/app:v2` }).first().waitFor(WAIT);
     const ops = await page.locator('tbody tr').allInnerTexts();
-    assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('create')), 'robot creation is audited');
-    assert.ok(ops.some((r) => r.includes(`${PROJECT}/app:v2`) && r.includes('delete')), 'the tag deletion is audited');
+    assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('Create')), 'robot creation is audited');
+    assert.ok(ops.some((r) => r.includes(`${PROJECT}/app:v2`) && r.includes('Delete')), 'the tag deletion is audited');
+  });
+
+  await step('filters the audit log by operation and date, and exports what it shows as CSV', async () => {
+    await page.getByLabel('Operation', { exact: true }).selectOption({ label: 'Delete' });
+    const today = new Date();
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    await page.getByLabel('From', { exact: true }).fill(day);
+    await page.getByLabel('To', { exact: true }).fill(day);
+    await everyRowContains('Delete');
+    await page.locator('tbody tr').filter({ hasText: `${PROJECT}/app:v2` }).first().waitFor(WAIT);
     await shot('audit');
+    const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    assert.equal(download.suggestedFilename(), 'audit-log.csv');
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+    assert.equal(lines[0], 'id,op_time,username,operation,resource_type,resource');
+    assert.ok(lines.length > 1, 'the export holds the entries shown');
+    assert.ok(lines.slice(1).every((l) => l.split(',')[3] === 'delete'), lines.join('\n'));
+    assert.ok(lines.some((l) => l.endsWith(`,tag,${PROJECT}/app:v2`)), lines.join('\n'));
+    const shown = Number((await page.locator('.pager span').first().textContent()).match(/\d+/)[0]);
+    assert.equal(lines.length - 1, shown, 'as many rows as the list counts');
   });
 
   await step('purges the audit log: a dry run and a real run to their end, the schedule, a run log', async () => {
@@ -448,7 +572,7 @@ try {
     // pulls older than an hour only: nothing this run wrote, which later steps still read
     await page.getByLabel('Keep entries for').fill('1');
     await page.getByLabel('Unit').selectOption('hours');
-    for (const op of ['Create', 'Update', 'Delete', 'Sign-in', 'Sign-out']) await page.getByLabel(op, { exact: true }).uncheck();
+    for (const op of ['Create', 'Update', 'Delete', 'Sign in', 'Sign out']) await page.getByLabel(op, { exact: true }).uncheck();
     await page.getByRole('button', { name: 'Dry run' }).click();
     const dry = await runEnded('purge-progress', '');
     await page.getByRole('button', { name: 'Purge now' }).click();
@@ -459,7 +583,7 @@ try {
     assert.deepEqual(byId[dry], { audit_retention_hour: 1, include_event_types: 'pull', dry_run: true, would_purge_rows: 0 }, JSON.stringify(history));
     assert.equal(byId[real]?.dry_run, false, JSON.stringify(history));
     assert.equal(byId[real]?.purged_rows, 0, JSON.stringify(history));
-    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'purged_rows=0' }).waitFor(WAIT);
+    await page.locator('tbody tr').first().filter({ hasText: 'Success' }).filter({ hasText: 'entries purged: 0' }).waitFor(WAIT);
 
     await page.getByLabel('Run automatically').selectOption('Daily');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -489,10 +613,23 @@ try {
     await nav.getByRole('link', { name: 'Job service' }).click();
     await page.getByRole('heading', { name: 'Worker pools' }).waitFor(WAIT);
     await page.getByRole('heading', { name: 'Queues' }).waitFor(WAIT);
+    await page.getByRole('heading', { name: /^Workers of pool / }).waitFor(WAIT);
+    // Harbor's "pause all schedules", and back
+    await page.getByRole('button', { name: 'Pause all schedules' }).click();
+    await confirm('Pause all schedules');
+    await page.getByText('Schedules paused', { exact: true }).waitFor(WAIT);
+    assert.equal((await apiOk('GET', '/api/v2.0/schedules/all/paused')).json().paused, true);
+    await page.getByRole('button', { name: 'Resume all schedules' }).click();
+    await confirm('Resume all schedules');
+    await page.getByText('Schedules running', { exact: true }).waitFor(WAIT);
+    assert.equal((await apiOk('GET', '/api/v2.0/schedules/all/paused')).json().paused, false);
+    await shot('jobs');
     await nav.getByRole('link', { name: 'Configuration' }).click();
-    assert.equal(await page.getByLabel('Authentication mode').inputValue(), 'db_auth');
+    assert.equal(await page.getByLabel('Authentication mode').inputValue(), 'Database');
+    await heading('System settings').waitFor(WAIT);
+    await shot('configuration');
     await nav.getByRole('link', { name: 'System information' }).click();
-    await page.getByText('database').waitFor(WAIT);
+    await page.getByText('Healthy', { exact: true }).first().waitFor(WAIT);
     await shot('system');
   });
 
@@ -546,8 +683,17 @@ try {
     await page.locator('tbody [aria-busy=true]').first().waitFor({ state: 'detached', ...WAIT });
     await page.getByRole('cell', { name: /无上限/ }).first().waitFor(WAIT);
     await shot('projects-zh');
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/app`);
+    await page.getByRole('heading', { name: `${PROJECT}/app` }).waitFor(WAIT);
+    await page.locator('tbody tr').first().getByText('镜像', { exact: true }).waitFor(WAIT);
+    await shot('artifacts-zh');
+    await page.goto(`${BASE}/admin/gc`);
+    await page.locator('tbody tr').first().getByText('成功', { exact: true }).waitFor(WAIT);
+    const english = await page.locator('main').evaluate((m) => (m.innerText.match(/\b(Success|Error|MANUAL|SCHEDULE|Running|Pending)\b/g) ?? []).join(','));
+    assert.equal(english, '', 'no English status word on a Chinese page');
+    await shot('gc-zh');
     await page.getByLabel('语言').selectOption('en');
-    await heading('Projects').waitFor(WAIT);
+    await heading('Garbage collection').waitFor(WAIT);
   });
 
   await step('an ended session sends the user back to sign in', async () => {

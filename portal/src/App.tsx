@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
+import { clearNotifications, ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
 import { localeNames, locale, setLocale, t, type Locale, catalogs } from './i18n';
 import { allRoutes, location, match, navigate } from './router';
 import { checkSession, logout, refreshInfo, session, verifySession } from './session';
@@ -46,7 +46,7 @@ export function App() {
   } else if (!m.route.anonymous && !s.user) {
     return (
       <Shell>
-        <LoginView expired={s.expired} />
+        <LoginView expired={s.expired} signedOut={s.signedOut} />
       </Shell>
     );
   } else if (m.route.admin && !s.user?.sysadmin_flag) {
@@ -123,7 +123,15 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
               {s.user.username}
               {s.user.sysadmin_flag ? ` (${t('app.sysadmin')})` : ''}
             </Link>
-            <button type="button" class="link" onClick={() => logout().then(() => navigate('/projects'))}>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                // what the signed-in user was told is not for whoever signs in next
+                clearNotifications();
+                logout().then(() => navigate('/projects'));
+              }}
+            >
               {t('app.logout')}
             </button>
           </>

@@ -119,7 +119,8 @@ export interface ProjectTab {
   id: string;
   label: MessageKey;
   order: number;
-  view: ComponentType<{ project: import('./types').Project; perms: import('./types').Perms }>;
+  /** `reload` reads the project and the caller's permissions again (after a change of one's own role, say). */
+  view: ComponentType<{ project: import('./types').Project; perms: import('./types').Perms; reload: () => void }>;
   /** Shown only when this returns true for the caller's permissions in the project. */
   visible?: (perms: import('./types').Perms) => boolean;
 }

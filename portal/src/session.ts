@@ -8,6 +8,8 @@ export interface SessionState {
   /** undefined while the first check runs. */
   user: User | null | undefined;
   expired: boolean;
+  /** The user signed out in this tab: the sign-in page says so. */
+  signedOut?: boolean;
   info: SystemInfo;
 }
 
@@ -33,7 +35,7 @@ export async function refreshInfo() {
 export async function checkSession(): Promise<void> {
   try {
     const user = await api.get<User>('/users/current', undefined, { quiet401: true });
-    update({ user, expired: false });
+    update({ user, expired: false, signedOut: false });
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 401) throw e;
     update({ user: null });
@@ -61,7 +63,7 @@ export async function login(principal: string, password: string): Promise<void> 
 
 export async function logout(): Promise<void> {
   await signOut();
-  update({ user: null, expired: false });
+  update({ user: null, expired: false, signedOut: true });
   await refreshInfo();
 }
 

@@ -28,6 +28,8 @@ export interface Project {
   owner_name?: string;
   creation_time?: string;
   repo_count?: number;
+  /** The upstream registry of a proxy cache project; 0 or absent for an ordinary project. */
+  registry_id?: number;
   current_user_role_id?: number;
   metadata?: Record<string, string>;
 }

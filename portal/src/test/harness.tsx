@@ -175,3 +175,22 @@ export async function submit(el: HTMLElement) {
   });
   await settle();
 }
+
+/**
+ * Catches the files the page saves (ui/download.ts): their names and contents, instead of
+ * happy-dom following the blob: address. Call `restore()` at the end of the test.
+ */
+export function captureDownloads() {
+  const files: { name: string; blob: Blob }[] = [];
+  let pending: Blob | undefined;
+  const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => ((pending = b as Blob), 'blob:test'));
+  const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+  const follow = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    if (pending) files.push({ name: this.download, blob: pending });
+    pending = undefined;
+  });
+  return {
+    files,
+    restore: () => [create, revoke, follow].forEach((spy) => spy.mockRestore()),
+  };
+}

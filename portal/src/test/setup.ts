@@ -2,6 +2,10 @@ import { afterEach, vi } from 'vitest';
 import { unmount } from './harness';
 import { session } from '../session';
 import { setLocale } from '../i18n';
+import { location } from '../router';
+import { clearNotifications } from '../ui/components';
+
+const START = '/test-start';
 
 afterEach(() => {
   unmount();
@@ -9,5 +13,9 @@ afterEach(() => {
   session.set({ user: undefined, expired: false, info: {} });
   setLocale('en');
   document.cookie = '__csrf=; Max-Age=0; Path=/';
-  history.replaceState(null, '', '/');
+  // the next test starts on a page that fetches nothing and redirects nowhere (the root would
+  // redirect to /projects after the test's own navigate), and with no notification of this one
+  history.replaceState(null, '', START);
+  location.set({ path: START, search: '' });
+  clearNotifications();
 });

@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Page, Query } from '../api';
 import { t } from '../i18n';
-import { Empty, ErrorBanner, Pager, Spinner } from './components';
+import { Empty, ErrorBanner, Pager, Spinner, totalItems } from './components';
 
 export interface Column<T> {
   label: string;
@@ -12,6 +12,19 @@ export interface Column<T> {
   /** The API's sort key for this column, when it can be sorted on. */
   sort?: string;
   class?: string;
+  /** Shown in the header instead of the label (which still names the column for keys). */
+  head?: ComponentChildren;
+}
+
+/** Rows chosen with their checkboxes, by key, kept across pages until the owner clears them. */
+export interface Selection<T> {
+  rows: ReadonlyMap<string | number, T>;
+  set: (rows: ReadonlyMap<string | number, T>) => void;
+}
+
+export function useSelection<T>(): Selection<T> & { clear: () => void; list: T[] } {
+  const [rows, set] = useState<ReadonlyMap<string | number, T>>(new Map());
+  return { rows, set, clear: () => set(new Map()), list: [...rows.values()] };
 }
 
 export interface ListQuery extends Query {
@@ -41,6 +54,13 @@ export function DataTable<T>(props: {
   pageSize?: number;
   caption: string;
   expand?: (row: T) => ComponentChildren;
+  /** Checkboxes on the rows; `selectLabel` names a row for its checkbox. */
+  selection?: Selection<T>;
+  selectLabel?: (row: T) => string;
+  /** Buttons acting on the selected rows, shown while some are selected. */
+  bulk?: ComponentChildren;
+  /** Told the query of every page it asks for (an export repeats it over all pages). */
+  onQuery?: (query: ListQuery) => void;
 }) {
   const pageSize = props.pageSize ?? 15;
   const [page, setPage] = useState(1);
@@ -53,8 +73,12 @@ export function DataTable<T>(props: {
   const seq = useRef(0);
 
   useEffect(() => {
+    const next = search.trim();
+    // nothing typed since the last search: no timer, which would also send the reader back to page 1
+    // (a "Next page" pressed within 250 ms of the list's first showing was undone)
+    if (next === term) return;
     const h = setTimeout(() => {
-      setTerm(search.trim());
+      setTerm(next);
       setPage(1);
     }, 250);
     return () => clearTimeout(h);
@@ -70,6 +94,7 @@ export function DataTable<T>(props: {
       else terms.push(`${props.searchField}=~${term}`);
     }
     if (terms.some(Boolean)) query.q = terms.filter(Boolean).join(',');
+    props.onQuery?.(query);
     props
       .fetchPage(query)
       .then((d) => {
@@ -80,6 +105,44 @@ export function DataTable<T>(props: {
       .catch((e) => mine === seq.current && setError(e))
       .finally(() => mine === seq.current && setLoading(false));
   }, [page, term, sort, props.reloadKey, props.baseQ]);
+
+  const sel = props.selection;
+  const pageRows = data?.items ?? [];
+  const allOnPage = !!sel && pageRows.length > 0 && pageRows.every((r) => sel.rows.has(props.rowKey(r)));
+  const toggleRow = (row: T, on: boolean) => {
+    const next = new Map(sel!.rows);
+    if (on) next.set(props.rowKey(row), row);
+    else next.delete(props.rowKey(row));
+    sel!.set(next);
+  };
+  const togglePage = (on: boolean) => {
+    const next = new Map(sel!.rows);
+    for (const r of pageRows) {
+      if (on) next.set(props.rowKey(r), r);
+      else next.delete(props.rowKey(r));
+    }
+    sel!.set(next);
+  };
+  const columns: Column<T>[] = sel
+    ? [
+        {
+          label: t('common.select'),
+          class: 'select-col',
+          head: (
+            <input type="checkbox" aria-label={t('common.selectPage')} checked={allOnPage} onChange={(e) => togglePage((e.target as HTMLInputElement).checked)} />
+          ),
+          render: (row) => (
+            <input
+              type="checkbox"
+              aria-label={props.selectLabel ? props.selectLabel(row) : t('common.select')}
+              checked={sel.rows.has(props.rowKey(row))}
+              onChange={(e) => toggleRow(row, (e.target as HTMLInputElement).checked)}
+            />
+          ),
+        },
+        ...props.columns,
+      ]
+    : props.columns;
 
   const toggleSort = (key: string) => {
     setSort(sort === key ? `-${key}` : key);
@@ -101,13 +164,22 @@ export function DataTable<T>(props: {
         )}
         <div class="toolbar-actions">{props.toolbar}</div>
       </div>
+      {sel && sel.rows.size > 0 && (
+        <div class="bulk-bar" role="region" aria-label={t('common.selectedActions')}>
+          <span>{t('common.selected', { n: sel.rows.size })}</span>
+          {props.bulk}
+          <button type="button" class="link" onClick={() => sel.set(new Map())}>
+            {t('common.clearSelection')}
+          </button>
+        </div>
+      )}
       <ErrorBanner error={error} />
       <table aria-busy={loading}>
         <caption class="sr-only">{props.caption}</caption>
-        <TableHead columns={props.columns} sort={sort} onSort={toggleSort} />
+        <TableHead columns={columns} sort={sort} onSort={toggleSort} />
         <tbody>
           {data?.items.map((row) => (
-            <Row key={props.rowKey(row)} row={row} columns={props.columns} expand={props.expand} />
+            <Row key={props.rowKey(row)} row={row} columns={columns} expand={props.expand} />
           ))}
         </tbody>
       </table>
@@ -118,7 +190,7 @@ export function DataTable<T>(props: {
       )}
       {data && data.total <= pageSize && data.total > 0 && (
         <div class="pager">
-          <span>{t('common.totalItems', { total: data.total })}</span>
+          <span>{totalItems(data.total)}</span>
         </div>
       )}
     </div>
@@ -163,7 +235,7 @@ function TableHead<T>({ columns, sort, onSort }: { columns: Column<T>[]; sort?: 
                   <span aria-hidden="true">{dir === 'ascending' ? ' ▲' : dir === 'descending' ? ' ▼' : ''}</span>
                 </button>
               ) : (
-                c.label
+                (c.head ?? c.label)
               )}
             </th>
           );

@@ -1,7 +1,9 @@
 import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api';
-import { t, type MessageKey } from '../i18n';
+import { locale, t, type MessageKey } from '../i18n';
+import { contrast } from './color';
+import { time } from './format';
 import { navigate, location } from '../router';
 import { signal, useSignal } from '../state';
 
@@ -13,7 +15,7 @@ export function Link(props: { href: string; class?: string; children: ComponentC
     <a
       {...rest}
       href={href}
-      aria-current={current ? 'page' : undefined}
+      aria-current={current ? 'page' : rest['aria-current']}
       onClick={(e) => {
         if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
         e.preventDefault();
@@ -25,8 +27,32 @@ export function Link(props: { href: string; class?: string; children: ComponentC
   );
 }
 
+/** The lead sentence for a refusal of the API, by HTTP status. */
+function statusMessage(status: number): string {
+  if (status === 400) return t('errors.badRequest');
+  if (status === 401) return t('errors.unauthorized');
+  if (status === 403) return t('errors.forbidden');
+  if (status === 404) return t('errors.notFound');
+  if (status === 409) return t('errors.conflict');
+  if (status === 412) return t('errors.precondition');
+  if (status === 413) return t('errors.tooLarge');
+  if (status === 429) return t('errors.tooMany');
+  if (status >= 500) return t('errors.server');
+  return t('errors.generic');
+}
+
+/**
+ * What to tell the user about a failure. The API's messages are English: in English they are shown
+ * as they are; in another language the user reads a translated sentence for the kind of refusal,
+ * with the server's own words after it for whoever helps them.
+ */
 export function messageOf(e: unknown): string {
-  if (e instanceof ApiError) return e.message;
+  if (e instanceof ApiError) {
+    if (locale.get() === 'en') return e.message;
+    return e.message ? t('errors.withDetail', { message: statusMessage(e.status), detail: e.message }) : statusMessage(e.status);
+  }
+  // fetch() rejects with a TypeError when the server cannot be reached at all
+  if (e instanceof TypeError && /fetch|network/i.test(e.message)) return t('errors.network');
   if (e instanceof Error) return e.message;
   return String(e);
 }
@@ -53,6 +79,7 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
+/** A labelled control; its hint has the id `${id}-hint`, for the control's aria-describedby. */
 export function Field(props: {
   label: string;
   hint?: string;
@@ -63,8 +90,59 @@ export function Field(props: {
     <div class="field">
       <label for={id}>{props.label}</label>
       {props.children(id)}
-      {props.hint && <small class="hint">{props.hint}</small>}
+      {props.hint && (
+        <small class="hint" id={`${id}-hint`}>
+          {props.hint}
+        </small>
+      )}
     </div>
+  );
+}
+
+/**
+ * A text input bound to a pattern whose rule is said in words: the browser's refusal states the rule
+ * (not "Please match the requested format"), and the field is marked invalid while it breaks it.
+ * Use inside a Field whose hint is the rule.
+ */
+export function PatternInput(props: {
+  id: string;
+  name: string;
+  pattern: string;
+  rule: string;
+  value: string;
+  onValue: (value: string) => void;
+  required?: boolean;
+  maxLength?: number;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  const invalid = props.value !== '' && !new RegExp(`^(?:${props.pattern})$`).test(props.value);
+  useEffect(() => {
+    ref.current?.setCustomValidity(invalid ? props.rule : '');
+  }, [invalid, props.rule]);
+  return (
+    <input
+      ref={ref}
+      id={props.id}
+      name={props.name}
+      required={props.required}
+      maxLength={props.maxLength}
+      pattern={props.pattern}
+      aria-invalid={invalid ? 'true' : undefined}
+      aria-describedby={`${props.id}-hint`}
+      value={props.value}
+      onInput={(e) => props.onValue((e.target as HTMLInputElement).value)}
+    />
+  );
+}
+
+/** A point in time, formatted for the reader, kept on one line, with the exact value for machines. */
+export function Time({ iso }: { iso?: string | null }) {
+  const shown = time(iso);
+  if (!iso || shown === '—') return <>{shown}</>;
+  return (
+    <time dateTime={iso} title={iso}>
+      {shown}
+    </time>
   );
 }
 
@@ -237,6 +315,11 @@ export function notify(text: string, kind: 'ok' | 'error' = 'ok') {
   setTimeout(() => toasts.set(toasts.get().filter((x) => x.id !== toast.id)), kind === 'error' ? 8000 : 4000);
 }
 
+/** Takes every notification away (signing out: what the last user was told is not for the next). */
+export function clearNotifications() {
+  toasts.set([]);
+}
+
 export function ToastHost() {
   const list = useSignal(toasts);
   const dismiss = (id: number) => {
@@ -273,12 +356,13 @@ export async function attempt(action: () => Promise<unknown>, success?: string):
 
 // ---------------------------------------------------------------- small pieces
 
-export function CopyField({ label, value }: { label: string; value: string }) {
+export function CopyField({ label, value, onCopied }: { label: string; value: string; onCopied?: () => void }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
       setCopied(true);
+      onCopied?.();
       setTimeout(() => setCopied(false), 2000);
     } catch {
       // clipboard refused (not a secure context): select the text so the user can copy it
@@ -291,7 +375,7 @@ export function CopyField({ label, value }: { label: string; value: string }) {
     <div class="copy-field">
       <label for={id}>{label}</label>
       <div class="row">
-        <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} />
+        <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} onCopy={() => onCopied?.()} />
         <button type="button" onClick={copy}>
           {copied ? t('common.copied') : t('common.copy')}
         </button>
@@ -300,11 +384,31 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   );
 }
 
+/** A small button that copies a value (a command) without showing it in a field. */
+export function CopyButton({ value, label, text }: { value: string; label: string; text: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 2000);
+    } catch {
+      notify(value);
+    }
+  };
+  return (
+    <button type="button" class="small" aria-label={label} title={value} onClick={copy}>
+      {copied ? t('common.copied') : text}
+    </button>
+  );
+}
+
 export function Tabs(props: { items: { href: string; label: string }[]; current: string }) {
   return (
     <nav class="tabs" aria-label={t('common.sections')}>
       {props.items.map((i) => (
-        <Link key={i.href} href={i.href} class={i.href === props.current ? 'tab active' : 'tab'}>
+        // the tab shown is the current page also where the address names no tab (/projects/3)
+        <Link key={i.href} href={i.href} class={i.href === props.current ? 'tab active' : 'tab'} aria-current={i.href === props.current ? 'page' : undefined}>
           {i.label}
         </Link>
       ))}
@@ -316,10 +420,18 @@ export function Badge({ children, tone }: { children: ComponentChildren; tone?: 
   return <span class={`badge ${tone ?? ''}`}>{children}</span>;
 }
 
+const RING = '#5b6576';
+
+/**
+ * A label with its colour dot. A pale colour (lavender, light yellow) would vanish on a white page,
+ * so a dot below 3:1 against white gets a darker ring; the chip's own border stays neutral.
+ */
 export function LabelChip({ name, color }: { name: string; color?: string }) {
+  const fill = color || '#888888';
+  const ring = contrast(fill, '#ffffff') >= 3 ? fill : RING;
   return (
-    <span class="label-chip" style={{ borderColor: color || '#888' }}>
-      <span class="swatch" style={{ background: color || '#888' }} aria-hidden="true" />
+    <span class="label-chip">
+      <span class="swatch" style={{ background: fill, borderColor: ring }} aria-hidden="true" />
       {name}
     </span>
   );
@@ -345,11 +457,16 @@ export function PageHeader(props: { title: string; children?: ComponentChildren;
   );
 }
 
+/** "1 item", "2 items". */
+export function totalItems(total: number): string {
+  return total === 1 ? t('common.oneItem') : t('common.totalItems', { total });
+}
+
 export function Pager(props: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
   const pages = Math.max(1, Math.ceil(props.total / props.pageSize));
   return (
     <div class="pager">
-      <span>{t('common.totalItems', { total: props.total })}</span>
+      <span>{totalItems(props.total)}</span>
       <button type="button" disabled={props.page <= 1} onClick={() => props.onPage(props.page - 1)} aria-label={t('common.previousPage')}>
         ‹
       </button>

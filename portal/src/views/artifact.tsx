@@ -1,16 +1,19 @@
 // One artifact: what it is, how to pull it, its tags, labels, accessories, children and additions.
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { pathOf, registerRoute, type Params } from '../router';
 import type { Accessory, Artifact, Label, Perms, Project, Reference, Tag } from '../types';
-import { attempt, Badge, confirmAction, CopyField, Empty, ErrorBanner, LabelChip, Link, PageHeader, Spinner } from '../ui/components';
+import { attempt, Badge, confirmAction, CopyButton, CopyField, Empty, ErrorBanner, LabelChip, Link, PageHeader, Spinner, Time } from '../ui/components';
 import { StaticTable } from '../ui/DataTable';
-import { bytes, shortDigest, time } from '../ui/format';
-import { AddTagModal, CopyArtifactModal } from './artifact-actions';
+import { bytes, shortDigest } from '../ui/format';
+import { Markdown } from '../ui/markdown';
+import { word } from '../i18n/words';
+import { AddTagModal, CopyArtifactModal, labelOption, useAssignableLabels } from './artifact-actions';
 import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
-import { artifactsPath, platformOf } from './repository';
+import { pullCommands } from './pull';
+import { artifactsPath, newestTag, platformOf } from './repository';
 
 function ArtifactPage({ params }: { params: Params }) {
   const { project, perms, error } = useProject(params.project);
@@ -32,13 +35,15 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
       .then(setArtifact)
       .catch(setError);
   }, [base, version]);
+  const childSizes = useChildSizes(artifactsPath(project.name, repo), artifact?.references);
   if (error) return <ErrorBanner error={error} />;
   if (!artifact) return <Spinner />;
   const reload = () => setVersion(version + 1);
   const full = `${project.name}/${repo}`;
   const host = registryHost();
-  const firstTag = artifact.tags?.[0]?.name;
-  const ref = firstTag ? `${host}/${full}:${firstTag}` : `${host}/${full}@${artifact.digest}`;
+  const tag = artifact.tags?.length ? newestTag(artifact.tags)?.name : undefined;
+  const commands = pullCommands(artifact.type, host, full, tag ? { tag } : { digest: artifact.digest });
+  const byDigest = pullCommands(artifact.type, host, full, { digest: artifact.digest })[0];
 
   const deleteTag = async (tag: Tag) => {
     if (!(await confirmAction(t('tags.confirmDelete', { name: tag.name })))) return;
@@ -69,20 +74,24 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
             <dt>{t('artifacts.digest')}</dt>
             <dd class="mono break">{artifact.digest}</dd>
             <dt>{t('artifacts.type')}</dt>
-            <dd>{artifact.type}</dd>
+            <dd>{word('artifactType', artifact.type)}</dd>
             <dt>{t('artifact.mediaType')}</dt>
             <dd class="mono break">{artifact.manifest_media_type}</dd>
             <dt>{t('artifacts.size')}</dt>
             <dd>{bytes(artifact.size)}</dd>
             <dt>{t('artifacts.pushed')}</dt>
-            <dd>{time(artifact.push_time)}</dd>
+            <dd>
+              <Time iso={artifact.push_time} />
+            </dd>
             <dt>{t('artifacts.pulled')}</dt>
-            <dd>{time(artifact.pull_time)}</dd>
-            {['os', 'architecture', 'variant', 'author', 'created'].map((k) =>
-              artifact.extra_attrs?.[k] ? (
+            <dd>
+              <Time iso={artifact.pull_time} />
+            </dd>
+            {ATTRIBUTES.map(({ key, label }) =>
+              artifact.extra_attrs?.[key] ? (
                 <>
-                  <dt key={`${k}-k`}>{k}</dt>
-                  <dd key={`${k}-v`}>{String(artifact.extra_attrs[k])}</dd>
+                  <dt key={`${key}-k`}>{t(label)}</dt>
+                  <dd key={`${key}-v`}>{key === 'created' ? <Time iso={String(artifact.extra_attrs[key])} /> : String(artifact.extra_attrs[key])}</dd>
                 </>
               ) : null,
             )}
@@ -90,9 +99,10 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
         </div>
         <div class="card">
           <h2>{t('artifact.pull')}</h2>
-          <CopyField label={t('artifact.dockerPull')} value={`docker pull ${ref}`} />
-          <CopyField label={t('artifact.podmanPull')} value={`podman pull ${ref}`} />
-          <CopyField label={t('artifact.byDigest')} value={`podman pull ${host}/${full}@${artifact.digest}`} />
+          {commands.map((c) => (
+            <CopyField key={c.label} label={c.label} value={c.value} />
+          ))}
+          <CopyField label={t('artifact.byDigest')} value={byDigest.value} />
         </div>
       </div>
 
@@ -112,15 +122,25 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
           empty={t('artifacts.untagged')}
           columns={[
             { label: t('tags.name'), render: (tag) => <Badge tone="tag">{tag.name}</Badge> },
-            { label: t('artifacts.pushed'), render: (tag) => time(tag.push_time) },
+            { label: t('artifacts.pushed'), render: (tag) => <Time iso={tag.push_time} /> },
+            { label: t('artifacts.pulled'), render: (tag) => <Time iso={tag.pull_time} /> },
             {
               label: t('common.actions'),
-              render: (tag) =>
-                perms.has('tag', 'delete') && (
-                  <button type="button" class="small danger" onClick={() => deleteTag(tag)} aria-label={t('tags.deleteNamed', { name: tag.name })}>
-                    {t('common.delete')}
-                  </button>
-                ),
+              class: 'actions-col',
+              render: (tag) => (
+                <span class="row-actions">
+                  <CopyButton
+                    value={pullCommands(artifact.type, host, full, { tag: tag.name })[0].value}
+                    label={t('tags.copyPull', { name: tag.name })}
+                    text={t('tags.pullCommand')}
+                  />
+                  {perms.has('tag', 'delete') && (
+                    <button type="button" class="small danger" onClick={() => deleteTag(tag)} aria-label={t('tags.deleteNamed', { name: tag.name })}>
+                      {t('common.delete')}
+                    </button>
+                  )}
+                </span>
+              ),
             },
           ]}
         />
@@ -137,6 +157,7 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
             rowKey={(r) => r.child_id}
             columns={[
               { label: t('artifacts.platforms'), render: (r) => platformOf(r) },
+              { label: t('artifacts.size'), render: (r) => (childSizes[r.child_digest] === undefined ? '…' : bytes(childSizes[r.child_digest])) },
               {
                 label: t('artifacts.digest'),
                 render: (r) => (
@@ -163,9 +184,37 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
           }}
         />
       )}
-      {copying && <CopyArtifactModal source={`${full}@${artifact.digest}`} onClose={() => setCopying(false)} />}
+      {copying && <CopyArtifactModal sources={[`${full}@${artifact.digest}`]} repo={repo} onClose={() => setCopying(false)} />}
     </section>
   );
+}
+
+/** What the image config tells, with the words a reader knows. */
+const ATTRIBUTES: { key: string; label: MessageKey }[] = [
+  { key: 'os', label: 'artifact.os' },
+  { key: 'architecture', label: 'artifact.architecture' },
+  { key: 'variant', label: 'artifact.variant' },
+  { key: 'author', label: 'artifact.author' },
+  { key: 'created', label: 'artifact.createdAt' },
+];
+
+/** Most children an index page asks the size of, one small request each. */
+const MAX_CHILD_SIZES = 24;
+
+/** The size of each child of an index, by digest (the references carry none). */
+function useChildSizes(base: string, references?: Reference[] | null): Record<string, number> {
+  const [sizes, setSizes] = useState<Record<string, number>>({});
+  const digests = (references ?? []).slice(0, MAX_CHILD_SIZES).map((r) => r.child_digest);
+  useEffect(() => {
+    let live = true;
+    Promise.all(digests.map((d) => api.get<Artifact>(`${base}/${seg(d)}`).then((a) => [d, a.size] as const).catch(() => [d, NaN] as const))).then(
+      (pairs) => live && setSizes(Object.fromEntries(pairs)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [base, digests.join(',')]);
+  return sizes;
 }
 
 function AccessoriesCard({ accessories, project, repo }: { accessories?: Accessory[] | null; project: Project; repo: string }) {
@@ -178,7 +227,7 @@ function AccessoriesCard({ accessories, project, repo }: { accessories?: Accesso
         rows={accessories}
         rowKey={(x) => x.id}
         columns={[
-          { label: t('artifacts.type'), render: (x) => x.type },
+          { label: t('artifacts.type'), render: (x) => word('accessoryType', x.type) },
           {
             label: t('artifacts.digest'),
             render: (x) => (
@@ -188,7 +237,7 @@ function AccessoriesCard({ accessories, project, repo }: { accessories?: Accesso
             ),
           },
           { label: t('artifacts.size'), render: (x) => bytes(x.size) },
-          { label: t('common.created'), render: (x) => time(x.creation_time) },
+          { label: t('common.created'), render: (x) => <Time iso={x.creation_time} /> },
         ]}
       />
     </div>
@@ -196,22 +245,14 @@ function AccessoriesCard({ accessories, project, repo }: { accessories?: Accesso
 }
 
 function LabelsCard({ project, perms, artifact, base, onChange }: { project: Project; perms: Perms; artifact: Artifact; base: string; onChange: () => void }) {
-  const [available, setAvailable] = useState<Label[]>([]);
-  const [chosen, setChosen] = useState('');
   const canAdd = perms.has('artifact-label', 'create');
-  useEffect(() => {
-    if (!canAdd) return;
-    Promise.all([
-      api.get<Label[]>('/labels', { scope: 'g', page_size: 100 }),
-      api.get<Label[]>('/labels', { scope: 'p', project_id: project.project_id, page_size: 100 }),
-    ])
-      .then(([g, p]) => setAvailable([...(g ?? []), ...(p ?? [])]))
-      .catch(() => setAvailable([]));
-  }, [project.project_id, canAdd]);
+  const available = useAssignableLabels(project.project_id, canAdd);
+  const [chosen, setChosen] = useState('');
+  const [missing, setMissing] = useState(false);
   const on = new Set((artifact.labels ?? []).map((l) => l.id));
   const add = async (e: Event) => {
     e.preventDefault();
-    if (!chosen) return;
+    if (!chosen) return setMissing(true);
     if (await attempt(() => api.post(`${base}/labels`, { id: Number(chosen) }), t('labels.added'))) {
       setChosen('');
       onChange();
@@ -226,10 +267,10 @@ function LabelsCard({ project, perms, artifact, base, onChange }: { project: Pro
       {artifact.labels?.length ? (
         <ul class="chips plain">
           {artifact.labels.map((l) => (
-            <li key={l.id}>
+            <li key={l.id} class="chip-item">
               <LabelChip name={l.name} color={l.color} />
               {perms.has('artifact-label', 'delete') && (
-                <button type="button" class="small link" onClick={() => remove(l)} aria-label={t('labels.removeNamed', { name: l.name })}>
+                <button type="button" class="chip-remove" onClick={() => remove(l)} aria-label={t('labels.removeNamed', { name: l.name })} title={t('labels.removeNamed', { name: l.name })}>
                   ×
                 </button>
               )}
@@ -243,19 +284,31 @@ function LabelsCard({ project, perms, artifact, base, onChange }: { project: Pro
         <form class="row" onSubmit={add}>
           <label>
             <span class="sr-only">{t('labels.choose')}</span>
-            <select value={chosen} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+            <select
+              value={chosen}
+              aria-invalid={missing ? 'true' : undefined}
+              onChange={(e) => {
+                setChosen((e.target as HTMLSelectElement).value);
+                setMissing(false);
+              }}
+            >
               <option value="">{t('labels.choose')}</option>
               {available
                 .filter((l) => !on.has(l.id))
                 .map((l) => (
                   <option key={l.id} value={l.id}>
-                    {l.name} ({l.scope === 'g' ? t('labels.global') : t('labels.project')})
+                    {labelOption(l)}
                   </option>
                 ))}
             </select>
           </label>
           <button type="submit">{t('labels.add')}</button>
         </form>
+      )}
+      {missing && (
+        <p class="field-error" role="alert">
+          {t('labels.chooseFirst')}
+        </p>
       )}
     </div>
   );
@@ -313,7 +366,7 @@ function Additions({ artifact, base }: { artifact: Artifact; base: string }) {
       </div>
       <div role="tabpanel">
         <ErrorBanner error={error} />
-        {content === null && !error ? <Spinner /> : <pre class="addition">{content}</pre>}
+        {content === null && !error ? <Spinner /> : active === 'readme.md' && content !== null ? <Markdown source={content} /> : <pre class="addition">{content}</pre>}
       </div>
     </div>
   );

@@ -1,27 +1,113 @@
-// The audit trail: the whole system's (administration) or one project's (project tab).
-import { useState } from 'preact/hooks';
+// The audit trail: the whole system's (administration) or one project's (project tab), filtered by
+// operation, date range and one text field on the server, and exported as CSV.
+import { useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
+import { OPERATIONS, word } from '../i18n/words';
 import type { AuditLog } from '../types';
-import { DataTable } from '../ui/DataTable';
-import { time } from '../ui/format';
+import { attempt, Field, notify, Time } from '../ui/components';
+import { DataTable, type ListQuery } from '../ui/DataTable';
+import { saveFile } from '../ui/download';
 
-const FILTERS = ['resource', 'username', 'operation', 'resource_type'] as const;
+const FILTERS = ['resource', 'username', 'resource_type'] as const;
+/** Rows a CSV export reads at most (100 pages of 100). */
+export const MAX_EXPORT = 10_000;
+const EXPORT_PAGE = 100;
 
-export function AuditLogList({ path }: { path: string }) {
+/** A date input's value (local day) as the UTC instant it starts at, or the instant the day ends. */
+function dayBound(day: string, end: boolean): string | undefined {
+  if (!day) return undefined;
+  const [y, m, d] = day.split('-').map(Number);
+  const at = end ? new Date(y, m - 1, d, 23, 59, 59, 999) : new Date(y, m - 1, d);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** Harbor's q= terms for the operation and the date range. */
+export function auditQuery(operation: string, from: string, to: string): string | undefined {
+  const terms: string[] = [];
+  if (operation) terms.push(`operation=${operation}`);
+  const a = dayBound(from, false);
+  const b = dayBound(to, true);
+  if (a || b) terms.push(`op_time=[${a ?? ''}~${b ?? ''}]`);
+  return terms.length ? terms.join(',') : undefined;
+}
+
+/** One CSV field: quoted when needed, and never read as a formula by a spreadsheet. */
+function csvField(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function toCsv(rows: AuditLog[]): string {
+  const head = ['id', 'op_time', 'username', 'operation', 'resource_type', 'resource'] as const;
+  return [head.join(','), ...rows.map((r) => head.map((k) => csvField(r[k])).join(','))].join('\r\n') + '\r\n';
+}
+
+export function AuditLogList({ path, fileName }: { path: string; fileName: string }) {
   const [field, setField] = useState<(typeof FILTERS)[number]>('resource');
+  const [operation, setOperation] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [exporting, setExporting] = useState(false);
+  const last = useRef<ListQuery | null>(null);
+  const badRange = !!from && !!to && from > to;
+  const baseQ = badRange ? undefined : auditQuery(operation, from, to);
+
+  /** Every entry the list's filters select (the server pages them), as a CSV file. */
+  const exportCsv = async () => {
+    const query = last.current;
+    if (!query) return;
+    setExporting(true);
+    await attempt(async () => {
+      const rows: AuditLog[] = [];
+      let total = Infinity;
+      for (let page = 1; rows.length < Math.min(total, MAX_EXPORT); page++) {
+        const got = await api.page<AuditLog>(path, { ...query, page, page_size: EXPORT_PAGE });
+        total = got.total;
+        rows.push(...got.items);
+        if (!got.items.length) break;
+      }
+      saveFile(fileName, toCsv(rows.slice(0, MAX_EXPORT)), 'text/csv;charset=utf-8');
+      notify(total > MAX_EXPORT ? t('audit.exportedSome', { n: MAX_EXPORT, total }) : t('audit.exported', { n: rows.length }));
+    });
+    setExporting(false);
+  };
+
   return (
     <>
-      <label class="inline filter-field">
-        {t('audit.filterBy')}
-        <select value={field} onChange={(e) => setField((e.target as HTMLSelectElement).value as (typeof FILTERS)[number])}>
-          {FILTERS.map((f) => (
-            <option key={f} value={f}>
-              {t(`audit.${f}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div class="filters">
+        <Field label={t('audit.operation')}>
+          {(id) => (
+            <select id={id} value={operation} onChange={(e) => setOperation((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('audit.allOperations')}</option>
+              {OPERATIONS.map((op) => (
+                <option key={op} value={op}>
+                  {word('operation', op)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('audit.from')}>{(id) => <input id={id} type="date" value={from} max={to || undefined} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />}</Field>
+        <Field label={t('audit.to')}>{(id) => <input id={id} type="date" value={to} min={from || undefined} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />}</Field>
+        <Field label={t('audit.filterBy')}>
+          {(id) => (
+            <select id={id} value={field} onChange={(e) => setField((e.target as HTMLSelectElement).value as (typeof FILTERS)[number])}>
+              {FILTERS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`audit.${f}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      {badRange && (
+        <p class="field-error" role="alert">
+          {t('audit.badRange')}
+        </p>
+      )}
       <DataTable<AuditLog>
         key={field}
         caption={t('audit.title')}
@@ -30,14 +116,21 @@ export function AuditLogList({ path }: { path: string }) {
         searchLabel={t('audit.search')}
         defaultSort="-op_time"
         pageSize={20}
+        baseQ={baseQ}
+        onQuery={(q) => (last.current = q)}
         fetchPage={(query) => api.page<AuditLog>(path, query)}
         empty={t('audit.empty')}
+        toolbar={
+          <button type="button" onClick={exportCsv} disabled={exporting}>
+            {exporting ? t('common.working') : t('audit.exportCsv')}
+          </button>
+        }
         columns={[
           { label: t('audit.username'), sort: 'username', render: (l) => l.username },
           { label: t('audit.resource'), sort: 'resource', render: (l) => <code>{l.resource}</code> },
-          { label: t('audit.resource_type'), sort: 'resource_type', render: (l) => l.resource_type },
-          { label: t('audit.operation'), sort: 'operation', render: (l) => l.operation },
-          { label: t('audit.time'), sort: 'op_time', render: (l) => time(l.op_time) },
+          { label: t('audit.resource_type'), sort: 'resource_type', render: (l) => word('resourceType', l.resource_type) },
+          { label: t('audit.operation'), sort: 'operation', render: (l) => word('operation', l.operation) },
+          { label: t('audit.time'), sort: 'op_time', render: (l) => <Time iso={l.op_time} /> },
         ]}
       />
     </>

@@ -1,6 +1,7 @@
 // Every page module registers its routes and tabs when imported. A new feature adds its module here.
 import './projects';
 import './project/page';
+import './project/summary';
 import './project/repositories';
 import './project/members';
 import './project/robots';

@@ -3,9 +3,8 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
 import type { Label } from '../types';
-import { attempt, confirmAction, Field, FormModal, LabelChip } from '../ui/components';
+import { attempt, confirmAction, Field, FormModal, LabelChip, Time } from '../ui/components';
 import { DataTable } from '../ui/DataTable';
-import { time } from '../ui/format';
 
 export function LabelList(props: { scope: 'g' | 'p'; projectId?: number; canEdit: boolean }) {
   const [reload, setReload] = useState(0);
@@ -35,7 +34,7 @@ export function LabelList(props: { scope: 'g' | 'p'; projectId?: number; canEdit
         columns={[
           { label: t('labels.name'), render: (l) => <LabelChip name={l.name} color={l.color} /> },
           { label: t('labels.description'), render: (l) => l.description || '' },
-          { label: t('common.created'), render: (l) => time(l.creation_time) },
+          { label: t('common.created'), render: (l) => <Time iso={l.creation_time} /> },
           {
             label: t('common.actions'),
             class: 'actions-col',

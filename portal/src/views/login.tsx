@@ -5,7 +5,7 @@ import { useSignal } from '../state';
 import { ErrorBanner, Field, FormModal, notify } from '../ui/components';
 import { api, ApiError } from '../api';
 
-export function LoginView({ expired }: { expired?: boolean }) {
+export function LoginView({ expired, signedOut }: { expired?: boolean; signedOut?: boolean }) {
   const s = useSignal(session);
   const [principal, setPrincipal] = useState('');
   const [password, setPassword] = useState('');
@@ -36,6 +36,11 @@ export function LoginView({ expired }: { expired?: boolean }) {
         {expired && (
           <p class="banner warn" role="status">
             {t('login.expired')}
+          </p>
+        )}
+        {signedOut && !expired && (
+          <p class="banner ok" role="status">
+            {t('login.signedOut')}
           </p>
         )}
         <Field label={t('login.username')}>

@@ -5,10 +5,14 @@ import { navigate, registerRoute } from '../router';
 import { isAdmin, session } from '../session';
 import { useSignal } from '../state';
 import type { Project, ProjectSummary } from '../types';
-import { Badge, Field, FormModal, Link, PageHeader, notify } from '../ui/components';
-import { DataTable } from '../ui/DataTable';
-import { bytes, time } from '../ui/format';
+import { Badge, confirmAction, Field, FormModal, Link, PageHeader, PatternInput, notify, Time } from '../ui/components';
+import { runBulk } from '../ui/bulk';
+import { DataTable, useSelection } from '../ui/DataTable';
+import { bytes } from '../ui/format';
 import { roleName } from './roles';
+
+/** Harbor's rule for project names; said in words when broken. */
+const NAME_PATTERN = '[a-z0-9]+([._\\-][a-z0-9]+)*';
 
 export function ProjectsView() {
   const s = useSignal(session);
@@ -16,6 +20,14 @@ export function ProjectsView() {
   const [reload, setReload] = useState(0);
   const [access, setAccess] = useState('');
   const canCreate = isAdmin() || s.info.project_creation_restriction !== 'adminonly';
+  const selection = useSelection<Project>();
+  const removeSelected = async () => {
+    const list = selection.list;
+    if (!(await confirmAction(t('projects.confirmDeleteMany', { n: list.length, names: list.map((p) => p.name).join(', ') })))) return;
+    await runBulk(list, (p) => api.del(`/projects/${seg(p.project_id)}`), (p) => p.name, 'projects.deletedMany');
+    selection.clear();
+    setReload((n) => n + 1);
+  };
   return (
     <section>
       <PageHeader title={t('projects.title')}>
@@ -35,6 +47,13 @@ export function ProjectsView() {
         baseQ={access ? `public=${access}` : undefined}
         fetchPage={(query) => api.page<Project>('/projects', query)}
         empty={canCreate ? t('projects.emptyCreate') : t('projects.empty')}
+        selection={isAdmin() ? selection : undefined}
+        selectLabel={(p) => t('projects.selectNamed', { name: p.name })}
+        bulk={
+          <button type="button" class="small danger" onClick={removeSelected}>
+            {t('common.delete')}
+          </button>
+        }
         toolbar={
           <select aria-label={t('projects.access')} value={access} onChange={(e) => setAccess((e.target as HTMLSelectElement).value)}>
             <option value="">{t('projects.allAccess')}</option>
@@ -53,10 +72,11 @@ export function ProjectsView() {
             render: (p) =>
               p.metadata?.public === 'true' ? <Badge tone="ok">{t('projects.public')}</Badge> : <Badge>{t('projects.private')}</Badge>,
           },
+          { label: t('projects.type'), render: (p) => (p.registry_id ? t('projects.proxyCache') : t('projects.typeProject')) },
           { label: t('projects.role'), render: (p) => (p.current_user_role_id ? roleName(p.current_user_role_id) : '—') },
           { label: t('projects.repositories'), render: (p) => p.repo_count ?? 0 },
           { label: t('projects.quota'), render: (p) => <QuotaCell projectId={p.project_id} /> },
-          { label: t('common.created'), sort: 'creation_time', render: (p) => time(p.creation_time) },
+          { label: t('common.created'), sort: 'creation_time', render: (p) => <Time iso={p.creation_time} /> },
         ]}
       />
       {creating && (
@@ -153,9 +173,7 @@ function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated:
       }}
     >
       <Field label={t('projects.name')} hint={t('projects.nameHint')}>
-        {(id) => (
-          <input id={id} name="project_name" required pattern="[a-z0-9]+([._\-][a-z0-9]+)*" maxLength={255} value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-        )}
+        {(id) => <PatternInput id={id} name="project_name" required pattern={NAME_PATTERN} rule={t('projects.nameHint')} maxLength={255} value={name} onValue={setName} />}
       </Field>
       <label class="inline">
         <input type="checkbox" name="public" checked={isPublic} onChange={(e) => setPublic((e.target as HTMLInputElement).checked)} />

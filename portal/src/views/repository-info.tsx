@@ -1,10 +1,11 @@
-// A repository's description (Harbor's "Info" tab): plain text for everyone who may see the
-// repository, edited in place by those holding repository:update.
+// A repository's description (Harbor's "Info" tab): Markdown, rendered without any HTML of its own,
+// for everyone who may see the repository, edited in place by those holding repository:update.
 import { useEffect, useState } from 'preact/hooks';
 import { api, repoPath, seg } from '../api';
 import { t } from '../i18n';
 import type { Perms, Project, Repository } from '../types';
 import { Empty, ErrorBanner, Field, notify, Spinner } from '../ui/components';
+import { Markdown } from '../ui/markdown';
 
 /** The server refuses longer descriptions. */
 export const MAX_DESCRIPTION = 4096;
@@ -74,10 +75,8 @@ export function DescriptionCard({ project, perms, repo }: { project: Project; pe
           </div>
         </form>
       ) : description ? (
-        // text, never markup: Preact escapes it, and the line breaks are kept by the style
-        <p class="description" data-testid="repository-description">
-          {description}
-        </p>
+        // Markdown made into elements: any HTML in it stays text, links only to http(s) and mailto
+        <Markdown source={description} testId="repository-description" />
       ) : description === '' ? (
         <Empty>{canEdit ? t('repository.noDescriptionEdit') : t('repository.noDescription')}</Empty>
       ) : null}

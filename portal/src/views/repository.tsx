@@ -1,15 +1,19 @@
-// A repository: its artifacts, paged and filtered by the server.
-import { useState } from 'preact/hooks';
+// A repository: its description, how to pull it, and its artifacts, paged and filtered by the server.
+import { useEffect, useState } from 'preact/hooks';
 import { api, repoPath, seg } from '../api';
 import { t } from '../i18n';
 import { pathOf, registerRoute, type Params } from '../router';
-import type { Artifact, Perms, Project, Reference } from '../types';
-import { attempt, Badge, confirmAction, CopyField, ErrorBanner, LabelChip, Link, PageHeader, Spinner } from '../ui/components';
-import { DataTable } from '../ui/DataTable';
-import { bytes, shortDigest, time } from '../ui/format';
+import type { Artifact, Perms, Project, Reference, Tag } from '../types';
+import { Badge, confirmAction, CopyField, ErrorBanner, LabelChip, Link, PageHeader, Spinner, Time } from '../ui/components';
+import { runBulk } from '../ui/bulk';
+import { DataTable, useSelection } from '../ui/DataTable';
+import { bytes, shortDigest } from '../ui/format';
+import { ActionMenu } from '../ui/menu';
+import { ARTIFACT_TYPES, word } from '../i18n/words';
 import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
-import { AddTagModal, CopyArtifactModal } from './artifact-actions';
+import { AddTagModal, BulkLabelModal, CopyArtifactModal, labelOption, useAssignableLabels } from './artifact-actions';
+import { pullCommands } from './pull';
 import { DescriptionCard } from './repository-info';
 
 export function artifactsPath(project: string, repo: string) {
@@ -22,6 +26,11 @@ export function platformOf(r: Reference): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
+/** The tag pushed last (tags come in no promised order). */
+export function newestTag(tags: Tag[]): Tag | undefined {
+  return [...tags].sort((a, b) => (b.push_time ?? '').localeCompare(a.push_time ?? ''))[0];
+}
+
 function RepositoryPage({ params }: { params: Params }) {
   const { project, perms, error } = useProject(params.project);
   if (error) return <ErrorBanner error={error} />;
@@ -29,17 +38,57 @@ function RepositoryPage({ params }: { params: Params }) {
   return <Artifacts project={project} perms={perms} repo={params.repo} />;
 }
 
+/**
+ * The repository's pull command: its newest tag when some artifact has one, else the newest
+ * artifact's digest, never a guessed ":latest" that may not exist; the label says which it is.
+ */
+function NewestPull({ base, full, reload }: { base: string; full: string; reload: unknown }) {
+  const [found, setFound] = useState<{ artifact: Artifact; tag?: string } | null | undefined>(undefined);
+  useEffect(() => {
+    (async () => {
+      const tagged = await api.page<Artifact>(base, { page: 1, page_size: 1, sort: '-push_time', with_tag: true, q: 'tags=*' });
+      const a = tagged.items[0];
+      const tag = a?.tags?.length ? newestTag(a.tags)?.name : undefined;
+      if (a && tag) return setFound({ artifact: a, tag });
+      const any = await api.page<Artifact>(base, { page: 1, page_size: 1, sort: '-push_time' });
+      setFound(any.items[0] ? { artifact: any.items[0] } : null);
+    })().catch(() => setFound(null));
+  }, [base, reload]);
+  if (!found) return null;
+  const [command] = pullCommands(found.artifact.type, registryHost(), full, found.tag ? { tag: found.tag } : { digest: found.artifact.digest });
+  const label = found.tag ? t('artifacts.pullNewestTag', { tag: found.tag }) : t('artifacts.pullByDigest');
+  return (
+    <div data-testid="pull-command">
+      <CopyField label={label} value={command.value} />
+    </div>
+  );
+}
+
 function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; repo: string }) {
   const [reload, setReload] = useState(0);
   const [tagging, setTagging] = useState<Artifact | null>(null);
-  const [copying, setCopying] = useState<Artifact | null>(null);
+  const [copying, setCopying] = useState<Artifact[] | null>(null);
+  const [labelling, setLabelling] = useState(false);
+  const [type, setType] = useState('');
+  const [label, setLabel] = useState('');
+  const selection = useSelection<Artifact>();
+  const canLabel = perms.has('artifact-label', 'create');
+  const labels = useAssignableLabels(project.project_id, true);
   const base = artifactsPath(project.name, repo);
-  const detail = (a: Artifact | string) => pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', typeof a === 'string' ? a : a.digest);
-  const remove = async (a: Artifact) => {
-    if (!(await confirmAction(t('artifacts.confirmDelete', { digest: shortDigest(a.digest) })))) return;
-    if (await attempt(() => api.del(`${base}/${seg(a.digest)}`), t('artifacts.deleted'))) setReload(reload + 1);
-  };
   const full = `${project.name}/${repo}`;
+  const detail = (a: Artifact | string) => pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', typeof a === 'string' ? a : a.digest);
+  const changed = () => {
+    selection.clear();
+    setReload(reload + 1);
+  };
+  const remove = async (list: Artifact[]) => {
+    const message =
+      list.length === 1 ? t('artifacts.confirmDelete', { digest: shortDigest(list[0].digest) }) : t('artifacts.confirmDeleteMany', { n: list.length });
+    if (!(await confirmAction(message))) return;
+    await runBulk(list, (a) => api.del(`${base}/${seg(a.digest)}`), (a) => shortDigest(a.digest), 'artifacts.deletedMany');
+    changed();
+  };
+  const baseQ = [type && `type=${type}`, label && `labels=${label}`].filter(Boolean).join(',') || undefined;
   return (
     <section>
       <PageHeader
@@ -50,7 +99,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
         ]}
       />
       <DescriptionCard project={project} perms={perms} repo={repo} />
-      <CopyField label={t('artifacts.pullCommand')} value={`podman pull ${registryHost()}/${full}:latest`} />
+      <NewestPull base={base} full={full} reload={reload} />
       <DataTable<Artifact>
         caption={t('artifacts.title')}
         rowKey={(a) => a.id}
@@ -58,10 +107,52 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
         searchField="tags"
         searchLabel={t('artifacts.searchTags')}
         defaultSort="-push_time"
+        baseQ={baseQ}
         fetchPage={(query) => api.page<Artifact>(base, { ...query, with_tag: true, with_label: true, with_accessory: true })}
         empty={t('artifacts.empty')}
+        selection={selection}
+        selectLabel={(a) => t('artifacts.selectNamed', { digest: shortDigest(a.digest) })}
+        toolbar={
+          <>
+            <select aria-label={t('artifacts.filterType')} value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('artifacts.allTypes')}</option>
+              {ARTIFACT_TYPES.map((x) => (
+                <option key={x} value={x}>
+                  {word('artifactType', x)}
+                </option>
+              ))}
+            </select>
+            <select aria-label={t('artifacts.filterLabel')} value={label} onChange={(e) => setLabel((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('artifacts.allLabels')}</option>
+              {labels.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {labelOption(l)}
+                </option>
+              ))}
+            </select>
+          </>
+        }
+        bulk={
+          <>
+            {perms.has('artifact', 'read') && (
+              <button type="button" class="small" onClick={() => setCopying(selection.list)}>
+                {t('artifacts.copy')}
+              </button>
+            )}
+            {canLabel && labels.length > 0 && (
+              <button type="button" class="small" onClick={() => setLabelling(true)}>
+                {t('labels.add')}
+              </button>
+            )}
+            {perms.has('artifact', 'delete') && (
+              <button type="button" class="small danger" onClick={() => remove(selection.list)}>
+                {t('common.delete')}
+              </button>
+            )}
+          </>
+        }
         columns={[
-          { label: t('artifacts.digest'), render: (a) => <Link href={detail(a)} class="mono">{shortDigest(a.digest)}</Link> },
+          { label: t('artifacts.digest'), render: (a) => <Link href={detail(a)} class="mono nowrap">{shortDigest(a.digest)}</Link> },
           {
             label: t('artifacts.tags'),
             render: (a) =>
@@ -77,15 +168,15 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
                 <span class="muted">{t('artifacts.untagged')}</span>
               ),
           },
-          { label: t('artifacts.type'), render: (a) => a.type },
-          { label: t('artifacts.size'), sort: 'size', render: (a) => bytes(a.size) },
+          { label: t('artifacts.type'), class: 'nowrap', render: (a) => word('artifactType', a.type) },
+          { label: t('artifacts.size'), sort: 'size', class: 'nowrap', render: (a) => bytes(a.size) },
           {
             label: t('artifacts.platforms'),
             render: (a) =>
               a.references?.length
                 ? a.references.map((r) => (
                     <div key={r.child_id}>
-                      <Link href={detail(r.child_digest)} class="mono">{platformOf(r)}</Link>
+                      <Link href={detail(r.child_digest)} class="mono nowrap">{platformOf(r)}</Link>
                     </div>
                   ))
                 : a.extra_attrs?.os
@@ -98,31 +189,24 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
           },
           {
             label: t('artifacts.accessories'),
-            render: (a) => (a.accessories?.length ? <span class="chips">{a.accessories.map((x) => <Badge key={x.id}>{x.type}</Badge>)}</span> : ''),
+            render: (a) => (a.accessories?.length ? <span class="chips">{a.accessories.map((x) => <Badge key={x.id}>{word('accessoryType', x.type)}</Badge>)}</span> : ''),
           },
-          { label: t('artifacts.pushed'), sort: 'push_time', render: (a) => time(a.push_time) },
-          { label: t('artifacts.pulled'), render: (a) => time(a.pull_time) },
+          { label: t('artifacts.pushed'), sort: 'push_time', render: (a) => <Time iso={a.push_time} /> },
+          { label: t('artifacts.pulled'), render: (a) => <Time iso={a.pull_time} /> },
           {
             label: t('common.actions'),
             class: 'actions-col',
+            // the menu button is narrow: the column's name is for screen readers only
+            head: <span class="sr-only">{t('common.actions')}</span>,
             render: (a) => (
-              <span class="row-actions">
-                {perms.has('tag', 'create') && (
-                  <button type="button" class="small" onClick={() => setTagging(a)}>
-                    {t('tags.add')}
-                  </button>
-                )}
-                {perms.has('artifact', 'read') && (
-                  <button type="button" class="small" onClick={() => setCopying(a)}>
-                    {t('artifacts.copy')}
-                  </button>
-                )}
-                {perms.has('artifact', 'delete') && (
-                  <button type="button" class="small danger" onClick={() => remove(a)} aria-label={t('artifacts.deleteNamed', { digest: shortDigest(a.digest) })}>
-                    {t('common.delete')}
-                  </button>
-                )}
-              </span>
+              <ActionMenu
+                label={t('artifacts.actionsFor', { digest: shortDigest(a.digest) })}
+                items={[
+                  perms.has('tag', 'create') && { label: t('tags.add'), onSelect: () => setTagging(a) },
+                  perms.has('artifact', 'read') && { label: t('artifacts.copy'), onSelect: () => setCopying([a]) },
+                  perms.has('artifact', 'delete') && { label: t('common.delete'), danger: true, onSelect: () => remove([a]) },
+                ]}
+              />
             ),
           },
         ]}
@@ -133,11 +217,22 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
           onClose={() => setTagging(null)}
           onDone={() => {
             setTagging(null);
-            setReload(reload + 1);
+            changed();
           }}
         />
       )}
-      {copying && <CopyArtifactModal source={`${full}@${copying.digest}`} onClose={() => setCopying(null)} />}
+      {copying && <CopyArtifactModal sources={copying.map((a) => `${full}@${a.digest}`)} repo={repo} onClose={() => setCopying(null)} />}
+      {labelling && (
+        <BulkLabelModal
+          bases={selection.list.map((a) => `${base}/${seg(a.digest)}`)}
+          labels={labels}
+          onClose={() => setLabelling(false)}
+          onDone={() => {
+            setLabelling(false);
+            changed();
+          }}
+        />
+      )}
     </section>
   );
 }

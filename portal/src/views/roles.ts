@@ -1,5 +1,7 @@
 import { t, type MessageKey } from '../i18n';
 
+export const ROLE_PROJECT_ADMIN = 1;
+
 /** Harbor's project roles, by id. */
 export const ROLES: { id: number; key: MessageKey }[] = [
   { id: 1, key: 'role.projectAdmin' },

@@ -4,7 +4,7 @@ import { App } from '../App';
 import { navigate } from '../router';
 import { session } from '../session';
 import { button, byLabel, dialogButton, choose, click, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
-import { ALL, ARTIFACT, DIGEST, GUEST, PROJECT, projectApi } from '../test/fixtures';
+import { adminApi, ALL, ARTIFACT, DIGEST, GUEST, PROJECT, projectApi } from '../test/fixtures';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { ConfirmHost } from '../ui/components';
 import { ProjectsView } from './projects';
@@ -83,6 +83,7 @@ describe('robot accounts', () => {
     let robots: unknown[] = [];
     const fake = fakeApi({
       'GET /api/v2.0/robots': () => list(robots),
+      'GET /api/v2.0/permissions': { body: { project: [{ resource: 'repository', action: 'pull' }, { resource: 'repository', action: 'push' }, { resource: 'artifact', action: 'delete' }] } },
       'POST /api/v2.0/robots': () => {
         robots = [{ id: 1, name: 'robot$team+ci', level: 'project', duration: 30, expires_at: -1, disable: false, permissions: [] }];
         return { status: 201, body: { id: 1, name: 'robot$team+ci', secret: 'S3cret-Value-xyz' } };
@@ -97,7 +98,7 @@ describe('robot accounts', () => {
     expect(fake.find('GET', '/api/v2.0/robots')[0].query.get('q')).toBe('Level=project,ProjectID=3');
     await click(button('New robot account'));
     await type(byLabel('Name'), 'ci');
-    await click(byLabel<HTMLInputElement>('Push'));
+    await click(byLabel<HTMLInputElement>('Repository: Push'));
     await submit(button('Create'));
     await until(() => expect(text()).toContain('shown only this once'));
     expect(byLabel('Secret').value).toBe('S3cret-Value-xyz');
@@ -105,7 +106,10 @@ describe('robot accounts', () => {
     expect(sent.permissions).toEqual([
       { kind: 'project', namespace: 'team', access: [{ resource: 'repository', action: 'pull', effect: 'allow' }, { resource: 'repository', action: 'push', effect: 'allow' }] },
     ]);
-    await click(button('I have copied it'));
+    await click(button('Done'));
+    // nothing copied or downloaded yet: closing asks first
+    expect(text()).toContain('Close without saving the secret?');
+    await click(button('Close anyway'));
     await until(() => expect(text()).toContain('robot$team+ci'));
     expect(document.body.innerHTML).not.toContain('S3cret-Value-xyz');
     expect(JSON.stringify({ ...localStorage })).not.toContain('S3cret');
@@ -133,7 +137,7 @@ describe('project page', () => {
     navigate('/projects/3/repositories');
     await until(() => expect(text()).toContain('team/app'));
     const tabs = [...document.querySelectorAll('.tabs a')].map((a) => a.textContent);
-    expect(tabs).toEqual(['Repositories', 'Members', 'Robot accounts', 'Labels', 'Quota']);
+    expect(tabs).toEqual(['Summary', 'Repositories', 'Members', 'Robot accounts', 'Labels', 'Quota']);
     expect(queryButton('Delete repository team/app')).toBeUndefined();
     expect(text()).not.toContain('Administration');
     navigate('/projects/3/members');
@@ -168,11 +172,12 @@ describe('artifacts', () => {
     await mount(<App />);
     navigate('/projects/3/repositories/app');
     await until(() => expect(text()).toContain('sha256:abababababab'));
-    for (const s of ['v1', 'v2', '65.0 KiB', 'linux/amd64', 'linux/arm64/v8', 'prod', 'signature.cosign']) {
+    for (const s of ['v1', 'v2', '65.0 KiB', 'linux/amd64', 'linux/arm64/v8', 'prod', 'Cosign signature', 'Image']) {
       expect(text()).toContain(s);
     }
-    expect(byLabel('Pull command').value).toBe('podman pull reg.example:5000/team/app:latest');
-    const q = fake.find('GET', '/api/v2.0/projects/team/repositories/app/artifacts')[0].query;
+    await until(() => expect(byLabel('Pull command (newest tag: v1)').value).toBe('podman pull reg.example:5000/team/app:v1'));
+    // the list's page (the pull command asks for the newest tagged artifact on its own)
+    const q = fake.find('GET', '/api/v2.0/projects/team/repositories/app/artifacts').find((c) => c.query.get('page_size') === '15')!.query;
     expect(q.get('with_tag')).toBe('true');
     expect(q.get('with_accessory')).toBe('true');
     expect(q.get('sort')).toBe('-push_time');
@@ -245,7 +250,7 @@ describe('garbage collection', () => {
     await until(() => expect(text()).toContain('Run 5: Success'), 10000);
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
       schedule: { type: 'Manual' },
-      parameters: { delete_untagged: true, dry_run: true, workers: 1 },
+      parameters: { delete_untagged: false, dry_run: true, workers: 1 },
     });
   });
 });
@@ -262,42 +267,80 @@ describe('garbage collection schedule and history', () => {
     });
     await mount(<App />);
     navigate('/admin/gc');
-    await until(() => expect(text()).toContain('freed_space=3.00 MiB'));
+    await until(() => expect(text()).toContain('freed: 3.00 MiB'));
+    expect(text()).toContain('dry run: No');
+    expect(text()).toContain('Scheduled');
     expect(queryButton('Stop')).toBeUndefined();
     await choose(byLabel<HTMLSelectElement>('Run automatically'), 'Weekly');
     await submit(byLabel('Run automatically'));
     await until(() => expect(fake.find('POST', '/api/v2.0/system/gc/schedule')).toHaveLength(1));
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/gc/schedule')[0].body)).toEqual({
       schedule: { type: 'Weekly' },
-      parameters: { delete_untagged: true, dry_run: false, workers: 1 },
+      parameters: { delete_untagged: false, dry_run: false, workers: 1 },
     });
   });
 });
 
 describe('administration', () => {
-  it('saves only the configuration items that changed', async () => {
+  const CONFIG = {
+    auth_mode: { value: 'db_auth', editable: false },
+    self_registration: { value: false, editable: true },
+    project_creation_restriction: { value: 'everyone', editable: true },
+    session_timeout: { value: 60, editable: true },
+    token_expiration: { value: 30, editable: true },
+    robot_token_duration: { value: 30, editable: true },
+    robot_name_prefix: { value: 'robot$', editable: false },
+    read_only: { value: false, editable: true },
+  };
+
+  it('saves each section of the configuration on its own, only what changed', async () => {
     signedInAs(ADMIN);
-    const fake = fakeApi({
-      'GET /api/v2.0/users/current': { body: ADMIN },
-      'GET /api/v2.0/systeminfo': { body: {} },
-      'GET /api/v2.0/configurations': {
-        body: {
-          auth_mode: { value: 'db_auth', editable: false },
-          self_registration: { value: false, editable: true },
-          project_creation_restriction: { value: 'everyone', editable: true },
-          session_timeout: { value: 60, editable: true },
-        },
-      },
-      'PUT /api/v2.0/configurations': { body: '' },
-    });
+    const fake = adminApi({ 'GET /api/v2.0/configurations': { body: CONFIG }, 'PUT /api/v2.0/configurations': { body: '' } });
     await mount(<App />);
     navigate('/admin/configuration');
-    await until(() => expect(byLabel('Authentication mode').value).toBe('db_auth'));
+    await until(() => expect(byLabel('Authentication mode').value).toBe('Database'));
     await click(byLabel<HTMLInputElement>('Allow self-registration'));
-    await choose(byLabel<HTMLSelectElement>('Who may create projects'), 'adminonly');
-    await submit(button('Save'));
+    await submit(byLabel('Allow self-registration'));
     await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(1));
-    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ self_registration: true, project_creation_restriction: 'adminonly' });
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ self_registration: true });
+    await choose(byLabel<HTMLSelectElement>('Who may create projects'), 'adminonly');
+    await submit(byLabel('Who may create projects'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(2));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[1].body)).toEqual({ project_creation_restriction: 'adminonly' });
+  });
+
+  it('refuses a lifetime out of range before asking the server, and says the range', async () => {
+    signedInAs(ADMIN);
+    const fake = adminApi({ 'GET /api/v2.0/configurations': { body: CONFIG }, 'PUT /api/v2.0/configurations': { body: '' } });
+    await mount(<App />);
+    navigate('/admin/configuration');
+    await until(() => expect(byLabel('Portal session idle timeout').value).toBe('60'));
+    await type(byLabel('Portal session idle timeout'), '0');
+    expect(text()).toContain('A whole number of minutes from 1 to 525600.');
+    expect(byLabel('Portal session idle timeout').getAttribute('aria-invalid')).toBe('true');
+    await submit(byLabel('Portal session idle timeout'));
+    expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(0);
+    await type(byLabel('Portal session idle timeout'), '120');
+    await submit(byLabel('Portal session idle timeout'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ session_timeout: 120 });
+  });
+
+  it('asks before turning on read-only mode', async () => {
+    signedInAs(ADMIN);
+    const fake = adminApi({ 'GET /api/v2.0/configurations': { body: CONFIG }, 'PUT /api/v2.0/configurations': { body: '' } });
+    await mount(<App />);
+    navigate('/admin/configuration');
+    await until(() => expect(byLabel<HTMLInputElement>('Read-only mode').checked).toBe(false));
+    await click(byLabel<HTMLInputElement>('Read-only mode'));
+    await submit(byLabel('Read-only mode'));
+    expect(text()).toContain('Turn on read-only mode?');
+    await click(dialogButton('Cancel'));
+    expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(0);
+    await submit(byLabel('Read-only mode'));
+    await click(dialogButton('Turn on read-only mode'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/configurations')[0].body)).toEqual({ read_only: true });
   });
 });
 

@@ -2,18 +2,30 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { registerRoute } from '../../router';
+import { word } from '../../i18n/words';
 import { confirmAction, Field, PageHeader } from '../../ui/components';
+import type { ExecHistory } from '../../types';
 import { bytes } from '../../ui/format';
 import { RunHistory, RunProgress, ScheduleCard, useRuns } from './runs';
 
 const BASE = '/system/gc';
-/** What a scheduled collection does. */
-const SCHEDULED = { delete_untagged: true, dry_run: false, workers: 1 };
 
 function GcView() {
-  const [deleteUntagged, setDeleteUntagged] = useState(true);
+  // off, as in Harbor: deleting artifacts is the user's choice, never a default
+  const [deleteUntagged, setDeleteUntagged] = useState(false);
   const [workers, setWorkers] = useState(1);
-  const runs = useRuns(BASE, (run) => t('gc.finished', { id: run.id, status: run.job_status }));
+  const runs = useRuns(BASE, (run) => t('gc.finished', { id: run.id, status: word('status', run.job_status) }));
+
+  /** A saved schedule shows what it does. */
+  const loaded = (schedule: Partial<ExecHistory>) => {
+    try {
+      const p = JSON.parse(schedule.job_parameters ?? '{}') as { delete_untagged?: boolean; workers?: number };
+      if (typeof p.delete_untagged === 'boolean') setDeleteUntagged(p.delete_untagged);
+      if (Number.isInteger(p.workers) && p.workers! >= 1 && p.workers! <= 5) setWorkers(p.workers!);
+    } catch {
+      // a schedule without readable parameters: the defaults stay
+    }
+  };
 
   const run = async (dryRun: boolean) => {
     if (!dryRun && !(await confirmAction(t('gc.confirmRun'), t('gc.runNow')))) return;
@@ -50,9 +62,9 @@ function GcView() {
           </div>
           <RunProgress run={runs.current} label={t('gc.inProgress')} testId="gc-progress" />
         </div>
-        <ScheduleCard path={`${BASE}/schedule`} parameters={SCHEDULED} />
+        <ScheduleCard path={`${BASE}/schedule`} parameters={{ delete_untagged: deleteUntagged, dry_run: false, workers }} hint={t('gc.scheduleHint')} onLoaded={loaded} />
       </div>
-      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('gc.noHistory')} formats={{ freed_space: (v) => bytes(Number(v)) }} />
+      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('gc.noHistory')} formats={{ freed_space: (v) => bytes(Number(v)), bytes_held_for_backup: (v) => bytes(Number(v)) }} />
     </section>
   );
 }

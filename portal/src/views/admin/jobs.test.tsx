@@ -20,29 +20,61 @@ function rows(caption: string): string[][] {
 }
 
 describe('job service', () => {
+  it('pauses and resumes all schedules after confirming, as Harbor does with the scheduler queue', async () => {
+    signedInAs(ADMIN);
+    let paused = false;
+    const fake = adminApi({
+      'GET /api/v2.0/jobservice/pools': { body: [] },
+      'GET /api/v2.0/jobservice/pools/all/workers': { body: [] },
+      'GET /api/v2.0/jobservice/queues': { body: [] },
+      'GET /api/v2.0/schedules': list([{ id: 1, vendor_type: 'GARBAGE_COLLECTION', vendor_id: 0, cron: '0 0 0 * * *', update_time: '2026-01-01T00:00:00Z' }]),
+      'GET /api/v2.0/schedules/all/paused': () => ({ body: { paused } }),
+      'PUT /api/v2.0/jobservice/queues/SCHEDULER': (c: { body: string }) => {
+        paused = JSON.parse(c.body).action === 'pause';
+        return { body: '' };
+      },
+    });
+    await mount(<App />);
+    navigate('/admin/jobs');
+    await until(() => expect(text()).toContain('Schedules running'));
+    expect(rows('Schedules')[0][0]).toBe('Garbage collection');
+    await click(button('Pause all schedules'));
+    await click(dialogButton('Pause all schedules'));
+    await until(() => expect(text()).toContain('Schedules paused'));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/jobservice/queues/SCHEDULER')[0].body)).toEqual({ action: 'pause' });
+    await click(button('Resume all schedules'));
+    await click(dialogButton('Resume all schedules'));
+    await until(() => expect(text()).toContain('Schedules running'));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/jobservice/queues/SCHEDULER')[1].body)).toEqual({ action: 'resume' });
+  });
+
   it('lists pools, busy workers and queues, and acts on them', async () => {
     signedInAs(ADMIN);
     const fake = adminApi({
       'GET /api/v2.0/jobservice/pools': { body: [POOL] },
       'GET /api/v2.0/jobservice/pools/all/workers': { body: WORKERS },
+      'GET /api/v2.0/jobservice/pools/pool-a/workers': { body: WORKERS },
       'GET /api/v2.0/jobservice/queues': { body: [{ job_type: 'REPLICATION', count: 3, latency: 12, paused: true }] },
       'GET /api/v2.0/schedules': list([]),
+      'GET /api/v2.0/schedules/all/paused': { body: { paused: false } },
       'PUT /api/v2.0/jobservice/queues/REPLICATION': { body: '' },
       'PUT /api/v2.0/jobservice/jobs/j-42': { body: '' },
     });
     await mount(<App />);
     navigate('/admin/jobs');
     await until(() => expect(text()).toContain('pool-a'));
-    expect(rows('Worker pools')[0].slice(0, 3)).toEqual(['pool-a', 'berth-1', '4']);
+    expect(rows('Worker pools')[0].slice(0, 4)).toEqual(['pool-a', 'berth-1', '4', '1']);
     expect(text()).toContain('1 of 2 workers busy');
-    expect(rows('Workers')).toHaveLength(1);
-    expect(rows('Workers')[0][0]).toBe('GARBAGE_COLLECTION j-42');
-    expect(rows('Queues')[0].slice(0, 3)).toEqual(['REPLICATION paused', '3', '12 s']);
+    // the workers of the pool, idle ones too
+    await until(() => expect(rows('Workers of pool pool-a')).toHaveLength(2));
+    expect(rows('Workers of pool pool-a')[0].slice(0, 2)).toEqual(['w1', 'Garbage collection j-42']);
+    expect(rows('Workers of pool pool-a')[1].slice(0, 2)).toEqual(['w2', 'idle']);
+    expect(rows('Queues')[0].slice(0, 3)).toEqual(['Replication paused', '3', '12 s']);
     await click(button('Resume'));
     await until(() => expect(fake.find('PUT', '/api/v2.0/jobservice/queues/REPLICATION')).toHaveLength(1));
     expect(JSON.parse(fake.find('PUT', '/api/v2.0/jobservice/queues/REPLICATION')[0].body)).toEqual({ action: 'resume' });
-    const stop = [...document.querySelectorAll('button')].filter((b) => b.textContent === 'Stop');
-    await click(stop[0]);
+    await until(() => expect(text()).toContain('Queue Replication resumed.'));
+    await click(button('Stop job j-42'));
     expect(text()).toContain('Stop job j-42?');
     await click(dialogButton('Stop'));
     await until(() => expect(fake.find('PUT', '/api/v2.0/jobservice/jobs/j-42')).toHaveLength(1));
@@ -56,6 +88,7 @@ describe('job service', () => {
       'GET /api/v2.0/jobservice/pools/all/workers': { body: [] },
       'GET /api/v2.0/jobservice/queues': { body: [] },
       'GET /api/v2.0/schedules': list([]),
+      'GET /api/v2.0/schedules/all/paused': { body: { paused: false } },
     });
     await mount(<App />);
     navigate('/admin/jobs');

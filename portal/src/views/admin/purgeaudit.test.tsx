@@ -46,7 +46,7 @@ describe('audit log purge', () => {
     expect(document.querySelector('[data-testid=purge-progress] progress')).not.toBeNull();
     await until(() => expect(text()).toContain('Run 9: Success'), 10000);
     expect(text()).toContain('Audit log purge 9 ended: Success');
-    await until(() => expect(text()).toContain('would_purge_rows=42'));
+    await until(() => expect(text()).toContain('entries a real run would purge: 42'));
     expect(JSON.parse(fake.find('POST', '/api/v2.0/system/purgeaudit/schedule')[0].body)).toEqual({
       schedule: { type: 'Manual' },
       parameters: { audit_retention_hour: 720, include_event_types: ALL_TYPES, dry_run: true },
@@ -64,8 +64,8 @@ describe('audit log purge', () => {
     await until(() => expect(text()).toContain('The audit log has not been purged yet.'));
     await type(byLabel('Keep entries for'), '12');
     await choose(byLabel<HTMLSelectElement>('Unit'), 'hours');
-    await click(checkbox('Sign-in'));
-    await click(checkbox('Sign-out'));
+    await click(checkbox('Sign in'));
+    await click(checkbox('Sign out'));
     await click(button('Purge now'));
     expect(text()).toContain('Delete the audit log entries older than 12 hours of the chosen event types now?');
     await click(dialogButton('Cancel'));
@@ -86,7 +86,7 @@ describe('audit log purge', () => {
     await mount(<App />);
     navigate('/admin/purge-audit');
     await until(() => expect(text()).toContain('The audit log has not been purged yet.'));
-    for (const op of ['Create', 'Update', 'Delete', 'Pull', 'Sign-in', 'Sign-out']) await click(checkbox(op));
+    for (const op of ['Create', 'Update', 'Delete', 'Pull', 'Sign in', 'Sign out']) await click(checkbox(op));
     expect(text()).toContain('Choose at least one event type');
     expect(button('Dry run').disabled).toBe(true);
     expect(button('Purge now').disabled).toBe(true);
@@ -152,7 +152,7 @@ describe('audit log purge', () => {
     });
     await mount(<App />);
     navigate('/admin/purge-audit');
-    await until(() => expect(text()).toContain('purged_rows=1200'));
+    await until(() => expect(text()).toContain('entries purged: 1200'));
     const rows = [...document.querySelectorAll('tbody tr')];
     expect(rows[1].textContent).not.toContain('Stop');
     await click([...rows[1].querySelectorAll('button')].find((b) => b.textContent === 'Log')!);

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../../i18n';
 import { registerRoute } from '../../router';
+import { word } from '../../i18n/words';
 import type { ExecHistory } from '../../types';
 import { confirmAction, Field, PageHeader } from '../../ui/components';
 import { RunHistory, RunProgress, ScheduleCard, useRuns } from './runs';
@@ -21,7 +22,7 @@ function PurgeAuditView() {
   const [types, setTypes] = useState<string[]>(OPERATIONS);
   // event types a saved schedule names beyond the operations (Harbor's create_artifact, ...)
   const [extra, setExtra] = useState<string[]>([]);
-  const runs = useRuns(BASE, (run) => t('purge.finished', { id: run.id, status: run.job_status }));
+  const runs = useRuns(BASE, (run) => t('purge.finished', { id: run.id, status: word('status', run.job_status) }));
 
   const hours = amount * HOURS[unit];
   const validHours = Number.isInteger(amount) && hours >= 1 && hours <= MAX_HOURS;
@@ -83,7 +84,7 @@ function PurgeAuditView() {
             {[...OPERATIONS, ...extra].map((type) => (
               <label key={type} class="inline">
                 <input type="checkbox" name="event_type" value={type} checked={types.includes(type)} onChange={(e) => toggle(type, (e.target as HTMLInputElement).checked)} />
-                {OPERATIONS.includes(type) ? t(`purge.op.${type}` as 'purge.op.create') : <code>{type}</code>}
+                {OPERATIONS.includes(type) ? word('operation', type) : <code>{type}</code>}
               </label>
             ))}
           </fieldset>
@@ -100,7 +101,7 @@ function PurgeAuditView() {
         </div>
         <ScheduleCard path={`${BASE}/schedule`} parameters={parameters(false)} hint={t('purge.scheduleHint')} onLoaded={loaded} />
       </div>
-      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('purge.noHistory')} />
+      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('purge.noHistory')} formats={{ audit_retention_hour: (v) => t('purge.hours', { n: String(v) }) }} />
     </section>
   );
 }

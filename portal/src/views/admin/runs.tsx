@@ -6,7 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
 import type { ExecHistory } from '../../types';
-import { attempt, Badge, confirmAction, ErrorBanner, Field, Modal, notify, Spinner, SubmitRow } from '../../ui/components';
+import { word } from '../../i18n/words';
+import { attempt, Badge, confirmAction, ErrorBanner, Field, Modal, notify, Spinner, SubmitRow, Time } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
 import { time } from '../../ui/format';
 
@@ -68,7 +69,7 @@ export function RunProgress({ run, label, testId }: { run: ExecHistory | null; l
   return (
     <div class="progress" role="status" aria-live="polite" data-testid={testId}>
       {isRunning(run) ? <progress aria-label={label} /> : null}
-      {t('runs.runStatus', { id: run.id, status: run.job_status })}
+      {t('runs.runStatus', { id: run.id, status: word('status', run.job_status) })}
     </div>
   );
 }
@@ -76,7 +77,7 @@ export function RunProgress({ run, label, testId }: { run: ExecHistory | null; l
 /** Shows some results in their unit, e.g. freed_space in bytes. */
 export type Formats = Record<string, (value: unknown) => string>;
 
-/** A run's parameters and results (a JSON object as text), as a short wrapped list. */
+/** A run's parameters and results (a JSON object as text), as a short wrapped list in words. */
 function Parameters({ json, formats }: { json?: string; formats?: Formats }) {
   if (!json) return null;
   try {
@@ -85,7 +86,7 @@ function Parameters({ json, formats }: { json?: string; formats?: Formats }) {
       <span class="params small">
         {entries.map(([k, v]) => (
           <span key={k}>
-            {k}=<b>{formats?.[k] ? formats[k](v) : String(v)}</b>
+            {word('param', k)}: <b>{formats?.[k] ? formats[k](v) : valueText(k, v)}</b>
           </span>
         ))}
       </span>
@@ -93,6 +94,13 @@ function Parameters({ json, formats }: { json?: string; formats?: Formats }) {
   } catch {
     return <code class="small">{json}</code>;
   }
+}
+
+/** A parameter's value for a reader: yes/no, event types as operations, the rest as it is. */
+function valueText(key: string, v: unknown): string {
+  if (typeof v === 'boolean') return word('value', String(v));
+  if (key === 'include_event_types' && typeof v === 'string') return v.split(',').map((x) => word('operation', x)).join(', ');
+  return String(v);
 }
 
 /** The history of the job's runs, newest first, each with its log and, while it runs, a stop. */
@@ -114,11 +122,11 @@ export function RunHistory(props: { base: string; reloadKey: unknown; empty: str
         empty={props.empty}
         columns={[
           { label: t('runs.id'), sort: 'id', render: (h) => h.id },
-          { label: t('runs.trigger'), render: (h) => h.job_kind ?? '' },
+          { label: t('runs.trigger'), render: (h) => word('trigger', h.job_kind) },
           { label: t('runs.parameters'), render: (h) => <Parameters json={h.job_parameters} formats={props.formats} /> },
-          { label: t('runs.status'), sort: 'job_status', render: (h) => <Badge tone={statusTone(h.job_status)}>{h.job_status}</Badge> },
-          { label: t('common.created'), sort: 'creation_time', render: (h) => time(h.creation_time) },
-          { label: t('common.updated'), sort: 'update_time', render: (h) => time(h.update_time) },
+          { label: t('runs.status'), sort: 'job_status', render: (h) => <Badge tone={statusTone(h.job_status)}>{word('status', h.job_status)}</Badge> },
+          { label: t('common.created'), sort: 'creation_time', render: (h) => <Time iso={h.creation_time} /> },
+          { label: t('common.updated'), sort: 'update_time', render: (h) => <Time iso={h.update_time} /> },
           {
             label: t('common.actions'),
             class: 'actions-col',
@@ -188,7 +196,10 @@ export function ScheduleCard(props: {
     e.preventDefault();
     const body = { schedule: type === 'Custom' ? { type, cron } : { type }, parameters: props.parameters };
     const exists = !!schedule?.schedule?.type;
-    const ok = await attempt(() => (exists || type === 'None' ? api.put(props.path, body) : api.create(props.path, body)), t('common.saved'));
+    const ok = await attempt(
+      () => (exists || type === 'None' ? api.put(props.path, body) : api.create(props.path, body)),
+      type === 'None' ? t('runs.scheduleRemoved') : t('runs.scheduleSaved', { type: t(`runs.type.${type}` as 'runs.type.None') }),
+    );
     if (ok) setVersion(version + 1);
   };
   return (

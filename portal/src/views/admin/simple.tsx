@@ -28,7 +28,7 @@ function AuditView() {
   return (
     <section>
       <PageHeader title={t('audit.title')} />
-      <AuditLogList path="/audit-logs" />
+      <AuditLogList path="/audit-logs" fileName="audit-log.csv" />
     </section>
   );
 }

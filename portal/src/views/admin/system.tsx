@@ -5,67 +5,179 @@ import { t } from '../../i18n';
 import { registerRoute } from '../../router';
 import { checkSession } from '../../session';
 import type { Configurations, SystemInfo } from '../../types';
-import { attempt, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
+import type { ComponentChildren } from 'preact';
+import { word } from '../../i18n/words';
+import { attempt, confirmAction, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { bytes, time } from '../../ui/format';
+
+/** What the server accepts for each number (ConfigurationItems): whole numbers from 1 to max. */
+const LIMITS: Record<string, { max: number; unit: 'config.minutes' | 'config.days' }> = {
+  token_expiration: { max: 525_600, unit: 'config.minutes' },
+  session_timeout: { max: 525_600, unit: 'config.minutes' },
+  robot_token_duration: { max: 36_500, unit: 'config.days' },
+};
+
+function numberError(k: string, v: unknown): string | undefined {
+  const n = Number(v);
+  const limit = LIMITS[k];
+  if (!limit) return undefined;
+  return Number.isInteger(n) && n >= 1 && n <= limit.max ? undefined : t('config.badNumber', { max: limit.max, unit: t(limit.unit) });
+}
+
+/**
+ * One section of the configuration (Harbor's Authentication, System settings): its items as a
+ * form that checks them before saving, and saves only what changed.
+ */
+function ConfigSection(props: {
+  title: string;
+  config: Configurations;
+  items: string[];
+  onSaved: () => Promise<void>;
+  children: (ctl: { value: (k: string) => unknown; set: (k: string, v: unknown) => void; editable: (k: string) => boolean; error: (k: string) => string | undefined }) => ComponentChildren;
+  confirm?: (draft: Record<string, unknown>) => Promise<boolean>;
+}) {
+  const [draft, setDraft] = useState<Record<string, unknown>>({});
+  const value = (k: string) => (k in draft ? draft[k] : props.config[k]?.value);
+  const set = (k: string, v: unknown) => {
+    const next = { ...draft, [k]: v };
+    if (v === props.config[k]?.value) delete next[k];
+    setDraft(next);
+  };
+  const error = (k: string) => (k in draft ? numberError(k, draft[k]) : undefined);
+  const invalid = props.items.some((k) => error(k));
+  const dirty = Object.keys(draft).length > 0;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (invalid || !dirty) return;
+    if (props.confirm && !(await props.confirm(draft))) return;
+    if (await attempt(() => api.put('/configurations', draft), t('config.savedSection', { section: props.title }))) {
+      setDraft({});
+      await props.onSaved();
+    }
+  };
+  return (
+    <form class="card" onSubmit={save} aria-label={props.title} noValidate>
+      <h2>{props.title}</h2>
+      {props.children({ value, set, editable: (k) => !!props.config[k]?.editable, error })}
+      <div class="actions">
+        <button type="button" disabled={!dirty} onClick={() => setDraft({})}>
+          {t('common.cancel')}
+        </button>
+        <button type="submit" class="primary" disabled={!dirty || invalid}>
+          {t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
 
 function ConfigurationView() {
   const [config, setConfig] = useState<Configurations | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [draft, setDraft] = useState<Record<string, unknown>>({});
   useEffect(() => {
     api.get<Configurations>('/configurations').then(setConfig).catch(setError);
   }, []);
   if (error) return <ErrorBanner error={error} />;
   if (!config) return <Spinner />;
-  const value = (k: string) => (k in draft ? draft[k] : config[k]?.value);
-  const set = (k: string, v: unknown) => setDraft({ ...draft, [k]: v });
-  const editable = (k: string) => !!config[k]?.editable;
-  const save = async (e: Event) => {
-    e.preventDefault();
-    if (await attempt(() => api.put('/configurations', draft), t('common.saved'))) {
-      setConfig(await api.get<Configurations>('/configurations'));
-      setDraft({});
-      await checkSession();
-    }
+  const reread = async () => {
+    setConfig(await api.get<Configurations>('/configurations'));
+    await checkSession();
   };
-  const number = (k: string, label: string, hint: string) => (
-    <Field label={label} hint={hint}>
-      {(id) => <input id={id} type="number" min={1} disabled={!editable(k)} value={String(value(k) ?? '')} onInput={(e) => set(k, Number((e.target as HTMLInputElement).value))} />}
-    </Field>
-  );
+  const number = (ctl: { value: (k: string) => unknown; set: (k: string, v: unknown) => void; editable: (k: string) => boolean; error: (k: string) => string | undefined }, k: string, label: string) => {
+    const err = ctl.error(k);
+    return (
+      <Field label={label} hint={t('config.numberHint', { max: LIMITS[k].max, unit: t(LIMITS[k].unit) })}>
+        {(id) => (
+          <>
+            <input
+              id={id}
+              name={k}
+              type="number"
+              min={1}
+              max={LIMITS[k].max}
+              step={1}
+              disabled={!ctl.editable(k)}
+              aria-invalid={err ? 'true' : undefined}
+              aria-describedby={`${id}-hint`}
+              value={String(ctl.value(k) ?? '')}
+              onInput={(e) => {
+                const raw = (e.target as HTMLInputElement).value;
+                ctl.set(k, raw === '' ? '' : Number(raw));
+              }}
+            />
+            {err && (
+              <span class="field-error" role="alert">
+                {err}
+              </span>
+            )}
+          </>
+        )}
+      </Field>
+    );
+  };
+  const confirmReadOnly = async (draft: Record<string, unknown>) =>
+    draft.read_only === true ? confirmAction(t('config.confirmReadOnly'), t('config.readOnlyOn')) : true;
   return (
     <section>
       <PageHeader title={t('config.systemTitle')} />
-      <form class="card" onSubmit={save}>
-        <h2>{t('config.authentication')}</h2>
-        <Field label={t('config.authMode')} hint={t('config.authModeHint')}>
-          {(id) => <input id={id} readOnly value={String(value('auth_mode'))} />}
-        </Field>
-        <label class="inline">
-          <input type="checkbox" name="self_registration" disabled={!editable('self_registration')} checked={value('self_registration') === true} onChange={(e) => set('self_registration', (e.target as HTMLInputElement).checked)} />
-          {t('config.selfRegistration')}
-        </label>
-        <Field label={t('config.projectCreation')}>
-          {(id) => (
-            <select id={id} name="project_creation_restriction" disabled={!editable('project_creation_restriction')} value={String(value('project_creation_restriction'))} onChange={(e) => set('project_creation_restriction', (e.target as HTMLSelectElement).value)}>
-              <option value="everyone">{t('config.everyone')}</option>
-              <option value="adminonly">{t('config.adminOnly')}</option>
-            </select>
+      <div class="panels">
+        <ConfigSection title={t('config.authentication')} config={config} items={['self_registration']} onSaved={reread}>
+          {(ctl) => (
+            <>
+              <Field label={t('config.authMode')} hint={t('config.authModeHint')}>
+                {(id) => <input id={id} readOnly value={word('value', String(ctl.value('auth_mode')))} />}
+              </Field>
+              <label class="inline">
+                <input
+                  type="checkbox"
+                  name="self_registration"
+                  disabled={!ctl.editable('self_registration')}
+                  checked={ctl.value('self_registration') === true}
+                  onChange={(e) => ctl.set('self_registration', (e.target as HTMLInputElement).checked)}
+                />
+                {t('config.selfRegistration')}
+              </label>
+            </>
           )}
-        </Field>
-        <h2>{t('config.durations')}</h2>
-        {number('token_expiration', t('config.tokenExpiration'), t('config.minutes'))}
-        {number('session_timeout', t('config.sessionTimeout'), t('config.minutes'))}
-        {number('robot_token_duration', t('config.robotDuration'), t('config.days'))}
-        <div class="actions">
-          <button type="button" disabled={!Object.keys(draft).length} onClick={() => setDraft({})}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" class="primary" disabled={!Object.keys(draft).length}>
-            {t('common.save')}
-          </button>
-        </div>
-      </form>
+        </ConfigSection>
+        <ConfigSection
+          title={t('config.system')}
+          config={config}
+          items={['project_creation_restriction', 'read_only', 'token_expiration', 'session_timeout', 'robot_token_duration']}
+          onSaved={reread}
+          confirm={confirmReadOnly}
+        >
+          {(ctl) => (
+            <>
+              <Field label={t('config.projectCreation')}>
+                {(id) => (
+                  <select
+                    id={id}
+                    name="project_creation_restriction"
+                    disabled={!ctl.editable('project_creation_restriction')}
+                    value={String(ctl.value('project_creation_restriction'))}
+                    onChange={(e) => ctl.set('project_creation_restriction', (e.target as HTMLSelectElement).value)}
+                  >
+                    <option value="everyone">{t('config.everyone')}</option>
+                    <option value="adminonly">{t('config.adminOnly')}</option>
+                  </select>
+                )}
+              </Field>
+              {number(ctl, 'token_expiration', t('config.tokenExpiration'))}
+              {number(ctl, 'session_timeout', t('config.sessionTimeout'))}
+              {number(ctl, 'robot_token_duration', t('config.robotDuration'))}
+              <Field label={t('config.robotPrefix')} hint={t('config.robotPrefixHint')}>
+                {(id) => <input id={id} readOnly value={String(ctl.value('robot_name_prefix') ?? '')} />}
+              </Field>
+              <label class="inline">
+                <input type="checkbox" name="read_only" disabled={!ctl.editable('read_only')} checked={ctl.value('read_only') === true} onChange={(e) => ctl.set('read_only', (e.target as HTMLInputElement).checked)} />
+                {t('config.readOnly')}
+              </label>
+              <p class="hint">{t('config.readOnlyHint')}</p>
+            </>
+          )}
+        </ConfigSection>
+      </div>
     </section>
   );
 }
@@ -104,11 +216,11 @@ function SystemInfoView() {
     [t('sysinfo.version'), info.harbor_version],
     [t('sysinfo.externalUrl'), info.external_url],
     [t('sysinfo.registryUrl'), info.registry_url],
-    [t('config.authMode'), info.auth_mode],
-    [t('config.selfRegistration'), String(info.self_registration)],
-    [t('config.projectCreation'), info.project_creation_restriction],
-    [t('sysinfo.storage'), info.registry_storage_provider_name],
-    [t('sysinfo.readOnly'), String(info.read_only)],
+    [t('config.authMode'), word('value', info.auth_mode)],
+    [t('config.selfRegistration'), word('value', String(info.self_registration))],
+    [t('config.projectCreation'), word('value', info.project_creation_restriction)],
+    [t('sysinfo.storage'), word('value', info.registry_storage_provider_name)],
+    [t('sysinfo.readOnly'), word('value', String(info.read_only))],
     [t('sysinfo.time'), time(info.current_time as string)],
   ];
   return (
@@ -131,12 +243,12 @@ function SystemInfoView() {
             <h2>{t('sysinfo.health')}</h2>
             <dl class="kv">
               <dt>{t('sysinfo.overall')}</dt>
-              <dd>{health.status}</dd>
+              <dd>{word('health', health.status)}</dd>
               {health.components.map((c) => (
                 <>
-                  <dt key={`${c.name}-k`}>{c.name}</dt>
+                  <dt key={`${c.name}-k`}>{word('component', c.name)}</dt>
                   <dd key={`${c.name}-v`}>
-                    {c.status}
+                    {word('health', c.status)}
                     {c.error ? ` — ${c.error}` : ''}
                   </dd>
                 </>

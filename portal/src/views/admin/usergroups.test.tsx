@@ -128,7 +128,7 @@ describe('group members', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/members')[0].body)).toEqual({ role_id: 3, member_group: { group_name: 'devs', group_type: 2 } });
   });
 
-  it("suggests groups to a project admin who is no system administrator, and shows the API's refusal", async () => {
+  it("suggests groups to a project admin who is no system administrator, and names a group that does not exist", async () => {
     signedInAs(ALICE);
     const fake = projectApi(ALL, {
       'GET /api/v2.0/usergroups/search': list([{ id: OPS.id, group_name: OPS.group_name, group_type: OPS.group_type }]),
@@ -144,7 +144,7 @@ describe('group members', () => {
     expect(fake.find('GET', '/api/v2.0/usergroups')).toHaveLength(0);
     await type(byLabel('Group name'), 'nobody');
     await submit(byLabel('Role'));
-    await until(() => expect(text()).toContain('user group not found'));
+    await until(() => expect(text()).toContain('There is no user group named nobody.'));
     expect(JSON.parse(fake.find('POST', '/api/v2.0/projects/3/members')[0].body)).toEqual({ role_id: 2, member_group: { group_name: 'nobody' } });
     expect(queryButton('Add member')).toBeDefined();
   });

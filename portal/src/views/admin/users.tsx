@@ -4,9 +4,8 @@ import { t } from '../../i18n';
 import { registerRoute } from '../../router';
 import { session } from '../../session';
 import type { User } from '../../types';
-import { attempt, Badge, confirmAction, Field, FormModal, PageHeader } from '../../ui/components';
+import { attempt, Badge, confirmAction, Field, FormModal, PageHeader, Time } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
-import { time } from '../../ui/format';
 
 function UsersView() {
   const [reload, setReload] = useState(0);
@@ -16,7 +15,7 @@ function UsersView() {
   const toggleAdmin = async (u: User) => {
     const msg = u.sysadmin_flag ? t('users.confirmRevoke', { name: u.username }) : t('users.confirmGrant', { name: u.username });
     if (!(await confirmAction(msg, u.sysadmin_flag ? t('users.revokeAdmin') : t('users.grantAdmin')))) return;
-    if (await attempt(() => api.put(`/users/${u.user_id}/sysadmin`, { sysadmin_flag: !u.sysadmin_flag }), t('common.saved'))) setReload(reload + 1);
+    if (await attempt(() => api.put(`/users/${u.user_id}/sysadmin`, { sysadmin_flag: !u.sysadmin_flag }), u.sysadmin_flag ? t('users.adminRevoked', { name: u.username }) : t('users.adminGranted', { name: u.username }))) setReload(reload + 1);
   };
   const remove = async (u: User) => {
     if (!(await confirmAction(t('users.confirmDelete', { name: u.username })))) return;
@@ -43,7 +42,7 @@ function UsersView() {
           { label: t('users.admin'), render: (u) => (u.sysadmin_flag ? <Badge tone="ok">{t('common.yes')}</Badge> : t('common.no')) },
           { label: t('users.email'), sort: 'email', render: (u) => u.email },
           { label: t('users.realname'), render: (u) => u.realname },
-          { label: t('common.created'), sort: 'creation_time', render: (u) => time(u.creation_time) },
+          { label: t('common.created'), sort: 'creation_time', render: (u) => <Time iso={u.creation_time} /> },
           {
             label: t('common.actions'),
             class: 'actions-col',

@@ -1,16 +1,17 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, seg } from '../../api';
+import { api, ApiError, seg } from '../../api';
 import { t } from '../../i18n';
 import { registerProjectTab } from '../../router';
-import type { Member, Perms, Project, UserGroup } from '../../types';
+import { session } from '../../session';
+import type { Member, Perms, Project, ProjectSummary, UserGroup } from '../../types';
 import { attempt, confirmAction, Field, FormModal } from '../../ui/components';
 import { DataTable } from '../../ui/DataTable';
 import { GroupTypeSelect } from '../group-types';
-import { ROLES, roleName } from '../roles';
+import { ROLE_PROJECT_ADMIN, ROLES, roleName } from '../roles';
 
-function RoleSelect({ id, value, onChange }: { id: string; value: number; onChange: (v: number) => void }) {
+function RoleSelect({ id, value, onChange, label }: { id: string; value: number; onChange: (v: number) => void; label?: string }) {
   return (
-    <select id={id} name="role" value={value} onChange={(e) => onChange(Number((e.target as HTMLSelectElement).value))}>
+    <select id={id} name="role" aria-label={label} value={value} onChange={(e) => onChange(Number((e.target as HTMLSelectElement).value))}>
       {ROLES.map((r) => (
         <option key={r.id} value={r.id}>
           {t(r.key)}
@@ -20,18 +21,64 @@ function RoleSelect({ id, value, onChange }: { id: string; value: number; onChan
   );
 }
 
-function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
+/** How many project admins the project has (users and groups), from its summary. */
+async function adminCount(projectId: number): Promise<number> {
+  const summary = await api.get<ProjectSummary>(`/projects/${seg(projectId)}/summary`);
+  return summary.project_admin_count ?? 0;
+}
+
+function isMe(m: Member): boolean {
+  const me = session.get().user;
+  return m.entity_type === 'u' && !!me && m.entity_id === me.user_id;
+}
+
+/**
+ * Asks before a change that takes project admin away: from the last one (nobody but system
+ * administrators could manage the project afterwards) or from oneself. True when it may go ahead.
+ */
+async function mayTakeAdmin(projectId: number, m: Member, label: string): Promise<boolean> {
+  if (m.role_id !== ROLE_PROJECT_ADMIN) return true;
+  const last = (await adminCount(projectId).catch(() => 0)) <= 1;
+  if (last) return confirmAction(t('members.confirmLastAdmin', { name: m.entity_name }), label);
+  if (isMe(m)) return confirmAction(t('members.confirmOwnAdmin'), label);
+  return true;
+}
+
+function MembersTab({ project, perms, reload: reloadProject }: { project: Project; perms: Perms; reload: () => void }) {
   const [reload, setReload] = useState(0);
   const [adding, setAdding] = useState(false);
+  // roles chosen in the drop-downs and not saved yet, by member id
+  const [pending, setPending] = useState<Record<number, number>>({});
   const canEdit = perms.has('member', 'create');
   const base = `/projects/${seg(project.project_id)}/members`;
-  const remove = async (m: Member) => {
-    if (!(await confirmAction(t('members.confirmRemove', { name: m.entity_name }), t('members.remove')))) return;
-    if (await attempt(() => api.del(`${base}/${m.id}`), t('members.removed', { name: m.entity_name }))) setReload(reload + 1);
+  const changed = (m: Member) => {
+    setReload((n) => n + 1);
+    // one's own role shows in the page header and decides what the page offers
+    if (isMe(m)) reloadProject();
   };
-  const changeRole = async (m: Member, role: number) => {
-    if (await attempt(() => api.put(`${base}/${m.id}`, { role_id: role }), t('members.roleChanged', { name: m.entity_name })))
-      setReload(reload + 1);
+  const forget = (m: Member) => {
+    const next = { ...pending };
+    delete next[m.id];
+    setPending(next);
+  };
+  const remove = async (m: Member) => {
+    const last = m.role_id === ROLE_PROJECT_ADMIN && (await adminCount(project.project_id).catch(() => 0)) <= 1;
+    const message = last
+      ? t('members.confirmRemoveLastAdmin', { name: m.entity_name })
+      : isMe(m)
+        ? t('members.confirmRemoveSelf')
+        : t('members.confirmRemove', { name: m.entity_name });
+    if (!(await confirmAction(message, t('members.remove')))) return;
+    if (await attempt(() => api.del(`${base}/${m.id}`), t('members.removed', { name: m.entity_name }))) changed(m);
+  };
+  const saveRole = async (m: Member) => {
+    const role = pending[m.id];
+    if (role === undefined || role === m.role_id) return forget(m);
+    if (role !== ROLE_PROJECT_ADMIN && !(await mayTakeAdmin(project.project_id, m, t('members.changeRole')))) return;
+    if (await attempt(() => api.put(`${base}/${m.id}`, { role_id: role }), t('members.roleChanged', { name: m.entity_name, role: roleName(role) }))) {
+      forget(m);
+      changed(m);
+    }
   };
   return (
     <>
@@ -56,15 +103,25 @@ function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
           { label: t('members.type'), render: (m) => (m.entity_type === 'g' ? t('members.group') : t('members.user')) },
           {
             label: t('members.role'),
-            render: (m) =>
-              canEdit ? (
-                <label>
-                  <span class="sr-only">{t('members.roleOf', { name: m.entity_name })}</span>
-                  <RoleSelect id={`role-${m.id}`} value={m.role_id} onChange={(r) => changeRole(m, r)} />
-                </label>
-              ) : (
-                roleName(m.role_id)
-              ),
+            render: (m) => {
+              if (!canEdit) return roleName(m.role_id);
+              const chosen = pending[m.id] ?? m.role_id;
+              return (
+                <span class="row">
+                  <RoleSelect id={`role-${m.id}`} label={t('members.roleOf', { name: m.entity_name })} value={chosen} onChange={(r) => setPending({ ...pending, [m.id]: r })} />
+                  {chosen !== m.role_id && (
+                    <>
+                      <button type="button" class="small primary" onClick={() => saveRole(m)} aria-label={t('members.saveRoleOf', { name: m.entity_name })}>
+                        {t('common.save')}
+                      </button>
+                      <button type="button" class="small" onClick={() => forget(m)} aria-label={t('members.undoRoleOf', { name: m.entity_name })}>
+                        {t('common.cancel')}
+                      </button>
+                    </>
+                  )}
+                </span>
+              );
+            },
           },
           {
             label: t('common.actions'),
@@ -84,7 +141,7 @@ function MembersTab({ project, perms }: { project: Project; perms: Perms }) {
           onClose={() => setAdding(false)}
           onAdded={() => {
             setAdding(false);
-            setReload(reload + 1);
+            setReload((n) => n + 1);
           }}
         />
       )}
@@ -134,7 +191,13 @@ function AddMember({ base, onClose, onAdded }: { base: string; onClose: () => vo
       submitLabel={t('members.add')}
       onClose={onClose}
       onSubmit={async () => {
-        await api.create(base, { role_id: role, ...member });
+        try {
+          await api.create(base, { role_id: role, ...member });
+        } catch (e) {
+          // "user not found" says less than who is missing
+          if (e instanceof ApiError && e.status === 404) throw new Error(t(kind === 'u' ? 'members.noSuchUser' : 'members.noSuchGroup', { name }));
+          throw e;
+        }
         onAdded();
       }}
     >

@@ -22,11 +22,11 @@ export function useProject(id: string) {
       })
       .catch(setError);
   }, [id, version]);
-  return { project, perms, error, reload: () => setVersion(version + 1) };
+  return { project, perms, error, reload: () => setVersion((v) => v + 1) };
 }
 
 function ProjectPage({ params }: { params: Params }) {
-  const { project, perms, error } = useProject(params.project);
+  const { project, perms, error, reload } = useProject(params.project);
   if (error) return <ErrorBanner error={error} />;
   if (!project || !perms) return <Spinner />;
   const tabs = allProjectTabs().filter((tab) => !tab.visible || tab.visible(perms));
@@ -37,10 +37,10 @@ function ProjectPage({ params }: { params: Params }) {
     <section>
       <PageHeader title={project.name} crumbs={[{ href: '/projects', label: t('projects.title') }]}>
         {project.metadata?.public === 'true' ? <Badge tone="ok">{t('projects.public')}</Badge> : <Badge>{t('projects.private')}</Badge>}
-        {project.current_user_role_id ? <Badge>{roleName(project.current_user_role_id)}</Badge> : null}
+        {project.current_user_role_id ? <Badge>{t('projects.myRole', { role: roleName(project.current_user_role_id) })}</Badge> : null}
       </PageHeader>
       <Tabs current={`${base}/${active?.id}`} items={tabs.map((tab) => ({ href: `${base}/${tab.id}`, label: t(tab.label) }))} />
-      {View ? <View project={project} perms={perms} /> : <p class="empty">{t('app.notFound')}</p>}
+      {View ? <View project={project} perms={perms} reload={reload} /> : <p class="empty">{t('app.notFound')}</p>}
     </section>
   );
 }

@@ -7,7 +7,7 @@ function RobotsTab({ project, perms }: { project: Project; perms: Perms }) {
   return (
     <>
       <p class="hint">{t('robots.projectHint')}</p>
-      <RobotList level="project" projectId={project.project_id} projectName={project.name} canCreate={perms.has('robot', 'create')} canChange={perms.has('robot', 'delete')} />
+      <RobotList level="project" projectId={project.project_id} projectName={project.name} canCreate={perms.has('robot', 'create')} canChange={perms.has('robot', 'delete')} canEdit={perms.has('robot', 'update')} />
     </>
   );
 }
