@@ -97,12 +97,8 @@ class EventStreamTest {
     void eachChangeWritesOneEventWithItsCallerAndRequestId() {
         String project = accounts.project("ev", false);
         String repo = project + "/app";
-        RegistryClient.Image image = admin.withHeaders(Map.of(
-                        "Authorization",
-                        BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD),
-                        "X-Request-Id",
-                        "push-req-1"))
-                .pushImage(repo, "1.0", random(100));
+        RegistryClient.Image image =
+                admin.withHeader("X-Request-Id", "push-req-1").pushImage(repo, "1.0", random(100));
         assertThat(admin.get("/v2/" + repo + "/manifests/1.0", "Accept", RegistryClient.OCI_MANIFEST)
                         .status())
                 .isEqualTo(200);
@@ -175,22 +171,7 @@ class EventStreamTest {
                 postJson(
                         admin,
                         "/api/v2.0/projects/" + project + "/immutabletagrules",
-                        Map.of(
-                                "action",
-                                "immutable",
-                                "template",
-                                "immutable_template",
-                                "priority",
-                                0,
-                                "disabled",
-                                false,
-                                "scope_selectors",
-                                Map.of(
-                                        "repository",
-                                        List.of(Map.of(
-                                                "kind", "doublestar", "decoration", "repoMatches", "pattern", "**"))),
-                                "tag_selectors",
-                                List.of(Map.of("kind", "doublestar", "decoration", "matches", "pattern", "v1")))),
+                        TestAccounts.immutableRule("v1")),
                 201);
         admin.pushImage(repo, "v1", random(60));
         Eventually.await(() -> types(repo), t -> t.equals(List.of("PUSH_ARTIFACT")));

@@ -8,6 +8,7 @@ import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
 import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
 import dev.berth.support.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
@@ -117,22 +118,7 @@ class OutboxExactnessTest {
                 postJson(
                         setup,
                         "/api/v2.0/projects/" + immutable + "/immutabletagrules",
-                        Map.of(
-                                "action",
-                                "immutable",
-                                "template",
-                                "immutable_template",
-                                "priority",
-                                0,
-                                "disabled",
-                                false,
-                                "scope_selectors",
-                                Map.of(
-                                        "repository",
-                                        List.of(Map.of(
-                                                "kind", "doublestar", "decoration", "repoMatches", "pattern", "**"))),
-                                "tag_selectors",
-                                List.of(Map.of("kind", "doublestar", "decoration", "matches", "pattern", "fixed")))),
+                        TestAccounts.immutableRule("fixed")),
                 201);
         long quotaId = jdbc.sql("SELECT id FROM project WHERE name = ?")
                 .param(quota)

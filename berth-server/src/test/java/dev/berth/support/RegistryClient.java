@@ -51,6 +51,13 @@ public final class RegistryClient {
         return new RegistryClient(base, headers);
     }
 
+    /** This client with one more default header (its credentials kept), e.g. an {@code X-Request-Id}. */
+    public RegistryClient withHeader(String name, String value) {
+        Map<String, String> all = new java.util.HashMap<>(defaultHeaders);
+        all.put(name, value);
+        return new RegistryClient(base, all);
+    }
+
     public record Response(int status, HttpResponse<byte[]> raw) {
         public byte[] body() {
             return raw.body();

@@ -88,6 +88,25 @@ public final class TestAccounts {
         return Map.of("kind", kind, "namespace", namespace, "access", access);
     }
 
+    /** Harbor's body of an enabled immutability rule for tags matching {@code tagPattern} in every repository. */
+    public static Map<String, Object> immutableRule(String tagPattern) {
+        return Map.of(
+                "action",
+                "immutable",
+                "template",
+                "immutable_template",
+                "priority",
+                0,
+                "disabled",
+                false,
+                "scope_selectors",
+                Map.of(
+                        "repository",
+                        java.util.List.of(Map.of("kind", "doublestar", "decoration", "repoMatches", "pattern", "**"))),
+                "tag_selectors",
+                java.util.List.of(Map.of("kind", "doublestar", "decoration", "matches", "pattern", tagPattern)));
+    }
+
     /** Creates a robot through the API as {@code creator}; fails the test unless it is created. */
     public static JsonNode createRobot(RegistryClient creator, Map<String, Object> body) {
         RegistryClient.Response r = postJson(creator, "/api/v2.0/robots", body);
