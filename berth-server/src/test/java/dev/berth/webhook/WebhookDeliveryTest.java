@@ -386,6 +386,8 @@ class WebhookDeliveryTest {
                                 false)),
                 200);
         admin.pushImage(project + "/off", "v1", random(32));
+        // The switches are read when the webhook consumer reaches an event: let it pass this one first.
+        awaitConsumed(project + "/off");
         RegistryClient.check(putJson(admin, "/api/v2.0/configurations", Map.of("notification_enable", false)), 200);
         try {
             RegistryClient.check(
@@ -403,6 +405,7 @@ class WebhookDeliveryTest {
                                     true)),
                     200);
             admin.pushImage(project + "/globallyoff", "v1", random(33));
+            awaitConsumed(project + "/globallyoff");
             // A later push, with the switch back on, is delivered: the ones before it were not.
             RegistryClient.check(putJson(admin, "/api/v2.0/configurations", Map.of("notification_enable", true)), 200);
             String marker = admin.pushImage(project + "/on", "v1", random(34))
@@ -413,6 +416,20 @@ class WebhookDeliveryTest {
         } finally {
             putJson(admin, "/api/v2.0/configurations", Map.of("notification_enable", true));
         }
+    }
+
+    /** Waits until the webhook consumer has read past the repository's push event. */
+    private static void awaitConsumed(String repository) {
+        Eventually.await(
+                () -> accounts.jdbc()
+                        .sql("""
+                                SELECT count(*) FROM event e WHERE e.data->>'repository' = ? AND NOT EXISTS (
+                                       SELECT 1 FROM event_consumer c
+                                        WHERE c.name = 'webhook' AND (e.txid, e.id) <= (c.last_txid, c.last_id))""")
+                        .param(repository)
+                        .query(Long.class)
+                        .single(),
+                n -> n == 0);
     }
 
     private static List<WebhookReceiver.Received> receiverMentioning(List<WebhookReceiver.Received> all, String text) {
