@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.artifact.ArtifactFixtures.Pushed;
 import dev.berth.support.BerthServer;
 import dev.berth.support.Closing;
+import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestDatabase;
@@ -101,6 +102,8 @@ class ArtifactPageCacheRaceTest {
             }));
         }
         Thread.sleep(RACE.toMillis());
+        // On a loaded machine the race may need longer to reach the writes and reads it must show.
+        Eventually.await(Duration.ofMinutes(3), () -> writes.get() > 20 && reads.get() > 50, done -> done);
         tagsOnly.set(true);
         Thread.sleep(TAGS_ONLY.toMillis());
         stop.set(true);
