@@ -6,6 +6,7 @@
 // Pushes an image with skopeo, so skopeo must be installed. Exits non-zero when a step fails.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -422,6 +423,60 @@ try {
     await summary.getByRole('heading', { name: 'Storage quota' }).waitFor(WAIT);
     await summary.getByText(/\(no limit\)/).first().waitFor(WAIT); // the project was created without a limit
     await shot('summary');
+  });
+
+  await step('a webhook created in the portal delivers a push to a receiver, and its delivery shows with the log', async () => {
+    // a receiver on 127.0.0.1 (the test's Berth allows that network for outbound calls)
+    const received = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push({ path: req.url, auth: req.headers.authorization, body: JSON.parse(body) });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise((done) => receiver.listen(0, '127.0.0.1', done));
+    try {
+      const hookUrl = `http://127.0.0.1:${receiver.address().port}/hook`;
+      await page.goto(`${BASE}/projects/${await projectId()}/webhooks`);
+      await page.getByText('No webhooks').waitFor(WAIT);
+      await page.getByRole('button', { name: 'New webhook' }).click();
+      const dialog = page.getByRole('dialog', { name: 'New webhook' });
+      await dialog.getByLabel('Name').fill(`hook-${run}`);
+      await dialog.getByLabel('Endpoint URL').fill(hookUrl);
+      await dialog.getByLabel('Auth header').fill(`Bearer e2e-${run}`);
+      await dialog.getByRole('button', { name: 'Create' }).click();
+      await page.locator('tbody tr').filter({ hasText: `hook-${run}` }).waitFor(WAIT);
+      const work = mkdtempSync(join(tmpdir(), 'berth-e2e-hook-'));
+      const chart = helmChart(work, { name: 'hooked', version: '1.0.0', values: `run: ${run}\n`, readme: '# hooked\n', dependency: `dep-${run}` });
+      rmSync(work, { recursive: true, force: true });
+      await ociPush(`${PROJECT}/hooked`, '1.0.0', chart);
+      for (let i = 0; i < 200 && !received.some((r) => r.body.type === 'PUSH_ARTIFACT'); i++) await new Promise((r) => setTimeout(r, 100));
+      const push = received.find((r) => r.body.type === 'PUSH_ARTIFACT');
+      assert.ok(push, `the receiver got the push: ${JSON.stringify(received)}`);
+      assert.equal(push.auth, `Bearer e2e-${run}`);
+      assert.equal(push.body.event_data.repository.repo_full_name, `${PROJECT}/hooked`);
+      assert.equal(push.body.event_data.resources[0].tag, '1.0.0');
+      await page.reload();
+      await page.locator('tbody tr').filter({ hasText: `hook-${run}` }).filter({ hasText: 'Artifact pushed:' }).waitFor(WAIT);
+      await shot('webhooks');
+      await page.getByRole('button', { name: `Deliveries of hook-${run}` }).click();
+      const deliveries = page.getByRole('dialog', { name: `Deliveries of hook-${run}` });
+      await deliveries.locator('tbody tr').filter({ hasText: 'Artifact pushed' }).filter({ hasText: 'Success' }).waitFor(WAIT);
+      await deliveries.locator('tbody tr').filter({ hasText: 'Artifact pushed' }).getByRole('button', { name: 'Tasks' }).click();
+      await deliveries.getByRole('button', { name: 'Log' }).first().click();
+      await page.getByText(/delivered: HTTP 200/).waitFor(WAIT);
+      await shot('webhook-deliveries');
+      // the auth header is write-only: the API says one is stored, never what it is
+      const policies = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/webhook/policies`)).json();
+      assert.equal(policies[0].targets[0].has_auth_header, true);
+      assert.ok(!JSON.stringify(policies).includes(`e2e-${run}`), 'the auth header is not returned');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+    } finally {
+      receiver.close();
+    }
   });
 
   await step('adds a member with a role', async () => {

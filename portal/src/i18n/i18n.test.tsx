@@ -15,6 +15,10 @@ import { zhCN } from './zh-CN';
 
 /** Chinese strings that are rightly the same as English: commands, protocols, Harbor's kept terms. */
 const SAME_IN_CHINESE = new Set([
+  // Harbor's Chinese portal keeps these names
+  'webhooks.title',
+  'webhooks.notify.http',
+  'webhooks.notify.slack',
   'artifact.dockerPull',
   'artifact.podmanPull',
   'artifact.helmPull',

@@ -109,6 +109,19 @@ export const PARAMS = [
   'purged_rows',
   'would_purge_rows',
 ] as const;
+/** Event types of webhook policies (Harbor's names, GET /projects/{p}/webhook/events). */
+export const EVENT_TYPES = [
+  'PUSH_ARTIFACT',
+  'PULL_ARTIFACT',
+  'DELETE_ARTIFACT',
+  'QUOTA_EXCEED',
+  'QUOTA_WARNING',
+  'SCANNING_FAILED',
+  'SCANNING_STOPPED',
+  'SCANNING_COMPLETED',
+  'REPLICATION',
+  'TAG_RETENTION',
+] as const;
 /** Values of system information shown as words. */
 export const VALUES = ['true', 'false', 'db_auth', 'everyone', 'adminonly', 'filesystem', 's3'] as const;
 
@@ -126,6 +139,7 @@ const KINDS = {
   permResource: PERM_RESOURCES,
   permAction: PERM_ACTIONS,
   value: VALUES,
+  eventType: EVENT_TYPES,
 } as const;
 export type WordKind = keyof typeof KINDS;
 

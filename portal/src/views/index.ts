@@ -7,6 +7,7 @@ import './project/members';
 import './project/robots';
 import './project/small-tabs';
 import './project/immutability';
+import './project/webhooks';
 import './project/settings';
 import './repository';
 import './artifact';
