@@ -120,12 +120,13 @@ class JobWorkers implements SmartLifecycle {
     private void work(String workerId) {
         while (active) {
             try {
+                long seen = signal.generation();
                 Instant now = clock.instant();
                 var claimed = tasks.claim(workerId, types, now, now.plus(settings.lease()));
                 if (claimed.isPresent()) {
                     execute(workerId, claimed.get());
                 } else {
-                    signal.await(settings.pollInterval());
+                    signal.awaitAfter(seen, settings.pollInterval());
                 }
             } catch (InterruptedException e) {
                 if (!active) {
