@@ -32,13 +32,17 @@ import java.util.regex.Pattern;
  * pushes are done, then comes back on the same port: the backlog must drain with nothing lost.
  *
  * <p>Run with JDK 25: {@code java bench/EventsLoad.java --url U --auth user:password [--project
- * bench --events 10000 --workers 8 --down-seconds 0 --timeout 900]}. Prints one JSON line on
+ * bench --events 10000 --workers 8 --rate 0 --warmup 0 --down-seconds 0 --timeout 900]}: {@code
+ * --rate} paces the pushes (per second, 0: as fast as they go), {@code --warmup N} first pushes N
+ * artifacts and waits for their deliveries, unmeasured. Prints one JSON line on
  * stdout, progress on stderr; exits non-zero when an event was not delivered in time. Berth must
  * allow 127.0.0.1 for outbound calls ({@code berth.outbound.allowed-networks=127.0.0.1/32}).
  */
 public final class EventsLoad {
     static final Set<String> OPTIONS =
-            Set.of("url", "auth", "project", "repo", "events", "workers", "down-seconds", "timeout", "name");
+            Set.of(
+                    "url", "auth", "project", "repo", "events", "workers", "down-seconds", "timeout", "name", "rate",
+                    "warmup");
     static final Pattern TAG = Pattern.compile("\"tag\"\\s*:\\s*\"([^\"]+)\"");
 
     public static void main(String[] args) throws Exception {
@@ -53,6 +57,8 @@ public final class EventsLoad {
         int downSeconds = Integer.parseInt(o.getOrDefault("down-seconds", "0"));
         long timeoutNanos = Long.parseLong(o.getOrDefault("timeout", "900")) * 1_000_000_000L;
         String name = o.getOrDefault("name", downSeconds > 0 ? "delivery-receiver-down" : "delivery");
+        double rate = Double.parseDouble(o.getOrDefault("rate", "0"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "0"));
 
         long[] sent = new long[events];
         long[] acked = new long[events];
@@ -61,6 +67,7 @@ public final class EventsLoad {
         AtomicInteger duplicates = new AtomicInteger();
         AtomicInteger unknown = new AtomicInteger();
         Map<String, Integer> index = new ConcurrentHashMap<>();
+        long[][] warmupTarget = new long[1][];
         for (int i = 0; i < events; i++) {
             index.put("e" + i, i);
         }
@@ -73,9 +80,10 @@ public final class EventsLoad {
                 unknown.incrementAndGet();
                 return;
             }
-            synchronized (received) {
-                if (received[i] == 0) {
-                    received[i] = now;
+            long[] into = warmupTarget[0] != null ? warmupTarget[0] : received;
+            synchronized (into) {
+                if (into[i] == 0) {
+                    into[i] = now;
                 } else {
                     duplicates.incrementAndGet();
                 }
@@ -109,62 +117,54 @@ public final class EventsLoad {
         String configDigest = upload(http, url, auth, repo, config);
         String layerDigest = upload(http, url, auth, repo, layer);
 
-        AtomicInteger next = new AtomicInteger();
+        if (warmup > 0) {
+            // the same pushes, not measured: Berth's JIT and pools warm up, then the stream is idle
+            log("warm-up: %d pushes and their deliveries", warmup);
+            long[] wSent = new long[warmup];
+            long[] wAcked = new long[warmup];
+            long[] wReceived = new long[warmup];
+            Map<String, Integer> saved = Map.copyOf(index);
+            index.clear();
+            for (int i = 0; i < warmup; i++) {
+                index.put("w" + i, i);
+            }
+            warmupTarget[0] = wReceived;
+            push(http, url, auth, repo, "w", warmup, workers, 0, configDigest, config.length, layerDigest, layer.length,
+                    wSent, wAcked, new AtomicInteger(), () -> {});
+            long until = System.nanoTime() + 120_000_000_000L;
+            while (delivered(wReceived, wSent) < warmup && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            index.clear();
+            index.putAll(saved);
+            warmupTarget[0] = null;
+            receipts.set(0);
+            Thread.sleep(2000);
+        }
         AtomicInteger failures = new AtomicInteger();
         AtomicLong downAt = new AtomicLong();
         AtomicLong upAt = new AtomicLong();
+        AtomicInteger backlogAtUp = new AtomicInteger();
         long start = System.nanoTime();
-        List<Thread> threads = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
-                    String manifest = """
-                            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
-                             "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},
-                             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%d}],
-                             "annotations":{"bench.event":"%d"}}"""
-                            .formatted(configDigest, config.length, layerDigest, layer.length, i);
+        Runnable third = () -> {
+            if (downSeconds > 0 && downAt.compareAndSet(0, System.nanoTime())) {
+                receiver.stop();
+                log("receiver down for %d s", downSeconds);
+                Thread.ofPlatform().start(() -> {
                     try {
-                        sent[i] = System.nanoTime();
-                        HttpResponse<Void> r = http.send(
-                                HttpRequest.newBuilder(URI.create(url + "/v2/" + repo + "/manifests/e" + i))
-                                        .header("Authorization", auth)
-                                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                                        .PUT(HttpRequest.BodyPublishers.ofString(manifest))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        acked[i] = System.nanoTime();
-                        if (r.statusCode() != 201) {
-                            failures.incrementAndGet();
-                            sent[i] = 0;
-                            log("push e%d answered %d", i, r.statusCode());
-                        }
+                        Thread.sleep(downSeconds * 1000L);
+                        receiver.start(port);
+                        upAt.set(System.nanoTime());
+                        backlogAtUp.set(countAckedNotReceived(acked, received));
+                        log("receiver up again");
                     } catch (Exception e) {
-                        failures.incrementAndGet();
-                        sent[i] = 0;
-                        log("push e%d failed: %s", i, e);
+                        log("receiver could not restart: %s", e);
                     }
-                    if (downSeconds > 0 && i == events / 3 && downAt.get() == 0) {
-                        downAt.set(System.nanoTime());
-                        receiver.stop();
-                        log("receiver down for %d s after %d pushes", downSeconds, i);
-                        Thread.ofPlatform().start(() -> {
-                            try {
-                                Thread.sleep(downSeconds * 1000L);
-                                receiver.start(port);
-                                upAt.set(System.nanoTime());
-                                log("receiver up again");
-                            } catch (Exception e) {
-                                log("receiver could not restart: %s", e);
-                            }
-                        });
-                    }
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
+                });
+            }
+        };
+        push(http, url, auth, repo, "e", events, workers, rate, configDigest, config.length, layerDigest, layer.length,
+                sent, acked, failures, third);
         long pushed = System.nanoTime();
         int expected = events - failures.get();
         log("%d pushes in %.1f s (%d failed); waiting for deliveries", events, (pushed - start) / 1e9, failures.get());
@@ -200,6 +200,8 @@ public final class EventsLoad {
         int lost = expected - fromAck.size();
         StringBuilder json = new StringBuilder("{\"scenario\":\"").append(name).append('"');
         field(json, "events", events);
+        field(json, "rate", rate);
+        field(json, "warmup", warmup);
         field(json, "push_failures", failures.get());
         field(json, "delivered", fromAck.size());
         field(json, "lost", lost);
@@ -214,12 +216,99 @@ public final class EventsLoad {
         latency(json, "from_put", fromSent);
         if (downAt.get() > 0) {
             field(json, "down_seconds", downSeconds);
-            field(json, "drained_after_up_s", upAt.get() == 0 ? -1 : round((lastReceipt - upAt.get()) / 1e9));
+            double drained = (lastReceipt - upAt.get()) / 1e9;
+            field(json, "drained_after_up_s", upAt.get() == 0 ? -1 : round(drained));
+            field(json, "backlog_at_up", backlogAtUp.get());
+            field(json, "drain_per_s", upAt.get() == 0 ? -1 : round(backlogAtUp.get() / Math.max(drained, 0.001)));
             latency(json, "while_up_from_201", upOnly);
         }
         System.out.println(json.append('}'));
         log("done in %.1f s", (end - start) / 1e9);
         System.exit(lost == 0 && failures.get() == 0 ? 0 : 1);
+    }
+
+    /**
+     * Pushes {@code count} manifests tagged {@code prefix + i} with {@code workers} threads, at most
+     * {@code rate} per second in all (0: as fast as they go); calls {@code atThird} once a third are done.
+     */
+    static void push(
+            HttpClient http,
+            String url,
+            String auth,
+            String repo,
+            String prefix,
+            int count,
+            int workers,
+            double rate,
+            String configDigest,
+            int configSize,
+            String layerDigest,
+            int layerSize,
+            long[] sent,
+            long[] acked,
+            AtomicInteger failures,
+            Runnable atThird)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        long begin = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < workers; w++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    if (rate > 0) {
+                        long due = begin + (long) (i * 1e9 / rate);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
+                    String manifest = """
+                            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                             "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},
+                             "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"%s","size":%d}],
+                             "annotations":{"bench.event":"%s%d"}}"""
+                            .formatted(configDigest, configSize, layerDigest, layerSize, prefix, i);
+                    try {
+                        sent[i] = System.nanoTime();
+                        HttpResponse<Void> r = http.send(
+                                HttpRequest.newBuilder(URI.create(url + "/v2/" + repo + "/manifests/" + prefix + i))
+                                        .header("Authorization", auth)
+                                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                                        .PUT(HttpRequest.BodyPublishers.ofString(manifest))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        acked[i] = System.nanoTime();
+                        if (r.statusCode() != 201) {
+                            failures.incrementAndGet();
+                            sent[i] = 0;
+                            log("push %s%d answered %d", prefix, i, r.statusCode());
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        sent[i] = 0;
+                        log("push %s%d failed: %s", prefix, i, e);
+                    }
+                    if (i == count / 3) {
+                        atThird.run();
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    static int countAckedNotReceived(long[] acked, long[] received) {
+        int n = 0;
+        synchronized (received) {
+            for (int i = 0; i < acked.length; i++) {
+                if (acked[i] != 0 && received[i] == 0) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     static int delivered(long[] received, long[] sent) {
