@@ -6,6 +6,7 @@ export const en = {
   'app.logout': 'Sign out',
   'app.navigation': 'Main navigation',
   'app.notFound': 'There is no such page.',
+  'app.bannerClose': 'Close this notice',
   'app.readOnly': 'Berth is in read-only mode: pushes, deletions and changes are refused until an administrator ends it.',
   'app.skipToContent': 'Skip to content',
   'app.sysadmin': 'administrator',

@@ -10,6 +10,7 @@ export const zhCN: Record<MessageKey, string> = {
   'app.logout': '退出',
   'app.navigation': '主导航',
   'app.notFound': '页面不存在。',
+  'app.bannerClose': '关闭此通知',
   'app.readOnly': 'Berth 处于只读模式：在管理员解除之前，推送、删除和修改都会被拒绝。',
   'app.skipToContent': '跳到正文',
   'app.sysadmin': '系统管理员',
