@@ -42,8 +42,9 @@ public class AuditForwarder {
     private static final Logger log = LoggerFactory.getLogger(AuditForwarder.class);
     private static final Logger fallback = LoggerFactory.getLogger("dev.berth.audit.forward");
     private static final int CONNECT_TIMEOUT_MS = 5_000;
-    private static final DateTimeFormatter GO_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS '+0000 UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd HH:mm:ss.SSSSSS '+0000 UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private record Line(String endpoint, String text) {}
 

@@ -12,8 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -50,6 +50,26 @@ public class AuditLog {
             return wire;
         }
     }
+
+    /**
+     * Harbor's audit event types ({@code GET /auditlog-exts/events}), in Harbor's order: the values
+     * {@code disabled_audit_log_event_types} and the purge's {@code include_event_types} take.
+     */
+    public static final List<String> EVENT_TYPES = List.of(
+            "create_artifact",
+            "delete_artifact",
+            "pull_artifact",
+            "create_project",
+            "delete_project",
+            "delete_repository",
+            "login_user",
+            "logout_user",
+            "create_user",
+            "delete_user",
+            "update_user",
+            "create_robot",
+            "delete_robot",
+            "update_configuration");
 
     /** Rows written together at most; well under PostgreSQL's limit of bind parameters. */
     private static final int BATCH = 500;
@@ -201,8 +221,8 @@ public class AuditLog {
         if (endpoint.isEmpty()) {
             return;
         }
-        Runnable send = () -> forwarder.forward(
-                endpoint, e.username(), e.operation().wire(), e.resourceType(), e.resource(), e.at());
+        Runnable send = () ->
+                forwarder.forward(endpoint, e.username(), e.operation().wire(), e.resourceType(), e.resource(), e.at());
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             // Only what was committed is forwarded.
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -2,6 +2,7 @@ package dev.berth.system;
 
 import dev.berth.api.ApiException;
 import dev.berth.audit.AuditForwarder;
+import dev.berth.audit.AuditLog;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.TokenIssuer;
 import java.util.ArrayList;
@@ -28,23 +29,6 @@ class ConfigurationItems {
     private static final int MAX_STRING = 4096;
     private static final Set<String> RESTRICTIONS = Set.of("everyone", "adminonly");
 
-    /** Harbor's audit event types ({@code src/pkg/auditext/model/model.go}). */
-    static final List<String> EVENT_TYPES = List.of(
-            "create_artifact",
-            "delete_artifact",
-            "pull_artifact",
-            "create_project",
-            "delete_project",
-            "delete_repository",
-            "login_user",
-            "logout_user",
-            "create_user",
-            "delete_user",
-            "update_user",
-            "create_robot",
-            "delete_robot",
-            "update_configuration");
-
     enum Kind {
         BOOL,
         INT,
@@ -63,12 +47,20 @@ class ConfigurationItems {
 
     private static Map<String, Fixed> fixed() {
         Map<String, Fixed> m = new LinkedHashMap<>();
-        m.put("auth_mode", new Fixed(Kind.STRING, "db_auth", "only database authentication (db_auth) is supported", true));
+        m.put(
+                "auth_mode",
+                new Fixed(Kind.STRING, "db_auth", "only database authentication (db_auth) is supported", true));
         m.put("primary_auth_mode", new Fixed(Kind.BOOL, false, "there is no external identity provider", true));
-        m.put("robot_name_prefix", new Fixed(Kind.STRING, "robot$", "robot account names always start with robot$", true));
+        m.put(
+                "robot_name_prefix",
+                new Fixed(Kind.STRING, "robot$", "robot account names always start with robot$", true));
         m.put(
                 "quota_per_project_enable",
-                new Fixed(Kind.BOOL, true, "Berth always counts each project's storage (a project without a limit has -1)", true));
+                new Fixed(
+                        Kind.BOOL,
+                        true,
+                        "Berth always counts each project's storage (a project without a limit has -1)",
+                        true));
         for (String s : List.of(
                 "ldap_base_dn",
                 "ldap_filter",
@@ -253,8 +245,12 @@ class ConfigurationItems {
             case "session_timeout" -> integer(name, value, MINUTES_PER_YEAR, "minutes");
             case "robot_token_duration" -> integer(name, value, DAYS_PER_CENTURY, "days");
             case "storage_per_project" -> {
-                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < -1 || value.asLong() == 0) {
-                    throw ApiException.badRequest("storage_per_project must be -1 (no limit) or a positive number of bytes");
+                if (!value.isIntegralNumber()
+                        || !value.canConvertToLong()
+                        || value.asLong() < -1
+                        || value.asLong() == 0) {
+                    throw ApiException.badRequest(
+                            "storage_per_project must be -1 (no limit) or a positive number of bytes");
                 }
                 yield value.asLong();
             }
@@ -275,13 +271,13 @@ class ConfigurationItems {
                 List<String> unknown = new ArrayList<>();
                 for (String t : types.split(",")) {
                     String type = t.trim().toLowerCase(Locale.ROOT);
-                    if (!type.isEmpty() && !EVENT_TYPES.contains(type)) {
+                    if (!type.isEmpty() && !AuditLog.EVENT_TYPES.contains(type)) {
                         unknown.add(t.trim());
                     }
                 }
                 if (!unknown.isEmpty()) {
-                    throw ApiException.badRequest(
-                            name + " has unknown event types " + unknown + "; known: " + String.join(", ", EVENT_TYPES));
+                    throw ApiException.badRequest(name + " has unknown event types " + unknown + "; known: "
+                            + String.join(", ", AuditLog.EVENT_TYPES));
                 }
                 yield types.trim();
             }
@@ -312,7 +308,8 @@ class ConfigurationItems {
                 && !endpoint.isEmpty()
                 && !endpoint.equals(settings.auditLogForwardEndpoint())) {
             forwarder.probe(endpoint).ifPresent(reason -> {
-                throw ApiException.badRequest("could not connect to the audit endpoint: " + endpoint + " (" + reason + ")");
+                throw ApiException.badRequest(
+                        "could not connect to the audit endpoint: " + endpoint + " (" + reason + ")");
             });
         }
     }

@@ -6,10 +6,10 @@ import dev.berth.audit.AuditSettings;
 import dev.berth.cache.CacheInvalidations;
 import dev.berth.iam.IdentitySettings;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -121,7 +121,10 @@ public class SystemSettings implements IdentitySettings, AuditSettings {
 
     /** {@code storage_per_project}: the storage limit, in bytes, of a new project; -1 for none. */
     public long storagePerProject() {
-        return raw("storage_per_project").filter(JsonNode::isIntegralNumber).map(JsonNode::asLong).orElse(-1L);
+        return raw("storage_per_project")
+                .filter(JsonNode::isIntegralNumber)
+                .map(JsonNode::asLong)
+                .orElse(-1L);
     }
 
     @Override
