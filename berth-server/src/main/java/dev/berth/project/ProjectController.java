@@ -76,7 +76,11 @@ public class ProjectController {
                 ? authorizer.allowedSystem(caller, Resource.PROJECT, Action.CREATE)
                 : caller instanceof Principal.User && (!adminOnly || caller.isSysadmin());
         if (!mayCreate) {
-            throw ApiException.forbidden("Only system admin can create project");
+            // Harbor's words, which scripts match on.
+            throw ApiException.forbidden(
+                    caller instanceof Principal.Robot
+                            ? "Only system level robot can create project"
+                            : "Only system admin can create project");
         }
         String name = body.get("project_name") instanceof String s ? s : null;
         ProjectService.validateName(name);
