@@ -65,6 +65,10 @@ class ConfigurationController {
         Map<String, Object> changes = new LinkedHashMap<>();
         // Everything is checked before anything is written.
         for (Map.Entry<String, JsonNode> e : body.properties()) {
+            if (e.getValue() == null || e.getValue().isNull()) {
+                // An item sent as null is not being set, as Harbor reads its pointer fields.
+                continue;
+            }
             Object value = items.validate(e.getKey(), e.getValue());
             if (value != null) {
                 changes.put(e.getKey(), value);
