@@ -18,3 +18,15 @@ describe('banner_message', () => {
     expect(parseBanner('{"message":"x","type":"bogus"}')?.type).toBe('info');
   });
 });
+
+describe('banner editing', () => {
+  it("writes Harbor's format, and an empty message clears the banner", async () => {
+    const { formatBanner, toInputDate } = await import('./banner');
+    const raw = formatBanner({ message: 'Upgrade tonight', type: 'danger', closable: true, fromDate: '2026-12-07', toDate: '2026-12-08' });
+    expect(JSON.parse(raw)).toEqual({ closable: true, message: 'Upgrade tonight', type: 'danger', fromDate: '12/07/2026', toDate: '12/08/2026' });
+    const back = parseBanner(raw)!;
+    expect(toInputDate(back.fromDate)).toBe('2026-12-07');
+    expect(toInputDate(back.toDate)).toBe('2026-12-08');
+    expect(formatBanner({ message: '  ', type: 'info', closable: false, fromDate: '', toDate: '' })).toBe('');
+  });
+});

@@ -46,3 +46,28 @@ export function bannerActive(banner: Banner, now: Date): boolean {
   if (banner.toDate && day > banner.toDate) return false;
   return true;
 }
+
+/** `YYYY-MM-DD` (a date input's value) as Harbor's `MM/DD/YYYY`; empty stays empty. */
+export function toHarborDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[2]}/${m[3]}/${m[1]}` : '';
+}
+
+/** A date as a date input's value. */
+export function toInputDate(d: Date | undefined): string {
+  if (!d) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The stored value for a banner, in Harbor's format; empty when there is no message. */
+export function formatBanner(b: { message: string; type: BannerType; closable: boolean; fromDate: string; toDate: string }): string {
+  if (b.message.trim() === '') return '';
+  return JSON.stringify({
+    closable: b.closable,
+    message: b.message,
+    type: b.type,
+    fromDate: toHarborDate(b.fromDate),
+    toDate: toHarborDate(b.toDate),
+  });
+}
