@@ -5,6 +5,7 @@ import { allRoutes, location, match, navigate } from './router';
 import { checkSession, logout, refreshInfo, session, verifySession } from './session';
 import { useSignal } from './state';
 import { LoginView } from './views/login';
+import { bannerActive, parseBanner } from './ui/banner';
 
 export function App() {
   const s = useSignal(session);
@@ -137,6 +138,7 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           </>
         )}
       </header>
+      <AdminBanner raw={s.info.banner_message} />
       {s.info.read_only && (
         <div class="banner warn read-only" role="status" data-testid="read-only">
           {t('app.readOnly')}
@@ -146,5 +148,31 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
       <ConfirmHost />
       <ToastHost />
     </>
+  );
+}
+
+/** The administrator's banner_message, shown to everyone while it is in force. */
+function AdminBanner({ raw }: { raw?: string }) {
+  const [closed, setClosed] = useState<string | null>(() => sessionStorage.getItem('berth.banner.closed'));
+  const banner = parseBanner(raw);
+  if (!banner || !bannerActive(banner, new Date()) || (banner.closable && closed === raw)) return null;
+  const kind = banner.type === 'danger' ? 'error' : banner.type === 'success' ? 'ok' : banner.type === 'warning' ? 'warn' : 'info';
+  return (
+    <div class={`banner ${kind} admin-banner`} role="status" data-testid="admin-banner">
+      <span>{banner.message}</span>
+      {banner.closable && (
+        <button
+          type="button"
+          class="link"
+          aria-label={t('app.bannerClose')}
+          onClick={() => {
+            sessionStorage.setItem('berth.banner.closed', raw ?? '');
+            setClosed(raw ?? '');
+          }}
+        >
+          ×
+        </button>
+      )}
+    </div>
   );
 }

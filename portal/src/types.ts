@@ -19,6 +19,7 @@ export interface SystemInfo {
   registry_storage_provider_name?: string;
   read_only?: boolean;
   current_time?: string;
+  banner_message?: string;
   [key: string]: unknown;
 }
 

@@ -9,6 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { word } from '../../i18n/words';
 import { attempt, confirmAction, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { bytes, time } from '../../ui/format';
+import { formatBanner, parseBanner, toInputDate, type BannerType } from '../../ui/banner';
 
 /** What the server accepts for each number (ConfigurationItems): whole numbers from 1 to max. */
 const LIMITS: Record<string, { max: number; unit: 'config.minutes' | 'config.days' }> = {
@@ -139,6 +140,49 @@ function ConfigurationView() {
               </label>
             </>
           )}
+        </ConfigSection>
+        <ConfigSection title={t('config.banner')} config={config} items={['banner_message']} onSaved={reread}>
+          {(ctl) => {
+            const current = parseBanner(String(ctl.value('banner_message') ?? ''));
+            const fields = {
+              message: current?.message ?? '',
+              type: current?.type ?? ('info' as BannerType),
+              closable: current?.closable ?? false,
+              fromDate: toInputDate(current?.fromDate),
+              toDate: toInputDate(current?.toDate),
+            };
+            const update = (change: Partial<typeof fields>) => ctl.set('banner_message', formatBanner({ ...fields, ...change }));
+            const disabled = !ctl.editable('banner_message');
+            return (
+              <>
+                <Field label={t('config.bannerMessage')} hint={t('config.bannerHint')}>
+                  {(id) => (
+                    <textarea id={id} name="banner_message" maxLength={1000} disabled={disabled} value={fields.message} onInput={(e) => update({ message: (e.target as HTMLTextAreaElement).value })} />
+                  )}
+                </Field>
+                <Field label={t('config.bannerType')}>
+                  {(id) => (
+                    <select id={id} name="banner_type" disabled={disabled} value={fields.type} onChange={(e) => update({ type: (e.target as HTMLSelectElement).value as BannerType })}>
+                      <option value="info">{t('config.bannerInfo')}</option>
+                      <option value="warning">{t('config.bannerWarning')}</option>
+                      <option value="danger">{t('config.bannerDanger')}</option>
+                      <option value="success">{t('config.bannerSuccess')}</option>
+                    </select>
+                  )}
+                </Field>
+                <Field label={t('config.bannerFrom')}>
+                  {(id) => <input id={id} type="date" name="banner_from" disabled={disabled} value={fields.fromDate} onInput={(e) => update({ fromDate: (e.target as HTMLInputElement).value })} />}
+                </Field>
+                <Field label={t('config.bannerTo')}>
+                  {(id) => <input id={id} type="date" name="banner_to" disabled={disabled} value={fields.toDate} onInput={(e) => update({ toDate: (e.target as HTMLInputElement).value })} />}
+                </Field>
+                <label class="inline">
+                  <input type="checkbox" name="banner_closable" disabled={disabled} checked={fields.closable} onChange={(e) => update({ closable: (e.target as HTMLInputElement).checked })} />
+                  {t('config.bannerClosable')}
+                </label>
+              </>
+            );
+          }}
         </ConfigSection>
         <ConfigSection
           title={t('config.system')}

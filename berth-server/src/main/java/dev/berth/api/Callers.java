@@ -16,7 +16,7 @@ public final class Callers {
     public static Principal authenticated(HttpServletRequest request) {
         Principal principal = Principals.of(request);
         if (!principal.isAuthenticated()) {
-            throw ApiException.unauthorized("authentication required");
+            throw ApiException.unauthorized("unauthorized");
         }
         return principal;
     }
@@ -25,13 +25,13 @@ public final class Callers {
     public static ApiException denied(Principal principal) {
         return principal.isAuthenticated()
                 ? ApiException.forbidden("forbidden")
-                : ApiException.unauthorized("authentication required");
+                : ApiException.unauthorized("unauthorized");
     }
 
     /** For resources whose existence must not leak: 401 when anonymous, 404 otherwise. */
     public static ApiException hidden(Principal principal, String what) {
         return principal.isAuthenticated()
                 ? ApiException.notFound(what + " not found")
-                : ApiException.unauthorized("authentication required");
+                : ApiException.unauthorized("unauthorized");
     }
 }

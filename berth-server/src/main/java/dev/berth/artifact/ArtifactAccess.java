@@ -52,8 +52,8 @@ class ArtifactAccess {
 
     ArtifactQueries.Row artifact(RepositoryTarget repository, String reference) {
         return find(repository, reference)
-                .orElseThrow(() ->
-                        ApiException.notFound("artifact " + repository.fullName() + "@" + reference + " not found"));
+                .orElseThrow(() -> ApiException.notFound("artifact " + repository.fullName()
+                        + (reference.contains(":") ? "@" : ":") + reference + " not found"));
     }
 
     private java.util.Optional<ArtifactQueries.Row> find(RepositoryTarget repository, String reference) {

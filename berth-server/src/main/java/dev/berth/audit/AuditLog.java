@@ -5,17 +5,27 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The audit trail: who did what to which resource, and when. Every write through the API and every
  * push, pull and delete through {@code /v2/} is recorded here. Never pass secrets or passwords.
+ *
+ * <p>As in Harbor, an event whose type ({@code <operation>_<resource_type>}) is listed in {@code
+ * disabled_audit_log_event_types} is not recorded at all; with {@code audit_log_forward_endpoint}
+ * set every event is also sent to that syslog receiver (after the transaction that made it commits),
+ * and with {@code skip_audit_log_database} it is only sent there.
  */
 @Service
 public class AuditLog {
@@ -41,6 +51,26 @@ public class AuditLog {
         }
     }
 
+    /**
+     * Harbor's audit event types ({@code GET /auditlog-exts/events}), in Harbor's order: the values
+     * {@code disabled_audit_log_event_types} and the purge's {@code include_event_types} take.
+     */
+    public static final List<String> EVENT_TYPES = List.of(
+            "create_artifact",
+            "delete_artifact",
+            "pull_artifact",
+            "create_project",
+            "delete_project",
+            "delete_repository",
+            "login_user",
+            "logout_user",
+            "create_user",
+            "delete_user",
+            "update_user",
+            "create_robot",
+            "delete_robot",
+            "update_configuration");
+
     /** Rows written together at most; well under PostgreSQL's limit of bind parameters. */
     private static final int BATCH = 500;
 
@@ -48,12 +78,16 @@ public class AuditLog {
             String username, long projectId, Operation operation, String resourceType, String resource, Instant at) {}
 
     private final JdbcClient jdbc;
+    private final ObjectProvider<AuditSettings> settingsProvider;
+    private final AuditForwarder forwarder;
     private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>(100_000);
     private final Thread flusher;
     private volatile boolean running = true;
 
-    AuditLog(JdbcClient jdbc) {
+    AuditLog(JdbcClient jdbc, ObjectProvider<AuditSettings> settings, AuditForwarder forwarder) {
         this.jdbc = jdbc;
+        this.settingsProvider = settings;
+        this.forwarder = forwarder;
         this.flusher = Thread.ofPlatform().daemon().name("audit-flusher").start(this::flushLoop);
     }
 
@@ -64,6 +98,14 @@ public class AuditLog {
      */
     public void recordSoon(String username, long projectId, Operation operation, String resourceType, String resource) {
         Pending event = new Pending(username, projectId, operation, resourceType, resource, Instant.now());
+        AuditSettings settings = settings();
+        if (disabled(settings, operation, resourceType)) {
+            return;
+        }
+        forward(settings, event);
+        if (settings.skipAuditLogDatabase()) {
+            return;
+        }
         if (!pending.offer(event)) {
             write(List.of(event));
         }
@@ -128,6 +170,20 @@ public class AuditLog {
      * @param resource the resource's name, e.g. {@code library/nginx:1.27} or {@code library/nginx@sha256:...}
      */
     public void record(String username, long projectId, Operation operation, String resourceType, String resource) {
+        AuditSettings settings = settings();
+        if (disabled(settings, operation, resourceType)) {
+            return;
+        }
+        forward(settings, new Pending(username, projectId, operation, resourceType, resource, Instant.now()));
+        if (settings.skipAuditLogDatabase()) {
+            log.info(
+                    "event=audit operation={} resource_type={} resource={} operator={} stored=false",
+                    operation.wire(),
+                    resourceType,
+                    resource,
+                    username);
+            return;
+        }
         jdbc.sql("""
                         INSERT INTO audit_log (project_id, operation, resource_type, resource, username)
                         VALUES (?, ?, ?, ?, ?)
@@ -144,5 +200,39 @@ public class AuditLog {
                 resourceType,
                 resource,
                 username);
+    }
+
+    /** Harbor's event type of an entry: {@code create_project}, {@code login_user}, ... */
+    public static String eventType(String operation, String resourceType) {
+        return (operation + "_" + resourceType).toLowerCase(Locale.ROOT);
+    }
+
+    private AuditSettings settings() {
+        return settingsProvider.getIfAvailable(() -> AuditSettings.DEFAULTS);
+    }
+
+    private static boolean disabled(AuditSettings settings, Operation operation, String resourceType) {
+        Set<String> off = settings.disabledAuditLogEventTypes();
+        return !off.isEmpty() && off.contains(eventType(operation.wire(), resourceType));
+    }
+
+    private void forward(AuditSettings settings, Pending e) {
+        String endpoint = settings.auditLogForwardEndpoint();
+        if (endpoint.isEmpty()) {
+            return;
+        }
+        Runnable send = () ->
+                forwarder.forward(endpoint, e.username(), e.operation().wire(), e.resourceType(), e.resource(), e.at());
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // Only what was committed is forwarded.
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    send.run();
+                }
+            });
+        } else {
+            send.run();
+        }
     }
 }

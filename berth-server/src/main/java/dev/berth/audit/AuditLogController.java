@@ -52,6 +52,41 @@ class AuditLogController {
     @GetMapping("/api/v2.0/projects/{projectName}/logs")
     ResponseEntity<List<AuditLogSearch.Entry>> ofProject(
             HttpServletRequest request, @PathVariable String projectName, ListQuery query) {
+        return respond(request, query, projectScope(request, projectName));
+    }
+
+    /** Harbor 2.13's user-facing audit view: the same entries and rights as {@code /audit-logs}. */
+    @GetMapping("/api/v2.0/auditlog-exts")
+    ResponseEntity<List<AuditLogSearch.ExtEntry>> allExt(HttpServletRequest request, ListQuery query) {
+        return ext(all(request, query));
+    }
+
+    @GetMapping("/api/v2.0/projects/{projectName}/auditlog-exts")
+    ResponseEntity<List<AuditLogSearch.ExtEntry>> ofProjectExt(
+            HttpServletRequest request, @PathVariable String projectName, ListQuery query) {
+        return ext(ofProject(request, projectName, query));
+    }
+
+    record EventType(String eventType) {}
+
+    /** Harbor's audit event types, for system administrators (system {@code audit-log:list}). */
+    @GetMapping("/api/v2.0/auditlog-exts/events")
+    List<EventType> eventTypes(HttpServletRequest request) {
+        Principal caller = Callers.authenticated(request);
+        if (!authorizer.allowedSystem(caller, Resource.AUDIT_LOG, Action.LIST)) {
+            throw Callers.denied(caller);
+        }
+        return AuditLog.EVENT_TYPES.stream().map(EventType::new).toList();
+    }
+
+    private static ResponseEntity<List<AuditLogSearch.ExtEntry>> ext(ResponseEntity<List<AuditLogSearch.Entry>> r) {
+        List<AuditLogSearch.ExtEntry> body = r.getBody() == null
+                ? List.of()
+                : r.getBody().stream().map(AuditLogSearch.ExtEntry::of).toList();
+        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).body(body);
+    }
+
+    private AuditLogSearch.Scope projectScope(HttpServletRequest request, String projectName) {
         Principal caller = Callers.authenticated(request);
         ProjectScope project =
                 authorizer.project(projectName).orElseThrow(() -> Callers.hidden(caller, "project " + projectName));
@@ -61,7 +96,7 @@ class AuditLogController {
                     ? Callers.denied(caller)
                     : Callers.hidden(caller, "project " + projectName);
         }
-        return respond(request, query, new AuditLogSearch.Scope.Project(project.id()));
+        return new AuditLogSearch.Scope.Project(project.id());
     }
 
     private ResponseEntity<List<AuditLogSearch.Entry>> respond(

@@ -63,6 +63,34 @@ class AuditLogSearch {
                 .list();
     }
 
+    /** Harbor 2.13's {@code AuditLogExt}: an entry with a description and its result. */
+    record ExtEntry(
+            long id,
+            String username,
+            String resource,
+            String resourceType,
+            String operation,
+            String operationDescription,
+            boolean operationResult,
+            String opTime) {
+        static ExtEntry of(Entry e) {
+            // Harbor describes a pushed artifact as "push artifact: repo@digest", the rest "<operation> <type>:
+            // <name>".
+            String verb =
+                    e.operation().equals("create") && e.resourceType().equals("artifact") ? "push" : e.operation();
+            // Berth records operations that succeeded; a refused one is an error answer, not an entry.
+            return new ExtEntry(
+                    e.id(),
+                    e.username(),
+                    e.resource(),
+                    e.resourceType(),
+                    e.operation(),
+                    verb + " " + e.resourceType() + ": " + e.resource(),
+                    true,
+                    e.opTime());
+        }
+    }
+
     long count(Scope scope, SqlFilter filter) {
         Condition c = condition(scope);
         return jdbc.sql("SELECT count(*) FROM audit_log a WHERE " + c.sql() + filter.andWhere())

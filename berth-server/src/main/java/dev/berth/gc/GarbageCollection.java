@@ -4,6 +4,7 @@ import dev.berth.job.Executions;
 import dev.berth.job.JobContext;
 import dev.berth.job.JobKind;
 import dev.berth.registry.BlobCollector;
+import dev.berth.registry.GcSettings;
 import dev.berth.registry.ManifestCollector;
 import dev.berth.storage.BlobLister;
 import dev.berth.storage.Digest;
@@ -43,12 +44,15 @@ class GarbageCollection implements JobKind {
     private final BlobCollector blobs;
     private final BlobLister lister;
     private final ObjectProvider<Executions> executions;
+    private final ObjectProvider<GcSettings> gcSettings;
 
     GarbageCollection(
             ManifestCollector manifests,
             BlobCollector blobs,
             BlobLister lister,
-            ObjectProvider<Executions> executions) {
+            ObjectProvider<Executions> executions,
+            ObjectProvider<GcSettings> gcSettings) {
+        this.gcSettings = gcSettings;
         this.manifests = manifests;
         this.blobs = blobs;
         this.lister = lister;
@@ -70,6 +74,10 @@ class GarbageCollection implements JobKind {
         GcParameters params = GcParameters.from(context.parameters());
         executions.getObject().recordAttributes(context.executionId(), params.asMap());
         context.log("garbage collection started: " + params.asMap() + " attempt=" + context.attempt());
+        // Harbor's own lines, worded as its GC job writes them, for the scripts that parse them.
+        context.log("Garbage Collection parameters: [delete_untagged: " + params.deleteUntagged() + ", dry_run: "
+                + params.dryRun() + ", time_window: " + timeWindowHours() + ", workers: " + params.workers() + "]");
+        context.log("start to run gc in job.");
         GcTally tally = new GcTally();
         List<Long> deletable = List.of();
         if (params.deleteUntagged()) {
@@ -86,7 +94,28 @@ class GarbageCollection implements JobKind {
         context.progress(100);
         executions.getObject().recordAttributes(context.executionId(), tally.attributes());
         context.log((params.dryRun() ? "dry run, would free: " : "garbage collection done: ") + tally);
+        harborSummary(context, tally, params.dryRun());
         log.info("event=gc_done execution={} dry_run={} {}", context.executionId(), params.dryRun(), tally);
+    }
+
+    /**
+     * Harbor's summary lines. Berth collects online, deleting what it finds eligible as it goes, so
+     * outside a dry run what was eligible is what was deleted; sizes in whole MiB, as Harbor prints.
+     */
+    private static void harborSummary(JobContext context, GcTally tally, boolean dryRun) {
+        long mib = tally.bytes.get() / 1024 / 1024;
+        context.log(tally.blobs + " blobs and " + tally.manifests + " manifests eligible for deletion");
+        context.log("The GC could free up " + mib + " MB space, the size is a rough estimation.");
+        if (!dryRun) {
+            context.log(tally.blobs + " blobs and " + tally.manifests + " manifests are actually deleted");
+            context.log("The GC job actual frees up " + mib + " MB space.");
+        }
+        context.log("success to run gc in job.");
+    }
+
+    private long timeWindowHours() {
+        GcSettings settings = gcSettings.getIfAvailable();
+        return settings == null ? 0 : settings.reviewDelay().toHours();
     }
 
     private List<Long> collectManifests(JobContext context, GcTally tally) {

@@ -80,7 +80,14 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                     return;
                 }
                 case CredentialAuthenticator.Result.Failure f -> {
-                    refuse(request, response, 401, "UNAUTHORIZED", "invalid username or password");
+                    // Distribution's words on /v2/ and the token service (docker prints "unauthorized:
+                    // authentication required"), Harbor's on its API.
+                    refuse(
+                            request,
+                            response,
+                            401,
+                            "UNAUTHORIZED",
+                            registry || tokenService(request) ? "authentication required" : "unauthorized");
                     return;
                 }
             }
@@ -98,7 +105,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                             authorization.substring(7).trim(), externalUrl.service())
                     .filter(this::stillBound);
             if (token.isEmpty()) {
-                refuse(request, response, 401, "UNAUTHORIZED", "invalid or expired token");
+                refuse(request, response, 401, "UNAUTHORIZED", "authentication required");
                 return;
             }
             Principals.set(request, new Principal.TokenHolder(token.get().subject(), token.get()));
@@ -161,6 +168,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean tokenService(HttpServletRequest request) {
+        return RequestPath.of(request).equals("/service/token");
     }
 
     private void refuse(

@@ -181,9 +181,33 @@ class JobServiceController {
         audit.record(caller.name(), 0, AuditLog.Operation.UPDATE, "job_queue", action + " " + (all ? ALL : type));
     }
 
-    /** The kinds this replica runs, SCHEDULER (the schedules' queue), and any type with pending tasks. */
+    /**
+     * The job types Harbor v2.14's job service lists ({@code src/jobservice/runtime/bootstrap.go},
+     * less the legacy ones it hides), so that scripts watching a queue by name find it even before
+     * Berth runs jobs of that type: they show a count of zero.
+     */
+    static final List<String> HARBOR_JOB_TYPES = List.of(
+            "AUDIT_LOGS_GDPR_COMPLIANT",
+            "EXECUTION_SWEEP",
+            "GARBAGE_COLLECTION",
+            "IMAGE_SCAN",
+            "P2P_PREHEAT",
+            "PURGE_AUDIT_LOG",
+            "REPLICATION",
+            "RETENTION",
+            "SCAN_DATA_EXPORT",
+            "SCHEDULER",
+            "SLACK",
+            "SYSTEM_ARTIFACT_CLEANUP",
+            "WEBHOOK");
+
+    /**
+     * Harbor's job types, the kinds this replica runs, SCHEDULER (the schedules' queue), and any
+     * type with pending tasks.
+     */
     private TreeSet<String> knownTypes(java.util.Collection<String> pendingTypes) {
         TreeSet<String> types = new TreeSet<>(executions.kindNames());
+        types.addAll(HARBOR_JOB_TYPES);
         types.add(QueueStates.SCHEDULER);
         types.addAll(pendingTypes);
         return types;

@@ -7,7 +7,9 @@ import org.springframework.scheduling.support.CronExpression;
 /**
  * Harbor's schedule object, {@code {"type": "Daily", "cron": "0 0 0 * * *"}}: a type among
  * Hourly, Daily, Weekly, Custom, Manual and None, and a 6-field cron (seconds first) for Custom.
- * Manual and None mean "no schedule". Hourly, Daily and Weekly take Harbor's crons when none is given.
+ * Manual and None mean "no schedule"; a missing or null type is None, so that {@code PUT …/schedule}
+ * with {@code "type": null} removes the schedule as Harbor's clients expect. Hourly, Daily and
+ * Weekly take Harbor's crons when none is given.
  */
 public record ScheduleSpec(String type, String cron) {
     public static final String HOURLY = "0 0 * * * *";
@@ -51,7 +53,7 @@ public record ScheduleSpec(String type, String cron) {
 
     private static String canonicalType(String type) {
         if (type == null || type.isBlank()) {
-            throw new IllegalArgumentException("schedule type is required");
+            return "None";
         }
         String lower = type.trim().toLowerCase(Locale.ROOT);
         return switch (lower) {

@@ -1,8 +1,10 @@
 package dev.berth.outbound;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -49,6 +51,20 @@ public class OutboundHttp implements DisposableBean {
         TargetUrl target = TargetUrl.parse(url, false);
         try {
             guard.permittedAddresses(target.host(), trust);
+        } catch (UnknownHostException e) {
+            throw new TargetRefusedException(Refusal.UNRESOLVABLE_HOST);
+        }
+    }
+
+    /**
+     * The addresses a connection that is not HTTP (a syslog stream) may open to {@code host}, under
+     * the same rules as URLs: resolve once, check every address, connect only to these.
+     *
+     * @throws TargetRefusedException when the host is refused or cannot be resolved
+     */
+    public List<InetAddress> addressesFor(String host, Trust trust) {
+        try {
+            return guard.permittedAddresses(host, trust);
         } catch (UnknownHostException e) {
             throw new TargetRefusedException(Refusal.UNRESOLVABLE_HOST);
         }

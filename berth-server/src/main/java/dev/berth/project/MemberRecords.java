@@ -99,7 +99,7 @@ class MemberRecords {
                 .param(role)
                 .query(Long.class)
                 .optional()
-                .orElseThrow(() -> ApiException.conflict("the project member specified already exists"));
+                .orElseThrow(() -> ApiException.conflict("The project member specified already exist"));
     }
 
     boolean updateRole(long projectId, long memberId, int role) {

@@ -76,7 +76,11 @@ public class ProjectController {
                 ? authorizer.allowedSystem(caller, Resource.PROJECT, Action.CREATE)
                 : caller instanceof Principal.User && (!adminOnly || caller.isSysadmin());
         if (!mayCreate) {
-            throw ApiException.forbidden("only system administrators may create projects");
+            // Harbor's words, which scripts match on.
+            throw ApiException.forbidden(
+                    caller instanceof Principal.Robot
+                            ? "Only system level robot can create project"
+                            : "Only system admin can create project");
         }
         String name = body.get("project_name") instanceof String s ? s : null;
         ProjectService.validateName(name);
@@ -87,15 +91,19 @@ public class ProjectController {
         if (body.get("public") instanceof Boolean p && !metadata.containsKey("public")) {
             metadata.put("public", p.toString());
         }
-        long limit = -1;
-        if (body.get("storage_limit") instanceof Number n && n.longValue() != -1) {
+        // Without a limit (or 0, as Harbor reads it) a project gets storage_per_project; only a
+        // system administrator chooses another (-1: none).
+        long limit = settings.storagePerProject();
+        if (body.get("storage_limit") instanceof Number n && n.longValue() != 0) {
             if (!caller.isSysadmin()) {
-                throw ApiException.forbidden("only system administrators may set a storage limit");
-            }
-            if (n.longValue() < -1) {
+                if (n.longValue() != -1) {
+                    throw ApiException.forbidden("only system administrators may set a storage limit");
+                }
+            } else if (n.longValue() < -1) {
                 throw ApiException.badRequest("storage_limit must be -1 or a number of bytes");
+            } else {
+                limit = n.longValue();
             }
-            limit = n.longValue();
         }
         long ownerId = caller instanceof Principal.User u ? u.id() : 0;
         Project created = projects.create(name, ownerId, metadata, limit);

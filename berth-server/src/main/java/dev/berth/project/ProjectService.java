@@ -95,7 +95,7 @@ public class ProjectService {
                     .query(Long.class)
                     .optional();
             if (created.isEmpty()) {
-                throw ApiException.conflict("project " + name + " already exists");
+                throw ApiException.conflict("The project named " + name + " already exists");
             }
             meta.forEach((k, v) -> setMetadata(created.get(), k, v));
             if (ownerId > 0) {
@@ -199,7 +199,7 @@ public class ProjectService {
                     .optional();
             if (repositoryCount(project.id()) > 0) {
                 throw ApiException.preconditionFailed(
-                        "project " + project.name() + " contains repositories; delete them first");
+                        "precondition failed: the project contains repositories, can not be deleted");
             }
             jdbc.sql("DELETE FROM project WHERE id = ?").param(project.id()).update();
             events.publish(EventTypes.DELETE_PROJECT, project.id(), new ProjectEvent(project.name()));

@@ -21,14 +21,17 @@ import org.springframework.stereotype.Component;
 @Component
 class RegistryGuard {
     enum Need {
-        PULL("pull"),
-        PUSH("pull,push"),
-        DELETE("delete");
+        PULL("pull", "pull"),
+        PUSH("pull,push", "push"),
+        DELETE("delete", "delete");
 
         final String scopeActions;
+        /** The action Harbor names in its refusal. */
+        final String action;
 
-        Need(String scopeActions) {
+        Need(String scopeActions, String action) {
             this.scopeActions = scopeActions;
+            this.action = action;
         }
     }
 
@@ -53,7 +56,7 @@ class RegistryGuard {
                 ? t.token().grants("registry", "catalog", "*", 0)
                 : authorizer.allowedSystem(principal, Resource.CATALOG, Action.READ);
         if (!ok) {
-            throw denied(request, principal, "registry:catalog:*");
+            throw denied(request, principal, "registry:catalog:*", "unauthorized to list catalog");
         }
     }
 
@@ -68,10 +71,10 @@ class RegistryGuard {
                         "project " + projectOf(repository) + " not found",
                         Map.of("name", repository));
             }
-            throw denied(request, principal, scope);
+            throw denied(request, principal, scope, repositoryRefusal(request, principal, repository, need));
         }
         if (!allowed(principal, project.get(), repository, need)) {
-            throw denied(request, principal, scope);
+            throw denied(request, principal, scope, repositoryRefusal(request, principal, repository, need));
         }
     }
 
@@ -104,11 +107,33 @@ class RegistryGuard {
         return slash < 0 ? repository : repository.substring(0, slash);
     }
 
-    private RegistryException denied(HttpServletRequest request, Principal principal, String scope) {
-        if (principal instanceof Principal.Anonymous || principal instanceof Principal.TokenHolder) {
-            return challenge(request, scope, "authentication required");
+    /**
+     * Harbor's reason for refusing a repository request (its {@code v2auth} middleware), which
+     * docker prints after {@code unauthorized:}.
+     */
+    private static String repositoryRefusal(
+            HttpServletRequest request, Principal principal, String repository, Need need) {
+        if (principal instanceof Principal.Anonymous
+                && request.getHeader("Authorization") == null
+                && (request.getMethod().equals("GET") || request.getMethod().equals("HEAD"))) {
+            return "authorize header needed to send HEAD to repository";
         }
-        return RegistryException.of(ErrorCode.DENIED, "requested access to the resource is denied");
+        return "unauthorized to access repository: " + repository + ", action: " + need.action;
+    }
+
+    /**
+     * A refusal worded as Harbor's: its reason twice, as Harbor's error prints its message and then
+     * its cause, which are the same text ({@code unauthorized to access repository: r, action: push:
+     * unauthorized to access repository: r, action: push}). Anonymous callers and token holders get
+     * 401 with a challenge (a token holder's says {@code insufficient_scope}); users who sent Basic
+     * credentials 403.
+     */
+    private RegistryException denied(HttpServletRequest request, Principal principal, String scope, String reason) {
+        String message = reason + ": " + reason;
+        if (principal instanceof Principal.Anonymous || principal instanceof Principal.TokenHolder) {
+            return challenge(request, scope, message);
+        }
+        return RegistryException.of(ErrorCode.DENIED, message);
     }
 
     private RegistryException challenge(HttpServletRequest request, String scope, String message) {

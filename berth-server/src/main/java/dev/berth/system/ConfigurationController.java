@@ -62,15 +62,19 @@ class ConfigurationController {
         if (body == null || !body.isObject()) {
             throw ApiException.badRequest("the body must be a JSON object of configuration items");
         }
-        Map<String, Object> current = items.current();
         Map<String, Object> changes = new LinkedHashMap<>();
         // Everything is checked before anything is written.
         for (Map.Entry<String, JsonNode> e : body.properties()) {
-            Object value = items.validate(e.getKey(), e.getValue(), current.get(e.getKey()));
+            if (e.getValue() == null || e.getValue().isNull()) {
+                // An item sent as null is not being set, as Harbor reads its pointer fields.
+                continue;
+            }
+            Object value = items.validate(e.getKey(), e.getValue());
             if (value != null) {
                 changes.put(e.getKey(), value);
             }
         }
+        items.validateTogether(changes);
         tx.executeWithoutResult(status -> changes.forEach(settings::set));
         // Names only: a configuration value may one day be a secret.
         changes.keySet()

@@ -1,55 +1,210 @@
 package dev.berth.system;
 
 import dev.berth.api.ApiException;
+import dev.berth.audit.AuditForwarder;
+import dev.berth.audit.AuditLog;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.TokenIssuer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The items of {@code /api/v2.0/configurations}: their effective values, whether they may be
- * changed, and what a change may be. An item that cannot be changed (because Berth supports only
- * one value so far) still accepts its current value, so a client writing back what it read works.
+ * The items of {@code /api/v2.0/configurations}: Harbor v2.14's full list of user-scope items
+ * ({@code src/lib/config/metadata/metadatalist.go}), each either implemented or held at Harbor's
+ * default with the reason it cannot change yet; and the system-scope items, which Harbor takes from
+ * its environment and refuses to change through the API, as Berth does (they are Berth's
+ * properties). An item that cannot be changed still accepts its current value, so a client writing
+ * back what it read works. The table is documented in {@code docs/configuration.md}.
  */
 @Component
 class ConfigurationItems {
     private static final int MINUTES_PER_YEAR = 525_600;
     private static final int DAYS_PER_CENTURY = 36_500;
-
-    /** Items that show their value but keep it: Berth implements only this value for now. */
-    private static final Map<String, String> FIXED = Map.of(
-            "auth_mode", "only database authentication (db_auth) is supported",
-            "primary_auth_mode", "there is no external identity provider",
-            "robot_name_prefix", "robot account names always start with robot$");
-
+    private static final int MAX_STRING = 4096;
     private static final Set<String> RESTRICTIONS = Set.of("everyone", "adminonly");
+
+    enum Kind {
+        BOOL,
+        INT,
+        STRING
+    }
+
+    /** An item Berth keeps at one value, and why. */
+    private record Fixed(Kind kind, Object value, String reason, boolean shown) {}
+
+    private static final String LDAP = "LDAP authentication is not implemented yet (auth_mode is db_auth)";
+    private static final String UAA = "UAA authentication is not supported (auth_mode is db_auth)";
+    private static final String HTTP_AUTH = "HTTP auth proxy authentication is not supported (auth_mode is db_auth)";
+    private static final String OIDC = "OIDC authentication is not implemented yet (auth_mode is db_auth)";
+
+    private static final Map<String, Fixed> FIXED = fixed();
+
+    private static Map<String, Fixed> fixed() {
+        Map<String, Fixed> m = new LinkedHashMap<>();
+        m.put(
+                "auth_mode",
+                new Fixed(Kind.STRING, "db_auth", "only database authentication (db_auth) is supported", true));
+        m.put("primary_auth_mode", new Fixed(Kind.BOOL, false, "there is no external identity provider", true));
+        m.put(
+                "robot_name_prefix",
+                new Fixed(Kind.STRING, "robot$", "robot account names always start with robot$", true));
+        m.put(
+                "quota_per_project_enable",
+                new Fixed(
+                        Kind.BOOL,
+                        true,
+                        "Berth always counts each project's storage (a project without a limit has -1)",
+                        true));
+        for (String s : List.of(
+                "ldap_base_dn",
+                "ldap_filter",
+                "ldap_group_base_dn",
+                "ldap_group_admin_dn",
+                "ldap_group_attribute_name",
+                "ldap_group_search_filter",
+                "ldap_search_dn",
+                "ldap_url")) {
+            m.put(s, new Fixed(Kind.STRING, "", LDAP, true));
+        }
+        m.put("ldap_uid", new Fixed(Kind.STRING, "cn", LDAP, true));
+        m.put("ldap_group_membership_attribute", new Fixed(Kind.STRING, "memberof", LDAP, true));
+        m.put("ldap_scope", new Fixed(Kind.INT, 2, LDAP, true));
+        m.put("ldap_group_search_scope", new Fixed(Kind.INT, 2, LDAP, true));
+        m.put("ldap_timeout", new Fixed(Kind.INT, 5, LDAP, true));
+        m.put("ldap_verify_cert", new Fixed(Kind.BOOL, true, LDAP, true));
+        m.put("ldap_group_attach_parallel", new Fixed(Kind.BOOL, false, LDAP, true));
+        m.put("ldap_search_password", new Fixed(Kind.STRING, "", LDAP, false));
+        for (String s : List.of("uaa_client_id", "uaa_client_secret", "uaa_endpoint")) {
+            m.put(s, new Fixed(Kind.STRING, "", UAA, true));
+        }
+        m.put("uaa_verify_cert", new Fixed(Kind.BOOL, false, UAA, true));
+        for (String s : List.of(
+                "http_authproxy_endpoint",
+                "http_authproxy_tokenreview_endpoint",
+                "http_authproxy_admin_groups",
+                "http_authproxy_admin_usernames",
+                "http_authproxy_server_certificate")) {
+            m.put(s, new Fixed(Kind.STRING, "", HTTP_AUTH, true));
+        }
+        m.put("http_authproxy_verify_cert", new Fixed(Kind.BOOL, true, HTTP_AUTH, true));
+        m.put("http_authproxy_skip_search", new Fixed(Kind.BOOL, false, HTTP_AUTH, true));
+        for (String s : List.of(
+                "oidc_name",
+                "oidc_endpoint",
+                "oidc_client_id",
+                "oidc_groups_claim",
+                "oidc_admin_group",
+                "oidc_group_filter",
+                "oidc_scope",
+                "oidc_user_claim")) {
+            m.put(s, new Fixed(Kind.STRING, "", OIDC, true));
+        }
+        m.put("oidc_extra_redirect_parms", new Fixed(Kind.STRING, "{}", OIDC, true));
+        m.put("oidc_verify_cert", new Fixed(Kind.BOOL, true, OIDC, true));
+        m.put("oidc_auto_onboard", new Fixed(Kind.BOOL, false, OIDC, true));
+        m.put("oidc_logout", new Fixed(Kind.BOOL, false, OIDC, true));
+        m.put("oidc_client_secret", new Fixed(Kind.STRING, "", OIDC, false));
+        return Map.copyOf(m);
+    }
+
+    /**
+     * Harbor's system-scope items (set from its environment at install time), with the Berth
+     * property that plays the part where there is one.
+     */
+    static final Map<String, String> SYSTEM = Map.ofEntries(
+            Map.entry("admin_initial_password", "set BERTH_ADMIN_PASSWORD before the first start"),
+            Map.entry("trivy_adapter_url", "scanning is not implemented yet"),
+            Map.entry("with_trivy", "scanning is not implemented yet"),
+            Map.entry("core_url", "Berth is one process"),
+            Map.entry("core_local_url", "Berth is one process"),
+            Map.entry("jobservice_url", "Berth is one process"),
+            Map.entry("registry_url", "Berth is one process"),
+            Map.entry("registry_controller_url", "Berth is one process"),
+            Map.entry("token_service_url", "the token service is <berth.external-url>/service/token"),
+            Map.entry("ext_endpoint", "set berth.external-url"),
+            Map.entry("database_type", "Berth uses PostgreSQL only"),
+            Map.entry("postgresql_host", "set spring.datasource.url"),
+            Map.entry("postgresql_port", "set spring.datasource.url"),
+            Map.entry("postgresql_database", "set spring.datasource.url"),
+            Map.entry("postgresql_username", "set spring.datasource.username"),
+            Map.entry("postgresql_password", "set spring.datasource.password"),
+            Map.entry("postgresql_sslmode", "set spring.datasource.url"),
+            Map.entry("postgresql_max_idle_conns", "set spring.datasource.hikari.minimum-idle"),
+            Map.entry("postgresql_max_open_conns", "set spring.datasource.hikari.maximum-pool-size"),
+            Map.entry("postgresql_conn_max_lifetime", "set spring.datasource.hikari.max-lifetime"),
+            Map.entry("postgresql_conn_max_idle_time", "set spring.datasource.hikari.idle-timeout"),
+            Map.entry("max_job_workers", "set berth.jobs.workers"),
+            Map.entry("registry_storage_provider_name", "set berth.storage.type"),
+            Map.entry("robot_scanner_name_prefix", "scanning is not implemented yet"),
+            Map.entry("metric_enable", "set berth.metrics.enabled"),
+            Map.entry("metric_port", "set berth.metrics.port"),
+            Map.entry("metric_path", "Berth serves metrics at /metrics"),
+            Map.entry("trace_enabled", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_service_name", "Berth's traces are named berth"),
+            Map.entry("trace_namespace", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_sample_rate", "set berth.tracing.sample-rate"),
+            Map.entry("trace_attributes", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_jaeger_endpoint", "Berth exports OTLP only: set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_jaeger_username", "Berth exports OTLP only: set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_jaeger_password", "Berth exports OTLP only: set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_jaeger_agent_host", "Berth exports OTLP only: set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_jaeger_agent_port", "Berth exports OTLP only: set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_otel_endpoint", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_otel_url_path", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_otel_compression", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_otel_insecure", "set berth.tracing.otlp-endpoint"),
+            Map.entry("trace_otel_timeout", "set berth.tracing.otlp-endpoint"),
+            Map.entry("pull_time_update_disable", "Berth always records pull times, in batches"),
+            Map.entry("pull_count_update_disable", "Berth always counts pulls, in batches"),
+            Map.entry("pull_audit_log_disable", "use disabled_audit_log_event_types with pull_artifact"),
+            Map.entry("cache_enabled", "Berth caches in memory always; set berth.redis.url to share invalidations"),
+            Map.entry("cache_expire_hours", "Berth's caches are invalidated on change, not by age"),
+            Map.entry("gdpr_delete_user", "Berth always deletes users compliant with GDPR"),
+            Map.entry("gdpr_audit_logs", "Berth always deletes users compliant with GDPR"),
+            Map.entry("execution_status_refresh_interval_seconds", "Berth updates execution status as tasks change"),
+            Map.entry("quota_update_provider", "Berth updates quotas in the database"),
+            Map.entry("beego_max_memory_bytes", "Berth streams uploads"),
+            Map.entry("beego_max_upload_size_bytes", "Berth streams uploads"),
+            Map.entry("replication_adapter_whitelist", "replication is not implemented yet"));
 
     private final SystemSettings settings;
     private final Sessions sessions;
     private final TokenIssuer tokens;
+    private final AuditForwarder forwarder;
 
-    ConfigurationItems(SystemSettings settings, Sessions sessions, TokenIssuer tokens) {
+    ConfigurationItems(SystemSettings settings, Sessions sessions, TokenIssuer tokens, AuditForwarder forwarder) {
         this.settings = settings;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.forwarder = forwarder;
     }
 
-    /** Every item with the value in force, by name. */
+    /** Every item with the value in force, by name (write-only items left out). */
     Map<String, Object> current() {
         Map<String, Object> values = new LinkedHashMap<>();
-        values.put("auth_mode", "db_auth");
-        values.put("primary_auth_mode", false);
+        values.put("audit_log_forward_endpoint", settings.auditLogForwardEndpoint());
+        values.put("banner_message", settings.bannerMessage());
+        values.put("disabled_audit_log_event_types", settings.string("disabled_audit_log_event_types"));
         values.put("notification_enable", settings.notificationEnabled());
         values.put("project_creation_restriction", settings.projectCreationRestriction());
         values.put("read_only", settings.readOnly());
-        values.put("robot_name_prefix", "robot$");
         values.put("robot_token_duration", settings.robotTokenDurationDays());
+        values.put("scanner_skip_update_pulltime", settings.scannerSkipUpdatePullTime());
         values.put("self_registration", settings.selfRegistration());
         values.put("session_timeout", sessions.timeout().toMinutes());
+        values.put("skip_audit_log_database", settings.skipAuditLogDatabase());
+        values.put("storage_per_project", settings.storagePerProject());
         values.put("token_expiration", tokens.lifetime().toMinutes());
+        FIXED.entrySet().stream()
+                .filter(e -> e.getValue().shown())
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> values.put(e.getKey(), e.getValue().value()));
         return values;
     }
 
@@ -61,15 +216,25 @@ class ConfigurationItems {
      * The value to store for {@code name}, or null when nothing is to be stored (a fixed item given
      * its current value); a 400 for an unknown item or a value it cannot take.
      */
-    Object validate(String name, JsonNode value, Object currentValue) {
-        if (FIXED.containsKey(name)) {
-            if (!matches(value, currentValue)) {
-                throw ApiException.badRequest(name + " cannot be changed: " + FIXED.get(name));
+    Object validate(String name, JsonNode value) {
+        Fixed fixed = FIXED.get(name);
+        if (fixed != null) {
+            if (!matches(value, fixed.value())) {
+                throw ApiException.badRequest(name + " cannot be changed: " + fixed.reason());
             }
             return null;
         }
+        if (SYSTEM.containsKey(name)) {
+            // Harbor's words, then Berth's way to set it.
+            throw ApiException.badRequest(
+                    "system config items cannot be updated, item: " + name + " (" + SYSTEM.get(name) + ")");
+        }
         return switch (name) {
-            case "self_registration", "read_only", "notification_enable" -> bool(name, value);
+            case "self_registration",
+                    "read_only",
+                    "notification_enable",
+                    "scanner_skip_update_pulltime",
+                    "skip_audit_log_database" -> bool(name, value);
             case "project_creation_restriction" -> {
                 if (!value.isString() || !RESTRICTIONS.contains(value.asString())) {
                     throw ApiException.badRequest("project_creation_restriction must be \"everyone\" or \"adminonly\"");
@@ -79,14 +244,81 @@ class ConfigurationItems {
             case "token_expiration" -> integer(name, value, MINUTES_PER_YEAR, "minutes");
             case "session_timeout" -> integer(name, value, MINUTES_PER_YEAR, "minutes");
             case "robot_token_duration" -> integer(name, value, DAYS_PER_CENTURY, "days");
-            default -> throw ApiException.badRequest("unknown configuration item " + name);
+            case "storage_per_project" -> {
+                if (!value.isIntegralNumber()
+                        || !value.canConvertToLong()
+                        || value.asLong() < -1
+                        || value.asLong() == 0) {
+                    throw ApiException.badRequest(
+                            "storage_per_project must be -1 (no limit) or a positive number of bytes");
+                }
+                yield value.asLong();
+            }
+            case "banner_message" -> string(name, value);
+            case "audit_log_forward_endpoint" -> {
+                String endpoint = string(name, value).trim();
+                if (!endpoint.isEmpty()) {
+                    try {
+                        AuditForwarder.checkEndpoint(endpoint);
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.badRequest(name + ": " + e.getMessage());
+                    }
+                }
+                yield endpoint;
+            }
+            case "disabled_audit_log_event_types" -> {
+                String types = string(name, value);
+                List<String> unknown = new ArrayList<>();
+                for (String t : types.split(",")) {
+                    String type = t.trim().toLowerCase(Locale.ROOT);
+                    if (!type.isEmpty() && !AuditLog.EVENT_TYPES.contains(type)) {
+                        unknown.add(t.trim());
+                    }
+                }
+                if (!unknown.isEmpty()) {
+                    throw ApiException.badRequest(name + " has unknown event types " + unknown + "; known: "
+                            + String.join(", ", AuditLog.EVENT_TYPES));
+                }
+                yield types.trim();
+            }
+            default ->
+                // Harbor's words for a name it does not know.
+                throw ApiException.badRequest("invalid config, item not defined in metadatalist, " + name);
         };
+    }
+
+    /**
+     * Checks what depends on several items or on the world, as Harbor does after each item is
+     * valid: skipping the database needs an endpoint, and a new endpoint must answer.
+     */
+    void validateTogether(Map<String, Object> changes) {
+        String endpoint = changes.containsKey("audit_log_forward_endpoint")
+                ? (String) changes.get("audit_log_forward_endpoint")
+                : settings.auditLogForwardEndpoint();
+        boolean skip = changes.containsKey("skip_audit_log_database")
+                ? (Boolean) changes.get("skip_audit_log_database")
+                : settings.skipAuditLogDatabase();
+        if ((changes.containsKey("audit_log_forward_endpoint") || changes.containsKey("skip_audit_log_database"))
+                && skip
+                && endpoint.isEmpty()) {
+            throw ApiException.badRequest(
+                    "audit log forward endpoint should be configured before enable skip audit log in database");
+        }
+        if (changes.containsKey("audit_log_forward_endpoint")
+                && !endpoint.isEmpty()
+                && !endpoint.equals(settings.auditLogForwardEndpoint())) {
+            forwarder.probe(endpoint).ifPresent(reason -> {
+                throw ApiException.badRequest(
+                        "could not connect to the audit endpoint: " + endpoint + " (" + reason + ")");
+            });
+        }
     }
 
     private static boolean matches(JsonNode value, Object current) {
         return switch (current) {
             case Boolean b -> value.isBoolean() && value.asBoolean() == b;
             case String s -> value.isString() && value.asString().equals(s);
+            case Integer i -> value.isIntegralNumber() && value.canConvertToInt() && value.asInt() == i;
             default -> false;
         };
     }
@@ -96,6 +328,16 @@ class ConfigurationItems {
             throw ApiException.badRequest(name + " must be true or false");
         }
         return value.asBoolean();
+    }
+
+    private static String string(String name, JsonNode value) {
+        if (!value.isString()) {
+            throw ApiException.badRequest(name + " must be a string");
+        }
+        if (value.asString().length() > MAX_STRING) {
+            throw ApiException.badRequest(name + " must be at most " + MAX_STRING + " characters");
+        }
+        return value.asString();
     }
 
     private static int integer(String name, JsonNode value, int max, String unit) {

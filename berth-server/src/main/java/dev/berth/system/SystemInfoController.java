@@ -48,7 +48,7 @@ class SystemInfoController {
         info.put("auth_mode", "db_auth");
         info.put("primary_auth_mode", false);
         info.put("self_registration", settings.selfRegistration());
-        info.put("banner_message", "");
+        info.put("banner_message", settings.bannerMessage());
         info.put("oidc_provider_name", "");
         if (Callers.of(request).isAuthenticated()) {
             String external = externalUrl.of(request);

@@ -2,12 +2,17 @@ package dev.berth.system;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.audit.AuditSettings;
 import dev.berth.cache.CacheInvalidations;
 import dev.berth.iam.IdentitySettings;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -20,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * is visible here at once, on other replicas within those five seconds.
  */
 @Service
-public class SystemSettings implements IdentitySettings {
+public class SystemSettings implements IdentitySettings, AuditSettings {
     /** Items and their defaults. */
     public static final Map<String, Object> DEFAULTS = Map.of(
             "auth_mode",
@@ -99,6 +104,54 @@ public class SystemSettings implements IdentitySettings {
     /** {@code robot_token_duration}: the default lifetime of a robot account, in days. */
     public int robotTokenDurationDays() {
         return raw("robot_token_duration").map(n -> n.asInt(30)).orElse(30);
+    }
+
+    /** {@code banner_message}: the banner the portal shows everyone; empty for none. */
+    public String bannerMessage() {
+        return string("banner_message");
+    }
+
+    /**
+     * {@code scanner_skip_update_pulltime}: whether pulls made by a scanner leave artifacts' pull
+     * times alone. Stored for when scanning arrives; no scanner pulls today.
+     */
+    public boolean scannerSkipUpdatePullTime() {
+        return raw("scanner_skip_update_pulltime").map(JsonNode::asBoolean).orElse(false);
+    }
+
+    /** {@code storage_per_project}: the storage limit, in bytes, of a new project; -1 for none. */
+    public long storagePerProject() {
+        return raw("storage_per_project")
+                .filter(JsonNode::isIntegralNumber)
+                .map(JsonNode::asLong)
+                .orElse(-1L);
+    }
+
+    @Override
+    public String auditLogForwardEndpoint() {
+        return string("audit_log_forward_endpoint");
+    }
+
+    @Override
+    public boolean skipAuditLogDatabase() {
+        return raw("skip_audit_log_database").map(JsonNode::asBoolean).orElse(false);
+    }
+
+    @Override
+    public Set<String> disabledAuditLogEventTypes() {
+        String value = string("disabled_audit_log_event_types");
+        if (value.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(value.split(","))
+                .map(t -> t.trim().toLowerCase(Locale.ROOT))
+                .filter(t -> !t.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** A string item's value; empty when unset. */
+    public String string(String name) {
+        return raw(name).filter(JsonNode::isString).map(JsonNode::asString).orElse("");
     }
 
     @Override

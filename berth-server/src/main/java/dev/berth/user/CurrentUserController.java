@@ -32,7 +32,8 @@ class CurrentUserController {
     UserView current(HttpServletRequest request) {
         Principal caller = Callers.authenticated(request);
         if (!(caller instanceof Principal.User user)) {
-            throw ApiException.preconditionFailed("the current user is not a local user: " + caller.name());
+            // Harbor names the kind of security context; a robot's is "robot".
+            throw ApiException.preconditionFailed("get current user not available for security context: robot");
         }
         return users.find(user.id())
                 .map(UserView::of)

@@ -71,17 +71,17 @@ class UserService {
         String password = UserRules.password(user.password());
         if (users.findBySameName(username).isPresent()) {
             // Also a name that differs only in case or in look-alike letters (UserNames).
-            throw ApiException.conflict("username " + username + " is already taken");
+            throw ApiException.conflict("user " + username + " or email " + email + " already exists");
         }
         if (users.findByEmail(email).isPresent()) {
-            throw ApiException.conflict("email " + email + " is already in use");
+            throw ApiException.conflict("user " + username + " or email " + email + " already exists");
         }
         long id;
         try {
             id = users.insert(username, email, realname, comment, hasher.hash(password), false);
         } catch (DuplicateKeyException e) {
             // Lost a race with a concurrent registration of the same name or email.
-            throw ApiException.conflict("username or email is already in use");
+            throw ApiException.conflict("user " + username + " or email " + email + " already exists");
         }
         audit.record(operator, 0, AuditLog.Operation.CREATE, "user", username);
         return users.find(id).orElseThrow();

@@ -1,14 +1,18 @@
 package dev.berth.user;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.iam.UserAccount;
 
-/** Harbor's {@code UserResp}: a user as the API shows it. Never a password or its hash. */
+/**
+ * Harbor's {@code UserResp}: a user as the API shows it. Never a password or its hash. An empty
+ * comment is left out, as Harbor's generated model does ({@code omitempty}).
+ */
 record UserView(
         long userId,
         String username,
         String email,
         String realname,
-        String comment,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String comment,
         boolean sysadminFlag,
         boolean adminRoleInAuth,
         String creationTime,
