@@ -76,9 +76,15 @@ class ConfigurationController {
         }
         items.validateTogether(changes);
         tx.executeWithoutResult(status -> changes.forEach(settings::set));
-        // Names only: a configuration value may one day be a secret.
-        changes.keySet()
-                .forEach(name -> audit.record(caller.name(), 0, AuditLog.Operation.UPDATE, "configuration", name));
+        // Every item so far is a setting, not a secret: its old and new values are recorded. An item
+        // that is a secret must record its name only.
+        changes.forEach((name, value) -> audit.record(
+                caller.name(),
+                0,
+                AuditLog.Operation.UPDATE,
+                "configuration",
+                name,
+                AuditLog.change(name, current.get(name), value)));
         return ResponseEntity.ok().build();
     }
 
