@@ -122,6 +122,29 @@ export const EVENT_TYPES = [
   'REPLICATION',
   'TAG_RETENTION',
 ] as const;
+/** What an audit entry says changed (the field of its operation_description). */
+export const AUDIT_FIELDS = [
+  'role',
+  'public',
+  'storage_limit',
+  'sysadmin_flag',
+  'disable',
+  'duration',
+  'description',
+  'auto_scan',
+  'prevent_vul',
+  'severity',
+  'reuse_sys_cve_allowlist',
+  'enable_content_trust',
+  'enable_content_trust_cosign',
+  'self_registration',
+  'project_creation_restriction',
+  'read_only',
+  'notification_enable',
+  'robot_token_duration',
+  'session_timeout',
+  'token_expiration',
+] as const;
 /** Values of system information shown as words. */
 export const VALUES = ['true', 'false', 'db_auth', 'everyone', 'adminonly', 'filesystem', 's3'] as const;
 
@@ -140,6 +163,7 @@ const KINDS = {
   permAction: PERM_ACTIONS,
   value: VALUES,
   eventType: EVENT_TYPES,
+  auditField: AUDIT_FIELDS,
 } as const;
 export type WordKind = keyof typeof KINDS;
 

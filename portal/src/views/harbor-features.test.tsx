@@ -5,11 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
 import '../views';
 import { App } from '../App';
+import { setLocale } from '../i18n';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
 import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
-import { auditQuery, toCsv } from './auditlogs';
+import { auditQuery, describeChange, toCsv } from './auditlogs';
 
 const ARTIFACTS = '/api/v2.0/projects/team/repositories/app/artifacts';
 const SECOND = { ...ARTIFACT, id: 12, digest: 'sha256:' + 'ef'.repeat(32), tags: [{ id: 9, name: 'old' }], labels: [] };
@@ -199,7 +200,7 @@ describe('audit log', () => {
 
   it('filters by operation and date range on the server', async () => {
     signedInAs(ADMIN);
-    const fake = adminApi({ 'GET /api/v2.0/audit-logs': list([ENTRY]) });
+    const fake = adminApi({ 'GET /api/v2.0/auditlog-exts': list([ENTRY]) });
     await mount(<App />);
     navigate('/admin/audit');
     await until(() => expect(text()).toContain('team/app:v1'));
@@ -209,7 +210,7 @@ describe('audit log', () => {
     await type(byLabel('To'), '2026-03-31');
     const expected = auditQuery('delete', '2026-03-01', '2026-03-31')!;
     expect(expected).toMatch(/^operation=delete,op_time=\[\d{4}-\d\d-\d\dT[^~]+~[^\]]+\]$/);
-    await until(() => expect(fake.find('GET', '/api/v2.0/audit-logs').at(-1)!.query.get('q')).toBe(expected));
+    await until(() => expect(fake.find('GET', '/api/v2.0/auditlog-exts').at(-1)!.query.get('q')).toBe(expected));
     await type(byLabel('From'), '2026-04-01');
     expect(text()).toContain('The range ends before it starts.');
   });
@@ -218,7 +219,7 @@ describe('audit log', () => {
     signedInAs(ADMIN);
     const entries = Array.from({ length: 130 }, (_, i) => ({ ...ENTRY, id: i + 1, resource: i === 0 ? '=cmd|calc' : `team/app:v${i}` }));
     const fake = adminApi({
-      'GET /api/v2.0/audit-logs': (c: { query: URLSearchParams }) => {
+      'GET /api/v2.0/auditlog-exts': (c: { query: URLSearchParams }) => {
         const page = Number(c.query.get('page'));
         const size = Number(c.query.get('page_size'));
         return list(entries.slice((page - 1) * size, page * size), entries.length);
@@ -231,20 +232,52 @@ describe('audit log', () => {
     await choose(byLabel<HTMLSelectElement>('Operation'), 'delete');
     await click(button('Export CSV'));
     await until(() => expect(text()).toContain('130 entries exported.'));
-    const exports = fake.find('GET', '/api/v2.0/audit-logs').filter((c) => c.query.get('page_size') === '100');
+    const exports = fake.find('GET', '/api/v2.0/auditlog-exts').filter((c) => c.query.get('page_size') === '100');
     expect(exports.map((c) => c.query.get('page'))).toEqual(['1', '2']);
     expect(exports.every((c) => c.query.get('q') === 'operation=delete')).toBe(true);
     expect(downloads.files.map((f) => f.name)).toEqual(['audit-log.csv']);
     const lines = (await downloads.files[0].blob.text()).trim().split('\r\n');
     expect(lines).toHaveLength(131);
-    expect(lines[0]).toBe('id,op_time,username,operation,resource_type,resource');
+    expect(lines[0]).toBe('id,op_time,username,operation,resource_type,resource,operation_description');
     // a spreadsheet never reads a cell as a formula
-    expect(lines[1]).toBe("1,2026-03-02T10:00:00Z,admin,delete,artifact,'=cmd|calc");
+    expect(lines[1]).toBe("1,2026-03-02T10:00:00Z,admin,delete,artifact,'=cmd|calc,");
     downloads.restore();
   });
 
   it('quotes what a CSV field must quote', () => {
-    expect(toCsv([{ ...ENTRY, resource: 'a,"b"\nc' }]).split('\r\n')[1]).toBe('1,2026-03-02T10:00:00Z,admin,delete,artifact,"a,""b""\nc"');
+    expect(toCsv([{ ...ENTRY, resource: 'a,"b"\nc' }]).split('\r\n')[1]).toBe('1,2026-03-02T10:00:00Z,admin,delete,artifact,"a,""b""\nc",');
+    expect(toCsv([{ ...ENTRY, operation_description: 'role: developer → maintainer' }]).split('\r\n')[1]).toBe(
+      '1,2026-03-02T10:00:00Z,admin,delete,artifact,team/app:v1,role: developer → maintainer',
+    );
+  });
+
+  it('shows what a change changed, in words', async () => {
+    signedInAs(ADMIN);
+    const entries = [
+      { ...ENTRY, id: 1, operation: 'update', resource_type: 'member', resource: 'team:bob', operation_description: 'role: developer → maintainer' },
+      { ...ENTRY, id: 2, operation: 'create', resource_type: 'member', resource: 'team:eve', operation_description: 'role: guest' },
+      { ...ENTRY, id: 3, operation: 'update', resource_type: 'project', resource: 'team', operation_description: 'public: false → true; storage_limit: -1 → 1073741824' },
+      { ...ENTRY, id: 4, operation: 'update', resource_type: 'robot', resource: 'robot$team+ci', operation_description: 'duration: 30 → -1; description' },
+      { ...ENTRY, id: 5, operation: 'delete', resource_type: 'artifact', resource: 'team/app:v1', operation_description: 'delete artifact with name: team/app:v1' },
+    ];
+    adminApi({ 'GET /api/v2.0/auditlog-exts': list(entries) });
+    await mount(<App />);
+    navigate('/admin/audit');
+    await until(() => expect(document.querySelectorAll('tbody tr')).toHaveLength(5));
+    const change = (i: number) => document.querySelectorAll('tbody tr')[i].querySelectorAll('td')[4].textContent;
+    expect(document.querySelectorAll('thead th')[4].textContent).toContain('Change');
+    expect(change(0)).toBe('Role: Developer → Maintainer');
+    expect(change(1)).toBe('Role: Guest');
+    expect(change(2)).toBe('Public: No → Yes; Storage limit: Unlimited → 1.00 GiB');
+    expect(change(3)).toBe('Lifetime in days: 30 → Never expires; Description changed');
+    // Harbor's description of an entry that records no change says nothing new: not repeated
+    expect(change(4)).toBe('—');
+  });
+
+  it('shows the change in Chinese too', () => {
+    setLocale('zh-CN');
+    expect(describeChange({ ...ENTRY, operation: 'update', resource_type: 'member', operation_description: 'role: developer → maintainer' })).toBe('角色：开发者 → 维护人员');
+    setLocale('en');
   });
 });
 
