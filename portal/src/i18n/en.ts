@@ -202,6 +202,8 @@ export const en = {
   'artifact.createdAt': 'Built',
   'artifact.byDigest': 'By digest',
   'artifact.children': 'Images by platform',
+  'artifact.parentIndex': 'Part of index',
+  'artifact.asPlatform': 'as {platform}',
   'artifact.additions': 'Details',
   'artifact.buildHistory': 'Build history',
   'artifact.values': 'Values',

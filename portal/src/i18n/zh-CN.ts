@@ -206,6 +206,8 @@ export const zhCN: Record<MessageKey, string> = {
   'artifact.createdAt': '构建时间',
   'artifact.byDigest': '按摘要',
   'artifact.children': '各平台的镜像',
+  'artifact.parentIndex': '所属镜像索引',
+  'artifact.asPlatform': '（平台 {platform}）',
   'artifact.additions': '详情',
   'artifact.buildHistory': '构建历史',
   'artifact.values': '取值',

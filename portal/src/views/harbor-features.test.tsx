@@ -8,7 +8,7 @@ import { App } from '../App';
 import { setLocale } from '../i18n';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, settle, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { auditQuery, describeChange, toCsv } from './auditlogs';
 
@@ -337,6 +337,46 @@ describe('pulling and reading an artifact', () => {
     expect(overview.querySelector('time[datetime="2026-01-05T08:00:00Z"]')).not.toBeNull();
     await until(() => expect(text()).toContain('2.00 MiB'));
     expect(text()).toContain('1.00 MiB');
+  });
+
+  it("links an index's child back to its index, reached from it or not", async () => {
+    signedInAs(ALICE);
+    const child = ARTIFACT.references[1].child_digest;
+    const childArtifact = { ...ARTIFACT, id: 13, digest: child, tags: [], references: [], accessories: [], manifest_media_type: 'application/vnd.oci.image.manifest.v1+json' };
+    const fake = projectApi(ALL, {
+      [`GET ${ARTIFACTS}/${DIGEST}`]: { body: ARTIFACT },
+      [`GET ${ARTIFACTS}/${DIGEST}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}/${ARTIFACT.references[0].child_digest}`]: { body: { ...childArtifact, id: 12, digest: ARTIFACT.references[0].child_digest } },
+      [`GET ${ARTIFACTS}/${ARTIFACT.references[0].child_digest}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}/${child}`]: { body: childArtifact },
+      [`GET ${ARTIFACTS}/${child}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}`]: list([childArtifact, ARTIFACT]),
+      'GET /api/v2.0/labels': list([]),
+    });
+    await mount(<App />);
+    // from the index's page: its child link says which index it came from
+    navigate(`/projects/3/repositories/app/artifacts/${DIGEST}`);
+    await until(() => expect(text()).toContain('Images by platform'));
+    const link = [...document.querySelectorAll<HTMLAnchorElement>('a')].find((a) => a.textContent === 'sha256:131313131313')!;
+    expect(link.getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(child)}?index=${encodeURIComponent(DIGEST)}`);
+    expect(fake.find('GET', ARTIFACTS)).toHaveLength(0);
+    navigate(link.getAttribute('href')!);
+    await until(() => expect(text()).toContain('Part of index'));
+    const back = [...document.querySelectorAll<HTMLAnchorElement>('dl.kv a')][0];
+    expect(back.textContent).toBe('v1 (sha256:abababababab)');
+    expect(back.getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(DIGEST)}`);
+    expect(text()).toContain('as linux/arm64/v8');
+    expect(fake.find('GET', ARTIFACTS)).toHaveLength(0);
+    // straight to the child's page: found among the repository's newest artifacts
+    navigate(`/projects/3/repositories/app/artifacts/${child}`);
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(1));
+    await until(() => expect(text()).toContain('Part of index'));
+    // an index that does not list the artifact is no parent of it
+    navigate(`/projects/3/repositories/app/artifacts/${ARTIFACT.references[0].child_digest}?index=${encodeURIComponent(child)}`);
+    await until(() => expect(text()).toContain('sha256:121212121212'));
+    await until(() => expect(fake.find('GET', `${ARTIFACTS}/${child}`).filter((c) => c.query.get('with_tag') === 'true' && !c.query.get('with_label'))).toHaveLength(1));
+    await settle();
+    expect(text()).not.toContain('Part of index');
   });
 
   it('renders a repository description as Markdown', async () => {
