@@ -626,6 +626,7 @@ try {
     await page.getByLabel('Filter entries').fill(`${PROJECT}:${MEMBER}`);
     await page.locator('tbody tr').filter({ hasText: 'Role: Developer → Maintainer' }).waitFor(WAIT);
     await page.locator('tbody tr').filter({ hasText: 'Role: Developer' }).filter({ hasText: 'Create' }).waitFor(WAIT);
+    await shot('audit-change');
     await page.getByLabel('Filter entries').fill(PROJECT);
     await everyRowContains(PROJECT);
   });
