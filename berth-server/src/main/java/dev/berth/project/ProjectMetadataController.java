@@ -110,7 +110,9 @@ class ProjectMetadataController {
                 AuditLog.Operation.UPDATE,
                 RESOURCE_TYPE,
                 project.name() + "/" + metaName,
-                before == null ? AuditLog.set(metaName, value) : AuditLog.change(metaName, before, value));
+                before == null
+                        ? AuditLog.set(metaName, value)
+                        : before.equals(value) ? null : AuditLog.change(metaName, before, value));
         return ResponseEntity.ok().build();
     }
 

@@ -10,6 +10,7 @@ import dev.berth.iam.Resource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -84,7 +85,7 @@ class ConfigurationController {
                 AuditLog.Operation.UPDATE,
                 "configuration",
                 name,
-                AuditLog.change(name, current.get(name), value)));
+                Objects.equals(current.get(name), value) ? null : AuditLog.change(name, current.get(name), value)));
         return ResponseEntity.ok().build();
     }
 

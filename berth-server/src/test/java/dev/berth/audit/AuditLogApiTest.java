@@ -313,6 +313,52 @@ class AuditLogApiTest {
                         admin, "/api/v2.0/users/" + bob.id() + "/sysadmin", Map.of("sysadmin_flag", false)),
                 200);
 
+        // A project's metadata key by key, a robot's switch and lifetime, a configuration item.
+        RegistryClient.check(
+                TestAccounts.putJson(
+                        admin, "/api/v2.0/projects/" + project + "/metadatas/auto_scan", Map.of("auto_scan", "true")),
+                200);
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=project_metadata"))))
+                .containsExactly("update project_metadata " + project + "/auto_scan: auto_scan: true");
+        JsonNode robot = projectRobot("repository:pull");
+        long robotId = robot.get("id").asLong();
+        JsonNode stored = admin.get("/api/v2.0/robots/" + robotId).json();
+        Map<String, Object> update = new HashMap<>();
+        update.put("name", stored.get("name").asString());
+        update.put("level", "project");
+        update.put("disable", true);
+        update.put("duration", -1);
+        update.put("description", stored.path("description").asString(""));
+        update.put("permissions", List.of(permission("project", project, "repository:pull")));
+        RegistryClient.check(TestAccounts.putJson(admin, "/api/v2.0/robots/" + robotId, update), 200);
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=robot,operation=update"))))
+                .containsExactly(
+                        "update robot " + stored.get("name").asString() + ": disable: false \u2192 true; duration: "
+                                + stored.get("duration").asLong() + " \u2192 -1");
+        int days = admin.get("/api/v2.0/configurations")
+                .json()
+                .path("robot_token_duration")
+                .path("value")
+                .asInt();
+        try {
+            RegistryClient.check(
+                    TestAccounts.putJson(
+                            admin,
+                            "/api/v2.0/configurations",
+                            Map.of("robot_token_duration", days + 1, "read_only", false)),
+                    200);
+            List<String> config = described(admin.get("/api/v2.0/auditlog-exts?q="
+                    + q("resource_type=configuration,resource={robot_token_duration read_only}") + "&page_size=2"));
+            assertThat(config)
+                    .containsExactlyInAnyOrder(
+                            "update configuration robot_token_duration: robot_token_duration: " + days + " \u2192 "
+                                    + (days + 1),
+                            // written back unchanged: nothing to describe
+                            "update configuration read_only: update configuration with name: read_only");
+        } finally {
+            TestAccounts.putJson(admin, "/api/v2.0/configurations", Map.of("robot_token_duration", days));
+        }
+
         // Who may read it: the same callers as /logs.
         TestAccounts.Account developer = accounts.user("dev");
         accounts.member(project, developer, ProjectRole.DEVELOPER);
