@@ -625,6 +625,7 @@ try {
     // what a change changed: the member's new role
     await page.getByLabel('Filter entries').fill(`${PROJECT}:${MEMBER}`);
     await page.locator('tbody tr').filter({ hasText: 'Role: Developer → Maintainer' }).waitFor(WAIT);
+    await everyRowContains(`${PROJECT}:${MEMBER}`);
     await page.locator('tbody tr').filter({ hasText: 'Role: Developer' }).filter({ hasText: 'Create' }).waitFor(WAIT);
     await shot('audit-change');
     await page.getByLabel('Filter entries').fill(PROJECT);

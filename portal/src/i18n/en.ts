@@ -654,6 +654,7 @@ export const en = {
   'word.resourceType.immutable_tag_rule': 'Tag immutability rule',
   'word.resourceType.job': 'Job',
   'word.resourceType.job_queue': 'Job queue',
+  'word.resourceType.webhook_policy': 'Webhook policy',
   'word.artifactType.IMAGE': 'Image',
   'word.artifactType.CHART': 'Helm chart',
   'word.artifactType.CNAB': 'CNAB',

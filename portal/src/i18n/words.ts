@@ -45,6 +45,7 @@ export const RESOURCE_TYPES = [
   'immutable_tag_rule',
   'job',
   'job_queue',
+  'webhook_policy',
 ] as const;
 export const ARTIFACT_TYPES = ['IMAGE', 'CHART', 'CNAB', 'WASM', 'SBOM', 'UNKNOWN'] as const;
 export const ACCESSORY_TYPES = ['signature.cosign', 'signature.notation', 'sbom', 'subject.accessory'] as const;

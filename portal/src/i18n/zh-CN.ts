@@ -657,6 +657,7 @@ export const zhCN: Record<MessageKey, string> = {
   'word.resourceType.immutable_tag_rule': '不可变 Tag 规则',
   'word.resourceType.job': '任务',
   'word.resourceType.job_queue': '任务队列',
+  'word.resourceType.webhook_policy': 'Webhook 策略',
   'word.artifactType.IMAGE': '镜像',
   'word.artifactType.CHART': 'Helm Chart',
   'word.artifactType.CNAB': 'CNAB',
