@@ -218,8 +218,9 @@ const PARENT_SEARCH = 100;
 
 /**
  * The index an artifact belongs to, with the platform it is there: the one its page was reached
- * from (checked: the index must list it), else, for an untagged artifact that is no index itself,
- * the newest index of the repository's last {@link PARENT_SEARCH} artifacts that lists it. The API
+ * from (checked: the index must list it), else, for an untagged artifact that is no index itself or
+ * one reached with a wrong hint, the newest index of the repository's last {@link PARENT_SEARCH}
+ * artifacts that lists it. The API
  * has no lookup from a child to its index, so an index older than those is not found.
  */
 function useParentIndex(base: string, artifact: Artifact | null, hint: string | null): (Artifact & { platform?: string }) | null {
@@ -231,9 +232,14 @@ function useParentIndex(base: string, artifact: Artifact | null, hint: string | 
     if (!lookFor || !digest) return;
     let live = true;
     const lists = (a: Artifact) => a.references?.find((r) => r.child_digest === digest);
+    const newest = () => api.page<Artifact>(base, { page: 1, page_size: PARENT_SEARCH, with_tag: true }).then((p) => p.items);
+    // a hint that is wrong (no such index, or one that does not list this artifact) is not trusted
     const candidates: Promise<Artifact[]> = hint
-      ? api.get<Artifact>(`${base}/${seg(hint)}`, { with_tag: true }).then((a) => [a])
-      : api.page<Artifact>(base, { page: 1, page_size: PARENT_SEARCH, with_tag: true }).then((p) => p.items);
+      ? api
+          .get<Artifact>(`${base}/${seg(hint)}`, { with_tag: true })
+          .then((a) => (lists(a) ? [a] : newest()))
+          .catch(() => newest())
+      : newest();
     candidates
       .then((list) => {
         const index = list.find(lists);

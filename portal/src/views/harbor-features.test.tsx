@@ -350,9 +350,10 @@ describe('pulling and reading an artifact', () => {
       [`GET ${ARTIFACTS}/${ARTIFACT.references[0].child_digest}/additions/build_history`]: { body: [] },
       [`GET ${ARTIFACTS}/${child}`]: { body: childArtifact },
       [`GET ${ARTIFACTS}/${child}/additions/build_history`]: { body: [] },
-      [`GET ${ARTIFACTS}`]: list([childArtifact, ARTIFACT]),
+      [`GET ${ARTIFACTS}`]: () => list(listed),
       'GET /api/v2.0/labels': list([]),
     });
+    let listed: unknown[] = [childArtifact, ARTIFACT];
     await mount(<App />);
     // from the index's page: its child link says which index it came from
     navigate(`/projects/3/repositories/app/artifacts/${DIGEST}`);
@@ -371,11 +372,19 @@ describe('pulling and reading an artifact', () => {
     navigate(`/projects/3/repositories/app/artifacts/${child}`);
     await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(1));
     await until(() => expect(text()).toContain('Part of index'));
-    // an index that does not list the artifact is no parent of it
+    // an index that does not list the artifact is no parent of it: the real one is looked for
     navigate(`/projects/3/repositories/app/artifacts/${ARTIFACT.references[0].child_digest}?index=${encodeURIComponent(child)}`);
     await until(() => expect(text()).toContain('sha256:121212121212'));
     await until(() => expect(fake.find('GET', `${ARTIFACTS}/${child}`).filter((c) => c.query.get('with_tag') === 'true' && !c.query.get('with_label'))).toHaveLength(1));
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(2));
+    await until(() => expect(text()).toContain('as linux/amd64'));
+    expect([...document.querySelectorAll<HTMLAnchorElement>('dl.kv a')][0].getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(DIGEST)}`);
+    // and an artifact no index lists has none
+    listed = [childArtifact];
+    navigate(`/projects/3/repositories/app/artifacts/${child}?index=${encodeURIComponent(ARTIFACT.references[0].child_digest)}`);
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(3));
     await settle();
+    expect(text()).toContain('sha256:131313131313');
     expect(text()).not.toContain('Part of index');
   });
 
