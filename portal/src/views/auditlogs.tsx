@@ -54,11 +54,12 @@ function changeValue(field: string, value: string): string {
 /**
  * What an entry changed, in the reader's language: the server writes "role: developer → maintainer",
  * several joined by "; ". Empty when the entry says no more than its operation and resource (Harbor's
- * "create artifact with name: …").
+ * "create project: team", "push artifact: team/app@sha256:…").
  */
 export function describeChange(entry: AuditLog): string {
   const d = entry.operation_description;
-  if (!d || d === `${entry.operation} ${entry.resource_type} with name: ${entry.resource}`) return '';
+  const verb = entry.operation === 'create' && entry.resource_type === 'artifact' ? 'push' : entry.operation;
+  if (!d || d === `${verb} ${entry.resource_type}: ${entry.resource}`) return '';
   return d
     .split('; ')
     .map((part) => {

@@ -258,12 +258,13 @@ describe('audit log', () => {
       { ...ENTRY, id: 2, operation: 'create', resource_type: 'member', resource: 'team:eve', operation_description: 'role: guest' },
       { ...ENTRY, id: 3, operation: 'update', resource_type: 'project', resource: 'team', operation_description: 'public: false → true; storage_limit: -1 → 1073741824' },
       { ...ENTRY, id: 4, operation: 'update', resource_type: 'robot', resource: 'robot$team+ci', operation_description: 'duration: 30 → -1; description' },
-      { ...ENTRY, id: 5, operation: 'delete', resource_type: 'artifact', resource: 'team/app:v1', operation_description: 'delete artifact with name: team/app:v1' },
+      { ...ENTRY, id: 5, operation: 'delete', resource_type: 'artifact', resource: 'team/app:v1', operation_description: 'delete artifact: team/app:v1' },
+      { ...ENTRY, id: 6, operation: 'create', resource_type: 'artifact', resource: 'team/app@sha256:1', operation_description: 'push artifact: team/app@sha256:1' },
     ];
     adminApi({ 'GET /api/v2.0/auditlog-exts': list(entries) });
     await mount(<App />);
     navigate('/admin/audit');
-    await until(() => expect(document.querySelectorAll('tbody tr')).toHaveLength(5));
+    await until(() => expect(document.querySelectorAll('tbody tr')).toHaveLength(6));
     const change = (i: number) => document.querySelectorAll('tbody tr')[i].querySelectorAll('td')[4].textContent;
     expect(document.querySelectorAll('thead th')[4].textContent).toContain('Change');
     expect(change(0)).toBe('Role: Developer → Maintainer');
@@ -272,6 +273,7 @@ describe('audit log', () => {
     expect(change(3)).toBe('Lifetime in days: 30 → Never expires; Description changed');
     // Harbor's description of an entry that records no change says nothing new: not repeated
     expect(change(4)).toBe('—');
+    expect(change(5)).toBe('—');
   });
 
   it('shows the change in Chinese too', () => {

@@ -221,14 +221,22 @@ public class AuditLog {
                 username);
     }
 
+    /** Characters of a value a description keeps; a longer value is cut there and ends in "…". */
+    static final int MAX_VALUE = 100;
+
     /** One changed field as the audit trail writes it: {@code "role: developer → maintainer"}. */
     public static String change(String field, Object from, Object to) {
-        return field + ": " + from + " \u2192 " + to;
+        return field + ": " + shortened(from) + " \u2192 " + shortened(to);
     }
 
     /** A field set where there was none before: {@code "role: developer"}. */
     public static String set(String field, Object value) {
-        return field + ": " + value;
+        return field + ": " + shortened(value);
+    }
+
+    private static String shortened(Object value) {
+        String s = String.valueOf(value).replace('\n', ' ').replace('\r', ' ');
+        return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE - 1) + "\u2026";
     }
 
     /** Several changes in one description, in the given order, separated by {@code "; "}. */

@@ -293,7 +293,7 @@ class AuditLogApiTest {
         // An entry that recorded no more than its resource says so as Harbor does.
         eventually(() -> assertThat(described(admin.get(path + "?q=" + q("resource_type=artifact,operation=create"))))
                 .containsExactly(
-                        "create artifact " + repository + ":v1: create artifact with name: " + repository + ":v1"));
+                        "create artifact " + repository + ":v1: push artifact: " + repository + ":v1"));
         // The legacy endpoint keeps Harbor's AuditLog: no description there.
         assertThat(toList(admin.get("/api/v2.0/projects/" + project + "/logs").json()))
                 .allSatisfy(e -> assertThat(e.has("operation_description")).isFalse());
@@ -354,7 +354,7 @@ class AuditLogApiTest {
                             "update configuration robot_token_duration: robot_token_duration: " + days + " \u2192 "
                                     + (days + 1),
                             // written back unchanged: nothing to describe
-                            "update configuration read_only: update configuration with name: read_only");
+                            "update configuration read_only: update configuration: read_only");
         } finally {
             TestAccounts.putJson(admin, "/api/v2.0/configurations", Map.of("robot_token_duration", days));
         }
