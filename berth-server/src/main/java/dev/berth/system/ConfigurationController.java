@@ -77,6 +77,7 @@ class ConfigurationController {
             }
         }
         items.validateTogether(changes);
+        Map<String, Object> current = items.current();
         tx.executeWithoutResult(status -> changes.forEach(settings::set));
         // The old and new values of a setting are recorded; of an item that may hold a secret, the
         // name only (no editable item is one today; Harbor's are held fixed and never stored).

@@ -292,8 +292,7 @@ class AuditLogApiTest {
                 .containsExactly("update project " + project + ": public: false \u2192 true");
         // An entry that recorded no more than its resource says so as Harbor does.
         eventually(() -> assertThat(described(admin.get(path + "?q=" + q("resource_type=artifact,operation=create"))))
-                .containsExactly(
-                        "create artifact " + repository + ":v1: push artifact: " + repository + ":v1"));
+                .containsExactly("create artifact " + repository + ":v1: push artifact: " + repository + ":v1"));
         // The legacy endpoint keeps Harbor's AuditLog: no description there.
         assertThat(toList(admin.get("/api/v2.0/projects/" + project + "/logs").json()))
                 .allSatisfy(e -> assertThat(e.has("operation_description")).isFalse());
