@@ -279,6 +279,13 @@ try {
     await page.getByRole('heading', { name: 'Overview' }).waitFor(WAIT);
     await page.getByText(index.children[1], { exact: true }).waitFor(WAIT);
     await page.getByText('arm64', { exact: true }).waitFor(WAIT);
+    // the child links back to its index, with the platform it is there
+    await page.getByText('as linux/arm64').waitFor(WAIT);
+    await page.locator('dl.kv').getByRole('link', { name: `1 (${index.digest.slice(0, 19)})` }).click();
+    await page.getByRole('heading', { name: 'Images by platform' }).waitFor(WAIT);
+    // reached straight, not from the index: found all the same
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/multi/artifacts/${index.children[0]}`);
+    await page.getByText('as linux/amd64').waitFor(WAIT);
     await page.goto(back);
   });
 
@@ -410,6 +417,22 @@ try {
     await page.getByRole('alert').filter({ hasText: 'immutable' }).waitFor(WAIT);
     const tags = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/app/artifacts/${digest}/tags`)).json();
     assert.ok(tags.some((t) => t.name === 'v1'), 'the immutable tag is still there');
+  });
+
+  await step('the projects list sorts by repository count and by storage used, on the server', async () => {
+    await page.goto(`${BASE}/projects`);
+    await page.getByRole('link', { name: PROJECT }).waitFor(WAIT);
+    const firstRow = () => page.locator('tbody tr').first().getByRole('link').first().textContent();
+    const sortBy = (name) => page.locator('th button.sort').filter({ hasText: name });
+    await sortBy('Repositories').click();
+    await page.locator('th[aria-sort="ascending"]').filter({ hasText: 'Repositories' }).waitFor(WAIT);
+    await sortBy('Repositories').click();
+    await page.locator('th[aria-sort="descending"]').filter({ hasText: 'Repositories' }).waitFor(WAIT);
+    await page.waitForFunction((p) => document.querySelector('tbody tr a')?.textContent === p, PROJECT, WAIT);
+    await sortBy('Storage').click();
+    await page.locator('th[aria-sort="ascending"]').filter({ hasText: 'Storage' }).waitFor(WAIT);
+    await page.waitForFunction((p) => document.querySelector('tbody tr a')?.textContent !== p, PROJECT, WAIT);
+    assert.notEqual(await firstRow(), PROJECT, 'the emptiest project first');
   });
 
   await step('the project summary shows quota use, members by role and recent repositories', async () => {
@@ -599,6 +622,14 @@ try {
     const ops = await page.locator('tbody tr').allInnerTexts();
     assert.ok(ops.some((r) => r.includes('robot$' + PROJECT + '+ci') && r.includes('Create')), 'robot creation is audited');
     assert.ok(ops.some((r) => r.includes(`${PROJECT}/app:v2`) && r.includes('Delete')), 'the tag deletion is audited');
+    // what a change changed: the member's new role
+    await page.getByLabel('Filter entries').fill(`${PROJECT}:${MEMBER}`);
+    await page.locator('tbody tr').filter({ hasText: 'Role: Developer → Maintainer' }).waitFor(WAIT);
+    await everyRowContains(`${PROJECT}:${MEMBER}`);
+    await page.locator('tbody tr').filter({ hasText: 'Role: Developer' }).filter({ hasText: 'Create' }).waitFor(WAIT);
+    await shot('audit-change');
+    await page.getByLabel('Filter entries').fill(PROJECT);
+    await everyRowContains(PROJECT);
   });
 
   await step('filters the audit log by operation and date, and exports what it shows as CSV', async () => {
@@ -613,10 +644,10 @@ try {
     const [download] = await Promise.all([page.waitForEvent('download', WAIT), page.getByRole('button', { name: 'Export CSV' }).click()]);
     assert.equal(download.suggestedFilename(), 'audit-log.csv');
     const lines = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
-    assert.equal(lines[0], 'id,op_time,username,operation,resource_type,resource');
+    assert.equal(lines[0], 'id,op_time,username,operation,resource_type,resource,operation_description');
     assert.ok(lines.length > 1, 'the export holds the entries shown');
     assert.ok(lines.slice(1).every((l) => l.split(',')[3] === 'delete'), lines.join('\n'));
-    assert.ok(lines.some((l) => l.endsWith(`,tag,${PROJECT}/app:v2`)), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes(`,tag,${PROJECT}/app:v2,`)), lines.join('\n'));
     const shown = Number((await page.locator('.pager span').first().textContent()).match(/\d+/)[0]);
     assert.equal(lines.length - 1, shown, 'as many rows as the list counts');
   });

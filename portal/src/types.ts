@@ -164,6 +164,9 @@ export interface AuditLog {
   username: string;
   operation: string;
   op_time: string;
+  /** Harbor's AuditLogExt (/auditlog-exts): what the change changed. */
+  operation_description?: string;
+  operation_result?: boolean;
 }
 
 export interface ExecHistory {

@@ -10,7 +10,7 @@ import { button, click, list, mount, settle, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { en } from './en';
 import { setLocale } from './index';
-import { allWords, ACCESSORY_TYPES, ARTIFACT_TYPES, JOB_STATUSES, JOB_TYPES, OPERATIONS, PERM_ACTIONS, PERM_RESOURCES, RESOURCE_TYPES, TRIGGERS } from './words';
+import { allWords, ACCESSORY_TYPES, AUDIT_FIELDS, ARTIFACT_TYPES, JOB_STATUSES, JOB_TYPES, OPERATIONS, PERM_ACTIONS, PERM_RESOURCES, RESOURCE_TYPES, TRIGGERS } from './words';
 import { zhCN } from './zh-CN';
 
 /** Chinese strings that are rightly the same as English: commands, protocols, Harbor's kept terms. */
@@ -128,7 +128,11 @@ describe('no English status word in 简体中文', () => {
     const entries = RESOURCE_TYPES.flatMap((type, i) =>
       OPERATIONS.map((op, j) => ({ id: i * 10 + j, resource: `team/${type}`, resource_type: type, username: 'admin', operation: op, op_time: '2026-01-01T00:00:00Z' })),
     );
-    adminApi({ 'GET /api/v2.0/audit-logs': () => list(entries) });
+    // what each change names, with values that are words too
+    AUDIT_FIELDS.forEach((field, i) =>
+      entries.push({ id: 10_000 + i, resource: 'team', resource_type: 'project', username: 'admin', operation: 'update', op_time: '2026-01-01T00:00:00Z', operation_description: `${field}: false → true; ${field}` } as (typeof entries)[number]),
+    );
+    adminApi({ 'GET /api/v2.0/auditlog-exts': () => list(entries) });
     await mount(<App />);
     navigate('/admin/audit');
     await until(() => expect(document.querySelectorAll('tbody tr')).toHaveLength(entries.length));

@@ -45,6 +45,7 @@ export const RESOURCE_TYPES = [
   'immutable_tag_rule',
   'job',
   'job_queue',
+  'webhook_policy',
 ] as const;
 export const ARTIFACT_TYPES = ['IMAGE', 'CHART', 'CNAB', 'WASM', 'SBOM', 'UNKNOWN'] as const;
 export const ACCESSORY_TYPES = ['signature.cosign', 'signature.notation', 'sbom', 'subject.accessory'] as const;
@@ -122,6 +123,29 @@ export const EVENT_TYPES = [
   'REPLICATION',
   'TAG_RETENTION',
 ] as const;
+/** What an audit entry says changed (the field of its operation_description). */
+export const AUDIT_FIELDS = [
+  'role',
+  'public',
+  'storage_limit',
+  'sysadmin_flag',
+  'disable',
+  'duration',
+  'description',
+  'auto_scan',
+  'prevent_vul',
+  'severity',
+  'reuse_sys_cve_allowlist',
+  'enable_content_trust',
+  'enable_content_trust_cosign',
+  'self_registration',
+  'project_creation_restriction',
+  'read_only',
+  'notification_enable',
+  'robot_token_duration',
+  'session_timeout',
+  'token_expiration',
+] as const;
 /** Values of system information shown as words. */
 export const VALUES = ['true', 'false', 'db_auth', 'everyone', 'adminonly', 'filesystem', 's3'] as const;
 
@@ -140,6 +164,7 @@ const KINDS = {
   permAction: PERM_ACTIONS,
   value: VALUES,
   eventType: EVENT_TYPES,
+  auditField: AUDIT_FIELDS,
 } as const;
 export type WordKind = keyof typeof KINDS;
 

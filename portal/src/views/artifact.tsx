@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api';
 import { t, type MessageKey } from '../i18n';
-import { pathOf, registerRoute, type Params } from '../router';
+import { location, pathOf, registerRoute, type Params } from '../router';
+import { useSignal } from '../state';
 import type { Accessory, Artifact, Label, Perms, Project, Reference, Tag } from '../types';
 import { attempt, Badge, confirmAction, CopyButton, CopyField, Empty, ErrorBanner, LabelChip, Link, PageHeader, Spinner, Time } from '../ui/components';
 import { StaticTable } from '../ui/DataTable';
@@ -13,7 +14,7 @@ import { AddTagModal, CopyArtifactModal, labelOption, useAssignableLabels } from
 import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
 import { pullCommands } from './pull';
-import { artifactsPath, newestTag, platformOf } from './repository';
+import { artifactsPath, childPath, newestTag, platformOf } from './repository';
 
 function ArtifactPage({ params }: { params: Params }) {
   const { project, perms, error } = useProject(params.project);
@@ -36,6 +37,9 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
       .catch(setError);
   }, [base, version]);
   const childSizes = useChildSizes(artifactsPath(project.name, repo), artifact?.references);
+  const indexHint = new URLSearchParams(useSignal(location).search).get('index');
+  const parent = useParentIndex(artifactsPath(project.name, repo), artifact, indexHint);
+  const pageOf = (digest: string) => pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', digest);
   if (error) return <ErrorBanner error={error} />;
   if (!artifact) return <Spinner />;
   const reload = () => setVersion(version + 1);
@@ -75,6 +79,17 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
             <dd class="mono break">{artifact.digest}</dd>
             <dt>{t('artifacts.type')}</dt>
             <dd>{word('artifactType', artifact.type)}</dd>
+            {parent && (
+              <>
+                <dt>{t('artifact.parentIndex')}</dt>
+                <dd>
+                  <Link class="mono" href={pageOf(parent.digest)}>
+                    {parent.tags?.length ? `${newestTag(parent.tags)?.name} (${shortDigest(parent.digest)})` : shortDigest(parent.digest)}
+                  </Link>{' '}
+                  {parent.platform && <span class="muted">{t('artifact.asPlatform', { platform: parent.platform })}</span>}
+                </dd>
+              </>
+            )}
             <dt>{t('artifact.mediaType')}</dt>
             <dd class="mono break">{artifact.manifest_media_type}</dd>
             <dt>{t('artifacts.size')}</dt>
@@ -161,7 +176,7 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
               {
                 label: t('artifacts.digest'),
                 render: (r) => (
-                  <Link class="mono" href={pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', r.child_digest)}>
+                  <Link class="mono" href={childPath(pageOf(r.child_digest), artifact.digest)}>
                     {shortDigest(r.child_digest)}
                   </Link>
                 ),
@@ -197,6 +212,46 @@ const ATTRIBUTES: { key: string; label: MessageKey }[] = [
   { key: 'author', label: 'artifact.author' },
   { key: 'created', label: 'artifact.createdAt' },
 ];
+
+/** Artifacts a child's page looks through for its index when it was not reached from one. */
+const PARENT_SEARCH = 100;
+
+/**
+ * The index an artifact belongs to, with the platform it is there: the one its page was reached
+ * from (checked: the index must list it), else, for an untagged artifact that is no index itself or
+ * one reached with a wrong hint, the newest index of the repository's last {@link PARENT_SEARCH}
+ * artifacts that lists it. The API
+ * has no lookup from a child to its index, so an index older than those is not found.
+ */
+function useParentIndex(base: string, artifact: Artifact | null, hint: string | null): (Artifact & { platform?: string }) | null {
+  const [parent, setParent] = useState<(Artifact & { platform?: string }) | null>(null);
+  const digest = artifact?.digest;
+  const lookFor = !!artifact && !artifact.references?.length && (!!hint || !artifact.tags?.length);
+  useEffect(() => {
+    setParent(null);
+    if (!lookFor || !digest) return;
+    let live = true;
+    const lists = (a: Artifact) => a.references?.find((r) => r.child_digest === digest);
+    const newest = () => api.page<Artifact>(base, { page: 1, page_size: PARENT_SEARCH, with_tag: true }).then((p) => p.items);
+    // a hint that is wrong (no such index, or one that does not list this artifact) is not trusted
+    const candidates: Promise<Artifact[]> = hint
+      ? api
+          .get<Artifact>(`${base}/${seg(hint)}`, { with_tag: true })
+          .then((a) => (lists(a) ? [a] : newest()))
+          .catch(() => newest())
+      : newest();
+    candidates
+      .then((list) => {
+        const index = list.find(lists);
+        if (live && index) setParent({ ...index, platform: platformOf(lists(index)!) });
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [base, digest, hint, lookFor]);
+  return parent;
+}
 
 /** Most children an index page asks the size of, one small request each. */
 const MAX_CHILD_SIZES = 24;

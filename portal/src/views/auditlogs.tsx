@@ -1,13 +1,16 @@
 // The audit trail: the whole system's (administration) or one project's (project tab), filtered by
-// operation, date range and one text field on the server, and exported as CSV.
+// operation, date range and one text field on the server, and exported as CSV. Read from Harbor's
+// /auditlog-exts, whose entries say what a change changed (operation_description).
 import { useRef, useState } from 'preact/hooks';
 import { api } from '../api';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
+import { en } from '../i18n/en';
 import { OPERATIONS, word } from '../i18n/words';
 import type { AuditLog } from '../types';
 import { attempt, Field, notify, Time } from '../ui/components';
 import { DataTable, type ListQuery } from '../ui/DataTable';
 import { saveFile } from '../ui/download';
+import { bytes } from '../ui/format';
 
 const FILTERS = ['resource', 'username', 'resource_type'] as const;
 /** Rows a CSV export reads at most (100 pages of 100). */
@@ -39,8 +42,42 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** One value of a change, in words: a role, yes or no, a storage limit, a number of days. */
+function changeValue(field: string, value: string): string {
+  const role = `role.${value}`;
+  if (field === 'role' && role in en) return t(role as MessageKey);
+  if (field === 'storage_limit' && /^-?\d+$/.test(value)) return Number(value) < 0 ? t('quota.unlimited') : bytes(Number(value));
+  if (field === 'duration' && value === '-1') return t('robots.never');
+  return word('value', value);
+}
+
+/**
+ * What an entry changed, in the reader's language: the server writes "role: developer → maintainer",
+ * several joined by "; ". Empty when the entry says no more than its operation and resource (Harbor's
+ * "create project: team", "push artifact: team/app@sha256:…").
+ */
+export function describeChange(entry: AuditLog): string {
+  const d = entry.operation_description;
+  const verb = entry.operation === 'create' && entry.resource_type === 'artifact' ? 'push' : entry.operation;
+  if (!d || d === `${verb} ${entry.resource_type}: ${entry.resource}`) return '';
+  return d
+    .split('; ')
+    .map((part) => {
+      const fromTo = /^([\w.-]+): (.*) \u2192 (.*)$/.exec(part);
+      if (fromTo) {
+        const [, f, from, to] = fromTo;
+        return t('audit.changeFromTo', { field: word('auditField', f), from: changeValue(f, from), to: changeValue(f, to) });
+      }
+      const set = /^([\w.-]+): (.*)$/.exec(part);
+      if (set) return t('audit.changeSet', { field: word('auditField', set[1]), value: changeValue(set[1], set[2]) });
+      if (/^[\w.-]+$/.test(part)) return t('audit.changeChanged', { field: word('auditField', part) });
+      return part;
+    })
+    .join('; ');
+}
+
 export function toCsv(rows: AuditLog[]): string {
-  const head = ['id', 'op_time', 'username', 'operation', 'resource_type', 'resource'] as const;
+  const head = ['id', 'op_time', 'username', 'operation', 'resource_type', 'resource', 'operation_description'] as const;
   return [head.join(','), ...rows.map((r) => head.map((k) => csvField(r[k])).join(','))].join('\r\n') + '\r\n';
 }
 
@@ -130,6 +167,7 @@ export function AuditLogList({ path, fileName }: { path: string; fileName: strin
           { label: t('audit.resource'), sort: 'resource', render: (l) => <code>{l.resource}</code> },
           { label: t('audit.resource_type'), sort: 'resource_type', render: (l) => word('resourceType', l.resource_type) },
           { label: t('audit.operation'), sort: 'operation', render: (l) => word('operation', l.operation) },
+          { label: t('audit.change'), render: (l) => describeChange(l) || '—' },
           { label: t('audit.time'), sort: 'op_time', render: (l) => <Time iso={l.op_time} /> },
         ]}
       />

@@ -5,11 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
 import '../views';
 import { App } from '../App';
+import { setLocale } from '../i18n';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, list, mount, settle, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
-import { auditQuery, toCsv } from './auditlogs';
+import { auditQuery, describeChange, toCsv } from './auditlogs';
 
 const ARTIFACTS = '/api/v2.0/projects/team/repositories/app/artifacts';
 const SECOND = { ...ARTIFACT, id: 12, digest: 'sha256:' + 'ef'.repeat(32), tags: [{ id: 9, name: 'old' }], labels: [] };
@@ -199,7 +200,7 @@ describe('audit log', () => {
 
   it('filters by operation and date range on the server', async () => {
     signedInAs(ADMIN);
-    const fake = adminApi({ 'GET /api/v2.0/audit-logs': list([ENTRY]) });
+    const fake = adminApi({ 'GET /api/v2.0/auditlog-exts': list([ENTRY]) });
     await mount(<App />);
     navigate('/admin/audit');
     await until(() => expect(text()).toContain('team/app:v1'));
@@ -209,7 +210,7 @@ describe('audit log', () => {
     await type(byLabel('To'), '2026-03-31');
     const expected = auditQuery('delete', '2026-03-01', '2026-03-31')!;
     expect(expected).toMatch(/^operation=delete,op_time=\[\d{4}-\d\d-\d\dT[^~]+~[^\]]+\]$/);
-    await until(() => expect(fake.find('GET', '/api/v2.0/audit-logs').at(-1)!.query.get('q')).toBe(expected));
+    await until(() => expect(fake.find('GET', '/api/v2.0/auditlog-exts').at(-1)!.query.get('q')).toBe(expected));
     await type(byLabel('From'), '2026-04-01');
     expect(text()).toContain('The range ends before it starts.');
   });
@@ -218,7 +219,7 @@ describe('audit log', () => {
     signedInAs(ADMIN);
     const entries = Array.from({ length: 130 }, (_, i) => ({ ...ENTRY, id: i + 1, resource: i === 0 ? '=cmd|calc' : `team/app:v${i}` }));
     const fake = adminApi({
-      'GET /api/v2.0/audit-logs': (c: { query: URLSearchParams }) => {
+      'GET /api/v2.0/auditlog-exts': (c: { query: URLSearchParams }) => {
         const page = Number(c.query.get('page'));
         const size = Number(c.query.get('page_size'));
         return list(entries.slice((page - 1) * size, page * size), entries.length);
@@ -231,20 +232,54 @@ describe('audit log', () => {
     await choose(byLabel<HTMLSelectElement>('Operation'), 'delete');
     await click(button('Export CSV'));
     await until(() => expect(text()).toContain('130 entries exported.'));
-    const exports = fake.find('GET', '/api/v2.0/audit-logs').filter((c) => c.query.get('page_size') === '100');
+    const exports = fake.find('GET', '/api/v2.0/auditlog-exts').filter((c) => c.query.get('page_size') === '100');
     expect(exports.map((c) => c.query.get('page'))).toEqual(['1', '2']);
     expect(exports.every((c) => c.query.get('q') === 'operation=delete')).toBe(true);
     expect(downloads.files.map((f) => f.name)).toEqual(['audit-log.csv']);
     const lines = (await downloads.files[0].blob.text()).trim().split('\r\n');
     expect(lines).toHaveLength(131);
-    expect(lines[0]).toBe('id,op_time,username,operation,resource_type,resource');
+    expect(lines[0]).toBe('id,op_time,username,operation,resource_type,resource,operation_description');
     // a spreadsheet never reads a cell as a formula
-    expect(lines[1]).toBe("1,2026-03-02T10:00:00Z,admin,delete,artifact,'=cmd|calc");
+    expect(lines[1]).toBe("1,2026-03-02T10:00:00Z,admin,delete,artifact,'=cmd|calc,");
     downloads.restore();
   });
 
   it('quotes what a CSV field must quote', () => {
-    expect(toCsv([{ ...ENTRY, resource: 'a,"b"\nc' }]).split('\r\n')[1]).toBe('1,2026-03-02T10:00:00Z,admin,delete,artifact,"a,""b""\nc"');
+    expect(toCsv([{ ...ENTRY, resource: 'a,"b"\nc' }]).split('\r\n')[1]).toBe('1,2026-03-02T10:00:00Z,admin,delete,artifact,"a,""b""\nc",');
+    expect(toCsv([{ ...ENTRY, operation_description: 'role: developer → maintainer' }]).split('\r\n')[1]).toBe(
+      '1,2026-03-02T10:00:00Z,admin,delete,artifact,team/app:v1,role: developer → maintainer',
+    );
+  });
+
+  it('shows what a change changed, in words', async () => {
+    signedInAs(ADMIN);
+    const entries = [
+      { ...ENTRY, id: 1, operation: 'update', resource_type: 'member', resource: 'team:bob', operation_description: 'role: developer → maintainer' },
+      { ...ENTRY, id: 2, operation: 'create', resource_type: 'member', resource: 'team:eve', operation_description: 'role: guest' },
+      { ...ENTRY, id: 3, operation: 'update', resource_type: 'project', resource: 'team', operation_description: 'public: false → true; storage_limit: -1 → 1073741824' },
+      { ...ENTRY, id: 4, operation: 'update', resource_type: 'robot', resource: 'robot$team+ci', operation_description: 'duration: 30 → -1; description' },
+      { ...ENTRY, id: 5, operation: 'delete', resource_type: 'artifact', resource: 'team/app:v1', operation_description: 'delete artifact: team/app:v1' },
+      { ...ENTRY, id: 6, operation: 'create', resource_type: 'artifact', resource: 'team/app@sha256:1', operation_description: 'push artifact: team/app@sha256:1' },
+    ];
+    adminApi({ 'GET /api/v2.0/auditlog-exts': list(entries) });
+    await mount(<App />);
+    navigate('/admin/audit');
+    await until(() => expect(document.querySelectorAll('tbody tr')).toHaveLength(6));
+    const change = (i: number) => document.querySelectorAll('tbody tr')[i].querySelectorAll('td')[4].textContent;
+    expect(document.querySelectorAll('thead th')[4].textContent).toContain('Change');
+    expect(change(0)).toBe('Role: Developer → Maintainer');
+    expect(change(1)).toBe('Role: Guest');
+    expect(change(2)).toBe('Public: No → Yes; Storage limit: Unlimited → 1.00 GiB');
+    expect(change(3)).toBe('Lifetime in days: 30 → Never expires; Description changed');
+    // Harbor's description of an entry that records no change says nothing new: not repeated
+    expect(change(4)).toBe('—');
+    expect(change(5)).toBe('—');
+  });
+
+  it('shows the change in Chinese too', () => {
+    setLocale('zh-CN');
+    expect(describeChange({ ...ENTRY, operation: 'update', resource_type: 'member', operation_description: 'role: developer → maintainer' })).toBe('角色：开发者 → 维护人员');
+    setLocale('en');
   });
 });
 
@@ -304,6 +339,55 @@ describe('pulling and reading an artifact', () => {
     expect(overview.querySelector('time[datetime="2026-01-05T08:00:00Z"]')).not.toBeNull();
     await until(() => expect(text()).toContain('2.00 MiB'));
     expect(text()).toContain('1.00 MiB');
+  });
+
+  it("links an index's child back to its index, reached from it or not", async () => {
+    signedInAs(ALICE);
+    const child = ARTIFACT.references[1].child_digest;
+    const childArtifact = { ...ARTIFACT, id: 13, digest: child, tags: [], references: [], accessories: [], manifest_media_type: 'application/vnd.oci.image.manifest.v1+json' };
+    const fake = projectApi(ALL, {
+      [`GET ${ARTIFACTS}/${DIGEST}`]: { body: ARTIFACT },
+      [`GET ${ARTIFACTS}/${DIGEST}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}/${ARTIFACT.references[0].child_digest}`]: { body: { ...childArtifact, id: 12, digest: ARTIFACT.references[0].child_digest } },
+      [`GET ${ARTIFACTS}/${ARTIFACT.references[0].child_digest}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}/${child}`]: { body: childArtifact },
+      [`GET ${ARTIFACTS}/${child}/additions/build_history`]: { body: [] },
+      [`GET ${ARTIFACTS}`]: () => list(listed),
+      'GET /api/v2.0/labels': list([]),
+    });
+    let listed: unknown[] = [childArtifact, ARTIFACT];
+    await mount(<App />);
+    // from the index's page: its child link says which index it came from
+    navigate(`/projects/3/repositories/app/artifacts/${DIGEST}`);
+    await until(() => expect(text()).toContain('Images by platform'));
+    const link = [...document.querySelectorAll<HTMLAnchorElement>('a')].find((a) => a.textContent === 'sha256:131313131313')!;
+    expect(link.getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(child)}?index=${encodeURIComponent(DIGEST)}`);
+    expect(fake.find('GET', ARTIFACTS)).toHaveLength(0);
+    navigate(link.getAttribute('href')!);
+    await until(() => expect(text()).toContain('Part of index'));
+    const back = [...document.querySelectorAll<HTMLAnchorElement>('dl.kv a')][0];
+    expect(back.textContent).toBe('v1 (sha256:abababababab)');
+    expect(back.getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(DIGEST)}`);
+    expect(text()).toContain('as linux/arm64/v8');
+    expect(fake.find('GET', ARTIFACTS)).toHaveLength(0);
+    // straight to the child's page: found among the repository's newest artifacts
+    navigate(`/projects/3/repositories/app/artifacts/${child}`);
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(1));
+    await until(() => expect(text()).toContain('Part of index'));
+    // an index that does not list the artifact is no parent of it: the real one is looked for
+    navigate(`/projects/3/repositories/app/artifacts/${ARTIFACT.references[0].child_digest}?index=${encodeURIComponent(child)}`);
+    await until(() => expect(text()).toContain('sha256:121212121212'));
+    await until(() => expect(fake.find('GET', `${ARTIFACTS}/${child}`).filter((c) => c.query.get('with_tag') === 'true' && !c.query.get('with_label'))).toHaveLength(1));
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(2));
+    await until(() => expect(text()).toContain('as linux/amd64'));
+    expect([...document.querySelectorAll<HTMLAnchorElement>('dl.kv a')][0].getAttribute('href')).toBe(`/projects/3/repositories/app/artifacts/${encodeURIComponent(DIGEST)}`);
+    // and an artifact no index lists has none
+    listed = [childArtifact];
+    navigate(`/projects/3/repositories/app/artifacts/${child}?index=${encodeURIComponent(ARTIFACT.references[0].child_digest)}`);
+    await until(() => expect(fake.find('GET', ARTIFACTS)).toHaveLength(3));
+    await settle();
+    expect(text()).toContain('sha256:131313131313');
+    expect(text()).not.toContain('Part of index');
   });
 
   it('renders a repository description as Markdown', async () => {

@@ -74,8 +74,8 @@ export function ProjectsView() {
           },
           { label: t('projects.type'), render: (p) => (p.registry_id ? t('projects.proxyCache') : t('projects.typeProject')) },
           { label: t('projects.role'), render: (p) => (p.current_user_role_id ? roleName(p.current_user_role_id) : '—') },
-          { label: t('projects.repositories'), render: (p) => p.repo_count ?? 0 },
-          { label: t('projects.quota'), render: (p) => <QuotaCell projectId={p.project_id} /> },
+          { label: t('projects.repositories'), sort: 'repo_count', render: (p) => p.repo_count ?? 0 },
+          { label: t('projects.quota'), sort: 'storage_used', render: (p) => <QuotaCell projectId={p.project_id} /> },
           { label: t('common.created'), sort: 'creation_time', render: (p) => <Time iso={p.creation_time} /> },
         ]}
       />

@@ -20,6 +20,11 @@ export function artifactsPath(project: string, repo: string) {
   return `/projects/${seg(project)}/repositories/${repoPath(repo)}/artifacts`;
 }
 
+/** An index's child's page, told which index it was reached from (its page links back to it). */
+export function childPath(childPage: string, indexDigest: string): string {
+  return `${childPage}?index=${encodeURIComponent(indexDigest)}`;
+}
+
 export function platformOf(r: Reference): string {
   const p = r.platform;
   if (!p) return '—';
@@ -176,7 +181,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
               a.references?.length
                 ? a.references.map((r) => (
                     <div key={r.child_id}>
-                      <Link href={detail(r.child_digest)} class="mono nowrap">{platformOf(r)}</Link>
+                      <Link href={childPath(detail(r.child_digest), a.digest)} class="mono nowrap">{platformOf(r)}</Link>
                     </div>
                   ))
                 : a.extra_attrs?.os

@@ -53,6 +53,21 @@ describe('projects list', () => {
     await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('q')).toBe('public=false,name=~tea'));
   });
 
+  it('sorts by repository count and by storage used on the server', async () => {
+    signedInAs(ALICE);
+    const fake = fakeApi({ 'GET /api/v2.0/projects': list([PROJECT]), 'GET /api/v2.0/projects/3/summary': { body: {} } });
+    await mount(<ProjectsView />);
+    await until(() => expect(text()).toContain('team'));
+    const sortBy = (label: string) => [...document.querySelectorAll<HTMLButtonElement>('th button.sort')].find((b) => b.textContent!.startsWith(label))!;
+    await click(sortBy('Repositories'));
+    await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('sort')).toBe('repo_count'));
+    await click(sortBy('Repositories'));
+    await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('sort')).toBe('-repo_count'));
+    expect(sortBy('Repositories').closest('th')!.getAttribute('aria-sort')).toBe('descending');
+    await click(sortBy('Storage'));
+    await until(() => expect(fake.find('GET', '/api/v2.0/projects').at(-1)!.query.get('sort')).toBe('storage_used'));
+  });
+
   it('creates a project and shows the API message when refused', async () => {
     signedInAs(ALICE);
     const fake = fakeApi({

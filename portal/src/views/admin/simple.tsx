@@ -28,7 +28,7 @@ function AuditView() {
   return (
     <section>
       <PageHeader title={t('audit.title')} />
-      <AuditLogList path="/audit-logs" fileName="audit-log.csv" />
+      <AuditLogList path="/auditlog-exts" fileName="audit-log.csv" />
     </section>
   );
 }

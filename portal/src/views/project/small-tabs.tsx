@@ -10,7 +10,7 @@ function LabelsTab({ project, perms }: { project: Project; perms: Perms }) {
 }
 
 function LogsTab({ project }: { project: Project }) {
-  return <AuditLogList path={`/projects/${seg(project.name)}/logs`} fileName={`audit-log-${project.name}.csv`} />;
+  return <AuditLogList path={`/projects/${seg(project.name)}/auditlog-exts`} fileName={`audit-log-${project.name}.csv`} />;
 }
 
 registerProjectTab({ id: 'labels', label: 'labels.title', order: 40, view: LabelsTab, visible: (p) => p.has('label', 'list') });

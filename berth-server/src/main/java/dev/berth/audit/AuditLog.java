@@ -170,6 +170,23 @@ public class AuditLog {
      * @param resource the resource's name, e.g. {@code library/nginx:1.27} or {@code library/nginx@sha256:...}
      */
     public void record(String username, long projectId, Operation operation, String resourceType, String resource) {
+        record(username, projectId, operation, resourceType, resource, null);
+    }
+
+    /**
+     * Records an event with what it changed, Harbor's {@code operation_description}: built with
+     * {@link #change} (several joined by {@link #changes}), never holding a secret.
+     *
+     * @param description what changed, or null when the entry says no more than its operation
+     */
+    public void record(
+            String username,
+            long projectId,
+            Operation operation,
+            String resourceType,
+            String resource,
+            String description) {
+        String changed = description == null || description.isEmpty() ? null : description;
         AuditSettings settings = settings();
         if (disabled(settings, operation, resourceType)) {
             return;
@@ -185,14 +202,16 @@ public class AuditLog {
             return;
         }
         jdbc.sql("""
-                        INSERT INTO audit_log (project_id, operation, resource_type, resource, username)
-                        VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO audit_log (project_id, operation, resource_type, resource, username,
+                                               operation_description)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         """)
                 .param(projectId > 0 ? projectId : null)
                 .param(operation.wire())
                 .param(resourceType)
                 .param(resource)
                 .param(username)
+                .param(changed)
                 .update();
         log.info(
                 "event=audit operation={} resource_type={} resource={} operator={}",
@@ -200,6 +219,29 @@ public class AuditLog {
                 resourceType,
                 resource,
                 username);
+    }
+
+    /** Characters of a value a description keeps; a longer value is cut there and ends in "…". */
+    static final int MAX_VALUE = 100;
+
+    /** One changed field as the audit trail writes it: {@code "role: developer → maintainer"}. */
+    public static String change(String field, Object from, Object to) {
+        return field + ": " + shortened(from) + " \u2192 " + shortened(to);
+    }
+
+    /** A field set where there was none before: {@code "role: developer"}. */
+    public static String set(String field, Object value) {
+        return field + ": " + shortened(value);
+    }
+
+    private static String shortened(Object value) {
+        String s = String.valueOf(value).replace('\n', ' ').replace('\r', ' ');
+        return s.length() <= MAX_VALUE ? s : s.substring(0, MAX_VALUE - 1) + "\u2026";
+    }
+
+    /** Several changes in one description, in the given order, separated by {@code "; "}. */
+    public static String changes(List<String> changes) {
+        return String.join("; ", changes);
     }
 
     /** Harbor's event type of an entry: {@code create_project}, {@code login_user}, ... */

@@ -13,6 +13,7 @@ import dev.berth.iam.Resource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,34 +38,28 @@ class AuditLogController {
 
     @GetMapping("/api/v2.0/audit-logs")
     ResponseEntity<List<AuditLogSearch.Entry>> all(HttpServletRequest request, ListQuery query) {
-        Principal caller = Callers.authenticated(request);
-        AuditLogSearch.Scope scope;
-        if (authorizer.allowedSystem(caller, Resource.AUDIT_LOG, Action.LIST)) {
-            scope = new AuditLogSearch.Scope.All();
-        } else if (caller instanceof Principal.User u) {
-            scope = new AuditLogSearch.Scope.MemberOf(u.id(), rolesThatMayListLogs());
-        } else {
-            scope = new AuditLogSearch.Scope.Nothing();
-        }
-        return respond(request, query, scope);
+        return respond(request, query, allScope(request), search::page);
     }
 
     @GetMapping("/api/v2.0/projects/{projectName}/logs")
     ResponseEntity<List<AuditLogSearch.Entry>> ofProject(
             HttpServletRequest request, @PathVariable String projectName, ListQuery query) {
-        return respond(request, query, projectScope(request, projectName));
+        return respond(request, query, projectScope(request, projectName), search::page);
     }
 
-    /** Harbor 2.13's user-facing audit view: the same entries and rights as {@code /audit-logs}. */
+    /**
+     * Harbor 2.13's user-facing audit view: the same entries and rights as {@code /audit-logs}, with
+     * what each change changed where it was recorded.
+     */
     @GetMapping("/api/v2.0/auditlog-exts")
     ResponseEntity<List<AuditLogSearch.ExtEntry>> allExt(HttpServletRequest request, ListQuery query) {
-        return ext(all(request, query));
+        return respond(request, query, allScope(request), search::extPage);
     }
 
     @GetMapping("/api/v2.0/projects/{projectName}/auditlog-exts")
     ResponseEntity<List<AuditLogSearch.ExtEntry>> ofProjectExt(
             HttpServletRequest request, @PathVariable String projectName, ListQuery query) {
-        return ext(ofProject(request, projectName, query));
+        return respond(request, query, projectScope(request, projectName), search::extPage);
     }
 
     record EventType(String eventType) {}
@@ -79,11 +74,14 @@ class AuditLogController {
         return AuditLog.EVENT_TYPES.stream().map(EventType::new).toList();
     }
 
-    private static ResponseEntity<List<AuditLogSearch.ExtEntry>> ext(ResponseEntity<List<AuditLogSearch.Entry>> r) {
-        List<AuditLogSearch.ExtEntry> body = r.getBody() == null
-                ? List.of()
-                : r.getBody().stream().map(AuditLogSearch.ExtEntry::of).toList();
-        return ResponseEntity.status(r.getStatusCode()).headers(r.getHeaders()).body(body);
+    private AuditLogSearch.Scope allScope(HttpServletRequest request) {
+        Principal caller = Callers.authenticated(request);
+        if (authorizer.allowedSystem(caller, Resource.AUDIT_LOG, Action.LIST)) {
+            return new AuditLogSearch.Scope.All();
+        } else if (caller instanceof Principal.User u) {
+            return new AuditLogSearch.Scope.MemberOf(u.id(), rolesThatMayListLogs());
+        }
+        return new AuditLogSearch.Scope.Nothing();
     }
 
     private AuditLogSearch.Scope projectScope(HttpServletRequest request, String projectName) {
@@ -99,13 +97,16 @@ class AuditLogController {
         return new AuditLogSearch.Scope.Project(project.id());
     }
 
-    private ResponseEntity<List<AuditLogSearch.Entry>> respond(
-            HttpServletRequest request, ListQuery query, AuditLogSearch.Scope scope) {
+    private <T> ResponseEntity<List<T>> respond(
+            HttpServletRequest request,
+            ListQuery query,
+            AuditLogSearch.Scope scope,
+            BiFunction<AuditLogSearch.Scope, SqlFilter, List<T>> page) {
         SqlFilter filter = query.toSql(AuditLogSearch.FIELDS);
         long total = search.count(scope, filter);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, total))
-                .body(search.page(scope, filter));
+                .body(page.apply(scope, filter));
     }
 
     private static List<Integer> rolesThatMayListLogs() {

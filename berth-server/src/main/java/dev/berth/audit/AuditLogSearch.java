@@ -73,6 +73,12 @@ class AuditLogSearch {
             String operationDescription,
             boolean operationResult,
             String opTime) {
+        /** An entry with what its change changed, as recorded. */
+        static ExtEntry of(Entry e, String description) {
+            return new ExtEntry(
+                    e.id(), e.username(), e.resource(), e.resourceType(), e.operation(), description, true, e.opTime());
+        }
+
         static ExtEntry of(Entry e) {
             // Harbor describes a pushed artifact as "push artifact: repo@digest", the rest "<operation> <type>:
             // <name>".
@@ -89,6 +95,31 @@ class AuditLogSearch {
                     true,
                     e.opTime());
         }
+    }
+
+    /**
+     * A page as {@link ExtEntry}: with the description recorded of a change ("role: developer →
+     * maintainer"), else the one Harbor would write.
+     */
+    List<ExtEntry> extPage(Scope scope, SqlFilter filter) {
+        Condition c = condition(scope);
+        return jdbc.sql("""
+                        SELECT a.id, a.resource, a.resource_type, a.username, a.operation, a.op_time,
+                               a.operation_description
+                        FROM audit_log a WHERE """ + " " + c.sql() + filter.andWhere() + filter.orderBy() + filter.limitOffset())
+                .params(filter.paramsAfter(c.params()))
+                .query((rs, i) -> {
+                    Entry e = new Entry(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            time(rs.getTimestamp(6).toInstant()));
+                    String description = rs.getString(7);
+                    return description == null ? ExtEntry.of(e) : ExtEntry.of(e, description);
+                })
+                .list();
     }
 
     long count(Scope scope, SqlFilter filter) {

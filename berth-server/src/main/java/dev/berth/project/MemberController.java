@@ -93,7 +93,8 @@ class MemberController {
                 project.id(),
                 AuditLog.Operation.CREATE,
                 "member",
-                project.name() + ":" + entity.name());
+                project.name() + ":" + entity.name(),
+                AuditLog.set("role", role.roleName()));
         return ResponseEntity.created(URI.create("/api/v2.0/projects/" + projectNameOrId + "/members/" + id))
                 .build();
     }
@@ -127,7 +128,13 @@ class MemberController {
                 project.id(),
                 AuditLog.Operation.UPDATE,
                 "member",
-                project.name() + ":" + member.entityName());
+                project.name() + ":" + member.entityName(),
+                AuditLog.change(
+                        "role",
+                        ProjectRole.byId(member.roleId())
+                                .map(ProjectRole::roleName)
+                                .orElse(String.valueOf(member.roleId())),
+                        role.roleName()));
         return ResponseEntity.ok().build();
     }
 

@@ -17,12 +17,14 @@ import dev.berth.system.SystemSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -216,7 +218,21 @@ public class ProjectController {
         }
         Optional<Long> limit = storageLimit(caller, project, body.get("storage_limit"));
         projects.update(project, metadata, limit);
-        audit.record(caller.name(), project.id(), AuditLog.Operation.UPDATE, "project", project.name());
+        List<String> changed = new ArrayList<>();
+        new TreeMap<>(metadata).forEach((key, value) -> {
+            String before = project.metadata().get(key);
+            if (!value.equals(before)) {
+                changed.add(before == null ? AuditLog.set(key, value) : AuditLog.change(key, before, value));
+            }
+        });
+        limit.ifPresent(l -> changed.add(AuditLog.change("storage_limit", project.storageLimit(), l)));
+        audit.record(
+                caller.name(),
+                project.id(),
+                AuditLog.Operation.UPDATE,
+                "project",
+                project.name(),
+                AuditLog.changes(changed));
         return ResponseEntity.ok().build();
     }
 

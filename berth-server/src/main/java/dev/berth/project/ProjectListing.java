@@ -22,6 +22,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ProjectListing {
     private static final String PUBLIC = "(COALESCE(pub.value, 'false') = 'true')";
+    private static final String REPO_COUNT = "(SELECT count(*) FROM repository r WHERE r.project_id = p.id)";
+    private static final String STORAGE_USED =
+            "(SELECT COALESCE(sum(pb.size), 0) FROM project_blob pb WHERE pb.project_id = p.id)";
 
     /** What {@code q} and {@code sort} may name: never anything but these columns. */
     static final QueryFields FIELDS = QueryFields.builder()
@@ -31,6 +34,10 @@ class ProjectListing {
             .field("update_time", "p.update_time", FieldType.TIME, Use.FILTER, Use.SORT)
             .field("owner_id", "p.owner_id", FieldType.LONG, Use.FILTER, Use.SORT)
             .field("public", PUBLIC, FieldType.BOOLEAN, Use.FILTER, Use.SORT)
+            // Sorting only, as the portal's list columns need: the repository count of the JSON
+            // (repo_count) and the storage the quota counts (Quota's used.storage).
+            .field("repo_count", REPO_COUNT, FieldType.LONG, Use.SORT)
+            .field("storage_used", STORAGE_USED, FieldType.LONG, Use.SORT)
             .defaultSort("name")
             .tieBreaker("p.id")
             .build();
@@ -120,7 +127,8 @@ class ProjectListing {
                                p.storage_limit, p.creation_time, p.update_time,
                                ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
                                ARRAY(SELECT m.value FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_values,
-                               (SELECT count(*) FROM repository r WHERE r.project_id = p.id) AS repo_count,
+                               """ + REPO_COUNT + """
+                                AS repo_count,
                                (SELECT cm.role FROM project_member cm WHERE cm.project_id = p.id
                                    AND cm.entity_type = 'u' AND cm.entity_id = ?) AS caller_role
                         """ + FROM + where + sql.orderBy() + sql.limitOffset())

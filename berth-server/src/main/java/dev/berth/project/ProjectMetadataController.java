@@ -103,12 +103,16 @@ class ProjectMetadataController {
         }
         String value = ProjectMetadataRules.normalise(metaName, text(body.get(metaName)));
         projects.update(project, Map.of(metaName, value), Optional.empty());
+        String before = project.metadata().get(metaName);
         audit.record(
                 Callers.of(request).name(),
                 project.id(),
                 AuditLog.Operation.UPDATE,
                 RESOURCE_TYPE,
-                project.name() + "/" + metaName);
+                project.name() + "/" + metaName,
+                before == null
+                        ? AuditLog.set(metaName, value)
+                        : before.equals(value) ? null : AuditLog.change(metaName, before, value));
         return ResponseEntity.ok().build();
     }
 

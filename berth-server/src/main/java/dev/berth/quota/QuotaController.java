@@ -95,7 +95,13 @@ class QuotaController {
             throw ApiException.badRequest("hard.storage must be -1 or a positive number of bytes");
         }
         quotas.setHard(quota.id(), storage);
-        audit.record(caller.name(), quota.id(), AuditLog.Operation.UPDATE, "quota", quota.projectName());
+        audit.record(
+                caller.name(),
+                quota.id(),
+                AuditLog.Operation.UPDATE,
+                "quota",
+                quota.projectName(),
+                AuditLog.change("storage_limit", quota.hard(), storage));
     }
 
     private QuotaRecords.Quota find(String id) {

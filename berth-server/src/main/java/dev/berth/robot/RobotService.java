@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.JsonNode;
@@ -183,7 +184,23 @@ public class RobotService {
         }
         store.update(id, request.description(), request.disable(), duration, expiresAt, grants);
         credentials.forgetAll();
-        audit.record(caller.name(), robot.projectId(), AuditLog.Operation.UPDATE, "robot", robot.loginName());
+        List<String> changed = new ArrayList<>();
+        if (robot.disabled() != request.disable()) {
+            changed.add(AuditLog.change("disable", robot.disabled(), request.disable()));
+        }
+        if (robot.duration() != duration) {
+            changed.add(AuditLog.change("duration", robot.duration(), duration));
+        }
+        if (!Objects.equals(robot.description(), request.description())) {
+            changed.add("description");
+        }
+        audit.record(
+                caller.name(),
+                robot.projectId(),
+                AuditLog.Operation.UPDATE,
+                "robot",
+                robot.loginName(),
+                AuditLog.changes(changed));
     }
 
     /** Sets a new secret: the caller's (then "" is returned) or a generated one (returned once). */

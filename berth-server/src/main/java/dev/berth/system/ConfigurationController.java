@@ -9,7 +9,9 @@ import dev.berth.iam.Principal;
 import dev.berth.iam.Resource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -75,10 +77,19 @@ class ConfigurationController {
             }
         }
         items.validateTogether(changes);
+        Map<String, Object> current = items.current();
         tx.executeWithoutResult(status -> changes.forEach(settings::set));
-        // Names only: a configuration value may one day be a secret.
-        changes.keySet()
-                .forEach(name -> audit.record(caller.name(), 0, AuditLog.Operation.UPDATE, "configuration", name));
+        // The old and new values of a setting are recorded; of an item that may hold a secret, the
+        // name only (no editable item is one today; Harbor's are held fixed and never stored).
+        changes.forEach((name, value) -> audit.record(
+                caller.name(),
+                0,
+                AuditLog.Operation.UPDATE,
+                "configuration",
+                name,
+                Objects.equals(current.get(name), value) || mayBeSecret(name)
+                        ? null
+                        : AuditLog.change(name, current.get(name), value)));
         return ResponseEntity.ok().build();
     }
 
@@ -88,5 +99,10 @@ class ConfigurationController {
             throw Callers.denied(caller);
         }
         return caller;
+    }
+
+    private static boolean mayBeSecret(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("password") || n.contains("secret");
     }
 }

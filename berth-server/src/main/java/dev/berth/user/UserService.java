@@ -134,7 +134,13 @@ class UserService {
         });
         // Remembered Basic credentials carry the old flag.
         credentials.forgetAll();
-        audit.record(operator, 0, AuditLog.Operation.UPDATE, "user", user.username());
+        audit.record(
+                operator,
+                0,
+                AuditLog.Operation.UPDATE,
+                "user",
+                user.username(),
+                AuditLog.change("sysadmin_flag", user.sysadmin(), sysadmin));
     }
 
     /** Deletes the user with their memberships and sessions; never the bootstrap or the last administrator. */

@@ -430,12 +430,14 @@ class HarborClientTest {
                 anonymous.send("POST", "/v2/" + repository + "/blobs/uploads/", new byte[0], "Authorization", basic);
         assertThat(basicPush.status()).isEqualTo(403);
         assertThat(basicPush.errorCode()).isEqualTo("DENIED");
-        assertThat(basicPush.json().path("errors").path(0).path("message").asString()).isEqualTo(reason + ": " + reason);
+        assertThat(basicPush.json().path("errors").path(0).path("message").asString())
+                .isEqualTo(reason + ": " + reason);
         // Harbor's words to an anonymous reader of a private repository, and to a catalog reader without the right.
         RegistryClient.Response anonymousRead = anonymous.get("/v2/" + repository + "/tags/list");
         assertThat(anonymousRead.status()).isEqualTo(401);
         assertThat(anonymousRead.json().path("errors").path(0).path("message").asString())
-                .isEqualTo("authorize header needed to send HEAD to repository: authorize header needed to send HEAD to repository");
+                .isEqualTo(
+                        "authorize header needed to send HEAD to repository: authorize header needed to send HEAD to repository");
         RegistryClient.Response catalog = anonymous.get("/v2/_catalog", "Authorization", basic);
         assertThat(catalog.status()).isEqualTo(403);
         assertThat(catalog.json().path("errors").path(0).path("message").asString())

@@ -244,6 +244,139 @@ class AuditLogApiTest {
         assertThat(byProjectRobot.header("X-Total-Count")).contains("0");
     }
 
+    /** "operation resource_type resource: description" of each entry of an auditlog-exts answer. */
+    private static List<String> described(Response r) {
+        RegistryClient.check(r, 200);
+        return toList(r.json()).stream()
+                .map(e -> {
+                    assertThat(e.get("operation_result").asBoolean()).isTrue();
+                    return e.get("operation").asString() + " "
+                            + e.get("resource_type").asString() + " "
+                            + e.get("resource").asString() + ": "
+                            + e.get("operation_description").asString();
+                })
+                .toList();
+    }
+
+    @Test
+    void theExtendedLogSaysWhatAChangeChanged() {
+        TestAccounts.Account bob = accounts.user("bob");
+        RegistryClient.check(
+                TestAccounts.postJson(
+                        admin,
+                        "/api/v2.0/projects/" + project + "/members",
+                        Map.of("role_id", 2, "member_user", Map.of("username", bob.name()))),
+                201);
+        long memberId = toList(admin.get("/api/v2.0/projects/" + project + "/members?entityname=" + bob.name())
+                        .json())
+                .getFirst()
+                .get("id")
+                .asLong();
+        RegistryClient.check(
+                TestAccounts.putJson(
+                        admin, "/api/v2.0/projects/" + project + "/members/" + memberId, Map.of("role_id", 4)),
+                200);
+        RegistryClient.check(
+                TestAccounts.putJson(
+                        admin, "/api/v2.0/projects/" + project, Map.of("metadata", Map.of("public", "true"))),
+                200);
+        admin.pushImage(repository, "v1", new byte[] {4});
+        String member = project + ":" + bob.name();
+
+        String path = "/api/v2.0/projects/" + project + "/auditlog-exts";
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=member") + "&sort=op_time")))
+                .containsExactly(
+                        "create member " + member + ": role: developer",
+                        "update member " + member + ": role: developer \u2192 maintainer");
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=project,operation=update"))))
+                .containsExactly("update project " + project + ": public: false \u2192 true");
+        // An entry that recorded no more than its resource says so as Harbor does.
+        eventually(() -> assertThat(described(admin.get(path + "?q=" + q("resource_type=artifact,operation=create"))))
+                .containsExactly("create artifact " + repository + ":v1: push artifact: " + repository + ":v1"));
+        // The legacy endpoint keeps Harbor's AuditLog: no description there.
+        assertThat(toList(admin.get("/api/v2.0/projects/" + project + "/logs").json()))
+                .allSatisfy(e -> assertThat(e.has("operation_description")).isFalse());
+
+        // The global one, for the administrator; a user's own change of another user shows there too.
+        assertThat(described(admin.get("/api/v2.0/auditlog-exts?q="
+                        + q("resource_type=member,resource=" + member + ",operation=update"))))
+                .containsExactly("update member " + member + ": role: developer \u2192 maintainer");
+        RegistryClient.check(
+                TestAccounts.putJson(admin, "/api/v2.0/users/" + bob.id() + "/sysadmin", Map.of("sysadmin_flag", true)),
+                200);
+        assertThat(described(admin.get("/api/v2.0/auditlog-exts?q="
+                        + q("resource_type=user,resource=" + bob.name() + ",operation=update"))))
+                .containsExactly("update user " + bob.name() + ": sysadmin_flag: false \u2192 true");
+        RegistryClient.check(
+                TestAccounts.putJson(
+                        admin, "/api/v2.0/users/" + bob.id() + "/sysadmin", Map.of("sysadmin_flag", false)),
+                200);
+
+        // A project's metadata key by key, a robot's switch and lifetime, a configuration item.
+        RegistryClient.check(
+                TestAccounts.putJson(
+                        admin, "/api/v2.0/projects/" + project + "/metadatas/auto_scan", Map.of("auto_scan", "true")),
+                200);
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=project_metadata"))))
+                .containsExactly("update project_metadata " + project + "/auto_scan: auto_scan: true");
+        JsonNode robot = projectRobot("repository:pull");
+        long robotId = robot.get("id").asLong();
+        JsonNode stored = admin.get("/api/v2.0/robots/" + robotId).json();
+        Map<String, Object> update = new HashMap<>();
+        update.put("name", stored.get("name").asString());
+        update.put("level", "project");
+        update.put("disable", true);
+        update.put("duration", -1);
+        update.put("description", stored.path("description").asString(""));
+        update.put("permissions", List.of(permission("project", project, "repository:pull")));
+        RegistryClient.check(TestAccounts.putJson(admin, "/api/v2.0/robots/" + robotId, update), 200);
+        assertThat(described(admin.get(path + "?q=" + q("resource_type=robot,operation=update"))))
+                .containsExactly(
+                        "update robot " + stored.get("name").asString() + ": disable: false \u2192 true; duration: "
+                                + stored.get("duration").asLong() + " \u2192 -1");
+        int days = admin.get("/api/v2.0/configurations")
+                .json()
+                .path("robot_token_duration")
+                .path("value")
+                .asInt();
+        try {
+            RegistryClient.check(
+                    TestAccounts.putJson(
+                            admin,
+                            "/api/v2.0/configurations",
+                            Map.of("robot_token_duration", days + 1, "read_only", false)),
+                    200);
+            List<String> config = described(admin.get("/api/v2.0/auditlog-exts?q="
+                    + q("resource_type=configuration,resource={robot_token_duration read_only}") + "&page_size=2"));
+            assertThat(config)
+                    .containsExactlyInAnyOrder(
+                            "update configuration robot_token_duration: robot_token_duration: " + days + " \u2192 "
+                                    + (days + 1),
+                            // written back unchanged: nothing to describe
+                            "update configuration read_only: update configuration: read_only");
+        } finally {
+            TestAccounts.putJson(admin, "/api/v2.0/configurations", Map.of("robot_token_duration", days));
+        }
+
+        // Who may read it: the same callers as /logs.
+        TestAccounts.Account developer = accounts.user("dev");
+        accounts.member(project, developer, ProjectRole.DEVELOPER);
+        assertThat(developer.client().get(path).status()).isEqualTo(403);
+        TestAccounts.Account stranger = accounts.user("str");
+        // The project is public now: a stranger sees it, and is refused its log.
+        assertThat(stranger.client().get(path).status()).isEqualTo(403);
+        assertThat(stranger.client()
+                        .get("/api/v2.0/projects/" + accounts.project("audhidden", false) + "/auditlog-exts")
+                        .status())
+                .isEqualTo(404);
+        assertThat(server.anonymousClient().get(path).status()).isEqualTo(401);
+        Response strangers = stranger.client().get("/api/v2.0/auditlog-exts?q=" + q("resource=~" + project));
+        assertThat(described(strangers)).isEmpty();
+        assertThat(strangers.header("X-Total-Count")).contains("0");
+        assertThat(admin.get(path + "?q=" + q("operation_description=~role")).status())
+                .isEqualTo(400);
+    }
+
     @Test
     void queriesFilterSortAndPageWithAnAllowList() {
         Instant before = Instant.now().minusSeconds(2);

@@ -124,6 +124,26 @@ class ProjectListTest {
     }
 
     @Test
+    void sortsByRepositoryCountAndStorageUsed() {
+        // privA: two small repositories; privB: one repository holding more bytes than both.
+        fx.admin.pushImage(privA + "/one", "v1", new byte[] {1});
+        fx.admin.pushImage(privA + "/two", "v1", new byte[] {2});
+        fx.admin.pushImage(privB + "/big", "v1", new byte[64 * 1024]);
+        assertThat(names(fx.admin, "&sort=-repo_count")).containsExactly(privA, privB, pubC, ownD);
+        assertThat(names(fx.admin, "&sort=repo_count")).containsExactly(pubC, ownD, privB, privA);
+        assertThat(names(fx.admin, "&sort=-storage_used")).containsExactly(privB, privA, pubC, ownD);
+        assertThat(names(fx.admin, "&sort=storage_used,-name")).containsExactly(ownD, pubC, privA, privB);
+        // The member sees only what they may, in the same order.
+        assertThat(names(member.client(), "&sort=-storage_used")).containsExactly(privA, pubC, ownD);
+        // Sorting only: neither is a filter.
+        for (String bad : List.of("repo_count=2", "storage_used=0")) {
+            assertThat(fx.admin.get("/api/v2.0/projects?q=" + enc(bad)).status())
+                    .as(bad)
+                    .isEqualTo(400);
+        }
+    }
+
+    @Test
     void qFiltersOnlyAllowListedFields() {
         assertThat(names(fx.admin, "&q=" + enc("public=true"))).containsExactly(pubC);
         assertThat(names(fx.admin, "&q=" + enc("project_id=" + idA))).containsExactly(privA);
