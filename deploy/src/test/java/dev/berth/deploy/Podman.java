@@ -99,10 +99,33 @@ public final class Podman {
         return dir;
     }
 
-    /** Loads an image archive (docker-archive or oci-archive) unless an image of that name is there. */
+    /**
+     * Loads an OCI image archive as {@code name} unless that name already is this archive's image
+     * (its id, the config's digest, is the same): one load serves every test class and module.
+     */
     public void load(Path archive, String name) {
-        if (run("image", "exists", name).exit() != 0) {
+        String manifest = exec(
+                        List.of(
+                                "skopeo",
+                                "--policy",
+                                dir.resolve("policy.json").toString(),
+                                "inspect",
+                                "--raw",
+                                "oci-archive:" + archive),
+                        null)
+                .ok()
+                .stdout();
+        java.util.regex.Matcher config = java.util.regex.Pattern.compile(
+                        "\"config\"\\s*:\\s*\\{[^}]*\"digest\"\\s*:\\s*\"sha256:([0-9a-f]{64})\"")
+                .matcher(manifest);
+        if (!config.find()) {
+            throw new AssertionError("no config digest in the manifest of " + archive + ": " + manifest);
+        }
+        Result present = run("image", "inspect", "--format", "{{.Id}}", name);
+        if (present.exit() != 0 || !present.output().equals(config.group(1))) {
             run("load", "-q", "-i", archive.toString()).ok();
+            // an oci-archive keeps the name it was built with; make sure it is the one asked for
+            run("tag", config.group(1), name).ok();
         }
     }
 

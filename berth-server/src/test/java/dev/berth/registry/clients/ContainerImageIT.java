@@ -69,8 +69,6 @@ class ContainerImageIT {
                 .isTrue();
         podman = new Podman(Path.of(System.getProperty("berth.podman.dir", "target/podman")));
         image = "localhost/" + System.getProperty("berth.image.name", "berth:0.1.0-SNAPSHOT");
-        // a previous run's image of the same name may be older than this build's archive
-        podman.run("rmi", "-f", image);
         podman.load(tar, image);
     }
 
@@ -185,7 +183,7 @@ class ContainerImageIT {
                 .isSubsetOf("A /var", "A /var/tmp", "C /etc", "A /etc/hosts", "A /etc/resolv.conf", "A /etc/hostname");
 
         // SIGTERM: Berth finishes, closes its connections, then stops its PostgreSQL, within the grace period.
-        podman.run("stop", "-t", "60", first).ok();
+        podman.run("stop", "-t", "30", first).ok(); // Kubernetes' default grace period
         JsonNode state =
                 JSON.readTree(podman.run("inspect", first).ok().stdout()).get(0).get("State");
         assertEquals(143, state.get("ExitCode").asInt(), "the JVM's exit status on SIGTERM; 137 means it was killed");
