@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * deploy/compose/compose.yaml started as install.md says, with Debian's {@code podman-compose}
  * (1.0.3) on podman: a copy of the file with a {@code .env} next to it, the image {@code -Pimage}
  * built and a stand-in for {@code postgres:17} (no registry is reachable here). Berth and
- * PostgreSQL come up healthy, a push and a pull work, {@code down} and {@code up} keep the data,
- * and so does the documented upgrade to a new image tag. Runs with {@code -Pimage} (failsafe).
+ * PostgreSQL come up healthy, a push and a pull work, and the documented upgrade to a new image
+ * tag ({@code down}, a new {@code BERTH_IMAGE}, {@code up}) keeps the data: the volumes outlive
+ * the containers. Runs with {@code -Pimage} (failsafe).
  */
 class ComposeIT {
     private static final Path COMPOSE =
@@ -64,29 +65,20 @@ class ComposeIT {
 
             String first = w.pushAndPull(work, registry, "library/compose:first");
 
-            // down removes the containers and keeps the named volumes; up brings the data back
-            compose(w, dir, project, "down");
-            assertThat(w.podman.run("container", "exists", berth).exit()).isNotZero();
-            assertEquals(0, w.podman.run("volume", "exists", project + "_data").exit());
-            assertEquals(
-                    0, w.podman.run("volume", "exists", project + "_database").exit());
-            compose(w, dir, project, "up", "-d");
-            Workloads.awaitOk(base, "/v2/", () -> notRunning(w, berth, database));
-            w.assertPulls(work, "docker://" + registry + "/library/compose:first", first);
-
-            // the documented upgrade: a new BERTH_IMAGE in .env, then down and up
+            // the documented upgrade: a new BERTH_IMAGE in .env, then down (which removes the
+            // containers and keeps the named volumes) and up: the data is still there
             String next = "localhost/berth:compose-upgrade";
             w.podman.run("tag", w.image, next).ok();
             writeEnv(dir, port, next, postgres);
             compose(w, dir, project, "down");
+            assertThat(w.podman.run("container", "exists", berth).exit()).isNotZero();
+            assertEquals(0, w.podman.run("volume", "exists", project + "_data").exit());
+            assertEquals(0, w.podman.run("volume", "exists", project + "_database").exit());
             compose(w, dir, project, "up", "-d");
             Workloads.awaitOk(base, "/v2/", () -> notRunning(w, berth, database));
             assertEquals(
                     next,
-                    w.podman
-                            .run("inspect", "--format", "{{.ImageName}}", berth)
-                            .ok()
-                            .output());
+                    w.podman.run("inspect", "--format", "{{.ImageName}}", berth).ok().output());
             w.assertPulls(work, "docker://" + registry + "/library/compose:first", first);
             w.pushAndPull(work, registry, "library/compose:after-upgrade");
         } finally {

@@ -146,7 +146,7 @@ public final class Podman {
 
     /** Stops (SIGTERM, then SIGKILL after the grace period) and removes a container, if it exists. */
     public void remove(String container) {
-        run("rm", "-f", "-t", "30", container);
+        run("rm", "-f", "-v", "-t", "30", container);
     }
 
     private List<String> globalArgs() {
