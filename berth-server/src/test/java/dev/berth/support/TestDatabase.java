@@ -16,8 +16,8 @@ import java.util.UUID;
  * PostgreSQL; both paths are used by the tests that start an embedded database anyway.
  */
 public final class TestDatabase implements AutoCloseable {
-    private static final boolean CONFIGURED = System.getenv("BERTH_TEST_PG_HOST") != null
-            || System.getenv("BERTH_TEST_PG_PORT") != null;
+    private static final boolean CONFIGURED =
+            System.getenv("BERTH_TEST_PG_HOST") != null || System.getenv("BERTH_TEST_PG_PORT") != null;
     private static final String HOST = env("BERTH_TEST_PG_HOST", "127.0.0.1");
     private static final String USER = env("BERTH_TEST_PG_USER", "postgres");
     private static String port;
@@ -103,8 +103,8 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     private static void execute(String sql) {
-        try (Connection c =
-                        DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + port() + "/postgres", USER, "");
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://" + HOST + ":" + port() + "/postgres", USER, "");
                 Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {

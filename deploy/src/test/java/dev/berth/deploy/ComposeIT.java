@@ -73,12 +73,16 @@ class ComposeIT {
             compose(w, dir, project, "down");
             assertThat(w.podman.run("container", "exists", berth).exit()).isNotZero();
             assertEquals(0, w.podman.run("volume", "exists", project + "_data").exit());
-            assertEquals(0, w.podman.run("volume", "exists", project + "_database").exit());
+            assertEquals(
+                    0, w.podman.run("volume", "exists", project + "_database").exit());
             compose(w, dir, project, "up", "-d");
             Workloads.awaitOk(base, "/v2/", () -> notRunning(w, berth, database));
             assertEquals(
                     next,
-                    w.podman.run("inspect", "--format", "{{.ImageName}}", berth).ok().output());
+                    w.podman
+                            .run("inspect", "--format", "{{.ImageName}}", berth)
+                            .ok()
+                            .output());
             w.assertPulls(work, "docker://" + registry + "/library/compose:first", first);
             w.pushAndPull(work, registry, "library/compose:after-upgrade");
         } finally {

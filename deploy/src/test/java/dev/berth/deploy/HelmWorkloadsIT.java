@@ -155,7 +155,8 @@ class HelmWorkloadsIT {
             w.pushAndPull(work, registry, "library/chart:one");
             // the claim is the pod's /data: the blobs are on it (a restart on a volume keeping the
             // images is ContainerImageIT's and ComposeIT's)
-            assertThat(w.podman.run("volume", "exists", fullname + "-registry").exit()).isZero();
+            assertThat(w.podman.run("volume", "exists", fullname + "-registry").exit())
+                    .isZero();
 
         } finally {
             for (String pod : w.podman

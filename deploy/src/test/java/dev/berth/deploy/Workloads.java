@@ -258,8 +258,7 @@ final class Workloads {
                 .connectTimeout(Duration.ofSeconds(2))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        HttpRequest.Builder builder =
-                HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(5));
         if (path.startsWith("/v2")) {
             // the registry, as admin; probe paths are asked as the kubelet asks them, anonymously
             builder.header("Authorization", basic());
