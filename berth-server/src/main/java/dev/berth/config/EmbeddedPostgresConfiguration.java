@@ -37,6 +37,10 @@ class EmbeddedPostgresConfiguration {
                 .setDataDirectory(pgDir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(120))
+                // Stopped by Spring (destroyMethod) after the connection pool and everything that
+                // uses it: the library's own JVM shutdown hook stopped it first, while requests,
+                // jobs and the pool were still finishing (seen on SIGTERM in a container).
+                .setRegisterShutdownHook(false)
                 // The library's defaults trade durability for test speed; a registry must not.
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")

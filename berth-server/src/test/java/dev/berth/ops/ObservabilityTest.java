@@ -52,7 +52,7 @@ class ObservabilityTest {
     @BeforeAll
     static void start() {
         db = TestDatabase.create();
-        dbRelay = TcpProxy.start("127.0.0.1", 5432);
+        dbRelay = TcpProxy.start(TestDatabase.host(), Integer.parseInt(TestDatabase.port()));
         otlp = new OtlpReceiver();
         metricsPort = freePort();
         log = work.resolve("berth.log");

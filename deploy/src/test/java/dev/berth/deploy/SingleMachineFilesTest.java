@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The single-machine files: deploy/compose/compose.yaml (compose itself cannot run here, so the
- * file is parsed and its parts checked against each other and against the image) and
+ * The single-machine files: deploy/compose/compose.yaml (parsed, and its parts checked against
+ * each other and against the image; {@link ComposeIT} starts it with podman-compose) and
  * deploy/systemd/berth.service with berth.env (checked by {@code systemd-analyze verify} and
  * {@code security --offline} when systemd is installed, and against each other).
  */

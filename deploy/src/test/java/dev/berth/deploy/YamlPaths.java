@@ -18,6 +18,8 @@ final class YamlPaths {
     static List<Map<String, Object>> documents(String text) {
         List<Map<String, Object>> documents = new ArrayList<>();
         LoaderOptions options = new LoaderOptions();
+        // a key given twice is an error for kubectl's strict field validation: refuse it here too
+        options.setAllowDuplicateKeys(false);
         for (Object document : new org.yaml.snakeyaml.Yaml(options).loadAll(text)) {
             if (document instanceof Map<?, ?> map) {
                 documents.add((Map<String, Object>) map);

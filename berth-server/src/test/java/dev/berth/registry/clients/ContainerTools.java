@@ -117,13 +117,6 @@ final class ContainerTools {
         return run(command);
     }
 
-    /** umoci, which unpacks an OCI layout into a runtime bundle (rootfs and config.json). */
-    Result umoci(String... args) {
-        List<String> command = new ArrayList<>(List.of("umoci"));
-        command.addAll(List.of(args));
-        return run(command);
-    }
-
     Result buildah(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 "buildah",
