@@ -22,8 +22,10 @@ class ManifestRecords {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final java.time.Clock clock;
 
-    ManifestRecords(JdbcClient jdbc, JsonMapper json) {
+    ManifestRecords(JdbcClient jdbc, JsonMapper json, java.time.Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -88,8 +90,8 @@ class ManifestRecords {
         Descriptor config = manifest instanceof ParsedManifest.ImageManifest image ? image.config() : null;
         Optional<Long> created = jdbc.sql("""
                         INSERT INTO manifest (repository_id, digest, media_type, artifact_type, config_media_type,
-                                              config_digest, subject_digest, annotations, size, content)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                                              config_digest, subject_digest, annotations, size, content, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                         ON CONFLICT (repository_id, digest) DO NOTHING
                         RETURNING id
                         """)
@@ -103,6 +105,7 @@ class ManifestRecords {
                 .param(manifest.annotations().isEmpty() ? null : json.writeValueAsString(manifest.annotations()))
                 .param(content.length)
                 .param(content)
+                .param(java.sql.Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .optional();
         if (created.isPresent()) {
