@@ -135,15 +135,32 @@ class GarbageCollection implements JobKind {
         return settings.uploadGrace().toHours();
     }
 
+    /**
+     * Reviews the manifests due at the cutoff, then again with a later cutoff while a pass deleted
+     * any: deleting an index or a subject queues its children and accessories, which lost their last
+     * reference during this run and are taken by it too, as Harbor deletes them with their parent.
+     */
     private List<Long> collectManifests(JobContext context, GcTally tally, Instant cutoff) {
         Set<Long> skip = ConcurrentHashMap.newKeySet();
+        Instant passCutoff = cutoff;
+        while (true) {
+            long before = tally.manifests.get();
+            reviewManifests(context, tally, skip, passCutoff);
+            if (tally.manifests.get() == before) {
+                context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
+                return List.of();
+            }
+            passCutoff = clock.instant();
+        }
+    }
+
+    private void reviewManifests(JobContext context, GcTally tally, Set<Long> skip, Instant cutoff) {
         while (true) {
             context.checkStop();
             ManifestCollector.Review review = manifests.reviewNext(skip, cutoff);
             switch (review.verdict()) {
                 case NONE_DUE -> {
-                    context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
-                    return List.of();
+                    return;
                 }
                 case DELETED -> {
                     tally.manifests.incrementAndGet();
