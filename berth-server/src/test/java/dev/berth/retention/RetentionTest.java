@@ -54,7 +54,15 @@ class RetentionTest {
     @BeforeAll
     static void start() {
         db = TestDatabase.create();
-        server = BerthServer.withDatabase(db, Map.of(), MutableClock.Config.class);
+        // The clock jumps days ahead: the daily housekeeping jobs would fire and take in-flight
+        // uploads (their sessions are timed by the database) or the events the tests read.
+        server = BerthServer.withDatabase(
+                db,
+                Map.of(
+                        "berth.uploads.purge-schedule", "",
+                        "berth.events.retention-schedule", "",
+                        "berth.jobs.execution-sweep-schedule", ""),
+                MutableClock.Config.class);
         clock = server.bean(MutableClock.class);
         admin = server.adminClient();
         accounts = new TestAccounts(server);
