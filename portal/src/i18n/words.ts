@@ -43,6 +43,7 @@ export const RESOURCE_TYPES = [
   'garbage_collection',
   'purge_audit',
   'immutable_tag_rule',
+  'retention',
   'job',
   'job_queue',
   'webhook_policy',

@@ -8,6 +8,7 @@ import './project/robots';
 import './project/small-tabs';
 import './project/immutability';
 import './project/webhooks';
+import './project/retention';
 import './project/settings';
 import './repository';
 import './artifact';

@@ -64,7 +64,7 @@ function GcView() {
         </div>
         <ScheduleCard path={`${BASE}/schedule`} parameters={{ delete_untagged: deleteUntagged, dry_run: false, workers }} hint={t('gc.scheduleHint')} onLoaded={loaded} />
       </div>
-      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('gc.noHistory')} formats={{ freed_space: (v) => bytes(Number(v)), bytes_held_for_backup: (v) => bytes(Number(v)) }} />
+      <RunHistory base={BASE} reloadKey={runs.reload} empty={t('gc.noHistory')} formats={{ freed_space: (v) => bytes(Number(v)), bytes_held_for_backup: (v) => bytes(Number(v)), kept_blobs_referenced_bytes: (v) => bytes(Number(v)), kept_blobs_in_time_window_bytes: (v) => bytes(Number(v)) }} />
     </section>
   );
 }

@@ -80,8 +80,13 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.berth.scan..", "dev.berth.replication..", "dev.berth.webhook..", "dev.berth.preheat..")
-                .because("scanning, replication, webhooks and preheat plug into the core, not the other way round")
+                        "dev.berth.scan..",
+                        "dev.berth.replication..",
+                        "dev.berth.webhook..",
+                        "dev.berth.preheat..",
+                        "dev.berth.retention..")
+                .because(
+                        "scanning, replication, webhooks, preheat and retention plug into the core, not the other way round")
                 .check(classes);
     }
 

@@ -17,10 +17,7 @@ import dev.berth.registry.RepositoryName;
 import dev.berth.storage.Digest;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -218,22 +215,7 @@ class ArtifactController {
 
     /** Every accessory of the artifact, and theirs in turn (a signature of an SBOM, say). */
     private List<Digest> accessoriesOf(long repositoryId, ArtifactQueries.Row row) {
-        List<Digest> found = new ArrayList<>();
-        Map<Long, String> subjects = Map.of(row.id(), row.digest());
-        for (int depth = 0; depth < 4 && !subjects.isEmpty(); depth++) {
-            Map<Long, String> next = new LinkedHashMap<>();
-            for (ArtifactQueries.Accessory a : artifacts
-                    .accessories(repositoryId, subjects, ListQuery.firstPage(100))
-                    .rows()) {
-                Digest d = digest(a.digest());
-                if (!found.contains(d) && !a.digest().equals(row.digest())) {
-                    found.add(d);
-                    next.put(a.id(), a.digest());
-                }
-            }
-            subjects = next;
-        }
-        return found;
+        return ArtifactDeleter.accessoriesOf(artifacts, repositoryId, row.id(), row.digest());
     }
 
     private static Digest digest(String text) {

@@ -8,7 +8,9 @@ import dev.berth.registry.GcSettings;
 import dev.berth.registry.ManifestCollector;
 import dev.berth.storage.BlobLister;
 import dev.berth.storage.Digest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,6 +25,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code GARBAGE_COLLECTION} job: online, while the registry stays writable.
+ *
+ * <p>A run reclaims everything that lost its last reference before it started (Harbor's "delete,
+ * then GC now"): queue entries with {@code due_at} at or before the run's start are reviewed, and
+ * only blobs and manifests younger than the upload grace (Harbor's time window) are kept.
  *
  * <ol>
  *   <li>With {@code delete_untagged}: due manifest reviews, deleting manifests nothing keeps.
@@ -44,15 +50,18 @@ class GarbageCollection implements JobKind {
     private final BlobCollector blobs;
     private final BlobLister lister;
     private final ObjectProvider<Executions> executions;
-    private final ObjectProvider<GcSettings> gcSettings;
+    private final Clock clock;
+    private final GcSettings settings;
 
     GarbageCollection(
             ManifestCollector manifests,
             BlobCollector blobs,
             BlobLister lister,
             ObjectProvider<Executions> executions,
-            ObjectProvider<GcSettings> gcSettings) {
-        this.gcSettings = gcSettings;
+            Clock clock,
+            GcSettings settings) {
+        this.clock = clock;
+        this.settings = settings;
         this.manifests = manifests;
         this.blobs = blobs;
         this.lister = lister;
@@ -73,21 +82,29 @@ class GarbageCollection implements JobKind {
     public void run(JobContext context) throws Exception {
         GcParameters params = GcParameters.from(context.parameters());
         executions.getObject().recordAttributes(context.executionId(), params.asMap());
-        context.log("garbage collection started: " + params.asMap() + " attempt=" + context.attempt());
+        Instant cutoff = clock.instant();
+        context.log("garbage collection started: " + params.asMap() + " attempt=" + context.attempt()
+                + "; reclaiming what lost its last reference before " + cutoff + ", keeping what was uploaded or"
+                + " pushed within the last " + settings.uploadGrace().toMinutes() + " minutes");
+        GcTally tally = new GcTally(cutoff, settings.uploadGrace());
         // Harbor's own lines, worded as its GC job writes them, for the scripts that parse them.
         context.log("Garbage Collection parameters: [delete_untagged: " + params.deleteUntagged() + ", dry_run: "
                 + params.dryRun() + ", time_window: " + timeWindowHours() + ", workers: " + params.workers() + "]");
         context.log("start to run gc in job.");
-        GcTally tally = new GcTally();
         List<Long> deletable = List.of();
         if (params.deleteUntagged()) {
-            deletable = params.dryRun() ? previewManifests(context, tally) : collectManifests(context, tally);
+            deletable = params.dryRun()
+                    ? previewManifests(context, tally, cutoff)
+                    : collectManifests(context, tally, cutoff);
         }
         context.progress(30);
         if (params.dryRun()) {
-            previewBlobs(context, tally, deletable);
+            previewBlobs(context, tally, deletable, cutoff);
         } else {
-            collectBlobs(context, tally, params.workers());
+            // Blobs whose manifests this run just deleted lost their reference after the run started:
+            // they are taken in the same run, as Harbor's GC frees an untagged image's blobs at once.
+            collectBlobs(context, tally, params.workers(), clock.instant());
+            context.log(tally.keptSummary());
         }
         context.progress(80);
         sweep(context, tally, params.dryRun());
@@ -113,26 +130,44 @@ class GarbageCollection implements JobKind {
         context.log("success to run gc in job.");
     }
 
+    /** Harbor's {@code time_window} in hours: the upload grace, within which nothing fresh is taken. */
     private long timeWindowHours() {
-        GcSettings settings = gcSettings.getIfAvailable();
-        return settings == null ? 0 : settings.reviewDelay().toHours();
+        return settings.uploadGrace().toHours();
     }
 
-    private List<Long> collectManifests(JobContext context, GcTally tally) {
+    /**
+     * Reviews the manifests due at the cutoff, then again with a later cutoff while a pass deleted
+     * any: deleting an index or a subject queues its children and accessories, which lost their last
+     * reference during this run and are taken by it too, as Harbor deletes them with their parent.
+     */
+    private List<Long> collectManifests(JobContext context, GcTally tally, Instant cutoff) {
         Set<Long> skip = ConcurrentHashMap.newKeySet();
+        Instant passCutoff = cutoff;
+        while (true) {
+            long before = tally.manifests.get();
+            reviewManifests(context, tally, skip, passCutoff);
+            if (tally.manifests.get() == before) {
+                context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
+                return List.of();
+            }
+            passCutoff = clock.instant();
+        }
+    }
+
+    private void reviewManifests(JobContext context, GcTally tally, Set<Long> skip, Instant cutoff) {
         while (true) {
             context.checkStop();
-            ManifestCollector.Review review = manifests.reviewNext(skip);
+            ManifestCollector.Review review = manifests.reviewNext(skip, cutoff);
             switch (review.verdict()) {
                 case NONE_DUE -> {
-                    context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
-                    return List.of();
+                    return;
                 }
                 case DELETED -> {
                     tally.manifests.incrementAndGet();
                     context.log("deleted manifest " + review.repository() + "@" + review.digest());
                 }
-                case KEPT -> tally.kept.incrementAndGet();
+                case KEPT -> tally.manifestsKept.incrementAndGet();
+                case POSTPONED -> tally.manifestsPostponed.incrementAndGet();
                 case BUSY -> {
                     tally.busy.incrementAndGet();
                     skip.add(review.manifestId());
@@ -141,28 +176,28 @@ class GarbageCollection implements JobKind {
         }
     }
 
-    private List<Long> previewManifests(JobContext context, GcTally tally) {
-        List<Long> ids = manifests.previewCollectable();
+    private List<Long> previewManifests(JobContext context, GcTally tally, Instant cutoff) {
+        List<Long> ids = manifests.previewCollectable(cutoff);
         tally.manifests.set(ids.size());
         context.log("dry run: " + ids.size() + " untagged manifests would be deleted");
         return ids;
     }
 
-    private void previewBlobs(JobContext context, GcTally tally, List<Long> deletable) {
-        for (BlobCollector.BlobRow row : blobs.previewUnreferenced(deletable)) {
+    private void previewBlobs(JobContext context, GcTally tally, List<Long> deletable, Instant cutoff) {
+        for (BlobCollector.BlobRow row : blobs.previewUnreferenced(deletable, cutoff)) {
             tally.blobs.incrementAndGet();
             tally.bytes.addAndGet(row.size());
         }
         context.log("dry run: " + tally.blobs + " blobs (" + tally.bytes + " bytes) would be deleted");
     }
 
-    private void collectBlobs(JobContext context, GcTally tally, int workers) throws Exception {
+    private void collectBlobs(JobContext context, GcTally tally, int workers, Instant cutoff) throws Exception {
         Set<String> skip = ConcurrentHashMap.newKeySet();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
                 running.add(pool.submit(() -> {
-                    reviewBlobs(context, tally, skip);
+                    reviewBlobs(context, tally, skip, cutoff);
                     return null;
                 }));
             }
@@ -176,9 +211,9 @@ class GarbageCollection implements JobKind {
     }
 
     /** One worker: reviews due entries until none is left or a stop is asked. */
-    private void reviewBlobs(JobContext context, GcTally tally, Set<String> skip) {
+    private void reviewBlobs(JobContext context, GcTally tally, Set<String> skip, Instant cutoff) {
         while (!context.stopRequested() && !Thread.currentThread().isInterrupted()) {
-            BlobCollector.Review review = blobs.reviewNext(skip);
+            BlobCollector.Review review = blobs.reviewNext(skip, cutoff);
             switch (review.verdict()) {
                 case NONE_DUE -> {
                     return;
@@ -193,8 +228,14 @@ class GarbageCollection implements JobKind {
                     boolean rowGone = review.verdict() == BlobCollector.Verdict.ROW_GONE;
                     deleteBytes(context, tally, Digest.parse(review.digest()).orElseThrow(), rowGone);
                 }
-                case KEPT -> tally.kept.incrementAndGet();
-                case POSTPONED -> tally.postponed.incrementAndGet();
+                case KEPT -> {
+                    tally.kept.incrementAndGet();
+                    tally.keptBytes.addAndGet(review.size());
+                }
+                case POSTPONED -> {
+                    tally.postponed.incrementAndGet();
+                    tally.postponedBytes.addAndGet(review.size());
+                }
                 case BUSY -> {
                     tally.busy.incrementAndGet();
                     skip.add(review.digest());

@@ -22,7 +22,7 @@ import java.util.List;
  * path components and characters with no backtracking blow-up. Malformed patterns are refused at
  * compile time with {@link IllegalArgumentException}.
  */
-final class DoublestarPattern {
+public final class DoublestarPattern {
     static final int MAX_LENGTH = 256;
     /** Patterns that alternatives expand to, at most: {@code {a,b}{c,d}{e,f}} is already 8. */
     static final int MAX_EXPANSIONS = 64;
@@ -35,7 +35,8 @@ final class DoublestarPattern {
         this.alternatives = alternatives;
     }
 
-    static DoublestarPattern compile(String pattern) {
+    /** Compiles a pattern; {@link IllegalArgumentException} says what is malformed. */
+    public static DoublestarPattern compile(String pattern) {
         if (pattern.length() > MAX_LENGTH) {
             throw new IllegalArgumentException("pattern is longer than " + MAX_LENGTH + " characters");
         }
@@ -52,11 +53,11 @@ final class DoublestarPattern {
         return new DoublestarPattern(pattern, List.copyOf(compiled));
     }
 
-    String source() {
+    public String source() {
         return source;
     }
 
-    boolean matches(String name) {
+    public boolean matches(String name) {
         if (alternatives.isEmpty()) {
             return true;
         }

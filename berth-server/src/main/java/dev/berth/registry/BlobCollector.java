@@ -59,7 +59,10 @@ public class BlobCollector {
         ROW_GONE,
         /** A manifest references it: the entry is dropped (a later loss of reference queues it again). */
         KEPT,
-        /** Only a repository link younger than the review delay keeps it: reviewed again later. */
+        /**
+         * Only a repository link younger than the upload grace (Harbor's time window) keeps it: due
+         * again when the grace ends.
+         */
         POSTPONED,
         /** Locked by a push or upload right now: left in the queue for a later pass. */
         BUSY
@@ -68,8 +71,11 @@ public class BlobCollector {
     /** The outcome of one review; {@code size} is the blob's size when known, else 0. */
     public record Review(Verdict verdict, String digest, long size) {}
 
-    /** Reviews the oldest due entry not in {@code skip}, deleting the blob's row if nothing references it. */
-    public Review reviewNext(Collection<String> skip) {
+    /**
+     * Reviews the oldest entry queued at or before {@code cutoff} (the run's start) and not in
+     * {@code skip}, deleting the blob's row if nothing references it.
+     */
+    public Review reviewNext(Collection<String> skip, Instant cutoff) {
         String[] skipped = skip.toArray(String[]::new);
         AtomicReference<String> claimed = new AtomicReference<>("");
         try {
@@ -77,10 +83,10 @@ public class BlobCollector {
                 jdbc.sql(LOCK_TIMEOUT).update();
                 Optional<String> entry = jdbc.sql("""
                                 SELECT digest FROM gc_blob_review
-                                WHERE review_after <= ? AND NOT (digest = ANY (?))
-                                ORDER BY review_after LIMIT 1 FOR UPDATE SKIP LOCKED
+                                WHERE due_at <= ? AND NOT (digest = ANY (?))
+                                ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
                                 """)
-                        .param(now())
+                        .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
                         .param(skipped)
                         .query(String.class)
                         .optional();
@@ -125,10 +131,10 @@ public class BlobCollector {
                 .query((rs, i) -> rs.getTimestamp(1).toInstant())
                 .list();
         Instant youngest = links.stream().max(Instant::compareTo).orElse(Instant.EPOCH);
-        Instant spareUntil = youngest.plus(settings.linkProtection());
+        Instant spareUntil = youngest.plus(settings.uploadGrace());
         if (spareUntil.isAfter(clock.instant())) {
             // A fresh upload or mount: the client may still push the manifest that references it.
-            jdbc.sql("UPDATE gc_blob_review SET review_after = ? WHERE digest = ?")
+            jdbc.sql("UPDATE gc_blob_review SET due_at = ? WHERE digest = ?")
                     .param(OffsetDateTime.ofInstant(spareUntil, ZoneOffset.UTC))
                     .param(digest)
                     .update();
@@ -218,14 +224,15 @@ public class BlobCollector {
     }
 
     /**
-     * A preview for dry runs: the due queued blobs that nothing references, counting the
-     * references of {@code deletedManifests} as gone, with those manifests' blobs added.
+     * A preview for dry runs: the blobs queued at or before {@code cutoff} that nothing references,
+     * counting the references of {@code deletedManifests} as gone, with those manifests' blobs
+     * added; blobs linked within the upload grace are left out, as a real run keeps them.
      */
-    public List<BlobRow> previewUnreferenced(Collection<Long> deletedManifests) {
+    public List<BlobRow> previewUnreferenced(Collection<Long> deletedManifests, Instant cutoff) {
         Long[] gone = deletedManifests.toArray(Long[]::new);
         return jdbc.sql("""
                         SELECT b.digest, b.size FROM blob b
-                        WHERE (b.digest IN (SELECT digest FROM gc_blob_review WHERE review_after <= ?)
+                        WHERE (b.digest IN (SELECT digest FROM gc_blob_review WHERE due_at <= ?)
                                OR b.digest IN (SELECT digest FROM manifest_blob WHERE manifest_id = ANY (?::bigint[])))
                           AND NOT EXISTS (SELECT 1 FROM manifest_blob mb
                                           WHERE mb.digest = b.digest AND NOT (mb.manifest_id = ANY (?::bigint[])))
@@ -233,10 +240,10 @@ public class BlobCollector {
                                           WHERE rb.digest = b.digest AND rb.created_at > ?)
                         ORDER BY b.digest
                         """)
-                .param(now())
+                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
                 .param(gone)
                 .param(gone)
-                .param(Timestamp.from(clock.instant().minus(settings.linkProtection())))
+                .param(Timestamp.from(clock.instant().minus(settings.uploadGrace())))
                 .query((rs, i) -> new BlobRow(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
                 .list();
     }
@@ -255,9 +262,5 @@ public class BlobCollector {
 
     private void dropEntry(String digest) {
         jdbc.sql("DELETE FROM gc_blob_review WHERE digest = ?").param(digest).update();
-    }
-
-    private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.registry;
 
 import dev.berth.storage.Digest;
+import java.sql.Timestamp;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -13,9 +15,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class BlobRecords {
     private final JdbcClient jdbc;
+    private final Clock clock;
 
-    BlobRecords(JdbcClient jdbc) {
+    BlobRecords(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     /** The size of a blob the repository links, if it does. */
@@ -54,13 +58,18 @@ class BlobRecords {
 
     /**
      * Links the blob into the repository. A new upload or mount renews an existing link's
-     * {@code created_at}: garbage collection spares links younger than its review delay.
+     * {@code created_at} (from the injected clock): garbage collection spares links younger than
+     * its upload grace.
      */
     void link(long repositoryId, Digest digest) {
         jdbc.sql("""
-                        INSERT INTO repository_blob (repository_id, digest) VALUES (?, ?)
-                        ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = now()
-                        """).param(repositoryId).param(digest.toString()).update();
+                        INSERT INTO repository_blob (repository_id, digest, created_at) VALUES (?, ?, ?)
+                        ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = EXCLUDED.created_at
+                        """)
+                .param(repositoryId)
+                .param(digest.toString())
+                .param(Timestamp.from(clock.instant()))
+                .update();
     }
 
     /** Locks the repository's link to the blob against concurrent manifest pushes; false if absent. */

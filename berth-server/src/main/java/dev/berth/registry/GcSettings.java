@@ -7,18 +7,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Online garbage collection ({@code berth.gc.*}).
  *
- * @param reviewDelay how long a blob or manifest that lost a reference is left alone before garbage
- *     collection may take it; it protects clients that upload blobs now and reference them later
- * @param uploadGrace how long a blob freshly uploaded or mounted into a repository is kept even
- *     when the review delay is shorter: the client is about to push the manifest that uses it, and
- *     without this grace a collector running back to back could take the blob every time
+ * @param reviewDelay no longer delays garbage collection: a run reclaims everything that lost its
+ *     last reference before it started. Still accepted so existing configurations start; it only
+ *     fills the informational {@code review_after} column of the review queues
+ * @param uploadGrace Harbor's time window: a blob uploaded or mounted into a repository, or a
+ *     manifest pushed, within this window is kept even when nothing references it, because the
+ *     client may still be pushing the manifest (or index) that will; it is reviewed again when the
+ *     window has passed
  */
 @ConfigurationProperties("berth.gc")
 public record GcSettings(
         @DefaultValue("24h") Duration reviewDelay,
-        @DefaultValue("10m") Duration uploadGrace) {
-    /** How long a repository's link to a blob protects the blob when no manifest references it. */
-    public Duration linkProtection() {
-        return reviewDelay.compareTo(uploadGrace) >= 0 ? reviewDelay : uploadGrace;
-    }
-}
+        @DefaultValue("2h") Duration uploadGrace) {}

@@ -2,6 +2,7 @@ package dev.berth.registry;
 
 import dev.berth.storage.Digest;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
@@ -30,10 +31,13 @@ public class ManifestCollector {
     private final ManifestService manifests;
     private final Clock clock;
     private final TransactionTemplate tx;
+    private final GcSettings settings;
 
-    ManifestCollector(JdbcClient jdbc, ManifestService manifests, Clock clock, TransactionTemplate tx) {
+    ManifestCollector(
+            JdbcClient jdbc, ManifestService manifests, Clock clock, TransactionTemplate tx, GcSettings settings) {
         this.jdbc = jdbc;
         this.manifests = manifests;
+        this.settings = settings;
         this.clock = clock;
         this.tx = tx;
     }
@@ -42,16 +46,25 @@ public class ManifestCollector {
         NONE_DUE,
         DELETED,
         KEPT,
+        /**
+         * Nothing keeps it, but it was pushed within the upload grace (Harbor's time window): the
+         * client may still be pushing the index or the tag that will. Due again when the grace ends.
+         */
+        POSTPONED,
         BUSY
     }
 
     /** The outcome of one review: the manifest's id, repository name and digest when known. */
     public record Review(Verdict verdict, long manifestId, String repository, String digest) {}
 
-    private record Candidate(long id, long repositoryId, String repository, String digest, String subject) {}
+    private record Candidate(
+            long id, long repositoryId, String repository, String digest, String subject, Instant pushed) {}
 
-    /** Reviews the oldest due entry not in {@code skip}, deleting the manifest if nothing keeps it. */
-    public Review reviewNext(Collection<Long> skip) {
+    /**
+     * Reviews the oldest entry queued at or before {@code cutoff} (the run's start) and not in
+     * {@code skip}, deleting the manifest if nothing keeps it.
+     */
+    public Review reviewNext(Collection<Long> skip, Instant cutoff) {
         Long[] skipped = skip.toArray(Long[]::new);
         AtomicLong claimed = new AtomicLong(-1);
         try {
@@ -59,10 +72,10 @@ public class ManifestCollector {
                 jdbc.sql("SET LOCAL lock_timeout = '2s'").update();
                 Optional<Long> entry = jdbc.sql("""
                                 SELECT manifest_id FROM gc_manifest_review
-                                WHERE review_after <= ? AND NOT (manifest_id = ANY (?::bigint[]))
-                                ORDER BY review_after LIMIT 1 FOR UPDATE SKIP LOCKED
+                                WHERE due_at <= ? AND NOT (manifest_id = ANY (?::bigint[]))
+                                ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
                                 """)
-                        .param(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                        .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
                         .param(skipped)
                         .query(Long.class)
                         .optional();
@@ -71,24 +84,36 @@ public class ManifestCollector {
                 }
                 claimed.set(entry.get());
                 Optional<Candidate> locked = jdbc.sql("""
-                                SELECT m.id, m.repository_id, r.name, m.digest, m.subject_digest
+                                SELECT m.id, m.repository_id, r.name, m.digest, m.subject_digest, m.created_at
                                 FROM manifest m JOIN repository r ON r.id = m.repository_id
                                 WHERE m.id = ? FOR UPDATE OF m
                                 """)
                         .param(entry.get())
                         .query((rs, i) -> new Candidate(
-                                rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)))
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                rs.getString(5),
+                                rs.getTimestamp(6).toInstant()))
                         .optional();
                 if (locked.isEmpty()) {
                     return new Review(Verdict.KEPT, entry.get(), "", ""); // deleted meanwhile; entry cascaded
                 }
                 Candidate m = locked.get();
-                jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?")
-                        .param(m.id())
-                        .update();
                 if (kept(m)) {
+                    dropEntry(m.id());
                     return new Review(Verdict.KEPT, m.id(), m.repository(), m.digest());
                 }
+                Instant spareUntil = m.pushed().plus(settings.uploadGrace());
+                if (spareUntil.isAfter(clock.instant())) {
+                    jdbc.sql("UPDATE gc_manifest_review SET due_at = ? WHERE manifest_id = ?")
+                            .param(OffsetDateTime.ofInstant(spareUntil, ZoneOffset.UTC))
+                            .param(m.id())
+                            .update();
+                    return new Review(Verdict.POSTPONED, m.id(), m.repository(), m.digest());
+                }
+                dropEntry(m.id());
                 manifests.deleteLocked(
                         m.repositoryId(), m.id(), Digest.parse(m.digest()).orElseThrow());
                 return new Review(Verdict.DELETED, m.id(), m.repository(), m.digest());
@@ -96,6 +121,12 @@ public class ManifestCollector {
         } catch (PessimisticLockingFailureException e) {
             return new Review(Verdict.BUSY, claimed.get(), "", "");
         }
+    }
+
+    private void dropEntry(long manifestId) {
+        jdbc.sql("DELETE FROM gc_manifest_review WHERE manifest_id = ?")
+                .param(manifestId)
+                .update();
     }
 
     private boolean kept(Candidate m) {
@@ -113,13 +144,14 @@ public class ManifestCollector {
     }
 
     /**
-     * A preview for dry runs: ids of the due queued manifests that a run would delete now
-     * (children of indexes it deletes become due only after that, so they are not counted).
+     * A preview for dry runs: ids of the manifests queued at or before {@code cutoff} that a run
+     * would delete now (children of indexes it deletes become due only after that, so they are not
+     * counted; manifests pushed within the upload grace are kept, as a real run keeps them).
      */
-    public List<Long> previewCollectable() {
+    public List<Long> previewCollectable(Instant cutoff) {
         return jdbc.sql("""
                         SELECT m.id FROM gc_manifest_review q JOIN manifest m ON m.id = q.manifest_id
-                        WHERE q.review_after <= ?
+                        WHERE q.due_at <= ? AND m.created_at <= ?
                           AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)
                           AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
                           AND (m.subject_digest IS NULL OR NOT EXISTS (
@@ -127,7 +159,8 @@ public class ManifestCollector {
                                 AND s.digest = m.subject_digest))
                         ORDER BY m.id
                         """)
-                .param(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+                .param(OffsetDateTime.ofInstant(clock.instant().minus(settings.uploadGrace()), ZoneOffset.UTC))
                 .query(Long.class)
                 .list();
     }

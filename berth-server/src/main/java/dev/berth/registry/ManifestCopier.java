@@ -16,9 +16,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 class ManifestCopier {
     private final JdbcClient jdbc;
+    private final java.time.Clock clock;
 
-    ManifestCopier(JdbcClient jdbc) {
+    ManifestCopier(JdbcClient jdbc, java.time.Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     /**
@@ -57,14 +59,15 @@ class ManifestCopier {
                         """).param(targetRepositoryId).param(sourceId).update();
         Optional<Long> created = jdbc.sql("""
                         INSERT INTO manifest (repository_id, digest, media_type, artifact_type, config_media_type,
-                                              config_digest, subject_digest, annotations, size, content)
+                                              config_digest, subject_digest, annotations, size, content, created_at)
                         SELECT ?, digest, media_type, artifact_type, config_media_type,
-                               config_digest, subject_digest, annotations, size, content
+                               config_digest, subject_digest, annotations, size, content, ?
                         FROM manifest WHERE id = ?
                         ON CONFLICT (repository_id, digest) DO NOTHING
                         RETURNING id
                         """)
                 .param(targetRepositoryId)
+                .param(java.sql.Timestamp.from(clock.instant()))
                 .param(sourceId)
                 .query(Long.class)
                 .optional();

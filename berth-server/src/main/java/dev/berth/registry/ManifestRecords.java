@@ -22,8 +22,10 @@ class ManifestRecords {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final java.time.Clock clock;
 
-    ManifestRecords(JdbcClient jdbc, JsonMapper json) {
+    ManifestRecords(JdbcClient jdbc, JsonMapper json, java.time.Clock clock) {
+        this.clock = clock;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -88,8 +90,8 @@ class ManifestRecords {
         Descriptor config = manifest instanceof ParsedManifest.ImageManifest image ? image.config() : null;
         Optional<Long> created = jdbc.sql("""
                         INSERT INTO manifest (repository_id, digest, media_type, artifact_type, config_media_type,
-                                              config_digest, subject_digest, annotations, size, content)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
+                                              config_digest, subject_digest, annotations, size, content, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)
                         ON CONFLICT (repository_id, digest) DO NOTHING
                         RETURNING id
                         """)
@@ -103,6 +105,7 @@ class ManifestRecords {
                 .param(manifest.annotations().isEmpty() ? null : json.writeValueAsString(manifest.annotations()))
                 .param(content.length)
                 .param(content)
+                .param(java.sql.Timestamp.from(clock.instant()))
                 .query(Long.class)
                 .optional();
         if (created.isPresent()) {
@@ -144,11 +147,18 @@ class ManifestRecords {
                 .optional()
                 .filter(id -> id != manifestId);
         jdbc.sql("""
-                        INSERT INTO tag (repository_id, name, manifest_id) VALUES (?, ?, ?)
+                        INSERT INTO tag (repository_id, name, manifest_id, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?)
                         ON CONFLICT (repository_id, name)
-                        DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
+                        DO UPDATE SET manifest_id = EXCLUDED.manifest_id, updated_at = EXCLUDED.updated_at
                         WHERE tag.manifest_id <> EXCLUDED.manifest_id
-                        """).param(repositoryId).param(tag).param(manifestId).update();
+                        """)
+                .param(repositoryId)
+                .param(tag)
+                .param(manifestId)
+                .param(java.sql.Timestamp.from(clock.instant()))
+                .param(java.sql.Timestamp.from(clock.instant()))
+                .update();
         return previous;
     }
 
@@ -249,6 +259,22 @@ class ManifestRecords {
                 .optional();
     }
 
+    /** Whether the manifest, or a tag pointing at it, was created or moved after {@code instant}. */
+    boolean changedSince(long manifestId, java.time.Instant instant) {
+        java.sql.Timestamp t = java.sql.Timestamp.from(instant);
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM manifest WHERE id = ? AND created_at > ?)
+                            OR EXISTS (SELECT 1 FROM tag WHERE manifest_id = ? AND (updated_at > ? OR created_at > ?))
+                        """)
+                .param(manifestId)
+                .param(t)
+                .param(manifestId)
+                .param(t)
+                .param(t)
+                .query(Boolean.class)
+                .single();
+    }
+
     void delete(long manifestId) {
         jdbc.sql("DELETE FROM manifest WHERE id = ?").param(manifestId).update();
     }
@@ -274,9 +300,17 @@ class ManifestRecords {
     /** Points a new tag at the manifest; false if the repository has that tag already. */
     boolean tagIfAbsent(long repositoryId, String tag, long manifestId) {
         return jdbc.sql("""
-                                INSERT INTO tag (repository_id, name, manifest_id) VALUES (?, ?, ?)
+                                INSERT INTO tag (repository_id, name, manifest_id, created_at, updated_at)
+                                VALUES (?, ?, ?, ?, ?)
                                 ON CONFLICT (repository_id, name) DO NOTHING
-                                """).param(repositoryId).param(tag).param(manifestId).update() > 0;
+                                """)
+                        .param(repositoryId)
+                        .param(tag)
+                        .param(manifestId)
+                        .param(java.sql.Timestamp.from(clock.instant()))
+                        .param(java.sql.Timestamp.from(clock.instant()))
+                        .update()
+                > 0;
     }
 
     /** Deletes the tag only if it points at the manifest. */

@@ -2,6 +2,7 @@ package dev.berth.registry;
 
 import dev.berth.quota.StorageQuota;
 import dev.berth.storage.Digest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -323,6 +324,59 @@ public class ManifestService {
                 repository,
                 digest,
                 accessories.size());
+    }
+
+    /** What {@link #deleteArtifactUnchangedSince} did. */
+    public enum PolicyDeletion {
+        DELETED,
+        /** The artifact is gone already, or an index of the repository lists it now. */
+        GONE,
+        /** It was pushed, or one of its tags created or moved onto it, after the snapshot: it stays. */
+        CHANGED,
+        /** One of its tags is immutable (checked under the same locks as every delete): it stays. */
+        IMMUTABLE
+    }
+
+    /**
+     * Deletes an artifact as {@link #deleteArtifact} does (same events, same review queues), for a
+     * policy that chose it from a snapshot taken at {@code snapshot}: under the manifest's row lock,
+     * which a push that tags the manifest also takes (shared), it is deleted only if neither the
+     * manifest nor any of its tags is younger than the snapshot. So a policy never deletes what was
+     * pushed after it looked.
+     */
+    public PolicyDeletion deleteArtifactUnchangedSince(
+            String repository, Digest digest, Collection<Digest> accessories, Instant snapshot) {
+        long repositoryId = repositoryId(repository);
+        PolicyDeletion result = tx.execute(status -> {
+            Optional<Long> locked = manifests.lockForDelete(repositoryId, digest);
+            if (locked.isEmpty() || !manifests.parentsOf(locked.get()).isEmpty()) {
+                return PolicyDeletion.GONE;
+            }
+            long id = locked.get();
+            if (manifests.changedSince(id, snapshot)) {
+                return PolicyDeletion.CHANGED;
+            }
+            try {
+                refuseDeletingTagsOf(repositoryId, repository, id);
+            } catch (RegistryException e) {
+                status.setRollbackOnly();
+                return PolicyDeletion.IMMUTABLE;
+            }
+            for (Digest accessory : accessories) {
+                manifests
+                        .lockForDelete(repositoryId, accessory)
+                        .filter(a -> a != id && manifests.parentsOf(a).isEmpty())
+                        .ifPresent(a -> {
+                            refuseDeletingTagsOf(repositoryId, repository, a);
+                            deleteWithOrphanChildren(a);
+                        });
+            }
+            stream.deleting(repositoryId, repository, id);
+            deleteWithOrphanChildren(id);
+            return PolicyDeletion.DELETED;
+        });
+        log.info("event=artifact_deleted_by_policy repository={} digest={} result={}", repository, digest, result);
+        return result;
     }
 
     private void deleteWithOrphanChildren(long id) {

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Repository;
  * Writes the garbage-collection review queues ({@code gc_blob_review}, {@code gc_manifest_review}).
  * Called inside the transaction that drops a reference, so an entry exists exactly when a
  * reference may have disappeared. Entries are written in key order so that concurrent writers
- * never deadlock on each other; an upsert pushes {@code review_after} forward, never back.
+ * never deadlock on each other. {@code due_at} is set to now on every upsert (the latest loss of a
+ * reference); a GC run reviews the entries due before it started ({@link BlobCollector}).
  */
 @Repository
 class ReviewQueue {
@@ -32,12 +33,18 @@ class ReviewQueue {
         }
         String[] keys = digests.stream().distinct().sorted().toArray(String[]::new);
         jdbc.sql("""
-                        INSERT INTO gc_blob_review (digest, review_after, reason)
-                        SELECT d, ?, ? FROM unnest(?::text[]) AS d ORDER BY d
+                        INSERT INTO gc_blob_review (digest, review_after, due_at, reason)
+                        SELECT d, ?, ?, ? FROM unnest(?::text[]) AS d ORDER BY d
                         ON CONFLICT (digest) DO UPDATE
                         SET review_after = GREATEST(gc_blob_review.review_after, EXCLUDED.review_after),
+                            due_at = EXCLUDED.due_at,
                             reason = EXCLUDED.reason
-                        """).param(reviewAfter()).param(reason).param(keys).update();
+                        """)
+                .param(reviewAfter())
+                .param(now())
+                .param(reason)
+                .param(keys)
+                .update();
     }
 
     void blob(Digest digest, String reason) {
@@ -50,12 +57,23 @@ class ReviewQueue {
         }
         Long[] keys = ids.stream().distinct().sorted().toArray(Long[]::new);
         jdbc.sql("""
-                        INSERT INTO gc_manifest_review (manifest_id, review_after, reason)
-                        SELECT m.id, ?, ? FROM manifest m WHERE m.id = ANY (?::bigint[]) ORDER BY m.id
+                        INSERT INTO gc_manifest_review (manifest_id, review_after, due_at, reason)
+                        SELECT m.id, ?, ?, ? FROM manifest m WHERE m.id = ANY (?::bigint[]) ORDER BY m.id
                         ON CONFLICT (manifest_id) DO UPDATE
                         SET review_after = GREATEST(gc_manifest_review.review_after, EXCLUDED.review_after),
+                            due_at = EXCLUDED.due_at,
                             reason = EXCLUDED.reason
-                        """).param(reviewAfter()).param(reason).param(keys).update();
+                        """)
+                .param(reviewAfter())
+                .param(now())
+                .param(reason)
+                .param(keys)
+                .update();
+    }
+
+    /** When the reference disappeared: a GC run started after this moment reviews the entry. */
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     private OffsetDateTime reviewAfter() {

@@ -1,0 +1,317 @@
+package dev.berth.retention;
+
+import dev.berth.artifact.ArtifactDeleter;
+import dev.berth.artifact.ArtifactInventory;
+import dev.berth.event.EventOrigin;
+import dev.berth.event.EventPublisher;
+import dev.berth.event.EventType;
+import dev.berth.iam.ExternalUrl;
+import dev.berth.job.Executions;
+import dev.berth.job.JobContext;
+import dev.berth.job.JobKind;
+import dev.berth.job.Schedules;
+import dev.berth.policy.ImmutableTagRules;
+import dev.berth.registry.ManifestService.PolicyDeletion;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The {@code RETENTION} job. A run is an execution (vendor id: the policy) whose first task, the
+ * launcher, takes the snapshot (the moment candidates are read at) and queues one task per
+ * repository that an enabled rule selects, each carrying the rules as they were then. A repository
+ * task reads the artifacts that existed at the snapshot, decides with {@link RetentionEvaluator},
+ * and, unless it is a dry run, deletes the rest through {@link ArtifactDeleter} (the artifact API's
+ * delete path), which refuses anything pushed or tagged after the snapshot and anything an
+ * immutable tag protects. A dry run runs the same code and stops before deleting.
+ *
+ * <p>Repeatable (at-least-once delivery): a retried launcher finds its tasks queued and stops; a
+ * retried repository task decides again from the same snapshot, and what the first attempt
+ * deleted is no longer there.
+ */
+@Component
+class RetentionJob implements JobKind {
+    static final String NAME = "RETENTION";
+    static final EventType TAG_RETENTION = EventType.of("TAG_RETENTION");
+    private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
+    private static final int MAX_EVENT_ARTIFACTS = 1000;
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+    private final RetentionRecords records;
+    private final ArtifactInventory inventory;
+    private final ArtifactDeleter deleter;
+    private final ImmutableTagRules immutability;
+    private final ObjectProvider<Executions> executions;
+    private final ObjectProvider<Schedules> schedules;
+    private final EventPublisher events;
+    private final ExternalUrl externalUrl;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    RetentionJob(
+            RetentionRecords records,
+            ArtifactInventory inventory,
+            ArtifactDeleter deleter,
+            ImmutableTagRules immutability,
+            ObjectProvider<Executions> executions,
+            ObjectProvider<Schedules> schedules,
+            EventPublisher events,
+            ExternalUrl externalUrl,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.records = records;
+        this.inventory = inventory;
+        this.deleter = deleter;
+        this.immutability = immutability;
+        this.executions = executions;
+        this.schedules = schedules;
+        this.events = events;
+        this.externalUrl = externalUrl;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Duration timeout() {
+        return Duration.ofHours(24);
+    }
+
+    @Override
+    public void run(JobContext context) throws Exception {
+        JsonNode p = context.parameters();
+        if (p.path("repository").isMissingNode()) {
+            launch(context, p.path("policy_id").asLong(), p.path("dry_run").asBoolean(false), operator(p));
+        } else {
+            retain(context, p);
+        }
+    }
+
+    private static String operator(JsonNode p) {
+        return p.path("operator").asString("");
+    }
+
+    private void launch(JobContext context, long policyId, boolean dryRun, String operator) {
+        Optional<RetentionPolicy> found = records.find(policyId);
+        if (found.isEmpty()) {
+            context.log("retention policy " + policyId + " no longer exists; nothing to do");
+            schedules.getObject().delete(NAME, policyId);
+            return;
+        }
+        RetentionPolicy policy = found.get();
+        long executionId = context.executionId();
+        if (records.launched(executionId)) {
+            context.log("repository tasks were queued by an earlier attempt");
+            return;
+        }
+        context.checkStop();
+        Integer queued = tx.execute(status -> {
+            RetentionRecords.Run run = records.run(executionId).orElseGet(() -> {
+                RetentionRecords.Run taken =
+                        new RetentionRecords.Run(executionId, policy.id(), policy.projectId(), dryRun, clock.instant());
+                records.insertRun(taken);
+                return taken;
+            });
+            return queueTasks(run, policy, operator);
+        });
+        context.log("retention " + (dryRun ? "dry run" : "run") + " of policy " + policy.id() + ": " + queued
+                + " repositories selected, one task each");
+    }
+
+    /**
+     * Queues one task per repository an enabled rule selects, with the rules that select it; in the
+     * caller's transaction (the one that records the run). Returns how many.
+     */
+    int queueTasks(RetentionRecords.Run run, RetentionPolicy policy, String operator) {
+        long executionId = run.executionId();
+        executions
+                .getObject()
+                .recordAttributes(
+                        executionId,
+                        Map.of(
+                                "dry_run",
+                                run.dryRun(),
+                                "snapshot",
+                                run.snapshot().toString()));
+        int queued = 0;
+        for (ArtifactInventory.Repository repo : inventory.repositories(policy.projectId())) {
+            List<RetentionRule> rules = policy.rulesFor(pathWithinProject(repo.name()));
+            if (rules.isEmpty()) {
+                continue;
+            }
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("policy_id", policy.id());
+            params.put("dry_run", run.dryRun());
+            params.put("operator", operator);
+            params.put("repository", repo.name());
+            params.put("repository_id", repo.id());
+            params.put("rules", rules.stream().map(RetentionRule::view).toList());
+            long taskId = executions.getObject().addTask(executionId, NAME, params);
+            records.insertTask(taskId, executionId, repo.name());
+            queued++;
+        }
+        records.setTaskTotal(executionId, queued);
+        return queued;
+    }
+
+    private void retain(JobContext context, JsonNode p) {
+        long executionId = context.executionId();
+        RetentionRecords.Run run = records.run(executionId)
+                .orElseThrow(() -> new IllegalStateException("no retention run for execution " + executionId));
+        String repository = p.path("repository").asString();
+        long repositoryId = p.path("repository_id").asLong();
+        String operator = operator(p);
+        List<RetentionRule> rules = new ArrayList<>();
+        for (JsonNode rule : p.path("rules")) {
+            rules.add(RetentionRule.parse(rule, rules.size()));
+        }
+        context.log("Run retention process. Repository: " + repository + " Rule Algorithm: or Dry Run: " + run.dryRun()
+                + " Snapshot: " + run.snapshot());
+        context.checkStop();
+        List<ArtifactInventory.Artifact> artifacts = inventory.artifacts(repositoryId, run.snapshot());
+        context.log("Load " + artifacts.size() + " candidates from repository " + repository);
+        Set<Long> kept = RetentionEvaluator.retained(rules, artifacts, run.snapshot());
+        Predicate<String> immutable = immutability.immutableTags(run.projectId(), repository);
+        List<String> rows = new ArrayList<>();
+        List<Map<String, Object>> deleted = new ArrayList<>();
+        int gone = 0;
+        int done = 0;
+        for (ArtifactInventory.Artifact a : artifacts) {
+            String mark;
+            if (kept.contains(a.id())) {
+                mark = "RETAIN";
+            } else if (a.tags().stream().anyMatch(immutable)) {
+                mark = "IMMUTABLE";
+            } else if (run.dryRun()) {
+                mark = "DEL";
+                deleted.add(deletedArtifact(repository, a));
+            } else {
+                context.checkStop();
+                PolicyDeletion result = new EventOrigin(operator, "")
+                        .callAs(() -> deleter.deleteUnchangedSince(
+                                operator,
+                                run.projectId(),
+                                repositoryId,
+                                repository,
+                                a.id(),
+                                a.digest(),
+                                run.snapshot()));
+                mark = switch (result) {
+                    case DELETED -> {
+                        deleted.add(deletedArtifact(repository, a));
+                        yield "DEL";
+                    }
+                    case IMMUTABLE -> "IMMUTABLE";
+                    case CHANGED -> "RETAIN (changed after the snapshot)";
+                    case GONE -> {
+                        gone++;
+                        yield "GONE (deleted meanwhile)";
+                    }
+                };
+            }
+            rows.add("| " + a.digest() + " | " + String.join(",", a.tags()) + " | IMAGE | "
+                    + String.join(",", a.labels()) + " | " + TIME.format(a.pushed()) + " | "
+                    + a.pulled().map(TIME::format).orElse("") + " | " + TIME.format(a.created()) + " | " + mark
+                    + " |");
+            if (++done % 100 == 0) {
+                context.progress(Math.min(99, done * 100 / artifacts.size()));
+            }
+        }
+        context.log("| Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |");
+        rows.forEach(context::log);
+        int total = artifacts.size();
+        int retained = total - deleted.size() - gone;
+        context.log("total " + total + ", retained " + retained + ", " + (run.dryRun() ? "would delete " : "deleted ")
+                + deleted.size());
+        tx.executeWithoutResult(status -> {
+            boolean complete = records.finishTask(context.taskId(), executionId, total, retained, deleted);
+            if (complete && !run.dryRun()) {
+                new EventOrigin(operator, "").runAs(() -> publish(run));
+            }
+        });
+        context.progress(100);
+    }
+
+    private static Map<String, Object> deletedArtifact(String repository, ArtifactInventory.Artifact a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "IMAGE");
+        m.put("status", "SUCCESS");
+        m.put(
+                "name_tag",
+                a.tags().isEmpty()
+                        ? repository + "@" + a.digest()
+                        : repository + ":" + a.tags().getFirst());
+        return m;
+    }
+
+    /** The run's one TAG_RETENTION event, in Harbor's webhook shape, when it deleted anything. */
+    private void publish(RetentionRecords.Run run) {
+        List<RetentionRecords.TaskResult> results = records.results(run.executionId());
+        List<Map<String, Object>> deleted = results.stream()
+                .flatMap(r -> r.deleted().stream())
+                .limit(MAX_EVENT_ARTIFACTS)
+                .toList();
+        if (deleted.isEmpty()) {
+            return;
+        }
+        Map<String, Object> retention = new LinkedHashMap<>();
+        retention.put(
+                "total",
+                results.stream().mapToInt(RetentionRecords.TaskResult::total).sum());
+        retention.put(
+                "retained",
+                results.stream().mapToInt(RetentionRecords.TaskResult::retained).sum());
+        String host = externalUrl.ofServer().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://", "");
+        retention.put("harbor_hostname", host.split(":")[0]);
+        String first = results.getFirst().repository();
+        retention.put("project_name", first.substring(0, Math.max(0, first.indexOf('/'))));
+        retention.put("retention_policy_id", run.policyId());
+        records.find(run.policyId())
+                .ifPresent(p -> retention.put(
+                        "retention_rule",
+                        p.rules().stream()
+                                .map(r -> {
+                                    Map<String, Object> v = r.view();
+                                    Map<String, Object> rule = new LinkedHashMap<>();
+                                    rule.put("template", v.get("template"));
+                                    rule.put("params", v.get("params"));
+                                    rule.put("tag_selectors", v.get("tag_selectors"));
+                                    rule.put("scope_selectors", v.get("scope_selectors"));
+                                    return rule;
+                                })
+                                .toList()));
+        retention.put("result", "SUCCESS");
+        retention.put("deleted_artifact", deleted);
+        events.publish(TAG_RETENTION, run.projectId(), Map.of("event_data", Map.of("retention", retention)));
+        log.info(
+                "event=retention_done execution={} policy={} deleted={}",
+                run.executionId(),
+                run.policyId(),
+                deleted.size());
+    }
+
+    /** Harbor matches repository selectors against the name without its project: {@code team/app}. */
+    static String pathWithinProject(String repository) {
+        int slash = repository.indexOf('/');
+        return slash < 0 ? repository : repository.substring(slash + 1);
+    }
+}
