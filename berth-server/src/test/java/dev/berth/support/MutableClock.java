@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -42,13 +43,15 @@ public final class MutableClock extends Clock {
     /**
      * Replaces the server's clock with a {@link MutableClock} starting now, for a server started with
      * this class among its sources; get it with {@code bean(MutableClock.class)}. Deliberately not a
-     * {@code @Configuration}: component scanning would put a frozen clock into every test server.
+     * {@code @Configuration}: component scanning would put a frozen clock into every test server. It
+     * starts on a whole millisecond: PostgreSQL keeps microseconds, so a time with nanoseconds read
+     * back from the database would come back earlier than the clock that wrote it.
      */
     public static class Config {
         @Bean
         @Primary
         MutableClock mutableClock() {
-            return new MutableClock(Instant.now());
+            return new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         }
     }
 }
