@@ -3,6 +3,7 @@ package dev.berth.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.support.Podman;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.marcnuri.helm.Helm;
+import dev.berth.support.Podman;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.support.Podman;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
