@@ -63,13 +63,8 @@ class ArtifactAssembler {
      * The rows as Harbor's JSON array of artifacts; {@code rules} are the project's immutability
      * rules as read for this page, needed with {@code with_tag} and {@code with_immutable_status}.
      */
-    byte[] list(
-            String projectName,
-            long repositoryId,
-            List<ArtifactQueries.Row> rows,
-            Flags flags,
-            ImmutableTagRules.Listed rules) {
-        Nested nested = nested(repositoryId, rows, flags);
+    byte[] list(String projectName, List<ArtifactQueries.Row> rows, Flags flags, ImmutableTagRules.Listed rules) {
+        Nested nested = nested(rows, flags);
         Immutability immutable = new Immutability(rules);
         return json.write(rows.size() * BYTES_PER_ARTIFACT, g -> {
             g.writeStartArray();
@@ -81,8 +76,8 @@ class ArtifactAssembler {
     }
 
     /** One artifact as Harbor's JSON object. */
-    byte[] one(String projectName, long repositoryId, ArtifactQueries.Row row, Flags flags) {
-        Nested nested = nested(repositoryId, List.of(row), flags);
+    byte[] one(String projectName, ArtifactQueries.Row row, Flags flags) {
+        Nested nested = nested(List.of(row), flags);
         var rules = flags.withTag() && flags.withImmutableStatus() ? immutability.listed(row.projectId()) : null;
         return json.write(
                 BYTES_PER_ARTIFACT, g -> write(g, projectName, row, nested, flags, new Immutability(rules), false));
@@ -102,7 +97,8 @@ class ArtifactAssembler {
         }
     }
 
-    private Nested nested(long repositoryId, List<ArtifactQueries.Row> rows, Flags flags) {
+    /** Rows may come from several repositories (a project's list): accessories are found per repository. */
+    private Nested nested(List<ArtifactQueries.Row> rows, Flags flags) {
         List<Long> ids = rows.stream().map(ArtifactQueries.Row::id).toList();
         List<Long> indexes = rows.stream()
                 .filter(r -> ArtifactSql.isIndex(r.manifestMediaType()))
@@ -110,13 +106,15 @@ class ArtifactAssembler {
                 .toList();
         Map<Long, List<ArtifactQueries.Accessory>> accessories = new HashMap<>();
         if (flags.withAccessory() && !rows.isEmpty()) {
-            Map<Long, String> subjects = new LinkedHashMap<>();
-            rows.forEach(r -> subjects.put(r.id(), r.digest()));
-            artifacts
+            Map<Long, Map<Long, String>> subjectsByRepository = new LinkedHashMap<>();
+            rows.forEach(r -> subjectsByRepository
+                    .computeIfAbsent(r.repositoryId(), k -> new LinkedHashMap<>())
+                    .put(r.id(), r.digest()));
+            subjectsByRepository.forEach((repositoryId, subjects) -> artifacts
                     .nestedAccessories(repositoryId, subjects, MAX_NESTED_ACCESSORIES)
                     .forEach(a -> accessories
                             .computeIfAbsent(a.subjectId(), k -> new ArrayList<>())
-                            .add(a));
+                            .add(a)));
         }
         return new Nested(
                 flags.withTag() ? artifacts.tags(ids) : Map.of(),

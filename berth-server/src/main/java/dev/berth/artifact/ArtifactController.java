@@ -84,7 +84,7 @@ class ArtifactController {
                     ArtifactQueries.Page<ArtifactQueries.Row> rows = artifacts.list(repo.row(), query);
                     return new ArtifactPageCache.Built(
                             rows.total(),
-                            assembler.list(repo.project().name(), repo.id(), rows.rows(), flags, rules),
+                            assembler.list(repo.project().name(), rows.rows(), flags, rules),
                             ArtifactPageCache.keepable(rows.rows()));
                 });
         var response = ResponseEntity.ok()
@@ -142,7 +142,7 @@ class ArtifactController {
         var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
-                .body(assembler.one(repo.project().name(), repo.id(), row, flags));
+                .body(assembler.one(repo.project().name(), row, flags));
     }
 
     /**

@@ -138,29 +138,11 @@ class ArtifactQueries {
      */
     Page<Row> list(RepositoryListing.Row repository, ListQuery query) {
         long repositoryId = repository.id();
-        List<Term> plain = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE m.repository_id = ?");
         List<Object> params = new ArrayList<>(List.of(repositoryId));
-        boolean all = false;
-        for (Term term : query.terms()) {
-            switch (term.field()) {
-                case "tags" -> tagCondition(term, where, params);
-                case "labels" -> labelCondition(term, where, params);
-                case "base" -> {
-                    if (!(term instanceof Term.Exact e && e.value().equals("*"))) {
-                        throw ApiException.badRequest("base supports only base=*");
-                    }
-                    all = true;
-                }
-                default -> plain.add(term);
-            }
-        }
-        if (!all) {
-            where.append(" AND ").append(ArtifactSql.TOP_LEVEL);
-        }
-        SqlFilter sql = new ListQuery(plain, query.sorts(), query.page(), query.pageSize()).toSql(FIELDS);
-        where.append(sql.andWhere());
-        params.addAll(sql.params());
+        Conditions conditions = conditions(query, where, params);
+        boolean all = conditions.all();
+        SqlFilter sql = conditions.sql();
         long total = !all && query.terms().isEmpty()
                 ? repository.artifactCount()
                 : jdbc.sql("SELECT count(*) FROM manifest m" + where)
@@ -187,6 +169,64 @@ class ArtifactQueries {
         // The page's ids first, from the indexes where the sort allows; then only those rows' columns.
         List<Row> rows = jdbc.sql("SELECT " + LIST_COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m"
                         + where + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
+                .params(params)
+                .query(ArtifactQueries::row)
+                .list();
+        return new Page<>(total, rows);
+    }
+
+    /** What a list's query adds to its WHERE: {@code all} when {@code base=*} asks for children too. */
+    private record Conditions(boolean all, SqlFilter sql) {}
+
+    /** Appends the query's tag, label and field conditions (and the top-level rule) to {@code where}. */
+    private static Conditions conditions(ListQuery query, StringBuilder where, List<Object> params) {
+        List<Term> plain = new ArrayList<>();
+        boolean all = false;
+        for (Term term : query.terms()) {
+            switch (term.field()) {
+                case "tags" -> tagCondition(term, where, params);
+                case "labels" -> labelCondition(term, where, params);
+                case "base" -> {
+                    if (!(term instanceof Term.Exact e && e.value().equals("*"))) {
+                        throw ApiException.badRequest("base supports only base=*");
+                    }
+                    all = true;
+                }
+                default -> plain.add(term);
+            }
+        }
+        if (!all) {
+            where.append(" AND ").append(ArtifactSql.TOP_LEVEL);
+        }
+        SqlFilter sql = new ListQuery(plain, query.sorts(), query.page(), query.pageSize()).toSql(FIELDS);
+        where.append(sql.andWhere());
+        params.addAll(sql.params());
+        return new Conditions(all, sql);
+    }
+
+    /**
+     * The artifacts of every repository of a project ({@code GET /projects/{p}/artifacts}); with
+     * {@code latestInRepository}, only the most recently pushed of each repository among those the
+     * query selects.
+     */
+    Page<Row> listOfProject(long projectId, ListQuery query, boolean latestInRepository) {
+        StringBuilder where = new StringBuilder(" WHERE r.project_id = ?");
+        List<Object> params = new ArrayList<>(List.of(projectId));
+        SqlFilter sql = conditions(query, where, params).sql();
+        String selected = latestInRepository
+                ? "SELECT DISTINCT ON (m.repository_id) m.id FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + where + " ORDER BY m.repository_id, m.created_at DESC, m.id DESC"
+                : "SELECT m.id FROM manifest m JOIN repository r ON r.id = m.repository_id" + where;
+        long total = jdbc.sql("SELECT count(*) FROM (" + selected + ") s")
+                .params(params)
+                .query(Long.class)
+                .single();
+        if (total == 0 || query.offset() >= total) {
+            return new Page<>(total, List.of());
+        }
+        List<Row> rows = jdbc.sql("SELECT " + LIST_COLUMNS + FROM + " WHERE m.id IN (SELECT m.id FROM manifest m"
+                        + " JOIN repository r ON r.id = m.repository_id WHERE m.id IN (" + selected + ")"
+                        + sql.orderBy() + sql.limitOffset() + ")" + sql.orderBy())
                 .params(params)
                 .query(ArtifactQueries::row)
                 .list();

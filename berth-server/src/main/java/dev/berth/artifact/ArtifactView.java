@@ -55,7 +55,7 @@ final class ArtifactView {
         g.writeNumberProperty("size", a.size());
         g.writeStringProperty("digest", a.digest());
         g.writeStringProperty("type", a.type());
-        g.writeStringProperty("icon", "");
+        g.writeStringProperty("icon", Icons.ofAccessoryType(a.type()));
         g.writeStringProperty("creation_time", time(a.creationTime()));
         g.writeEndObject();
     }
@@ -102,7 +102,7 @@ final class ArtifactView {
         g.writeStringProperty("repository_name", a.repositoryName());
         g.writeStringProperty("digest", a.digest());
         g.writeNumberProperty("size", a.size());
-        g.writeStringProperty("icon", "");
+        g.writeStringProperty("icon", Icons.ofArtifactType(a.type()));
         g.writeStringProperty("push_time", time(a.pushTime()));
         g.writeStringProperty("pull_time", a.pullTime() == null ? NEVER : time(a.pullTime()));
         if (!ListedMetadata.omitted(a.annotationsJson())) {
