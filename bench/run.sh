@@ -6,6 +6,10 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
+# nginx_conf comes from here; the helpers run.sh defines below (free_port, wait_http with a pid,
+# start_berth for several targets) take the place of lib.sh's.
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
 export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 JAVA="$JAVA_HOME/bin/java"
 
