@@ -91,12 +91,13 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if and (eq $v.persistence.imageChartStorage.type "s3") (not $v.persistence.imageChartStorage.s3.bucket) -}}
 {{- fail "persistence.imageChartStorage.s3.bucket must be set for S3 storage" -}}
 {{- end -}}
-{{- if and (gt (int $v.berth.replicas) 1) (eq $v.persistence.imageChartStorage.type "filesystem") -}}
+{{- $replicas := (include "berth.pod" . | fromYaml).replicas | int -}}
+{{- if and (gt $replicas 1) (eq $v.persistence.imageChartStorage.type "filesystem") -}}
 {{- if not $v.persistence.enabled -}}
-{{- fail (printf "berth.replicas is %d with filesystem storage but persistence.enabled is false: each pod would keep its own blobs in an emptyDir. Enable persistence with a ReadWriteMany volume, or use S3 storage (persistence.imageChartStorage.type=s3)" (int $v.berth.replicas)) -}}
+{{- fail (printf "berth.replicas is %d with filesystem storage but persistence.enabled is false: each pod would keep its own blobs in an emptyDir. Enable persistence with a ReadWriteMany volume, or use S3 storage (persistence.imageChartStorage.type=s3)" $replicas) -}}
 {{- end -}}
 {{- if and (not $v.persistence.persistentVolumeClaim.registry.existingClaim) (ne $v.persistence.persistentVolumeClaim.registry.accessMode "ReadWriteMany") -}}
-{{- fail (printf "berth.replicas is %d with filesystem storage: all pods must share the blob volume, so persistence.persistentVolumeClaim.registry.accessMode must be ReadWriteMany (with a storageClass that offers it, e.g. NFS or CephFS), or use S3 storage (persistence.imageChartStorage.type=s3), or give an existingClaim that is ReadWriteMany" (int $v.berth.replicas)) -}}
+{{- fail (printf "berth.replicas is %d with filesystem storage: all pods must share the blob volume, so persistence.persistentVolumeClaim.registry.accessMode must be ReadWriteMany (with a storageClass that offers it, e.g. NFS or CephFS), or use S3 storage (persistence.imageChartStorage.type=s3), or give an existingClaim that is ReadWriteMany" $replicas) -}}
 {{- end -}}
 {{- end -}}
 {{- if not (has $v.database.type (list "internal" "external")) -}}
@@ -131,5 +132,24 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if eq .Values.expose.type "ingress" -}}10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7{{- end -}}
 {{- else -}}
 {{- toString $p -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The metrics port: metrics.port, or Harbor's metrics.core.port when given. */}}
+{{- define "berth.metricsPort" -}}
+{{- $core := .Values.metrics.core | default dict -}}
+{{- $core.port | default .Values.metrics.port -}}
+{{- end -}}
+
+{{/*
+  The OTLP/HTTP traces URL: trace.otel.endpoint as it is when it is a URL; Harbor's shape
+  (host:port, url_path, insecure) otherwise.
+*/}}
+{{- define "berth.otlpEndpoint" -}}
+{{- $otel := .Values.trace.otel -}}
+{{- if or (hasPrefix "http://" $otel.endpoint) (hasPrefix "https://" $otel.endpoint) -}}
+{{- $otel.endpoint -}}{{- $otel.url_path | default "" -}}
+{{- else -}}
+{{- printf "%s://%s%s" (ternary "http" "https" (ne (toString $otel.insecure) "false")) $otel.endpoint ($otel.url_path | default "/v1/traces") -}}
 {{- end -}}
 {{- end -}}

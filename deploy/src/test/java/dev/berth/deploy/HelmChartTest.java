@@ -734,10 +734,138 @@ class HelmChartTest {
                 "persistence.imageChartStorage.s3.bucket");
         assertRenderFails("persistence:\n  imageChartStorage:\n    type: azure\n", "filesystem or s3");
         assertRenderFails("database:\n  type: sqlite\n", "database.type must be internal or external");
-        assertRenderFails("database:\n  external:\n    sslmode: on\n", "database.external.sslmode");
+        // YAML's "on" is a boolean: the schema names the value's place.
+        assertRenderFails("database:\n  external:\n    sslmode: on\n", "/database/external/sslmode");
+        assertRenderFails("database:\n  external:\n    sslmode: always\n", "database.external.sslmode");
         assertRenderFails("redis:\n  type: sentinel\n", "redis.type must be none, internal or external");
         assertRenderFails("harborAdminPassword: \"\"\n", "existingSecretAdminPassword");
         assertRenderFails("externalURL: registry.example.com\n", "externalURL must be an http");
+    }
+
+    @Test
+    void harborsPerComponentSettingsBecomeTheOneBerthPods() throws Exception {
+        Rendered r = render("""
+                persistence:
+                  imageChartStorage:
+                    type: s3
+                    s3:
+                      bucket: blobs
+                core:
+                  replicas: 2
+                  resources:
+                    requests: {cpu: 500m, memory: 1Gi}
+                  nodeSelector: {pool: registry}
+                  priorityClassName: high
+                  extraEnvVars:
+                    - {name: FROM_CORE, value: "1"}
+                  image:
+                    repository: ""
+                registry:
+                  replicas: 3
+                  resources:
+                    requests: {cpu: 500m, memory: 1Gi}
+                  podAnnotations: {team: platform}
+                jobservice:
+                  maxJobWorkers: 10
+                  extraEnvVars:
+                    - {name: FROM_JOBSERVICE, value: "2"}
+                updateStrategy:
+                  type: Recreate
+                caSecretName: corp-ca
+                trace:
+                  enabled: true
+                  provider: otel
+                  otel:
+                    endpoint: collector.tracing:4318
+                    url_path: /v1/traces
+                    insecure: true
+                metrics:
+                  enabled: true
+                  core:
+                    path: /metrics
+                    port: 8001
+                trivy:
+                  enabled: false
+                redis:
+                  external:
+                    sentinelMasterSet: ""
+                """);
+        // The largest replicas; resources given alike in two places; each setting given once.
+        assertEquals(3, ((Number) at(r.deployment(), "spec.replicas")).intValue());
+        assertThat(r.has("PodDisruptionBudget", FULLNAME)).isTrue();
+        assertEquals("1Gi", string(r.container(), "resources.requests.memory"));
+        assertEquals("registry", string(r.deployment(), "spec.template.spec.nodeSelector.pool"));
+        assertEquals("high", string(r.deployment(), "spec.template.spec.priorityClassName"));
+        assertEquals("platform", string(r.deployment(), "spec.template.metadata.annotations.team"));
+        assertEquals("Recreate", string(r.deployment(), "spec.strategy.type"));
+        assertEquals("1", r.envValue("FROM_CORE"));
+        assertEquals("2", r.envValue("FROM_JOBSERVICE"));
+        assertEquals("10", r.envValue("BERTH_JOBS_WORKERS"));
+        // caSecretName: the CA that GET /api/v2.0/systeminfo/getcert serves.
+        assertEquals("/etc/berth/ca/ca.crt", r.envValue("BERTH_TLS_CA_CERTIFICATE"));
+        assertEquals("corp-ca", string(r.volume("ca"), "secret.secretName"));
+        assertEquals("/etc/berth/ca", mounts(r).get("ca"));
+        // Harbor's trace shape: host:port, url_path, insecure.
+        assertEquals("http://collector.tracing:4318/v1/traces", r.envValue("BERTH_TRACING_OTLP_ENDPOINT"));
+        assertEquals("8001", r.envValue("BERTH_METRICS_PORT"));
+    }
+
+    @Test
+    void componentSettingsThatDisagreeStopTheRenderNamingBoth() {
+        assertRenderFails(
+                "core:\n  resources:\n    limits: {memory: 1Gi}\nregistry:\n  resources:\n    limits: {memory: 2Gi}\n",
+                "core.resources and registry.resources differ",
+                "set berth.resources");
+        assertRenderFails(
+                "berth:\n  nodeSelector: {a: b}\njobservice:\n  nodeSelector: {a: c}\n",
+                "berth.nodeSelector and jobservice.nodeSelector differ");
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "nginx:\\n  image:\\n    repository: goharbor/nginx-photon\\n|nginx is a Harbor chart value that Berth does not support",
+                "core:\\n  image:\\n    repository: goharbor/harbor-core\\n|core.image is a Harbor chart value that Berth does not support: Berth is one image",
+                "jobservice:\\n  jobLoggers: [file]\\n|jobservice.jobLoggers is a Harbor chart value",
+                "registry:\\n  relativeurls: true\\n|registry.relativeurls is a Harbor chart value",
+                "internalTLS:\\n  enabled: true\\n|internalTLS is a Harbor chart value",
+                "redis:\\n  type: external\\n  external:\\n    sentinelMasterSet: mymaster\\n|redis.external.sentinelMasterSet is a Harbor chart value",
+                "trivy:\\n  enabled: true\\n|trivy.enabled is a Harbor chart value",
+                "expose:\\n  route:\\n    hosts: [berth.example.com]\\n|expose.route is a Harbor chart value",
+                "expose:\\n  ingress:\\n    controller: gce\\n|expose.ingress.controller \"gce\"",
+                "trace:\\n  enabled: true\\n  provider: jaeger\\n|trace.provider \"jaeger\"",
+                "database:\\n  maxOpenConns: 900\\n|database.maxOpenConns is a Harbor chart value that Berth does not support: Berth's pool size per pod is berth.maxOpenConns",
+                "persistence:\\n  imageChartStorage:\\n    s3:\\n      storageclass: STANDARD\\n|persistence.imageChartStorage.s3.storageclass",
+            })
+    void harborValuesBerthDoesNotSupportAreRefusedByName(String values, String message) {
+        assertRenderFails(values.replace("\\n", "\n"), message);
+    }
+
+    @Test
+    void harborSettingsOfFeaturesThatAreOffAskForNothing() throws Exception {
+        Rendered r = render("""
+                trace:
+                  enabled: false
+                  provider: jaeger
+                  jaeger:
+                    endpoint: http://hostname:14268/api/traces
+                metrics:
+                  enabled: false
+                  registry:
+                    path: /metrics
+                    port: 8001
+                trivy:
+                  enabled: false
+                """);
+        assertThat(r.envValue("BERTH_TRACING_OTLP_ENDPOINT")).isNull();
+    }
+
+    @Test
+    void anUnknownKeyFailsTheSchemaNamingIt() {
+        assertRenderFails("berth:\n  replica: 2\n", "replica");
+        assertRenderFails("exposee:\n  type: ingress\n", "exposee");
+        assertRenderFails("berth:\n  replicas: two\n", "replicas");
     }
 
     private static Map<String, String> mounts(Rendered r) {
