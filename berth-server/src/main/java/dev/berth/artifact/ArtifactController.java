@@ -85,7 +85,7 @@ class ArtifactController {
             return ResponseEntity.ok()
                     .headers(Paging.headers(request, query, rows.total()))
                     .contentType(MediaType.APPLICATION_JSON)
-                    .body(assembler.list(repo.project().name(), repo.id(), rows.rows(), flags, rules));
+                    .body(assembler.list(repo.project().name(), rows.rows(), flags, rules));
         }
         ArtifactPageCache.Page page = pages.page(
                 new ArtifactPageCache.Key(repo.id(), query, flags, rules),

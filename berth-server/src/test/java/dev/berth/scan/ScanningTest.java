@@ -54,7 +54,8 @@ class ScanningTest {
                 Map.of(
                         "berth.outbound.allowed-networks", "127.0.0.1/32",
                         "berth.jobs.poll-interval", "200ms",
-                        "berth.scan.default-refresh-after", "1s"));
+                        "berth.scan.default-refresh-after", "1s",
+                        "berth.scan.report-timeout", "6s"));
         admin = server.adminClient();
         accounts = new TestAccounts(server);
     }
@@ -417,11 +418,7 @@ class ScanningTest {
         Eventually.await(
                 Duration.ofSeconds(10), () -> pull(manifestUrl, scan.authorization()), status -> status == 401);
         // The hidden robot it was bound to is gone and was never listed.
-        assertThat(accounts.jdbc()
-                        .sql("SELECT count(*) FROM robot WHERE NOT visible")
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(hiddenRobots(project)).isZero();
 
         // The report's log, by its id; Harbor's report id is the overview's report_id.
         String reportId = accounts.jdbc()
@@ -478,11 +475,7 @@ class ScanningTest {
                 () -> admin.get(artifact + "/scan/" + reportId + "/log").text(),
                 t -> t.contains("revoked"));
         assertThat(log).contains("HTTP 500: scanner is out of order");
-        assertThat(accounts.jdbc()
-                        .sql("SELECT count(*) FROM robot WHERE NOT visible")
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(hiddenRobots(project)).isZero();
         // Scanning again is allowed once it ended.
         adapter.scanStatus(202);
         RegistryClient.check(postJson(admin, artifact + "/scan", Map.of()), 202);
@@ -525,6 +518,65 @@ class ScanningTest {
                 .isEqualTo(400);
     }
 
+    /** The scan credentials' robots still alive for a project's repositories. */
+    private static long hiddenRobots(String project) {
+        return accounts.jdbc()
+                .sql("SELECT count(*) FROM robot WHERE NOT visible AND description LIKE ?")
+                .param("pull credential for " + project + "/%")
+                .query(Long.class)
+                .single();
+    }
+
+    private static String reportStatus(String repository) {
+        return accounts.jdbc()
+                .sql("SELECT r.status FROM scan_report r JOIN manifest m ON m.id = r.manifest_id"
+                        + " JOIN repository p ON p.id = m.repository_id WHERE p.name = ?")
+                .param(repository)
+                .query(String.class)
+                .optional()
+                .orElse("");
+    }
+
+    @Test
+    void aScanCanBeStoppedAndOneWhoseReportNeverComesTimesOut() {
+        created(postJson(admin, "/api/v2.0/scanners", registration("fake", adapter.url())));
+        adapter.notReadyPolls(1_000_000);
+        String project = accounts.project("scanstop", false);
+        admin.pushImage(project + "/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
+        String artifact = "/api/v2.0/projects/" + project + "/repositories/app/artifacts/v1";
+        Map<String, Object> body = Map.of("scan_type", "vulnerability");
+
+        RegistryClient.check(postJson(admin, artifact + "/scan", body), 202);
+        Eventually.await(Duration.ofSeconds(30), () -> reportStatus(project + "/app"), s -> s.equals("Running"));
+        // A second scan while one runs: 409.
+        assertThat(postJson(admin, artifact + "/scan", body).status()).isEqualTo(409);
+        RegistryClient.check(postJson(admin, artifact + "/scan/stop", body), 202);
+        Eventually.await(Duration.ofSeconds(30), () -> reportStatus(project + "/app"), s -> s.equals("Stopped"));
+        assertThat(admin.get(artifact + "?with_scan_overview=true")
+                        .json()
+                        .path("scan_overview")
+                        .path(NATIVE_1_0)
+                        .path("scan_status")
+                        .asString())
+                .isEqualTo("Stopped");
+        Eventually.await(Duration.ofSeconds(10), () -> hiddenRobots(project), n -> n == 0);
+
+        // The adapter keeps answering 302: after berth.scan.report-timeout (6 s here) the scan fails.
+        RegistryClient.check(postJson(admin, artifact + "/scan", body), 202);
+        Eventually.await(Duration.ofSeconds(60), () -> reportStatus(project + "/app"), s -> s.equals("Error"));
+        String reportId = admin.get(artifact + "?with_scan_overview=true")
+                .json()
+                .path("scan_overview")
+                .path(NATIVE_1_0)
+                .path("report_id")
+                .asString();
+        String log = Eventually.await(
+                Duration.ofSeconds(10),
+                () -> admin.get(artifact + "/scan/" + reportId + "/log").text(),
+                t -> t.contains("revoked"));
+        assertThat(log).contains("no report within 6 s");
+    }
+
     @Test
     void autoScanScansPushedImagesThroughTheEventStream() {
         created(postJson(admin, "/api/v2.0/scanners", registration("fake", adapter.url())));
@@ -542,7 +594,12 @@ class ScanningTest {
                 o -> o.path("scan_status").asString("").equals("Success"));
         assertThat(overview.path("severity").asString()).isEqualTo("Critical");
         assertThat(adapter.scans()).hasSize(1);
-        assertThat(adapter.scans().getFirst().request().path("artifact").path("repository").asString())
+        assertThat(adapter.scans()
+                        .getFirst()
+                        .request()
+                        .path("artifact")
+                        .path("repository")
+                        .asString())
                 .isEqualTo(auto + "/app");
         assertThat(admin.get("/api/v2.0/projects/" + manual + "/repositories/app/artifacts/v1?with_scan_overview=true")
                         .json()
