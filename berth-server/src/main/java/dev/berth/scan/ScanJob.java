@@ -128,6 +128,10 @@ final class ScanJob implements JobKind {
             Instant deadline = clock.instant().plus(settings.reportTimeout());
             while (true) {
                 context.checkStop();
+                if (scanners.find(scanner.get().uuid()).isEmpty()) {
+                    // Harbor ends such a scan as failed; its report would belong to no scanner.
+                    throw new AdapterClient.AdapterException("the scanner was deleted during the scan");
+                }
                 AdapterClient.ReportPoll poll =
                         adapter.report(requestId, report.get().mimeType());
                 if (poll instanceof AdapterClient.ReportPoll.Ready ready) {

@@ -538,8 +538,8 @@ class ScanningTest {
     }
 
     @Test
-    void aScanCanBeStoppedAndOneWhoseReportNeverComesTimesOut() {
-        created(postJson(admin, "/api/v2.0/scanners", registration("fake", adapter.url())));
+    void aScanCanBeStoppedAndOneWhoseReportNeverComesTimesOutOrLosesItsScanner() {
+        String uuid = created(postJson(admin, "/api/v2.0/scanners", registration("fake", adapter.url())));
         adapter.notReadyPolls(1_000_000);
         String project = accounts.project("scanstop", false);
         admin.pushImage(project + "/app", "v1", "layer".getBytes(StandardCharsets.UTF_8));
@@ -575,6 +575,20 @@ class ScanningTest {
                 () -> admin.get(artifact + "/scan/" + reportId + "/log").text(),
                 t -> t.contains("revoked"));
         assertThat(log).contains("no report within 6 s");
+
+        // The scanner deleted while a scan polls: the scan ends as Error and its credential is revoked.
+        RegistryClient.check(postJson(admin, artifact + "/scan", body), 202);
+        Eventually.await(Duration.ofSeconds(30), () -> reportStatus(project + "/app"), s -> s.equals("Running"));
+        String running = accounts.jdbc()
+                .sql("SELECT uuid FROM scan_report WHERE status = 'Running' AND digest = ?")
+                .param(admin.get(artifact).json().path("digest").asString())
+                .query(String.class)
+                .single();
+        RegistryClient.check(admin.delete("/api/v2.0/scanners/" + uuid), 200);
+        Eventually.await(Duration.ofSeconds(30), () -> reportStatus(project + "/app"), s -> s.equals("Error"));
+        Eventually.await(Duration.ofSeconds(10), () -> hiddenRobots(project), n -> n == 0);
+        assertThat(admin.get(artifact + "/scan/" + running + "/log").text())
+                .contains("the scanner was deleted during the scan");
     }
 
     @Test
