@@ -30,7 +30,16 @@ class ArtifactAssembler {
      * The list and get flags that choose what each artifact carries. {@code with_signature} is
      * accepted and ignored, as in Harbor 2.14, whose tags no longer carry {@code signed}.
      */
-    record Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withImmutableStatus) {}
+    record Flags(
+            boolean withTag,
+            boolean withLabel,
+            boolean withAccessory,
+            boolean withImmutableStatus,
+            boolean withScanOverview) {
+        Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withImmutableStatus) {
+            this(withTag, withLabel, withAccessory, withImmutableStatus, false);
+        }
+    }
 
     /** What the rows of one response carry besides their own columns, by artifact id. */
     private record Nested(
@@ -38,20 +47,24 @@ class ArtifactAssembler {
             Map<Long, List<ArtifactQueries.Reference>> references,
             Map<Long, List<Label>> labels,
             Map<Long, RawValue> extraAttrs,
-            Map<Long, List<ArtifactQueries.Accessory>> accessories) {}
+            Map<Long, List<ArtifactQueries.Accessory>> accessories,
+            Map<Long, String> scanOverviews) {}
 
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
     private final ArtifactLabels labels;
     private final ImmutableTagRules immutability;
     private final JsonBody json;
+    private final List<ScanOverviews> scanOverviews;
 
     ArtifactAssembler(
             ArtifactQueries artifacts,
             ArtifactContent content,
             ArtifactLabels labels,
             ImmutableTagRules immutability,
-            JsonBody json) {
+            JsonBody json,
+            List<ScanOverviews> scanOverviews) {
+        this.scanOverviews = List.copyOf(scanOverviews);
         this.artifacts = artifacts;
         this.content = content;
         this.labels = labels;
@@ -121,7 +134,16 @@ class ArtifactAssembler {
                 indexes.isEmpty() ? Map.of() : artifacts.references(indexes),
                 flags.withLabel() ? labels.of(ids) : Map.of(),
                 content.extraAttrs(rows),
-                accessories);
+                accessories,
+                flags.withScanOverview() && !rows.isEmpty()
+                        ? overviews(rows.getFirst().projectId(), ids)
+                        : Map.of());
+    }
+
+    private Map<Long, String> overviews(long projectId, List<Long> ids) {
+        Map<Long, String> all = new HashMap<>();
+        scanOverviews.forEach(source -> all.putAll(source.of(projectId, ids)));
+        return all;
     }
 
     private void write(
@@ -173,6 +195,11 @@ class ArtifactAssembler {
                 ArtifactView.accessory(g, a, row.repositoryName());
             }
             g.writeEndArray();
+        }
+        String overview = nested.scanOverviews().get(row.id());
+        if (overview != null) {
+            g.writeName("scan_overview");
+            g.writeRawValue(overview);
         }
         ArtifactView.additionLinks(g, row, projectName);
         g.writeEndObject();

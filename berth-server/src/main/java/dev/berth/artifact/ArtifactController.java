@@ -70,13 +70,23 @@ class ArtifactController {
             @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
-            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory) {
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
+            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
+        var flags =
+                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
         ImmutableTagRules.Listed rules = withTag && withImmutableStatus
                 ? immutability.listed(repo.project().id())
                 : null;
+        if (withScanOverview) {
+            // Scan results change without the listing changing: such pages are built each time.
+            ArtifactQueries.Page<ArtifactQueries.Row> rows = artifacts.list(repo.row(), query);
+            return ResponseEntity.ok()
+                    .headers(Paging.headers(request, query, rows.total()))
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(assembler.list(repo.project().name(), rows.rows(), flags, rules));
+        }
         ArtifactPageCache.Page page = pages.page(
                 new ArtifactPageCache.Key(repo.id(), query, flags, rules),
                 repo.row().listingVersion(),
@@ -135,11 +145,13 @@ class ArtifactController {
             @RequestParam(name = "with_tag", defaultValue = "true") boolean withTag,
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
-            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory) {
+            @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
+            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
         ArtifactQueries.Row row = access.artifact(repo, reference);
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
+        var flags =
+                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(assembler.one(repo.project().name(), row, flags));

@@ -49,6 +49,7 @@ public class ProjectController {
     private final ProjectGuard guard;
     private final ProjectListing listing;
     private final StorageQuota quota;
+    private final CveAllowlists allowlists;
 
     ProjectController(
             ProjectService projects,
@@ -57,7 +58,9 @@ public class ProjectController {
             AuditLog audit,
             ProjectGuard guard,
             ProjectListing listing,
-            StorageQuota quota) {
+            StorageQuota quota,
+            CveAllowlists allowlists) {
+        this.allowlists = allowlists;
         this.quota = quota;
         this.listing = listing;
         this.projects = projects;
@@ -108,7 +111,9 @@ public class ProjectController {
             }
         }
         long ownerId = caller instanceof Principal.User u ? u.id() : 0;
+        Optional<CveAllowlists.Parsed> allowlist = CveAllowlists.parse(body.get("cve_allowlist"));
         Project created = projects.create(name, ownerId, metadata, limit);
+        allowlist.ifPresent(a -> allowlists.setProject(created.id(), a.expiresAt(), a.items()));
         audit.record(caller.name(), created.id(), AuditLog.Operation.CREATE, "project", created.name());
         String location = "/api/v2.0/projects/" + (nameInLocation ? created.name() : String.valueOf(created.id()));
         return ResponseEntity.created(URI.create(location)).build();
@@ -134,8 +139,15 @@ public class ProjectController {
                         Optional.ofNullable(name), Optional.ofNullable(isPublic), Optional.ofNullable(owner)),
                 query,
                 caller instanceof Principal.User u ? u.id() : 0);
+        Map<Long, CveAllowlist> lists = allowlists.ofProjects(
+                page.projects().stream().map(l -> l.project().id()).toList());
         List<Map<String, Object>> body = page.projects().stream()
-                .map(l -> view(l.project(), l.callerRole(), caller.isSysadmin(), l.repoCount()))
+                .map(l -> view(
+                        l.project(),
+                        l.callerRole(),
+                        caller.isSysadmin(),
+                        l.repoCount(),
+                        lists.get(l.project().id())))
                 .toList();
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
@@ -217,7 +229,9 @@ public class ProjectController {
             metadata.put("public", p.toString());
         }
         Optional<Long> limit = storageLimit(caller, project, body.get("storage_limit"));
+        Optional<CveAllowlists.Parsed> allowlist = CveAllowlists.parse(body.get("cve_allowlist"));
         projects.update(project, metadata, limit);
+        allowlist.ifPresent(a -> allowlists.setProject(project.id(), a.expiresAt(), a.items()));
         List<String> changed = new ArrayList<>();
         new TreeMap<>(metadata).forEach((key, value) -> {
             String before = project.metadata().get(key);
@@ -226,6 +240,8 @@ public class ProjectController {
             }
         });
         limit.ifPresent(l -> changed.add(AuditLog.change("storage_limit", project.storageLimit(), l)));
+        allowlist.ifPresent(
+                a -> changed.add(AuditLog.set("cve_allowlist", a.items().size() + " items")));
         audit.record(
                 caller.name(),
                 project.id(),
@@ -319,11 +335,17 @@ public class ProjectController {
     }
 
     Map<String, Object> view(Principal caller, Project p) {
-        return view(p, authorizer.roleOf(caller, scope(p)), caller.isSysadmin(), projects.repositoryCount(p.id()));
+        return view(
+                p,
+                authorizer.roleOf(caller, scope(p)),
+                caller.isSysadmin(),
+                projects.repositoryCount(p.id()),
+                allowlists.ofProject(p.id()));
     }
 
     /** Harbor's Project JSON; {@code role} is the caller's role in it, for the UI fields. */
-    static Map<String, Object> view(Project p, Optional<ProjectRole> role, boolean sysadmin, long repoCount) {
+    static Map<String, Object> view(
+            Project p, Optional<ProjectRole> role, boolean sysadmin, long repoCount, CveAllowlist allowlist) {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("project_id", p.id());
         v.put("owner_id", p.ownerId());
@@ -340,26 +362,9 @@ public class ProjectController {
                 "togglable",
                 sysadmin || role.filter(r -> r == ProjectRole.PROJECT_ADMIN).isPresent());
         v.put("metadata", p.metadata());
-        v.put("cve_allowlist", emptyCveAllowlist(p.id()));
+        v.put("cve_allowlist", CveAllowlists.view(allowlist));
         return v;
     }
-
-    /**
-     * The project's CVE allowlist, which Harbor always sends: allowlists are not stored yet, so it
-     * is the empty one Harbor answers for a project without one (no id, no times, no items).
-     */
-    private static Map<String, Object> emptyCveAllowlist(long projectId) {
-        Map<String, Object> allowlist = new LinkedHashMap<>();
-        allowlist.put("id", 0);
-        allowlist.put("project_id", projectId);
-        allowlist.put("items", List.of());
-        allowlist.put("creation_time", NEVER);
-        allowlist.put("update_time", NEVER);
-        return allowlist;
-    }
-
-    /** Go's zero time, as Harbor writes a time that was never set. */
-    private static final String NEVER = "0001-01-01T00:00:00.000Z";
 
     static String time(Instant i) {
         return i.toString();

@@ -13,8 +13,10 @@ import org.springframework.stereotype.Service;
 public class ProjectSearch {
     private final ProjectListing listing;
     private final Authorizer authorizer;
+    private final CveAllowlists allowlists;
 
-    ProjectSearch(ProjectListing listing, Authorizer authorizer) {
+    ProjectSearch(ProjectListing listing, Authorizer authorizer, CveAllowlists allowlists) {
+        this.allowlists = allowlists;
         this.listing = listing;
         this.authorizer = authorizer;
     }
@@ -26,8 +28,15 @@ public class ProjectSearch {
                 new ProjectListing.Filters(Optional.of(name), Optional.empty(), Optional.empty()),
                 ListQuery.firstPage(limit),
                 caller instanceof Principal.User u ? u.id() : 0);
+        Map<Long, CveAllowlist> lists = allowlists.ofProjects(
+                page.projects().stream().map(l -> l.project().id()).toList());
         return page.projects().stream()
-                .map(l -> ProjectController.view(l.project(), l.callerRole(), caller.isSysadmin(), l.repoCount()))
+                .map(l -> ProjectController.view(
+                        l.project(),
+                        l.callerRole(),
+                        caller.isSysadmin(),
+                        l.repoCount(),
+                        lists.get(l.project().id())))
                 .toList();
     }
 }

@@ -17,7 +17,9 @@ public enum ErrorCode {
     UNAUTHORIZED(401, "authentication required"),
     DENIED(403, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
-    TOOMANYREQUESTS(429, "too many requests");
+    TOOMANYREQUESTS(429, "too many requests"),
+    /** Harbor's: a project policy (vulnerability prevention) refuses the pull. */
+    PROJECTPOLICYVIOLATION(412, "the project's policy refuses this");
 
     private final int status;
     private final String description;

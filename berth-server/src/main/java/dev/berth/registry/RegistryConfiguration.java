@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.config.BerthProperties;
+import java.util.List;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,9 +19,11 @@ class RegistryConfiguration {
             RegistryAudit audit,
             BerthProperties properties,
             JsonMapper json,
-            PullRecorder pulls) {
+            PullRecorder pulls,
+            List<PullPolicy> pullPolicies) {
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
-                new RegistryServlet(uploads, blobs, manifests, repositories, guard, audit, properties, json, pulls),
+                new RegistryServlet(
+                        uploads, blobs, manifests, repositories, guard, audit, properties, json, pulls, pullPolicies),
                 "/v2/*");
         bean.setName("registry");
         bean.setLoadOnStartup(1);

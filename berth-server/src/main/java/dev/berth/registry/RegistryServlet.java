@@ -48,6 +48,7 @@ public class RegistryServlet extends HttpServlet {
     private final BerthProperties.Registry limits;
     private final JsonMapper json;
     private final PullRecorder pulls;
+    private final List<PullPolicy> pullPolicies;
 
     RegistryServlet(
             BlobUploadService uploads,
@@ -58,7 +59,9 @@ public class RegistryServlet extends HttpServlet {
             RegistryAudit audit,
             BerthProperties properties,
             JsonMapper json,
-            PullRecorder pulls) {
+            PullRecorder pulls,
+            List<PullPolicy> pullPolicies) {
+        this.pullPolicies = List.copyOf(pullPolicies);
         this.pulls = pulls;
         this.guard = guard;
         this.audit = audit;
@@ -223,6 +226,10 @@ public class RegistryServlet extends HttpServlet {
     private void getManifest(String name, String reference, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
         StoredManifest manifest = manifests.get(name, reference, acceptedTypes(req));
+        // Before a byte flows: by tag or digest, GET or HEAD, an index's child as much as any.
+        for (PullPolicy policy : pullPolicies) {
+            policy.check(req, name, manifest.id(), manifest.mediaType());
+        }
         resp.setContentType(manifest.mediaType());
         resp.setHeader("Docker-Content-Digest", manifest.digest().toString());
         resp.setHeader("ETag", "\"" + manifest.digest() + "\"");

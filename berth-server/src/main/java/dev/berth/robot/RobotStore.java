@@ -65,7 +65,7 @@ class RobotStore {
     }
 
     Optional<Stored> find(long id) {
-        return jdbc.sql(COLUMNS + FROM + " WHERE r.id = ?")
+        return jdbc.sql(COLUMNS + FROM + " WHERE r.id = ? AND r.visible")
                 .param(id)
                 .query(RobotStore::row)
                 .optional();
@@ -73,15 +73,16 @@ class RobotStore {
 
     /** Robots of one project, or system robots when {@code projectId} is 0, filtered and paged. */
     List<Stored> list(long projectId, SqlFilter filter) {
-        return jdbc.sql(COLUMNS + FROM + " WHERE COALESCE(r.project_id, 0) = ?" + filter.andWhere() + filter.orderBy()
-                        + filter.limitOffset())
+        return jdbc.sql(COLUMNS + FROM + " WHERE COALESCE(r.project_id, 0) = ? AND r.visible" + filter.andWhere()
+                        + filter.orderBy() + filter.limitOffset())
                 .params(filter.paramsAfter(projectId))
                 .query(RobotStore::row)
                 .list();
     }
 
     long count(long projectId, SqlFilter filter) {
-        return jdbc.sql("SELECT count(*) " + FROM + " WHERE COALESCE(r.project_id, 0) = ?" + filter.andWhere())
+        return jdbc.sql("SELECT count(*) " + FROM + " WHERE COALESCE(r.project_id, 0) = ? AND r.visible"
+                        + filter.andWhere())
                 .params(filter.paramsAfter(projectId))
                 .query(Long.class)
                 .single();

@@ -1,0 +1,51 @@
+package dev.berth.scan;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pluggable scanner API's {@code ScannerAdapterMetadata} (v1.1, with v1.2's capability
+ * {@code type}), which is also Harbor's {@code ScannerAdapterMetadata} on {@code /scanners/{id}/metadata}.
+ */
+record AdapterMetadata(Scanner scanner, List<Capability> capabilities, Map<String, String> properties) {
+    AdapterMetadata {
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+        properties = properties == null ? Map.of() : Map.copyOf(properties);
+        scanner = scanner == null ? new Scanner("", "", "") : scanner;
+    }
+
+    record Scanner(String name, String vendor, String version) {}
+
+    /** @param type {@code vulnerability} or {@code sbom} (v1.2); absent in v1.1, meaning vulnerability */
+    record Capability(String type, List<String> consumesMimeTypes, List<String> producesMimeTypes) {
+        Capability {
+            consumesMimeTypes = consumesMimeTypes == null ? List.of() : List.copyOf(consumesMimeTypes);
+            producesMimeTypes = producesMimeTypes == null ? List.of() : List.copyOf(producesMimeTypes);
+        }
+
+        String typeOrDefault() {
+            return type == null || type.isEmpty() ? ScanTypes.VULNERABILITY : type;
+        }
+    }
+
+    /** The capability for this artifact MIME type and scan type, if the adapter has one. */
+    java.util.Optional<Capability> capability(String artifactMimeType, String scanType) {
+        return capabilities.stream()
+                .filter(c -> c.typeOrDefault().equals(scanType)
+                        && c.consumesMimeTypes().contains(artifactMimeType))
+                .findFirst();
+    }
+
+    /** Harbor's {@code capabilities} of a registration: {@code support_vulnerability}, {@code support_sbom}. */
+    Map<String, Object> capabilityFlags() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(
+                "support_vulnerability",
+                capabilities.stream().anyMatch(c -> c.typeOrDefault().equals(ScanTypes.VULNERABILITY)));
+        flags.put(
+                "support_sbom",
+                capabilities.stream().anyMatch(c -> c.typeOrDefault().equals(ScanTypes.SBOM)));
+        return flags;
+    }
+}
