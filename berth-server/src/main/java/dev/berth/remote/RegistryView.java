@@ -4,10 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 
 /**
- * Harbor's {@code Registry} as the API returns it. The credential says only its type and whether a
+ * Harbor's {@code Registry} as the API returns it (also inside a replication policy). The credential says only its type and whether a
  * key and a secret are set ({@code "*****"}); the values themselves are write-only.
  */
-record RegistryView(
+public record RegistryView(
         long id,
         String url,
         String name,
@@ -21,9 +21,9 @@ record RegistryView(
     static final String MASK = "*****";
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record CredentialView(String type, String accessKey, String accessSecret) {}
+    public record CredentialView(String type, String accessKey, String accessSecret) {}
 
-    static RegistryView of(RemoteRegistry r) {
+    public static RegistryView of(RemoteRegistry r) {
         return new RegistryView(
                 r.id(),
                 r.url(),
@@ -40,5 +40,10 @@ record RegistryView(
                 r.status(),
                 r.creationTime(),
                 r.updateTime());
+    }
+
+    /** This Berth as a policy's source or destination: Harbor's "Local" registry, id 0. */
+    public static RegistryView local(String url, java.time.Instant since) {
+        return new RegistryView(0, url, "Local", null, "harbor", false, "", RemoteRegistry.HEALTHY, since, since);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -28,14 +29,16 @@ public class RemoteRegistries {
     private final RemoteRegistryRecords records;
     private final RegistryAdapters adapters;
     private final OutboundHttp outbound;
-    private final List<RegistryUsage> usages;
+    /** Looked up when needed: the features that use endpoints depend on this service themselves. */
+    private final ObjectProvider<RegistryUsage> usages;
+
     private final Clock clock;
 
     RemoteRegistries(
             RemoteRegistryRecords records,
             RegistryAdapters adapters,
             OutboundHttp outbound,
-            List<RegistryUsage> usages,
+            ObjectProvider<RegistryUsage> usages,
             Clock clock) {
         this.records = records;
         this.adapters = adapters;
@@ -113,7 +116,7 @@ public class RemoteRegistries {
 
     RemoteRegistry delete(long id) {
         RemoteRegistry registry = get(id);
-        for (RegistryUsage usage : usages) {
+        for (RegistryUsage usage : usages.orderedStream().toList()) {
             usage.blocksDeletion(id).ifPresent(why -> {
                 throw ApiException.preconditionFailed("the registry " + id + " is " + why + ", cannot delete it");
             });
