@@ -74,6 +74,16 @@ class DistributionAdapter implements RegistryAdapter {
         return client(registry, OPTIONS);
     }
 
+    @Override
+    public DistributionClient contentClient(Limits limits, RemoteRegistry registry) {
+        return client(
+                registry,
+                OutboundOptions.defaults()
+                        .withTimeouts(limits.connect(), limits.read())
+                        .withMaxRedirects(3)
+                        .withMaxResponseBytes(Long.MAX_VALUE));
+    }
+
     DistributionClient client(RemoteRegistry registry, OutboundOptions options) {
         return new DistributionClient(
                 outbound.client(Trust.ADMINISTRATOR, options.withSkipCertVerify(registry.insecure())),

@@ -98,6 +98,157 @@ public final class DistributionClient {
         return names;
     }
 
+    /** The manifest media types a copy accepts, in Accept order. */
+    static final String ACCEPT = String.join(
+            ", ",
+            "application/vnd.oci.image.index.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.v2+json");
+    /** A manifest larger than this is refused (distribution's own limit is 4 MiB). */
+    static final int MAX_MANIFEST = 4 << 20;
+
+    /** A manifest as the registry holds it: its exact bytes and their media type. */
+    public record Manifest(String mediaType, byte[] content) {}
+
+    private static String pull(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    private static String push(String repository) {
+        return "repository:" + repository + ":pull,push";
+    }
+
+    /** The manifest a tag or digest names; empty on 404. */
+    public Optional<Manifest> manifest(String repository, String reference) {
+        OutboundRequest request = OutboundRequest.get(resolve("/v2/" + repository + "/manifests/" + reference))
+                .withHeader("Accept", ACCEPT);
+        try (OutboundResponse response = send(request, pull(repository))) {
+            if (response.status() == 404) {
+                return Optional.empty();
+            }
+            if (response.status() != 200) {
+                throw new RemoteException(
+                        "GET manifest " + repository + ":" + reference + " answered HTTP " + response.status());
+            }
+            byte[] content = response.body().readNBytes(MAX_MANIFEST + 1);
+            if (content.length > MAX_MANIFEST) {
+                throw new RemoteException("the manifest " + repository + ":" + reference + " is larger than 4 MiB");
+            }
+            String type =
+                    response.header("Content-Type").orElse("").split(";")[0].trim();
+            return Optional.of(new Manifest(type, content));
+        } catch (IOException e) {
+            throw new RemoteException("reading manifest " + repository + ":" + reference + " failed", e);
+        }
+    }
+
+    /** Whether the repository has the blob (HEAD). */
+    public boolean hasBlob(String repository, String digest) {
+        return exists(resolve("/v2/" + repository + "/blobs/" + digest), push(repository));
+    }
+
+    /** Whether the repository has the manifest (HEAD). */
+    public boolean hasManifest(String repository, String reference) {
+        return exists(resolve("/v2/" + repository + "/manifests/" + reference), push(repository));
+    }
+
+    private boolean exists(URI uri, String scope) {
+        try (OutboundResponse response =
+                send(new OutboundRequest("HEAD", uri, Map.of("Accept", ACCEPT), Optional.empty()), scope)) {
+            return response.status() == 200;
+        } catch (IOException e) {
+            throw new RemoteException("HEAD failed", e);
+        }
+    }
+
+    /** Opens a blob; the caller closes the response (its body is the blob). */
+    public OutboundResponse openBlob(String repository, String digest) {
+        OutboundResponse response =
+                send(OutboundRequest.get(resolve("/v2/" + repository + "/blobs/" + digest)), pull(repository));
+        if (response.status() != 200) {
+            closeQuietly(response);
+            throw new RemoteException("GET blob " + digest + " answered HTTP " + response.status());
+        }
+        return response;
+    }
+
+    /** Uploads a blob in one request after opening an upload session (POST, then PUT ?digest=). */
+    public void putBlob(String repository, String digest, long size, dev.berth.outbound.RequestBody.Source source) {
+        URI start = resolve("/v2/" + repository + "/blobs/uploads/");
+        String location;
+        try (OutboundResponse response = send(
+                new OutboundRequest(
+                        "POST",
+                        start,
+                        Map.of(),
+                        Optional.of(dev.berth.outbound.RequestBody.of("application/octet-stream", new byte[0]))),
+                push(repository))) {
+            if (response.status() != 202) {
+                throw new RemoteException(
+                        "starting an upload to " + repository + " answered HTTP " + response.status());
+            }
+            location = response.header("Location")
+                    .orElseThrow(() -> new RemoteException("the registry started an upload without a Location"));
+        } catch (IOException e) {
+            throw new RemoteException("starting an upload failed", e);
+        }
+        URI target = start.resolve(location);
+        String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
+        try (OutboundResponse response = send(
+                OutboundRequest.put(
+                        URI.create(put), new dev.berth.outbound.RequestBody("application/octet-stream", size, source)),
+                push(repository))) {
+            if (response.status() != 201) {
+                throw new RemoteException("uploading blob " + digest + " answered HTTP " + response.status());
+            }
+        } catch (IOException e) {
+            throw new RemoteException("uploading blob " + digest + " failed", e);
+        }
+    }
+
+    /** Stores a manifest by tag or digest. */
+    public void putManifest(String repository, String reference, String mediaType, byte[] content) {
+        try (OutboundResponse response = send(
+                OutboundRequest.put(
+                        resolve("/v2/" + repository + "/manifests/" + reference),
+                        dev.berth.outbound.RequestBody.of(mediaType, content)),
+                push(repository))) {
+            if (response.status() != 201) {
+                throw new RemoteException(
+                        "PUT manifest " + repository + ":" + reference + " answered " + response.summary());
+            }
+        } catch (IOException e) {
+            throw new RemoteException("PUT manifest failed", e);
+        }
+    }
+
+    /** Every tag of the repository ({@code /v2/<name>/tags/list}, following its pages); empty on 404. */
+    public List<String> tags(String repository) {
+        List<String> tags = new ArrayList<>();
+        String next = "/v2/" + repository + "/tags/list?n=" + CATALOG_PAGE;
+        for (int pages = 0; next != null && pages < 10_000; pages++) {
+            try (OutboundResponse response = send(OutboundRequest.get(resolve(next)), pull(repository))) {
+                if (response.status() == 404) {
+                    return tags;
+                }
+                if (response.status() != 200) {
+                    throw new RemoteException(
+                            "listing the tags of " + repository + " answered HTTP " + response.status());
+                }
+                for (JsonNode tag : json.readTree(response.body()).path("tags")) {
+                    tags.add(tag.asString());
+                }
+                next = response.header("Link")
+                        .flatMap(DistributionClient::linkTarget)
+                        .orElse(null);
+            } catch (IOException e) {
+                throw new RemoteException("reading the tags of " + repository + " failed", e);
+            }
+        }
+        return tags;
+    }
+
     /**
      * Sends a request, logging in if the registry asks to: on a 401 with a challenge, once more with
      * the authorization the challenge wants for {@code scope} ({@code repository:<name>:pull}, ...).

@@ -41,4 +41,13 @@ public interface RegistryAdapter {
 
     /** A client for the registry's {@code /v2/} API, logged in with the endpoint's credential. */
     DistributionClient client(RemoteRegistry registry);
+
+    /**
+     * A client for copying content: blobs of any size, longer waits, and redirects followed (a
+     * registry may send blobs from object storage; credentials stay with the registry).
+     */
+    DistributionClient contentClient(RegistryAdapter.Limits limits, RemoteRegistry registry);
+
+    /** How long a content client waits. */
+    record Limits(java.time.Duration connect, java.time.Duration read) {}
 }

@@ -51,4 +51,9 @@ final class UnavailableAdapter implements RegistryAdapter {
     public DistributionClient client(RemoteRegistry registry) {
         throw new UnavailableAdapterException(type);
     }
+
+    @Override
+    public DistributionClient contentClient(Limits limits, RemoteRegistry registry) {
+        throw new UnavailableAdapterException(type);
+    }
 }

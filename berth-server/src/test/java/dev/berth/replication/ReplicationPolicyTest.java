@@ -32,21 +32,27 @@ class ReplicationPolicyTest {
         distribution = DistributionRegistry.withBasicAuth("repl", "Repl-Password-1");
         server = BerthServer.withExternalDatabase(Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
         admin = server.adminClient();
+        registryId = endpoint(admin, "dist", distribution, "repl", "Repl-Password-1");
+    }
+
+    /** Registers the distribution registry as endpoint {@code name} with Basic credentials; its id. */
+    static long endpoint(
+            RegistryClient admin, String name, DistributionRegistry registry, String user, String password) {
         RegistryClient.Response r = postJson(
                 admin,
                 "/api/v2.0/registries",
                 Map.of(
                         "name",
-                        "dist",
+                        name,
                         "type",
                         "docker-registry",
                         "url",
-                        distribution.baseUri().toString(),
+                        registry.baseUri().toString(),
                         "credential",
-                        Map.of("type", "basic", "access_key", "repl", "access_secret", "Repl-Password-1")));
+                        Map.of("type", "basic", "access_key", user, "access_secret", password)));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         String location = r.header("Location").orElseThrow();
-        registryId = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
     }
 
     @AfterAll
