@@ -282,4 +282,33 @@ class ReplicationExecutionTest {
             }
         }
     }
+
+    @Test
+    void anEventBasedPolicyReplicatesAPushWithinSeconds() {
+        String project = new TestAccounts(server).project("live", false);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", TestAccounts.unique("event-"));
+        body.put("dest_registry", Map.of("id", registryId));
+        body.put("filters", List.of(Map.of("type", "name", "value", project + "/**")));
+        body.put("trigger", Map.of("type", "event_based"));
+        body.put("enabled", true);
+        long policyId = policy(body);
+
+        // another project's push first: events are consumed in order, so by the time this policy's
+        // push has been replicated, that one has been seen (and must have been left alone)
+        String other = new TestAccounts(server).project("other", false);
+        admin.pushImage(other + "/svc", "1.0", "other".getBytes(StandardCharsets.UTF_8));
+        admin.pushImage(project + "/svc", "1.2", ("svc " + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        JsonNode execution = Eventually.await(
+                Duration.ofSeconds(60),
+                () -> admin.get("/api/v2.0/replication/executions?policy_id=" + policyId)
+                        .json(),
+                list -> list.size() == 1
+                        && list.path(0).path("status").asString().equals("Succeed"));
+        assertThat(execution.path(0).path("trigger").asString()).isEqualTo("event_based");
+        assertThat(distRaw(project + "/svc:1.2")).isEqualTo(berthRaw(project + "/svc:1.2"));
+        assertThat(dist.get("/v2/" + other + "/svc/manifests/1.0", "Accept", RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(404);
+    }
 }
