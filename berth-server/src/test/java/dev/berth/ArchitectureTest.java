@@ -81,6 +81,7 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "dev.berth.scan..",
+                        "dev.berth.remote..",
                         "dev.berth.replication..",
                         "dev.berth.webhook..",
                         "dev.berth.preheat..",

@@ -1,0 +1,53 @@
+package dev.berth.replication;
+
+import dev.berth.job.JobContext;
+import dev.berth.job.JobKind;
+import dev.berth.job.UnrecoverableJobException;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Copies one tagged artifact of a replication execution ({@link ArtifactCopier}). Retried by the
+ * job service on failure; a retry skips what the destination already has.
+ */
+@Component
+class ReplicationCopyJob implements JobKind {
+    static final String NAME = "REPLICATION_COPY";
+
+    private final ReplicationPolicyRecords policies;
+    private final ReplicationEndpoints endpoints;
+    private final JsonMapper json;
+
+    ReplicationCopyJob(ReplicationPolicyRecords policies, ReplicationEndpoints endpoints, JsonMapper json) {
+        this.policies = policies;
+        this.endpoints = endpoints;
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void run(JobContext context) throws Exception {
+        JsonNode p = context.parameters();
+        long policyId = p.path("policy_id").asLong();
+        ReplicationPolicy policy = policies.find(policyId)
+                .orElseThrow(() -> new UnrecoverableJobException("the policy " + policyId + " is gone"));
+        ReplicationEndpoints.Ends ends = endpoints.of(policy);
+        String src = p.path("src_repo").asString();
+        String tag = p.path("tag").asString();
+        String dst = p.path("dst_repo").asString();
+        context.log("copying " + src + ":" + tag + " to " + dst + ":" + tag + " (attempt " + context.attempt() + ")");
+        ArtifactCopier.Outcome outcome = new ArtifactCopier(ends.source(), ends.destination(), json, context)
+                .copy(src, tag, dst, policy.override());
+        context.progress(100);
+        context.log(
+                outcome.skipped()
+                        ? "skipped"
+                        : "done: " + outcome.digest() + ", " + outcome.blobsCopied() + " blob(s) copied, "
+                                + outcome.blobsSkipped() + " already there");
+    }
+}
