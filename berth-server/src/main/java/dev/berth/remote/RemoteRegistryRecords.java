@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The {@code remote_registry} table (V34). Access keys and secrets are sealed here on the way in and
+ * The {@code remote_registry} table (V72). Access keys and secrets are sealed here on the way in and
  * opened on the way out, each bound to its row and field, so a value copied into another row does
  * not open there.
  */

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@code replication_policy} table (V35). */
+/** The {@code replication_policy} table (V73). */
 @Repository
 class ReplicationPolicyRecords {
     static final QueryFields FIELDS = QueryFields.builder()

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code replication_task} table (V36): what each copy task moves. */
+/** The {@code replication_task} table (V74): what each copy task moves. */
 @Repository
 class ReplicationTaskRecords {
     /** Harbor's task fields beyond the job service's. */
