@@ -176,6 +176,8 @@ class UserController {
                     throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed attempts; try again later");
                 case CredentialAuthenticator.Result.Failure f ->
                     throw ApiException.forbidden("the current password is incorrect");
+                case CredentialAuthenticator.Result.Unavailable u ->
+                    throw new ApiException(ApiErrorCode.SERVICE_UNAVAILABLE, u.reason());
             }
             keptSession = LoginController.sessionCookie(request);
         }
