@@ -6,7 +6,7 @@
 #   usage: test-requirements.sh [--image]     (--image: also what -Pimage builds and runs with)
 set -uo pipefail
 # program:Debian package
-need=(skopeo:skopeo podman:podman buildah:buildah chromium:chromium redis-server:redis-server openssl:openssl)
+need=(skopeo:skopeo podman:podman buildah:buildah chromium:chromium redis-server:redis-server openssl:openssl slapd:slapd ldapsearch:ldap-utils)
 if [ "${1:-}" = "--image" ]; then
   need+=(runc:runc podman-compose:podman-compose xz:xz-utils dash:dash ldd:libc-bin)
 fi

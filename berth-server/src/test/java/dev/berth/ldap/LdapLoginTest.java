@@ -391,6 +391,14 @@ class LdapLoginTest {
         RegistryClient.Response r = put(admin, "/api/v2.0/configurations", "{\"auth_mode\":\"db_auth\"}");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.text()).contains("auth_mode");
+        // Accounts come from the directory: no local user creation, no local password for its users.
+        RegistryClient.Response create = post(admin, "/api/v2.0/users", """
+                {"username":"localguy","email":"l@berth.test","realname":"L","password":"Local-Pass-2026"}""");
+        assertThat(create.status()).as(create.text()).isEqualTo(403);
+        long bobId = admin.get("/api/v2.0/users?q=username%3Dbob").json().get(0).path("user_id").asLong();
+        assertThat(put(admin, "/api/v2.0/users/" + bobId + "/password", "{\"new_password\":\"Other-Pass-2026\"}")
+                        .status())
+                .isEqualTo(403);
         // Writing back the current value is fine.
         assertThat(put(admin, "/api/v2.0/configurations", "{\"auth_mode\":\"ldap_auth\"}")
                         .status())
