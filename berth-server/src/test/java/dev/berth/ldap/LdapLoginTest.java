@@ -242,6 +242,19 @@ class LdapLoginTest {
             assertThat(c.get("/api/v2.0/projects/ldapgroups").status()).as(user).isEqualTo(200);
             assertThat(pushAccess(c, "ldapgroups/app")).as(user).contains("push");
             c.pushImage("ldapgroups/" + user, "v1", ("layer of " + user).getBytes(StandardCharsets.UTF_8));
+            // The group's project is among "my" projects, with the group's role, and so are its repositories.
+            JsonNode listed = c.get("/api/v2.0/projects?name=ldapgroups").json();
+            assertThat(listed.size()).as(user).isEqualTo(1);
+            assertThat(listed.get(0).path("current_user_role_id").asInt())
+                    .as(user)
+                    .isEqualTo(2);
+            assertThat(c.get("/api/v2.0/repositories").text()).as(user).contains("ldapgroups/" + user);
+            assertThat(c.get("/api/v2.0/statistics")
+                            .json()
+                            .path("private_project_count")
+                            .asInt())
+                    .as(user)
+                    .isEqualTo(1);
         }
         RegistryClient bob = server.client("bob", "bob-Pass-1");
         assertThat(bob.get("/api/v2.0/projects/ldapgroups").status()).isEqualTo(404); // private: not shown
@@ -257,6 +270,8 @@ class LdapLoginTest {
             clock.advance(Duration.ofMinutes(11));
             assertThat(pushAccess(alice, "ldapgroups/app")).isEmpty();
             assertThat(alice.get("/api/v2.0/projects/ldapgroups").status()).isEqualTo(404);
+            assertThat(alice.get("/api/v2.0/projects?name=ldapgroups").json().size())
+                    .isZero();
             assertThat(pushAccess(server.client("dave", "dave-Pass-1"), "ldapgroups/app"))
                     .contains("push");
         } finally {
@@ -395,7 +410,11 @@ class LdapLoginTest {
         RegistryClient.Response create = post(admin, "/api/v2.0/users", """
                 {"username":"localguy","email":"l@berth.test","realname":"L","password":"Local-Pass-2026"}""");
         assertThat(create.status()).as(create.text()).isEqualTo(403);
-        long bobId = admin.get("/api/v2.0/users?q=username%3Dbob").json().get(0).path("user_id").asLong();
+        long bobId = admin.get("/api/v2.0/users?q=username%3Dbob")
+                .json()
+                .get(0)
+                .path("user_id")
+                .asLong();
         assertThat(put(admin, "/api/v2.0/users/" + bobId + "/password", "{\"new_password\":\"Other-Pass-2026\"}")
                         .status())
                 .isEqualTo(403);
