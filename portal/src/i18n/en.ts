@@ -535,7 +535,7 @@ export const en = {
   'users.empty': 'No users.',
 
   'groups.title': 'User groups',
-  'groups.hint': 'A group becomes a project member in the project\'s Members tab. With local accounts nothing tells Berth who belongs to a group, so a group\'s membership grants nothing until an identity provider that reports groups (LDAP, OIDC, an auth proxy) is configured.',
+  'groups.hint': 'A group becomes a project member in the project\'s Members tab. An LDAP group grants its role to the users the directory says are in it (with auth mode LDAP); HTTP auth proxy and OIDC groups grant nothing yet.',
   'groups.search': 'Filter groups by name',
   'groups.new': 'New group',
   'groups.name': 'Group name',

@@ -539,7 +539,7 @@ export const zhCN: Record<MessageKey, string> = {
   'users.empty': '没有用户。',
 
   'groups.title': '用户组',
-  'groups.hint': '在项目的“成员”页中可将用户组添加为项目成员。使用本地账号时，Berth 无从得知谁属于某个组，因此在配置能提供组信息的身份提供方（LDAP、OIDC、认证代理）之前，组的成员身份不授予任何权限。',
+  'groups.hint': '在项目的“成员”页签中可将用户组添加为项目成员。LDAP 组把其角色授予目录中属于该组的用户（认证模式为 LDAP 时）；HTTP 认证代理组和 OIDC 组目前不授予任何权限。',
   'groups.search': '按名称筛选用户组',
   'groups.new': '新建用户组',
   'groups.name': '组名',
