@@ -4,7 +4,8 @@ import { App } from '../../App';
 import { navigate } from '../../router';
 import { adminApi } from '../../test/fixtures';
 import { button, byLabel, choose, click, error, mount, submit, text, type, until } from '../../test/harness';
-import { ADMIN, signedInAs } from '../../test/users';
+import { ADMIN, ALICE, signedInAs } from '../../test/users';
+import { fakeApi } from '../../test/harness';
 
 const CONFIG = {
   auth_mode: { value: 'db_auth', editable: true },
@@ -143,5 +144,23 @@ describe('LDAP directory page', () => {
     await until(() => expect(text()).toContain('LDAP directory'));
     await submit(button('Search users'));
     await until(() => expect(text()).toContain('the LDAP server failed while searching: server down'));
+  });
+});
+
+describe('a directory administrator', () => {
+  it('gets the administration pages through admin_role_in_auth, without their own flag', async () => {
+    const CAROL = { ...ALICE, user_id: 9, username: 'carol', admin_role_in_auth: true };
+    signedInAs(CAROL);
+    fakeApi({ 'GET /api/v2.0/users/current': { body: CAROL }, 'GET /api/v2.0/systeminfo': { body: {} }, 'GET /api/v2.0/ldap/users/search': { body: [] } });
+    await mount(<App />);
+    navigate('/admin/ldap');
+    await until(() => expect(text()).toContain('Search users'));
+    expect([...document.querySelectorAll('.sidenav a')].map((a) => a.textContent)).toContain('LDAP directory');
+
+    signedInAs(ALICE);
+    fakeApi({ 'GET /api/v2.0/users/current': { body: ALICE }, 'GET /api/v2.0/systeminfo': { body: {} } });
+    await mount(<App />);
+    navigate('/admin/ldap');
+    await until(() => expect(text()).toContain('This page is for system administrators.'));
   });
 });

@@ -215,6 +215,17 @@ class LdapLoginTest {
                         .get("/api/v2.0/configurations")
                         .status())
                 .isEqualTo(403);
+        JsonNode me = server.client("carol", "carol-Pass-1")
+                .get("/api/v2.0/users/current")
+                .json();
+        assertThat(me.path("admin_role_in_auth").asBoolean()).isTrue();
+        assertThat(me.path("sysadmin_flag").asBoolean()).isFalse();
+        assertThat(server.client("bob", "bob-Pass-1")
+                        .get("/api/v2.0/users/current")
+                        .json()
+                        .path("admin_role_in_auth")
+                        .asBoolean())
+                .isFalse();
         // The flag comes from the directory, not stored as the user's own.
         JsonNode carol = admin.get("/api/v2.0/users?q=username%3Dcarol").json().get(0);
         assertThat(carol.path("sysadmin_flag").asBoolean()).isFalse();
