@@ -711,7 +711,7 @@ try {
     assert.equal((await apiOk('GET', '/api/v2.0/schedules/all/paused')).json().paused, false);
     await shot('jobs');
     await nav.getByRole('link', { name: 'Configuration' }).click();
-    assert.equal(await page.getByLabel('Authentication mode').inputValue(), 'Database');
+    assert.equal(await page.getByLabel('Authentication mode').inputValue(), 'db_auth');
     await heading('System settings').waitFor(WAIT);
     await shot('configuration');
     await nav.getByRole('link', { name: 'System information' }).click();

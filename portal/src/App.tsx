@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { clearNotifications, ErrorBanner, Link, ConfirmHost, ToastHost, Spinner } from './ui/components';
 import { localeNames, locale, setLocale, t, type Locale, catalogs } from './i18n';
 import { allRoutes, location, match, navigate } from './router';
-import { checkSession, logout, refreshInfo, session, verifySession } from './session';
+import { checkSession, isAdmin, logout, refreshInfo, session, verifySession } from './session';
 import { useSignal } from './state';
 import { LoginView } from './views/login';
 import { bannerActive, parseBanner } from './ui/banner';
@@ -50,7 +50,7 @@ export function App() {
         <LoginView expired={s.expired} signedOut={s.signedOut} />
       </Shell>
     );
-  } else if (m.route.admin && !s.user?.sysadmin_flag) {
+  } else if (m.route.admin && !isAdmin()) {
     content = <p class="banner error">{t('app.adminOnly')}</p>;
   } else {
     const View = m.route.view;
@@ -60,7 +60,7 @@ export function App() {
   return (
     <Shell>
       <div class="layout">
-        <SideNav admin={!!s.user?.sysadmin_flag} current={loc.path} />
+        <SideNav admin={isAdmin()} current={loc.path} />
         <main id="main" tabIndex={-1}>
           {content}
         </main>
@@ -122,7 +122,7 @@ function Shell({ children }: { children: preact.ComponentChildren }) {
           <>
             <Link href="/account" class="user" data-testid="current-user">
               {s.user.username}
-              {s.user.sysadmin_flag ? ` (${t('app.sysadmin')})` : ''}
+              {isAdmin() ? ` (${t('app.sysadmin')})` : ''}
             </Link>
             <button
               type="button"

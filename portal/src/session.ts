@@ -68,5 +68,6 @@ export async function logout(): Promise<void> {
 }
 
 export function isAdmin(): boolean {
-  return !!session.get().user?.sysadmin_flag;
+  const user = session.get().user;
+  return !!(user?.sysadmin_flag || user?.admin_role_in_auth);
 }

@@ -6,6 +6,8 @@ export interface User {
   realname: string;
   comment?: string;
   sysadmin_flag: boolean;
+  /** An administrator by the identity provider (an LDAP user in the administrators' group). */
+  admin_role_in_auth?: boolean;
   creation_time?: string;
 }
 

@@ -15,6 +15,7 @@ import './artifact';
 import './account';
 import './admin/users';
 import './admin/usergroups';
+import './admin/ldap';
 import './admin/simple';
 import './admin/purgeaudit';
 import './admin/gc';

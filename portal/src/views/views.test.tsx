@@ -313,7 +313,7 @@ describe('administration', () => {
     const fake = adminApi({ 'GET /api/v2.0/configurations': { body: CONFIG }, 'PUT /api/v2.0/configurations': { body: '' } });
     await mount(<App />);
     navigate('/admin/configuration');
-    await until(() => expect(byLabel('Authentication mode').value).toBe('Database'));
+    await until(() => expect(byLabel<HTMLSelectElement>('Authentication mode').selectedOptions[0]?.textContent).toBe('Database'));
     await click(byLabel<HTMLInputElement>('Allow self-registration'));
     await submit(byLabel('Allow self-registration'));
     await until(() => expect(fake.find('PUT', '/api/v2.0/configurations')).toHaveLength(1));

@@ -9,6 +9,7 @@ import type { ComponentChildren } from 'preact';
 import { word } from '../../i18n/words';
 import { attempt, confirmAction, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { bytes, time } from '../../ui/format';
+import { LDAP_ITEMS, LdapFields } from './ldap';
 import { formatBanner, parseBanner, toInputDate, type BannerType } from '../../ui/banner';
 
 /** What the server accepts for each number (ConfigurationItems): whole numbers from 1 to max. */
@@ -122,22 +123,31 @@ function ConfigurationView() {
     <section>
       <PageHeader title={t('config.systemTitle')} />
       <div class="panels">
-        <ConfigSection title={t('config.authentication')} config={config} items={['self_registration']} onSaved={reread}>
+        <ConfigSection title={t('config.authentication')} config={config} items={['auth_mode', 'self_registration', ...LDAP_ITEMS]} onSaved={reread}>
           {(ctl) => (
             <>
               <Field label={t('config.authMode')} hint={t('config.authModeHint')}>
-                {(id) => <input id={id} readOnly value={word('value', String(ctl.value('auth_mode')))} />}
+                {(id) => (
+                  <select id={id} name="auth_mode" disabled={!ctl.editable('auth_mode')} value={String(ctl.value('auth_mode'))} onChange={(e) => ctl.set('auth_mode', (e.target as HTMLSelectElement).value)}>
+                    <option value="db_auth">{word('value', 'db_auth')}</option>
+                    <option value="ldap_auth">{word('value', 'ldap_auth')}</option>
+                  </select>
+                )}
               </Field>
-              <label class="inline">
-                <input
-                  type="checkbox"
-                  name="self_registration"
-                  disabled={!ctl.editable('self_registration')}
-                  checked={ctl.value('self_registration') === true}
-                  onChange={(e) => ctl.set('self_registration', (e.target as HTMLInputElement).checked)}
-                />
-                {t('config.selfRegistration')}
-              </label>
+              {ctl.value('auth_mode') === 'ldap_auth' ? (
+                <LdapFields ctl={ctl} />
+              ) : (
+                <label class="inline">
+                  <input
+                    type="checkbox"
+                    name="self_registration"
+                    disabled={!ctl.editable('self_registration')}
+                    checked={ctl.value('self_registration') === true}
+                    onChange={(e) => ctl.set('self_registration', (e.target as HTMLInputElement).checked)}
+                  />
+                  {t('config.selfRegistration')}
+                </label>
+              )}
             </>
           )}
         </ConfigSection>

@@ -92,6 +92,19 @@ class ArchitectureTest {
     }
 
     @Test
+    void identityKnowsNoDirectory() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "dev.berth.iam..", "dev.berth.user..", "dev.berth.usergroup..", "dev.berth.project..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.berth.ldap..", "com.unboundid..")
+                .because("LDAP plugs into identity through iam.DirectoryLogin; identity works without it")
+                .check(classes);
+    }
+
+    @Test
     void outboundHttpStandsAlone() {
         noClasses()
                 .that()

@@ -22,7 +22,9 @@ public enum ApiErrorCode {
     REQUEST_ENTITY_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     TOO_MANY_REQUEST(429),
-    UNKNOWN(500);
+    UNKNOWN(500),
+    /** A service Berth depends on (the LDAP directory) cannot be reached. */
+    SERVICE_UNAVAILABLE(503);
 
     private final int status;
 

@@ -132,7 +132,7 @@ class RepositoryController {
         }
         Set<Long> ids = new HashSet<>();
         switch (caller) {
-            case Principal.User u -> ids.addAll(listing.memberProjects(u.id()));
+            case Principal.User u -> ids.addAll(listing.memberProjects(u.id(), authorizer.groupIds(u)));
             case Principal.Robot r -> {
                 for (RobotPermission p : r.permissions()) {
                     if (p.kind().equals("project")

@@ -115,12 +115,15 @@ class RepositoryListing {
     }
 
     /**
-     * Projects the user is a direct member of. Reads {@code project_member}: the same rule the
-     * project list applies, kept in SQL so a user with many projects costs one statement.
+     * Projects the user is a member of, directly or through one of {@code groupIds}. Reads {@code
+     * project_member}: the same rule the project list applies, kept in SQL so a user with many
+     * projects costs one statement.
      */
-    List<Long> memberProjects(long userId) {
-        return jdbc.sql("SELECT project_id FROM project_member WHERE entity_type = 'u' AND entity_id = ?")
+    List<Long> memberProjects(long userId, List<Long> groupIds) {
+        return jdbc.sql("SELECT DISTINCT project_id FROM project_member WHERE (entity_type = 'u' AND entity_id = ?)"
+                        + " OR (entity_type = 'g' AND entity_id = ANY (?))")
                 .param(userId)
+                .param(groupIds.toArray(Long[]::new))
                 .query(Long.class)
                 .list();
     }

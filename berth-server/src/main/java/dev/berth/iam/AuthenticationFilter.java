@@ -38,6 +38,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
     private final UserRecords users;
     private final ExternalUrl externalUrl;
     private final ClientAddress clientAddress;
+    private final DirectoryMemberships memberships;
 
     AuthenticationFilter(
             CredentialAuthenticator credentials,
@@ -46,7 +47,9 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             Sessions sessions,
             UserRecords users,
             ExternalUrl externalUrl,
-            ClientAddress clientAddress) {
+            ClientAddress clientAddress,
+            DirectoryMemberships memberships) {
+        this.memberships = memberships;
         this.credentials = credentials;
         this.tokens = tokens;
         this.stamps = stamps;
@@ -77,6 +80,10 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                             429,
                             registry ? "TOOMANYREQUESTS" : "TOO_MANY_REQUEST",
                             "too many failed logins; try again later");
+                    return;
+                }
+                case CredentialAuthenticator.Result.Unavailable u -> {
+                    refuse(request, response, 503, registry ? "UNAVAILABLE" : "SERVICE_UNAVAILABLE", u.reason());
                     return;
                 }
                 case CredentialAuthenticator.Result.Failure f -> {
@@ -120,7 +127,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 }
                 Optional<UserAccount> user = users.find(session.get().userId());
                 if (user.isPresent()) {
-                    Principals.set(request, user.get().principal());
+                    Principals.set(request, memberships.principal(user.get()));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.berth.iam;
 
+import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -12,9 +13,19 @@ import org.springframework.stereotype.Service;
 @Service
 public class Authorizer {
     private final ProjectAccess projects;
+    private final DirectoryMemberships memberships;
 
-    public Authorizer(ProjectAccess projects) {
+    public Authorizer(ProjectAccess projects, DirectoryMemberships memberships) {
         this.projects = projects;
+        this.memberships = memberships;
+    }
+
+    /**
+     * The user groups a user is in now (from the last directory login, while current); empty for
+     * local accounts and anyone else. Lists that show "my projects" count memberships of these too.
+     */
+    public List<Long> groupIds(Principal principal) {
+        return principal instanceof Principal.User u ? memberships.groupIds(u.id()) : List.of();
     }
 
     public Optional<ProjectScope> project(String name) {

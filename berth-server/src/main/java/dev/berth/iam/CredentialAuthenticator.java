@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,6 +33,12 @@ public class CredentialAuthenticator {
 
     static final Duration FIRST_DELAY = Duration.ofSeconds(1);
     static final Duration MAX_DELAY = Duration.ofSeconds(60);
+    /**
+     * How long a verified credential is remembered; for a directory user this is also how long a
+     * verified bind stands in for the next one (the directory is asked again after it).
+     */
+    public static final Duration REMEMBERED = Duration.ofSeconds(60);
+
     /** How long a record of failures outlives the last one. */
     static final Duration MEMORY = Duration.ofMinutes(15);
 
@@ -40,6 +47,12 @@ public class CredentialAuthenticator {
         record Success(Principal principal) implements Result {}
 
         record Failure() implements Result {}
+
+        /**
+         * The directory that checks this user's password could not be asked; nothing stored in
+         * Berth is used instead. {@code reason} is fit to show the client.
+         */
+        record Unavailable(String reason) implements Result {}
 
         /** @param retryAfter when the next attempt from this address will be checked */
         record Throttled(Duration retryAfter) implements Result {
@@ -63,13 +76,12 @@ public class CredentialAuthenticator {
     private final Cache<String, Failures> failures;
     // Registry clients send Basic credentials on every request; remember good ones briefly so
     // bcrypt runs once per minute per credential, not per request.
-    private final Cache<String, Remembered> verified = Caffeine.newBuilder()
-            .expireAfterWrite(Duration.ofSeconds(60))
-            .maximumSize(10_000)
-            .build();
+    // Measured by the injected clock, like the group memberships a directory login records.
+    private final Cache<String, Remembered> verified;
 
     private final CacheInvalidations invalidations;
     private final CredentialEpoch epoch;
+    private final ObjectProvider<DirectoryLogin> directory;
 
     /** A verified credential and the {@link CredentialEpoch} value read before it was checked. */
     private record Remembered(Principal principal, long epoch) {}
@@ -80,13 +92,20 @@ public class CredentialAuthenticator {
             PasswordHasher hasher,
             Clock clock,
             CacheInvalidations invalidations,
-            CredentialEpoch epoch) {
+            CredentialEpoch epoch,
+            ObjectProvider<DirectoryLogin> directory) {
         this.epoch = epoch;
+        this.directory = directory;
         this.users = users;
         this.robots = robots;
         this.hasher = hasher;
         this.clock = clock;
         this.invalidations = invalidations;
+        this.verified = Caffeine.newBuilder()
+                .expireAfterWrite(REMEMBERED)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .maximumSize(10_000)
+                .build();
         this.failures = Caffeine.newBuilder()
                 .expireAfterWrite(MEMORY)
                 .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
@@ -121,6 +140,7 @@ public class CredentialAuthenticator {
         long now = epoch.current();
         String key = PasswordRules.sha256(name + "\u0000" + secret);
         Instant[] refusedUntil = {null};
+        String[] unavailable = {null};
         Remembered remembered = verified.getIfPresent(key);
         if (remembered == null || remembered.epoch() != now) {
             remembered = verified.asMap().compute(key, (k, known) -> {
@@ -132,13 +152,36 @@ public class CredentialAuthenticator {
                     refusedUntil[0] = refused.get();
                     return null;
                 }
-                return (name.startsWith(RobotRecords.PREFIX) ? robot(name, secret) : user(name, secret))
-                        .map(p -> new Remembered(p, now))
-                        .orElse(null);
+                Optional<Principal> checked;
+                if (name.startsWith(RobotRecords.PREFIX)) {
+                    checked = robot(name, secret);
+                } else if (byDirectory(name)) {
+                    checked = switch (directory.getObject().login(name, secret)) {
+                        case DirectoryLogin.Outcome.Success s -> Optional.of(s.user());
+                        case DirectoryLogin.Outcome.Refused r -> Optional.empty();
+                        case DirectoryLogin.Outcome.Unavailable u -> {
+                            unavailable[0] = u.reason();
+                            yield Optional.empty();
+                        }
+                    };
+                } else {
+                    checked = user(name, secret);
+                }
+                return checked.map(p -> new Remembered(p, now)).orElse(null);
             });
         }
         if (refusedUntil[0] != null) {
             return throttled(name, clientAddress, start, refusedUntil[0]);
+        }
+        if (unavailable[0] != null) {
+            // Not the client's fault: not counted against it.
+            failures.invalidate(throttleKey);
+            log.warn(
+                    "event=login_directory_unavailable principal={} client={} reason=\"{}\"",
+                    name,
+                    clientAddress,
+                    unavailable[0]);
+            return new Result.Unavailable(unavailable[0]);
         }
         Principal principal = remembered == null ? null : remembered.principal();
         if (principal == null) {
@@ -211,6 +254,25 @@ public class CredentialAuthenticator {
         verified.invalidateAll();
         invalidations.invalidate(CACHE, CacheInvalidations.ALL);
         epoch.advance();
+    }
+
+    /**
+     * Whether this user's password is the directory's to check: in a directory mode every user but
+     * the local {@code admin} (Harbor's rule, so that a broken directory never locks the
+     * administrator out).
+     */
+    private boolean byDirectory(String name) {
+        DirectoryLogin d = directory.getIfAvailable();
+        return d != null && !LOCAL_ADMIN.equals(name) && d.active();
+    }
+
+    /** The administrator created at first start, who always signs in with the local password. */
+    public static final String LOCAL_ADMIN = "admin";
+
+    /** Whether passwords of users other than {@link #LOCAL_ADMIN} are checked by a directory now. */
+    public boolean directoryActive() {
+        DirectoryLogin d = directory.getIfAvailable();
+        return d != null && d.active();
     }
 
     private Optional<Principal> user(String name, String password) {

@@ -3,6 +3,7 @@ package dev.berth.project;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.berth.cache.CacheInvalidations;
+import dev.berth.iam.DirectoryMemberships;
 import dev.berth.iam.ProjectAccess;
 import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
@@ -27,8 +28,11 @@ public class ProjectAccessService implements ProjectAccess {
 
     private final CacheInvalidations invalidations;
 
-    ProjectAccessService(ProjectRecords records, CacheInvalidations invalidations) {
+    private final DirectoryMemberships memberships;
+
+    ProjectAccessService(ProjectRecords records, CacheInvalidations invalidations, DirectoryMemberships memberships) {
         this.records = records;
+        this.memberships = memberships;
         this.invalidations = invalidations;
         invalidations.onInvalidate(CACHE, name -> {
             if (name.equals(CacheInvalidations.ALL)) {
@@ -51,7 +55,7 @@ public class ProjectAccessService implements ProjectAccess {
 
     @Override
     public Optional<ProjectRole> roleOf(long projectId, long userId) {
-        return records.userRole(projectId, userId);
+        return records.userRole(projectId, userId, memberships.groupIds(userId));
     }
 
     /** Call after creating, deleting or changing the visibility of a project. */

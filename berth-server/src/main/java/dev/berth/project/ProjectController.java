@@ -138,7 +138,8 @@ public class ProjectController {
                 new ProjectListing.Filters(
                         Optional.ofNullable(name), Optional.ofNullable(isPublic), Optional.ofNullable(owner)),
                 query,
-                caller instanceof Principal.User u ? u.id() : 0);
+                caller instanceof Principal.User u ? u.id() : 0,
+                authorizer.groupIds(caller));
         Map<Long, CveAllowlist> lists = allowlists.ofProjects(
                 page.projects().stream().map(l -> l.project().id()).toList());
         List<Map<String, Object>> body = page.projects().stream()
@@ -160,7 +161,7 @@ public class ProjectController {
             return new ProjectListing.Visibility.All();
         }
         return switch (caller) {
-            case Principal.User u -> new ProjectListing.Visibility.PublicOrMember(u.id());
+            case Principal.User u -> new ProjectListing.Visibility.PublicOrMember(u.id(), authorizer.groupIds(u));
             case Principal.Robot r -> {
                 Set<String> names = new HashSet<>();
                 for (RobotPermission p : r.permissions()) {

@@ -57,7 +57,17 @@ class ProjectListing {
         record PublicOnly() implements Visibility {}
 
         /** A user: public projects and those they are a direct member of. */
-        record PublicOrMember(long userId) implements Visibility {}
+        /** Public projects and those the user is a member of, directly or through one of the groups. */
+        record PublicOrMember(long userId, List<Long> groupIds) implements Visibility {
+            public PublicOrMember {
+                groupIds = List.copyOf(groupIds);
+            }
+
+            /** The groups as a SQL array parameter. */
+            Long[] groups() {
+                return groupIds.toArray(Long[]::new);
+            }
+        }
 
         /** A robot: public projects and those its grants name. */
         record PublicOrNamed(Set<String> names) implements Visibility {}
@@ -77,8 +87,18 @@ class ProjectListing {
         this.jdbc = jdbc;
     }
 
-    /** @param callerUserId the user whose role each row carries, 0 for none */
-    Page list(Visibility visibility, Filters filters, ListQuery query, long callerUserId) {
+    /**
+     * The member rows of a user, directly ({@code vm.entity_type = 'u'}) or through a group; binds
+     * the user id and then the group ids (a {@code bigint[]}).
+     */
+    static final String MEMBER =
+            "((vm.entity_type = 'u' AND vm.entity_id = ?) OR (vm.entity_type = 'g' AND vm.entity_id = ANY (?)))";
+
+    /**
+     * @param callerUserId the user whose role each row carries, 0 for none
+     * @param callerGroupIds the groups whose roles count for that user too
+     */
+    Page list(Visibility visibility, Filters filters, ListQuery query, long callerUserId, List<Long> callerGroupIds) {
         SqlFilter sql = query.toSql(FIELDS);
         StringBuilder where = new StringBuilder();
         List<Object> params = new ArrayList<>();
@@ -88,9 +108,10 @@ class ProjectListing {
             case Visibility.PublicOrMember m -> {
                 where.append(" AND (")
                         .append(PUBLIC)
-                        .append(" OR EXISTS (SELECT 1 FROM project_member vm WHERE vm.project_id = p.id"
-                                + " AND vm.entity_type = 'u' AND vm.entity_id = ?))");
+                        .append(" OR EXISTS (SELECT 1 FROM project_member vm WHERE vm.project_id = p.id" + " AND "
+                                + MEMBER + "))");
                 params.add(m.userId());
+                params.add(m.groups());
             }
             case Visibility.PublicOrNamed n -> {
                 where.append(" AND (").append(PUBLIC).append(" OR p.name = ANY (?))");
@@ -121,16 +142,18 @@ class ProjectListing {
         }
         List<Object> all = new ArrayList<>();
         all.add(callerUserId);
+        all.add(callerGroupIds.toArray(Long[]::new));
         all.addAll(params);
-        List<Listed> rows = jdbc.sql("""
+        List<Listed> rows = jdbc.sql(
+                        """
                         SELECT p.id, p.name, COALESCE(p.owner_id, 0) AS owner_id, COALESCE(u.username, '') AS owner_name,
                                p.storage_limit, p.creation_time, p.update_time,
                                ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
                                ARRAY(SELECT m.value FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_values,
                                """ + REPO_COUNT + """
                                 AS repo_count,
-                               (SELECT cm.role FROM project_member cm WHERE cm.project_id = p.id
-                                   AND cm.entity_type = 'u' AND cm.entity_id = ?) AS caller_role
+                               (SELECT vm.role FROM project_member vm WHERE vm.project_id = p.id AND """ + MEMBER + """
+                                   ORDER BY array_position(ARRAY[1, 4, 2, 3, 5], vm.role) LIMIT 1) AS caller_role
                         """ + FROM + where + sql.orderBy() + sql.limitOffset())
                 .params(all)
                 .query(ProjectListing::listed)

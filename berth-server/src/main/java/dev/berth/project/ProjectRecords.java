@@ -4,6 +4,7 @@ import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -37,10 +38,32 @@ class ProjectRecords {
                 .optional();
     }
 
-    Optional<ProjectRole> userRole(long projectId, long userId) {
-        return jdbc.sql("SELECT role FROM project_member WHERE project_id = ? AND entity_type = 'u' AND entity_id = ?")
+    /**
+     * The user's strongest role in the project, held directly or through one of {@code groupIds}
+     * (Harbor unites the permissions of all of them; each role includes the ones below it, so the
+     * strongest is that union).
+     */
+    Optional<ProjectRole> userRole(long projectId, long userId, List<Long> groupIds) {
+        if (groupIds.isEmpty()) {
+            return jdbc.sql(
+                            "SELECT role FROM project_member WHERE project_id = ? AND entity_type = 'u' AND entity_id = ?")
+                    .param(projectId)
+                    .param(userId)
+                    .query(Integer.class)
+                    .optional()
+                    .flatMap(ProjectRole::byId);
+        }
+        return jdbc.sql("""
+                        SELECT role FROM project_member
+                        WHERE project_id = ? AND ((entity_type = 'u' AND entity_id = ?)
+                            OR (entity_type = 'g' AND entity_id = ANY (?::bigint[])))
+                        ORDER BY array_position(ARRAY[1, 4, 2, 3, 5], role) LIMIT 1
+                        """)
                 .param(projectId)
                 .param(userId)
+                .param(groupIds.stream()
+                        .map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",", "{", "}")))
                 .query(Integer.class)
                 .optional()
                 .flatMap(ProjectRole::byId);

@@ -27,7 +27,8 @@ public class ProjectSearch {
                 ProjectController.visibility(authorizer, caller),
                 new ProjectListing.Filters(Optional.of(name), Optional.empty(), Optional.empty()),
                 ListQuery.firstPage(limit),
-                caller instanceof Principal.User u ? u.id() : 0);
+                caller instanceof Principal.User u ? u.id() : 0,
+                authorizer.groupIds(caller));
         Map<Long, CveAllowlist> lists = allowlists.ofProjects(
                 page.projects().stream().map(l -> l.project().id()).toList());
         return page.projects().stream()

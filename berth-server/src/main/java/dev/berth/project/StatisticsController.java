@@ -46,8 +46,8 @@ class StatisticsController {
             case ProjectListing.Visibility.PublicOrMember m ->
                 closed = count(
                         "NOT " + PUBLIC + " AND EXISTS (SELECT 1 FROM project_member vm WHERE vm.project_id = p.id"
-                                + " AND vm.entity_type = 'u' AND vm.entity_id = ?)",
-                        List.of(m.userId()));
+                                + " AND " + ProjectListing.MEMBER + ")",
+                        List.of(m.userId(), m.groups()));
             case ProjectListing.Visibility.PublicOrNamed n ->
                 closed = count("NOT " + PUBLIC + " AND p.name = ANY (?)", List.of((Object)
                         n.names().toArray(String[]::new)));

@@ -3,8 +3,11 @@ package dev.berth.system;
 import dev.berth.api.ApiException;
 import dev.berth.audit.AuditForwarder;
 import dev.berth.audit.AuditLog;
+import dev.berth.crypto.SecretBox;
+import dev.berth.iam.CredentialAuthenticator;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.TokenIssuer;
+import dev.berth.iam.UserRecords;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,18 +41,32 @@ class ConfigurationItems {
     /** An item Berth keeps at one value, and why. */
     private record Fixed(Kind kind, Object value, String reason, boolean shown) {}
 
-    private static final String LDAP = "LDAP authentication is not implemented yet (auth_mode is db_auth)";
-    private static final String UAA = "UAA authentication is not supported (auth_mode is db_auth)";
-    private static final String HTTP_AUTH = "HTTP auth proxy authentication is not supported (auth_mode is db_auth)";
-    private static final String OIDC = "OIDC authentication is not implemented yet (auth_mode is db_auth)";
+    private static final String UAA = "UAA authentication is not supported";
+    private static final String HTTP_AUTH = "HTTP auth proxy authentication is not supported yet";
+    private static final String OIDC = "OIDC authentication is not implemented yet";
+    /** The authentication modes Berth implements. */
+    private static final Set<String> AUTH_MODES = Set.of("db_auth", "ldap_auth");
+
+    private static final Set<String> HARBOR_AUTH_MODES =
+            Set.of("db_auth", "ldap_auth", "uaa_auth", "http_auth", "oidc_auth");
+
+    /** The LDAP string items and their defaults (Harbor's). */
+    private static final Map<String, String> LDAP_STRINGS = Map.ofEntries(
+            Map.entry("ldap_url", ""),
+            Map.entry("ldap_search_dn", ""),
+            Map.entry("ldap_base_dn", ""),
+            Map.entry("ldap_filter", ""),
+            Map.entry("ldap_uid", "cn"),
+            Map.entry("ldap_group_base_dn", ""),
+            Map.entry("ldap_group_search_filter", ""),
+            Map.entry("ldap_group_attribute_name", "cn"),
+            Map.entry("ldap_group_admin_dn", ""),
+            Map.entry("ldap_group_membership_attribute", "memberof"));
 
     private static final Map<String, Fixed> FIXED = fixed();
 
     private static Map<String, Fixed> fixed() {
         Map<String, Fixed> m = new LinkedHashMap<>();
-        m.put(
-                "auth_mode",
-                new Fixed(Kind.STRING, "db_auth", "only database authentication (db_auth) is supported", true));
         m.put("primary_auth_mode", new Fixed(Kind.BOOL, false, "there is no external identity provider", true));
         m.put(
                 "robot_name_prefix",
@@ -61,25 +78,6 @@ class ConfigurationItems {
                         true,
                         "Berth always counts each project's storage (a project without a limit has -1)",
                         true));
-        for (String s : List.of(
-                "ldap_base_dn",
-                "ldap_filter",
-                "ldap_group_base_dn",
-                "ldap_group_admin_dn",
-                "ldap_group_attribute_name",
-                "ldap_group_search_filter",
-                "ldap_search_dn",
-                "ldap_url")) {
-            m.put(s, new Fixed(Kind.STRING, "", LDAP, true));
-        }
-        m.put("ldap_uid", new Fixed(Kind.STRING, "cn", LDAP, true));
-        m.put("ldap_group_membership_attribute", new Fixed(Kind.STRING, "memberof", LDAP, true));
-        m.put("ldap_scope", new Fixed(Kind.INT, 2, LDAP, true));
-        m.put("ldap_group_search_scope", new Fixed(Kind.INT, 2, LDAP, true));
-        m.put("ldap_timeout", new Fixed(Kind.INT, 5, LDAP, true));
-        m.put("ldap_verify_cert", new Fixed(Kind.BOOL, true, LDAP, true));
-        m.put("ldap_group_attach_parallel", new Fixed(Kind.BOOL, false, LDAP, true));
-        m.put("ldap_search_password", new Fixed(Kind.STRING, "", LDAP, false));
         for (String s : List.of("uaa_client_id", "uaa_client_secret", "uaa_endpoint")) {
             m.put(s, new Fixed(Kind.STRING, "", UAA, true));
         }
@@ -177,8 +175,18 @@ class ConfigurationItems {
     private final Sessions sessions;
     private final TokenIssuer tokens;
     private final AuditForwarder forwarder;
+    private final SecretBox secrets;
+    private final UserRecords users;
 
-    ConfigurationItems(SystemSettings settings, Sessions sessions, TokenIssuer tokens, AuditForwarder forwarder) {
+    ConfigurationItems(
+            SystemSettings settings,
+            Sessions sessions,
+            TokenIssuer tokens,
+            AuditForwarder forwarder,
+            SecretBox secrets,
+            UserRecords users) {
+        this.secrets = secrets;
+        this.users = users;
         this.settings = settings;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -189,6 +197,23 @@ class ConfigurationItems {
     Map<String, Object> current() {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("audit_log_forward_endpoint", settings.auditLogForwardEndpoint());
+        values.put("auth_mode", settings.authMode());
+        LDAP_STRINGS.forEach((name, fallback) -> {
+            String v = settings.string(name);
+            values.put(name, v.isEmpty() ? fallback : v);
+        });
+        values.put("ldap_scope", intOr("ldap_scope", 2));
+        values.put("ldap_group_search_scope", intOr("ldap_group_search_scope", 2));
+        values.put("ldap_timeout", intOr("ldap_timeout", 5));
+        values.put(
+                "ldap_verify_cert",
+                settings.raw("ldap_verify_cert").map(JsonNode::asBoolean).orElse(true));
+        values.put(
+                "ldap_group_attach_parallel",
+                settings.raw("ldap_group_attach_parallel")
+                        .map(JsonNode::asBoolean)
+                        .orElse(false));
+        // ldap_search_password is write-only: never shown, as in Harbor.
         values.put("banner_message", settings.bannerMessage());
         values.put("disabled_audit_log_event_types", settings.string("disabled_audit_log_event_types"));
         values.put("notification_enable", settings.notificationEnabled());
@@ -229,7 +254,46 @@ class ConfigurationItems {
             throw ApiException.badRequest(
                     "system config items cannot be updated, item: " + name + " (" + SYSTEM.get(name) + ")");
         }
+        if (LDAP_STRINGS.containsKey(name)) {
+            String v = string(name, value).trim();
+            if ((name.equals("ldap_filter") || name.equals("ldap_group_search_filter")) && !v.isEmpty()) {
+                checkFilter(name, v);
+            }
+            if (name.equals("ldap_url") && !v.isEmpty() && !v.matches("(?i)^(ldaps?://)?[^/\\s]+/?$")) {
+                throw ApiException.badRequest("ldap_url must be ldap://host[:port] or ldaps://host[:port]");
+            }
+            return v;
+        }
         return switch (name) {
+            case "auth_mode" -> {
+                String mode = value.isString() ? value.asString() : "";
+                if (!HARBOR_AUTH_MODES.contains(mode)) {
+                    throw ApiException.badRequest("invalid auth_mode " + mode);
+                }
+                if (!AUTH_MODES.contains(mode)) {
+                    throw ApiException.badRequest(
+                            "auth_mode " + mode + " is not supported yet; use db_auth or ldap_auth");
+                }
+                if (!mode.equals(settings.authMode())
+                        && users.count(" WHERE u.username <> ?", List.of(CredentialAuthenticator.LOCAL_ADMIN)) > 0) {
+                    // Harbor's rule: accounts made under one mode would be orphaned by another.
+                    throw ApiException.badRequest(
+                            "auth_mode cannot be changed once users other than admin exist (Harbor's rule)");
+                }
+                yield mode;
+            }
+            case "ldap_search_password" -> {
+                String password = string(name, value);
+                yield password.isEmpty() ? "" : secrets.seal(password, SystemSettings.LDAP_SEARCH_PASSWORD_CONTEXT);
+            }
+            case "ldap_scope", "ldap_group_search_scope" -> {
+                if (!value.isIntegralNumber() || !value.canConvertToInt() || value.asInt() < 0 || value.asInt() > 2) {
+                    throw ApiException.badRequest(name + " must be 0 (base), 1 (one level) or 2 (subtree)");
+                }
+                yield value.asInt();
+            }
+            case "ldap_timeout" -> integer(name, value, 300, "seconds");
+            case "ldap_verify_cert", "ldap_group_attach_parallel" -> bool(name, value);
             case "self_registration",
                     "read_only",
                     "notification_enable",
@@ -311,6 +375,22 @@ class ConfigurationItems {
                 throw ApiException.badRequest(
                         "could not connect to the audit endpoint: " + endpoint + " (" + reason + ")");
             });
+        }
+    }
+
+    private int intOr(String name, int fallback) {
+        return settings.raw(name)
+                .filter(JsonNode::isIntegralNumber)
+                .map(JsonNode::asInt)
+                .orElse(fallback);
+    }
+
+    private static void checkFilter(String name, String filter) {
+        String f = filter.startsWith("(") ? filter : "(" + filter + ")";
+        try {
+            com.unboundid.ldap.sdk.Filter.create(f);
+        } catch (com.unboundid.ldap.sdk.LDAPException e) {
+            throw ApiException.badRequest(name + " is not a valid LDAP filter");
         }
     }
 

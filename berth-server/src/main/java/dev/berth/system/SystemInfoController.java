@@ -75,9 +75,12 @@ class SystemInfoController {
     @GetMapping("/systeminfo")
     Map<String, Object> systemInfo(HttpServletRequest request) {
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("auth_mode", "db_auth");
+        info.put("auth_mode", settings.authMode());
         info.put("primary_auth_mode", false);
-        info.put("self_registration", settings.selfRegistration());
+        // Self-registration is for local accounts only, as in Harbor.
+        info.put(
+                "self_registration",
+                settings.selfRegistration() && settings.authMode().equals("db_auth"));
         info.put("banner_message", settings.bannerMessage());
         info.put("oidc_provider_name", "");
         if (Callers.of(request).isAuthenticated()) {

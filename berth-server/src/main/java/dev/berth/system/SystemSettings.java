@@ -72,6 +72,15 @@ public class SystemSettings implements IdentitySettings, AuditSettings {
         return Optional.ofNullable(snapshot.get(SNAPSHOT, k -> load()).get(name));
     }
 
+    /** The context {@code ldap_search_password} is sealed under ({@link dev.berth.crypto.SecretBox}). */
+    public static final String LDAP_SEARCH_PASSWORD_CONTEXT = "configuration/ldap_search_password";
+
+    /** {@code auth_mode}: {@code db_auth} (default) or {@code ldap_auth}. */
+    public String authMode() {
+        String mode = string("auth_mode");
+        return mode.isEmpty() ? "db_auth" : mode;
+    }
+
     public boolean selfRegistration() {
         return raw("self_registration").map(JsonNode::asBoolean).orElse(false);
     }

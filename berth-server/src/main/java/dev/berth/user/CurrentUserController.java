@@ -35,8 +35,9 @@ class CurrentUserController {
             // Harbor names the kind of security context; a robot's is "robot".
             throw ApiException.preconditionFailed("get current user not available for security context: robot");
         }
+        // An administrator by the directory's group, not by their own flag: Harbor's admin_role_in_auth.
         return users.find(user.id())
-                .map(UserView::of)
+                .map(a -> UserView.of(a, user.sysadmin() && !a.sysadmin()))
                 .orElseThrow(() -> ApiException.unauthorized("authentication required"));
     }
 

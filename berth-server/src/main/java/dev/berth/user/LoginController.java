@@ -81,6 +81,8 @@ class LoginController {
                 response.setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
                 throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed logins; try again later");
             }
+            case CredentialAuthenticator.Result.Unavailable u ->
+                throw new ApiException(ApiErrorCode.SERVICE_UNAVAILABLE, u.reason());
             default -> throw ApiException.unauthorized("invalid username or password");
         };
         // A new id at every sign-in, so a session id planted before it is worth nothing after. A live

@@ -92,6 +92,13 @@ class UserController {
     ResponseEntity<Void> create(HttpServletRequest request, @RequestBody CreateRequest body) {
         Principal caller = Callers.of(request);
         boolean byAdministrator = authorizer.allowedSystem(caller, Resource.USER, Action.CREATE);
+        if (credentials.directoryActive()) {
+            // Harbor's rule: with a directory, accounts come from it (first login or /ldap/users/import).
+            if (!caller.isAuthenticated()) {
+                throw Callers.denied(caller);
+            }
+            throw ApiException.forbidden("local users cannot be created when auth_mode is not db_auth");
+        }
         if (!byAdministrator) {
             // Self-registration is for people without an account; a signed-in user cannot create others.
             if (caller.isAuthenticated() || !settings.selfRegistration()) {
@@ -164,6 +171,10 @@ class UserController {
             HttpServletRequest request, @PathVariable long userId, @RequestBody PasswordRequest body) {
         Principal caller = requireSelfOr(request, userId, Action.UPDATE);
         UserAccount user = existing(userId);
+        if (credentials.directoryActive() && !user.username().equals(CredentialAuthenticator.LOCAL_ADMIN)) {
+            // The directory holds the password; a local one would never be asked.
+            throw ApiException.forbidden("the password of a directory user is changed in the directory, not in Berth");
+        }
         Optional<String> keptSession = Optional.empty();
         if (isSelf(caller, userId)) {
             String old = body.oldPassword();
@@ -176,6 +187,8 @@ class UserController {
                     throw new ApiException(ApiErrorCode.TOO_MANY_REQUEST, "too many failed attempts; try again later");
                 case CredentialAuthenticator.Result.Failure f ->
                     throw ApiException.forbidden("the current password is incorrect");
+                case CredentialAuthenticator.Result.Unavailable u ->
+                    throw new ApiException(ApiErrorCode.SERVICE_UNAVAILABLE, u.reason());
             }
             keptSession = LoginController.sessionCookie(request);
         }

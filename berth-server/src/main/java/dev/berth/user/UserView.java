@@ -19,6 +19,14 @@ record UserView(
         String updateTime) {
 
     static UserView of(UserAccount a) {
+        return of(a, false);
+    }
+
+    /**
+     * @param adminRoleInAuth whether the identity provider makes the user an administrator now (an
+     *     LDAP user in {@code ldap_group_admin_dn}), apart from their own flag
+     */
+    static UserView of(UserAccount a, boolean adminRoleInAuth) {
         return new UserView(
                 a.id(),
                 a.username(),
@@ -26,8 +34,7 @@ record UserView(
                 a.realname(),
                 a.comment(),
                 a.sysadmin(),
-                // Only database authentication exists, so no external role makes anyone an administrator.
-                false,
+                adminRoleInAuth,
                 a.creationTime().toString(),
                 a.updateTime().toString());
     }

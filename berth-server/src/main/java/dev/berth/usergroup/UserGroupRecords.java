@@ -71,6 +71,14 @@ public class UserGroupRecords {
                 .findFirst();
     }
 
+    /** Every LDAP group (type 1), to match the DNs a directory login finds against. */
+    public List<UserGroup> ldapGroups() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM user_group WHERE group_type = ? ORDER BY id")
+                .param(UserGroup.LDAP)
+                .query(UserGroupRecords::row)
+                .list();
+    }
+
     /** Whether the user administers at least one project (and so may add group members there). */
     boolean administersAProject(long userId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM project_member WHERE entity_type = 'u' AND entity_id = ?"

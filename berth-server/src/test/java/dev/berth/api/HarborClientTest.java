@@ -284,20 +284,15 @@ class HarborClientTest {
                     null);
         }
 
-        assertThat(refusal(() ->
-                        config.updateConfigurations(new Configurations().ldapUrl("ldap://ldap.example.com"), null)))
+        assertThat(refusal(() -> config.updateConfigurations(new Configurations().ldapScope(7), null)))
                 .isEqualTo(
-                        new Refusal(
-                                400,
-                                "BAD_REQUEST",
-                                "ldap_url cannot be changed: LDAP authentication is not implemented yet (auth_mode is db_auth)"));
+                        new Refusal(400, "BAD_REQUEST", "ldap_scope must be 0 (base), 1 (one level) or 2 (subtree)"));
         assertThat(refusal(() ->
                         config.updateConfigurations(new Configurations().oidcEndpoint("https://id.example.com"), null)))
-                .isEqualTo(
-                        new Refusal(
-                                400,
-                                "BAD_REQUEST",
-                                "oidc_endpoint cannot be changed: OIDC authentication is not implemented yet (auth_mode is db_auth)"));
+                .isEqualTo(new Refusal(
+                        400,
+                        "BAD_REQUEST",
+                        "oidc_endpoint cannot be changed: OIDC authentication is not implemented yet"));
         RegistryClient.Response unknown =
                 TestAccounts.putJson(raw, "/api/v2.0/configurations", Map.of("no_such_item", true));
         assertThat(unknown.status()).isEqualTo(400);
