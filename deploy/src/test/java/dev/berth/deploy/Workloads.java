@@ -40,6 +40,18 @@ final class Workloads {
     static final String ADMIN_PASSWORD = "Deploy-Admin-2026";
     private static final String POSTGRES_REPOSITORY = "localhost/berth-test-postgres";
     private static final Duration STARTUP = Duration.ofMinutes(4);
+    // /var/lib/postgresql/data 1777 as in the official image (from a tar: COPY does not keep a
+    // directory's mode): any uid can make its PGDATA there; podman copies it onto a new volume
+    private static final String CONTAINERFILE = """
+            FROM %s
+            COPY pg /opt/postgresql
+            COPY --chmod=755 entrypoint.sh pg_isready /opt/postgresql/bin/
+            COPY --chmod=644 passwd group /etc/
+            ADD data.tar /var/lib/postgresql/
+            ENV PATH=/opt/postgresql/bin:/opt/java/bin:/usr/bin:/bin
+            ENTRYPOINT ["/bin/sh", "/opt/postgresql/bin/entrypoint.sh"]
+            CMD []
+            """;
 
     final Podman podman;
     final String image;
@@ -72,15 +84,28 @@ final class Workloads {
      * {@code _DB} and a {@code pg_isready} that reads the postmaster's status. Built once per storage.
      */
     String postgresImage(Path work) throws IOException {
-        // tagged by its scripts: a changed script makes a new image
+        // tagged by its scripts and Containerfile: a change makes a new image
         String postgresImage = POSTGRES_REPOSITORY + ":17-"
-                + sha256(resource("postgres-stand-in/entrypoint.sh") + resource("postgres-stand-in/pg_isready"))
+                + sha256(resource("postgres-stand-in/entrypoint.sh")
+                                + resource("postgres-stand-in/pg_isready")
+                                + CONTAINERFILE)
                         .substring(0, 12);
         if (podman.run("image", "exists", postgresImage).exit() == 0) {
             return postgresImage;
         }
         Path context = work.resolve("postgres-image");
         Files.createDirectories(context.resolve("data"));
+        run(List.of(
+                "tar",
+                "-C",
+                context.toString(),
+                "--numeric-owner",
+                "--owner=10000",
+                "--group=10000",
+                "--mode=1777",
+                "-cf",
+                context.resolve("data.tar").toString(),
+                "data"));
         Path rootfs = Path.of(podman.run("image", "mount", image).ok().output());
         try (var jars = Files.list(rootfs.resolve("app/libs"))) {
             String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64v8" : "amd64";
@@ -100,20 +125,20 @@ final class Workloads {
             run(List.of(
                     "tar", "-xJf", txz.toString(), "-C", context.resolve("pg").toString()));
             Files.delete(txz);
+            // the official image's user postgres (999) besides berth (10000): initdb and postgres
+            // look their user up
+            Files.writeString(
+                    context.resolve("passwd"),
+                    Files.readString(rootfs.resolve("etc/passwd"))
+                            + "postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n");
+            Files.writeString(
+                    context.resolve("group"), Files.readString(rootfs.resolve("etc/group")) + "postgres:x:999:\n");
         } finally {
             podman.run("image", "unmount", image);
         }
         copyResource("postgres-stand-in/entrypoint.sh", context.resolve("entrypoint.sh"));
         copyResource("postgres-stand-in/pg_isready", context.resolve("pg_isready"));
-        Files.writeString(context.resolve("Containerfile"), """
-                FROM %s
-                COPY pg /opt/postgresql
-                COPY --chmod=755 entrypoint.sh pg_isready /opt/postgresql/bin/
-                COPY --chown=10000:10000 data /var/lib/postgresql/data
-                ENV PATH=/opt/postgresql/bin:/opt/java/bin:/usr/bin:/bin
-                ENTRYPOINT ["/bin/sh", "/opt/postgresql/bin/entrypoint.sh"]
-                CMD []
-                """.formatted(image));
+        Files.writeString(context.resolve("Containerfile"), CONTAINERFILE.formatted(image));
         podman.run("build", "-q", "-t", postgresImage, context.toString()).ok();
         return postgresImage;
     }
