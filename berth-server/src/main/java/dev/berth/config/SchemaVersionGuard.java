@@ -25,6 +25,10 @@ class SchemaVersionGuard {
     @Bean
     FlywayMigrationStrategy migrateUnlessTheSchemaIsNewer(@Value("${berth.version:unknown}") String berthVersion) {
         return flyway -> {
+            var configuration = flyway.getConfiguration();
+            String schema =
+                    configuration.getSchemas().length > 0 ? configuration.getSchemas()[0] : "public";
+            ForeignSchemaCheck.refuseForeignSchema(configuration.getDataSource(), schema, configuration.getTable());
             refuseNewerSchema(flyway, berthVersion);
             flyway.migrate();
         };
