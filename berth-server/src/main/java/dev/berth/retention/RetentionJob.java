@@ -207,11 +207,18 @@ class RetentionJob implements JobKind {
             context.log("this repository was done by an earlier attempt");
             return;
         }
-        context.log("Run retention process. Repository: " + repository + " Rule Algorithm: or Dry Run: " + run.dryRun()
+        // The log is written in one statement at the end (a run has a task per repository, and a
+        // round trip per line was most of a dry run's time); a real run writes its first line at
+        // once, so that a task that dies while deleting says what it was doing.
+        List<String> lines = new ArrayList<>();
+        lines.add("Run retention process. Repository: " + repository + " Rule Algorithm: or Dry Run: " + run.dryRun()
                 + " Snapshot: " + run.snapshot());
+        if (!run.dryRun()) {
+            context.log(lines.removeFirst());
+        }
         context.checkStop();
         List<ArtifactInventory.Artifact> artifacts = inventory.artifacts(repositoryId, run.snapshot(), run.pullTimes());
-        context.log("Load " + artifacts.size() + " candidates from repository " + repository);
+        lines.add("Load " + artifacts.size() + " candidates from repository " + repository);
         Set<Long> kept = RetentionEvaluator.retained(rules, artifacts, run.snapshot());
         Predicate<String> immutable = immutability.immutableTags(run.projectId(), repository);
         List<String> rows = new ArrayList<>();
@@ -255,16 +262,17 @@ class RetentionJob implements JobKind {
                     + String.join(",", a.labels()) + " | " + TIME.format(a.pushed()) + " | "
                     + a.pulled().map(TIME::format).orElse("") + " | " + TIME.format(a.created()) + " | " + mark
                     + " |");
-            if (++done % 100 == 0) {
+            if (++done % 100 == 0 && !run.dryRun()) {
                 context.progress(Math.min(99, done * 100 / artifacts.size()));
             }
         }
-        rows.addFirst("| Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |");
-        context.log(rows);
         int total = artifacts.size();
         int retained = total - deleted.size() - gone;
-        context.log("total " + total + ", retained " + retained + ", " + (run.dryRun() ? "would delete " : "deleted ")
+        lines.add("| Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |");
+        lines.addAll(rows);
+        lines.add("total " + total + ", retained " + retained + ", " + (run.dryRun() ? "would delete " : "deleted ")
                 + deleted.size());
+        context.log(lines);
         tx.executeWithoutResult(status -> {
             boolean complete = records.finishTask(context.taskId(), executionId, total, retained, deleted);
             if (complete) {
