@@ -50,7 +50,6 @@ WORK=$(mktemp -d /tmp/berth-gcbench.XXXXXX)
 DATA="$WORK/data"
 PID=""
 DB=""
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt)
 
 cleanup() {
   local status=$?
@@ -65,35 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# pg ARGS...: psql, retried while the server refuses with "too many clients" (a shared server)
-pg() {
-  local out
-  for _ in $(seq 1 120); do
-    if out=$("${PSQL[@]}" "$@" 2>"$WORK/pg.err"); then
-      [[ -z "$out" ]] || printf '%s\n' "$out"
-      return 0
-    fi
-    grep -q 'too many clients' "$WORK/pg.err" || { cat "$WORK/pg.err" >&2; return 1; }
-    sleep 1
-  done
-  cat "$WORK/pg.err" >&2
-  return 1
-}
-sql() { pg -d "$DB" -c "$1"; }
-
-# load SCENARIO ARGS...: RegistryLoad's JSON line on stdout, its log on stderr
-load() {
-  local scenario=$1
-  shift
-  BENCH_AUTH="$AUTH" timeout -k 10 "$LOAD_TIMEOUT" \
-    "$JAVA" -cp "$WORK/classes" RegistryLoad "$scenario" --url "$URL" "$@" 2> >(sed "s/^/   /" >&2) | tail -1
-}
-
-api() { # METHOD PATH [BODY]: prints the body, fails on a non-2xx status
-  local args=(-sS --max-time 30 -u "$AUTH" -X "$1" "$URL$2")
-  [[ $# -gt 2 ]] && args+=(-H 'Content-Type: application/json' -d "$3")
-  curl --fail-with-body "${args[@]}"
-}
 
 # ---------------------------------------------------------------- build and start
 

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Shared by bench/gc.sh and bench/lists.sh (sourced, not run). The caller sets WORK, DATA, DB,
-# JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH, and stops $PID in its EXIT trap.
+# Shared by bench/gc.sh, bench/lists.sh and bench/retention.sh (sourced, not run). The caller sets
+# WORK, DATA, DB, JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH, and stops $PID in its
+# EXIT trap; for load, LOAD_TIMEOUT and the compiled load generator in $WORK/classes.
 
 log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
@@ -87,4 +88,36 @@ http {
   }
 }
 EOF
+}
+
+PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt)
+
+# pg ARGS...: psql, retried while the server refuses with "too many clients" (a shared server)
+pg() {
+  local out
+  for _ in $(seq 1 120); do
+    if out=$("${PSQL[@]}" "$@" 2>"$WORK/pg.err"); then
+      [[ -z "$out" ]] || printf '%s\n' "$out"
+      return 0
+    fi
+    grep -q 'too many clients' "$WORK/pg.err" || { cat "$WORK/pg.err" >&2; return 1; }
+    sleep 1
+  done
+  cat "$WORK/pg.err" >&2
+  return 1
+}
+sql() { pg -d "$DB" -c "$1"; }
+
+# load SCENARIO ARGS...: RegistryLoad's JSON line on stdout, its log on stderr
+load() {
+  local scenario=$1
+  shift
+  BENCH_AUTH="$AUTH" timeout -k 10 "$LOAD_TIMEOUT" \
+    "$JAVA" -cp "$WORK/classes" RegistryLoad "$scenario" --url "$URL" "$@" 2> >(sed "s/^/   /" >&2) | tail -1
+}
+
+api() { # METHOD PATH [BODY]: prints the body, fails on a non-2xx status
+  local args=(-sS --max-time 30 -u "$AUTH" -X "$1" "$URL$2")
+  [[ $# -gt 2 ]] && args+=(-H 'Content-Type: application/json' -d "$3")
+  curl --fail-with-body "${args[@]}"
 }

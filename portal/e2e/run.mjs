@@ -689,6 +689,85 @@ try {
     await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
   });
 
+  // late in the run: its repository would push the summary's out of its recent five, and its audit
+  // entries the ones the audit steps look for off their first page
+  await step('tag retention: adds a rule, a dry run lists what would go, a real run deletes it, with tasks and logs', async () => {
+    // three images in a repository of their own; the rule covers only it
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-retention-'));
+    const pushed = [];
+    for (const [i, size] of [3072, 4096, 5120].entries()) {
+      const image = writeImageLayout(join(work, String(i)), { sizeBytes: size });
+      skopeoPush(image.layout, `${HOST}/${PROJECT}/ret:r${i}`);
+      pushed.push(image.digest);
+    }
+    rmSync(work, { recursive: true, force: true });
+    await page.goto(`${BASE}/projects/${await projectId()}/retention`);
+    await page.getByRole('button', { name: 'Create a retention policy' }).click();
+    await page.getByText('No rules yet').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add rule' });
+    await dialog.getByLabel('Repository pattern').fill('ret');
+    await dialog.getByLabel('Retain').selectOption('latestPushedK');
+    await dialog.getByLabel('Count or days').fill('1');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'detached', ...WAIT });
+    await page.getByText('the 1 most recently pushed artifacts').waitFor(WAIT);
+
+    // the newest run (its id from the API), followed in the runs list refreshed by hand, as a user would
+    const policyId = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}`)).json().metadata.retention_id;
+    const newestRun = async (after) => {
+      for (let i = 0; i < 40; i++) {
+        const ids = (await apiOk('GET', `/api/v2.0/retentions/${policyId}/executions`)).json().map((e) => e.id);
+        const newest = Math.max(0, ...ids);
+        if (newest > after) return newest;
+        await page.waitForTimeout(250);
+      }
+      throw new Error('no new retention run');
+    };
+    const runRow = (id) => page.locator('tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${id}$`) }) });
+    const retentionRunEnded = async (id) => {
+      for (let i = 0; i < 120; i++) {
+        const text = (await runRow(id).count()) ? await runRow(id).textContent() : '';
+        if (/Success/.test(text)) return;
+        if (/Error|Stopped/.test(text)) throw new Error(`run ${id} ended: ${text}`);
+        await page.waitForTimeout(500);
+        await page.getByRole('button', { name: 'Refresh' }).click();
+      }
+      throw new Error(`retention run ${id} did not end`);
+    };
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const dry = await newestRun(0);
+    await retentionRunEnded(dry);
+    await runRow(dry).getByRole('button', { name: 'Tasks' }).click();
+    let tasks = page.getByRole('dialog', { name: /Tasks of run/ });
+    const wouldGo = tasks.getByTestId('retention-would-go');
+    await wouldGo.waitFor(WAIT);
+    await tasks.getByText('would delete 2 artifacts').waitFor(WAIT);
+    const listed = await wouldGo.textContent();
+    assert.ok(listed.includes(`${PROJECT}/ret:r0`) && listed.includes(`${PROJECT}/ret:r1`), listed);
+    assert.ok(!listed.includes(`${PROJECT}/ret:r2`), listed);
+    await shot('retention-dry-run');
+    await page.keyboard.press('Escape');
+    await tasks.waitFor({ state: 'detached', ...WAIT });
+    assert.equal((await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/ret/artifacts`)).json().length, 3, 'a dry run deletes nothing');
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await confirm('Run now');
+    const real = await newestRun(dry);
+    await retentionRunEnded(real);
+    await runRow(real).getByRole('button', { name: 'Tasks' }).click();
+    tasks = page.getByRole('dialog', { name: /Tasks of run/ });
+    const task = tasks.locator('tbody tr').filter({ hasText: `${PROJECT}/ret` });
+    await task.waitFor(WAIT);
+    await task.getByRole('button', { name: 'Log' }).click();
+    await tasks.locator('pre.log').filter({ hasText: 'DEL' }).waitFor(WAIT);
+    await shot('retention-run-log');
+    await page.keyboard.press('Escape');
+    await tasks.waitFor({ state: 'detached', ...WAIT });
+    const left = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/repositories/ret/artifacts`)).json().map((a) => a.digest);
+    assert.deepEqual(left, [pushed[2]], 'the run kept only the latest pushed');
+  });
+
   await step('the other admin pages render their data', async () => {
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Users' }).click();

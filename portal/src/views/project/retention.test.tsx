@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import '../../views';
 import { App } from '../../App';
 import { navigate } from '../../router';
-import { button, byLabel, choose, click, list, mount, submit, text, type, until } from '../../test/harness';
+import { button, byLabel, choose, click, dialogButton, list, mount, submit, text, type, until } from '../../test/harness';
 import { ALL, GUEST, PROJECT, projectApi } from '../../test/fixtures';
 import { ALICE, signedInAs } from '../../test/users';
 
@@ -56,8 +56,42 @@ describe('tag retention', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/retentions/5/executions')[0].body)).toEqual({ dry_run: true });
     await click(button('Tasks'));
     await until(() => expect(text()).toContain('team/app'));
+    // A dry run's tasks open with the list of what a real run would delete, read from their logs.
+    await until(() => expect(text()).toContain('would delete 1 artifacts'));
+    expect(document.querySelector('[data-testid=retention-would-go]')?.textContent).toContain('team/app:v1');
     await click(button('Log'));
     await until(() => expect(text()).toContain('DEL'));
+  });
+
+  it('edits a rule, keeping its selectors, and disables it', async () => {
+    signedInAs(ALICE);
+    const fake = projectApi([...ALL, ...RETENTION], {
+      'GET /api/v2.0/projects/3': { body: { ...PROJECT, metadata: { public: 'false', retention_id: '5' } } },
+      'GET /api/v2.0/retentions/5': { body: POLICY },
+      'PUT /api/v2.0/retentions/5': { body: '' },
+      'GET /api/v2.0/retentions/5/executions': list([]),
+    });
+    await mount(<App />);
+    navigate('/projects/3/retention');
+    await until(() => expect(text()).toContain('the 10 most recently pushed artifacts'));
+    await click(button('Edit rule 1'));
+    expect(byLabel<HTMLInputElement>('Tag pattern or labels').value).toBe('release-*');
+    await type(byLabel('Count or days'), '3');
+    await submit(dialogButton('Save'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/retentions/5')).toHaveLength(1));
+    const edited = JSON.parse(fake.find('PUT', '/api/v2.0/retentions/5')[0].body);
+    expect(edited.rules).toHaveLength(1);
+    expect(edited.rules[0]).toMatchObject({
+      id: 0,
+      disabled: false,
+      template: 'latestPushedK',
+      params: { latestPushedK: 3 },
+      tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'release-*', extras: '{"untagged":false}' }],
+    });
+    await click(button('Disable rule 1'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/retentions/5')).toHaveLength(2));
+    const disabled = JSON.parse(fake.find('PUT', '/api/v2.0/retentions/5')[1].body);
+    expect(disabled.rules[0]).toMatchObject({ disabled: true, params: { latestPushedK: 10 } });
   });
 
   it('is not a tab for guests', async () => {

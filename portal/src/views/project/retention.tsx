@@ -84,6 +84,7 @@ function RetentionTab({ project, perms, reload }: { project: Project; perms: Per
   const [error, setError] = useState<unknown>(null);
   const [version, setVersion] = useState(0);
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<number | null>(null);
   const [cron, setCron] = useState('');
   const [runs, setRuns] = useState(0);
   const [tasksOf, setTasksOf] = useState<RetentionExecution | null>(null);
@@ -141,9 +142,22 @@ function RetentionTab({ project, perms, reload }: { project: Project; perms: Per
               {r.disabled && <Badge tone="warn">{t('robots.disabledState')}</Badge>} {t('retention.inRepositories')} <code>{selectorText(r.scope_selectors?.repository?.[0])}</code>,{' '}
               {t('retention.retain')} <b>{templateText(r)}</b> {t('retention.withTags')} <code>{selectorText(r.tag_selectors?.[0])}</code>
               {canEdit && (
-                <button type="button" class="small danger" aria-label={t('retention.deleteRule', { n: i + 1 })} onClick={() => save(policy.rules.filter((_, j) => j !== i), cron)}>
-                  {t('common.delete')}
-                </button>
+                <span class="row-actions">
+                  <button type="button" class="small" aria-label={t('retention.editRule', { n: i + 1 })} onClick={() => setEditing(i)}>
+                    {t('common.edit')}
+                  </button>
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={t(r.disabled ? 'retention.enableRule' : 'retention.disableRule', { n: i + 1 })}
+                    onClick={() => save(policy.rules.map((x, j) => (j === i ? { ...x, disabled: !x.disabled } : x)), cron)}
+                  >
+                    {t(r.disabled ? 'retention.enable' : 'retention.disable')}
+                  </button>
+                  <button type="button" class="small danger" aria-label={t('retention.deleteRule', { n: i + 1 })} onClick={() => save(policy.rules.filter((_, j) => j !== i), cron)}>
+                    {t('common.delete')}
+                  </button>
+                </span>
               )}
             </li>
           ))}
@@ -221,11 +235,25 @@ function RetentionTab({ project, perms, reload }: { project: Project; perms: Per
       />
       {tasksOf && <Tasks policyId={policy.id} execution={tasksOf} onClose={() => setTasksOf(null)} />}
       {adding && (
-        <AddRule
+        <RuleForm
           onClose={() => setAdding(false)}
-          onAdd={async (rule) => {
+          onSave={async (rule) => {
             setAdding(false);
             await save([...policy.rules, rule], cron);
+          }}
+        />
+      )}
+      {editing !== null && policy.rules[editing] && (
+        <RuleForm
+          initial={policy.rules[editing]}
+          onClose={() => setEditing(null)}
+          onSave={async (rule) => {
+            const at = editing;
+            setEditing(null);
+            await save(
+              policy.rules.map((x, j) => (j === at ? rule : x)),
+              cron,
+            );
           }}
         />
       )}
@@ -238,6 +266,7 @@ function Tasks({ policyId, execution, onClose }: { policyId: number; execution: 
   const base = `/retentions/${policyId}/executions/${execution.id}`;
   return (
     <Modal title={t('retention.tasksOf', { id: execution.id })} onClose={onClose} wide>
+      {execution.dry_run && <WouldGo base={base} />}
       <DataTable<RetentionTask>
         caption={t('retention.tasks')}
         rowKey={(r) => r.id}
@@ -263,24 +292,97 @@ function Tasks({ policyId, execution, onClose }: { policyId: number; execution: 
   );
 }
 
-function AddRule({ onClose, onAdd }: { onClose: () => void; onAdd: (rule: RetentionRule) => Promise<void> }) {
-  const [template, setTemplate] = useState<Template>('latestPushedK');
-  const [param, setParam] = useState('10');
-  const [repoDecoration, setRepoDecoration] = useState('repoMatches');
-  const [repoPattern, setRepoPattern] = useState('**');
-  const [tagKind, setTagKind] = useState('matches');
-  const [tagPattern, setTagPattern] = useState('**');
-  const [untagged, setUntagged] = useState(true);
+/** One artifact a dry run would delete: its repository, and its first tag or its digest. */
+interface Doomed {
+  repository: string;
+  digest: string;
+  tags: string;
+}
+
+const MAX_TASKS_READ = 100;
+
+/**
+ * What a dry run would delete, read from its task logs: each task logs one table row per artifact,
+ * marked DEL when the run would delete it (`| digest | tags | kind | labels | pushed | pulled | created | DEL |`).
+ */
+export function doomedIn(repository: string, log: string): Doomed[] {
+  const out: Doomed[] = [];
+  for (const line of log.split('\n')) {
+    const cells = line.slice(line.indexOf('|')).split('|').map((c) => c.trim());
+    // ['', digest, tags, kind, labels, pushed, pulled, created, mark, '']
+    if (cells.length >= 10 && cells[8] === 'DEL' && cells[1].startsWith('sha256:')) out.push({ repository, digest: cells[1], tags: cells[2] });
+  }
+  return out;
+}
+
+function WouldGo({ base }: { base: string }) {
+  const [doomed, setDoomed] = useState<Doomed[] | null>(null);
+  const [partial, setPartial] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    (async () => {
+      const tasks = await api.page<RetentionTask>(`${base}/tasks`, { page: 1, page_size: MAX_TASKS_READ });
+      setPartial(tasks.total > tasks.items.length);
+      const found: Doomed[] = [];
+      for (const task of tasks.items.filter((x) => x.total > x.retained)) {
+        found.push(...doomedIn(task.repository, await api.text(`${base}/tasks/${task.id}`)));
+      }
+      setDoomed(found);
+    })().catch(setError);
+  }, [base]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!doomed) return <Spinner />;
+  return (
+    <section aria-label={t('retention.wouldGo')}>
+      <h4>{t('retention.wouldGoCount', { n: doomed.length })}</h4>
+      {doomed.length === 0 ? (
+        <p class="empty">{t('retention.nothingWouldGo')}</p>
+      ) : (
+        <ul class="would-go" data-testid="retention-would-go">
+          {doomed.map((d) => (
+            <li key={d.repository + d.digest}>
+              <code>{d.tags ? `${d.repository}:${d.tags.split(',')[0]}` : `${d.repository}@${d.digest}`}</code>
+              {d.tags && <span class="small"> ({d.digest.slice(0, 19)})</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {partial && <p class="hint">{t('retention.wouldGoPartial', { n: MAX_TASKS_READ })}</p>}
+    </section>
+  );
+}
+
+function untaggedOf(s: Selector | undefined): boolean {
+  if (!s?.extras) return s?.decoration !== 'excludes';
+  try {
+    return JSON.parse(s.extras).untagged === true;
+  } catch {
+    return true;
+  }
+}
+
+// Adds a rule, or edits one (initial given): the rule keeps its id, priority and disabled state.
+function RuleForm({ initial, onClose, onSave }: { initial?: RetentionRule; onClose: () => void; onSave: (rule: RetentionRule) => Promise<void> }) {
+  const tag = initial?.tag_selectors?.[0];
+  const repo = initial?.scope_selectors?.repository?.[0];
+  const [template, setTemplate] = useState<Template>((initial?.template as Template) ?? 'latestPushedK');
+  const [param, setParam] = useState(String(initial?.params?.[initial.template] ?? 10));
+  const [repoDecoration, setRepoDecoration] = useState(repo?.decoration ?? 'repoMatches');
+  const [repoPattern, setRepoPattern] = useState(repo?.pattern ?? '**');
+  const [tagKind, setTagKind] = useState(tag?.decoration ?? 'matches');
+  const [tagPattern, setTagPattern] = useState(tag?.pattern ?? '**');
+  const [untagged, setUntagged] = useState(tag ? untaggedOf(tag) : true);
   const select = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLSelectElement).value);
   return (
     <FormModal
-      title={t('retention.addRule')}
-      submitLabel={t('common.create')}
+      title={initial ? t('retention.editRuleTitle') : t('retention.addRule')}
+      submitLabel={initial ? t('common.save') : t('common.create')}
       onClose={onClose}
       onSubmit={async () => {
         const label = tagKind === 'withLabels' || tagKind === 'withoutLabels';
-        await onAdd({
-          disabled: false,
+        await onSave({
+          ...(initial ? { id: initial.id, priority: initial.priority } : {}),
+          disabled: initial?.disabled ?? false,
           action: 'retain',
           template,
           params: template === 'always' ? {} : { [template]: Number(param) },

@@ -3,10 +3,12 @@ package dev.berth.artifact;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -50,29 +52,78 @@ public class ArtifactInventory {
                 .list();
     }
 
+    /** How long a copy of pull times outlives its run at most (a run's jobs time out after a day). */
+    static final Duration SNAPSHOT_LIFETIME = Duration.ofDays(2);
+
+    /**
+     * Copies the project's pull times as they are now (the latest pull of each manifest or of one
+     * of its tags), for a run that decides on them later, and returns the copy's id for {@link
+     * #artifacts(long, Instant, OptionalLong)}. One statement for the whole project. Drops copies
+     * older than {@link #SNAPSHOT_LIFETIME} (runs that were stopped or failed before releasing
+     * theirs). Call it in the transaction that records the run, so that the copy is the run's.
+     */
+    public long freezePullTimes(long projectId, Instant now) {
+        jdbc.sql("DELETE FROM artifact_snapshot WHERE taken_at < ?")
+                .param(Timestamp.from(now.minus(SNAPSHOT_LIFETIME)))
+                .update();
+        long id = jdbc.sql("INSERT INTO artifact_snapshot (project_id, taken_at) VALUES (?, ?) RETURNING id")
+                .param(projectId)
+                .param(Timestamp.from(now))
+                .query(Long.class)
+                .single();
+        jdbc.sql("""
+                        INSERT INTO artifact_snapshot_pull (snapshot_id, manifest_id, pulled)
+                        SELECT ?, p.id, p.pulled FROM (
+                            SELECT m.id, GREATEST(m.pull_time, (SELECT max(t.pull_time) FROM tag t WHERE t.manifest_id = m.id)) AS pulled
+                            FROM manifest m JOIN repository r ON r.id = m.repository_id
+                            WHERE r.project_id = ?) p
+                        WHERE p.pulled IS NOT NULL
+                        """).param(id).param(projectId).update();
+        return id;
+    }
+
+    /** Drops a copy of pull times once its run no longer needs it. */
+    public void releasePullTimes(long snapshotId) {
+        jdbc.sql("DELETE FROM artifact_snapshot WHERE id = ?").param(snapshotId).update();
+    }
+
     /**
      * The repository's top-level artifacts that existed at {@code snapshot}: pushed at or before it
      * and with no tag created or moved onto them after it (those are left out, as if not there yet).
+     *
+     * @param pullTimes the copy of pull times taken with the snapshot ({@link #freezePullTimes});
+     *     empty to read the pull times as they are now
+     * @throws IllegalStateException if the copy was released or dropped
      */
-    public List<Artifact> artifacts(long repositoryId, Instant snapshot) {
+    public List<Artifact> artifacts(long repositoryId, Instant snapshot, OptionalLong pullTimes) {
+        if (pullTimes.isPresent()
+                && !jdbc.sql("SELECT EXISTS (SELECT 1 FROM artifact_snapshot WHERE id = ?)")
+                        .param(pullTimes.getAsLong())
+                        .query(Boolean.class)
+                        .single()) {
+            // Deciding on no pull times would take every artifact for never pulled.
+            throw new IllegalStateException("the copy of pull times " + pullTimes.getAsLong() + " is gone");
+        }
         Timestamp at = Timestamp.from(snapshot);
+        String pulled = pullTimes.isPresent()
+                ? "(SELECT s.pulled FROM artifact_snapshot_pull s WHERE s.snapshot_id = :pulls AND s.manifest_id = m.id)"
+                : "GREATEST(m.pull_time, (SELECT max(t.pull_time) FROM tag t WHERE t.manifest_id = m.id))";
         return jdbc.sql("""
                         SELECT m.id, m.digest, m.created_at,
                                GREATEST(m.created_at, (SELECT max(t.updated_at) FROM tag t WHERE t.manifest_id = m.id)),
-                               GREATEST(m.pull_time, (SELECT max(t.pull_time) FROM tag t WHERE t.manifest_id = m.id)),
+                               %s,
                                ARRAY(SELECT t.name FROM tag t WHERE t.manifest_id = m.id ORDER BY t.name),
                                ARRAY(SELECT l.name FROM artifact_label al JOIN label l ON l.id = al.label_id
                                      WHERE al.manifest_id = m.id ORDER BY l.name)
                         FROM manifest m JOIN listed_artifact la ON la.manifest_id = m.id AND la.repository_id = m.repository_id
-                        WHERE m.repository_id = ? AND m.created_at <= ?
+                        WHERE m.repository_id = :repository AND m.created_at <= :at
                           AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id
-                                          AND (t.updated_at > ? OR t.created_at > ?))
+                                          AND (t.updated_at > :at OR t.created_at > :at))
                         ORDER BY m.id
-                        """)
-                .param(repositoryId)
-                .param(at)
-                .param(at)
-                .param(at)
+                        """.formatted(pulled))
+                .param("repository", repositoryId)
+                .param("at", at)
+                .param("pulls", pullTimes.orElse(0))
                 .query((rs, i) -> new Artifact(
                         rs.getLong(1),
                         rs.getString(2),

@@ -177,18 +177,38 @@ class GarbageCollection implements JobKind {
     }
 
     private List<Long> previewManifests(JobContext context, GcTally tally, Instant cutoff) {
-        List<Long> ids = manifests.previewCollectable(cutoff);
+        List<Long> ids = new ArrayList<>();
+        for (ManifestCollector.Previewed m : manifests.preview(cutoff)) {
+            switch (m.verdict()) {
+                case KEPT -> tally.manifestsKept.incrementAndGet();
+                case POSTPONED -> tally.manifestsPostponed.incrementAndGet();
+                default -> ids.add(m.manifestId());
+            }
+        }
         tally.manifests.set(ids.size());
         context.log("dry run: " + ids.size() + " untagged manifests would be deleted");
         return ids;
     }
 
     private void previewBlobs(JobContext context, GcTally tally, List<Long> deletable, Instant cutoff) {
-        for (BlobCollector.BlobRow row : blobs.previewUnreferenced(deletable, cutoff)) {
-            tally.blobs.incrementAndGet();
-            tally.bytes.addAndGet(row.size());
+        for (BlobCollector.Previewed row : blobs.preview(deletable, cutoff)) {
+            switch (row.verdict()) {
+                case KEPT -> {
+                    tally.kept.incrementAndGet();
+                    tally.keptBytes.addAndGet(row.size());
+                }
+                case POSTPONED -> {
+                    tally.postponed.incrementAndGet();
+                    tally.postponedBytes.addAndGet(row.size());
+                }
+                default -> {
+                    tally.blobs.incrementAndGet();
+                    tally.bytes.addAndGet(row.size());
+                }
+            }
         }
         context.log("dry run: " + tally.blobs + " blobs (" + tally.bytes + " bytes) would be deleted");
+        context.log("dry run, would be " + tally.keptSummary());
     }
 
     private void collectBlobs(JobContext context, GcTally tally, int workers, Instant cutoff) throws Exception {

@@ -136,22 +136,30 @@ class ExecutionRecords {
             Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
             Instant[] lastEnd = {null};
             String[] message = {""};
+            long[] messageTask = {Long.MAX_VALUE};
             boolean[] started = {false};
-            jdbc.sql(
-                            "SELECT status, status_message, end_time, run_count FROM job_task WHERE execution_id = ? ORDER BY id")
-                    .param(id)
-                    .query(rs -> {
-                        TaskStatus s = TaskStatus.of(rs.getString(1));
-                        counts.merge(s, 1, Integer::sum);
-                        Optional<Instant> end = Timestamps.optional(rs, "end_time");
-                        if (end.isPresent() && (lastEnd[0] == null || end.get().isAfter(lastEnd[0]))) {
-                            lastEnd[0] = end.get();
-                        }
-                        if ((s == TaskStatus.ERROR || s == TaskStatus.STOPPED) && message[0].isEmpty()) {
-                            message[0] = rs.getString(2);
-                        }
-                        started[0] |= rs.getInt(4) > 0 || s.isFinal();
-                    });
+            // One row per status, not per task: an execution of a thousand tasks (a retention run)
+            // is refreshed when each starts and ends.
+            jdbc.sql("""
+                            SELECT status, count(*), max(end_time) AS end_time, bool_or(run_count > 0),
+                                   min(id) FILTER (WHERE status_message <> ''),
+                                   (array_agg(status_message ORDER BY id) FILTER (WHERE status_message <> ''))[1]
+                            FROM job_task WHERE execution_id = ? GROUP BY status""").param(id).query(rs -> {
+                TaskStatus s = TaskStatus.of(rs.getString(1));
+                counts.put(s, rs.getInt(2));
+                Optional<Instant> end = Timestamps.optional(rs, "end_time");
+                if (end.isPresent() && (lastEnd[0] == null || end.get().isAfter(lastEnd[0]))) {
+                    lastEnd[0] = end.get();
+                }
+                long firstWithMessage = rs.getLong(5);
+                if ((s == TaskStatus.ERROR || s == TaskStatus.STOPPED)
+                        && !rs.wasNull()
+                        && firstWithMessage < messageTask[0]) {
+                    messageTask[0] = firstWithMessage;
+                    message[0] = rs.getString(6);
+                }
+                started[0] |= rs.getBoolean(4) || s.isFinal();
+            });
             if (counts.isEmpty()) {
                 return;
             }

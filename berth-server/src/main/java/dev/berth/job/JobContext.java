@@ -1,5 +1,6 @@
 package dev.berth.job;
 
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** What a running {@link JobKind} sees of its task. */
@@ -16,6 +17,11 @@ public interface JobContext {
 
     /** Appends a line to the task's log in the database (readable through the dashboard API). */
     void log(String line);
+
+    /** Appends lines to the task's log in one write, in order; for jobs that log a table at once. */
+    default void log(List<String> lines) {
+        lines.forEach(this::log);
+    }
 
     /** Throws {@link JobStoppedException} once someone asked to stop this task; call it between steps. */
     void checkStop();

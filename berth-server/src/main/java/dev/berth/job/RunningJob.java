@@ -2,6 +2,7 @@ package dev.berth.job;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
 /** A task while a worker runs it: the kind's {@link JobContext}, and the flags the monitor sets. */
@@ -79,6 +80,11 @@ final class RunningJob implements JobContext {
     @Override
     public void log(String line) {
         logs.append(task.id(), clock.instant(), line);
+    }
+
+    @Override
+    public void log(List<String> lines) {
+        logs.append(task.id(), clock.instant(), lines);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.job;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -21,6 +22,20 @@ class TaskLogRecords {
         jdbc.sql("INSERT INTO job_task_log (task_id, logged_at, line) VALUES (?, ?, ?)")
                 .params(taskId, Timestamps.of(at), text)
                 .update();
+    }
+
+    /** Appends lines in one statement, keeping their order (ids are taken in the array's order). */
+    void append(long taskId, Instant at, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        String[] texts = lines.stream()
+                .map(l -> l.length() > MAX_LINE ? l.substring(0, MAX_LINE) + "…" : l)
+                .toArray(String[]::new);
+        jdbc.sql("""
+                        INSERT INTO job_task_log (task_id, logged_at, line)
+                        SELECT ?, ?, l.line FROM unnest(?::text[]) WITH ORDINALITY AS l(line, n) ORDER BY l.n
+                        """).params(taskId, Timestamps.of(at), texts).update();
     }
 
     /** The whole log as text, each line prefixed with its UTC time, as Harbor's job logs read. */

@@ -223,28 +223,37 @@ public class BlobCollector {
         return store.stat(digest).isPresent();
     }
 
+    /** A blob a dry run reviewed, with the verdict a real run would give: DELETED, KEPT or POSTPONED. */
+    public record Previewed(Digest digest, long size, Verdict verdict) {}
+
     /**
-     * A preview for dry runs: the blobs queued at or before {@code cutoff} that nothing references,
-     * counting the references of {@code deletedManifests} as gone, with those manifests' blobs
-     * added; blobs linked within the upload grace are left out, as a real run keeps them.
+     * A preview for dry runs, in one query: the blobs a real run started now would review (queued at
+     * or before {@code cutoff}, and the blobs of {@code deletedManifests}, whose references count as
+     * gone), each with the real run's verdict: KEPT when another manifest references it, POSTPONED
+     * when a repository link is younger than the upload grace, DELETED otherwise.
      */
-    public List<BlobRow> previewUnreferenced(Collection<Long> deletedManifests, Instant cutoff) {
+    public List<Previewed> preview(Collection<Long> deletedManifests, Instant cutoff) {
         Long[] gone = deletedManifests.toArray(Long[]::new);
         return jdbc.sql("""
-                        SELECT b.digest, b.size FROM blob b
-                        WHERE (b.digest IN (SELECT digest FROM gc_blob_review WHERE due_at <= ?)
-                               OR b.digest IN (SELECT digest FROM manifest_blob WHERE manifest_id = ANY (?::bigint[])))
-                          AND NOT EXISTS (SELECT 1 FROM manifest_blob mb
-                                          WHERE mb.digest = b.digest AND NOT (mb.manifest_id = ANY (?::bigint[])))
-                          AND NOT EXISTS (SELECT 1 FROM repository_blob rb
-                                          WHERE rb.digest = b.digest AND rb.created_at > ?)
+                        SELECT b.digest, b.size,
+                               CASE WHEN EXISTS (SELECT 1 FROM manifest_blob mb
+                                                 WHERE mb.digest = b.digest AND NOT (mb.manifest_id = ANY (?::bigint[])))
+                                    THEN 'KEPT'
+                                    WHEN EXISTS (SELECT 1 FROM repository_blob rb
+                                                 WHERE rb.digest = b.digest AND rb.created_at > ?)
+                                    THEN 'POSTPONED'
+                                    ELSE 'DELETED' END
+                        FROM blob b
+                        WHERE b.digest IN (SELECT digest FROM gc_blob_review WHERE due_at <= ?)
+                           OR b.digest IN (SELECT digest FROM manifest_blob WHERE manifest_id = ANY (?::bigint[]))
                         ORDER BY b.digest
                         """)
-                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
-                .param(gone)
                 .param(gone)
                 .param(Timestamp.from(clock.instant().minus(settings.uploadGrace())))
-                .query((rs, i) -> new BlobRow(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
+                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+                .param(gone)
+                .query((rs, i) -> new Previewed(
+                        Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2), Verdict.valueOf(rs.getString(3))))
                 .list();
     }
 

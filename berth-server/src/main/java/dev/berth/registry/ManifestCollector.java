@@ -143,25 +143,33 @@ public class ManifestCollector {
                 .single();
     }
 
+    /** A manifest a dry run reviewed, with the verdict a real run would give: DELETED, KEPT or POSTPONED. */
+    public record Previewed(long manifestId, Verdict verdict) {}
+
     /**
-     * A preview for dry runs: ids of the manifests queued at or before {@code cutoff} that a run
-     * would delete now (children of indexes it deletes become due only after that, so they are not
-     * counted; manifests pushed within the upload grace are kept, as a real run keeps them).
+     * A preview for dry runs, in one query: the manifests queued at or before {@code cutoff}, each
+     * with the real run's verdict: KEPT by a tag, an index or a live subject; POSTPONED when nothing
+     * keeps it but it was pushed within the upload grace; DELETED otherwise. (Children of indexes
+     * it deletes become due only after that, so they are not counted.)
      */
-    public List<Long> previewCollectable(Instant cutoff) {
+    public List<Previewed> preview(Instant cutoff) {
         return jdbc.sql("""
-                        SELECT m.id FROM gc_manifest_review q JOIN manifest m ON m.id = q.manifest_id
-                        WHERE q.due_at <= ? AND m.created_at <= ?
-                          AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)
-                          AND NOT EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
-                          AND (m.subject_digest IS NULL OR NOT EXISTS (
-                                SELECT 1 FROM manifest s WHERE s.repository_id = m.repository_id
-                                AND s.digest = m.subject_digest))
+                        SELECT m.id,
+                               CASE WHEN EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = m.id)
+                                      OR EXISTS (SELECT 1 FROM manifest_reference r WHERE r.child_id = m.id)
+                                      OR (m.subject_digest IS NOT NULL AND EXISTS (
+                                            SELECT 1 FROM manifest s WHERE s.repository_id = m.repository_id
+                                            AND s.digest = m.subject_digest))
+                                    THEN 'KEPT'
+                                    WHEN m.created_at > ? THEN 'POSTPONED'
+                                    ELSE 'DELETED' END
+                        FROM gc_manifest_review q JOIN manifest m ON m.id = q.manifest_id
+                        WHERE q.due_at <= ?
                         ORDER BY m.id
                         """)
-                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
                 .param(OffsetDateTime.ofInstant(clock.instant().minus(settings.uploadGrace()), ZoneOffset.UTC))
-                .query(Long.class)
+                .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+                .query((rs, i) -> new Previewed(rs.getLong(1), Verdict.valueOf(rs.getString(2))))
                 .list();
     }
 }

@@ -14,6 +14,7 @@ import dev.berth.policy.ImmutableTagRules;
 import dev.berth.registry.ManifestService.PolicyDeletion;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -125,16 +127,32 @@ class RetentionJob implements JobKind {
         }
         context.checkStop();
         Integer queued = tx.execute(status -> {
-            RetentionRecords.Run run = records.run(executionId).orElseGet(() -> {
-                RetentionRecords.Run taken =
-                        new RetentionRecords.Run(executionId, policy.id(), policy.projectId(), dryRun, clock.instant());
-                records.insertRun(taken);
-                return taken;
-            });
+            RetentionRecords.Run run = records.run(executionId).orElseGet(() -> snapshot(executionId, policy, dryRun));
             return queueTasks(run, policy, operator);
         });
+        if (queued != null && queued == 0) {
+            records.run(executionId).ifPresent(r -> r.pullTimes().ifPresent(inventory::releasePullTimes));
+        }
         context.log("retention " + (dryRun ? "dry run" : "run") + " of policy " + policy.id() + ": " + queued
                 + " repositories selected, one task each");
+    }
+
+    /**
+     * Records a run's snapshot, in the caller's transaction: its moment (nothing pushed or tagged
+     * after it is a candidate) and a copy of the project's pull times at that moment (pulls during
+     * the run change nothing), so that runs started at the same moment decide the same.
+     */
+    RetentionRecords.Run snapshot(long executionId, RetentionPolicy policy, boolean dryRun) {
+        Instant now = clock.instant();
+        RetentionRecords.Run run = new RetentionRecords.Run(
+                executionId,
+                policy.id(),
+                policy.projectId(),
+                dryRun,
+                now,
+                OptionalLong.of(inventory.freezePullTimes(policy.projectId(), now)));
+        records.insertRun(run);
+        return run;
     }
 
     /**
@@ -184,11 +202,23 @@ class RetentionJob implements JobKind {
         for (JsonNode rule : p.path("rules")) {
             rules.add(RetentionRule.parse(rule, rules.size()));
         }
-        context.log("Run retention process. Repository: " + repository + " Rule Algorithm: or Dry Run: " + run.dryRun()
+        if (records.taskDone(context.taskId())) {
+            // A redelivery after the task ended: the run's copy of pull times may be gone with it.
+            context.log("this repository was done by an earlier attempt");
+            return;
+        }
+        // The log is written in one statement at the end (a run has a task per repository, and a
+        // round trip per line was most of a dry run's time); a real run writes its first line at
+        // once, so that a task that dies while deleting says what it was doing.
+        List<String> lines = new ArrayList<>();
+        lines.add("Run retention process. Repository: " + repository + " Rule Algorithm: or Dry Run: " + run.dryRun()
                 + " Snapshot: " + run.snapshot());
+        if (!run.dryRun()) {
+            context.log(lines.removeFirst());
+        }
         context.checkStop();
-        List<ArtifactInventory.Artifact> artifacts = inventory.artifacts(repositoryId, run.snapshot());
-        context.log("Load " + artifacts.size() + " candidates from repository " + repository);
+        List<ArtifactInventory.Artifact> artifacts = inventory.artifacts(repositoryId, run.snapshot(), run.pullTimes());
+        lines.add("Load " + artifacts.size() + " candidates from repository " + repository);
         Set<Long> kept = RetentionEvaluator.retained(rules, artifacts, run.snapshot());
         Predicate<String> immutable = immutability.immutableTags(run.projectId(), repository);
         List<String> rows = new ArrayList<>();
@@ -232,18 +262,22 @@ class RetentionJob implements JobKind {
                     + String.join(",", a.labels()) + " | " + TIME.format(a.pushed()) + " | "
                     + a.pulled().map(TIME::format).orElse("") + " | " + TIME.format(a.created()) + " | " + mark
                     + " |");
-            if (++done % 100 == 0) {
+            if (++done % 100 == 0 && !run.dryRun()) {
                 context.progress(Math.min(99, done * 100 / artifacts.size()));
             }
         }
-        context.log("| Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |");
-        rows.forEach(context::log);
         int total = artifacts.size();
         int retained = total - deleted.size() - gone;
-        context.log("total " + total + ", retained " + retained + ", " + (run.dryRun() ? "would delete " : "deleted ")
+        lines.add("| Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |");
+        lines.addAll(rows);
+        lines.add("total " + total + ", retained " + retained + ", " + (run.dryRun() ? "would delete " : "deleted ")
                 + deleted.size());
+        context.log(lines);
         tx.executeWithoutResult(status -> {
             boolean complete = records.finishTask(context.taskId(), executionId, total, retained, deleted);
+            if (complete) {
+                run.pullTimes().ifPresent(inventory::releasePullTimes);
+            }
             if (complete && !run.dryRun()) {
                 new EventOrigin(operator, "").runAs(() -> publish(run));
             }

@@ -89,9 +89,7 @@ class RetentionPolicies {
         Long id = tx.execute(status -> {
             long executionId = executions.create(
                     RetentionJob.NAME, policy.id(), Trigger.MANUAL, Map.of("dry_run", dryRun, "operator", operator));
-            RetentionRecords.Run run =
-                    new RetentionRecords.Run(executionId, policy.id(), policy.projectId(), dryRun, clock.instant());
-            records.insertRun(run);
+            RetentionRecords.Run run = job.snapshot(executionId, policy, dryRun);
             if (job.queueTasks(run, policy, operator) == 0) {
                 executions.addTask(
                         executionId,

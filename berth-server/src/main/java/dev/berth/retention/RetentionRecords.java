@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
@@ -76,25 +77,37 @@ class RetentionRecords {
         jdbc.sql("DELETE FROM retention_policy WHERE id = ?").param(id).update();
     }
 
-    /** A run as the launcher recorded it. */
-    record Run(long executionId, long policyId, long projectId, boolean dryRun, Instant snapshot) {}
+    /**
+     * A run as it was started.
+     *
+     * @param pullTimes the copy of the project's pull times taken with the snapshot; empty for runs
+     *     recorded before copies were taken
+     */
+    record Run(
+            long executionId,
+            long policyId,
+            long projectId,
+            boolean dryRun,
+            Instant snapshot,
+            OptionalLong pullTimes) {}
 
     void insertRun(Run run) {
         jdbc.sql("""
-                        INSERT INTO retention_run (execution_id, policy_id, project_id, dry_run, snapshot)
-                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING
+                        INSERT INTO retention_run (execution_id, policy_id, project_id, dry_run, snapshot, pull_snapshot)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (execution_id) DO NOTHING
                         """)
                 .param(run.executionId())
                 .param(run.policyId())
                 .param(run.projectId())
                 .param(run.dryRun())
                 .param(Timestamp.from(run.snapshot()))
+                .param(run.pullTimes().isPresent() ? run.pullTimes().getAsLong() : null)
                 .update();
     }
 
     Optional<Run> run(long executionId) {
         return jdbc.sql("""
-                        SELECT execution_id, policy_id, project_id, dry_run, snapshot FROM retention_run
+                        SELECT execution_id, policy_id, project_id, dry_run, snapshot, pull_snapshot FROM retention_run
                         WHERE execution_id = ?
                         """)
                 .param(executionId)
@@ -103,7 +116,8 @@ class RetentionRecords {
                         rs.getLong(2),
                         rs.getLong(3),
                         rs.getBoolean(4),
-                        rs.getTimestamp(5).toInstant()))
+                        rs.getTimestamp(5).toInstant(),
+                        rs.getObject(6) == null ? OptionalLong.empty() : OptionalLong.of(rs.getLong(6))))
                 .optional();
     }
 
@@ -128,6 +142,13 @@ class RetentionRecords {
                 .param(tasks)
                 .param(executionId)
                 .update();
+    }
+
+    boolean taskDone(long taskId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM retention_task WHERE task_id = ? AND done)")
+                .param(taskId)
+                .query(Boolean.class)
+                .single();
     }
 
     /** Records a task's counts; on its first completion, counts it done and says whether the run is complete. */

@@ -70,6 +70,18 @@ class GcReclaimTest {
         return b;
     }
 
+    private static void assertSameKept(JsonNode dry, JsonNode real) {
+        for (String field : List.of(
+                "kept_blobs_referenced",
+                "kept_blobs_referenced_bytes",
+                "kept_blobs_in_time_window",
+                "kept_blobs_in_time_window_bytes",
+                "kept_manifests_referenced",
+                "kept_manifests_in_time_window")) {
+            assertEquals(real.path(field).asLong(), dry.path(field).asLong(), field + ": dry " + dry + " real " + real);
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("storages")
     void aManualRunFreesWhatWasDeletedAndKeepsOnlyTheTimeWindow(String storage) {
@@ -100,7 +112,14 @@ class GcReclaimTest {
         Digest untaggedDigest = admin.pushManifest(repo, Digest.sha256(untagged).toString(), OCI_MANIFEST, untagged);
 
         // Right after the delete, everything is within Harbor's time window: nothing goes, and the log says why.
+        JsonNode firstDryHistory = GcRuns.run(admin, true, true, 1);
+        JsonNode firstDry = GcRuns.results(firstDryHistory);
         JsonNode first = GcRuns.results(GcRuns.run(admin, true, false, 2));
+        // A dry run reports what the real run then keeps, and why, with the same counts and bytes.
+        assertSameKept(firstDry, first);
+        RegistryClient.Response dryLog =
+                admin.get("/api/v2.0/system/gc/" + firstDryHistory.path("id").asLong() + "/log");
+        assertTrue(dryLog.text().contains("within the 120-minute time window"), dryLog.text());
         assertEquals(0, first.path("purged_blobs").asLong(), first.toString());
         assertEquals(0, first.path("purged_manifests").asLong(), first.toString());
         assertEquals(1, first.path("kept_manifests_in_time_window").asLong(), first.toString());
@@ -136,6 +155,7 @@ class GcReclaimTest {
         assertEquals(1, done.path("kept_blobs_in_time_window").asLong(), done.toString());
         assertEquals(fresh.length, done.path("kept_blobs_in_time_window_bytes").asLong(), done.toString());
         assertEquals(dry.path("freed_space").asLong(), done.path("freed_space").asLong(), "dry run agrees: " + dry);
+        assertSameKept(dry, done);
         assertEquals(
                 dry.path("purged_blobs").asLong(), done.path("purged_blobs").asLong(), dry.toString());
         assertEquals(

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The portal in real headless Chromium against a Berth started here: runs {@code portal/e2e/run.mjs}
  * (playwright-core driving Debian's {@code /usr/bin/chromium}), which signs in, creates a project,
- * pushes an image with skopeo, manages tags, members and robots, runs GC, reads the audit log and
+ * pushes an image with skopeo, manages tags, members and robots, runs tag retention (a dry run listing
+ * what would go, then a real run with its tasks and logs), runs GC, reads the audit log and
  * checks what a guest sees. Its screenshots land in {@code target/portal-screenshots}.
  */
 class PortalEndToEndTest {

@@ -20,6 +20,7 @@ import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
+import dev.berth.support.WebhookReceiver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +62,8 @@ class RetentionTest {
                 Map.of(
                         "berth.uploads.purge-schedule", "",
                         "berth.events.retention-schedule", "",
-                        "berth.jobs.execution-sweep-schedule", ""),
+                        "berth.jobs.execution-sweep-schedule", "",
+                        "berth.outbound.allowed-networks", "127.0.0.1/32"),
                 MutableClock.Config.class);
         clock = server.bean(MutableClock.class);
         admin = server.adminClient();
@@ -153,6 +155,12 @@ class RetentionTest {
         return r;
     }
 
+    private static Map<String, Object> disabled(Map<String, Object> rule) {
+        Map<String, Object> r = new LinkedHashMap<>(rule);
+        r.put("disabled", true);
+        return r;
+    }
+
     private static Map<String, Object> allRepos() {
         return selector("doublestar", "repoMatches", "**", null);
     }
@@ -224,6 +232,15 @@ class RetentionTest {
             }
         }
         return found;
+    }
+
+    /** Rows of a table (one with a project_id column) that belong to the project. */
+    private static long rowsOfProject(String table, long projectId) {
+        return server.bean(JdbcClient.class)
+                .sql("SELECT count(*) FROM " + table + " WHERE project_id = ?")
+                .param(projectId)
+                .query(Long.class)
+                .single();
     }
 
     private static Set<String> strings(Digest... digests) {
@@ -496,6 +513,171 @@ class RetentionTest {
     }
 
     @Test
+    void pullsDuringARunChangeNothingOfWhatItDecides() {
+        String project = accounts.project("ret", false);
+        long projectId = accounts.projectId(project);
+        String repo = project + "/pulls";
+        Digest p1 = push(repo, "p1");
+        Digest p2 = push(repo, "p2");
+        clock.advance(Duration.ofDays(1));
+        pull(repo, "p2", p2);
+        clock.advance(Duration.ofDays(1));
+        long policy = createPolicy(admin, projectId, List.of(rule("latestPulledN", 1, List.of(allTags()), allRepos())));
+        queue("pause");
+        long dry;
+        long real;
+        try {
+            // Started at the same moment: the same snapshot.
+            dry = startRun(admin, policy, true);
+            real = startRun(admin, policy, false);
+            // p1 becomes the latest pulled while the runs wait for a worker: after their snapshot.
+            clock.advance(Duration.ofHours(1));
+            pull(repo, "p1", p1);
+        } finally {
+            queue("resume");
+        }
+        assertThat(awaitRun(policy, dry).path("status").asString()).isEqualTo("Success");
+        assertThat(awaitRun(policy, real).path("status").asString()).isEqualTo("Success");
+        assertThat(marked(policy, dry, "DEL")).isEqualTo(strings(p1));
+        assertThat(marked(policy, real, "DEL")).isEqualTo(strings(p1));
+        assertThat(exists(repo, p1)).isFalse();
+        assertThat(exists(repo, p2)).isTrue();
+        // Both runs ended: their copies of the pull times are gone.
+        assertThat(rowsOfProject("artifact_snapshot", projectId)).isZero();
+    }
+
+    @Test
+    void editedAndDisabledRulesDecideTheNextRun() {
+        String project = accounts.project("ret", false);
+        long projectId = accounts.projectId(project);
+        String repo = project + "/edit";
+        Digest a = push(repo, "a");
+        Digest b = push(repo, "b");
+        Digest c = push(repo, "c");
+        Map<String, Object> always = rule("always", null, List.of(allTags()), allRepos());
+        long policy = createPolicy(admin, projectId, List.of(always));
+        dryThenReal(policy, Set.of());
+
+        // Disable the rule that kept everything, add one that keeps two.
+        RegistryClient.check(
+                putJson(
+                        admin,
+                        "/api/v2.0/retentions/" + policy,
+                        policy(
+                                projectId,
+                                List.of(disabled(always), rule("latestPushedK", 2, List.of(allTags()), allRepos())),
+                                "")),
+                200);
+        JsonNode rules = admin.get("/api/v2.0/retentions/" + policy).json().path("rules");
+        assertThat(rules).hasSize(2);
+        assertThat(rules.get(0).path("disabled").asBoolean()).isTrue();
+        assertThat(rules.get(0).path("template").asString()).isEqualTo("always");
+        assertThat(rules.get(1).path("disabled").asBoolean()).isFalse();
+        assertThat(rules.get(1).path("params").path("latestPushedK").asInt()).isEqualTo(2);
+        dryThenReal(policy, strings(a));
+        assertThat(exists(repo, a)).isFalse();
+
+        // Edit the count; then disable every rule: a policy with no enabled rule deletes nothing.
+        RegistryClient.check(
+                putJson(
+                        admin,
+                        "/api/v2.0/retentions/" + policy,
+                        policy(
+                                projectId,
+                                List.of(disabled(always), rule("latestPushedK", 1, List.of(allTags()), allRepos())),
+                                "")),
+                200);
+        RegistryClient.check(
+                putJson(
+                        admin,
+                        "/api/v2.0/retentions/" + policy,
+                        policy(
+                                projectId,
+                                List.of(
+                                        disabled(always),
+                                        disabled(rule("latestPushedK", 1, List.of(allTags()), allRepos()))),
+                                "")),
+                200);
+        long run = startRun(admin, policy, false);
+        assertThat(awaitRun(policy, run).path("status").asString()).isEqualTo("Success");
+        assertThat(tasks(policy, run)).isEmpty();
+        assertThat(exists(repo, b)).isTrue();
+        assertThat(exists(repo, c)).isTrue();
+        assertThat(putJson(
+                                admin,
+                                "/api/v2.0/retentions/" + policy,
+                                policy(projectId, List.of(Map.of("template", "always", "disabled", "yes")), ""))
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aRunDeliversOneTagRetentionWebhookInHarborsShape() {
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String project = accounts.project("ret", false);
+            long projectId = accounts.projectId(project);
+            String repo = project + "/hooked";
+            Digest a = push(repo, "a");
+            Digest untagged = push(repo, null);
+            Digest b = push(repo, "b");
+            RegistryClient.check(
+                    postJson(
+                            admin,
+                            "/api/v2.0/projects/" + project + "/webhook/policies",
+                            Map.of(
+                                    "name",
+                                    TestAccounts.unique("hook"),
+                                    "targets",
+                                    List.of(Map.of("type", "http", "address", receiver.url("/hook"))),
+                                    "event_types",
+                                    List.of("TAG_RETENTION"),
+                                    "enabled",
+                                    true)),
+                    201);
+            long policy =
+                    createPolicy(admin, projectId, List.of(rule("latestPushedK", 1, List.of(allTags()), allRepos())));
+
+            dryThenReal(policy, strings(a, untagged));
+
+            JsonNode payload = receiver.await(r -> !r.isEmpty()).getFirst().json();
+            assertThat(payload.path("type").asString()).isEqualTo("TAG_RETENTION");
+            assertThat(payload.path("operator").asString()).isEqualTo("admin");
+            assertThat(payload.path("occur_at").isIntegralNumber()).isTrue();
+            JsonNode retention = payload.path("event_data").path("retention");
+            assertThat(retention.path("total").asInt()).isEqualTo(3);
+            assertThat(retention.path("retained").asInt()).isEqualTo(1);
+            // Harbor's host name: the external URL's, without scheme or port.
+            assertThat(retention.path("harbor_hostname").asString())
+                    .isNotBlank()
+                    .doesNotContain(":", "/");
+            assertThat(retention.path("project_name").asString()).isEqualTo(project);
+            assertThat(retention.path("retention_policy_id").asLong()).isEqualTo(policy);
+            assertThat(retention.path("result").asString()).isEqualTo("SUCCESS");
+            JsonNode rule = retention.path("retention_rule").get(0);
+            assertThat(rule.path("template").asString()).isEqualTo("latestPushedK");
+            assertThat(rule.path("params").path("latestPushedK").asInt()).isEqualTo(1);
+            assertThat(rule.path("tag_selectors").get(0).path("pattern").asString())
+                    .isEqualTo("**");
+            assertThat(rule.path("scope_selectors")
+                            .path("repository")
+                            .get(0)
+                            .path("decoration")
+                            .asString())
+                    .isEqualTo("repoMatches");
+            Set<String> deleted = new HashSet<>();
+            for (JsonNode d : retention.path("deleted_artifact")) {
+                assertThat(d.path("type").asString()).isEqualTo("IMAGE");
+                assertThat(d.path("status").asString()).isEqualTo("SUCCESS");
+                deleted.add(d.path("name_tag").asString());
+            }
+            assertThat(deleted).containsExactlyInAnyOrder(repo + ":a", repo + "@" + untagged);
+            // One run, one event: the dry run sent none.
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(exists(repo, b)).isTrue();
+        }
+    }
+
+    @Test
     void aStoppedRunDeletesNothingMoreAndEndsStopped() {
         String project = accounts.project("ret", false);
         long projectId = accounts.projectId(project);
@@ -646,12 +828,7 @@ class RetentionTest {
                         .path("metadata")
                         .has("retention_id"))
                 .isFalse();
-        assertThat(server.bean(JdbcClient.class)
-                        .sql("SELECT count(*) FROM retention_policy WHERE project_id = ?")
-                        .param(projectId)
-                        .query(Long.class)
-                        .single())
-                .isZero();
+        assertThat(rowsOfProject("retention_policy", projectId)).isZero();
     }
 
     @Test

@@ -206,7 +206,9 @@ class HelmChartTest {
         assertEquals("Harbor12345", r.secretData(FULLNAME + "-core", "HARBOR_ADMIN_PASSWORD"));
         assertEquals("/etc/berth/token/token.pem", r.envValue("BERTH_TOKEN_PRIVATE_KEY_FILE"));
         assertEquals("false", r.envValue("BERTH_METRICS_ENABLED"));
-        assertThat(r.env()).doesNotContainKeys("BERTH_REDIS_URL", "BERTH_TLS_CERTIFICATE", "BERTH_STORAGE_S3_BUCKET");
+        assertThat(r.env())
+                .doesNotContainKeys(
+                        "BERTH_REDIS_URL", "BERTH_TLS_CERTIFICATE", "BERTH_STORAGE_S3_BUCKET", "BERTH_GC_UPLOAD_GRACE");
         // behind the ingress, its pods' private networks name the client (login throttling)
         assertEquals(
                 "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7",
@@ -695,9 +697,11 @@ class HelmChartTest {
                               matchLabels:
                                 app.kubernetes.io/name: berth
                   javaOpts: -Xmx1g
+                  gc:
+                    uploadGrace: 30m
                   extraEnvVars:
-                    - name: BERTH_GC_REVIEW_DELAY
-                      value: 12h
+                    - name: TZ
+                      value: UTC
                 persistence:
                   persistentVolumeClaim:
                     registry:
@@ -715,7 +719,8 @@ class HelmChartTest {
                         "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]"
                                 + ".podAffinityTerm.topologyKey"));
         assertEquals("-Xmx1g", r.envValue("JAVA_TOOL_OPTIONS"));
-        assertEquals("12h", r.envValue("BERTH_GC_REVIEW_DELAY"));
+        assertEquals("30m", r.envValue("BERTH_GC_UPLOAD_GRACE"));
+        assertEquals("UTC", r.envValue("TZ"));
         assertEquals("", string(r.get("PersistentVolumeClaim", FULLNAME + "-registry"), "spec.storageClassName"));
         assertEquals("berth:0.1.0", string(render("").container(), "image"));
     }
