@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param repository the path within the project ({@code nginx}, {@code team/app})
  * @param severity Harbor's severity code of the artifact's vulnerabilities; {@link #NOT_SCANNED}
- *     when there is no scan report (Berth has no scanner yet, so always)
+ *     when there is no scan report (preheat does not read scan reports yet, so always)
  */
 record Candidate(
         String project,
