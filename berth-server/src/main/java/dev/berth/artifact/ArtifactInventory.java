@@ -135,6 +135,30 @@ public class ArtifactInventory {
                 .list();
     }
 
+    /** The repository of this full name, if the project has it. */
+    public Optional<Repository> repository(long projectId, String name) {
+        return jdbc.sql("SELECT id, name FROM repository WHERE project_id = ? AND name = ?")
+                .params(projectId, name)
+                .query((rs, i) -> new Repository(rs.getLong(1), rs.getString(2)))
+                .optional();
+    }
+
+    /**
+     * Whether the artifact has a signature: a cosign or notation signature attached by {@code
+     * subject}, or a cosign {@code sha256-<hex>.sig} tag in its repository.
+     */
+    public boolean signed(long repositoryId, String digest) {
+        String sigTag = digest.replace(':', '-') + ".sig";
+        return jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM manifest s WHERE s.repository_id = ? AND s.subject_digest = ?
+                                         AND s.artifact_type IN ('application/vnd.cncf.notary.signature',
+                                                                 'application/vnd.dev.cosign.artifact.sig.v1+json'))
+                            OR EXISTS (SELECT 1 FROM tag t WHERE t.repository_id = ? AND t.name = ?)""")
+                .params(repositoryId, digest, repositoryId, sigTag)
+                .query(Boolean.class)
+                .single();
+    }
+
     private static List<String> strings(Array array) throws SQLException {
         return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }

@@ -127,6 +127,15 @@ class ExecutionRecords {
      * Recomputes the execution's status from its tasks. The execution row is locked before the
      * tasks are read, so two workers finishing sibling tasks at once cannot leave a stale status.
      */
+    /** Ends an execution that got no tasks (nothing to do): Success with {@code message}. */
+    void markDone(long id, String message, Instant now) {
+        jdbc.sql("""
+                        UPDATE job_execution SET status = 'Success', status_message = ?, end_time = ?, update_time = ?
+                         WHERE id = ? AND NOT EXISTS (SELECT 1 FROM job_task WHERE execution_id = ?)""")
+                .params(message, Timestamps.of(now), Timestamps.of(now), id, id)
+                .update();
+    }
+
     void refresh(long id, Instant now) {
         tx.executeWithoutResult(status -> {
             jdbc.sql("SELECT id FROM job_execution WHERE id = ? FOR UPDATE")

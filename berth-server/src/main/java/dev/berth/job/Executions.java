@@ -111,6 +111,18 @@ public class Executions {
         return id;
     }
 
+    /** Ends an execution that has no tasks (nothing to do) as Success with {@code message}. */
+    public void markDone(long executionId, String message) {
+        executions.markDone(executionId, message, clock.instant());
+    }
+
+    /** The parameters of an execution's tasks by task id, for views that show what each task was for. */
+    public Map<Long, tools.jackson.databind.JsonNode> taskParameters(long executionId) {
+        Map<Long, tools.jackson.databind.JsonNode> out = new java.util.HashMap<>();
+        tasks.parametersOf(executionId).forEach((id, text) -> out.put(id, json.readTree(text)));
+        return out;
+    }
+
     public Optional<Execution> execution(long id) {
         return executions.find(id);
     }
@@ -152,6 +164,15 @@ public class Executions {
     /** When the latest execution of the policy whose extra attribute {@code attr} is {@code value} started. */
     public Optional<Instant> latestStart(Collection<String> vendorTypes, long vendorId, String attr, String value) {
         return executions.latestStart(vendorTypes, vendorId, attr, value);
+    }
+
+    /** Harbor's views of executions, with their task counts. */
+    public List<ExecutionView> views(List<Execution> items) {
+        Map<Long, Map<TaskStatus, Long>> counts =
+                taskCounts(items.stream().map(Execution::id).toList());
+        return items.stream()
+                .map(e -> ExecutionView.of(e, counts.getOrDefault(e.id(), Map.of())))
+                .toList();
     }
 
     /** A page of executions and the total across pages. */

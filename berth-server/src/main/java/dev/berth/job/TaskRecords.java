@@ -186,6 +186,17 @@ class TaskRecords {
                 .optional();
     }
 
+    /** The parameters of an execution's tasks, by task id, as JSON text. */
+    Map<Long, String> parametersOf(long executionId) {
+        Map<Long, String> out = new java.util.HashMap<>();
+        jdbc.sql("SELECT id, parameters::text FROM job_task WHERE execution_id = ?")
+                .param(executionId)
+                .query(rs -> {
+                    out.put(rs.getLong(1), rs.getString(2));
+                });
+        return out;
+    }
+
     List<Task> ofExecution(long executionId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM job_task WHERE execution_id = ? ORDER BY id")
                 .param(executionId)

@@ -11,13 +11,11 @@ import dev.berth.job.Execution;
 import dev.berth.job.ExecutionView;
 import dev.berth.job.Executions;
 import dev.berth.job.Task;
-import dev.berth.job.TaskStatus;
 import dev.berth.job.TaskView;
 import dev.berth.project.Project;
 import dev.berth.project.ProjectGuard;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,13 +53,9 @@ class WebhookExecutionController {
             ListQuery query) {
         WebhookPolicy policy = policy(request, projectNameOrId, isName, policyId, Action.READ);
         Executions.Page page = executions.list(WebhookPolicyController.VENDOR_TYPES, policy.id(), query);
-        Map<Long, Map<TaskStatus, Long>> counts =
-                executions.taskCounts(page.items().stream().map(Execution::id).toList());
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
-                .body(page.items().stream()
-                        .map(e -> ExecutionView.of(e, counts.getOrDefault(e.id(), Map.of())))
-                        .toList());
+                .body(executions.views(page.items()));
     }
 
     @GetMapping("/policies/{policyId}/executions/{executionId}/tasks")
