@@ -14,7 +14,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code p2p_preheat_instance} table (V60). */
+/** The {@code p2p_preheat_instance} table (V78). */
 @Repository
 class InstanceRecords {
     static final QueryFields FIELDS = QueryFields.builder()

@@ -18,7 +18,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The {@code p2p_preheat_policy} table (V60). */
+/** The {@code p2p_preheat_policy} table (V78). */
 @Repository
 class PolicyRecords {
     static final QueryFields FIELDS = QueryFields.builder()
