@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,7 +41,7 @@ class PreheatEnforcer {
     List<Candidate> candidates(long projectId, String projectName, PolicyFilters filters) {
         List<Candidate> out = new ArrayList<>();
         for (ArtifactInventory.Repository repo : inventory.repositories(projectId)) {
-            for (ArtifactInventory.Artifact a : inventory.artifacts(repo.id(), clock.instant())) {
+            for (ArtifactInventory.Artifact a : inventory.artifacts(repo.id(), clock.instant(), OptionalLong.empty())) {
                 if (a.tags().isEmpty()) {
                     continue;
                 }
@@ -75,7 +76,7 @@ class PreheatEnforcer {
         if (repo.isEmpty() || tags.isEmpty()) {
             return List.of();
         }
-        List<String> labels = inventory.artifacts(repo.get().id(), clock.instant()).stream()
+        List<String> labels = inventory.artifacts(repo.get().id(), clock.instant(), OptionalLong.empty()).stream()
                 .filter(a -> a.digest().equals(digest))
                 .findFirst()
                 .map(ArtifactInventory.Artifact::labels)
