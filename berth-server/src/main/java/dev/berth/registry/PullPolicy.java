@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import dev.berth.iam.Principal;
+import dev.berth.iam.Principals;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
@@ -20,4 +22,16 @@ public interface PullPolicy {
      * @param manifestId the artifact's id
      */
     void check(HttpServletRequest request, String repository, long manifestId, String mediaType);
+
+    /** The project a repository's full name ({@code project/path}) belongs to. */
+    static String projectOf(String repository) {
+        int slash = repository.indexOf('/');
+        return slash < 0 ? repository : repository.substring(0, slash);
+    }
+
+    /** Whether the caller holds a registry token granting {@code action} on this repository. */
+    static boolean tokenGrants(HttpServletRequest request, String repository, String action) {
+        return Principals.of(request) instanceof Principal.TokenHolder t
+                && t.token().grants("repository", repository, action, 0);
+    }
 }

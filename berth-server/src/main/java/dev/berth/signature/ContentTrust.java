@@ -1,8 +1,6 @@
 package dev.berth.signature;
 
 import dev.berth.artifact.ArtifactSignatures;
-import dev.berth.iam.Principal;
-import dev.berth.iam.Principals;
 import dev.berth.project.Project;
 import dev.berth.project.ProjectService;
 import dev.berth.registry.ErrorCode;
@@ -37,8 +35,7 @@ class ContentTrust implements PullPolicy {
 
     @Override
     public void check(HttpServletRequest request, String repository, long manifestId, String mediaType) {
-        int slash = repository.indexOf('/');
-        Optional<Project> project = projects.findByName(slash < 0 ? repository : repository.substring(0, slash));
+        Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
         if (project.isEmpty()) {
             return;
         }
@@ -64,15 +61,12 @@ class ContentTrust implements PullPolicy {
 
     /** The scanner's credential, or cosign/notation with the right to push here. */
     private static boolean signingOrScanning(HttpServletRequest request, String repository) {
-        if (!(Principals.of(request) instanceof Principal.TokenHolder t)) {
-            return false;
-        }
-        if (t.token().grants("repository", repository, "scanner-pull", 0)) {
+        if (PullPolicy.tokenGrants(request, repository, "scanner-pull")) {
             return true;
         }
         String agent = String.valueOf(request.getHeader("User-Agent")).toLowerCase(Locale.ROOT);
         return (agent.contains("cosign") || agent.contains("notation"))
-                && t.token().grants("repository", repository, "push", 0);
+                && PullPolicy.tokenGrants(request, repository, "push");
     }
 
     private static RegistryException refused(String message) {
