@@ -8,7 +8,8 @@
   pod metadata, service account, revision history: must agree with each other and with berth.*,
   or the render stops naming them), extraEnvVars (all of them), jobservice.maxJobWorkers (job
   workers), updateStrategy.type, caSecretName, trace.provider otel with trace.otel.url_path and
-  insecure, metrics.core.port, trivy.enabled false.
+  insecure, metrics.core.port, trivy.enabled false, and the S3 driver's encrypt, keyid, secure,
+  skipverify, v4auth (true), storageclass, chunksize and multipartcopy* (deployment.yaml).
 */}}
 
 {{/* The value at a dotted path of a map, as JSON; empty when a segment is missing. */}}
@@ -67,14 +68,6 @@
   "expose.route" "the chart does not render a Gateway API HTTPRoute yet; use expose.type ingress"
   "expose.ingress.kubeVersionOverride" "the chart renders networking.k8s.io/v1 Ingresses only; remove it"
   "persistence.imageChartStorage.filesystem" "Berth keeps filesystem blobs in its data volume (persistence.persistentVolumeClaim.registry); remove it"
-  "persistence.imageChartStorage.s3.encrypt" "server-side encryption settings are not supported yet; use the bucket's default encryption"
-  "persistence.imageChartStorage.s3.keyid" "server-side encryption settings are not supported yet; use the bucket's default encryption"
-  "persistence.imageChartStorage.s3.skipverify" "certificate checks cannot be turned off for S3"
-  "persistence.imageChartStorage.s3.chunksize" "Berth's multipart part size is BERTH_STORAGE_S3_PART_SIZE (berth.extraEnvVars)"
-  "persistence.imageChartStorage.s3.multipartcopychunksize" "Berth copies objects with its own part size; remove it"
-  "persistence.imageChartStorage.s3.multipartcopymaxconcurrency" "Berth copies objects with its own part size; remove it"
-  "persistence.imageChartStorage.s3.multipartcopythresholdsize" "Berth copies objects with its own part size; remove it"
-  "persistence.imageChartStorage.s3.storageclass" "objects are written with the bucket's default storage class; remove it"
   "persistence.persistentVolumeClaim.jobservice" "Berth keeps job logs in its database, with no volume; remove it"
   "persistence.persistentVolumeClaim.redis" "the chart's Redis keeps nothing on disk; remove it"
   "persistence.persistentVolumeClaim.trivy" "the chart has no Trivy adapter yet; remove it"
@@ -130,6 +123,14 @@
 {{- if and .path (ne .path "/metrics") -}}
 {{- fail (printf "metrics.core.path %q is a Harbor chart value that Berth does not support: Berth's metrics are at /metrics" .path) -}}
 {{- end -}}
+{{- end -}}
+{{- end -}}
+{{- with $v.persistence.imageChartStorage.s3 -}}
+{{- if eq (toString .v4auth) "false" -}}
+{{- fail "persistence.imageChartStorage.s3.v4auth false is a Harbor chart value that Berth does not support: Berth signs S3 requests with Signature V4 only; remove it" -}}
+{{- end -}}
+{{- if and .keyid (ne (toString .encrypt) "true") -}}
+{{- fail "persistence.imageChartStorage.s3.keyid is set but encrypt is not true: Harbor's registry would ignore the key and write unencrypted objects; set encrypt: true for SSE-KMS with this key, or remove keyid" -}}
 {{- end -}}
 {{- end -}}
 {{- with $v.trivy -}}

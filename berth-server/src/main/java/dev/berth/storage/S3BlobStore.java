@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3BlobStore implements ListableBlobStore, AutoCloseable {
     static final long MIN_PART = 5L * 1024 * 1024;
+    /** The largest object CopyObject copies, and the largest part UploadPartCopy copies. */
+    static final long MAX_COPY = 5L * 1024 * 1024 * 1024;
 
     private final S3Client s3;
     private final Optional<S3Presigner> presigner;
@@ -39,10 +41,11 @@ public final class S3BlobStore implements ListableBlobStore, AutoCloseable {
         settings.validate();
         this.s3 = s3;
         this.presigner = presigner;
+        S3WriteOptions blobs = S3WriteOptions.of(settings);
         this.objects =
-                new S3Objects(s3, settings.bucket(), (int) settings.partSize().toBytes());
+                new S3Objects(s3, settings.bucket(), (int) settings.partSize().toBytes(), blobs.staging());
         this.keys = new S3Keys(settings.keyPrefix());
-        this.uploads = new S3Uploads(objects, keys);
+        this.uploads = new S3Uploads(objects, keys, new S3Composer(objects, blobs, S3Composer.Copying.of(settings)));
         this.presignExpiry = settings.presignExpiry();
     }
 

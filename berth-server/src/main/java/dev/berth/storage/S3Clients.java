@@ -1,21 +1,41 @@
 package dev.berth.storage;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /** Builds the SDK's client and presigner from Berth's settings. */
 final class S3Clients {
+    private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
+
     private S3Clients() {}
 
     static S3Client client(StorageSettings.S3 settings) {
@@ -27,14 +47,65 @@ final class S3Clients {
                 // reject or ignore the SDK's newer default trailing checksums.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2))
-                        .build());
+                .httpClient(httpClient(settings));
         if (!settings.endpoint().isBlank()) {
             builder.endpointOverride(URI.create(settings.endpoint()));
         }
         return builder.build();
+    }
+
+    private static SdkHttpClient httpClient(StorageSettings.S3 settings) {
+        var builder = UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofMinutes(2));
+        if (settings.skipVerify()) {
+            log.warn(
+                    "event=s3_certificate_checks_off endpoint={} reason=\"berth.storage.s3.skip-verify=true:"
+                            + " any certificate is accepted from the S3 endpoint\"",
+                    settings.endpoint());
+            return builder.buildWithDefaults(AttributeMap.builder()
+                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true)
+                    .build());
+        }
+        if (!settings.caBundle().isBlank()) {
+            TrustManager[] trust = trustManagers(Path.of(settings.caBundle()));
+            builder.tlsTrustManagersProvider(() -> trust);
+        }
+        return builder.build();
+    }
+
+    /** The JDK's trusted CAs and those of the bundle. */
+    static TrustManager[] trustManagers(Path bundle) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            int n = 0;
+            for (TrustManager manager : jdk.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + n++, ca);
+                    }
+                }
+            }
+            Collection<? extends Certificate> bundled;
+            try (InputStream in = Files.newInputStream(bundle)) {
+                bundled = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            }
+            if (bundled.isEmpty()) {
+                throw new IllegalStateException("berth.storage.s3.ca-bundle " + bundle + " holds no certificate");
+            }
+            for (Certificate ca : bundled) {
+                store.setCertificateEntry("bundle-" + n++, ca);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(
+                    "berth.storage.s3.ca-bundle " + bundle + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     static S3Presigner presigner(StorageSettings.S3 settings) {

@@ -33,11 +33,17 @@ final class S3Objects {
     private final S3Client s3;
     private final String bucket;
     private final int partSize;
+    private final S3WriteOptions staging;
 
-    S3Objects(S3Client s3, String bucket, int partSize) {
+    /**
+     * @param staging what objects this writes on its own (upload segments and markers) are
+     *     written with: the bucket's encryption, never a colder storage class than the default
+     */
+    S3Objects(S3Client s3, String bucket, int partSize, S3WriteOptions staging) {
         this.s3 = s3;
         this.bucket = bucket;
         this.partSize = partSize;
+        this.staging = staging;
     }
 
     S3Client client() {
@@ -92,9 +98,13 @@ final class S3Objects {
     }
 
     void put(String key, byte[] bytes, int length) throws IOException {
+        put(key, bytes, length, staging);
+    }
+
+    void put(String key, byte[] bytes, int length, S3WriteOptions options) throws IOException {
         try {
             s3.putObject(
-                    r -> r.bucket(bucket).key(key).contentLength((long) length),
+                    r -> options.on(r.bucket(bucket).key(key).contentLength((long) length)),
                     RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length));
         } catch (SdkException e) {
             throw failure("PUT " + key, e);
@@ -121,7 +131,8 @@ final class S3Objects {
         }
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+            uploadId = s3.createMultipartUpload(r -> staging.on(r.bucket(bucket).key(key)))
+                    .uploadId();
         } catch (SdkException e) {
             throw failure("multipart upload of " + key, e);
         }

@@ -33,10 +33,12 @@ final class S3Uploads {
 
     private final S3Objects objects;
     private final S3Keys keys;
+    private final S3Composer composer;
 
-    S3Uploads(S3Objects objects, S3Keys keys) {
+    S3Uploads(S3Objects objects, S3Keys keys, S3Composer composer) {
         this.objects = objects;
         this.keys = keys;
+        this.composer = composer;
     }
 
     /** One append's bytes: {@code size} bytes of the upload from {@code start}. */
@@ -118,7 +120,7 @@ final class S3Uploads {
         // Content-addressed: an object already at the key with this size holds these very bytes.
         if (objects.head(target).orElse(-1) != size) {
             try {
-                new S3Composer(objects).compose(chain, target, size);
+                composer.compose(chain, target, size);
             } catch (SdkException e) {
                 throw S3Objects.failure("commit to " + target, e);
             }

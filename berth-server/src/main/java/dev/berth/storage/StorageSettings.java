@@ -36,6 +36,18 @@ public record StorageSettings(
      *     address than Berth does; empty for {@code endpoint}
      * @param partSize the size of multipart upload parts, and of the memory buffer one upload
      *     request in flight holds; at least 5MB
+     * @param encrypt write every object with server-side encryption: SSE-S3 ({@code AES256}), or
+     *     SSE-KMS when {@code kmsKeyId} is set
+     * @param kmsKeyId the KMS key (id, ARN or alias) for SSE-KMS; needs {@code encrypt}
+     * @param storageClass the storage class objects are written with ({@code STANDARD},
+     *     {@code STANDARD_IA}, {@code INTELLIGENT_TIERING}, …); empty or {@code NONE} for the bucket's
+     *     default
+     * @param skipVerify accept any certificate from the S3 endpoint (a warning is logged at start)
+     * @param caBundle a PEM file of CA certificates trusted for the S3 endpoint besides the JDK's own
+     * @param copyThreshold a blob committed from one segment larger than this is copied to its key
+     *     in parts (UploadPartCopy) instead of one CopyObject; at most 5GB, S3's CopyObject limit
+     * @param copyPartSize the size of those parts (5MB to 5GB)
+     * @param copyConcurrency how many of those parts are copied at once
      */
     public record S3(
             @DefaultValue("") String endpoint,
@@ -48,7 +60,15 @@ public record StorageSettings(
             @DefaultValue("true") boolean redirect,
             @DefaultValue("20m") Duration presignExpiry,
             @DefaultValue("") String publicEndpoint,
-            @DefaultValue("8MB") DataSize partSize) {
+            @DefaultValue("8MB") DataSize partSize,
+            @DefaultValue("false") boolean encrypt,
+            @DefaultValue("") String kmsKeyId,
+            @DefaultValue("") String storageClass,
+            @DefaultValue("false") boolean skipVerify,
+            @DefaultValue("") String caBundle,
+            @DefaultValue("5GB") DataSize copyThreshold,
+            @DefaultValue("5GB") DataSize copyPartSize,
+            @DefaultValue("4") int copyConcurrency) {
 
         /** The key prefix, normalised to {@code ""} or {@code "a/b/"}. */
         String keyPrefix() {
@@ -71,6 +91,24 @@ public record StorageSettings(
                     || presignExpiry.isZero()
                     || presignExpiry.compareTo(Duration.ofDays(7)) > 0) {
                 throw new IllegalStateException("berth.storage.s3.presign-expiry must be between 1s and 7d");
+            }
+            if (!kmsKeyId.isBlank() && !encrypt) {
+                throw new IllegalStateException(
+                        "berth.storage.s3.kms-key-id needs berth.storage.s3.encrypt=true (SSE-KMS is server-side encryption)");
+            }
+            S3WriteOptions.storageClass(storageClass);
+            if (!caBundle.isBlank() && skipVerify) {
+                throw new IllegalStateException(
+                        "berth.storage.s3.ca-bundle and skip-verify exclude each other: a CA bundle is for verifying");
+            }
+            if (copyThreshold.toBytes() < S3BlobStore.MIN_PART || copyThreshold.toBytes() > S3BlobStore.MAX_COPY) {
+                throw new IllegalStateException("berth.storage.s3.copy-threshold must be between 5MB and 5GB");
+            }
+            if (copyPartSize.toBytes() < S3BlobStore.MIN_PART || copyPartSize.toBytes() > S3BlobStore.MAX_COPY) {
+                throw new IllegalStateException("berth.storage.s3.copy-part-size must be between 5MB and 5GB");
+            }
+            if (copyConcurrency < 1 || copyConcurrency > 100) {
+                throw new IllegalStateException("berth.storage.s3.copy-concurrency must be between 1 and 100");
             }
         }
     }

@@ -47,8 +47,25 @@ class S3BlobStoreTest extends BlobStoreContract {
     }
 
     private StorageSettings.S3 settings(String bucket, boolean redirect) {
+        return settings(s3.endpoint().toString(), bucket, redirect, Options.DEFAULTS);
+    }
+
+    /** The driver's settings that the tests vary beyond the bucket and redirects. */
+    record Options(
+            boolean encrypt,
+            String kmsKeyId,
+            String storageClass,
+            boolean skipVerify,
+            String caBundle,
+            long copyThreshold,
+            long copyPartSize,
+            int copyConcurrency) {
+        static final Options DEFAULTS = new Options(false, "", "", false, "", 5L << 30, 5L << 30, 4);
+    }
+
+    static StorageSettings.S3 settings(String endpoint, String bucket, boolean redirect, Options options) {
         return new StorageSettings.S3(
-                s3.endpoint().toString(),
+                endpoint,
                 "us-east-1",
                 bucket,
                 S3TestServer.ACCESS_KEY,
@@ -59,7 +76,15 @@ class S3BlobStoreTest extends BlobStoreContract {
                 Duration.ofMinutes(5),
                 "",
                 // The smallest part S3 allows, so that tests cross part boundaries cheaply.
-                DataSize.ofMegabytes(5));
+                DataSize.ofMegabytes(5),
+                options.encrypt(),
+                options.kmsKeyId(),
+                options.storageClass(),
+                options.skipVerify(),
+                options.caBundle(),
+                DataSize.ofBytes(options.copyThreshold()),
+                DataSize.ofBytes(options.copyPartSize()),
+                options.copyConcurrency());
     }
 
     @AfterEach

@@ -11,9 +11,11 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * An S3 server in this JVM (s3proxy with its filesystem backend in a temporary directory) on
@@ -28,14 +30,25 @@ public final class S3TestServer implements AutoCloseable {
     private final S3Proxy proxy;
     private final Path dir;
     private final S3Client admin;
+    private final boolean https;
 
-    private S3TestServer() throws Exception {
+    private S3TestServer(AuthenticationType authentication) throws Exception {
+        this(authentication, null, null);
+    }
+
+    /** @param keyStore a PKCS#12 key store to serve HTTPS with, or null for HTTP */
+    private S3TestServer(AuthenticationType authentication, Path keyStore, String password) throws Exception {
         dir = Files.createTempDirectory("berth-s3-");
-        proxy = S3Proxy.builder()
+        https = keyStore != null;
+        var builder = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(dir.toString()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                .build();
+                .awsAuthentication(authentication, ACCESS_KEY, SECRET_KEY);
+        if (https) {
+            builder.secureEndpoint(URI.create("https://127.0.0.1:0")).keyStore(keyStore.toString(), password);
+        } else {
+            builder.endpoint(URI.create("http://127.0.0.1:0"));
+        }
+        proxy = builder.build();
         proxy.start();
         while (!proxy.getState().equals("STARTED")) {
             Thread.sleep(10);
@@ -46,7 +59,14 @@ public final class S3TestServer implements AutoCloseable {
                 .forcePathStyle(true)
                 .credentialsProvider(
                         StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClient(UrlConnectionHttpClient.create())
+                // The test's own look into the bucket trusts the test's certificate.
+                .httpClient(
+                        https
+                                ? UrlConnectionHttpClient.builder()
+                                        .buildWithDefaults(AttributeMap.builder()
+                                                .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true)
+                                                .build())
+                                : UrlConnectionHttpClient.create())
                 .build();
     }
 
@@ -54,7 +74,7 @@ public final class S3TestServer implements AutoCloseable {
     public static synchronized S3TestServer shared() {
         if (shared == null) {
             try {
-                shared = new S3TestServer();
+                shared = new S3TestServer(AuthenticationType.AWS_V2_OR_V4);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot start s3proxy", e);
             }
@@ -64,8 +84,31 @@ public final class S3TestServer implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A server of the caller's own that checks no signatures, for a test that changes signed
+     * requests on their way (the caller closes it).
+     */
+    public static S3TestServer withoutAuthentication() {
+        try {
+            return new S3TestServer(AuthenticationType.NONE);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start s3proxy", e);
+        }
+    }
+
+    /** A server of the caller's own that speaks HTTPS with the key store's certificate (the caller closes it). */
+    public static S3TestServer https(Path keyStore, String password) {
+        try {
+            return new S3TestServer(AuthenticationType.AWS_V2_OR_V4, keyStore, password);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start s3proxy", e);
+        }
+    }
+
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + proxy.getPort());
+        return https
+                ? URI.create("https://127.0.0.1:" + proxy.getSecurePort())
+                : URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
     /** Creates a bucket with a fresh name and returns the name. */

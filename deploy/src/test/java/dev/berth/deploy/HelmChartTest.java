@@ -525,6 +525,48 @@ class HelmChartTest {
     }
 
     @Test
+    void harborsS3DriverSettingsBecomeBerthsAsItsRegistryReadsThem() throws Exception {
+        String s3 =
+                "persistence:\n  imageChartStorage:\n    type: s3\n    s3:\n      bucket: b\n      region: eu-west-1\n";
+        Rendered all = render(s3 + """
+                      encrypt: true
+                      keyid: alias/registry
+                      skipverify: true
+                      v4auth: true
+                      storageclass: STANDARD_IA
+                      chunksize: "10485760"
+                      multipartcopythresholdsize: "33554432"
+                      multipartcopychunksize: 33554432
+                      multipartcopymaxconcurrency: 100
+                """);
+        assertEquals("true", all.envValue("BERTH_STORAGE_S3_ENCRYPT"));
+        assertEquals("alias/registry", all.envValue("BERTH_STORAGE_S3_KMS_KEY_ID"));
+        assertEquals("true", all.envValue("BERTH_STORAGE_S3_SKIP_VERIFY"));
+        assertEquals("STANDARD_IA", all.envValue("BERTH_STORAGE_S3_STORAGE_CLASS"));
+        assertEquals("10485760", all.envValue("BERTH_STORAGE_S3_PART_SIZE"));
+        assertEquals("33554432", all.envValue("BERTH_STORAGE_S3_COPY_THRESHOLD"));
+        assertEquals("33554432", all.envValue("BERTH_STORAGE_S3_COPY_PART_SIZE"));
+        assertEquals("100", all.envValue("BERTH_STORAGE_S3_COPY_CONCURRENCY"));
+        assertEquals("", all.envValue("BERTH_STORAGE_S3_ENDPOINT"));
+
+        // Unset or off: nothing, and Berth's defaults hold (no encryption asked, the bucket's class).
+        Rendered none = render(s3 + "      encrypt: false\n      skipverify: false\n      secure: true\n");
+        assertThat(names(none.env()))
+                .noneMatch(n ->
+                        n.matches("BERTH_STORAGE_S3_(ENCRYPT|KMS_KEY_ID|SKIP_VERIFY|STORAGE_CLASS|PART_SIZE|COPY_.*)"));
+        // secure: false without an endpoint is AWS's regional endpoint over HTTP, as in distribution
+        assertEquals(
+                "http://s3.eu-west-1.amazonaws.com",
+                render(s3 + "      secure: false\n").envValue("BERTH_STORAGE_S3_ENDPOINT"));
+        assertEquals(
+                "http://minio:9000",
+                render(s3 + "      secure: false\n      regionendpoint: http://minio:9000\n")
+                        .envValue("BERTH_STORAGE_S3_ENDPOINT"));
+        // A KMS key without encryption would be ignored by Harbor's registry: said, not ignored.
+        assertRenderFails(s3 + "      keyid: alias/registry\n", "keyid is set but encrypt is not true");
+    }
+
+    @Test
     void existingSecretsAreReferencedAndTheirPlainValuesAppearNowhere() throws Exception {
         Rendered r = render("""
                 existingSecretAdminPassword: admin-pass
@@ -841,7 +883,7 @@ class HelmChartTest {
                 "expose:\\n  ingress:\\n    controller: gce\\n|expose.ingress.controller \"gce\"",
                 "trace:\\n  enabled: true\\n  provider: jaeger\\n|trace.provider \"jaeger\"",
                 "database:\\n  maxOpenConns: 900\\n|database.maxOpenConns is a Harbor chart value that Berth does not support: Berth's pool size per pod is berth.maxOpenConns",
-                "persistence:\\n  imageChartStorage:\\n    s3:\\n      storageclass: STANDARD\\n|persistence.imageChartStorage.s3.storageclass",
+                "persistence:\\n  imageChartStorage:\\n    s3:\\n      v4auth: false\\n|persistence.imageChartStorage.s3.v4auth false is a Harbor chart value that Berth does not support",
             })
     void harborValuesBerthDoesNotSupportAreRefusedByName(String values, String message) {
         assertRenderFails(values.replace("\\n", "\n"), message);
