@@ -54,6 +54,8 @@ class CosignVerifier {
     /** Signatures (referrers) of one artifact looked at, at most. */
     static final int MAX_REFERRERS = 64;
 
+    static final String NOT_TRUSTED = "no trusted key verifies the signature (signed with another key, or altered)";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RegistryContent content;
@@ -144,8 +146,7 @@ class CosignVerifier {
             Digest subject, String at, byte[] payload, byte[] signature, List<Key> keys) {
         Optional<Key> signer = signer(keys, payload, signature);
         if (signer.isEmpty()) {
-            return Verdict.refused(
-                    KIND, at, "no trusted key verifies the signature (signed with another key, or altered)");
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
         }
         // Only what a trusted key signed is believed: the payload must name this very artifact.
         Optional<JsonNode> json = parse(payload, MAX_PAYLOAD);
@@ -231,8 +232,7 @@ class CosignVerifier {
             }
         }
         if (signer.isEmpty()) {
-            return Verdict.refused(
-                    KIND, at, "no trusted key verifies the signature (signed with another key, or altered)");
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
         }
         Optional<JsonNode> statement = parse(payload.get(), MAX_PAYLOAD);
         if (statement.isEmpty()) {
@@ -277,8 +277,7 @@ class CosignVerifier {
         }
         Optional<Key> signer = signer(keys, signed.get().content(), sig.get());
         if (signer.isEmpty()) {
-            return Verdict.refused(
-                    KIND, at, "no trusted key verifies the signature (signed with another key, or altered)");
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
         }
         return Verdict.verified(
                 KIND,
