@@ -6,6 +6,7 @@
 // Pushes an image with skopeo, so skopeo must be installed. Exits non-zero when a step fails.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -839,6 +840,68 @@ try {
     await page.getByRole('button', { name: `Delete group ${RENAMED_GROUP}` }).waitFor({ state: 'detached', ...WAIT });
     const after = (await apiOk('GET', `/api/v2.0/projects/${PROJECT}/members`)).json();
     assert.ok(!after.some((m) => m.entity_name === RENAMED_GROUP), 'the group is no member any more');
+  });
+
+  await step("the trust policy tab trusts a cosign key; a signed image shows Verified by it, an unsigned one Unverified", async () => {
+    const sha256 = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = keys.publicKey.export({ type: 'spki', format: 'pem' });
+    await page.goto(`${BASE}/projects/${await projectId()}/trust`);
+    await page.getByRole('button', { name: 'Add key' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add key' });
+    await dialog.getByLabel('Name').fill('release');
+    await dialog.getByLabel('Public key (PEM)').fill(pem);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('cell', { name: 'ecdsa-p256' }).waitFor(WAIT);
+    await page.getByLabel('Mode').selectOption('warn');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Version 2').waitFor(WAIT);
+    await shot('trust-policy');
+
+    const work = mkdtempSync(join(tmpdir(), 'berth-e2e-signed-'));
+    const signed = writeImageLayout(join(work, 's'));
+    const unsigned = writeImageLayout(join(work, 'u'));
+    skopeoPush(signed.layout, `${HOST}/${PROJECT}/signed:v1`);
+    skopeoPush(unsigned.layout, `${HOST}/${PROJECT}/signed:v2`);
+    rmSync(work, { recursive: true, force: true });
+    // cosign's tag scheme: a simple-signing payload signed with the key (ECDSA, DER, SHA-256)
+    const payload = Buffer.from(
+      JSON.stringify({ critical: { identity: { 'docker-reference': `${HOST}/${PROJECT}/signed` }, image: { 'docker-manifest-digest': signed.digest }, type: 'cosign container image signature' }, optional: null }),
+    );
+    const config = Buffer.from(JSON.stringify({ architecture: '', os: '', config: {}, rootfs: { type: 'layers', diff_ids: [sha256(payload)] } }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+        layers: [
+          {
+            mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+            digest: sha256(payload),
+            size: payload.length,
+            annotations: { 'dev.cosignproject.cosign/signature': signBytes('sha256', payload, keys.privateKey).toString('base64') },
+          },
+        ],
+      }),
+    );
+    await ociPush(`${PROJECT}/signed`, `${signed.digest.replace(':', '-')}.sig`, {
+      blobs: [
+        { digest: sha256(payload), bytes: payload },
+        { digest: sha256(config), bytes: config },
+      ],
+      manifest,
+    });
+    const verification = `/api/v2.0/projects/${PROJECT}/repositories/signed/artifacts/${signed.digest}/verification`;
+    for (let i = 0; i < 200 && !(await apiOk('GET', verification)).json().verified; i++) await new Promise((r) => setTimeout(r, 100));
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/signed/artifacts/${signed.digest}`);
+    const card = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Signatures' }) });
+    await card.getByText('Verified', { exact: true }).waitFor(WAIT);
+    await card.getByText('signed by trusted key release').waitFor(WAIT);
+    await shot('artifact-signatures');
+    await page.goto(`${BASE}/projects/${await projectId()}/repositories/signed`);
+    await page.locator('tbody tr').filter({ hasText: unsigned.digest.slice(0, 19) }).getByText('Unverified').waitFor(WAIT);
+    await page.locator('tbody tr').filter({ hasText: signed.digest.slice(0, 19) }).getByText('Verified', { exact: true }).waitFor(WAIT);
+    await apiOk('PUT', `/api/v2.0/projects/${PROJECT}/trust-policy`, { mode: 'off', kinds: ['cosign'] });
   });
 
   await step('switches to Simplified Chinese', async () => {

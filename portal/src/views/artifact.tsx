@@ -14,6 +14,7 @@ import { AddTagModal, CopyArtifactModal, labelOption, useAssignableLabels } from
 import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
 import { pullCommands } from './pull';
+import { SignaturesCard } from './signatures';
 import { artifactsPath, childPath, newestTag, platformOf } from './repository';
 
 function ArtifactPage({ params }: { params: Params }) {
@@ -186,6 +187,7 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
         </div>
       ) : null}
 
+      <SignaturesCard artifactPath={`${artifactsPath(project.name, repo)}/${seg(artifact.digest)}`} signaturePath={pageOf} />
       <AccessoriesCard accessories={artifact.accessories} project={project} repo={repo} />
       <Additions artifact={artifact} base={base} />
 

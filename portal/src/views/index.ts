@@ -9,6 +9,7 @@ import './project/small-tabs';
 import './project/immutability';
 import './project/webhooks';
 import './project/retention';
+import './project/trust';
 import './project/settings';
 import './repository';
 import './artifact';

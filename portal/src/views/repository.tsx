@@ -15,6 +15,7 @@ import { useProject } from './project/page';
 import { AddTagModal, BulkLabelModal, CopyArtifactModal, labelOption, useAssignableLabels } from './artifact-actions';
 import { pullCommands } from './pull';
 import { DescriptionCard } from './repository-info';
+import { ArtifactTrustBadge, useTrustPolicy } from './signatures';
 
 export function artifactsPath(project: string, repo: string) {
   return `/projects/${seg(project)}/repositories/${repoPath(repo)}/artifacts`;
@@ -80,6 +81,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
   const canLabel = perms.has('artifact-label', 'create');
   const labels = useAssignableLabels(project.project_id, true);
   const base = artifactsPath(project.name, repo);
+  const trust = useTrustPolicy(project);
   const full = `${project.name}/${repo}`;
   const detail = (a: Artifact | string) => pathOf('projects', project.project_id, 'repositories', repo, 'artifacts', typeof a === 'string' ? a : a.digest);
   const changed = () => {
@@ -192,6 +194,9 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
             label: t('artifacts.labels'),
             render: (a) => (a.labels?.length ? <span class="chips">{a.labels.map((l) => <LabelChip key={l.id} name={l.name} color={l.color} />)}</span> : ''),
           },
+          ...(trust && trust.version > 0
+            ? [{ label: t('signatures.title'), render: (a: Artifact) => <ArtifactTrustBadge artifactPath={`${base}/${seg(a.digest)}`} policy={trust} /> }]
+            : []),
           {
             label: t('artifacts.accessories'),
             render: (a) => (a.accessories?.length ? <span class="chips">{a.accessories.map((x) => <Badge key={x.id}>{word('accessoryType', x.type)}</Badge>)}</span> : ''),

@@ -84,6 +84,16 @@ public class RegistryContent {
         }
     }
 
+    /** A manifest of the repository whose {@code subject} is a digest: its digest and artifact type. */
+    public record SubjectReferrer(Digest digest, String artifactType) {}
+
+    /** The manifests of the repository whose {@code subject} is the digest (the referrers API's rows). */
+    public List<SubjectReferrer> referrers(String repository, Digest subject) {
+        return manifests.referrers(repository, subject, Optional.empty()).stream()
+                .map(r -> new SubjectReferrer(r.digest(), r.artifactType() == null ? "" : r.artifactType()))
+                .toList();
+    }
+
     /** The size of a blob the repository links; empty when it does not link it. */
     public Optional<Long> blobSize(String repository, Digest digest) {
         var size = blobs.sizeIn(repository, digest);

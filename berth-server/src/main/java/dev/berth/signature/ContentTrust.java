@@ -60,7 +60,7 @@ class ContentTrust implements PullPolicy {
     }
 
     /** The scanner's credential, or cosign/notation with the right to push here. */
-    private static boolean signingOrScanning(HttpServletRequest request, String repository) {
+    static boolean signingOrScanning(HttpServletRequest request, String repository) {
         if (PullPolicy.tokenGrants(request, repository, "scanner-pull")) {
             return true;
         }

@@ -1,0 +1,357 @@
+package dev.berth.signature;
+
+import dev.berth.registry.RegistryContent;
+import dev.berth.storage.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Verifies an artifact's cosign signatures against a project's trusted public keys, in both of
+ * cosign's storage schemes, reading only this registry's own content of the same repository:
+ *
+ * <ul>
+ *   <li>the tag scheme: the manifest tagged {@code sha256-<hex>.sig}, whose layers are simple-signing
+ *       payloads ({@code critical.image.docker-manifest-digest} must be the artifact's digest and
+ *       {@code critical.type} cosign's) signed in the {@code dev.cosignproject.cosign/signature}
+ *       annotation (base64, over the payload's exact bytes);
+ *   <li>OCI 1.1 referrers of artifact type {@code application/vnd.dev.sigstore.bundle.v0.3+json}: a
+ *       Sigstore bundle with a DSSE envelope holding an in-toto statement of predicate type {@code
+ *       https://sigstore.dev/cosign/sign/v1} about the artifact's digest (what {@code cosign sign
+ *       --new-bundle-format} writes), or a {@code messageSignature} over the artifact's manifest.
+ * </ul>
+ *
+ * <p>Trust comes only from the configured keys: certificates, chains, key hints and transparency
+ * log entries a signature carries are not consulted (keyless verification is not implemented), so a
+ * signature made with any other key, however it is presented, is not trusted. Every read is bounded.
+ */
+@Component
+class CosignVerifier {
+    static final String KIND = "cosign";
+    static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+    static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    static final String COSIGN_TYPE = "cosign container image signature";
+    static final Set<String> BUNDLE_TYPES = Set.of(
+            "application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3");
+    static final String SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
+    static final String IN_TOTO = "application/vnd.in-toto+json";
+    /** Payloads and bundles beyond this are not read: real ones are a few KiB. */
+    static final int MAX_PAYLOAD = 64 * 1024;
+    /** Signature manifests beyond this are not parsed. */
+    static final int MAX_MANIFEST = 256 * 1024;
+    /** Layers of one signature manifest looked at, at most. */
+    static final int MAX_LAYERS = 32;
+    /** Signatures (referrers) of one artifact looked at, at most. */
+    static final int MAX_REFERRERS = 64;
+
+    static final String NOT_TRUSTED = "no trusted key verifies the signature (signed with another key, or altered)";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final RegistryContent content;
+
+    CosignVerifier(RegistryContent content) {
+        this.content = content;
+    }
+
+    /** A trusted key with its name, parsed. */
+    record Key(String name, PublicKeyPem key) {}
+
+    /**
+     * Looks at every cosign signature of the artifact in its repository; verified when one of them
+     * verifies under one of the keys. Otherwise the reason of the most telling failure.
+     */
+    Verdict verify(String repository, Digest subject, List<Key> keys) {
+        List<Verdict> failures = new ArrayList<>();
+        String tag = subject.algorithm().prefix() + "-" + subject.hex() + ".sig";
+        Optional<RegistryContent.Manifest> tagged = content.manifest(repository, tag);
+        if (tagged.isPresent()) {
+            Verdict v = simpleSigning(repository, subject, tagged.get(), keys);
+            if (v.verified()) {
+                return v;
+            }
+            failures.add(v);
+        }
+        List<RegistryContent.SubjectReferrer> referrers = content.referrers(repository, subject).stream()
+                .filter(r -> BUNDLE_TYPES.contains(r.artifactType()))
+                .limit(MAX_REFERRERS)
+                .toList();
+        for (RegistryContent.SubjectReferrer referrer : referrers) {
+            Optional<RegistryContent.Manifest> manifest =
+                    content.manifest(repository, referrer.digest().toString());
+            if (manifest.isEmpty()) {
+                continue;
+            }
+            Verdict v = bundle(repository, subject, manifest.get(), keys);
+            if (v.verified()) {
+                return v;
+            }
+            failures.add(v);
+        }
+        if (failures.isEmpty()) {
+            return Verdict.refused("no cosign signature in this repository");
+        }
+        return failures.getFirst();
+    }
+
+    private Verdict simpleSigning(String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys) {
+        String at = sig.digest().toString();
+        Optional<JsonNode> manifest = parse(sig.content(), MAX_MANIFEST);
+        if (manifest.isEmpty()) {
+            return Verdict.refused(KIND, at, "the signature manifest is not readable JSON");
+        }
+        Verdict last = Verdict.refused(KIND, at, "the signature manifest has no simple-signing layer");
+        int seen = 0;
+        for (JsonNode layer : manifest.get().path("layers")) {
+            if (++seen > MAX_LAYERS) {
+                break;
+            }
+            if (!SIMPLE_SIGNING.equals(layer.path("mediaType").asString(""))) {
+                continue;
+            }
+            String encoded =
+                    layer.path("annotations").path(SIGNATURE_ANNOTATION).asString("");
+            Optional<byte[]> signature = base64(encoded);
+            if (signature.isEmpty()) {
+                last = Verdict.refused(
+                        KIND, at, "a signature layer has no valid " + SIGNATURE_ANNOTATION + " annotation");
+                continue;
+            }
+            Optional<byte[]> payload = blob(repository, layer);
+            if (payload.isEmpty()) {
+                last = Verdict.refused(
+                        KIND, at, "a signature payload is missing or larger than " + MAX_PAYLOAD + " bytes");
+                continue;
+            }
+            Verdict v = simpleSigningLayer(subject, at, payload.get(), signature.get(), keys);
+            if (v.verified()) {
+                return v;
+            }
+            last = v;
+        }
+        return last;
+    }
+
+    private static Verdict simpleSigningLayer(
+            Digest subject, String at, byte[] payload, byte[] signature, List<Key> keys) {
+        Optional<Key> signer = signer(keys, payload, signature);
+        if (signer.isEmpty()) {
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
+        }
+        // Only what a trusted key signed is believed: the payload must name this very artifact.
+        Optional<JsonNode> json = parse(payload, MAX_PAYLOAD);
+        if (json.isEmpty()) {
+            return Verdict.refused(KIND, at, "the signed payload is not JSON");
+        }
+        JsonNode critical = json.get().path("critical");
+        if (!COSIGN_TYPE.equals(critical.path("type").asString(""))) {
+            return Verdict.refused(KIND, at, "the signed payload is not a cosign container image signature");
+        }
+        String named = critical.path("image").path("docker-manifest-digest").asString("");
+        if (!subject.toString().equals(named)) {
+            return Verdict.refused(KIND, at, "the signature is for " + shorten(named) + ", not this artifact");
+        }
+        return Verdict.verified(
+                KIND,
+                signer.get().name(),
+                at,
+                "signed by trusted key " + signer.get().name());
+    }
+
+    private Verdict bundle(String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys) {
+        String at = sig.digest().toString();
+        Optional<JsonNode> manifest = parse(sig.content(), MAX_MANIFEST);
+        if (manifest.isEmpty()) {
+            return Verdict.refused(KIND, at, "the bundle manifest is not readable JSON");
+        }
+        Verdict last = Verdict.refused(KIND, at, "the bundle manifest has no bundle layer");
+        int seen = 0;
+        for (JsonNode layer : manifest.get().path("layers")) {
+            if (++seen > MAX_LAYERS) {
+                break;
+            }
+            if (!BUNDLE_TYPES.contains(layer.path("mediaType").asString(""))) {
+                continue;
+            }
+            Optional<JsonNode> bundle = blob(repository, layer).flatMap(b -> parse(b, MAX_PAYLOAD));
+            if (bundle.isEmpty()) {
+                last = Verdict.refused(
+                        KIND, at, "a bundle is missing, not JSON or larger than " + MAX_PAYLOAD + " bytes");
+                continue;
+            }
+            Verdict v = bundleContent(repository, subject, at, bundle.get(), keys);
+            if (v.verified()) {
+                return v;
+            }
+            last = v;
+        }
+        return last;
+    }
+
+    private Verdict bundleContent(String repository, Digest subject, String at, JsonNode bundle, List<Key> keys) {
+        if (!BUNDLE_TYPES.contains(bundle.path("mediaType").asString(""))) {
+            return Verdict.refused(KIND, at, "the bundle is not a Sigstore bundle v0.3");
+        }
+        JsonNode dsse = bundle.path("dsseEnvelope");
+        if (dsse.isObject()) {
+            return dsse(subject, at, dsse, keys);
+        }
+        JsonNode message = bundle.path("messageSignature");
+        if (message.isObject()) {
+            return messageSignature(repository, subject, at, message, keys);
+        }
+        return Verdict.refused(KIND, at, "the bundle holds neither a DSSE envelope nor a message signature");
+    }
+
+    private Verdict dsse(Digest subject, String at, JsonNode envelope, List<Key> keys) {
+        String payloadType = envelope.path("payloadType").asString("");
+        Optional<byte[]> payload = base64(envelope.path("payload").asString(""));
+        if (!IN_TOTO.equals(payloadType) || payload.isEmpty()) {
+            return Verdict.refused(KIND, at, "the DSSE envelope does not hold an in-toto statement");
+        }
+        byte[] pae = pae(payloadType, payload.get());
+        Optional<Key> signer = Optional.empty();
+        int seen = 0;
+        for (JsonNode s : envelope.path("signatures")) {
+            if (++seen > MAX_LAYERS || signer.isPresent()) {
+                break;
+            }
+            Optional<byte[]> sig = base64(s.path("sig").asString(""));
+            if (sig.isPresent()) {
+                signer = signer(keys, pae, sig.get());
+            }
+        }
+        if (signer.isEmpty()) {
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
+        }
+        Optional<JsonNode> statement = parse(payload.get(), MAX_PAYLOAD);
+        if (statement.isEmpty()) {
+            return Verdict.refused(KIND, at, "the signed statement is not JSON");
+        }
+        if (!SIGN_PREDICATE.equals(statement.get().path("predicateType").asString(""))) {
+            return Verdict.refused(KIND, at, "the signed statement is an attestation, not a cosign signature");
+        }
+        String named = "";
+        for (JsonNode s : statement.get().path("subject")) {
+            String hex = s.path("digest").path(subject.algorithm().prefix()).asString("");
+            if (hex.equals(subject.hex())) {
+                return Verdict.verified(
+                        KIND,
+                        signer.get().name(),
+                        at,
+                        "signed by trusted key " + signer.get().name());
+            }
+            named = named.isEmpty() ? subject.algorithm().prefix() + ":" + hex : named;
+        }
+        return Verdict.refused(KIND, at, "the signature is for " + shorten(named) + ", not this artifact");
+    }
+
+    private Verdict messageSignature(String repository, Digest subject, String at, JsonNode message, List<Key> keys) {
+        Optional<byte[]> sig = base64(message.path("signature").asString(""));
+        Optional<byte[]> digest =
+                base64(message.path("messageDigest").path("digest").asString(""));
+        String algorithm = message.path("messageDigest").path("algorithm").asString("");
+        if (sig.isEmpty()) {
+            return Verdict.refused(KIND, at, "the message signature is not valid base64");
+        }
+        if (!"SHA2_256".equals(algorithm)
+                || digest.isEmpty()
+                || subject.algorithm() != Digest.Algorithm.SHA256
+                || !HexFormat.of().formatHex(digest.get()).equals(subject.hex())) {
+            return Verdict.refused(KIND, at, "the message signature is for another digest, not this artifact");
+        }
+        // the signed message is the artifact's manifest itself, whose bytes have this digest
+        Optional<RegistryContent.Manifest> signed = content.manifest(repository, subject.toString());
+        if (signed.isEmpty()) {
+            return Verdict.refused(KIND, at, "the artifact is gone");
+        }
+        Optional<Key> signer = signer(keys, signed.get().content(), sig.get());
+        if (signer.isEmpty()) {
+            return Verdict.refused(KIND, at, NOT_TRUSTED);
+        }
+        return Verdict.verified(
+                KIND,
+                signer.get().name(),
+                at,
+                "signed by trusted key " + signer.get().name());
+    }
+
+    /** DSSE's pre-authentication encoding, which its signatures sign. */
+    static byte[] pae(String payloadType, byte[] payload) {
+        byte[] type = payloadType.getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("DSSEv1 " + type.length + " " + payloadType + " " + payload.length + " ")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + payload.length];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(payload, 0, out, head.length, payload.length);
+        return out;
+    }
+
+    private static Optional<Key> signer(List<Key> keys, byte[] message, byte[] signature) {
+        for (Key key : keys) {
+            if (key.key().type().verifies(key.key().key(), message, signature)) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A layer's bytes, read only when it is small: declared and stored size checked, read capped. */
+    private Optional<byte[]> blob(String repository, JsonNode layer) {
+        Optional<Digest> digest = Digest.parse(layer.path("digest").asString(""));
+        long declared = layer.path("size").asLong(-1);
+        if (digest.isEmpty() || declared < 0 || declared > MAX_PAYLOAD) {
+            return Optional.empty();
+        }
+        Optional<Long> size = content.blobSize(repository, digest.get());
+        if (size.isEmpty() || size.get() > MAX_PAYLOAD) {
+            return Optional.empty();
+        }
+        try (InputStream in = content.openBlob(repository, digest.get())) {
+            byte[] bytes = in.readNBytes(MAX_PAYLOAD + 1);
+            return bytes.length > MAX_PAYLOAD ? Optional.empty() : Optional.of(bytes);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<JsonNode> parse(byte[] bytes, int max) {
+        if (bytes.length > max) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(bytes);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<byte[]> base64(String text) {
+        if (text.isEmpty() || text.length() > MAX_PAYLOAD * 2) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Base64.getDecoder().decode(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String shorten(String digest) {
+        if (digest.isEmpty()) {
+            return "another digest";
+        }
+        return digest.length() > 80 ? digest.substring(0, 80) + "…" : digest;
+    }
+}

@@ -1,0 +1,191 @@
+package dev.berth.signature;
+
+import java.sql.Array;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The tables {@code trust_policy}, {@code trust_key} and {@code trust_result}. */
+@Repository
+class TrustStore {
+    private final JdbcClient jdbc;
+
+    TrustStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A trusted key as stored. */
+    record TrustedKey(
+            long id, long projectId, String name, KeyType type, String pem, String fingerprint, Instant created) {
+        PublicKeyPem parsed() {
+            return PublicKeyPem.parse(pem);
+        }
+    }
+
+    /**
+     * One verification result.
+     *
+     * @param signature the digest of the signature manifest that verified, or that was judged
+     */
+    record Result(
+            long manifestId,
+            long policyVersion,
+            String digest,
+            boolean verified,
+            Optional<String> kind,
+            Optional<String> keyName,
+            Optional<String> signature,
+            String reason,
+            Instant checkedAt) {}
+
+    Optional<TrustPolicy> policy(long projectId) {
+        return jdbc.sql("SELECT project_id, mode, kinds, version, update_time FROM trust_policy WHERE project_id = ?")
+                .param(projectId)
+                .query((rs, i) -> new TrustPolicy(
+                        rs.getLong(1),
+                        TrustPolicy.Mode.of(rs.getString(2)).orElseThrow(),
+                        strings(rs.getArray(3)),
+                        rs.getLong(4),
+                        rs.getTimestamp(5).toInstant()))
+                .optional();
+    }
+
+    /** Sets mode and kinds, one version up (a first policy is version 1). */
+    TrustPolicy putPolicy(long projectId, TrustPolicy.Mode mode, List<String> kinds, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO trust_policy (project_id, mode, kinds, version, update_time)
+                        VALUES (:project, :mode, :kinds, 1, :now)
+                        ON CONFLICT (project_id) DO UPDATE
+                        SET mode = EXCLUDED.mode, kinds = EXCLUDED.kinds,
+                            version = trust_policy.version + 1, update_time = EXCLUDED.update_time""")
+                .param("project", projectId)
+                .param("mode", mode.wire())
+                .param("kinds", kinds.toArray(String[]::new))
+                .param("now", Timestamp.from(now))
+                .update();
+        return policy(projectId).orElseThrow();
+    }
+
+    /** A key change: the policy one version up, created (mode off) if the project had none. */
+    TrustPolicy bump(long projectId, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO trust_policy (project_id, mode, version, update_time) VALUES (?, 'off', 1, ?)
+                        ON CONFLICT (project_id) DO UPDATE
+                        SET version = trust_policy.version + 1, update_time = EXCLUDED.update_time""").params(projectId, Timestamp.from(now)).update();
+        return policy(projectId).orElseThrow();
+    }
+
+    List<TrustedKey> keys(long projectId) {
+        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM trust_key WHERE project_id = ? ORDER BY id")
+                .param(projectId)
+                .query((rs, i) -> key(rs))
+                .list();
+    }
+
+    Optional<TrustedKey> key(long projectId, long id) {
+        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM trust_key WHERE project_id = ? AND id = ?")
+                .params(projectId, id)
+                .query((rs, i) -> key(rs))
+                .optional();
+    }
+
+    long countKeys(long projectId) {
+        return jdbc.sql("SELECT count(*) FROM trust_key WHERE project_id = ?")
+                .param(projectId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Adds a key; empty when the project already has a key of that name. */
+    Optional<Long> addKey(long projectId, String name, PublicKeyPem key, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO trust_key (project_id, name, key_type, public_key, fingerprint, creation_time)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO NOTHING RETURNING id""")
+                .params(projectId, name, key.type().wire(), key.pem(), key.fingerprint(), Timestamp.from(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    boolean deleteKey(long projectId, long id) {
+        return jdbc.sql("DELETE FROM trust_key WHERE project_id = ? AND id = ?")
+                        .params(projectId, id)
+                        .update()
+                > 0;
+    }
+
+    /**
+     * Stores a result. At least once: the same verification again changes nothing but its time. A
+     * verified row is not turned unverified within one version (a signed index covers its children,
+     * and a child's own failing check must not undo that).
+     */
+    void putResult(long projectId, Result r) {
+        jdbc.sql("""
+                        INSERT INTO trust_result (manifest_id, policy_version, project_id, digest, verified, kind,
+                                                  key_name, signature, reason, checked_at)
+                        VALUES (:manifest, :version, :project, :digest, :verified, :kind, :key, :signature, :reason, :at)
+                        ON CONFLICT (manifest_id, policy_version) DO UPDATE
+                        SET verified = EXCLUDED.verified, kind = EXCLUDED.kind, key_name = EXCLUDED.key_name,
+                            signature = EXCLUDED.signature, reason = EXCLUDED.reason, checked_at = EXCLUDED.checked_at
+                        WHERE EXCLUDED.verified OR NOT trust_result.verified""")
+                .param("manifest", r.manifestId())
+                .param("version", r.policyVersion())
+                .param("project", projectId)
+                .param("digest", r.digest())
+                .param("verified", r.verified())
+                .param("kind", r.kind().orElse(null))
+                .param("key", r.keyName().orElse(null))
+                .param("signature", r.signature().orElse(null))
+                .param("reason", r.reason())
+                .param("at", Timestamp.from(r.checkedAt()))
+                .update();
+    }
+
+    /** The result of a manifest under one policy version: one primary-key read, for the pull path. */
+    Optional<Result> result(long manifestId, long policyVersion) {
+        return jdbc.sql("""
+                        SELECT manifest_id, policy_version, digest, verified, kind, key_name, signature, reason, checked_at
+                        FROM trust_result WHERE manifest_id = ? AND policy_version = ?""")
+                .params(manifestId, policyVersion)
+                .query((rs, i) -> new Result(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getBoolean(4),
+                        Optional.ofNullable(rs.getString(5)),
+                        Optional.ofNullable(rs.getString(6)),
+                        Optional.ofNullable(rs.getString(7)),
+                        rs.getString(8),
+                        rs.getTimestamp(9).toInstant()))
+                .optional();
+    }
+
+    /** Drops results of older versions of the project's policy (they are never read again). */
+    void dropStale(long projectId, long currentVersion) {
+        jdbc.sql("DELETE FROM trust_result WHERE project_id = ? AND policy_version < ?")
+                .params(projectId, currentVersion)
+                .update();
+    }
+
+    private static final String KEY_COLUMNS = "id, project_id, name, key_type, public_key, fingerprint, creation_time";
+
+    private static TrustedKey key(java.sql.ResultSet rs) throws SQLException {
+        return new TrustedKey(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                KeyType.byWire(rs.getString(4)).orElseThrow(),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getTimestamp(7).toInstant());
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? List.of() : new ArrayList<>(Arrays.asList((String[]) array.getArray()));
+    }
+}

@@ -1,0 +1,146 @@
+// A project's signature trust policy (Berth's extension, docs/signatures.md): mode, accepted kinds
+// and trusted cosign public keys. Members read; project admins edit.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../api';
+import { t } from '../../i18n';
+import { registerProjectTab } from '../../router';
+import type { Perms, Project } from '../../types';
+import { attempt, confirmAction, ErrorBanner, Field, FormModal, Spinner, Time } from '../../ui/components';
+import { StaticTable } from '../../ui/DataTable';
+import { trustPolicyPath, type TrustKey, type TrustPolicy } from '../signatures';
+
+const MODES = ['off', 'warn', 'enforce'] as const;
+const KINDS = ['cosign', 'notation'] as const;
+
+function TrustTab({ project, perms }: { project: Project; perms: Perms }) {
+  const base = trustPolicyPath(project);
+  const editable = perms.has('configuration', 'update');
+  const [policy, setPolicy] = useState<TrustPolicy | null>(null);
+  const [keys, setKeys] = useState<TrustKey[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  const [mode, setMode] = useState<string>('off');
+  const [kinds, setKinds] = useState<string[]>(['cosign']);
+  const [adding, setAdding] = useState(false);
+  useEffect(() => {
+    Promise.all([api.get<TrustPolicy>(base), api.get<TrustKey[]>(`${base}/keys`)])
+      .then(([p, k]) => {
+        setPolicy(p);
+        setKeys(k ?? []);
+        setMode(p.mode);
+        setKinds(p.kinds);
+      })
+      .catch(setError);
+  }, [base, reload]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!policy || !keys) return <Spinner />;
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (await attempt(() => api.put(base, { mode, kinds }), t('common.saved'))) setReload(reload + 1);
+  };
+  const remove = async (k: TrustKey) => {
+    if (!(await confirmAction(t('trust.confirmDeleteKey', { name: k.name })))) return;
+    if (await attempt(() => api.del(`${base}/keys/${k.id}`), t('trust.keyDeleted'))) setReload(reload + 1);
+  };
+  const toggleKind = (kind: string) => setKinds(kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind]);
+  return (
+    <>
+      <p class="hint">{t('trust.hint')}</p>
+      <form class="card" onSubmit={save} aria-label={t('trust.policy')}>
+        <h2>{t('trust.policy')}</h2>
+        <Field label={t('trust.mode')} hint={t(`trust.modeHint.${mode}` as 'trust.modeHint.off')}>
+          {(id) => (
+            <select id={id} value={mode} disabled={!editable} onChange={(e) => setMode((e.target as HTMLSelectElement).value)}>
+              {MODES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`signatures.mode.${m}` as 'signatures.mode.off')}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset>
+          <legend>{t('trust.kinds')}</legend>
+          {KINDS.map((k) => (
+            <label key={k} class="checkbox">
+              <input type="checkbox" checked={kinds.includes(k)} disabled={!editable} onChange={() => toggleKind(k)} /> {k}
+            </label>
+          ))}
+        </fieldset>
+        <p class="muted">
+          {t('trust.version', { version: policy.version })} {policy.update_time && policy.version > 0 && <Time iso={policy.update_time} />}
+        </p>
+        {editable && (
+          <button type="submit" class="primary" disabled={!kinds.length}>
+            {t('common.save')}
+          </button>
+        )}
+      </form>
+      <div class="card">
+        <h2>{t('trust.keys')}</h2>
+        {editable && (
+          <button type="button" onClick={() => setAdding(true)}>
+            {t('trust.addKey')}
+          </button>
+        )}
+        <StaticTable<TrustKey>
+          caption={t('trust.keys')}
+          rows={keys}
+          rowKey={(k) => k.id}
+          empty={t('trust.noKeys')}
+          columns={[
+            { label: t('trust.name'), render: (k) => k.name },
+            { label: t('trust.keyType'), render: (k) => k.key_type },
+            { label: t('trust.fingerprint'), render: (k) => <code class="break">{k.fingerprint}</code> },
+            { label: t('common.created'), render: (k) => <Time iso={k.creation_time} /> },
+            ...(editable
+              ? [
+                  {
+                    label: t('common.actions'),
+                    render: (k: TrustKey) => (
+                      <button type="button" class="small danger" onClick={() => remove(k)} aria-label={t('trust.deleteKeyNamed', { name: k.name })}>
+                        {t('common.delete')}
+                      </button>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </div>
+      {adding && (
+        <AddKey
+          base={base}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            setReload(reload + 1);
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function AddKey({ base, onClose, onAdded }: { base: string; onClose: () => void; onAdded: () => void }) {
+  const [name, setName] = useState('');
+  const [pem, setPem] = useState('');
+  return (
+    <FormModal
+      title={t('trust.addKey')}
+      submitLabel={t('common.create')}
+      onClose={onClose}
+      onSubmit={async () => {
+        await api.create(`${base}/keys`, { name, public_key: pem });
+        onAdded();
+      }}
+    >
+      <Field label={t('trust.name')}>{(id) => <input id={id} required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />}</Field>
+      <Field label={t('trust.publicKey')} hint={t('trust.publicKeyHint')}>
+        {(id) => <textarea id={id} required rows={6} class="mono" value={pem} onInput={(e) => setPem((e.target as HTMLTextAreaElement).value)} />}
+      </Field>
+    </FormModal>
+  );
+}
+
+registerProjectTab({ id: 'trust', label: 'trust.title', order: 48, view: TrustTab, visible: (p) => p.has('configuration', 'read') });
