@@ -19,5 +19,6 @@ import './admin/ldap';
 import './admin/simple';
 import './admin/purgeaudit';
 import './admin/gc';
+import './admin/scanning';
 import './admin/jobs';
 import './admin/system';
