@@ -935,6 +935,16 @@ export const en = {
   'hub.searchButton': 'Search',
   'hub.results': 'Vulnerabilities',
   'hub.noResults': 'No vulnerability matches.',
+  'vuln.title': 'Vulnerabilities',
+  'vuln.notScanned': 'Not scanned yet.',
+  'vuln.status': 'Scan: {status}',
+  'vuln.counts': '{total} vulnerabilities, {fixable} fixable',
+  'vuln.scanning': 'Scanning',
+  'vuln.scan': 'Scan',
+  'vuln.scanStarted': 'Scan started.',
+  'vuln.filter': 'Filter by CVE or package',
+  'vuln.none': 'No vulnerability found.',
+  'vuln.version': 'Version',
 } as const;
 
 export type MessageKey = keyof typeof en;
