@@ -945,6 +945,15 @@ export const en = {
   'vuln.filter': 'Filter by CVE or package',
   'vuln.none': 'No vulnerability found.',
   'vuln.version': 'Version',
+  'projectScanner.title': 'Scanner',
+  'projectScanner.health': 'Health',
+  'projectScanner.healthy': 'Healthy',
+  'projectScanner.unhealthy': 'Unreachable',
+  'projectScanner.adapter': 'Adapter',
+  'projectScanner.none': 'No scanner: ask a system administrator to register one.',
+  'projectScanner.change': 'Use another scanner',
+  'projectScanner.choose': 'Scanner for this project',
+  'projectScanner.saved': 'Project scanner saved.',
 } as const;
 
 export type MessageKey = keyof typeof en;

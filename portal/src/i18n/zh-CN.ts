@@ -948,4 +948,13 @@ export const zhCN: Record<MessageKey, string> = {
   'vuln.filter': '按漏洞编号或组件筛选',
   'vuln.none': '未发现漏洞。',
   'vuln.version': '当前版本',
+  'projectScanner.title': '扫描器',
+  'projectScanner.health': '健康状况',
+  'projectScanner.healthy': '健康',
+  'projectScanner.unhealthy': '无法连接',
+  'projectScanner.adapter': '适配器',
+  'projectScanner.none': '没有扫描器：请系统管理员注册一个。',
+  'projectScanner.change': '使用其他扫描器',
+  'projectScanner.choose': '本项目的扫描器',
+  'projectScanner.saved': '项目扫描器已保存。',
 };

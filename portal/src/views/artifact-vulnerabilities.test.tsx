@@ -3,7 +3,7 @@ import '../views';
 import { App } from '../App';
 import { navigate } from '../router';
 import { ALL, ARTIFACT, DIGEST, projectApi } from '../test/fixtures';
-import { button, click, list, mount, queryButton, text, type, until } from '../test/harness';
+import { button, byLabel, choose, click, list, mount, queryButton, submit, text, type, until } from '../test/harness';
 import { ALICE, signedInAs } from '../test/users';
 
 const IMAGE = { ...ARTIFACT, manifest_media_type: 'application/vnd.oci.image.manifest.v1+json', references: [], accessories: [] };
@@ -66,5 +66,37 @@ describe("an artifact's vulnerabilities", () => {
     navigate(`/projects/3/repositories/app/artifacts/${DIGEST}`);
     await until(() => expect(text()).toContain('Not scanned yet.'));
     expect(queryButton('Scan')).toBeUndefined();
+  });
+});
+
+describe("a project's scanner", () => {
+  it('shows the scanner in use and lets a project administrator choose another', async () => {
+    signedInAs(ALICE);
+    const fake = projectApi([...ALL, { resource: 'scanner', action: 'read' }, { resource: 'scanner', action: 'create' }], {
+      'GET /api/v2.0/projects/team/scanner': { body: { uuid: 'a', name: 'Trivy', url: 'http://trivy:8080', health: 'healthy', adapter: 'Trivy', vendor: 'Aqua', version: '0.50', is_default: true } },
+      'GET /api/v2.0/projects/team/scanner/candidates': { body: [{ uuid: 'a', name: 'Trivy' }, { uuid: 'b', name: 'Clair' }] },
+      'PUT /api/v2.0/projects/team/scanner': { body: '' },
+    });
+    await mount(<App />);
+    navigate('/projects/3/scanner');
+    await until(() => expect(text()).toContain('http://trivy:8080'));
+    expect(text()).toContain('Healthy');
+    expect(text()).toContain('Trivy · Aqua · 0.50');
+    await choose(byLabel<HTMLSelectElement>('Scanner for this project'), 'b');
+    await submit(byLabel<HTMLSelectElement>('Scanner for this project'));
+    await until(() => expect(fake.find('PUT', '/api/v2.0/projects/team/scanner')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', '/api/v2.0/projects/team/scanner')[0].body)).toEqual({ uuid: 'b' });
+  });
+
+  it('is read-only without the scanner create permission', async () => {
+    signedInAs(ALICE);
+    const fake = projectApi([...ALL, { resource: 'scanner', action: 'read' }], {
+      'GET /api/v2.0/projects/team/scanner': { body: { uuid: 'a', name: 'Trivy', url: 'http://trivy:8080', health: 'unhealthy' } },
+    });
+    await mount(<App />);
+    navigate('/projects/3/scanner');
+    await until(() => expect(text()).toContain('Unreachable'));
+    expect(text()).not.toContain('Scanner for this project');
+    expect(fake.find('GET', '/api/v2.0/projects/team/scanner/candidates')).toHaveLength(0);
   });
 });

@@ -9,6 +9,7 @@ import './project/small-tabs';
 import './project/immutability';
 import './project/webhooks';
 import './project/retention';
+import './project/scanner';
 import './project/settings';
 import './repository';
 import './artifact';
