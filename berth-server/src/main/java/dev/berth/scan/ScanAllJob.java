@@ -22,14 +22,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the execution's task counts are the scan all's progress ({@code /scans/all/metrics}).
  *
  * <p>Bounded: one page of artifacts is in memory at a time, and no more than {@link
- * ScanSettings#scanAllWindow()} scan tasks of the execution wait or run at once; this task waits for
- * the window to drain before it queues more (Harbor queues every artifact up front and is known to
+ * ScanSettings#scanAllWindow()} scan tasks of the execution wait or run at once; this task queues
+ * only as many as the window has room for, waiting while it is full (Harbor queues every artifact up front and is known to
  * exhaust memory on large registries). The walk's position is kept with the execution, so a retry
  * after a replica died resumes where it stopped instead of scanning everything again.
  */
 final class ScanAllJob implements JobKind {
     static final String NAME = "SCAN_ALL";
     static final String CURSOR = "scan_all_cursor";
+    /** The most artifacts read at once. */
+    private static final int MAX_PAGE = 500;
 
     private final ArtifactInventory inventory;
     private final ProjectService projects;
@@ -79,13 +81,13 @@ final class ScanAllJob implements JobKind {
         }
         Map<Long, Optional<Project>> projectCache = new HashMap<>();
         Map<String, Optional<AdapterMetadata>> metadataCache = new HashMap<>();
-        int page = Math.max(1, Math.min(settings.scanAllWindow(), 500));
+        int window = Math.max(1, settings.scanAllWindow());
         long queued = 0;
         long skipped = 0;
         while (true) {
             context.checkStop();
-            awaitWindow(context, jobs, executionId, page);
-            List<ArtifactInventory.Stored> batch = inventory.allAfter(cursor, page);
+            int free = awaitWindow(context, jobs, executionId, window);
+            List<ArtifactInventory.Stored> batch = inventory.allAfter(cursor, Math.min(free, MAX_PAGE));
             if (batch.isEmpty()) {
                 break;
             }
@@ -113,14 +115,17 @@ final class ScanAllJob implements JobKind {
                 + " artifacts were not scanned (no enabled scanner, type not supported, or a scan in progress)");
     }
 
-    /** Waits while the execution has {@code window} or more scans pending or running. */
-    private void awaitWindow(JobContext context, Executions jobs, long executionId, int window)
+    /**
+     * Waits while the execution has {@code window} or more scans pending or running; returns how
+     * many more may be queued now.
+     */
+    private int awaitWindow(JobContext context, Executions jobs, long executionId, int window)
             throws InterruptedException {
         while (true) {
             Map<TaskStatus, Long> counts = jobs.taskCounts(executionId, ScanJob.NAME);
             long open = counts.getOrDefault(TaskStatus.PENDING, 0L) + counts.getOrDefault(TaskStatus.RUNNING, 0L);
             if (open < window) {
-                return;
+                return (int) (window - open);
             }
             context.checkStop();
             Thread.sleep(250);

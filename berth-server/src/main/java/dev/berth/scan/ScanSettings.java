@@ -13,8 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultRefreshAfter the wait between report polls when an adapter's 302 has no usable
  *     {@code Refresh-After} (Harbor: 5 s)
  * @param maxReportBytes the largest report accepted from an adapter
- * @param scanAllWindow how many scans a scan all keeps queued or running at once (it queues more as
- *     they finish), and the page of artifacts it reads at a time
+ * @param scanAllWindow how many scans a scan all keeps queued or running at once at most (it queues
+ *     more as they finish, reading only as many artifacts as it has room for)
  */
 @ConfigurationProperties("berth.scan")
 public record ScanSettings(
