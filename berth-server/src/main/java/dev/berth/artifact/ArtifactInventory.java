@@ -44,6 +44,52 @@ public class ArtifactInventory {
             Optional<Instant> pulled,
             Instant created) {}
 
+    /**
+     * An artifact anywhere in the registry, for work over all of them (scan all).
+     *
+     * @param tag one of its tags (the oldest), if it has any
+     */
+    public record Stored(
+            long id,
+            long projectId,
+            long repositoryId,
+            String repository,
+            String digest,
+            String mediaType,
+            Optional<String> tag) {}
+
+    /** How many artifacts the registry holds, in all projects (the security hub's total). */
+    public long count() {
+        return jdbc.sql("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                        + " WHERE r.project_id IS NOT NULL")
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * Up to {@code limit} artifacts of all projects with ids above {@code afterId}, in id order: a
+     * page of a walk over the registry that holds one page in memory at a time.
+     */
+    public List<Stored> allAfter(long afterId, int limit) {
+        return jdbc.sql("""
+                        SELECT m.id, r.project_id, r.id, r.name, m.digest, m.media_type,
+                               (SELECT t.name FROM tag t WHERE t.manifest_id = m.id ORDER BY t.created_at, t.name LIMIT 1)
+                        FROM manifest m JOIN repository r ON r.id = m.repository_id
+                        WHERE m.id > ? AND r.project_id IS NOT NULL
+                        ORDER BY m.id LIMIT ?
+                        """)
+                .params(afterId, limit)
+                .query((rs, i) -> new Stored(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getLong(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        Optional.ofNullable(rs.getString(7))))
+                .list();
+    }
+
     /** The project's repositories in name order. */
     public List<Repository> repositories(long projectId) {
         return jdbc.sql("SELECT id, name FROM repository WHERE project_id = ? ORDER BY name")

@@ -52,6 +52,7 @@ class ProjectArtifactController {
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
             @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
+            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview,
             @RequestParam(name = "latest_in_repository", defaultValue = "false") boolean latestInRepository) {
         Principal caller = Callers.authenticated(request);
         Project project = guard.readable(caller, projectNameOrId, isName);
@@ -65,7 +66,8 @@ class ProjectArtifactController {
                         + " when querying with latest_in_repository");
             }
         }
-        var flags = new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus);
+        var flags =
+                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
         ImmutableTagRules.Listed rules = withTag && withImmutableStatus ? immutability.listed(project.id()) : null;
         ArtifactQueries.Page<ArtifactQueries.Row> page =
                 artifacts.listOfProject(project.id(), query, latestInRepository);

@@ -49,6 +49,18 @@ class ExecutionRecords {
                 .optional();
     }
 
+    /** The vendor's newest execution, of one trigger when {@code trigger} is given. */
+    Optional<Execution> latest(String vendorType, Optional<Trigger> trigger) {
+        return jdbc.sql("SELECT * FROM job_execution WHERE vendor_type = ? AND (? = '' OR trigger = ?)"
+                        + " ORDER BY start_time DESC, id DESC LIMIT 1")
+                .params(
+                        vendorType,
+                        trigger.map(Trigger::name).orElse(""),
+                        trigger.map(Trigger::name).orElse(""))
+                .query((rs, i) -> execution(rs))
+                .optional();
+    }
+
     List<Execution> ofVendor(String vendorType, long offset, long limit) {
         return jdbc.sql("SELECT * FROM job_execution WHERE vendor_type = ? ORDER BY id DESC LIMIT ? OFFSET ?")
                 .params(vendorType, limit, offset)
@@ -100,6 +112,14 @@ class ExecutionRecords {
                 .params(vendorTypes.toArray(String[]::new), vendorId, attr, value)
                 .query((rs, i) -> Timestamps.optional(rs, "max"))
                 .single();
+    }
+
+    /** Deletes one finished execution (its tasks and logs go with it); false when there is none such. */
+    boolean deleteFinished(long id) {
+        return jdbc.sql("DELETE FROM job_execution WHERE id = ? AND status IN ('Success', 'Error', 'Stopped')")
+                        .param(id)
+                        .update()
+                > 0;
     }
 
     /**

@@ -161,6 +161,16 @@ public class Executions {
         return tasks.countsByStatus(executionIds);
     }
 
+    /** How many of the execution's tasks of job type {@code jobType} are in each status (absent ones are 0). */
+    public Map<TaskStatus, Long> taskCounts(long executionId, String jobType) {
+        return tasks.countsByStatus(executionId, jobType);
+    }
+
+    /** The vendor's newest execution by start time; only those of {@code trigger} when given. */
+    public Optional<Execution> latest(String vendorType, Optional<Trigger> trigger) {
+        return executions.latest(vendorType, trigger);
+    }
+
     /** When the latest execution of the policy whose extra attribute {@code attr} is {@code value} started. */
     public Optional<Instant> latestStart(Collection<String> vendorTypes, long vendorId, String attr, String value) {
         return executions.latestStart(vendorTypes, vendorId, attr, value);
@@ -224,6 +234,11 @@ public class Executions {
                 .filter(t -> !t.status().isFinal())
                 .forEach(t -> stopTask(t.id()));
         return true;
+    }
+
+    /** Deletes a finished execution with its tasks and logs (what a feature keeps with it goes too); false if none. */
+    public boolean deleteFinished(long executionId) {
+        return executions.deleteFinished(executionId);
     }
 
     /** Asks every running task to stop. */

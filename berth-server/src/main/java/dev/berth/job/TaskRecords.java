@@ -242,6 +242,17 @@ class TaskRecords {
         return counts;
     }
 
+    /** How many of the execution's tasks of one job type are in each status. */
+    Map<TaskStatus, Long> countsByStatus(long executionId, String jobType) {
+        Map<TaskStatus, Long> counts = new java.util.EnumMap<>(TaskStatus.class);
+        jdbc.sql("SELECT status, count(*) FROM job_task WHERE execution_id = ? AND job_type = ? GROUP BY 1")
+                .params(executionId, jobType)
+                .query(rs -> {
+                    counts.put(TaskStatus.of(rs.getString(1)), rs.getLong(2));
+                });
+        return counts;
+    }
+
     /** Per job type: Pending tasks and the enqueue time of the oldest. */
     record PendingQueue(String jobType, long count, Instant oldest) {}
 

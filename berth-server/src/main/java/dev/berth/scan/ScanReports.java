@@ -10,6 +10,7 @@ import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The {@code scan_report} table: one row per (artifact, scanner, report MIME type). A new scan of
@@ -73,7 +74,11 @@ class ScanReports {
                             """)
                     .params(uuid, manifestId, digest, registrationUuid, mimeType, Timestamp.from(now))
                     .query(String.class)
-                    .optional();
+                    .optional()
+                    .map(started -> {
+                        index(started); // the replaced report's vulnerability rows and counts go
+                        return started;
+                    });
         } catch (DuplicateKeyException e) {
             return Optional.empty();
         }
@@ -176,6 +181,7 @@ class ScanReports {
                 .update();
     }
 
+    @Transactional
     void succeeded(String uuid, String reportJson, String summaryJson, String severity, Instant now) {
         jdbc.sql("""
                         UPDATE scan_report SET status = 'Success', report = CAST(? AS jsonb), summary = CAST(? AS jsonb),
@@ -184,6 +190,12 @@ class ScanReports {
                         """)
                 .params(reportJson, summaryJson, severity, Timestamp.from(now), uuid)
                 .update();
+        index(uuid);
+    }
+
+    /** Rebuilds the report's vulnerability rows and severity counts from its JSON (none unless Success). */
+    private void index(String uuid) {
+        jdbc.sql("SELECT scan_report_index(?)").param(uuid).query((rs, i) -> 1).list();
     }
 
     void ended(String uuid, String status, Instant now) {
@@ -191,6 +203,19 @@ class ScanReports {
                         "UPDATE scan_report SET status = ?, robot_id = NULL, end_time = ? WHERE uuid = ? AND status IN ('Pending', 'Running')")
                 .params(status, Timestamp.from(now), uuid)
                 .update();
+    }
+
+    /**
+     * Ends as Stopped the reports whose scan task was stopped before it ran (a Pending task never
+     * runs, so its job cannot end its report): those of one execution's tasks.
+     */
+    int settleStopped(long executionId) {
+        return jdbc.sql("""
+                        UPDATE scan_report r SET status = 'Stopped', end_time = t.end_time
+                        FROM job_task t
+                        WHERE t.id = r.task_id AND t.execution_id = ? AND t.status = 'Stopped'
+                          AND r.status = 'Pending'
+                        """).param(executionId).update();
     }
 
     private static String nz(String s) {

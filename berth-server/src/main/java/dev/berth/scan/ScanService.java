@@ -51,29 +51,51 @@ class ScanService {
         String mimeType = reportMimeType(capability)
                 .orElseThrow(() -> ApiException.badRequest("the configured scanner " + scanner.name()
                         + " produces no vulnerability report Berth can read"));
-        String uuid = UUID.randomUUID().toString();
         return tx.execute(status -> {
-            String started = reports.begin(
-                            uuid, artifact.artifactId(), artifact.digest(), scanner.uuid(), mimeType, clock.instant())
+            long executionId = executions.create(ScanJob.NAME, artifact.artifactId(), trigger, attributes(artifact));
+            return enqueue(executionId, artifact, scanner, mimeType)
                     .orElseThrow(() -> ApiException.conflict("a previous scan of " + artifact.repository() + "@"
                             + artifact.digest() + " is still in progress"));
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("artifact_id", artifact.artifactId());
-            attrs.put("artifact_digest", artifact.digest());
-            attrs.put("repository_name", artifact.repository());
-            attrs.put("report_uuids", java.util.List.of(started));
-            Map<String, Object> params = new LinkedHashMap<>();
-            params.put("report_uuid", started);
-            params.put("project_id", artifact.project().id());
-            params.put("project_name", artifact.project().name());
-            params.put("repository", artifact.repository());
-            params.put("tag", artifact.tag().orElse(""));
-            params.put("mime_type", artifact.manifestMediaType());
-            long executionId = executions.run(ScanJob.NAME, artifact.artifactId(), trigger, attrs, params);
-            long taskId = executions.tasks(executionId).getFirst().id();
-            reports.attachTask(started, taskId);
-            return started;
         });
+    }
+
+    /**
+     * Starts a Pending report of the artifact by {@code scanner} and queues its {@link ScanJob} as a
+     * task of {@code executionId}; empty when a scan of it is still in progress. Call it inside a
+     * transaction, so that the report and its task exist together.
+     */
+    Optional<String> enqueue(
+            long executionId, ArtifactLookup.Located artifact, ScannerRegistration scanner, String mimeType) {
+        Optional<String> started = reports.begin(
+                UUID.randomUUID().toString(),
+                artifact.artifactId(),
+                artifact.digest(),
+                scanner.uuid(),
+                mimeType,
+                clock.instant());
+        if (started.isEmpty()) {
+            return started;
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("report_uuid", started.get());
+        params.put("project_id", artifact.project().id());
+        params.put("project_name", artifact.project().name());
+        params.put("repository", artifact.repository());
+        params.put("artifact_id", artifact.artifactId());
+        params.put("digest", artifact.digest());
+        params.put("tag", artifact.tag().orElse(""));
+        params.put("mime_type", artifact.manifestMediaType());
+        long taskId = executions.addTask(executionId, ScanJob.NAME, params);
+        reports.attachTask(started.get(), taskId);
+        return started;
+    }
+
+    private static Map<String, Object> attributes(ArtifactLookup.Located artifact) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("artifact_id", artifact.artifactId());
+        attrs.put("artifact_digest", artifact.digest());
+        attrs.put("repository_name", artifact.repository());
+        return attrs;
     }
 
     /** Stops the artifact's scans in progress with the project's scanner; false when none is. */
@@ -88,6 +110,13 @@ class ScanService {
                 reports.ofArtifact(artifact.artifactId(), scanner.get().uuid())) {
             if (r.inProgress() && r.taskId().isPresent()) {
                 any |= executions.stopTask(r.taskId().get());
+                // A task stopped before it ran never ends its report itself.
+                if (executions
+                        .task(r.taskId().get())
+                        .filter(t -> t.status() == dev.berth.job.TaskStatus.STOPPED)
+                        .isPresent()) {
+                    reports.ended(r.uuid(), ScanReports.STOPPED, clock.instant());
+                }
             }
         }
         return any;

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param defaultRefreshAfter the wait between report polls when an adapter's 302 has no usable
  *     {@code Refresh-After} (Harbor: 5 s)
  * @param maxReportBytes the largest report accepted from an adapter
+ * @param scanAllWindow how many scans a scan all keeps queued or running at once at most (it queues
+ *     more as they finish, reading only as many artifacts as it has room for)
  */
 @ConfigurationProperties("berth.scan")
 public record ScanSettings(
@@ -20,4 +22,5 @@ public record ScanSettings(
         @DefaultValue("30s") Duration timeout,
         @DefaultValue("1h") Duration reportTimeout,
         @DefaultValue("5s") Duration defaultRefreshAfter,
-        @DefaultValue("67108864") long maxReportBytes) {}
+        @DefaultValue("67108864") long maxReportBytes,
+        @DefaultValue("200") int scanAllWindow) {}
