@@ -133,6 +133,16 @@ final class HarborImport {
             if (existing.isPresent()) {
                 userIds.put(u.id(), existing.get().id());
                 report.count("users", Outcome.EXISTING);
+                boolean awaitingReset = jdbc.sql("SELECT count(*) FROM app_user WHERE id = ? AND password_hash = ?")
+                                .param(existing.get().id())
+                                .param(RESET_REQUIRED)
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                if (awaitingReset) {
+                    report.note("user " + u.username()
+                            + ": imported earlier, still needs a new password from an administrator");
+                }
                 continue;
             }
             Optional<String> hash = PasswordHasher.importedHarborHash(u.passwordVersion(), u.salt(), u.password());
@@ -270,7 +280,17 @@ final class HarborImport {
                 continue;
             }
             if (dryRun()) {
-                report.count("project members", Outcome.IMPORTED);
+                boolean present = jdbc.sql("""
+                                        SELECT count(*) FROM project_member
+                                        WHERE project_id = ? AND entity_type = ? AND entity_id = ?
+                                        """)
+                                .param(project)
+                                .param(m.entityType())
+                                .param(entity)
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                report.count("project members", present ? Outcome.EXISTING : Outcome.IMPORTED);
                 continue;
             }
             int inserted = jdbc.sql("""
@@ -450,8 +470,20 @@ final class HarborImport {
                     "blob " + d.digest() + " is " + size + " bytes in storage, the manifest says " + d.size());
         }
         if (dryRun()) {
+            if (uploads.linked(repository, d.digest())) {
+                return;
+            }
             if (plannedBlobs.add(d.digest())) {
-                report.copied(size);
+                boolean stored = jdbc.sql("SELECT count(*) FROM blob WHERE digest = ?")
+                                .param(d.digest().toString())
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                if (stored) {
+                    report.linked();
+                } else {
+                    report.copied(size);
+                }
             }
             return;
         }
@@ -478,7 +510,19 @@ final class HarborImport {
                 continue;
             }
             if (dryRun()) {
-                report.count("artifact labels", Outcome.IMPORTED);
+                boolean present = jdbc.sql("""
+                                        SELECT count(*) FROM artifact_label al
+                                        JOIN manifest m ON m.id = al.manifest_id
+                                        JOIN repository r ON r.id = m.repository_id
+                                        WHERE al.label_id = ? AND r.name = ? AND m.digest = ?
+                                        """)
+                                .param(label)
+                                .param(key[0])
+                                .param(key[1])
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                report.count("artifact labels", present ? Outcome.EXISTING : Outcome.IMPORTED);
                 continue;
             }
             int inserted =
@@ -499,7 +543,13 @@ final class HarborImport {
                 continue;
             }
             if (dryRun()) {
-                report.count("quotas", Outcome.IMPORTED);
+                boolean same = jdbc.sql("SELECT count(*) FROM project WHERE id = ? AND storage_limit = ?")
+                                .param(project)
+                                .param(e.getValue())
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                report.count("quotas", same ? Outcome.EXISTING : Outcome.IMPORTED);
                 continue;
             }
             int changed = jdbc.sql("UPDATE project SET storage_limit = ? WHERE id = ? AND storage_limit <> ?")
@@ -522,11 +572,23 @@ final class HarborImport {
                 }
                 continue;
             }
+            Selectors s = selectors.get();
             if (dryRun()) {
-                report.count("immutability rules", Outcome.IMPORTED);
+                boolean present = jdbc.sql("""
+                                        SELECT count(*) FROM immutable_tag_rule WHERE project_id = ? AND tag_decoration = ?
+                                        AND tag_pattern = ? AND repository_decoration = ? AND repository_pattern = ?
+                                        """)
+                                .param(project)
+                                .param(s.tagDecoration())
+                                .param(s.tagPattern())
+                                .param(s.repositoryDecoration())
+                                .param(s.repositoryPattern())
+                                .query(Long.class)
+                                .single()
+                        > 0;
+                report.count("immutability rules", present ? Outcome.EXISTING : Outcome.IMPORTED);
                 continue;
             }
-            Selectors s = selectors.get();
             int inserted = jdbc.sql("""
                             INSERT INTO immutable_tag_rule (project_id, priority, disabled, tag_decoration, tag_pattern,
                                 repository_decoration, repository_pattern)

@@ -80,6 +80,7 @@ class ImportHarborTest {
                     .ok();
             assertThat(first.output()).contains("incomplete: run again to continue");
             assertThat(first.imported("artifacts")).isEqualTo(2);
+            assertThat(first.output()).contains("user carol: Harbor's password hash cannot be verified");
             assertThat(snapshot(berthDb).get("manifest")).startsWith("2:");
 
             // A dry run names what remains and what cannot come, and writes nothing.
@@ -89,11 +90,14 @@ class ImportHarborTest {
                     .contains("import-harbor dry run")
                     .contains("robot robot$team-a+ci (project team-a)")
                     .contains("robot robot$scanner (system, disabled)")
-                    .contains("user carol: Harbor's password hash cannot be verified")
+                    .contains("user carol: imported earlier, still needs a new password")
                     .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage")
                     .contains("retention policies: 1")
                     .contains("webhook policies: 1");
             assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
+            assertThat(dry.imported("project members")).isZero(); // the first run brought them
+            assertThat(dry.output())
+                    .containsPattern("blobs: would copy \\d+ \\(\\d+ bytes\\), linked to bytes already in Berth [1-9]");
             assertThat(snapshot(berthDb)).isEqualTo(beforeDry);
 
             Run second = importHarbor(harbor, data, dir, "second", berth).ok();
