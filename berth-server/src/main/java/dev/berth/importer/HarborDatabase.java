@@ -209,6 +209,37 @@ final class HarborDatabase implements AutoCloseable {
                 rs -> new ImmutableRule(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
     }
 
+    record WebhookPolicy(
+            long id,
+            long projectId,
+            String name,
+            String description,
+            String targets,
+            String eventTypes,
+            String creator,
+            boolean enabled) {}
+
+    List<WebhookPolicy> webhookPolicies() throws SQLException {
+        if (!tables.contains("notification_policy")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT id, project_id, name, COALESCE(description, ''), COALESCE(targets, '[]'),
+                       COALESCE(event_types, '[]'), COALESCE(creator, ''), enabled
+                FROM notification_policy ORDER BY id
+                """,
+                rs -> new WebhookPolicy(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getBoolean(8)));
+    }
+
     record Robot(long id, String name, long projectId, boolean disabled, long expiresAt) {}
 
     List<Robot> robots() throws SQLException {

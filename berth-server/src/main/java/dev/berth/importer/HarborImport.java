@@ -12,6 +12,7 @@ import dev.berth.registry.ManifestService;
 import dev.berth.registry.ParsedManifest;
 import dev.berth.registry.RegistryException;
 import dev.berth.storage.Digest;
+import dev.berth.webhook.WebhookPolicyImport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -65,6 +66,7 @@ final class HarborImport {
     private final ManifestService manifests;
     private final BlobUploadService uploads;
     private final ImportReport report;
+    private final WebhookPolicyImport webhooks;
     private final long artifactLimit;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -88,6 +90,7 @@ final class HarborImport {
             UserRecords users,
             ManifestService manifests,
             BlobUploadService uploads,
+            WebhookPolicyImport webhooks,
             ImportReport report,
             long artifactLimit) {
         this.harbor = harbor;
@@ -96,6 +99,7 @@ final class HarborImport {
         this.users = users;
         this.manifests = manifests;
         this.uploads = uploads;
+        this.webhooks = webhooks;
         this.report = report;
         this.artifactLimit = artifactLimit;
     }
@@ -121,6 +125,7 @@ final class HarborImport {
             // After the content: a limit or an immutable tag must not refuse what Harbor already holds.
             quotas();
             immutableRules();
+            webhookPolicies();
         } else {
             report.incomplete();
         }
@@ -356,7 +361,6 @@ final class HarborImport {
                     + "): its secret cannot be carried over; create it again in Berth and hand out the new secret");
         }
         report.notCarried("retention policies", harbor.count("retention_policy"), "not imported yet: set them again");
-        report.notCarried("webhook policies", harbor.count("notification_policy"), "not imported yet: set them again");
         report.notCarried(
                 "replication policies",
                 harbor.count("replication_policy"),
@@ -603,6 +607,52 @@ final class HarborImport {
                     .param(s.repositoryPattern())
                     .update();
             report.count("immutability rules", inserted == 1 ? Outcome.IMPORTED : Outcome.EXISTING);
+        }
+    }
+
+    private void webhookPolicies() throws Exception {
+        for (HarborDatabase.WebhookPolicy p : harbor.webhookPolicies()) {
+            Long project = projectIds.get(p.projectId());
+            if (project == null) {
+                report.count("webhook policies", Outcome.SKIPPED);
+                continue;
+            }
+            List<String> eventTypes = new ArrayList<>();
+            List<WebhookPolicyImport.Target> targets = new ArrayList<>();
+            try {
+                json.readTree(p.eventTypes()).forEach(t -> eventTypes.add(t.asString()));
+                json.readTree(p.targets())
+                        .forEach(t -> targets.add(new WebhookPolicyImport.Target(
+                                t.path("type").asString("http"),
+                                t.path("address").asString(""),
+                                t.hasNonNull("auth_header")
+                                        ? t.path("auth_header").asString()
+                                        : null,
+                                t.path("skip_cert_verify").asBoolean(false),
+                                t.hasNonNull("payload_format")
+                                        ? t.path("payload_format").asString()
+                                        : null)));
+            } catch (RuntimeException e) {
+                report.count("webhook policies", Outcome.SKIPPED);
+                report.note("webhook policy " + p.name() + ": targets or event types not understood");
+                continue;
+            }
+            if (dryRun()) {
+                report.count(
+                        "webhook policies",
+                        project > 0 && webhooks.exists(project, p.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
+                continue;
+            }
+            switch (webhooks.create(
+                    project, p.name(), p.description(), eventTypes, targets, p.creator(), p.enabled())) {
+                case WebhookPolicyImport.Result.Created c -> report.count("webhook policies", Outcome.IMPORTED);
+                case WebhookPolicyImport.Result.Existing e -> report.count("webhook policies", Outcome.EXISTING);
+                case WebhookPolicyImport.Result.Refused r -> {
+                    report.count("webhook policies", Outcome.SKIPPED);
+                    report.note("webhook policy " + p.name() + " of project "
+                            + projectNames.getOrDefault(p.projectId(), "?") + ": refused: " + r.reason());
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.berth.backup.BackupCommand;
 import dev.berth.iam.UserRecords;
 import dev.berth.registry.BlobUploadService;
 import dev.berth.registry.ManifestService;
+import dev.berth.webhook.WebhookPolicyImport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,6 +76,7 @@ public final class ImportHarborCommand {
                             context.getBean(UserRecords.class),
                             context.getBean(ManifestService.class),
                             context.getBean(BlobUploadService.class),
+                            context.getBean(WebhookPolicyImport.class),
                             report,
                             limit)
                     .run();

@@ -126,9 +126,13 @@ final class HarborInstance implements AutoCloseable {
                                         + "\"scope_selectors\":{\"repository\":[{\"kind\":\"doublestar\",\"decoration\":\"repoMatches\",\"pattern\":\"**\"}]}}"));
         exec(
                 "INSERT INTO retention_policy (scope_level, scope_reference, trigger_kind, data) VALUES ('project', 2, 'Schedule', '{}')");
-        exec(
-                "INSERT INTO notification_policy (name, project_id, targets, event_types, creator) VALUES"
-                        + " ('ci', 2, '[{\"type\":\"http\",\"address\":\"http://ci.example.com/hook\"}]', '[\"PUSH_ARTIFACT\"]', 'alice')");
+        exec("INSERT INTO notification_policy (name, project_id, targets, event_types, creator, enabled) VALUES"
+                + " ('ci', 2, '[{\"type\":\"http\",\"address\":\"http://127.0.0.1:9/hook\",\"auth_header\":\"Bearer ci-token\","
+                + "\"skip_cert_verify\":false,\"payload_format\":\"CloudEvents\"}]', '[\"PUSH_ARTIFACT\",\"DELETE_ARTIFACT\"]',"
+                + " 'alice', true),"
+                // Harbor took this address; Berth's outbound rules refuse a cloud metadata address.
+                + " ('metadata-probe', 2, '[{\"type\":\"http\",\"address\":\"http://169.254.169.254/latest\"}]',"
+                + " '[\"PUSH_ARTIFACT\"]', 'alice', true)");
         String robotColumns = schema == HarborSchema.V2_14 ? ", creator_ref, creator_type" : "";
         String robotValues = schema == HarborSchema.V2_14 ? ", 3, 'local'" : "";
         exec("INSERT INTO robot (name, description, project_id, expiresat, disabled, secret, salt, duration"

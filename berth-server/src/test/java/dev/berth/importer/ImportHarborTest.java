@@ -73,7 +73,9 @@ class ImportHarborTest {
         try (HarborInstance harbor = HarborInstance.create(HarborSchema.V2_14, dir.resolve("harbor"));
                 TestDatabase berthDb = TestDatabase.create()) {
             List<String> berth = List.of(
-                    "--spring.datasource.url=" + berthDb.jdbcUrl(), "--spring.datasource.username=" + berthDb.user());
+                    "--spring.datasource.url=" + berthDb.jdbcUrl(),
+                    "--spring.datasource.username=" + berthDb.user(),
+                    "--berth.outbound.allowed-networks=127.0.0.1/32");
 
             // Killed half-way, as far as the next run can tell: two artifacts, then the run stops.
             Run first = importHarbor(harbor, data, dir, "first", berth, "--limit-artifacts", "2")
@@ -92,8 +94,8 @@ class ImportHarborTest {
                     .contains("robot robot$scanner (system, disabled)")
                     .contains("user carol: imported earlier, still needs a new password")
                     .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage")
-                    .contains("retention policies: 1")
-                    .contains("webhook policies: 1");
+                    .contains("retention policies: 1");
+            assertThat(dry.imported("webhook policies")).isEqualTo(2);
             assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
             assertThat(dry.imported("project members")).isZero(); // the first run brought them
             assertThat(dry.output())
@@ -103,12 +105,15 @@ class ImportHarborTest {
             Run second = importHarbor(harbor, data, dir, "second", berth).ok();
             assertThat(second.output()).doesNotContain("incomplete");
             assertThat(second.output()).contains("accessories: imported 1");
+            assertThat(second.output()).contains("webhook policies: imported 1, already in Berth 0, cannot import 1");
+            assertThat(second.output()).contains("webhook policy metadata-probe of project team-a: refused");
             // team-b/copy holds the same blobs as team-a/app:v1, which the first run copied.
             assertThat(second.output()).containsPattern("linked to bytes already in Berth [1-9]");
 
             Map<String, String> afterImport = snapshot(berthDb);
             Run third = importHarbor(harbor, data, dir, "third", berth).ok();
-            for (String kind : List.of("users", "projects", "project members", "labels", "artifacts", "quotas")) {
+            for (String kind : List.of(
+                    "users", "projects", "project members", "labels", "artifacts", "quotas", "webhook policies")) {
                 assertThat(third.imported(kind)).as(kind).isZero();
             }
             assertThat(third.output()).contains("blobs: copied 0 (0 bytes), linked to bytes already in Berth 0");
@@ -234,6 +239,19 @@ class ImportHarborTest {
         assertThat(rules.size()).isEqualTo(1);
         assertThat(rules.path(0).path("tag_selectors").path(0).path("pattern").asString())
                 .isEqualTo("v*");
+
+        JsonNode hooks = admin.get("/api/v2.0/projects/team-a/webhook/policies").json();
+        assertThat(hooks.size()).isEqualTo(1);
+        assertThat(hooks.path(0).path("name").asString()).isEqualTo("ci");
+        assertThat(hooks.path(0).path("enabled").asBoolean()).isTrue();
+        assertThat(hooks.path(0).path("targets").path(0).path("address").asString())
+                .isEqualTo("http://127.0.0.1:9/hook");
+        assertThat(hooks.path(0).path("targets").path(0).path("payload_format").asString())
+                .isEqualTo("CloudEvents");
+        assertThat(hooks.toString()).doesNotContain("ci-token"); // sealed at rest, write-only in the API
+        List<String> events = new ArrayList<>();
+        hooks.path(0).path("event_types").forEach(e -> events.add(e.asString()));
+        assertThat(events).containsExactlyInAnyOrder("PUSH_ARTIFACT", "DELETE_ARTIFACT");
 
         JsonNode summary = admin.get("/api/v2.0/projects/team-a/summary").json();
         assertThat(summary.path("quota").path("hard").path("storage").asLong()).isEqualTo(10737418240L);
