@@ -2,12 +2,12 @@ package dev.berth.importer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.artifact.ArtifactFixtures;
 import dev.berth.storage.Digest;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.Skopeo;
 import dev.berth.support.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +24,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A Harbor as the importer meets it: a Harbor-shaped database ({@link HarborSchema}) filled with
@@ -275,41 +273,10 @@ final class HarborInstance implements AutoCloseable {
     }
 
     /** A gzip'd tar with one random file: content no cache has seen. */
-    static byte[] layer() throws IOException {
-        byte[] content = new byte[4096 + ThreadLocalRandom.current().nextInt(4096)];
-        ThreadLocalRandom.current().nextBytes(content);
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        byte[] header = new byte[512];
-        byte[] name = "data.bin".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(name, 0, header, 0, name.length);
-        put(header, 100, "0000644\0");
-        put(header, 108, "0000000\0");
-        put(header, 116, "0000000\0");
-        put(header, 124, String.format("%011o\0", content.length));
-        put(header, 136, "00000000000\0");
-        header[156] = '0';
-        put(header, 257, "ustar\0");
-        put(header, 263, "00");
-        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-        int sum = 0;
-        for (byte b : header) {
-            sum += b & 0xff;
-        }
-        put(header, 148, String.format("%06o\0 ", sum));
-        tar.write(header);
-        tar.write(content);
-        tar.write(new byte[(512 - content.length % 512) % 512]);
-        tar.write(new byte[1024]);
-        ByteArrayOutputStream gz = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write(tar.toByteArray());
-        }
-        return gz.toByteArray();
-    }
-
-    private static void put(byte[] header, int offset, String value) {
-        byte[] b = value.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, header, offset, b.length);
+    static byte[] layer() {
+        return ArtifactFixtures.tarGz(Map.of(
+                "data.txt",
+                ArtifactFixtures.hex(2048 + ThreadLocalRandom.current().nextInt(2048))));
     }
 
     private static Digest write(Path dir, byte[] content) throws IOException {
@@ -400,49 +367,6 @@ final class HarborInstance implements AutoCloseable {
             } finally {
                 db.close();
             }
-        }
-    }
-
-    /** skopeo with its policy, registries configuration and temporary files under the test's directory. */
-    static final class Skopeo {
-        record Result(List<String> command, int exit, String out, String err) {
-            Result ok() {
-                assertThat(exit).as(String.join(" ", command) + "\n" + err).isZero();
-                return this;
-            }
-        }
-
-        static Result run(Path work, String... args) throws Exception {
-            Path tmp = Files.createDirectories(work.resolve("skopeo-tmp"));
-            Path policy = work.resolve("policy.json");
-            Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
-            Path registries = work.resolve("registries.conf");
-            Files.writeString(registries, "unqualified-search-registries = []\n");
-            Path auth = work.resolve("auth.json");
-            if (!Files.exists(auth)) {
-                Files.writeString(auth, "{\"auths\":{}}");
-            }
-            List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString()));
-            command.addAll(List.of(args));
-            Path out = Files.createTempFile(tmp, "out-", ".txt");
-            Path err = Files.createTempFile(tmp, "err-", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            pb.environment().put("TMPDIR", tmp.toString());
-            pb.environment().put("REGISTRIES_CONFIG_PATH", registries.toString());
-            pb.environment().put("REGISTRY_AUTH_FILE", auth.toString());
-            Process process = pb.start();
-            if (!process.waitFor(3, TimeUnit.MINUTES)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("skopeo did not finish");
-            }
-            return new Result(
-                    command,
-                    process.exitValue(),
-                    Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
         }
     }
 }

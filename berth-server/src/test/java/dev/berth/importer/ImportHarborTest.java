@@ -8,6 +8,7 @@ import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.Skopeo;
 import dev.berth.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,7 +181,7 @@ class ImportHarborTest {
         Path out = dir.resolve("pulled-" + image.digest().hex());
         String ref = berth.baseUri().getAuthority() + "/" + image.repository()
                 + (image.tag() == null ? "@" + image.digest() : ":" + image.tag());
-        HarborInstance.Skopeo.run(
+        Skopeo.run(
                         dir,
                         "copy",
                         "--all",
@@ -194,7 +195,7 @@ class ImportHarborTest {
         assertThat(index.path("manifests").path(0).path("digest").asString())
                 .as(ref)
                 .isEqualTo(image.digest().toString());
-        String raw = HarborInstance.Skopeo.run(
+        String raw = Skopeo.run(
                         dir,
                         "inspect",
                         "--raw",
