@@ -696,8 +696,4 @@ final class HarborImport {
             super(message);
         }
     }
-
-    List<String> notes() {
-        return new ArrayList<>(report.notes());
-    }
 }

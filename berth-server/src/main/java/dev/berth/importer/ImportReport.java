@@ -66,14 +66,6 @@ final class ImportReport {
         incomplete = true;
     }
 
-    boolean isIncomplete() {
-        return incomplete;
-    }
-
-    List<String> notes() {
-        return List.copyOf(notes);
-    }
-
     /** The summary printed when the command ends. */
     String summary() {
         StringBuilder s = new StringBuilder();
