@@ -114,17 +114,32 @@ public final class BackupCommand {
     private static ConfigurableApplicationContext start(
             Class<?> application, List<String> springArgs, Map<String, Object> overrides, boolean attach) {
         Map<String, Object> all = new HashMap<>(overrides);
-        all.put("berth.jobs.enabled", "false");
-        // The server may be running beside this command with its metrics port open.
-        all.put("berth.metrics.enabled", "false");
         // A fresh database gets a bootstrap admin before the restore replaces every user: never print
         // a generated password for it.
         all.put("berth.admin-password", "Restore-" + UUID.randomUUID() + "-Aa1");
+        return startWithoutServer(application, springArgs, all, attach, "dev.berth.backup");
+    }
+
+    /**
+     * Starts Berth's context for a command: the configured database and blob store, no web server,
+     * no job workers, no metrics port. With the embedded PostgreSQL, {@code attach} joins the one a
+     * running Berth has under its data directory; otherwise a running one is refused.
+     */
+    public static ConfigurableApplicationContext startWithoutServer(
+            Class<?> application,
+            List<String> springArgs,
+            Map<String, Object> overrides,
+            boolean attach,
+            String loggingPackage) {
+        Map<String, Object> all = new HashMap<>(overrides);
+        all.put("berth.jobs.enabled", "false");
+        // The server may be running beside this command with its metrics port open.
+        all.put("berth.metrics.enabled", "false");
         return new SpringApplicationBuilder(application)
                 .web(WebApplicationType.NONE)
                 .bannerMode(org.springframework.boot.Banner.Mode.OFF)
                 // Defaults, so that --logging.level.root=INFO on the command line still wins.
-                .properties("logging.level.root=WARN", "logging.level.dev.berth.backup=INFO")
+                .properties("logging.level.root=WARN", "logging.level." + loggingPackage + "=INFO")
                 .initializers(context -> {
                     ConfigurableEnvironment env = context.getEnvironment();
                     Map<String, Object> source = new HashMap<>(all);

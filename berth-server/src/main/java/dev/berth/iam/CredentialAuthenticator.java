@@ -282,7 +282,14 @@ public class CredentialAuthenticator {
             return Optional.empty();
         }
         String hash = users.passwordHash(account.get().id()).orElse("");
-        return hasher.matches(password, hash) ? Optional.of(account.get().principal()) : Optional.empty();
+        if (!hasher.matches(password, hash)) {
+            return Optional.empty();
+        }
+        if (PasswordHasher.isImported(hash)) {
+            // Harbor's PBKDF2 (4096 rounds, 16 bytes) is weak: replaced by bcrypt once the password is known.
+            users.setPasswordHash(account.get().id(), hasher.hash(password));
+        }
+        return Optional.of(account.get().principal());
     }
 
     private Optional<Principal> robot(String name, String secret) {

@@ -49,6 +49,16 @@ class BlobRecords {
                 .list();
     }
 
+    /** The blob's size, its row locked (shared) until the transaction ends; empty if Berth has no such blob. */
+    OptionalLong lockStored(Digest digest) {
+        return jdbc.sql("SELECT size FROM blob WHERE digest = ? FOR SHARE")
+                .param(digest.toString())
+                .query(Long.class)
+                .optional()
+                .map(OptionalLong::of)
+                .orElse(OptionalLong.empty());
+    }
+
     void insert(Digest digest, long size) {
         jdbc.sql("INSERT INTO blob (digest, size) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
                 .param(digest.toString())

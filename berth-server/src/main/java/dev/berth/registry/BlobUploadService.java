@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -94,6 +95,31 @@ public class BlobUploadService {
             blobs.link(repositoryId, digest);
         });
         return Optional.of(digest);
+    }
+
+    /** Whether the repository already links the blob. */
+    public boolean linked(String repository, Digest digest) {
+        return RepositoryName.isValid(repository)
+                && blobs.sizeIn(repository, digest).isPresent();
+    }
+
+    /**
+     * Links a blob Berth already stores (for any repository) into {@code repository}, as a mount
+     * does but without naming the source: how an import that meets the same layer twice avoids
+     * copying it again. Empty when Berth has no such blob, or it is not {@code size} bytes long.
+     */
+    public Optional<Digest> linkStored(String repository, Digest digest, long size) {
+        return Optional.ofNullable(tx.execute(status -> {
+            // Locked as a manifest push locks it, so garbage collection cannot take it in between.
+            OptionalLong stored = blobs.lockStored(digest);
+            if (stored.isEmpty() || stored.getAsLong() != size) {
+                return null;
+            }
+            long repositoryId = repositories.ensure(repository);
+            quota.refusal(repository, digest.toString(), size).ifPresent(BlobUploadService::refuse);
+            blobs.link(repositoryId, digest);
+            return digest;
+        }));
     }
 
     public UploadSession status(String repository, UUID id) {

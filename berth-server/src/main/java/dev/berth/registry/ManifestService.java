@@ -165,6 +165,12 @@ public class ManifestService {
         stream.pushed(repositoryId, repository, digest, manifest.mediaType(), tags);
     }
 
+    /** Whether the repository holds the manifest with this digest. */
+    public boolean has(String repository, Digest digest) {
+        return RepositoryName.isValid(repository)
+                && manifests.findByDigest(repository, digest).isPresent();
+    }
+
     /**
      * The manifest a tag or digest names, in a media type the client accepts. When the client
      * cannot take an index, the linux/amd64 image it lists is served instead, as distribution does

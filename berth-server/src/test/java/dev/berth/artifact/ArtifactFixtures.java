@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Artifacts of several kinds pushed with {@link RegistryClient}, as their usual clients lay them out. */
-final class ArtifactFixtures {
+public final class ArtifactFixtures {
     static final SecureRandom RANDOM = new SecureRandom();
     static final String HELM_CONFIG = "application/vnd.cncf.helm.config.v1+json";
     static final String HELM_LAYER = "application/vnd.cncf.helm.chart.content.v1.tar+gzip";
@@ -27,7 +27,7 @@ final class ArtifactFixtures {
         return b;
     }
 
-    static String hex(int bytes) {
+    public static String hex(int bytes) {
         return HexFormat.of().formatHex(random(bytes));
     }
 
@@ -110,7 +110,7 @@ final class ArtifactFixtures {
     }
 
     /** A gzipped ustar archive of the given text files. */
-    static byte[] tarGz(Map<String, String> files) {
+    public static byte[] tarGz(Map<String, String> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             for (Map.Entry<String, String> f : files.entrySet()) {

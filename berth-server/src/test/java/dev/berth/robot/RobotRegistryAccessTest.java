@@ -11,16 +11,12 @@ import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestAccounts;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,30 +187,9 @@ class RobotRegistryAccessTest {
 
     private record Skopeo(int exit, String stderr) {}
 
-    private Skopeo skopeo(String... args) throws IOException, InterruptedException {
-        Path tmp = Files.createDirectories(work.resolve("tmp"));
-        Path policy = work.resolve("policy.json");
-        Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
-        Path registries = work.resolve("registries.conf");
-        Files.writeString(registries, "unqualified-search-registries = []\n");
-        Path auth = work.resolve("auth.json");
-        Files.writeString(auth, "{\"auths\":{}}");
-        List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString()));
-        command.addAll(List.of(args));
-        Path err = Files.createTempFile(tmp, "err-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("TMPDIR", tmp.toString());
-        pb.environment().put("REGISTRIES_CONFIG_PATH", registries.toString());
-        pb.environment().put("REGISTRY_AUTH_FILE", auth.toString());
-        Process process = pb.start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("skopeo did not finish");
-        }
-        return new Skopeo(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    private Skopeo skopeo(String... args) throws Exception {
+        dev.berth.support.Skopeo.Result r = dev.berth.support.Skopeo.run(work, args);
+        return new Skopeo(r.exit(), r.err());
     }
 
     /** A valid gzip-compressed tar archive with no entries, made unique so no cache matches it. */

@@ -81,6 +81,11 @@ public final class DistributionRegistry implements AutoCloseable {
         }
     }
 
+    /** The filesystem storage's root directory (distribution's {@code rootdirectory}). */
+    public Path storageRoot() {
+        return dir.resolve("data");
+    }
+
     public int port() {
         return port;
     }

@@ -1,0 +1,338 @@
+package dev.berth.importer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * A Harbor 2.x database, read and never written: the session is read-only from the first
+ * statement. Reads only columns every schema from Harbor 2.8 to 2.15 has; columns that came later
+ * ({@code artifact.artifact_type} in 2.11, {@code robot.creator_*} in 2.12) are not needed.
+ */
+final class HarborDatabase implements AutoCloseable {
+    private final Connection connection;
+    private final Set<String> tables = new HashSet<>();
+
+    private HarborDatabase(Connection connection) throws SQLException {
+        this.connection = connection;
+        try (ResultSet rs = connection
+                .createStatement()
+                .executeQuery(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+    }
+
+    static HarborDatabase open(String url, String user, String password) throws SQLException {
+        Properties props = new Properties();
+        if (user != null && !user.isBlank()) {
+            props.setProperty("user", user);
+        }
+        if (password != null && !password.isEmpty()) {
+            props.setProperty("password", password);
+        }
+        // Read-only on the server's side as well as the driver's: nothing this session runs can write.
+        props.setProperty("options", "-c default_transaction_read_only=on");
+        props.setProperty("ApplicationName", "berth-import-harbor");
+        Connection c = DriverManager.getConnection(url, props);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = on");
+        }
+        c.setReadOnly(true);
+        HarborDatabase db = new HarborDatabase(c);
+        if (!db.tables.contains("harbor_user") || !db.tables.contains("artifact") || !db.tables.contains("project")) {
+            c.close();
+            throw new IllegalArgumentException(
+                    "not a Harbor 2.x database (no harbor_user, project and artifact tables)");
+        }
+        return db;
+    }
+
+    /** Harbor's schema version, from its migration tool's table, when present. */
+    Optional<String> schemaVersion() throws SQLException {
+        if (!tables.contains("schema_migrations")) {
+            return Optional.empty();
+        }
+        return one("SELECT version::text FROM schema_migrations ORDER BY version DESC LIMIT 1", rs -> rs.getString(1));
+    }
+
+    record User(
+            long id,
+            String username,
+            String email,
+            String realname,
+            String comment,
+            String password,
+            String salt,
+            String passwordVersion,
+            boolean sysadmin) {}
+
+    List<User> users() throws SQLException {
+        return list(
+                """
+                SELECT user_id, username, email, realname, comment, password, salt, password_version, sysadmin_flag
+                FROM harbor_user WHERE NOT deleted ORDER BY user_id
+                """,
+                rs -> new User(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getBoolean(9)));
+    }
+
+    record Group(long id, String name, int type, String ldapDn) {}
+
+    List<Group> groups() throws SQLException {
+        return list(
+                "SELECT id, group_name, group_type, ldap_group_dn FROM user_group ORDER BY id",
+                rs -> new Group(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+    }
+
+    record Project(
+            long id, String name, long ownerId, Instant created, long registryId, Map<String, String> metadata) {}
+
+    List<Project> projects() throws SQLException {
+        boolean hasRegistry = hasColumn("project", "registry_id");
+        List<Project> projects = list(
+                "SELECT project_id, name, owner_id, creation_time, "
+                        + (hasRegistry ? "COALESCE(registry_id, 0)" : "0")
+                        + " FROM project WHERE NOT deleted ORDER BY project_id",
+                rs -> new Project(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        instant(rs.getTimestamp(4)),
+                        rs.getLong(5),
+                        Map.of()));
+        Map<Long, Map<String, String>> metadata = new HashMap<>();
+        for (String[] row : list("SELECT project_id::text, name, value FROM project_metadata", rs ->
+                new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})) {
+            metadata.computeIfAbsent(Long.parseLong(row[0]), k -> new HashMap<>())
+                    .put(row[1], row[2] == null ? "" : row[2]);
+        }
+        return projects.stream()
+                .map(p -> new Project(
+                        p.id(),
+                        p.name(),
+                        p.ownerId(),
+                        p.created(),
+                        p.registryId(),
+                        metadata.getOrDefault(p.id(), Map.of())))
+                .toList();
+    }
+
+    /** Storage limits by project id (bytes; -1 unlimited), from Harbor's quota table. */
+    Map<Long, Long> storageLimits() throws SQLException {
+        Map<Long, Long> limits = new HashMap<>();
+        if (!tables.contains("quota")) {
+            return limits;
+        }
+        for (String[] row :
+                list("SELECT reference_id, hard::jsonb ->> 'storage' FROM quota WHERE reference = 'project'", rs ->
+                        new String[] {rs.getString(1), rs.getString(2)})) {
+            try {
+                limits.put(Long.parseLong(row[0]), Long.parseLong(row[1]));
+            } catch (NumberFormatException | NullPointerException e) {
+                // a quota without a storage limit: unlimited
+            }
+        }
+        return limits;
+    }
+
+    record Member(long projectId, long entityId, String entityType, int role) {}
+
+    List<Member> members() throws SQLException {
+        return list(
+                "SELECT project_id, entity_id, entity_type, role FROM project_member ORDER BY id",
+                rs -> new Member(rs.getLong(1), rs.getLong(2), rs.getString(3).trim(), rs.getInt(4)));
+    }
+
+    record Label(long id, String name, String description, String color, String scope, long projectId) {}
+
+    List<Label> labels() throws SQLException {
+        if (!tables.contains("harbor_label")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT id, name, COALESCE(description, ''), COALESCE(color, ''), scope, COALESCE(project_id, 0)
+                FROM harbor_label WHERE NOT deleted ORDER BY id
+                """,
+                rs -> new Label(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5).trim(),
+                        rs.getLong(6)));
+    }
+
+    record LabelReference(long labelId, long artifactId) {}
+
+    List<LabelReference> labelReferences() throws SQLException {
+        if (!tables.contains("label_reference")) {
+            return List.of();
+        }
+        return list(
+                "SELECT label_id, artifact_id FROM label_reference ORDER BY id",
+                rs -> new LabelReference(rs.getLong(1), rs.getLong(2)));
+    }
+
+    record ImmutableRule(long id, long projectId, String json, boolean disabled) {}
+
+    List<ImmutableRule> immutableRules() throws SQLException {
+        if (!tables.contains("immutable_tag_rule")) {
+            return List.of();
+        }
+        return list(
+                "SELECT id, project_id, tag_filter, disabled FROM immutable_tag_rule ORDER BY id",
+                rs -> new ImmutableRule(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
+    }
+
+    record WebhookPolicy(
+            long id,
+            long projectId,
+            String name,
+            String description,
+            String targets,
+            String eventTypes,
+            String creator,
+            boolean enabled) {}
+
+    List<WebhookPolicy> webhookPolicies() throws SQLException {
+        if (!tables.contains("notification_policy")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT id, project_id, name, COALESCE(description, ''), COALESCE(targets, '[]'),
+                       COALESCE(event_types, '[]'), COALESCE(creator, ''), enabled
+                FROM notification_policy ORDER BY id
+                """,
+                rs -> new WebhookPolicy(
+                        rs.getLong(1),
+                        rs.getLong(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getBoolean(8)));
+    }
+
+    record Robot(long id, String name, long projectId, boolean disabled, long expiresAt) {}
+
+    List<Robot> robots() throws SQLException {
+        return list(
+                "SELECT id, name, COALESCE(project_id, 0), disabled, COALESCE(expiresat, -1) FROM robot ORDER BY id",
+                rs -> new Robot(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5)));
+    }
+
+    record Repository(long id, String name, long projectId) {}
+
+    List<Repository> repositories() throws SQLException {
+        return list(
+                "SELECT repository_id, name, project_id FROM repository ORDER BY repository_id",
+                rs -> new Repository(rs.getLong(1), rs.getString(2), rs.getLong(3)));
+    }
+
+    record Artifact(long id, long repositoryId, String repository, String digest, String manifestMediaType) {}
+
+    List<Artifact> artifacts() throws SQLException {
+        return list(
+                """
+                SELECT id, repository_id, repository_name, digest, manifest_media_type
+                FROM artifact ORDER BY repository_id, id
+                """,
+                rs -> new Artifact(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+    }
+
+    /** Tag names by artifact id. */
+    Map<Long, List<String>> tags() throws SQLException {
+        Map<Long, List<String>> tags = new HashMap<>();
+        for (String[] row : list("SELECT artifact_id::text, name FROM tag ORDER BY id", rs ->
+                new String[] {rs.getString(1), rs.getString(2)})) {
+            tags.computeIfAbsent(Long.parseLong(row[0]), k -> new ArrayList<>()).add(row[1]);
+        }
+        return tags;
+    }
+
+    /** Accessory artifact ids (signatures, SBOMs, ...) with their type. */
+    Map<Long, String> accessories() throws SQLException {
+        Map<Long, String> accessories = new HashMap<>();
+        if (!tables.contains("artifact_accessory")) {
+            return accessories;
+        }
+        for (String[] row : list("SELECT artifact_id::text, type FROM artifact_accessory", rs ->
+                new String[] {rs.getString(1), rs.getString(2)})) {
+            accessories.put(Long.parseLong(row[0]), row[1]);
+        }
+        return accessories;
+    }
+
+    /** Rows of a table Berth does not import, when the table exists: the dry run and summary name them. */
+    long count(String table) throws SQLException {
+        if (!tables.contains(table)) {
+            return 0;
+        }
+        return one("SELECT count(*) FROM " + table, rs -> rs.getLong(1)).orElse(0L);
+    }
+
+    private boolean hasColumn(String table, String column) throws SQLException {
+        return one(
+                        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '"
+                                + table + "' AND column_name = '" + column + "'",
+                        rs -> 1)
+                .isPresent();
+    }
+
+    @FunctionalInterface
+    interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> list(String sql, Row<T> row) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(row.map(rs));
+            }
+        }
+        return out;
+    }
+
+    private <T> Optional<T> one(String sql, Row<T> row) throws SQLException {
+        List<T> all = list(sql, row);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.getFirst());
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? Instant.EPOCH : t.toInstant();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

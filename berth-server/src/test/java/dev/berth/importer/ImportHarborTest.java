@@ -1,0 +1,319 @@
+package dev.berth.importer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.storage.Digest;
+import dev.berth.support.BerthProcess;
+import dev.berth.support.BerthServer;
+import dev.berth.support.DistributionRegistry;
+import dev.berth.support.RegistryClient;
+import dev.berth.support.Skopeo;
+import dev.berth.support.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code berth import-harbor} against a Harbor-shaped database and a distribution registry that
+ * skopeo filled: a run stopped part-way, a dry run, the run that finishes, a run that changes
+ * nothing; then a started Berth serves every image with its digest and shows Harbor's projects,
+ * members, labels, quotas and immutability rules, and Harbor's users sign in with their passwords.
+ */
+class ImportHarborTest {
+    /** Tables whose content a repeated import must leave exactly as it was. */
+    private static final List<String> TABLES = List.of(
+            "app_user",
+            "user_group",
+            "project",
+            "project_metadata",
+            "project_member",
+            "label",
+            "artifact_label",
+            "immutable_tag_rule",
+            "repository",
+            "manifest",
+            "tag",
+            "blob",
+            "repository_blob");
+
+    record Run(int exit, String output) {
+        Run ok() {
+            assertThat(exit).as(output).isZero();
+            return this;
+        }
+
+        /** "imported N" (or "would import N") for a kind in the summary. */
+        long imported(String kind) {
+            Matcher m = Pattern.compile("  " + Pattern.quote(kind) + ": (?:imported|would import) (\\d+)")
+                    .matcher(output);
+            assertThat(m.find()).as(kind + " in\n" + output).isTrue();
+            return Long.parseLong(m.group(1));
+        }
+    }
+
+    @Test
+    void aHarbor214InstanceMovesInResumablyAndASecondRunChangesNothing() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(DistributionRegistry.BINARY)), "docker-registry is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+        Path dir = Files.createTempDirectory("berth-import-harbor-");
+        Path data = dir.resolve("berth-data");
+        try (HarborInstance harbor = HarborInstance.create(HarborSchema.V2_14, dir.resolve("harbor"));
+                TestDatabase berthDb = TestDatabase.create()) {
+            List<String> berth = List.of(
+                    "--spring.datasource.url=" + berthDb.jdbcUrl(),
+                    "--spring.datasource.username=" + berthDb.user(),
+                    "--berth.outbound.allowed-networks=127.0.0.1/32");
+
+            // Killed half-way, as far as the next run can tell: two artifacts, then the run stops.
+            Run first = importHarbor(harbor, data, dir, "first", berth, "--limit-artifacts", "2")
+                    .ok();
+            assertThat(first.output()).contains("incomplete: run again to continue");
+            assertThat(first.imported("artifacts")).isEqualTo(2);
+            assertThat(first.output()).contains("user carol: Harbor's password hash cannot be verified");
+            assertThat(snapshot(berthDb).get("manifest")).startsWith("2:");
+
+            // A dry run names what remains and what cannot come, and writes nothing.
+            Map<String, String> beforeDry = snapshot(berthDb);
+            Run dry = importHarbor(harbor, data, dir, "dry", berth, "--dry-run").ok();
+            assertThat(dry.output())
+                    .contains("import-harbor dry run")
+                    .contains("robot robot$team-a+ci (project team-a)")
+                    .contains("robot robot$scanner (system, disabled)")
+                    .contains("user carol: imported earlier, still needs a new password")
+                    .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage")
+                    .contains("retention policies: 1");
+            assertThat(dry.imported("webhook policies")).isEqualTo(2);
+            assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
+            assertThat(dry.imported("project members")).isZero(); // the first run brought them
+            assertThat(dry.output())
+                    .containsPattern("blobs: would copy \\d+ \\(\\d+ bytes\\), linked to bytes already in Berth [1-9]");
+            assertThat(snapshot(berthDb)).isEqualTo(beforeDry);
+
+            Run second = importHarbor(harbor, data, dir, "second", berth).ok();
+            assertThat(second.output()).doesNotContain("incomplete");
+            assertThat(second.output()).contains("accessories: imported 1");
+            assertThat(second.output()).contains("webhook policies: imported 1, already in Berth 0, cannot import 1");
+            assertThat(second.output()).contains("webhook policy metadata-probe of project team-a: refused");
+            // team-b/copy holds the same blobs as team-a/app:v1, which the first run copied.
+            assertThat(second.output()).containsPattern("linked to bytes already in Berth [1-9]");
+
+            Map<String, String> afterImport = snapshot(berthDb);
+            Run third = importHarbor(harbor, data, dir, "third", berth).ok();
+            for (String kind : List.of(
+                    "users", "projects", "project members", "labels", "artifacts", "quotas", "webhook policies")) {
+                assertThat(third.imported(kind)).as(kind).isZero();
+            }
+            assertThat(third.output()).contains("blobs: copied 0 (0 bytes), linked to bytes already in Berth 0");
+            assertThat(snapshot(berthDb)).isEqualTo(afterImport);
+
+            try (BerthProcess started = BerthProcess.start(data, dir.resolve("tmp"), dir.resolve("berth.log"), berth)) {
+                for (HarborInstance.Image image : harbor.images) {
+                    pullsIntact(started, dir, image);
+                }
+                apiShowsHarborsSettings(started);
+                harborUsersSignIn(started, berthDb);
+            }
+        }
+    }
+
+    @Test
+    void aHarbor28SchemaImportsToo() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of(DistributionRegistry.BINARY)), "docker-registry is not installed");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "skopeo is not installed");
+        Path dir = Files.createTempDirectory("berth-import-harbor28-");
+        try (HarborInstance harbor = HarborInstance.create(HarborSchema.V2_8, dir.resolve("harbor"));
+                TestDatabase berthDb = TestDatabase.create()) {
+            List<String> berth = List.of(
+                    "--spring.datasource.url=" + berthDb.jdbcUrl(), "--spring.datasource.username=" + berthDb.user());
+            Run run = importHarbor(harbor, dir.resolve("berth-data"), dir, "run", berth)
+                    .ok();
+            assertThat(run.imported("users")).isEqualTo(3); // alice, bob, carol; admin is Berth's own
+            assertThat(run.imported("projects")).isEqualTo(2); // team-a, team-b; library exists
+            try (Connection c = connect(berthDb);
+                    Statement s = c.createStatement()) {
+                for (HarborInstance.Image image : harbor.images) {
+                    ResultSet rs =
+                            s.executeQuery("SELECT count(*) FROM manifest m JOIN repository r ON r.id = m.repository_id"
+                                    + " WHERE r.name = '" + image.repository() + "' AND m.digest = '" + image.digest()
+                                    + "'");
+                    rs.next();
+                    assertThat(rs.getLong(1)).as(image.toString()).isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    private static Run importHarbor(
+            HarborInstance harbor, Path data, Path dir, String name, List<String> berth, String... extra)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of(
+                "import-harbor",
+                "--harbor-db",
+                harbor.db.jdbcUrl(),
+                "--harbor-db-user",
+                harbor.db.user(),
+                "--harbor-storage",
+                harbor.storage().toString()));
+        args.addAll(List.of(extra));
+        args.addAll(berth);
+        args.add("--berth.admin-password=" + BerthServer.ADMIN_PASSWORD);
+        Path log = dir.resolve("import-" + name + ".log");
+        int exit = BerthProcess.runCommand(data, log, args);
+        return new Run(exit, Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** skopeo pulls the image by digest (every blob, every platform) and finds the digest Harbor had. */
+    private static void pullsIntact(BerthProcess berth, Path dir, HarborInstance.Image image) throws Exception {
+        Path out = dir.resolve("pulled-" + image.digest().hex());
+        String ref = berth.baseUri().getAuthority() + "/" + image.repository()
+                + (image.tag() == null ? "@" + image.digest() : ":" + image.tag());
+        Skopeo.run(
+                        dir,
+                        "copy",
+                        "--all",
+                        "--src-tls-verify=false",
+                        "--src-creds",
+                        "admin:" + BerthServer.ADMIN_PASSWORD,
+                        "docker://" + ref,
+                        "oci:" + out + ":pulled")
+                .ok();
+        JsonNode index = RegistryClient.JSON.readTree(Files.readAllBytes(out.resolve("index.json")));
+        assertThat(index.path("manifests").path(0).path("digest").asString())
+                .as(ref)
+                .isEqualTo(image.digest().toString());
+        String raw = Skopeo.run(
+                        dir,
+                        "inspect",
+                        "--raw",
+                        "--tls-verify=false",
+                        "--creds",
+                        "admin:" + BerthServer.ADMIN_PASSWORD,
+                        "docker://" + ref)
+                .ok()
+                .out();
+        assertThat(Digest.sha256(raw.getBytes(StandardCharsets.UTF_8))).isEqualTo(image.digest());
+    }
+
+    private static void apiShowsHarborsSettings(BerthProcess berth) {
+        RegistryClient admin = berth.adminClient();
+        JsonNode teamA = admin.get("/api/v2.0/projects/team-a").json();
+        assertThat(teamA.path("metadata").path("public").asString()).isEqualTo("false");
+        assertThat(teamA.path("metadata").path("auto_scan").asString()).isEqualTo("true");
+        assertThat(teamA.path("metadata").path("severity").asString()).isEqualTo("high");
+        assertThat(teamA.path("owner_name").asString()).isEqualTo("alice");
+        assertThat(admin.get("/api/v2.0/projects/team-b")
+                        .json()
+                        .path("metadata")
+                        .path("public")
+                        .asString())
+                .isEqualTo("true");
+
+        Map<String, Integer> members = new LinkedHashMap<>();
+        admin.get("/api/v2.0/projects/team-a/members")
+                .json()
+                .forEach(m -> members.put(
+                        m.path("entity_name").asString() + "/"
+                                + m.path("entity_type").asString(),
+                        m.path("role_id").asInt()));
+        assertThat(members)
+                .containsEntry("alice/u", 1)
+                .containsEntry("bob/u", 4)
+                .containsEntry("carol/u", 3)
+                .containsEntry("devs/g", 2);
+
+        JsonNode rules =
+                admin.get("/api/v2.0/projects/team-a/immutabletagrules").json();
+        assertThat(rules.size()).isEqualTo(1);
+        assertThat(rules.path(0).path("tag_selectors").path(0).path("pattern").asString())
+                .isEqualTo("v*");
+
+        JsonNode hooks = admin.get("/api/v2.0/projects/team-a/webhook/policies").json();
+        assertThat(hooks.size()).isEqualTo(1);
+        assertThat(hooks.path(0).path("name").asString()).isEqualTo("ci");
+        assertThat(hooks.path(0).path("enabled").asBoolean()).isTrue();
+        assertThat(hooks.path(0).path("targets").path(0).path("address").asString())
+                .isEqualTo("http://127.0.0.1:9/hook");
+        assertThat(hooks.path(0).path("targets").path(0).path("payload_format").asString())
+                .isEqualTo("CloudEvents");
+        assertThat(hooks.toString()).doesNotContain("ci-token"); // sealed at rest, write-only in the API
+        List<String> events = new ArrayList<>();
+        hooks.path(0).path("event_types").forEach(e -> events.add(e.asString()));
+        assertThat(events).containsExactlyInAnyOrder("PUSH_ARTIFACT", "DELETE_ARTIFACT");
+
+        JsonNode summary = admin.get("/api/v2.0/projects/team-a/summary").json();
+        assertThat(summary.path("quota").path("hard").path("storage").asLong()).isEqualTo(10737418240L);
+
+        JsonNode v1 = admin.get("/api/v2.0/projects/team-a/repositories/app/artifacts/v1?with_label=true&with_tag=true")
+                .json();
+        List<String> labels = new ArrayList<>();
+        v1.path("labels").forEach(l -> labels.add(l.path("name").asString()));
+        assertThat(labels).containsExactlyInAnyOrder("release", "qa");
+        List<String> tags = new ArrayList<>();
+        v1.path("tags").forEach(t -> tags.add(t.path("name").asString()));
+        assertThat(tags).containsExactlyInAnyOrder("v1", "latest");
+    }
+
+    private static void harborUsersSignIn(BerthProcess berth, TestDatabase berthDb) throws Exception {
+        RegistryClient anonymous = new RegistryClient(berth.baseUri());
+        assertThat(anonymous
+                        .get("/api/v2.0/users/current", "Authorization", BerthServer.basic("alice", "Harbor12345"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(anonymous
+                        .get("/api/v2.0/users/current", "Authorization", BerthServer.basic("bob", "Old-Pass-1"))
+                        .status())
+                .isEqualTo(200);
+        assertThat(anonymous
+                        .get("/api/v2.0/users/current", "Authorization", BerthServer.basic("alice", "Harbor1234"))
+                        .status())
+                .isEqualTo(401);
+        assertThat(anonymous
+                        .get("/api/v2.0/users/current", "Authorization", BerthServer.basic("carol", ""))
+                        .status())
+                .isEqualTo(401);
+        // Once the password is known, Harbor's weak hash is replaced by Berth's own.
+        try (Connection c = connect(berthDb);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT password_hash FROM app_user WHERE username = 'alice'")) {
+            rs.next();
+            assertThat(rs.getString(1)).startsWith("$2");
+        }
+    }
+
+    /** Per table: row count and a digest of every row's text. */
+    private static Map<String, String> snapshot(TestDatabase db) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Connection c = connect(db);
+                Statement s = c.createStatement()) {
+            for (String table : TABLES) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT count(*) || ':' || COALESCE(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM "
+                                + table + " t")) {
+                    rs.next();
+                    out.put(table, rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Connection connect(TestDatabase db) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("user", db.user());
+        return DriverManager.getConnection(db.jdbcUrl(), props);
+    }
+}
