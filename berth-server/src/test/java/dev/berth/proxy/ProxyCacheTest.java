@@ -3,9 +3,12 @@ package dev.berth.proxy;
 import static dev.berth.support.TestAccounts.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.registry.clients.ContainerTools;
+import dev.berth.registry.clients.OciLayout;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
+import dev.berth.support.Eventually;
 import dev.berth.support.HttpRelay;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
@@ -28,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -472,6 +476,17 @@ class ProxyCacheTest {
         String local = proxy + "/" + name;
         byte[] big = random(8 << 20);
         RegistryClient.Image image = up.pushImage(name, "v1", big, random(4096));
+        // the first client asks and goes away at once: its fetch goes on, and is the only one
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream()
+                    .write(("GET /v2/" + local + "/manifests/v1 HTTP/1.1\r\nHost: x\r\nAccept: " + ACCEPT
+                                    + "\r\nAuthorization: " + BerthServer.basic("admin", BerthServer.ADMIN_PASSWORD)
+                                    + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        }
+        Eventually.await(
+                () -> relay.count("GET /v2/" + name + "/blobs/" + image.layers().getFirst()), n -> n > 0);
         int clients = 12;
         List<Callable<Digest>> pulls = new ArrayList<>();
         for (int i = 0; i < clients; i++) {
@@ -516,5 +531,46 @@ class ProxyCacheTest {
         RegistryClient.Image local = admin.pushImage("library/" + name + "-local", "1", random(100));
         assertThat(pull("library/" + name + "-local", "1")).isEqualTo(local.manifest());
         assertThat(relay.countContaining("/v2/library/" + name + "-local/")).isZero();
+    }
+
+    @Test
+    void podmanPullsThroughTheMirrorFromARegistriesConfMirrorEntry() throws Exception {
+        Assumptions.assumeTrue(
+                ContainerTools.installed("podman") && ContainerTools.installed("buildah"), "podman and buildah needed");
+        Path work = Files.createTempDirectory("pc-podman-");
+        try {
+            ContainerTools tools = new ContainerTools(work);
+            OciLayout image = tools.buildLayout("src", "amd64", Map.of("hello.txt", ContainerTools.marker()), "gzip");
+            String name = repo("podman-");
+            tools.skopeo(
+                            "copy",
+                            "--dest-tls-verify=false",
+                            "oci:" + image.dir() + ":latest",
+                            "docker://" + upstream.hostPort() + "/library/" + name + ":1")
+                    .ok();
+            Files.writeString(tools.registriesConf(), """
+                    unqualified-search-registries = []
+                    [[registry]]
+                    prefix = "docker.io"
+                    location = "docker.io"
+                    [[registry.mirror]]
+                    location = "%s"
+                    insecure = true
+                    """.formatted(server.hostPort()));
+
+            String id = tools.podman("p", "pull", "-q", "docker.io/library/" + name + ":1")
+                    .ok()
+                    .lastLine();
+
+            assertThat("sha256:" + id).isEqualTo(image.configDigest().toString());
+            assertThat(relay.count("GET /v2/library/" + name + "/manifests/1")).isEqualTo(1);
+            JsonNode artifacts = admin.get(
+                            "/api/v2.0/projects/" + mirror + "/repositories/library%252F" + name + "/artifacts")
+                    .json();
+            assertThat(artifacts.get(0).path("digest").asString())
+                    .isEqualTo(image.manifestDigest().toString());
+        } finally {
+            BerthServer.deleteRecursively(work);
+        }
     }
 }
