@@ -249,8 +249,10 @@ public class ProjectController {
         }
         // Only metadata and the storage limit change here: name, owner, registry_id and the rest
         // of the body are not the client's to set (mass assignment).
-        Map<String, String> metadata = ProjectMetadataRules.forProject(
-                (Map<?, ?>) rawMetadata, project.metadata().getOrDefault(ProjectMetadataRules.RETENTION_ID, ""));
+        String retentionId = project.metadata().getOrDefault(ProjectMetadataRules.RETENTION_ID, "");
+        Map<String, String> metadata = project.isProxyCache()
+                ? ProjectMetadataRules.forProxyProject((Map<?, ?>) rawMetadata, retentionId)
+                : ProjectMetadataRules.forProject((Map<?, ?>) rawMetadata, retentionId);
         if (body.get("public") instanceof Boolean p && !metadata.containsKey("public")) {
             metadata.put("public", p.toString());
         }

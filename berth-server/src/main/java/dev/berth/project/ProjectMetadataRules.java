@@ -93,11 +93,11 @@ final class ProjectMetadataRules {
     }
 
     /**
-     * The {@code metadata} of a proxy-cache project's creation: as {@link #forProject}, but the
+     * The {@code metadata} of a proxy-cache project's creation or update: as {@link #forProject}, but the
      * proxy keys are kept ({@code proxy_speed_kb} an int32, the filter pattern as given) and
      * {@code enable_content_trust} is dropped, as Harbor ignores it there.
      */
-    static Map<String, String> forProxyProject(Map<?, ?> metadata) {
+    static Map<String, String> forProxyProject(Map<?, ?> metadata, String currentRetentionId) {
         Map<String, String> proxyKeys = new LinkedHashMap<>();
         Map<Object, Object> rest = new LinkedHashMap<>();
         if (metadata != null) {
@@ -119,7 +119,7 @@ final class ProjectMetadataRules {
                 }
             });
         }
-        Map<String, String> clean = forProject(rest, "");
+        Map<String, String> clean = forProject(rest, currentRetentionId);
         clean.putAll(proxyKeys);
         return clean;
     }

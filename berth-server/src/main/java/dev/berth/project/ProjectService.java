@@ -93,7 +93,7 @@ public class ProjectService {
     public Project create(String name, long ownerId, Map<String, String> metadata, long storageLimit, long registryId) {
         validateName(name);
         Map<String, String> meta = registryId > 0
-                ? ProjectMetadataRules.forProxyProject(metadata)
+                ? ProjectMetadataRules.forProxyProject(metadata, "")
                 : ProjectMetadataRules.forProject(metadata, "");
         meta.putIfAbsent("public", "false");
         long id = tx.execute(status -> {

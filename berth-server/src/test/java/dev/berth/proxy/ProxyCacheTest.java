@@ -223,6 +223,18 @@ class ProxyCacheTest {
         JsonNode normal = admin.get("/api/v2.0/projects/library").json();
         assertThat(normal.path("registry_id").asLong()).isZero();
 
+        // the proxy keys are the project's to change later, as Harbor's are
+        String other = proxyProject("speed-", endpointId, false);
+        RegistryClient.Response updated = TestAccounts.putJson(
+                admin, "/api/v2.0/projects/" + other, Map.of("metadata", Map.of("proxy_speed_kb", "2048")));
+        assertThat(updated.status()).as(updated.text()).isEqualTo(200);
+        assertThat(admin.get("/api/v2.0/projects/" + other)
+                        .json()
+                        .path("metadata")
+                        .path("proxy_speed_kb")
+                        .asString())
+                .isEqualTo("2048");
+
         RegistryClient.Response delete = admin.delete("/api/v2.0/registries/" + endpointId);
         assertThat(delete.status()).as(delete.text()).isEqualTo(412);
         assertThat(delete.text()).contains("proxy-cache projects");
