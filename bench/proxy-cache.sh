@@ -117,6 +117,14 @@ pull() {
   rm -rf "$out"
   awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
 }
+# created METHOD PATH BODY: the id at the end of the 201's Location
+created() {
+  local location
+  location=$(curl -sS --max-time 60 -u "$AUTH" -o /dev/null -D - -X "$1" -H 'Content-Type: application/json' \
+    -d "$3" "$URL$2" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+  [[ ${location##*/} =~ ^[0-9]+$ ]] || { warn "$1 $2 gave no Location ('$location')"; return 1; }
+  echo "${location##*/}"
+}
 median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
