@@ -141,8 +141,8 @@ api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG}" >/d
 api POST /api/v2.0/projects '{"project_name":"np"}' >/dev/null
 
 log "pulls"
-direct=$(pull "$UPSTREAM/bench/app:v1")
-first=$(pull "$HOST/pc/bench/app:v1" "$AUTH")
+direct=$(pull "$UPSTREAM/bench/app:v1"); echo "   direct $direct" >&2
+first=$(pull "$HOST/pc/bench/app:v1" "$AUTH"); echo "   first $first" >&2
 cached=(); for _ in $(seq 1 "$ROUNDS"); do cached+=("$(pull "$HOST/pc/bench/app:v1" "$AUTH")"); done
 skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -q --preserve-digests \
   --src-tls-verify=false --dest-tls-verify=false --dest-creds "$AUTH" \
@@ -152,8 +152,9 @@ normal=(); for _ in $(seq 1 "$ROUNDS"); do normal+=("$(pull "$HOST/np/bench/app:
 log "$CLIENTS concurrent uncached pulls"
 before=$(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true)
 start=$(now)
-for _ in $(seq 1 "$CLIENTS"); do pull "$HOST/pc/bench/stampede:v1" "$AUTH" >"$WORK/stampede.$RANDOM$RANDOM" & done
-wait
+pids=()
+for _ in $(seq 1 "$CLIENTS"); do pull "$HOST/pc/bench/stampede:v1" "$AUTH" >"$WORK/stampede.$RANDOM$RANDOM" & pids+=($!); done
+wait "${pids[@]}" # not a bare wait: the upstream registry is a background job too
 end=$(now)
 stampede=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
 gets=$(( $(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true) - before ))
