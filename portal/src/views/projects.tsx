@@ -154,10 +154,67 @@ export function StorageLimitInput(props: { value: number; onChange: (bytes: numb
   );
 }
 
+/** The endpoint types Harbor lets a proxy cache use (its create-project dialog offers these). */
+export const PROXY_TYPES = ['docker-hub', 'harbor', 'azure-acr', 'ali-acr', 'aws-ecr', 'google-gcr', 'quay', 'docker-registry', 'github-ghcr', 'jfrog-artifactory'];
+
+interface Endpoint {
+  id: number;
+  name: string;
+  type: string;
+  url: string;
+}
+
+/** Proxy cache (system administrators only): a toggle and a picker of the registry endpoints that can back one. */
+function ProxyCacheInput(props: { registryId: number; onChange: (id: number) => void }) {
+  const [enabled, setEnabled] = useState(false);
+  const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
+  useEffect(() => {
+    if (!enabled || endpoints) return;
+    api.get<Endpoint[]>('/registries', { page_size: 100 }).then(
+      (all) => setEndpoints(all.filter((e) => PROXY_TYPES.includes(e.type))),
+      () => setEndpoints([]),
+    );
+  }, [enabled]);
+  return (
+    <fieldset class="proxy-cache">
+      <legend>{t('projects.proxyCache')}</legend>
+      <label class="inline">
+        <input
+          type="checkbox"
+          name="proxy_cache"
+          checked={enabled}
+          onChange={(e) => {
+            const on = (e.target as HTMLInputElement).checked;
+            setEnabled(on);
+            if (!on) props.onChange(0);
+          }}
+        />
+        {t('projects.proxyCacheHint')}
+      </label>
+      {enabled && endpoints && endpoints.length === 0 && <small class="hint">{t('projects.noEndpoints')}</small>}
+      {enabled && endpoints && endpoints.length > 0 && (
+        <Field label={t('projects.endpoint')}>
+          {(id) => (
+            <select id={id} name="registry_id" required value={props.registryId || ''} onChange={(e) => props.onChange(Number((e.target as HTMLSelectElement).value))}>
+              <option value="">{t('projects.chooseEndpoint')}</option>
+              {endpoints.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {`${e.name} (${e.type}, ${e.url})`}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+    </fieldset>
+  );
+}
+
 function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated: (name: string) => void }) {
   const [name, setName] = useState('');
   const [isPublic, setPublic] = useState(false);
   const [limit, setLimit] = useState(-1);
+  const [registryId, setRegistryId] = useState(0);
   return (
     <FormModal
       title={t('projects.new')}
@@ -166,6 +223,7 @@ function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated:
       onSubmit={async () => {
         const body: Record<string, unknown> = { project_name: name, metadata: { public: String(isPublic) } };
         if (isAdmin()) body.storage_limit = limit;
+        if (isAdmin() && registryId > 0) body.registry_id = registryId;
         const location = await api.create('/projects', body);
         onCreated(name);
         const id = location.split('/').pop();
@@ -180,6 +238,7 @@ function CreateProject({ onClose, onCreated }: { onClose: () => void; onCreated:
         {t('projects.publicHint')}
       </label>
       {isAdmin() && <StorageLimitInput label={t('quota.limit')} value={limit} onChange={setLimit} />}
+      {isAdmin() && <ProxyCacheInput registryId={registryId} onChange={setRegistryId} />}
     </FormModal>
   );
 }

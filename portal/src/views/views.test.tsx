@@ -84,6 +84,28 @@ describe('projects list', () => {
     expect(JSON.parse(fake.find('POST', '/api/v2.0/projects')[0].body)).toEqual({ project_name: 'team', metadata: { public: 'true' } });
   });
 
+  it('creates a proxy cache project from an endpoint that can back one', async () => {
+    signedInAs(ADMIN);
+    const fake = fakeApi({
+      'GET /api/v2.0/projects': list([]),
+      'GET /api/v2.0/registries': list([
+        { id: 7, name: 'hub', type: 'docker-hub', url: 'https://hub.docker.com' },
+        { id: 8, name: 'swr', type: 'huawei-SWR', url: 'https://swr.example.com' },
+      ]),
+      'POST /api/v2.0/projects': { status: 201, headers: { Location: '/api/v2.0/projects/9' } },
+    });
+    await mount(<ProjectsView />);
+    await click(button('New project'));
+    await type(byLabel('Project name'), 'dockerhub');
+    await click(byLabel<HTMLInputElement>('Proxy cache: pull images through from a registry endpoint (pushes are refused)'));
+    await until(() => expect(byLabel<HTMLSelectElement>('Registry endpoint').options.length).toBe(2));
+    expect(text()).not.toContain('swr');
+    await choose(byLabel<HTMLSelectElement>('Registry endpoint'), '7');
+    await submit(button('Create'));
+    await until(() => expect(fake.find('POST', '/api/v2.0/projects')).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', '/api/v2.0/projects')[0].body)).toMatchObject({ project_name: 'dockerhub', registry_id: 7 });
+  });
+
   it('hides project creation when only administrators may create', async () => {
     signedInAs(ALICE, { project_creation_restriction: 'adminonly' });
     fakeApi({ 'GET /api/v2.0/projects': list([]) });

@@ -31,7 +31,22 @@ class TokenController {
     private final ExternalUrl externalUrl;
     private final CredentialStamps stamps;
 
-    TokenController(TokenIssuer issuer, Authorizer authorizer, ExternalUrl externalUrl, CredentialStamps stamps) {
+    /**
+     * The proxy cache's registry-mirror project ({@code berth.proxy-cache.mirror-project}); empty
+     * for none. A mirror client asks for {@code repository:library/nginx:pull}, and the registry may
+     * answer that pull from {@code <mirror>/library/nginx} (when no local repository has the name),
+     * so a pull scope is also granted on that name, as far as the mirror project allows pulls.
+     */
+    private final String mirrorProject;
+
+    TokenController(
+            TokenIssuer issuer,
+            Authorizer authorizer,
+            ExternalUrl externalUrl,
+            CredentialStamps stamps,
+            @org.springframework.beans.factory.annotation.Value("${berth.proxy-cache.mirror-project:}")
+                    String mirrorProject) {
+        this.mirrorProject = mirrorProject;
         this.stamps = stamps;
         this.issuer = issuer;
         this.authorizer = authorizer;
@@ -56,6 +71,7 @@ class TokenController {
                 for (String scope : param.trim().split("\\s+")) {
                     if (!scope.isEmpty()) {
                         grant(principal, scope).ifPresent(access::add);
+                        mirrorGrant(principal, scope).ifPresent(access::add);
                     }
                 }
             }
@@ -71,6 +87,22 @@ class TokenController {
         body.put("expires_in", issued.expiresIn().toSeconds());
         body.put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issued.issuedAt()));
         return ResponseEntity.ok().header("Cache-Control", "no-store").body(body);
+    }
+
+    /** The pull of {@code <mirror>/<name>} that a pull scope on a project-less name also needs. */
+    private Optional<RegistryAccess> mirrorGrant(Principal principal, String scope) {
+        int first = scope.indexOf(':');
+        int last = scope.lastIndexOf(':');
+        if (mirrorProject.isEmpty() || first <= 0 || last <= first || !scope.startsWith("repository:")) {
+            return Optional.empty();
+        }
+        String name = scope.substring(first + 1, last);
+        Set<String> requested = Set.of(scope.substring(last + 1).split(","));
+        if (name.startsWith(mirrorProject + "/") || !(requested.contains("pull") || requested.contains("*"))) {
+            return Optional.empty();
+        }
+        return grant(principal, "repository:" + mirrorProject + "/" + name + ":pull")
+                .filter(a -> !a.actions().isEmpty());
     }
 
     /** What of {@code type:name:actions} the principal holds; empty for a malformed scope. */

@@ -50,6 +50,7 @@ public class ProjectController {
     private final ProjectListing listing;
     private final StorageQuota quota;
     private final CveAllowlists allowlists;
+    private final java.util.List<ProxyUpstreams> proxyUpstreams;
 
     ProjectController(
             ProjectService projects,
@@ -59,7 +60,9 @@ public class ProjectController {
             ProjectGuard guard,
             ProjectListing listing,
             StorageQuota quota,
-            CveAllowlists allowlists) {
+            CveAllowlists allowlists,
+            java.util.List<ProxyUpstreams> proxyUpstreams) {
+        this.proxyUpstreams = java.util.List.copyOf(proxyUpstreams);
         this.allowlists = allowlists;
         this.quota = quota;
         this.listing = listing;
@@ -89,6 +92,7 @@ public class ProjectController {
         }
         String name = body.get("project_name") instanceof String s ? s : null;
         ProjectService.validateName(name);
+        long registryId = registryId(caller, body.get("registry_id"));
         Map<String, String> metadata = new LinkedHashMap<>();
         if (body.get("metadata") instanceof Map<?, ?> m) {
             m.forEach((k, v) -> metadata.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
@@ -112,11 +116,32 @@ public class ProjectController {
         }
         long ownerId = caller instanceof Principal.User u ? u.id() : 0;
         Optional<CveAllowlists.Parsed> allowlist = CveAllowlists.parse(body.get("cve_allowlist"));
-        Project created = projects.create(name, ownerId, metadata, limit);
+        Project created = projects.create(name, ownerId, metadata, limit, registryId);
         allowlist.ifPresent(a -> allowlists.setProject(created.id(), a.expiresAt(), a.items()));
         audit.record(caller.name(), created.id(), AuditLog.Operation.CREATE, "project", created.name());
         String location = "/api/v2.0/projects/" + (nameInLocation ? created.name() : String.valueOf(created.id()));
         return ResponseEntity.created(URI.create(location)).build();
+    }
+
+    /**
+     * Harbor's {@code registry_id} of a creation: absent (or null) for a normal project; otherwise
+     * only a system administrator may create the proxy cache, of an endpoint that can be one.
+     */
+    private long registryId(Principal caller, Object value) {
+        if (value == null) {
+            return 0;
+        }
+        if (!caller.isSysadmin()) {
+            throw ApiException.forbidden("Only system admin can create proxy cache project");
+        }
+        if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() <= 0) {
+            throw ApiException.badRequest(value + " is invalid value of registry_id, it should be greater than 0");
+        }
+        if (proxyUpstreams.isEmpty()) {
+            throw ApiException.badRequest("proxy cache is not available");
+        }
+        proxyUpstreams.forEach(u -> u.requireProxyable(n.longValue()));
+        return n.longValue();
     }
 
     /**
@@ -224,8 +249,10 @@ public class ProjectController {
         }
         // Only metadata and the storage limit change here: name, owner, registry_id and the rest
         // of the body are not the client's to set (mass assignment).
-        Map<String, String> metadata = ProjectMetadataRules.forProject(
-                (Map<?, ?>) rawMetadata, project.metadata().getOrDefault(ProjectMetadataRules.RETENTION_ID, ""));
+        String retentionId = project.metadata().getOrDefault(ProjectMetadataRules.RETENTION_ID, "");
+        Map<String, String> metadata = project.isProxyCache()
+                ? ProjectMetadataRules.forProxyProject((Map<?, ?>) rawMetadata, retentionId)
+                : ProjectMetadataRules.forProject((Map<?, ?>) rawMetadata, retentionId);
         if (body.get("public") instanceof Boolean p && !metadata.containsKey("public")) {
             metadata.put("public", p.toString());
         }
@@ -355,7 +382,7 @@ public class ProjectController {
         v.put("creation_time", p.creationTime().toString());
         v.put("update_time", p.updateTime().toString());
         v.put("deleted", false);
-        v.put("registry_id", 0);
+        v.put("registry_id", p.registryId());
         v.put("repo_count", repoCount);
         v.put("current_user_role_id", role.map(ProjectRole::id).orElse(0));
         v.put("current_user_role_ids", role.map(r -> List.of(r.id())).orElse(List.of()));

@@ -147,7 +147,7 @@ class ProjectListing {
         List<Listed> rows = jdbc.sql(
                         """
                         SELECT p.id, p.name, COALESCE(p.owner_id, 0) AS owner_id, COALESCE(u.username, '') AS owner_name,
-                               p.storage_limit, p.creation_time, p.update_time,
+                               p.storage_limit, p.creation_time, p.update_time, COALESCE(p.registry_id, 0) AS registry_id,
                                ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
                                ARRAY(SELECT m.value FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_values,
                                """ + REPO_COUNT + """

@@ -23,7 +23,7 @@ final class ProjectMetadataRules {
             "proxy_cache_local_on_not_found",
             "proxy_referrer_api");
     static final Set<String> SEVERITIES = Set.of("none", "low", "medium", "high", "critical");
-    /** Meaningful only for proxy-cache projects, which Berth does not have yet. */
+    /** Meaningful only for proxy-cache projects; dropped from a normal project's metadata. */
     static final Set<String> PROXY_ONLY = Set.of(
             "proxy_speed_kb",
             "max_upstream_conn",
@@ -89,6 +89,38 @@ final class ProjectMetadataRules {
             }
             clean.put(key, normalise(key, value));
         }
+        return clean;
+    }
+
+    /**
+     * The {@code metadata} of a proxy-cache project's creation or update: as {@link #forProject}, but the
+     * proxy keys are kept ({@code proxy_speed_kb} an int32, the filter pattern as given) and
+     * {@code enable_content_trust} is dropped, as Harbor ignores it there.
+     */
+    static Map<String, String> forProxyProject(Map<?, ?> metadata, String currentRetentionId) {
+        Map<String, String> proxyKeys = new LinkedHashMap<>();
+        Map<Object, Object> rest = new LinkedHashMap<>();
+        if (metadata != null) {
+            metadata.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                if (v == null || key.equals("enable_content_trust")) {
+                    return;
+                }
+                if (PROXY_ONLY.contains(key)) {
+                    String value = String.valueOf(v);
+                    proxyKeys.put(
+                            key,
+                            switch (key) {
+                                case "proxy_cache_filter_pattern", "proxy_cache_filter_kind" -> value;
+                                default -> normalise(key, value);
+                            });
+                } else {
+                    rest.put(k, v);
+                }
+            });
+        }
+        Map<String, String> clean = forProject(rest, currentRetentionId);
+        clean.putAll(proxyKeys);
         return clean;
     }
 

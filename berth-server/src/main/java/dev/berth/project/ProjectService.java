@@ -21,7 +21,7 @@ public class ProjectService {
     static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
     private static final String SELECT = """
             SELECT p.id, p.name, COALESCE(p.owner_id, 0) AS owner_id, COALESCE(u.username, '') AS owner_name,
-                   p.storage_limit, p.creation_time, p.update_time,
+                   p.storage_limit, p.creation_time, p.update_time, COALESCE(p.registry_id, 0) AS registry_id,
                    ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
                    ARRAY(SELECT m.value FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_values
             FROM project p LEFT JOIN app_user u ON u.id = p.owner_id
@@ -83,15 +83,27 @@ public class ProjectService {
 
     /** Creates the project with its owner as project admin; 409 if the name is taken. */
     public Project create(String name, long ownerId, Map<String, String> metadata, long storageLimit) {
+        return create(name, ownerId, metadata, storageLimit, 0);
+    }
+
+    /**
+     * Creates a project; with {@code registryId > 0} a proxy cache of that endpoint (the caller has
+     * checked that the endpoint can be one), which keeps the proxy-only metadata keys.
+     */
+    public Project create(String name, long ownerId, Map<String, String> metadata, long storageLimit, long registryId) {
         validateName(name);
-        Map<String, String> meta = ProjectMetadataRules.forProject(metadata, "");
+        Map<String, String> meta = registryId > 0
+                ? ProjectMetadataRules.forProxyProject(metadata, "")
+                : ProjectMetadataRules.forProject(metadata, "");
         meta.putIfAbsent("public", "false");
         long id = tx.execute(status -> {
             Optional<Long> created = jdbc.sql(
-                            "INSERT INTO project (name, owner_id, storage_limit) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id")
+                            "INSERT INTO project (name, owner_id, storage_limit, registry_id) VALUES (?, ?, ?, ?)"
+                                    + " ON CONFLICT (name) DO NOTHING RETURNING id")
                     .param(name)
                     .param(ownerId > 0 ? ownerId : null)
                     .param(storageLimit)
+                    .param(registryId > 0 ? registryId : null)
                     .query(Long.class)
                     .optional();
             if (created.isEmpty()) {
@@ -183,6 +195,14 @@ public class ProjectService {
                 .update();
     }
 
+    /** The names of the proxy-cache projects of a registry endpoint. */
+    public java.util.List<String> proxyProjectsOf(long registryId) {
+        return jdbc.sql("SELECT name FROM project WHERE registry_id = ? ORDER BY name")
+                .param(registryId)
+                .query(String.class)
+                .list();
+    }
+
     public long repositoryCount(long projectId) {
         return jdbc.sql("SELECT count(*) FROM repository WHERE project_id = ?")
                 .param(projectId)
@@ -224,6 +244,7 @@ public class ProjectService {
                 rs.getLong("storage_limit"),
                 rs.getTimestamp("creation_time").toInstant(),
                 rs.getTimestamp("update_time").toInstant(),
-                Map.copyOf(metadata));
+                Map.copyOf(metadata),
+                rs.getLong("registry_id"));
     }
 }

@@ -18,6 +18,8 @@ public enum ErrorCode {
     DENIED(403, "requested access to the resource is denied"),
     UNSUPPORTED(405, "the operation is unsupported"),
     TOOMANYREQUESTS(429, "too many requests"),
+    /** Distribution's: the service (here: a proxy cache's upstream) is unavailable. */
+    UNAVAILABLE(503, "service unavailable"),
     /** Harbor's: a project policy (vulnerability prevention) refuses the pull. */
     PROJECTPOLICYVIOLATION(412, "the project's policy refuses this");
 

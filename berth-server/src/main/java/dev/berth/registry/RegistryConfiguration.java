@@ -20,10 +20,21 @@ class RegistryConfiguration {
             BerthProperties properties,
             JsonMapper json,
             PullRecorder pulls,
-            List<PullPolicy> pullPolicies) {
+            List<PullPolicy> pullPolicies,
+            List<PullThrough> pullThroughs) {
         ServletRegistrationBean<RegistryServlet> bean = new ServletRegistrationBean<>(
                 new RegistryServlet(
-                        uploads, blobs, manifests, repositories, guard, audit, properties, json, pulls, pullPolicies),
+                        uploads,
+                        blobs,
+                        manifests,
+                        repositories,
+                        guard,
+                        audit,
+                        properties,
+                        json,
+                        pulls,
+                        pullPolicies,
+                        pullThroughs),
                 "/v2/*");
         bean.setName("registry");
         bean.setLoadOnStartup(1);

@@ -54,6 +54,11 @@ public class RegistryContent {
         }
     }
 
+    /** Whether the repository exists (has been pushed to). */
+    public boolean hasRepository(String repository) {
+        return repositories.findId(repository).isPresent();
+    }
+
     /** Every tag of the repository, in byte order; empty when there is no such repository. */
     public List<String> tags(String repository) {
         if (repositories.findId(repository).isEmpty()) {

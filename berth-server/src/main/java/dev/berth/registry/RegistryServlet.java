@@ -49,6 +49,7 @@ public class RegistryServlet extends HttpServlet {
     private final JsonMapper json;
     private final PullRecorder pulls;
     private final List<PullPolicy> pullPolicies;
+    private final List<PullThrough> pullThroughs;
 
     RegistryServlet(
             BlobUploadService uploads,
@@ -60,8 +61,10 @@ public class RegistryServlet extends HttpServlet {
             BerthProperties properties,
             JsonMapper json,
             PullRecorder pulls,
-            List<PullPolicy> pullPolicies) {
+            List<PullPolicy> pullPolicies,
+            List<PullThrough> pullThroughs) {
         this.pullPolicies = List.copyOf(pullPolicies);
+        this.pullThroughs = List.copyOf(pullThroughs);
         this.pulls = pulls;
         this.guard = guard;
         this.audit = audit;
@@ -121,17 +124,28 @@ public class RegistryServlet extends HttpServlet {
             }
             case RegistryRoute.Tags t -> {
                 allow(method, "GET");
-                String name = RepositoryName.require(t.name());
+                String name = mirrored(RepositoryName.require(t.name()));
                 guard.check(req, name, RegistryGuard.Need.PULL);
                 tags(name, req, resp);
             }
             case RegistryRoute.Manifest m -> {
-                String name = RepositoryName.require(m.name());
                 String verb = allow(method, "GET", "HEAD", "PUT", "DELETE");
+                String name = RepositoryName.require(m.name());
+                if (verb.equals("GET") || verb.equals("HEAD")) {
+                    name = mirrored(name);
+                }
                 guard.check(req, name, needOf(verb));
                 switch (verb) {
-                    case "GET", "HEAD" -> getManifest(name, m.reference(), req, resp);
-                    case "PUT" -> putManifest(name, m.reference(), req, resp);
+                    case "GET", "HEAD" -> {
+                        for (PullThrough p : pullThroughs) {
+                            p.beforeManifest(name, m.reference());
+                        }
+                        getManifest(name, m.reference(), req, resp);
+                    }
+                    case "PUT" -> {
+                        checkPush(name);
+                        putManifest(name, m.reference(), req, resp);
+                    }
                     default -> {
                         manifests.delete(name, m.reference());
                         resp.setStatus(202);
@@ -149,14 +163,20 @@ public class RegistryServlet extends HttpServlet {
                 }
             }
             case RegistryRoute.Blob b -> {
-                String name = RepositoryName.require(b.name());
                 String verb = allow(method, "GET", "HEAD", "DELETE");
+                String name = RepositoryName.require(b.name());
+                if (!verb.equals("DELETE")) {
+                    name = mirrored(name);
+                }
                 guard.check(req, name, needOf(verb));
                 Digest digest = BlobUploadService.parseDigest(b.digest());
                 if (verb.equals("DELETE")) {
                     blobs.unlink(name, digest);
                     resp.setStatus(202);
                 } else {
+                    for (PullThrough p : pullThroughs) {
+                        p.beforeBlob(name, digest);
+                    }
                     getBlob(name, digest, req, resp);
                 }
             }
@@ -164,12 +184,14 @@ public class RegistryServlet extends HttpServlet {
                 allow(method, "POST");
                 String name = RepositoryName.require(u.name());
                 guard.check(req, name, RegistryGuard.Need.PUSH);
+                checkPush(name);
                 startUpload(name, req, resp);
             }
             case RegistryRoute.Upload u -> {
                 String name = RepositoryName.require(u.name());
                 String verb = allow(method, "GET", "PATCH", "PUT", "DELETE");
                 guard.check(req, name, RegistryGuard.Need.PUSH);
+                checkPush(name);
                 UUID id = parseUploadId(u.id());
                 switch (verb) {
                     case "GET" -> uploadStatus(resp, uploads.status(name, id), 204);
@@ -201,6 +223,21 @@ public class RegistryServlet extends HttpServlet {
             }
             case RegistryRoute.Unknown u -> throw RegistryException.of(ErrorCode.NAME_UNKNOWN, 404, "no such endpoint");
         }
+    }
+
+    private void checkPush(String repository) {
+        for (PullThrough p : pullThroughs) {
+            p.checkPush(repository);
+        }
+    }
+
+    /** A registry-mirror pull without a project names the default proxy project's repository. */
+    private String mirrored(String repository) {
+        String name = repository;
+        for (PullThrough p : pullThroughs) {
+            name = p.mirrored(name);
+        }
+        return name;
     }
 
     private static RegistryGuard.Need needOf(String method) {

@@ -99,14 +99,14 @@ public final class DistributionClient {
     }
 
     /** The manifest media types a copy accepts, in Accept order. */
-    static final String ACCEPT = String.join(
+    public static final String ACCEPT = String.join(
             ", ",
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.v2+json");
     /** A manifest larger than this is refused (distribution's own limit is 4 MiB). */
-    static final int MAX_MANIFEST = 4 << 20;
+    public static final int MAX_MANIFEST = 4 << 20;
 
     /** A manifest as the registry holds it: its exact bytes and their media type. */
     public record Manifest(String mediaType, byte[] content) {}
@@ -327,7 +327,8 @@ public final class DistributionClient {
         }
     }
 
-    URI resolve(String pathAndQuery) {
+    /** The registry's URL for a path such as {@code /v2/<name>/manifests/<ref>}. */
+    public URI resolve(String pathAndQuery) {
         String b = base.toString();
         return URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + pathAndQuery);
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * only shared state left is containers/image's blob-info cache under /var/lib/containers/cache,
  * which none of these tools can relocate by flag; tests use random content so it never matches.
  */
-final class ContainerTools {
+public final class ContainerTools {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
     private final Path work;
@@ -27,7 +27,7 @@ final class ContainerTools {
     private final Path registriesConf;
     private final Path authFile;
 
-    ContainerTools(Path work) {
+    public ContainerTools(Path work) {
         this.work = work;
         this.tmp = work.resolve("tmp");
         this.policy = work.resolve("policy.json");
@@ -52,17 +52,22 @@ final class ContainerTools {
                 ("{\"auths\":{\"" + hostPort + "\":{\"auth\":\"" + auth + "\"}}}").getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The registries.conf the tools read (mirror entries, search registries). */
+    public Path registriesConf() {
+        return registriesConf;
+    }
+
     Path authFile() {
         return authFile;
     }
 
     /** File content no registry or cache has seen: each test's layers are new wherever they go. */
-    static byte[] marker() {
+    public static byte[] marker() {
         return ("m-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** True when the tool is an executable on the PATH. */
-    static boolean installed(String tool) {
+    public static boolean installed(String tool) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;
@@ -75,8 +80,8 @@ final class ContainerTools {
         return false;
     }
 
-    record Result(List<String> command, int exit, String stdout, String stderr) {
-        Result ok() {
+    public record Result(List<String> command, int exit, String stdout, String stderr) {
+        public Result ok() {
             if (exit != 0) {
                 throw new AssertionError(String.join(" ", command) + " exited " + exit + "\nstdout:\n" + stdout
                         + "\nstderr:\n" + stderr);
@@ -85,20 +90,20 @@ final class ContainerTools {
         }
 
         /** The last non-empty line of stdout, e.g. the image id {@code podman pull -q} prints. */
-        String lastLine() {
+        public String lastLine() {
             String[] lines = stdout.strip().split("\n");
             return lines[lines.length - 1].strip();
         }
     }
 
-    Result skopeo(String... args) {
+    public Result skopeo(String... args) {
         List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString()));
         command.addAll(List.of(args));
         return run(command);
     }
 
     /** podman with its own storage: {@code store} names one of several independent image stores. */
-    Result podman(String store, String... args) {
+    public Result podman(String store, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 "podman",
                 "--root",
@@ -155,7 +160,7 @@ final class ContainerTools {
      * with its layer compressed as {@code compression} (gzip or zstd) so that registries and
      * clients keep its digests as they are.
      */
-    OciLayout buildLayout(String name, String arch, Map<String, byte[]> files, String compression) {
+    public OciLayout buildLayout(String name, String arch, Map<String, byte[]> files, String compression) {
         String local = "localhost/" + name + "-" + System.nanoTime() + ":latest";
         buildLocalImage(local, arch, files);
         Path uncompressed = work.resolve(name + "-uncompressed");
@@ -173,7 +178,7 @@ final class ContainerTools {
         return new OciLayout(layout);
     }
 
-    Path path(String name) {
+    public Path path(String name) {
         return work.resolve(name);
     }
 

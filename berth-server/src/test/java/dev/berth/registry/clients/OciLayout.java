@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
 /** An OCI image layout directory holding one image, as skopeo, buildah and podman write it. */
-record OciLayout(Path dir) {
+public record OciLayout(Path dir) {
 
     /** The digest of the (single) manifest that {@code index.json} points at. */
-    Digest manifestDigest() {
+    public Digest manifestDigest() {
         JsonNode index = RegistryClient.JSON.readTree(read(dir.resolve("index.json")));
         assertThat(index.path("manifests").size()).as("manifests in %s", dir).isEqualTo(1);
         return Digest.parse(index.path("manifests").path(0).path("digest").asString())
@@ -34,7 +34,7 @@ record OciLayout(Path dir) {
         return RegistryClient.JSON.readTree(manifestBytes());
     }
 
-    Digest configDigest() {
+    public Digest configDigest() {
         return Digest.parse(manifest().path("config").path("digest").asString()).orElseThrow();
     }
 
@@ -42,7 +42,7 @@ record OciLayout(Path dir) {
         return RegistryClient.JSON.readTree(blob(configDigest()));
     }
 
-    List<Digest> layerDigests() {
+    public List<Digest> layerDigests() {
         List<Digest> layers = new ArrayList<>();
         for (JsonNode layer : manifest().path("layers")) {
             layers.add(Digest.parse(layer.path("digest").asString()).orElseThrow());

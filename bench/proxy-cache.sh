@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Proxy cache (issue 17): Debian's docker-registry as the upstream, Berth with a proxy-cache project
+# of it and a normal project holding the same image. Pulls with skopeo (every blob's digest
+# verified by skopeo) into a fresh directory each time, and reports wall times:
+#   direct   — straight from the upstream
+#   first    — through Berth, uncached (Berth fetches, verifies, stores, then serves)
+#   cached   — through Berth again (median of PC_ROUNDS)
+#   normal   — the same image pushed to a normal Berth project (median of PC_ROUNDS)
+#   stampede — PC_CLIENTS concurrent uncached pulls of another image: wall time, and the blob GETs
+#              the upstream logged (one copy = one GET per blob)
+# Usage: bench/proxy-cache.sh [--no-build] [--keep]   (sizes: PC_LAYERS × PC_LAYER_MIB MiB)
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+# shellcheck source=bench/lib.sh
+. "$BENCH_DIR/lib.sh"
+export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+JAVA="$JAVA_HOME/bin/java"
+
+LAYERS=${PC_LAYERS:-4}
+LAYER_MIB=${PC_LAYER_MIB:-16}
+ROUNDS=${PC_ROUNDS:-3}
+CLIENTS=${PC_CLIENTS:-10}
+BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
+BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
+AUTH="admin:$BERTH_PASSWORD"
+BUILD=true
+KEEP=false
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) BUILD=false; shift ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+WORK=$(mktemp -d /tmp/berth-pcbench.XXXXXX)
+DATA="$WORK/data"
+PID=""
+DB=""
+UPID=""
+cleanup() {
+  local status=$?
+  stop_berth
+  [[ -n "$UPID" ]] && kill "$UPID" 2>/dev/null || true
+  if [[ -n "$DB" ]] && ! $KEEP; then pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true; fi
+  if $KEEP; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if $BUILD || [[ ! -f "$BERTH_JAR" ]]; then
+  log "building $BERTH_JAR"
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+fi
+
+log "starting the upstream (docker-registry)"
+UPORT=$(free_port)
+mkdir -p "$WORK/upstream"
+cat >"$WORK/upstream/config.yml" <<YML
+version: 0.1
+log:
+  level: info
+  accesslog:
+    disabled: false
+storage:
+  filesystem:
+    rootdirectory: $WORK/upstream/data
+http:
+  addr: 127.0.0.1:$UPORT
+YML
+/usr/bin/docker-registry serve "$WORK/upstream/config.yml" >"$WORK/upstream.log" 2>&1 &
+UPID=$!
+UPSTREAM="127.0.0.1:$UPORT"
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://$UPSTREAM/v2/" && break; sleep 0.1; done
+
+# push_image REPO TAG: LAYERS random layers of LAYER_MIB MiB, OCI manifest, to the upstream
+push_image() {
+  local repo=$1 tag=$2 layers="" i f d size cfg
+  for i in $(seq 1 "$LAYERS"); do
+    f="$WORK/layer"
+    head -c $((LAYER_MIB << 20)) /dev/urandom >"$f"
+    d=sha256:$(sha256sum "$f" | cut -d' ' -f1)
+    size=$(stat -c %s "$f")
+    upload "$repo" "$f" "$d"
+    layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$d\",\"size\":$size}"
+  done
+  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"n":"%s"}' "$RANDOM$RANDOM" >"$WORK/config"
+  cfg=sha256:$(sha256sum "$WORK/config" | cut -d' ' -f1)
+  upload "$repo" "$WORK/config" "$cfg"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},"layers":[%s]}' \
+    "$cfg" "$(stat -c %s "$WORK/config")" "$layers" >"$WORK/manifest"
+  curl -sSf -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+    --data-binary @"$WORK/manifest" "http://$UPSTREAM/v2/$repo/manifests/$tag" >/dev/null
+}
+upload() { # REPO FILE DIGEST
+  local location
+  location=$(curl -sS -D - -o /dev/null -X POST "http://$UPSTREAM/v2/$1/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+  [[ $location == http* ]] || location="http://$UPSTREAM$location"
+  curl -sSf -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$2" \
+    "$location$([[ $location == *\?* ]] && echo '&' || echo '?')digest=$3" >/dev/null
+}
+
+# pull SOURCE [CREDS]: wall seconds of a skopeo copy into a new directory
+pull() {
+  local out start end creds=()
+  out=$(mktemp -d "$WORK/pull.XXXXXX")
+  [[ $# -gt 1 ]] && creds=(--src-creds "$2")
+  start=$(now)
+  skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -q --preserve-digests \
+    --src-tls-verify=false "${creds[@]}" "docker://$1" "dir:$out" >/dev/null
+  end=$(now)
+  rm -rf "$out"
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }'
+}
+# created METHOD PATH BODY: the id at the end of the 201's Location
+created() {
+  local location
+  location=$(curl -sS --max-time 60 -u "$AUTH" -o /dev/null -D - -X "$1" -H 'Content-Type: application/json' \
+    -d "$3" "$URL$2" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+  [[ ${location##*/} =~ ^[0-9]+$ ]] || { warn "$1 $2 gave no Location ('$location')"; return 1; }
+  echo "${location##*/}"
+}
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
+push_image bench/app v1
+push_image bench/stampede v1
+
+DB="berth_pcbench_$(date +%s)_$$"
+pg -c "create database $DB" >/dev/null
+log "starting Berth (database $DB)"
+start_berth --berth.outbound.allowed-networks=127.0.0.1/32 --berth.proxy-cache.revalidate-after=1h || exit 1
+HOST=${URL#http://}
+REG=$(created POST /api/v2.0/registries "{\"name\":\"up\",\"type\":\"docker-registry\",\"url\":\"http://$UPSTREAM\"}")
+api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG}" >/dev/null
+api POST /api/v2.0/projects '{"project_name":"np"}' >/dev/null
+
+log "pulls"
+direct=$(pull "$UPSTREAM/bench/app:v1"); echo "   direct $direct" >&2
+first=$(pull "$HOST/pc/bench/app:v1" "$AUTH"); echo "   first $first" >&2
+cached=(); for _ in $(seq 1 "$ROUNDS"); do cached+=("$(pull "$HOST/pc/bench/app:v1" "$AUTH")"); done
+skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -q --preserve-digests \
+  --src-tls-verify=false --dest-tls-verify=false --dest-creds "$AUTH" \
+  "docker://$UPSTREAM/bench/app:v1" "docker://$HOST/np/bench/app:v1" >/dev/null
+normal=(); for _ in $(seq 1 "$ROUNDS"); do normal+=("$(pull "$HOST/np/bench/app:v1" "$AUTH")"); done
+
+log "$CLIENTS concurrent uncached pulls"
+before=$(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true)
+start=$(now)
+pids=()
+for _ in $(seq 1 "$CLIENTS"); do pull "$HOST/pc/bench/stampede:v1" "$AUTH" >"$WORK/stampede.$RANDOM$RANDOM" & pids+=($!); done
+wait "${pids[@]}" # not a bare wait: the upstream registry is a background job too
+end=$(now)
+stampede=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+gets=$(( $(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true) - before ))
+
+c=$(echo "${cached[*]}" | median); n=$(echo "${normal[*]}" | median)
+cat <<OUT
+
+image: $LAYERS × $LAYER_MIB MiB layers + config; skopeo copy --preserve-digests to dir:, wall seconds
+direct from upstream       $direct
+first pull through Berth   $first   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
+cached pull (median)       $c   [${cached[*]}]
+normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
+$CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1)))
+OUT
