@@ -82,7 +82,8 @@ class SystemInfoController {
                 "self_registration",
                 settings.selfRegistration() && settings.authMode().equals("db_auth"));
         info.put("banner_message", settings.bannerMessage());
-        info.put("oidc_provider_name", "");
+        // The portal's "Login via OIDC provider" button names it.
+        info.put("oidc_provider_name", settings.authMode().equals("oidc_auth") ? settings.string("oidc_name") : "");
         if (Callers.of(request).isAuthenticated()) {
             String external = externalUrl.of(request);
             info.put("external_url", external);

@@ -75,6 +75,11 @@ class LoginController {
         if (principal.startsWith(RobotRecords.PREFIX)) {
             throw ApiException.unauthorized("invalid username or password");
         }
+        if (!credentials.portalPasswordsAllowed(principal)) {
+            // Harbor's oidc_auth: only the local admin signs in with a password; the others through
+            // the provider (their CLI secret is for registry clients).
+            throw ApiException.unauthorized("sign in through the OIDC provider");
+        }
         Principal.User user = switch (credentials.authenticate(principal, password, clientAddress.of(request))) {
             case CredentialAuthenticator.Result.Success s when s.principal() instanceof Principal.User u -> u;
             case CredentialAuthenticator.Result.Throttled t -> {
