@@ -10,6 +10,7 @@ import dev.berth.iam.ExternalUrl;
 import dev.berth.iam.PasswordRules;
 import dev.berth.iam.Principal;
 import dev.berth.iam.RobotRecords;
+import dev.berth.iam.SessionCookies;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.UserAccount;
 import jakarta.servlet.http.Cookie;
@@ -28,7 +29,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -313,15 +313,7 @@ class OidcController {
     }
 
     private static String cookie(String name, String value, boolean httpOnly, boolean secure, Duration maxAge) {
-        ResponseCookie.ResponseCookieBuilder b = ResponseCookie.from(name, value)
-                .path("/")
-                .httpOnly(httpOnly)
-                .secure(secure)
-                .sameSite("Lax");
-        if (maxAge != null) {
-            b.maxAge(maxAge);
-        }
-        return b.build().toString();
+        return SessionCookies.cookie(name, value, httpOnly, secure, maxAge);
     }
 
     private static String enc(String s) {

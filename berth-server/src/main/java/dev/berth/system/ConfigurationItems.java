@@ -46,9 +46,8 @@ class ConfigurationItems {
     private record Fixed(Kind kind, Object value, String reason, boolean shown) {}
 
     private static final String UAA = "UAA authentication is not supported";
-    private static final String HTTP_AUTH = "HTTP auth proxy authentication is not supported yet";
     /** The authentication modes Berth implements. */
-    private static final Set<String> AUTH_MODES = Set.of("db_auth", "ldap_auth", "oidc_auth");
+    private static final Set<String> AUTH_MODES = Set.of("db_auth", "ldap_auth", "oidc_auth", "http_auth");
 
     private static final Set<String> HARBOR_AUTH_MODES =
             Set.of("db_auth", "ldap_auth", "uaa_auth", "http_auth", "oidc_auth");
@@ -66,8 +65,8 @@ class ConfigurationItems {
             Map.entry("ldap_group_admin_dn", ""),
             Map.entry("ldap_group_membership_attribute", "memberof"));
 
-    /** The OIDC string items and their defaults (Harbor's). */
-    private static final Map<String, String> OIDC_STRINGS = Map.ofEntries(
+    /** The OIDC and HTTP auth proxy string items and their defaults (Harbor's). */
+    private static final Map<String, String> EXTERNAL_STRINGS = Map.ofEntries(
             Map.entry("oidc_name", ""),
             Map.entry("oidc_endpoint", ""),
             Map.entry("oidc_client_id", ""),
@@ -76,7 +75,11 @@ class ConfigurationItems {
             Map.entry("oidc_group_filter", ""),
             Map.entry("oidc_scope", ""),
             Map.entry("oidc_user_claim", ""),
-            Map.entry("oidc_extra_redirect_parms", "{}"));
+            Map.entry("oidc_extra_redirect_parms", "{}"),
+            Map.entry("http_authproxy_endpoint", ""),
+            Map.entry("http_authproxy_tokenreview_endpoint", ""),
+            Map.entry("http_authproxy_admin_groups", ""),
+            Map.entry("http_authproxy_admin_usernames", ""));
 
     private static final Map<String, Fixed> FIXED = fixed();
 
@@ -97,16 +100,13 @@ class ConfigurationItems {
             m.put(s, new Fixed(Kind.STRING, "", UAA, true));
         }
         m.put("uaa_verify_cert", new Fixed(Kind.BOOL, false, UAA, true));
-        for (String s : List.of(
-                "http_authproxy_endpoint",
-                "http_authproxy_tokenreview_endpoint",
-                "http_authproxy_admin_groups",
-                "http_authproxy_admin_usernames",
-                "http_authproxy_server_certificate")) {
-            m.put(s, new Fixed(Kind.STRING, "", HTTP_AUTH, true));
-        }
-        m.put("http_authproxy_verify_cert", new Fixed(Kind.BOOL, true, HTTP_AUTH, true));
-        m.put("http_authproxy_skip_search", new Fixed(Kind.BOOL, false, HTTP_AUTH, true));
+        m.put(
+                "http_authproxy_server_certificate",
+                new Fixed(
+                        Kind.STRING,
+                        "",
+                        "a pinned auth proxy certificate is not supported yet; add its CA to the JVM's trust store",
+                        true));
         m.put(
                 "oidc_logout",
                 new Fixed(Kind.BOOL, false, "signing out at the OIDC provider is not implemented yet", true));
@@ -222,7 +222,7 @@ class ConfigurationItems {
                         .map(JsonNode::asBoolean)
                         .orElse(false));
         // ldap_search_password is write-only: never shown, as in Harbor.
-        OIDC_STRINGS.forEach((name, fallback) -> {
+        EXTERNAL_STRINGS.forEach((name, fallback) -> {
             String v = settings.string(name);
             values.put(name, v.isEmpty() ? fallback : v);
         });
@@ -233,6 +233,16 @@ class ConfigurationItems {
                 "oidc_auto_onboard",
                 settings.raw("oidc_auto_onboard").map(JsonNode::asBoolean).orElse(false));
         // oidc_client_secret is write-only too.
+        values.put(
+                "http_authproxy_verify_cert",
+                settings.raw("http_authproxy_verify_cert")
+                        .map(JsonNode::asBoolean)
+                        .orElse(true));
+        values.put(
+                "http_authproxy_skip_search",
+                settings.raw("http_authproxy_skip_search")
+                        .map(JsonNode::asBoolean)
+                        .orElse(false));
         values.put("banner_message", settings.bannerMessage());
         values.put("disabled_audit_log_event_types", settings.string("disabled_audit_log_event_types"));
         values.put("notification_enable", settings.notificationEnabled());
@@ -283,7 +293,7 @@ class ConfigurationItems {
             }
             return v;
         }
-        if (OIDC_STRINGS.containsKey(name)) {
+        if (EXTERNAL_STRINGS.containsKey(name)) {
             return oidcString(name, string(name, value).trim());
         }
         return switch (name) {
@@ -308,7 +318,8 @@ class ConfigurationItems {
                 String secret = string(name, value);
                 yield secret.isEmpty() ? "" : secrets.seal(secret, SystemSettings.OIDC_CLIENT_SECRET_CONTEXT);
             }
-            case "oidc_verify_cert", "oidc_auto_onboard" -> bool(name, value);
+            case "oidc_verify_cert", "oidc_auto_onboard", "http_authproxy_verify_cert", "http_authproxy_skip_search" ->
+                bool(name, value);
             case "ldap_search_password" -> {
                 String password = string(name, value);
                 yield password.isEmpty() ? "" : secrets.seal(password, SystemSettings.LDAP_SEARCH_PASSWORD_CONTEXT);
@@ -409,17 +420,17 @@ class ConfigurationItems {
      * extra parameters a JSON object of strings. */
     private String oidcString(String name, String v) {
         switch (name) {
-            case "oidc_endpoint" -> {
+            case "oidc_endpoint", "http_authproxy_endpoint", "http_authproxy_tokenreview_endpoint" -> {
                 if (!v.isEmpty()) {
                     if (!v.matches("(?i)^https?://[^\\s]+$")) {
-                        throw ApiException.badRequest("oidc_endpoint must be an http:// or https:// URL");
+                        throw ApiException.badRequest(name + " must be an http:// or https:// URL");
                     }
                     try {
                         outbound.check(v, Trust.ADMINISTRATOR);
                     } catch (TargetRefusedException e) {
-                        throw ApiException.badRequest("oidc_endpoint: " + e.getMessage());
+                        throw ApiException.badRequest(name + ": " + e.getMessage());
                     } catch (IllegalArgumentException e) {
-                        throw ApiException.badRequest("oidc_endpoint is not a valid URL");
+                        throw ApiException.badRequest(name + " is not a valid URL");
                     }
                 }
             }

@@ -84,6 +84,15 @@ public class UserGroupRecords {
      * as Harbor onboards the groups of an OIDC user's groups claim at sign-in.
      */
     public List<Long> oidcGroupIds(java.util.Collection<String> names) {
+        return groupIds(UserGroup.OIDC, names);
+    }
+
+    /** The same for the HTTP auth proxy's groups (type 2), named by its TokenReview answers. */
+    public List<Long> httpGroupIds(java.util.Collection<String> names) {
+        return groupIds(UserGroup.HTTP, names);
+    }
+
+    private List<Long> groupIds(int type, java.util.Collection<String> names) {
         List<Long> ids = new ArrayList<>();
         for (String name : names) {
             jdbc.sql("""

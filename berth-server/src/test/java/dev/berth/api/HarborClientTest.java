@@ -287,8 +287,7 @@ class HarborClientTest {
         assertThat(refusal(() -> config.updateConfigurations(new Configurations().ldapScope(7), null)))
                 .isEqualTo(
                         new Refusal(400, "BAD_REQUEST", "ldap_scope must be 0 (base), 1 (one level) or 2 (subtree)"));
-        assertThat(refusal(() ->
-                        config.updateConfigurations(new Configurations().oidcLogout(true), null)))
+        assertThat(refusal(() -> config.updateConfigurations(new Configurations().oidcLogout(true), null)))
                 .isEqualTo(new Refusal(
                         400,
                         "BAD_REQUEST",

@@ -9,9 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.berth.support.BerthServer;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.Skopeo;
 import dev.berth.support.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -24,12 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
@@ -283,7 +279,7 @@ class OidcLoginTest {
                                 "{\"role_id\":2,\"member_group\":{\"id\":" + group + "}}")
                         .status())
                 .isEqualTo(201);
-        Skopeo pull = skopeo(
+        Skopeo.Result pull = skopeo(
                 "copy",
                 "--src-creds",
                 creds,
@@ -291,7 +287,7 @@ class OidcLoginTest {
                 "docker://" + server.hostPort() + "/" + PROJECT + "/app:v1",
                 "oci:" + layout + ":v1");
         assertThat(pull.exit()).as(pull.stderr()).isEqualTo(0);
-        Skopeo push = skopeo(
+        Skopeo.Result push = skopeo(
                 "copy",
                 "--dest-creds",
                 creds,
@@ -653,55 +649,11 @@ class OidcLoginTest {
         return client.send("POST", path, json.getBytes(StandardCharsets.UTF_8), "Content-Type", "application/json");
     }
 
-    private record Skopeo(int exit, String stderr) {}
-
-    private static Skopeo skopeo(String... args) throws IOException, InterruptedException {
-        Path tmp = Files.createDirectories(work.resolve("tmp"));
-        Path policy = work.resolve("policy.json");
-        Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
-        Path registries = work.resolve("registries.conf");
-        Files.writeString(registries, "unqualified-search-registries = []\n");
-        Path auth = work.resolve("auth.json");
-        Files.writeString(auth, "{\"auths\":{}}");
-        List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString()));
-        command.addAll(List.of(args));
-        Path err = Files.createTempFile(tmp, "err-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("TMPDIR", tmp.toString());
-        pb.environment().put("REGISTRIES_CONFIG_PATH", registries.toString());
-        pb.environment().put("REGISTRY_AUTH_FILE", auth.toString());
-        Process process = pb.start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("skopeo did not finish");
-        }
-        return new Skopeo(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    private static Skopeo.Result skopeo(String... args) throws IOException, InterruptedException {
+        return Skopeo.run(work, args);
     }
 
     private static byte[] emptyLayer() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(new byte[1024]);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] bytes = out.toByteArray();
-        long now = System.nanoTime();
-        for (int i = 0; i < 4; i++) {
-            bytes[4 + i] = (byte) (now >>> (8 * i));
-        }
-        return bytes;
-    }
-
-    @SuppressWarnings("unused")
-    private static Map<String, Object> claims(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
+        return Skopeo.emptyLayer();
     }
 }

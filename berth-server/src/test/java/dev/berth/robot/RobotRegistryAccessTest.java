@@ -9,19 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
+import dev.berth.support.Skopeo;
 import dev.berth.support.TestAccounts;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,7 +162,7 @@ class RobotRegistryAccessTest {
         String creds = robot.get("name").asString() + ":" + robot.get("secret").asString();
         Path layout = work.resolve("layout");
 
-        Skopeo pull = skopeo(
+        Skopeo.Result pull = skopeo(
                 "copy",
                 "--src-creds",
                 creds,
@@ -177,7 +172,7 @@ class RobotRegistryAccessTest {
         assertThat(pull.exit()).as(pull.stderr()).isEqualTo(0);
         assertThat(Files.exists(layout.resolve("index.json"))).isTrue();
 
-        Skopeo push = skopeo(
+        Skopeo.Result push = skopeo(
                 "copy",
                 "--dest-creds",
                 creds,
@@ -189,48 +184,11 @@ class RobotRegistryAccessTest {
                 .isEqualTo(404);
     }
 
-    private record Skopeo(int exit, String stderr) {}
-
-    private Skopeo skopeo(String... args) throws IOException, InterruptedException {
-        Path tmp = Files.createDirectories(work.resolve("tmp"));
-        Path policy = work.resolve("policy.json");
-        Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
-        Path registries = work.resolve("registries.conf");
-        Files.writeString(registries, "unqualified-search-registries = []\n");
-        Path auth = work.resolve("auth.json");
-        Files.writeString(auth, "{\"auths\":{}}");
-        List<String> command = new ArrayList<>(List.of("skopeo", "--policy", policy.toString()));
-        command.addAll(List.of(args));
-        Path err = Files.createTempFile(tmp, "err-", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("TMPDIR", tmp.toString());
-        pb.environment().put("REGISTRIES_CONFIG_PATH", registries.toString());
-        pb.environment().put("REGISTRY_AUTH_FILE", auth.toString());
-        Process process = pb.start();
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError("skopeo did not finish");
-        }
-        return new Skopeo(process.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+    private Skopeo.Result skopeo(String... args) throws IOException, InterruptedException {
+        return Skopeo.run(work, args);
     }
 
-    /** A valid gzip-compressed tar archive with no entries, made unique so no cache matches it. */
     static byte[] emptyLayer() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(new byte[1024]);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        // gzip's header has a modification time field; vary it so each layer is new to every cache.
-        byte[] bytes = out.toByteArray();
-        long now = System.nanoTime();
-        for (int i = 0; i < 4; i++) {
-            bytes[4 + i] = (byte) (now >>> (8 * i));
-        }
-        return bytes;
+        return Skopeo.emptyLayer();
     }
 }
