@@ -98,8 +98,8 @@ public class UserGroupRecords {
             jdbc.sql("""
                             INSERT INTO user_group (group_name, group_type, ldap_group_dn) VALUES (?, ?, '')
                             ON CONFLICT (group_type, group_name) DO NOTHING
-                            """).param(name).param(UserGroup.OIDC).update();
-            findByName(name, Optional.of(UserGroup.OIDC)).stream().findFirst().ifPresent(g -> ids.add(g.id()));
+                            """).param(name).param(type).update();
+            findByName(name, Optional.of(type)).stream().findFirst().ifPresent(g -> ids.add(g.id()));
         }
         return ids;
     }

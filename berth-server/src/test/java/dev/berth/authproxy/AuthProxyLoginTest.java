@@ -146,11 +146,12 @@ class AuthProxyLoginTest {
                         .status())
                 .isEqualTo(401);
         boolean httpGroup = false;
-        for (JsonNode g : admin.get("/api/v2.0/usergroups?page_size=100").json()) {
+        RegistryClient.Response listed = admin.get("/api/v2.0/usergroups?page_size=100");
+        for (JsonNode g : listed.json()) {
             httpGroup |= g.path("group_name").asString().equals("devs")
                     && g.path("group_type").asInt() == 2;
         }
-        assertThat(httpGroup).isTrue();
+        assertThat(httpGroup).as(listed.status() + " " + listed.text()).isTrue();
 
         // The admin group of the review makes a system administrator.
         RegistryClient erin = server.client("erin", "Erin-Pass-1");
