@@ -9,10 +9,14 @@ export interface User {
   /** An administrator by the identity provider (an LDAP user in the administrators' group). */
   admin_role_in_auth?: boolean;
   creation_time?: string;
+  /** Harbor's OIDCUserInfo, for a user onboarded through the OIDC provider; the secret for themself only. */
+  oidc_user_meta?: { id: number; user_id: number; subiss: string; secret?: string };
 }
 
 export interface SystemInfo {
   auth_mode?: string;
+  /** The OIDC provider's name, for the "Login via OIDC provider" button (oidc_auth only). */
+  oidc_provider_name?: string;
   self_registration?: boolean;
   external_url?: string;
   registry_url?: string;

@@ -32,6 +32,7 @@ const SAME_IN_CHINESE = new Set([
   'ldap.settings',
   'ldap.groupDn',
   'word.value.ldap_auth',
+  'word.value.oidc_auth',
   'groups.type.oidc',
   'runs.cron',
   'quota.usedOf',

@@ -148,7 +148,7 @@ export const AUDIT_FIELDS = [
   'token_expiration',
 ] as const;
 /** Values of system information shown as words. */
-export const VALUES = ['true', 'false', 'db_auth', 'ldap_auth', 'everyone', 'adminonly', 'filesystem', 's3'] as const;
+export const VALUES = ['true', 'false', 'db_auth', 'ldap_auth', 'oidc_auth', 'everyone', 'adminonly', 'filesystem', 's3'] as const;
 
 const KINDS = {
   status: JOB_STATUSES,

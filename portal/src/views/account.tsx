@@ -38,6 +38,8 @@ function AccountView() {
           <Field label={t('users.comment')}>{(id) => <input id={id} maxLength={30} value={comment} onInput={v(setComment)} />}</Field>
           <SubmitRow />
         </form>
+        {user.oidc_user_meta && <CliSecret userId={user.user_id} secret={user.oidc_user_meta.secret ?? ''} />}
+        {(s.info.auth_mode ?? 'db_auth') === 'db_auth' || user.username === 'admin' ? (
         <form class="card" onSubmit={savePassword}>
           <h2>{t('account.changePassword')}</h2>
           <Field label={t('account.oldPassword')}>{(id) => <input id={id} type="password" autoComplete="current-password" required value={oldPassword} onInput={v(setOld)} />}</Field>
@@ -46,8 +48,34 @@ function AccountView() {
           </Field>
           <SubmitRow label={t('account.changePassword')} />
         </form>
+        ) : null}
       </div>
     </section>
+  );
+}
+
+/** The OIDC user's CLI secret (the password for docker, podman, skopeo): shown on demand, regenerated. */
+function CliSecret({ userId, secret }: { userId: number; secret: string }) {
+  const [shown, setShown] = useState(false);
+  const regenerate = async () => {
+    if (await attempt(() => api.put(`/users/${userId}/cli_secret`, { secret: '' }), t('account.cliSecretRegenerated'))) await checkSession();
+  };
+  return (
+    <div class="card">
+      <h2>{t('account.cliSecret')}</h2>
+      <p class="hint">{t('account.cliSecretHint')}</p>
+      <Field label={t('account.cliSecret')}>
+        {(id) => (shown ? <input id={id} name="cli_secret" readOnly type="text" value={secret} /> : <input id={id} name="cli_secret" readOnly type="password" value={secret} />)}
+      </Field>
+      <div class="actions">
+        <button type="button" onClick={() => setShown(!shown)}>
+          {shown ? t('account.cliSecretHide') : t('account.cliSecretShow')}
+        </button>
+        <button type="button" onClick={regenerate}>
+          {t('account.cliSecretRegenerate')}
+        </button>
+      </div>
+    </div>
   );
 }
 

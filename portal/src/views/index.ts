@@ -18,6 +18,7 @@ import './account';
 import './admin/users';
 import './admin/usergroups';
 import './admin/ldap';
+import './oidc-onboard';
 import './admin/simple';
 import './admin/purgeaudit';
 import './admin/gc';

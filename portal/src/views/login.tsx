@@ -73,6 +73,11 @@ export function LoginView({ expired, signedOut }: { expired?: boolean; signedOut
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('common.working') : t('login.submit')}
         </button>
+        {s.info.auth_mode === 'oidc_auth' && (
+          <a class="button" href={`/c/oidc/login?redirect_url=${encodeURIComponent(location.pathname + location.search)}`}>
+            {t('oidc.loginVia', { name: s.info.oidc_provider_name || 'OIDC' })}
+          </a>
+        )}
         {s.info.self_registration && (
           <p class="hint">
             {t('login.selfRegistration')}{' '}

@@ -10,6 +10,7 @@ import { word } from '../../i18n/words';
 import { attempt, confirmAction, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { bytes, time } from '../../ui/format';
 import { LDAP_ITEMS, LdapFields } from './ldap';
+import { OIDC_ITEMS, OidcFields } from './oidc';
 import { formatBanner, parseBanner, toInputDate, type BannerType } from '../../ui/banner';
 
 /** What the server accepts for each number (ConfigurationItems): whole numbers from 1 to max. */
@@ -123,7 +124,7 @@ function ConfigurationView() {
     <section>
       <PageHeader title={t('config.systemTitle')} />
       <div class="panels">
-        <ConfigSection title={t('config.authentication')} config={config} items={['auth_mode', 'self_registration', ...LDAP_ITEMS]} onSaved={reread}>
+        <ConfigSection title={t('config.authentication')} config={config} items={['auth_mode', 'self_registration', ...LDAP_ITEMS, ...OIDC_ITEMS]} onSaved={reread}>
           {(ctl) => (
             <>
               <Field label={t('config.authMode')} hint={t('config.authModeHint')}>
@@ -131,11 +132,14 @@ function ConfigurationView() {
                   <select id={id} name="auth_mode" disabled={!ctl.editable('auth_mode')} value={String(ctl.value('auth_mode'))} onChange={(e) => ctl.set('auth_mode', (e.target as HTMLSelectElement).value)}>
                     <option value="db_auth">{word('value', 'db_auth')}</option>
                     <option value="ldap_auth">{word('value', 'ldap_auth')}</option>
+                    <option value="oidc_auth">{word('value', 'oidc_auth')}</option>
                   </select>
                 )}
               </Field>
               {ctl.value('auth_mode') === 'ldap_auth' ? (
                 <LdapFields ctl={ctl} />
+              ) : ctl.value('auth_mode') === 'oidc_auth' ? (
+                <OidcFields ctl={ctl} />
               ) : (
                 <label class="inline">
                   <input

@@ -156,7 +156,7 @@ public class CredentialAuthenticator {
                 if (name.startsWith(RobotRecords.PREFIX)) {
                     checked = robot(name, secret);
                 } else if (byDirectory(name)) {
-                    checked = switch (directory.getObject().login(name, secret)) {
+                    checked = switch (activeDirectory().orElseThrow().login(name, secret)) {
                         case DirectoryLogin.Outcome.Success s -> Optional.of(s.user());
                         case DirectoryLogin.Outcome.Refused r -> Optional.empty();
                         case DirectoryLogin.Outcome.Unavailable u -> {
@@ -262,8 +262,22 @@ public class CredentialAuthenticator {
      * administrator out).
      */
     private boolean byDirectory(String name) {
-        DirectoryLogin d = directory.getIfAvailable();
-        return d != null && !LOCAL_ADMIN.equals(name) && d.active();
+        return !LOCAL_ADMIN.equals(name) && activeDirectory().isPresent();
+    }
+
+    /** The directory the configured authentication mode sends logins to, if any. */
+    private Optional<DirectoryLogin> activeDirectory() {
+        return directory.orderedStream().filter(DirectoryLogin::active).findFirst();
+    }
+
+    /**
+     * Whether the portal's sign-in form may check this user's password: always for the local
+     * {@code admin} and in {@code db_auth}; in a directory mode when the directory says so (LDAP yes,
+     * OIDC no: its users sign in through the provider).
+     */
+    public boolean portalPasswordsAllowed(String name) {
+        return LOCAL_ADMIN.equals(name)
+                || activeDirectory().map(DirectoryLogin::portalPasswords).orElse(true);
     }
 
     /** The administrator created at first start, who always signs in with the local password. */
@@ -271,8 +285,7 @@ public class CredentialAuthenticator {
 
     /** Whether passwords of users other than {@link #LOCAL_ADMIN} are checked by a directory now. */
     public boolean directoryActive() {
-        DirectoryLogin d = directory.getIfAvailable();
-        return d != null && d.active();
+        return activeDirectory().isPresent();
     }
 
     private Optional<Principal> user(String name, String password) {

@@ -1,7 +1,8 @@
 package dev.berth.iam;
 
 /**
- * A directory that checks passwords in place of the local database (Harbor's {@code ldap_auth}).
+ * A directory that checks passwords in place of the local database (Harbor's {@code ldap_auth}, and
+ * the CLI secrets of {@code oidc_auth}).
  * Implemented by the directory's package, so that identity does not depend on it; while {@link
  * #active()} every login but the local {@code admin}'s goes to it, and nothing falls back to a
  * password stored in Berth.
@@ -15,6 +16,14 @@ public interface DirectoryLogin {
      * records the groups they belong to now ({@link DirectoryMemberships}).
      */
     Outcome login(String username, String password);
+
+    /**
+     * Whether the portal's sign-in form takes this password ({@code ldap_auth}); an OIDC CLI secret
+     * is for registry clients and the API only, the portal signs in through the provider.
+     */
+    default boolean portalPasswords() {
+        return true;
+    }
 
     /** What the directory said. */
     sealed interface Outcome {

@@ -8,6 +8,9 @@ import dev.berth.iam.CredentialAuthenticator;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.TokenIssuer;
 import dev.berth.iam.UserRecords;
+import dev.berth.outbound.OutboundHttp;
+import dev.berth.outbound.TargetRefusedException;
+import dev.berth.outbound.Trust;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The items of {@code /api/v2.0/configurations}: Harbor v2.14's full list of user-scope items
@@ -42,10 +46,8 @@ class ConfigurationItems {
     private record Fixed(Kind kind, Object value, String reason, boolean shown) {}
 
     private static final String UAA = "UAA authentication is not supported";
-    private static final String HTTP_AUTH = "HTTP auth proxy authentication is not supported yet";
-    private static final String OIDC = "OIDC authentication is not implemented yet";
     /** The authentication modes Berth implements. */
-    private static final Set<String> AUTH_MODES = Set.of("db_auth", "ldap_auth");
+    private static final Set<String> AUTH_MODES = Set.of("db_auth", "ldap_auth", "oidc_auth", "http_auth");
 
     private static final Set<String> HARBOR_AUTH_MODES =
             Set.of("db_auth", "ldap_auth", "uaa_auth", "http_auth", "oidc_auth");
@@ -62,6 +64,22 @@ class ConfigurationItems {
             Map.entry("ldap_group_attribute_name", "cn"),
             Map.entry("ldap_group_admin_dn", ""),
             Map.entry("ldap_group_membership_attribute", "memberof"));
+
+    /** The OIDC and HTTP auth proxy string items and their defaults (Harbor's). */
+    private static final Map<String, String> EXTERNAL_STRINGS = Map.ofEntries(
+            Map.entry("oidc_name", ""),
+            Map.entry("oidc_endpoint", ""),
+            Map.entry("oidc_client_id", ""),
+            Map.entry("oidc_groups_claim", ""),
+            Map.entry("oidc_admin_group", ""),
+            Map.entry("oidc_group_filter", ""),
+            Map.entry("oidc_scope", ""),
+            Map.entry("oidc_user_claim", ""),
+            Map.entry("oidc_extra_redirect_parms", "{}"),
+            Map.entry("http_authproxy_endpoint", ""),
+            Map.entry("http_authproxy_tokenreview_endpoint", ""),
+            Map.entry("http_authproxy_admin_groups", ""),
+            Map.entry("http_authproxy_admin_usernames", ""));
 
     private static final Map<String, Fixed> FIXED = fixed();
 
@@ -82,32 +100,16 @@ class ConfigurationItems {
             m.put(s, new Fixed(Kind.STRING, "", UAA, true));
         }
         m.put("uaa_verify_cert", new Fixed(Kind.BOOL, false, UAA, true));
-        for (String s : List.of(
-                "http_authproxy_endpoint",
-                "http_authproxy_tokenreview_endpoint",
-                "http_authproxy_admin_groups",
-                "http_authproxy_admin_usernames",
-                "http_authproxy_server_certificate")) {
-            m.put(s, new Fixed(Kind.STRING, "", HTTP_AUTH, true));
-        }
-        m.put("http_authproxy_verify_cert", new Fixed(Kind.BOOL, true, HTTP_AUTH, true));
-        m.put("http_authproxy_skip_search", new Fixed(Kind.BOOL, false, HTTP_AUTH, true));
-        for (String s : List.of(
-                "oidc_name",
-                "oidc_endpoint",
-                "oidc_client_id",
-                "oidc_groups_claim",
-                "oidc_admin_group",
-                "oidc_group_filter",
-                "oidc_scope",
-                "oidc_user_claim")) {
-            m.put(s, new Fixed(Kind.STRING, "", OIDC, true));
-        }
-        m.put("oidc_extra_redirect_parms", new Fixed(Kind.STRING, "{}", OIDC, true));
-        m.put("oidc_verify_cert", new Fixed(Kind.BOOL, true, OIDC, true));
-        m.put("oidc_auto_onboard", new Fixed(Kind.BOOL, false, OIDC, true));
-        m.put("oidc_logout", new Fixed(Kind.BOOL, false, OIDC, true));
-        m.put("oidc_client_secret", new Fixed(Kind.STRING, "", OIDC, false));
+        m.put(
+                "http_authproxy_server_certificate",
+                new Fixed(
+                        Kind.STRING,
+                        "",
+                        "a pinned auth proxy certificate is not supported yet; add its CA to the JVM's trust store",
+                        true));
+        m.put(
+                "oidc_logout",
+                new Fixed(Kind.BOOL, false, "signing out at the OIDC provider is not implemented yet", true));
         return Map.copyOf(m);
     }
 
@@ -177,6 +179,8 @@ class ConfigurationItems {
     private final AuditForwarder forwarder;
     private final SecretBox secrets;
     private final UserRecords users;
+    private final OutboundHttp outbound;
+    private final JsonMapper json;
 
     ConfigurationItems(
             SystemSettings settings,
@@ -184,7 +188,11 @@ class ConfigurationItems {
             TokenIssuer tokens,
             AuditForwarder forwarder,
             SecretBox secrets,
-            UserRecords users) {
+            UserRecords users,
+            OutboundHttp outbound,
+            JsonMapper json) {
+        this.outbound = outbound;
+        this.json = json;
         this.secrets = secrets;
         this.users = users;
         this.settings = settings;
@@ -214,6 +222,27 @@ class ConfigurationItems {
                         .map(JsonNode::asBoolean)
                         .orElse(false));
         // ldap_search_password is write-only: never shown, as in Harbor.
+        EXTERNAL_STRINGS.forEach((name, fallback) -> {
+            String v = settings.string(name);
+            values.put(name, v.isEmpty() ? fallback : v);
+        });
+        values.put(
+                "oidc_verify_cert",
+                settings.raw("oidc_verify_cert").map(JsonNode::asBoolean).orElse(true));
+        values.put(
+                "oidc_auto_onboard",
+                settings.raw("oidc_auto_onboard").map(JsonNode::asBoolean).orElse(false));
+        // oidc_client_secret is write-only too.
+        values.put(
+                "http_authproxy_verify_cert",
+                settings.raw("http_authproxy_verify_cert")
+                        .map(JsonNode::asBoolean)
+                        .orElse(true));
+        values.put(
+                "http_authproxy_skip_search",
+                settings.raw("http_authproxy_skip_search")
+                        .map(JsonNode::asBoolean)
+                        .orElse(false));
         values.put("banner_message", settings.bannerMessage());
         values.put("disabled_audit_log_event_types", settings.string("disabled_audit_log_event_types"));
         values.put("notification_enable", settings.notificationEnabled());
@@ -264,6 +293,9 @@ class ConfigurationItems {
             }
             return v;
         }
+        if (EXTERNAL_STRINGS.containsKey(name)) {
+            return oidcString(name, string(name, value).trim());
+        }
         return switch (name) {
             case "auth_mode" -> {
                 String mode = value.isString() ? value.asString() : "";
@@ -272,7 +304,7 @@ class ConfigurationItems {
                 }
                 if (!AUTH_MODES.contains(mode)) {
                     throw ApiException.badRequest(
-                            "auth_mode " + mode + " is not supported yet; use db_auth or ldap_auth");
+                            "auth_mode " + mode + " is not supported yet; use db_auth, ldap_auth or oidc_auth");
                 }
                 if (!mode.equals(settings.authMode())
                         && users.count(" WHERE u.username <> ?", List.of(CredentialAuthenticator.LOCAL_ADMIN)) > 0) {
@@ -282,6 +314,12 @@ class ConfigurationItems {
                 }
                 yield mode;
             }
+            case "oidc_client_secret" -> {
+                String secret = string(name, value);
+                yield secret.isEmpty() ? "" : secrets.seal(secret, SystemSettings.OIDC_CLIENT_SECRET_CONTEXT);
+            }
+            case "oidc_verify_cert", "oidc_auto_onboard", "http_authproxy_verify_cert", "http_authproxy_skip_search" ->
+                bool(name, value);
             case "ldap_search_password" -> {
                 String password = string(name, value);
                 yield password.isEmpty() ? "" : secrets.seal(password, SystemSettings.LDAP_SEARCH_PASSWORD_CONTEXT);
@@ -376,6 +414,54 @@ class ConfigurationItems {
                         "could not connect to the audit endpoint: " + endpoint + " (" + reason + ")");
             });
         }
+    }
+
+    /** Checks an OIDC item: the endpoint an http(s) URL Berth may call, the filter an expression, the
+     * extra parameters a JSON object of strings. */
+    private String oidcString(String name, String v) {
+        switch (name) {
+            case "oidc_endpoint", "http_authproxy_endpoint", "http_authproxy_tokenreview_endpoint" -> {
+                if (!v.isEmpty()) {
+                    if (!v.matches("(?i)^https?://[^\\s]+$")) {
+                        throw ApiException.badRequest(name + " must be an http:// or https:// URL");
+                    }
+                    try {
+                        outbound.check(v, Trust.ADMINISTRATOR);
+                    } catch (TargetRefusedException e) {
+                        throw ApiException.badRequest(name + ": " + e.getMessage());
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.badRequest(name + " is not a valid URL");
+                    }
+                }
+            }
+            case "oidc_group_filter" -> {
+                try {
+                    java.util.regex.Pattern.compile(v);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw ApiException.badRequest("oidc_group_filter is not a valid regular expression");
+                }
+            }
+            case "oidc_extra_redirect_parms" -> {
+                if (v.isEmpty()) {
+                    return "{}";
+                }
+                JsonNode parsed;
+                try {
+                    parsed = json.readTree(v);
+                } catch (RuntimeException e) {
+                    parsed = null;
+                }
+                if (parsed == null
+                        || !parsed.isObject()
+                        || parsed.properties().stream()
+                                .anyMatch(e -> !e.getValue().isString())) {
+                    throw ApiException.badRequest(
+                            "oidc_extra_redirect_parms must be a JSON object of string values, e.g. {\"prompt\":\"login\"}");
+                }
+            }
+            default -> {}
+        }
+        return v;
     }
 
     private int intOr(String name, int fallback) {

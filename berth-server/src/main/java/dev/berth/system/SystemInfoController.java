@@ -82,7 +82,26 @@ class SystemInfoController {
                 "self_registration",
                 settings.selfRegistration() && settings.authMode().equals("db_auth"));
         info.put("banner_message", settings.bannerMessage());
-        info.put("oidc_provider_name", "");
+        if (settings.authMode().equals("http_auth")) {
+            // Harbor's AuthproxySetting, its field name's spelling included.
+            Map<String, Object> proxy = new LinkedHashMap<>();
+            proxy.put("endpoint", settings.string("http_authproxy_endpoint"));
+            proxy.put("tokenreivew_endpoint", settings.string("http_authproxy_tokenreview_endpoint"));
+            proxy.put(
+                    "skip_search",
+                    settings.raw("http_authproxy_skip_search")
+                            .map(n -> n.asBoolean())
+                            .orElse(false));
+            proxy.put(
+                    "verify_cert",
+                    settings.raw("http_authproxy_verify_cert")
+                            .map(n -> n.asBoolean())
+                            .orElse(true));
+            proxy.put("server_certificate", "");
+            info.put("authproxy_settings", proxy);
+        }
+        // The portal's "Login via OIDC provider" button names it.
+        info.put("oidc_provider_name", settings.authMode().equals("oidc_auth") ? settings.string("oidc_name") : "");
         if (Callers.of(request).isAuthenticated()) {
             String external = externalUrl.of(request);
             info.put("external_url", external);

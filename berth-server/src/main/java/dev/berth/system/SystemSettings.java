@@ -75,7 +75,10 @@ public class SystemSettings implements IdentitySettings, AuditSettings {
     /** The context {@code ldap_search_password} is sealed under ({@link dev.berth.crypto.SecretBox}). */
     public static final String LDAP_SEARCH_PASSWORD_CONTEXT = "configuration/ldap_search_password";
 
-    /** {@code auth_mode}: {@code db_auth} (default) or {@code ldap_auth}. */
+    /** The context {@code oidc_client_secret} is sealed under. */
+    public static final String OIDC_CLIENT_SECRET_CONTEXT = "configuration/oidc_client_secret";
+
+    /** {@code auth_mode}: {@code db_auth} (default), {@code ldap_auth} or {@code oidc_auth}. */
     public String authMode() {
         String mode = string("auth_mode");
         return mode.isEmpty() ? "db_auth" : mode;

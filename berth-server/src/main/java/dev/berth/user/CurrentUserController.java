@@ -6,6 +6,7 @@ import dev.berth.api.ListQuery;
 import dev.berth.api.Paging;
 import dev.berth.iam.Principal;
 import dev.berth.iam.UserRecords;
+import dev.berth.oidc.OidcUsers;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,10 @@ class CurrentUserController {
     private final UserRecords users;
     private final Permissions permissions;
 
-    CurrentUserController(UserRecords users, Permissions permissions) {
+    private final OidcUsers oidcUsers;
+
+    CurrentUserController(UserRecords users, Permissions permissions, OidcUsers oidcUsers) {
+        this.oidcUsers = oidcUsers;
         this.users = users;
         this.permissions = permissions;
     }
@@ -36,9 +40,14 @@ class CurrentUserController {
             throw ApiException.preconditionFailed("get current user not available for security context: robot");
         }
         // An administrator by the directory's group, not by their own flag: Harbor's admin_role_in_auth.
-        return users.find(user.id())
+        UserView view = users.find(user.id())
                 .map(a -> UserView.of(a, user.sysadmin() && !a.sysadmin()))
                 .orElseThrow(() -> ApiException.unauthorized("authentication required"));
+        // Harbor shows an OIDC user their own CLI secret here (the profile page reads it).
+        return oidcUsers
+                .meta(user.id())
+                .map(m -> view.withOidc(UserView.OidcUserMeta.of(m, true)))
+                .orElse(view);
     }
 
     @GetMapping("/current/permissions")

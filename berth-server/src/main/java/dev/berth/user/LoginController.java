@@ -8,6 +8,7 @@ import dev.berth.iam.CredentialAuthenticator;
 import dev.berth.iam.ExternalUrl;
 import dev.berth.iam.Principal;
 import dev.berth.iam.RobotRecords;
+import dev.berth.iam.SessionCookies;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.UserRecords;
 import jakarta.servlet.http.Cookie;
@@ -19,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -74,6 +74,11 @@ class LoginController {
         // credentials are not even checked here, so this endpoint tells nothing about them.
         if (principal.startsWith(RobotRecords.PREFIX)) {
             throw ApiException.unauthorized("invalid username or password");
+        }
+        if (!credentials.portalPasswordsAllowed(principal)) {
+            // Harbor's oidc_auth: only the local admin signs in with a password; the others through
+            // the provider (their CLI secret is for registry clients).
+            throw ApiException.unauthorized("sign in through the OIDC provider");
         }
         Principal.User user = switch (credentials.authenticate(principal, password, clientAddress.of(request))) {
             case CredentialAuthenticator.Result.Success s when s.principal() instanceof Principal.User u -> u;
@@ -136,16 +141,7 @@ class LoginController {
         return request.isSecure() || externalUrl.of(request).startsWith("https://");
     }
 
-    /** A session-lifetime cookie (no Max-Age) unless {@code maxAge} is given, which clears it when zero. */
     private static String cookie(String name, String value, boolean httpOnly, boolean secure, Duration maxAge) {
-        ResponseCookie.ResponseCookieBuilder b = ResponseCookie.from(name, value)
-                .path("/")
-                .httpOnly(httpOnly)
-                .secure(secure)
-                .sameSite("Lax");
-        if (maxAge != null) {
-            b.maxAge(maxAge);
-        }
-        return b.build().toString();
+        return SessionCookies.cookie(name, value, httpOnly, secure, maxAge);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.user;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.iam.UserAccount;
+import dev.berth.oidc.OidcUsers;
 
 /**
  * Harbor's {@code UserResp}: a user as the API shows it. Never a password or its hash. An empty
@@ -16,7 +17,46 @@ record UserView(
         boolean sysadminFlag,
         boolean adminRoleInAuth,
         String creationTime,
-        String updateTime) {
+        String updateTime,
+        @JsonInclude(JsonInclude.Include.NON_NULL) OidcUserMeta oidcUserMeta) {
+
+    /** Harbor's {@code OIDCUserInfo}; the CLI secret only for the user themself. */
+    record OidcUserMeta(
+            long id,
+            long userId,
+            String subiss,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) String secret,
+            String creationTime,
+            String updateTime) {
+        static OidcUserMeta of(OidcUsers.Meta m, boolean withSecret) {
+            return new OidcUserMeta(
+                    m.id(),
+                    m.userId(),
+                    m.subiss(),
+                    withSecret ? m.secret() : "",
+                    m.creationTime().toString(),
+                    m.updateTime().toString());
+        }
+
+        @Override
+        public String toString() {
+            return "OidcUserMeta[id=" + id + "]";
+        }
+    }
+
+    UserView withOidc(OidcUserMeta meta) {
+        return new UserView(
+                userId,
+                username,
+                email,
+                realname,
+                comment,
+                sysadminFlag,
+                adminRoleInAuth,
+                creationTime,
+                updateTime,
+                meta);
+    }
 
     static UserView of(UserAccount a) {
         return of(a, false);
@@ -36,7 +76,8 @@ record UserView(
                 a.sysadmin(),
                 adminRoleInAuth,
                 a.creationTime().toString(),
-                a.updateTime().toString());
+                a.updateTime().toString(),
+                null);
     }
 
     /** Harbor's {@code UserSearchRespItem}: only what a member picker needs. */

@@ -79,6 +79,31 @@ public class UserGroupRecords {
                 .list();
     }
 
+    /**
+     * The ids of the OIDC groups (type 3) with these names, each created when it does not exist yet,
+     * as Harbor onboards the groups of an OIDC user's groups claim at sign-in.
+     */
+    public List<Long> oidcGroupIds(java.util.Collection<String> names) {
+        return groupIds(UserGroup.OIDC, names);
+    }
+
+    /** The same for the HTTP auth proxy's groups (type 2), named by its TokenReview answers. */
+    public List<Long> httpGroupIds(java.util.Collection<String> names) {
+        return groupIds(UserGroup.HTTP, names);
+    }
+
+    private List<Long> groupIds(int type, java.util.Collection<String> names) {
+        List<Long> ids = new ArrayList<>();
+        for (String name : names) {
+            jdbc.sql("""
+                            INSERT INTO user_group (group_name, group_type, ldap_group_dn) VALUES (?, ?, '')
+                            ON CONFLICT (group_type, group_name) DO NOTHING
+                            """).param(name).param(type).update();
+            findByName(name, Optional.of(type)).stream().findFirst().ifPresent(g -> ids.add(g.id()));
+        }
+        return ids;
+    }
+
     /** Whether the user administers at least one project (and so may add group members there). */
     boolean administersAProject(long userId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM project_member WHERE entity_type = 'u' AND entity_id = ?"

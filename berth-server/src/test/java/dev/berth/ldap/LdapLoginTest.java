@@ -140,7 +140,7 @@ class LdapLoginTest {
         assertThat(put(admin, "/api/v2.0/configurations", "{\"ldap_filter\":\"(uid=\"}")
                         .status())
                 .isEqualTo(400);
-        assertThat(put(admin, "/api/v2.0/configurations", "{\"auth_mode\":\"oidc_auth\"}")
+        assertThat(put(admin, "/api/v2.0/configurations", "{\"auth_mode\":\"uaa_auth\"}")
                         .status())
                 .isEqualTo(400);
         // Not for a non-admin.

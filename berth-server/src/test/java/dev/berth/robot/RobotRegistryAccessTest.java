@@ -9,15 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
+import dev.berth.support.Skopeo;
 import dev.berth.support.TestAccounts;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,17 +162,17 @@ class RobotRegistryAccessTest {
         String creds = robot.get("name").asString() + ":" + robot.get("secret").asString();
         Path layout = work.resolve("layout");
 
-        Skopeo pull = skopeo(
+        Skopeo.Result pull = skopeo(
                 "copy",
                 "--src-creds",
                 creds,
                 "--src-tls-verify=false",
                 "docker://" + server.hostPort() + "/" + repository + ":v1",
                 "oci:" + layout + ":v1");
-        assertThat(pull.exit()).as(pull.stderr()).isEqualTo(0);
+        assertThat(pull.exit()).as(pull.err()).isEqualTo(0);
         assertThat(Files.exists(layout.resolve("index.json"))).isTrue();
 
-        Skopeo push = skopeo(
+        Skopeo.Result push = skopeo(
                 "copy",
                 "--dest-creds",
                 creds,
@@ -185,27 +184,11 @@ class RobotRegistryAccessTest {
                 .isEqualTo(404);
     }
 
-    private record Skopeo(int exit, String stderr) {}
-
-    private Skopeo skopeo(String... args) throws Exception {
-        dev.berth.support.Skopeo.Result r = dev.berth.support.Skopeo.run(work, args);
-        return new Skopeo(r.exit(), r.err());
+    private Skopeo.Result skopeo(String... args) throws IOException, InterruptedException {
+        return Skopeo.run(work, args);
     }
 
-    /** A valid gzip-compressed tar archive with no entries, made unique so no cache matches it. */
     static byte[] emptyLayer() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(new byte[1024]);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        // gzip's header has a modification time field; vary it so each layer is new to every cache.
-        byte[] bytes = out.toByteArray();
-        long now = System.nanoTime();
-        for (int i = 0; i < 4; i++) {
-            bytes[4 + i] = (byte) (now >>> (8 * i));
-        }
-        return bytes;
+        return Skopeo.emptyLayer();
     }
 }

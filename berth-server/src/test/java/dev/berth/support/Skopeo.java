@@ -2,13 +2,16 @@ package dev.berth.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 
 /** skopeo with its policy, registries configuration and temporary files under the test's directory. */
 public final class Skopeo {
@@ -21,7 +24,7 @@ public final class Skopeo {
         }
     }
 
-    public static Result run(Path work, String... args) throws Exception {
+    public static Result run(Path work, String... args) throws IOException, InterruptedException {
         Path tmp = Files.createDirectories(work.resolve("skopeo-tmp"));
         Path policy = work.resolve("policy.json");
         Files.writeString(policy, "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
@@ -52,5 +55,22 @@ public final class Skopeo {
                 process.exitValue(),
                 Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** A valid gzip-compressed tar archive with no entries, made unique so no cache matches it. */
+    public static byte[] emptyLayer() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(new byte[1024]);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // gzip's header has a modification time field; vary it so each layer is new to every cache.
+        byte[] bytes = out.toByteArray();
+        long now = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            bytes[4 + i] = (byte) (now >>> (8 * i));
+        }
+        return bytes;
     }
 }

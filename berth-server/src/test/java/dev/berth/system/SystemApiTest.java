@@ -113,7 +113,7 @@ class SystemApiTest {
                 "{\"robot_token_duration\":7,\"token_expiration\":0}",
                 "{\"robot_token_duration\":7,\"session_timeout\":-5}",
                 "{\"robot_token_duration\":7,\"token_expiration\":1.5}",
-                "{\"robot_token_duration\":7,\"auth_mode\":\"oidc_auth\"}",
+                "{\"robot_token_duration\":7,\"auth_mode\":\"uaa_auth\"}",
                 "{\"robot_token_duration\":7,\"ldap_scope\":3}",
                 "{\"robot_token_duration\":7,\"robot_name_prefix\":\"bot$\"}",
                 "{\"robot_token_duration\":7,\"read_only\":\"yes\"}",

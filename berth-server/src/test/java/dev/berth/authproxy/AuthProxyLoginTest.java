@@ -1,0 +1,202 @@
+package dev.berth.authproxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.berth.support.BerthServer;
+import dev.berth.support.RegistryClient;
+import dev.berth.support.TestDatabase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code http_auth} against a stand-in auth proxy on 127.0.0.1: a login endpoint that checks Basic
+ * credentials and answers a session id, and a Kubernetes-style TokenReview endpoint that names the
+ * user and groups of a token.
+ */
+class AuthProxyLoginTest {
+    private static HttpServer proxy;
+    private static TestDatabase db;
+    private static BerthServer server;
+    private static RegistryClient admin;
+    private static final AtomicInteger logins = new AtomicInteger();
+    private static final AtomicInteger reviews = new AtomicInteger();
+
+    /** The stand-in's accounts: password, token, groups. */
+    private static final Map<String, List<Object>> ACCOUNTS = Map.of(
+            "dave", List.of("Dave-Pass-1", "tok-dave", List.of("devs")),
+            "erin", List.of("Erin-Pass-1", "tok-erin", List.of("ops", "registry-admins")));
+
+    @BeforeAll
+    static void start() throws IOException {
+        proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/login", AuthProxyLoginTest::login);
+        proxy.createContext("/tokenreview", AuthProxyLoginTest::review);
+        proxy.start();
+        db = TestDatabase.create();
+        server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
+        admin = server.adminClient();
+        String base = "http://127.0.0.1:" + proxy.getAddress().getPort();
+        RegistryClient.Response r = admin.send(
+                "PUT",
+                "/api/v2.0/configurations",
+                ("""
+                {"auth_mode":"http_auth","http_authproxy_endpoint":"%s/login",
+                 "http_authproxy_tokenreview_endpoint":"%s/tokenreview","http_authproxy_verify_cert":true,
+                 "http_authproxy_skip_search":true,"http_authproxy_admin_groups":"registry-admins",
+                 "http_authproxy_admin_usernames":""}
+                """.formatted(base, base)).getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+            db.close();
+        }
+        if (proxy != null) {
+            proxy.stop(0);
+        }
+    }
+
+    private static void login(HttpExchange x) throws IOException {
+        logins.incrementAndGet();
+        String auth = x.getRequestHeaders().getFirst("Authorization");
+        String[] creds = auth == null
+                ? new String[] {"", ""}
+                : new String(Base64.getDecoder().decode(auth.substring(6)), StandardCharsets.UTF_8).split(":", 2);
+        List<Object> account = ACCOUNTS.get(creds[0]);
+        if (!"POST".equals(x.getRequestMethod())
+                || account == null
+                || !account.get(0).equals(creds[1])) {
+            answer(x, 401, "invalid credentials");
+            return;
+        }
+        answer(x, 200, "{\"session_id\":\"" + account.get(1) + "\"}");
+    }
+
+    private static void review(HttpExchange x) throws IOException {
+        reviews.incrementAndGet();
+        JsonNode body = RegistryClient.JSON.readTree(x.getRequestBody().readAllBytes());
+        String token = body.path("spec").path("token").asString("");
+        if (!"TokenReview".equals(body.path("kind").asString())) {
+            answer(x, 400, "not a TokenReview");
+            return;
+        }
+        for (Map.Entry<String, List<Object>> e : ACCOUNTS.entrySet()) {
+            if (e.getValue().get(1).equals(token)) {
+                answer(
+                        x,
+                        201,
+                        RegistryClient.JSON.writeValueAsString(Map.of(
+                                "apiVersion", "authentication.k8s.io/v1beta1",
+                                "kind", "TokenReview",
+                                "status",
+                                        Map.of(
+                                                "authenticated",
+                                                true,
+                                                "user",
+                                                Map.of(
+                                                        "username",
+                                                        e.getKey(),
+                                                        "groups",
+                                                        e.getValue().get(2))))));
+                return;
+            }
+        }
+        answer(x, 201, "{\"kind\":\"TokenReview\",\"status\":{\"authenticated\":false,\"error\":\"unknown token\"}}");
+    }
+
+    private static void answer(HttpExchange x, int status, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(status, b.length);
+        x.getResponseBody().write(b);
+        x.close();
+    }
+
+    @Test
+    void credentialsAreCheckedByTheProxy_tokensByTokenReview_groupsAndAdminsFollowTheReview() {
+        // A password the proxy accepts: the user is onboarded, their HTTP group exists.
+        JsonNode dave = server.client("dave", "Dave-Pass-1")
+                .get("/api/v2.0/users/current")
+                .json();
+        assertThat(dave.path("username").asString()).isEqualTo("dave");
+        assertThat(dave.path("sysadmin_flag").asBoolean()).isFalse();
+        assertThat(logins.get()).isPositive();
+        assertThat(reviews.get()).isPositive();
+        assertThat(server.client("dave", "Wrong-Pass-1")
+                        .get("/api/v2.0/users/current")
+                        .status())
+                .isEqualTo(401);
+        assertThat(server.client("nobody", "Dave-Pass-1")
+                        .get("/api/v2.0/users/current")
+                        .status())
+                .isEqualTo(401);
+        boolean httpGroup = false;
+        RegistryClient.Response listed = admin.get("/api/v2.0/usergroups?page_size=100");
+        for (JsonNode g : listed.json()) {
+            httpGroup |= g.path("group_name").asString().equals("devs")
+                    && g.path("group_type").asInt() == 2;
+        }
+        assertThat(httpGroup).as(listed.status() + " " + listed.text()).isTrue();
+
+        // The admin group of the review makes a system administrator.
+        RegistryClient erin = server.client("erin", "Erin-Pass-1");
+        assertThat(erin.get("/api/v2.0/users/current")
+                        .json()
+                        .path("admin_role_in_auth")
+                        .asBoolean())
+                .isTrue();
+        assertThat(erin.get("/api/v2.0/users").status()).isEqualTo(200);
+        assertThat(server.client("dave", "Dave-Pass-1").get("/api/v2.0/users").status())
+                .isEqualTo(403);
+
+        // A token as Harbor's tokenreview$<user>: the review must name that very user.
+        assertThat(server.client("tokenreview$dave", "tok-dave")
+                        .get("/api/v2.0/users/current")
+                        .status())
+                .isEqualTo(200);
+        assertThat(server.client("tokenreview$erin", "tok-dave")
+                        .get("/api/v2.0/users/current")
+                        .status())
+                .isEqualTo(401);
+        assertThat(server.client("tokenreview$dave", "tok-unknown")
+                        .get("/api/v2.0/users/current")
+                        .status())
+                .isEqualTo(401);
+        // The local admin keeps the local password.
+        assertThat(admin.get("/api/v2.0/users/current").status()).isEqualTo(200);
+
+        // /systeminfo carries Harbor's authproxy_settings.
+        JsonNode info = server.anonymousClient().get("/api/v2.0/systeminfo").json();
+        assertThat(info.path("auth_mode").asString()).isEqualTo("http_auth");
+        assertThat(info.path("authproxy_settings").path("endpoint").asString()).endsWith("/login");
+        assertThat(info.path("authproxy_settings").path("tokenreivew_endpoint").asString())
+                .endsWith("/tokenreview");
+        assertThat(info.path("authproxy_settings").path("skip_search").asBoolean())
+                .isTrue();
+
+        // Endpoints Berth may not call are refused when saved; nothing changes.
+        RegistryClient.Response bad = admin.send(
+                "PUT",
+                "/api/v2.0/configurations",
+                "{\"http_authproxy_endpoint\":\"http://169.254.169.254/login\"}".getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(info.path("authproxy_settings").path("endpoint").asString()).doesNotContain("169.254");
+    }
+}
