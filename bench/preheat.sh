@@ -104,11 +104,14 @@ load() {
     "$JAVA" -cp "$WORK/classes" RegistryLoad "$@" --url "$URL" 2> >(sed "s/^/   /" >&2) | tail -1
 }
 
-# settled: waits (up to 10 min) until no preheat task is Pending or Running
+# settled: waits (up to 10 min) until the preheat consumer has read every event and no preheat
+# task is Pending or Running (tasks are made when the consumer reads a push's event)
 settled() {
   local open
   for _ in $(seq 1 3000); do
-    open=$("${PSQL[@]}" -d "$DB" -c "select count(*) from job_task where job_type = 'P2P_PREHEAT' and status in ('Pending','Running')")
+    open=$("${PSQL[@]}" -d "$DB" -c "select (select count(*) from event e, event_consumer c
+        where c.name = 'preheat' and (e.txid, e.id) > (c.last_txid, c.last_id))
+      + (select count(*) from job_task where job_type = 'P2P_PREHEAT' and status in ('Pending','Running'))")
     [[ "$open" == 0 ]] && return 0
     sleep 0.2
   done
@@ -134,8 +137,9 @@ for run in $(seq 1 "$RUNS"); do
     line=$(load push --images "$IMAGES" --layers "$LAYERS" --layer-size "$LAYER_SIZE" --workers "$WORKERS" \
       --repo-prefix bench/img --tag-prefix t --seed "$((run + 100))")
     settled || warn "preheats did not settle in 10 minutes"
-    told=$(tail -n "+$((before + 1))" "$NOTES" | grep -c '^bench/img' || true)
-    distinct=$(tail -n "+$((before + 1))" "$NOTES" | grep '^bench/img' | sort -u | wc -l)
+    tail -n "+$((before + 1))" "$NOTES" | { grep '^bench/img' || true; } >"$WORK/measured.txt"
+    told=$(wc -l <"$WORK/measured.txt")
+    distinct=$(sort -u "$WORK/measured.txt" | wc -l)
     failed=$("${PSQL[@]}" -d "$DB" -c "select count(*) from job_task where job_type = 'P2P_PREHEAT' and status <> 'Success'")
     jq -c --arg on "$on" --argjson run "$run" --argjson told "$told" --argjson distinct "$distinct" --argjson failed "$failed" \
       '. + {policy_enabled: ($on == "true"), run: $run, notified: $told, notified_distinct: $distinct,
