@@ -25,6 +25,7 @@ const SAME_IN_CHINESE = new Set([
   'artifact.orasPull',
   'artifacts.title',
   'artifact.title',
+  'preheat.artifact',
   'artifacts.tags',
   'tags.name',
   'immutability.tags',

@@ -43,6 +43,11 @@ final class ClientPool implements AutoCloseable {
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)
                         .setTimeToLive(TimeValue.ofMinutes(5))
+                        // Receivers close idle keep-alive connections on their own schedule (the
+                        // JDK's server after 30 s, nginx after 75 s) and calls are never retried
+                        // (a POST must not repeat): check a pooled connection before reusing it,
+                        // or a call after a pause fails on a connection the receiver has closed.
+                        .setValidateAfterInactivity(TimeValue.ZERO_MILLISECONDS)
                         .build())
                 .setMaxConnTotal(100)
                 .setMaxConnPerRoute(20)

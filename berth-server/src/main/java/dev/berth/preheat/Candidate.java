@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param repository the path within the project ({@code nginx}, {@code team/app})
  * @param severity Harbor's severity code of the artifact's vulnerabilities; {@link #NOT_SCANNED}
- *     when there is no scan report (preheat does not read scan reports yet, so always)
+ *     when there is no successful scan report (and when the filters have no vulnerability filter,
+ *     so the report is not read)
  */
 record Candidate(
         String project,
@@ -17,7 +18,7 @@ record Candidate(
         List<String> labels,
         boolean signed,
         int severity) {
-    static final int NOT_SCANNED = 99;
+    static final int NOT_SCANNED = dev.berth.scan.StoredSeverity.NOT_SCANNED;
 
     String fullRepository() {
         return project + "/" + repository;

@@ -161,7 +161,7 @@ class Policies {
                 .orElseThrow(() -> ApiException.notFound("project " + policy.projectId() + " not found"));
         PolicyFilters filters = PolicyFilters.effective(policy.filters(), project.metadata(), json);
         PolicyTrigger trigger = PolicyTrigger.parse(policy.trigger(), json);
-        List<Candidate> candidates = enforcer.candidates(project.id(), project.name(), filters);
+        List<Candidate> candidates = enforcer.candidates(project, filters);
         return enforcer.launch(policy, trigger, cause, candidates);
     }
 

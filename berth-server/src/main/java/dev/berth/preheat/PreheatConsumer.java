@@ -86,13 +86,8 @@ class PreheatConsumer implements EventConsumer {
                     log.warn("event=preheat_policy_unreadable policy={} reason=\"{}\"", policy.id(), e.getMessage());
                     continue;
                 }
-                List<Candidate> candidates = enforcer.pushed(
-                        project.get().id(),
-                        project.get().name(),
-                        pushed.repository(),
-                        pushed.digest(),
-                        pushed.tags(),
-                        filters);
+                List<Candidate> candidates =
+                        enforcer.pushed(project.get(), pushed.repository(), pushed.digest(), pushed.tags(), filters);
                 if (!candidates.isEmpty()) {
                     enforcer.launch(policy, trigger(policy).orElseThrow(), Trigger.EVENT, candidates);
                 }

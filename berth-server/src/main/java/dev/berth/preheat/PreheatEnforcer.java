@@ -3,6 +3,8 @@ package dev.berth.preheat;
 import dev.berth.artifact.ArtifactInventory;
 import dev.berth.job.Executions;
 import dev.berth.job.Trigger;
+import dev.berth.project.Project;
+import dev.berth.scan.StoredSeverity;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,26 +28,35 @@ class PreheatEnforcer {
     static final String VENDOR_TYPE = PreheatJob.NAME;
 
     private final ArtifactInventory inventory;
+    private final StoredSeverity severities;
     private final ObjectProvider<Executions> executions;
     private final JsonMapper json;
     private final Clock clock;
 
-    PreheatEnforcer(ArtifactInventory inventory, ObjectProvider<Executions> executions, JsonMapper json, Clock clock) {
+    PreheatEnforcer(
+            ArtifactInventory inventory,
+            StoredSeverity severities,
+            ObjectProvider<Executions> executions,
+            JsonMapper json,
+            Clock clock) {
         this.inventory = inventory;
+        this.severities = severities;
         this.executions = executions;
         this.json = json;
         this.clock = clock;
     }
 
     /** Every tag of every top-level artifact of the project that the filters select. */
-    List<Candidate> candidates(long projectId, String projectName, PolicyFilters filters) {
+    List<Candidate> candidates(Project project, PolicyFilters filters) {
+        String projectName = project.name();
         List<Candidate> out = new ArrayList<>();
-        for (ArtifactInventory.Repository repo : inventory.repositories(projectId)) {
+        for (ArtifactInventory.Repository repo : inventory.repositories(project.id())) {
             for (ArtifactInventory.Artifact a : inventory.artifacts(repo.id(), clock.instant(), OptionalLong.empty())) {
                 if (a.tags().isEmpty()) {
                     continue;
                 }
                 boolean signed = filters.types().contains("signature") && inventory.signed(repo.id(), a.digest());
+                int severity = severity(project, a.id(), filters);
                 for (String tag : a.tags()) {
                     Candidate c = new Candidate(
                             projectName,
@@ -54,7 +65,7 @@ class PreheatEnforcer {
                             a.digest(),
                             a.labels(),
                             signed,
-                            Candidate.NOT_SCANNED);
+                            severity);
                     if (filters.matches(c)) {
                         out.add(c);
                     }
@@ -66,38 +77,36 @@ class PreheatEnforcer {
 
     /** The tags a push set on one artifact that the filters select. */
     List<Candidate> pushed(
-            long projectId,
-            String projectName,
-            String repository,
-            String digest,
-            List<String> tags,
-            PolicyFilters filters) {
-        Optional<ArtifactInventory.Repository> repo = inventory.repository(projectId, repository);
+            Project project, String repository, String digest, List<String> tags, PolicyFilters filters) {
+        String projectName = project.name();
+        Optional<ArtifactInventory.Repository> repo = inventory.repository(project.id(), repository);
         if (repo.isEmpty() || tags.isEmpty()) {
             return List.of();
         }
-        List<String> labels = inventory.artifacts(repo.get().id(), clock.instant(), OptionalLong.empty()).stream()
-                .filter(a -> a.digest().equals(digest))
-                .findFirst()
-                .map(ArtifactInventory.Artifact::labels)
-                .orElse(List.of());
+        Optional<ArtifactInventory.Artifact> artifact =
+                inventory.artifacts(repo.get().id(), clock.instant(), OptionalLong.empty()).stream()
+                        .filter(a -> a.digest().equals(digest))
+                        .findFirst();
+        List<String> labels = artifact.map(ArtifactInventory.Artifact::labels).orElse(List.of());
+        int severity = artifact.map(a -> severity(project, a.id(), filters)).orElse(StoredSeverity.NOT_SCANNED);
         boolean signed = filters.types().contains("signature")
                 && inventory.signed(repo.get().id(), digest);
         List<Candidate> out = new ArrayList<>();
         for (String tag : tags) {
             Candidate c = new Candidate(
-                    projectName,
-                    repository.substring(projectName.length() + 1),
-                    tag,
-                    digest,
-                    labels,
-                    signed,
-                    Candidate.NOT_SCANNED);
+                    projectName, repository.substring(projectName.length() + 1), tag, digest, labels, signed, severity);
             if (filters.matches(c)) {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    /** Read only when the filters ask for it: most policies have no vulnerability filter. */
+    private int severity(Project project, long manifestId, PolicyFilters filters) {
+        return filters.types().contains("vulnerability")
+                ? severities.code(project, manifestId)
+                : StoredSeverity.NOT_SCANNED;
     }
 
     /**

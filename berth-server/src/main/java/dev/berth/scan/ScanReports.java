@@ -146,6 +146,20 @@ class ScanReports {
             AdapterMetadata.Scanner scanner) {}
 
     /**
+     * The severities of the report's vulnerabilities that are not allow-listed (an item without a
+     * severity, or with one the scanner API does not name, counts as Unknown).
+     */
+    Set<Severity> severities(String uuid, Set<String> allowlisted) {
+        return jdbc.sql("""
+                        SELECT DISTINCT COALESCE(NULLIF(v.item->>'severity', ''), 'Unknown')
+                        FROM scan_report r, jsonb_array_elements(COALESCE(r.report->'vulnerabilities', '[]')) AS v(item)
+                        WHERE r.uuid = ? AND NOT (COALESCE(v.item->>'id', '') = ANY (?))
+                        """).params(uuid, allowlisted.toArray(String[]::new)).query(String.class).list().stream()
+                .map(s -> Severity.of(s).orElse(Severity.UNKNOWN))
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
      * How many of the report's vulnerabilities are at or above {@code threshold} and not allow-listed;
      * an item without a severity counts as Unknown.
      */

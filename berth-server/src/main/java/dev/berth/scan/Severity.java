@@ -23,6 +23,11 @@ enum Severity {
         return wire;
     }
 
+    /** Harbor's severity code: None and Unknown 0, Negligible 1 … Critical 5. */
+    int code() {
+        return this == NONE ? 0 : ordinal() - 1;
+    }
+
     static Optional<Severity> of(String text) {
         if (text == null) {
             return Optional.empty();

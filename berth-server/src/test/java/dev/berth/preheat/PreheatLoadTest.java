@@ -9,6 +9,7 @@ import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +22,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Issue 20's load check: 100 pushes in well under a minute into a project with an event-based
- * policy, each preheated exactly once (the stand-in sees every tag once, no duplicates), and the
- * push latency with the policy off and on printed side by side (tests never assert on time; the
- * figures are for the report).
+ * Issue 20's load check: 100 pushes into a project with an event-based policy, each preheated
+ * exactly once: one execution per push, all Success, and, counted once every preheat task has
+ * ended, the stand-in told of every tag once and of none twice. The push latency with the policy
+ * off and on is printed side by side for the report (tests never assert on time; {@code
+ * bench/preheat.sh} measures it).
  */
 class PreheatLoadTest {
     private static final int PUSHES = 100;
@@ -78,29 +80,53 @@ class PreheatLoadTest {
             RegistryClient.check(postJson(admin, policies, policy), 201);
 
             long[] off = pushes(project + "/off", "t");
+            // A policy applies to the pushes whose events the preheat consumer reads while it is
+            // enabled: let it read the first hundred before enabling the policy.
+            Eventually.await(
+                    Duration.ofMinutes(5),
+                    () -> accounts.jdbc().sql("""
+                                    SELECT count(*) FROM event e, event_consumer c
+                                     WHERE c.name = 'preheat' AND (e.txid, e.id) > (c.last_txid, c.last_id)""").query(Long.class).single(),
+                    behind -> behind == 0);
             policy.put("enabled", true);
             RegistryClient.check(putJson(admin, policies + "/every-push", policy), 200);
             long start = System.nanoTime();
             long[] on = pushes(project + "/on", "t");
             long pushSeconds = (System.nanoTime() - start) / 1_000_000_000L;
 
-            List<ProviderStandIn.Call> calls =
-                    Eventually.await(() -> kraken.calls("POST", "/registry/notifications"), c -> c.size() >= PUSHES);
+            // A bound for a machine shared with other builds, not a figure: nothing here is timed.
+            Duration patience = Duration.ofMinutes(5);
+            Eventually.await(patience, () -> kraken.calls("POST", "/registry/notifications"), c -> c.size() >= PUSHES);
+            // Every preheat has ended before counting, so a late duplicate would be counted too.
+            Eventually.await(
+                    patience,
+                    () -> accounts.jdbc()
+                            .sql("SELECT count(*) FROM job_task WHERE job_type = 'P2P_PREHEAT'"
+                                    + " AND status IN ('Pending', 'Running')")
+                            .query(Long.class)
+                            .single(),
+                    open -> open == 0);
+            List<ProviderStandIn.Call> calls = kraken.calls("POST", "/registry/notifications");
             Set<String> tags = new HashSet<>();
             for (ProviderStandIn.Call c : calls) {
                 JsonNode target = c.json().path("events").path(0).path("target");
                 assertThat(target.path("repository").asString()).isEqualTo(project + "/on");
                 tags.add(target.path("tag").asString());
             }
-            assertThat(calls).hasSize(PUSHES);
+            assertThat(calls).as("one notification per push, none twice").hasSize(PUSHES);
             assertThat(tags).hasSize(PUSHES);
-            JsonNode executions =
-                    admin.get(policies + "/every-push/executions?page_size=1").json();
-            assertThat(executions.size()).isEqualTo(1);
+            RegistryClient.Response executions = admin.get(policies + "/every-push/executions?page_size=100");
+            assertThat(executions.header("X-Total-Count").orElseThrow())
+                    .as("one execution per push")
+                    .isEqualTo(String.valueOf(PUSHES));
+            for (JsonNode e : executions.json()) {
+                assertThat(e.path("status").asString()).isEqualTo("Success");
+                assertThat(e.path("trigger").asString()).isEqualTo("EVENT");
+            }
+            // Figures for the report only: tests never assert on time (bench/preheat.sh measures).
             System.out.printf(
                     "preheat load: %d pushes in %d s; push ms p50/p99 policy off %d/%d, on %d/%d%n",
                     PUSHES, pushSeconds, off[0], off[1], on[0], on[1]);
-            assertThat(pushSeconds).as("the pushes themselves fit in a minute").isLessThan(60);
         }
     }
 

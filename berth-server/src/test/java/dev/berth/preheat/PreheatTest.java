@@ -13,6 +13,7 @@ import dev.berth.support.BerthServer;
 import dev.berth.support.Eventually;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.ScannerAdapter;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
 import java.time.Duration;
@@ -20,7 +21,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -478,6 +481,102 @@ class PreheatTest {
                         .query(Long.class)
                         .single())
                 .isZero();
+    }
+
+    @Test
+    void theVulnerabilityFilterReadsStoredScanReportsWithTheAllowlistInForce() {
+        try (ScannerAdapter adapter = ScannerAdapter.start().notReadyPolls(0)) {
+            RegistryClient.check(
+                    postJson(
+                            admin,
+                            "/api/v2.0/scanners",
+                            Map.of("name", TestAccounts.unique("scanner"), "url", adapter.url())),
+                    201);
+            String project = accounts.project("pv", false);
+            String repo = project + "/app";
+            admin.pushImage(repo, "critical", random(64)); // the adapter's default: one Critical, one Low
+            RegistryClient.Image low = admin.pushImage(repo, "low", random(64));
+            RegistryClient.Image exempt = admin.pushImage(repo, "exempt", random(64));
+            RegistryClient.Image clean = admin.pushImage(repo, "clean", random(64));
+            admin.pushImage(repo, "unscanned", random(64));
+            adapter.vulnerabilities(low.manifest().toString(), """
+                    [{"id":"CVE-2023-0001","package":"zlib","version":"1.2.11","fix_version":"","severity":"Low"}]""");
+            adapter.vulnerabilities(exempt.manifest().toString(), """
+                    [{"id":"CVE-2099-0001","package":"openssl","version":"3.0.0","fix_version":"3.0.1","severity":"Critical"},
+                     {"id":"CVE-2023-0001","package":"zlib","version":"1.2.11","fix_version":"","severity":"Low"}]""");
+            adapter.vulnerabilities(clean.manifest().toString(), "[]");
+            for (String tag : List.of("critical", "low", "exempt", "clean")) {
+                scan(project, "app", tag);
+            }
+            Map<String, Object> allowlist = new HashMap<>();
+            allowlist.put("items", List.of(Map.of("cve_id", "CVE-2099-0001")));
+            RegistryClient.check(
+                    putJson(
+                            admin,
+                            "/api/v2.0/projects/" + project,
+                            Map.of(
+                                    "metadata",
+                                    Map.of("prevent_vul", "true", "severity", "high"),
+                                    "cve_allowlist",
+                                    allowlist)),
+                    200);
+            clock.advance(Duration.ofSeconds(1));
+            long id = instanceId(instance("kraken", "NONE", Map.of()));
+            // The policy's own value gives way to the project's severity (High), as in Harbor.
+            RegistryClient.check(
+                    postJson(
+                            admin,
+                            policies(project),
+                            policy(
+                                    "safe-only",
+                                    id,
+                                    "[{\"type\":\"repository\",\"value\":\"**\"},{\"type\":\"vulnerability\",\"value\":5}]",
+                                    "{\"type\":\"manual\"}")),
+                    201);
+
+            // Below High only: Low, Critical exempted by the allowlist, no vulnerabilities; never an unscanned one.
+            assertThat(preheatedTags(project, "safe-only", 1)).containsExactlyInAnyOrder("low", "exempt", "clean");
+
+            // An expired allowlist exempts nothing.
+            allowlist.put("expires_at", clock.instant().minusSeconds(60).getEpochSecond());
+            RegistryClient.check(
+                    putJson(admin, "/api/v2.0/projects/" + project, Map.of("cve_allowlist", allowlist)), 200);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(preheatedTags(project, "safe-only", 2)).containsExactlyInAnyOrder("low", "clean");
+        }
+    }
+
+    /** Runs the policy by hand as its {@code run}-th execution; the tags the provider was told of by that run. */
+    private Set<String> preheatedTags(String project, String policy, int run) {
+        int before = provider.calls("POST", "/registry/notifications").size();
+        JsonNode stored = admin.get(policies(project) + "/" + policy).json();
+        RegistryClient.check(postJson(admin, policies(project) + "/" + policy, stored), 201);
+        awaitExecution(
+                project,
+                policy,
+                l -> l.size() == run && l.path(0).path("status").asString().equals("Success"));
+        List<ProviderStandIn.Call> calls = provider.calls("POST", "/registry/notifications");
+        return calls.subList(before, calls.size()).stream()
+                .map(c -> c.json()
+                        .path("events")
+                        .path(0)
+                        .path("target")
+                        .path("tag")
+                        .asString())
+                .collect(Collectors.toSet());
+    }
+
+    private static void scan(String project, String repo, String reference) {
+        String artifact = "/api/v2.0/projects/" + project + "/repositories/" + repo + "/artifacts/" + reference;
+        RegistryClient.check(postJson(admin, artifact + "/scan", Map.of("scan_type", "vulnerability")), 202);
+        Eventually.await(
+                () -> admin.get(artifact + "?with_scan_overview=true")
+                        .json()
+                        .path("scan_overview")
+                        .path("application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0")
+                        .path("scan_status")
+                        .asString(""),
+                s -> s.equals("Success"));
     }
 
     @Test
