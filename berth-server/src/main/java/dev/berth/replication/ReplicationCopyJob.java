@@ -18,11 +18,27 @@ class ReplicationCopyJob implements JobKind {
     private final ReplicationPolicyRecords policies;
     private final ReplicationEndpoints endpoints;
     private final JsonMapper json;
+    private final ReplicationSettings settings;
 
-    ReplicationCopyJob(ReplicationPolicyRecords policies, ReplicationEndpoints endpoints, JsonMapper json) {
+    ReplicationCopyJob(
+            ReplicationPolicyRecords policies,
+            ReplicationEndpoints endpoints,
+            JsonMapper json,
+            ReplicationSettings settings) {
         this.policies = policies;
         this.endpoints = endpoints;
         this.json = json;
+        this.settings = settings;
+    }
+
+    @Override
+    public int maxAttempts() {
+        return settings.taskAttempts;
+    }
+
+    @Override
+    public java.time.Duration retryBackoff() {
+        return settings.taskBackoff;
     }
 
     @Override
@@ -41,13 +57,24 @@ class ReplicationCopyJob implements JobKind {
         String tag = p.path("tag").asString();
         String dst = p.path("dst_repo").asString();
         context.log("copying " + src + ":" + tag + " to " + dst + ":" + tag + " (attempt " + context.attempt() + ")");
-        ArtifactCopier.Outcome outcome = new ArtifactCopier(ends.source(), ends.destination(), json, context)
+        if (policy.speed() > 0) {
+            context.log("speed limited to " + policy.speed() + " KiB/s");
+        }
+        ArtifactCopier.Outcome outcome = new ArtifactCopier(
+                        ends.source(),
+                        ends.destination(),
+                        json,
+                        context,
+                        new Retrying(settings, context),
+                        new Throttle(policy.speed()),
+                        policy.copyByChunk() ? settings.chunkSize : 0)
                 .copy(src, tag, dst, policy.override());
         context.progress(100);
         context.log(
                 outcome.skipped()
                         ? "skipped"
                         : "done: " + outcome.digest() + ", " + outcome.blobsCopied() + " blob(s) copied, "
-                                + outcome.blobsSkipped() + " already there");
+                                + outcome.blobsSkipped() + " already there, " + outcome.accessories()
+                                + " accessory(ies)");
     }
 }
