@@ -237,8 +237,7 @@ class ReplicationDeliveryTest {
 
         // a tag deleted alone: CNCF distribution 2.8 cannot delete a tag without its artifact, so
         // the task fails saying so (as Harbor's does) and the destination keeps both
-        RegistryClient.check(
-                postJson(admin, artifactApi(project + "/app") + "v2/tags", Map.of("name", "extra")), 201);
+        RegistryClient.check(postJson(admin, artifactApi(project + "/app") + "v2/tags", Map.of("name", "extra")), 201);
         Eventually.await(Duration.ofSeconds(60), () -> distStatus(project + "/app", "extra"), s -> s == 200);
         RegistryClient.check(admin.delete(artifactApi(project + "/app") + "v2/tags/extra"), 200);
         JsonNode tagDeletion = Eventually.await(
