@@ -1,8 +1,6 @@
 package dev.berth.replication;
 
 import dev.berth.job.JobContext;
-import dev.berth.job.JobKind;
-import dev.berth.job.UnrecoverableJobException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,33 +10,18 @@ import tools.jackson.databind.json.JsonMapper;
  * job service on failure; a retry skips what the destination already has.
  */
 @Component
-class ReplicationCopyJob implements JobKind {
+class ReplicationCopyJob extends ReplicationTask {
     static final String NAME = "REPLICATION_COPY";
 
-    private final ReplicationPolicyRecords policies;
-    private final ReplicationEndpoints endpoints;
     private final JsonMapper json;
-    private final ReplicationSettings settings;
 
     ReplicationCopyJob(
             ReplicationPolicyRecords policies,
             ReplicationEndpoints endpoints,
             JsonMapper json,
             ReplicationSettings settings) {
-        this.policies = policies;
-        this.endpoints = endpoints;
+        super(policies, endpoints, settings);
         this.json = json;
-        this.settings = settings;
-    }
-
-    @Override
-    public int maxAttempts() {
-        return settings.taskAttempts;
-    }
-
-    @Override
-    public java.time.Duration retryBackoff() {
-        return settings.taskBackoff;
     }
 
     @Override
@@ -49,9 +32,7 @@ class ReplicationCopyJob implements JobKind {
     @Override
     public void run(JobContext context) throws Exception {
         JsonNode p = context.parameters();
-        long policyId = p.path("policy_id").asLong();
-        ReplicationPolicy policy = policies.find(policyId)
-                .orElseThrow(() -> new UnrecoverableJobException("the policy " + policyId + " is gone"));
+        ReplicationPolicy policy = policy(context);
         ReplicationEndpoints.Ends ends = endpoints.of(policy);
         String src = p.path("src_repo").asString();
         String tag = p.path("tag").asString();

@@ -1,7 +1,6 @@
 package dev.berth.replication;
 
 import dev.berth.job.JobContext;
-import dev.berth.job.JobKind;
 import dev.berth.job.UnrecoverableJobException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,11 @@ import tools.jackson.databind.JsonNode;
  * Nothing there to delete is success ("not on the destination: skipped"), as in Harbor.
  */
 @Component
-class ReplicationDeleteJob implements JobKind {
+class ReplicationDeleteJob extends ReplicationTask {
     static final String NAME = "REPLICATION_DELETE";
     static final String ARTIFACT = "deletion";
     static final String TAG = "tag deletion";
 
-    private final ReplicationPolicyRecords policies;
-    private final ReplicationEndpoints endpoints;
-    private final ReplicationSettings settings;
     private final tools.jackson.databind.json.JsonMapper json;
 
     ReplicationDeleteJob(
@@ -39,9 +35,7 @@ class ReplicationDeleteJob implements JobKind {
             ReplicationEndpoints endpoints,
             ReplicationSettings settings,
             tools.jackson.databind.json.JsonMapper json) {
-        this.policies = policies;
-        this.endpoints = endpoints;
-        this.settings = settings;
+        super(policies, endpoints, settings);
         this.json = json;
     }
 
@@ -51,21 +45,9 @@ class ReplicationDeleteJob implements JobKind {
     }
 
     @Override
-    public int maxAttempts() {
-        return settings.taskAttempts;
-    }
-
-    @Override
-    public java.time.Duration retryBackoff() {
-        return settings.taskBackoff;
-    }
-
-    @Override
     public void run(JobContext context) throws Exception {
         JsonNode p = context.parameters();
-        long policyId = p.path("policy_id").asLong();
-        ReplicationPolicy policy = policies.find(policyId)
-                .orElseThrow(() -> new UnrecoverableJobException("the policy " + policyId + " is gone"));
+        ReplicationPolicy policy = policy(context);
         if (!policy.isPush()) {
             throw new UnrecoverableJobException("deletions are replicated by push policies only");
         }

@@ -46,12 +46,14 @@ class ReplicationDeliveryTest {
     };
 
     private static BerthServer server;
+    private static BerthServer peer;
     private static DistributionRegistry distribution;
     private static FaultyHttpRelay relay;
     private static RegistryClient admin;
     private static RegistryClient dist;
     private static long direct;
     private static long relayed;
+    private static long peerId;
 
     @BeforeAll
     static void start() {
@@ -81,6 +83,21 @@ class ReplicationDeliveryTest {
                         Map.of("type", "basic", "access_key", USER, "access_secret", PASSWORD)));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         relayed = id(r);
+        peer = BerthServer.withExternalDatabase(Map.of());
+        RegistryClient.Response p = postJson(
+                admin,
+                "/api/v2.0/registries",
+                Map.of(
+                        "name",
+                        "peer",
+                        "type",
+                        "harbor",
+                        "url",
+                        peer.baseUri().toString(),
+                        "credential",
+                        Map.of("type", "basic", "access_key", "admin", "access_secret", BerthServer.ADMIN_PASSWORD)));
+        assertThat(p.status()).as(p.text()).isEqualTo(201);
+        peerId = id(p);
     }
 
     @AfterAll
@@ -90,6 +107,9 @@ class ReplicationDeliveryTest {
         }
         if (relay != null) {
             relay.close();
+        }
+        if (peer != null) {
+            peer.close();
         }
         if (distribution != null) {
             distribution.close();
@@ -251,6 +271,72 @@ class ReplicationDeliveryTest {
         assertThat(tagDeletion.path(0).path("status").asString()).isEqualTo("Failed");
         assertThat(logs(tagExecution)).contains("does not delete a tag alone");
         assertThat(distStatus(project + "/app", two.manifest().toString())).isEqualTo(200);
+    }
+
+    @Test
+    void aTagDeletedHereIsDeletedAloneOnAnotherBerthAndAPullFromItFiltersByItsLabels() {
+        String project = new TestAccounts(server).project("peer", false);
+        peer.ensureProject(project, false);
+        RegistryClient peerAdmin = peer.adminClient();
+        Map<String, Object> push = policyBody(peerId, project);
+        push.put("trigger", Map.of("type", "event_based"));
+        push.put("deletion", true);
+        long pushId = policy(push);
+        RegistryClient.Image image = admin.pushImage(project + "/web", "1.0", ("web " + UUID.randomUUID()).getBytes());
+        RegistryClient.check(
+                postJson(admin, artifactApi(project + "/web") + "1.0/tags", Map.of("name", "stable")), 201);
+        Eventually.await(
+                Duration.ofSeconds(60),
+                () -> peerAdmin.get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL).status(),
+                s -> s == 200);
+
+        RegistryClient.check(admin.delete(artifactApi(project + "/web") + "1.0/tags/stable"), 200);
+        JsonNode executions = Eventually.await(
+                Duration.ofSeconds(60),
+                () -> admin.get("/api/v2.0/replication/executions?policy_id=" + pushId)
+                        .json(),
+                list -> list.size() == 3
+                        && !list.path(0).path("status").asString().equals("InProgress"));
+        long tagExecution = executions.path(0).path("id").asLong();
+        assertThat(executions.path(0).path("status").asString())
+                .as(logs(tagExecution))
+                .isEqualTo("Succeed");
+        assertThat(logs(tagExecution)).contains("the tag " + project + "/web:stable is deleted");
+        assertThat(peerAdmin.get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL).status())
+                .isEqualTo(404);
+        assertThat(peerAdmin.get("/v2/" + project + "/web/manifests/1.0", ACCEPT_ALL).status())
+                .isEqualTo(200);
+
+        // a pull from the peer with a label filter reads the labels through Harbor's API there
+        String source = TestAccounts.unique("lbl");
+        peer.ensureProject(source, false);
+        peerAdmin.pushImage(source + "/tool", "gold", ("gold " + UUID.randomUUID()).getBytes());
+        peerAdmin.pushImage(source + "/tool", "plain", ("plain " + UUID.randomUUID()).getBytes());
+        RegistryClient.Response label = postJson(peerAdmin, "/api/v2.0/labels", Map.of("name", "release", "scope", "g"));
+        assertThat(label.status()).as(label.text()).isIn(201, 409);
+        long labelId = label.status() == 201
+                ? id(label)
+                : peerAdmin.get("/api/v2.0/labels?scope=g&name=release").json().path(0).path("id").asLong();
+        RegistryClient.check(
+                postJson(peerAdmin, artifactApi(source + "/tool") + "gold/labels", Map.of("id", labelId)), 200);
+        String into = new TestAccounts(server).project("into", false);
+        Map<String, Object> pull = new LinkedHashMap<>();
+        pull.put("name", TestAccounts.unique("pull-"));
+        pull.put("src_registry", Map.of("id", peerId));
+        pull.put("dest_namespace", into);
+        pull.put(
+                "filters",
+                List.of(
+                        Map.of("type", "name", "value", source + "/**"),
+                        Map.of("type", "label", "value", List.of("release"))));
+        pull.put("trigger", Map.of("type", "manual"));
+        pull.put("enabled", true);
+        JsonNode e = run(policy(pull));
+        assertThat(e.path("status").asString()).as(logs(e.path("id").asLong())).isEqualTo("Succeed");
+        assertThat(sources(e.path("id").asLong())).containsExactly(source + "/tool:[gold]");
+        assertThat(admin.get("/v2/" + into + "/tool/manifests/gold", ACCEPT_ALL).status())
+                .isEqualTo(200);
+        assertThat(image.manifest()).isNotNull();
     }
 
     @Test
