@@ -287,7 +287,9 @@ class ReplicationDeliveryTest {
                 postJson(admin, artifactApi(project + "/web") + "1.0/tags", Map.of("name", "stable")), 201);
         Eventually.await(
                 Duration.ofSeconds(60),
-                () -> peerAdmin.get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL).status(),
+                () -> peerAdmin
+                        .get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL)
+                        .status(),
                 s -> s == 200);
 
         RegistryClient.check(admin.delete(artifactApi(project + "/web") + "1.0/tags/stable"), 200);
@@ -302,9 +304,13 @@ class ReplicationDeliveryTest {
                 .as(logs(tagExecution))
                 .isEqualTo("Succeed");
         assertThat(logs(tagExecution)).contains("the tag " + project + "/web:stable is deleted");
-        assertThat(peerAdmin.get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL).status())
+        assertThat(peerAdmin
+                        .get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL)
+                        .status())
                 .isEqualTo(404);
-        assertThat(peerAdmin.get("/v2/" + project + "/web/manifests/1.0", ACCEPT_ALL).status())
+        assertThat(peerAdmin
+                        .get("/v2/" + project + "/web/manifests/1.0", ACCEPT_ALL)
+                        .status())
                 .isEqualTo(200);
 
         // a pull from the peer with a label filter reads the labels through Harbor's API there
@@ -312,11 +318,17 @@ class ReplicationDeliveryTest {
         peer.ensureProject(source, false);
         peerAdmin.pushImage(source + "/tool", "gold", ("gold " + UUID.randomUUID()).getBytes());
         peerAdmin.pushImage(source + "/tool", "plain", ("plain " + UUID.randomUUID()).getBytes());
-        RegistryClient.Response label = postJson(peerAdmin, "/api/v2.0/labels", Map.of("name", "release", "scope", "g"));
+        RegistryClient.Response label =
+                postJson(peerAdmin, "/api/v2.0/labels", Map.of("name", "release", "scope", "g"));
         assertThat(label.status()).as(label.text()).isIn(201, 409);
         long labelId = label.status() == 201
                 ? id(label)
-                : peerAdmin.get("/api/v2.0/labels?scope=g&name=release").json().path(0).path("id").asLong();
+                : peerAdmin
+                        .get("/api/v2.0/labels?scope=g&name=release")
+                        .json()
+                        .path(0)
+                        .path("id")
+                        .asLong();
         RegistryClient.check(
                 postJson(peerAdmin, artifactApi(source + "/tool") + "gold/labels", Map.of("id", labelId)), 200);
         String into = new TestAccounts(server).project("into", false);
