@@ -82,7 +82,7 @@ rss_mib() { awk '/VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$PID/status" 2>/dev/
 
 if $BUILD || [[ ! -f "$BERTH_JAR" ]]; then
   log "building $BERTH_JAR"
-  (cd "$ROOT" && ./mvnw -B -q -DskipTests package)
+  (cd "$ROOT" && ./mvnw -B -q -DskipTests package) >&2
 fi
 log "compiling the load generator"
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH_DIR"/*.java
