@@ -119,13 +119,6 @@ public class RegistryContent {
         return uploads.monolithic(repository, digest, new BlobUploadService.Body(size, content));
     }
 
-    /** The digests of the manifests of the repository whose {@code subject} is the digest (OCI referrers). */
-    public List<Digest> referrers(String repository, Digest subject) {
-        return manifests.referrers(repository, subject, Optional.empty()).stream()
-                .map(Referrer::digest)
-                .toList();
-    }
-
     /** Stores a manifest by tag or digest; refused unless everything it references is there. */
     public Digest putManifest(String repository, String reference, String mediaType, byte[] content) {
         return manifests

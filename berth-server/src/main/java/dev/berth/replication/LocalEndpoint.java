@@ -79,7 +79,7 @@ final class LocalEndpoint implements ContentEndpoint {
     @Override
     public List<String> referrers(String repository, String digest) {
         return content.referrers(repository, digest(digest)).stream()
-                .map(Digest::toString)
+                .map(r -> r.digest().toString())
                 .toList();
     }
 
