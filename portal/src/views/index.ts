@@ -20,6 +20,7 @@ import './admin/users';
 import './admin/usergroups';
 import './admin/ldap';
 import './oidc-onboard';
+import './admin/replication';
 import './admin/simple';
 import './admin/purgeaudit';
 import './admin/gc';

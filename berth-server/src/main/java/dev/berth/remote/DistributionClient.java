@@ -128,8 +128,7 @@ public final class DistributionClient {
                 return Optional.empty();
             }
             if (response.status() != 200) {
-                throw new RemoteException(
-                        "GET manifest " + repository + ":" + reference + " answered HTTP " + response.status());
+                throw failure("GET manifest " + repository + ":" + reference, response);
             }
             byte[] content = response.body().readNBytes(MAX_MANIFEST + 1);
             if (content.length > MAX_MANIFEST) {
@@ -156,9 +155,75 @@ public final class DistributionClient {
     private boolean exists(URI uri, String scope) {
         try (OutboundResponse response =
                 send(new OutboundRequest("HEAD", uri, Map.of("Accept", ACCEPT), Optional.empty()), scope)) {
-            return response.status() == 200;
+            int status = response.status();
+            if (status == 429 || status >= 500) {
+                throw failure("HEAD " + uri.getRawPath(), response);
+            }
+            return status == 200;
         } catch (IOException e) {
             throw new RemoteException("HEAD failed", e);
+        }
+    }
+
+    /** The digest the registry gives for a tag or digest (HEAD, {@code Docker-Content-Digest}); empty on 404. */
+    public Optional<String> manifestDigest(String repository, String reference) {
+        URI uri = resolve("/v2/" + repository + "/manifests/" + reference);
+        try (OutboundResponse response =
+                send(new OutboundRequest("HEAD", uri, Map.of("Accept", ACCEPT), Optional.empty()), push(repository))) {
+            if (response.status() == 404) {
+                return Optional.empty();
+            }
+            if (response.status() != 200) {
+                throw failure("HEAD manifest " + repository + ":" + reference, response);
+            }
+            return response.header("Docker-Content-Digest");
+        } catch (IOException e) {
+            throw new RemoteException("HEAD failed", e);
+        }
+    }
+
+    /**
+     * Deletes a manifest by digest, or a tag alone by name where the registry supports it (OCI
+     * distribution 1.1; CNCF distribution 2.8 answers 400 or 405 for a tag). False on 404.
+     */
+    public boolean deleteManifest(String repository, String reference) {
+        try (OutboundResponse response = send(
+                OutboundRequest.delete(resolve("/v2/" + repository + "/manifests/" + reference)),
+                "repository:" + repository + ":delete,pull,push")) {
+            if (response.status() == 404) {
+                return false;
+            }
+            if (response.status() != 202 && response.status() != 200) {
+                throw failure("DELETE manifest " + repository + ":" + reference, response);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new RemoteException("DELETE manifest failed", e);
+        }
+    }
+
+    /**
+     * The digests of the manifests whose {@code subject} is the digest ({@code /v2/<name>/referrers/<digest>});
+     * empty when the registry has none or does not support the API (404).
+     */
+    public List<String> referrers(String repository, String digest) {
+        OutboundRequest request = OutboundRequest.get(resolve("/v2/" + repository + "/referrers/" + digest))
+                .withHeader("Accept", "application/vnd.oci.image.index.v1+json");
+        try (OutboundResponse response = send(request, pull(repository))) {
+            if (response.status() == 404 || response.status() == 400 || response.status() == 405) {
+                return List.of();
+            }
+            if (response.status() != 200) {
+                throw failure("GET referrers of " + repository + "@" + digest, response);
+            }
+            List<String> digests = new ArrayList<>();
+            for (JsonNode m :
+                    json.readTree(response.body().readNBytes(MAX_MANIFEST)).path("manifests")) {
+                digests.add(m.path("digest").asString());
+            }
+            return digests;
+        } catch (IOException e) {
+            throw new RemoteException("reading the referrers of " + repository + "@" + digest + " failed", e);
         }
     }
 
@@ -167,16 +232,80 @@ public final class DistributionClient {
         OutboundResponse response =
                 send(OutboundRequest.get(resolve("/v2/" + repository + "/blobs/" + digest)), pull(repository));
         if (response.status() != 200) {
+            RemoteException failure = failure("GET blob " + digest, response);
             closeQuietly(response);
-            throw new RemoteException("GET blob " + digest + " answered HTTP " + response.status());
+            throw failure;
         }
         return response;
     }
 
     /** Uploads a blob in one request after opening an upload session (POST, then PUT ?digest=). */
     public void putBlob(String repository, String digest, long size, dev.berth.outbound.RequestBody.Source source) {
+        URI target = startUpload(repository);
+        String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
+        try (OutboundResponse response = send(
+                OutboundRequest.put(
+                        URI.create(put), new dev.berth.outbound.RequestBody("application/octet-stream", size, source)),
+                push(repository))) {
+            if (response.status() != 201) {
+                throw failure("uploading blob " + digest, response);
+            }
+        } catch (IOException e) {
+            throw new RemoteException("uploading blob " + digest + " failed", e);
+        }
+    }
+
+    /**
+     * Uploads a blob in chunks of at most {@code chunkSize} bytes: POST, a PATCH with {@code
+     * Content-Range} per chunk (each to the {@code Location} the previous answer named), then an
+     * empty PUT {@code ?digest=}. At most one chunk is in memory.
+     */
+    public void putBlobInChunks(
+            String repository, String digest, dev.berth.outbound.RequestBody.Source source, int chunkSize) {
+        URI target = startUpload(repository);
+        long offset = 0;
+        try (java.io.InputStream in = source.open()) {
+            while (true) {
+                byte[] chunk = in.readNBytes(chunkSize);
+                if (chunk.length == 0) {
+                    break;
+                }
+                OutboundRequest patch = new OutboundRequest(
+                                "PATCH",
+                                target,
+                                Map.of(),
+                                Optional.of(dev.berth.outbound.RequestBody.of("application/octet-stream", chunk)))
+                        .withHeader("Content-Range", offset + "-" + (offset + chunk.length - 1));
+                try (OutboundResponse response = send(patch, push(repository))) {
+                    if (response.status() != 202) {
+                        throw failure("uploading a chunk of blob " + digest, response);
+                    }
+                    target = target.resolve(response.header("Location").orElse(target.toString()));
+                }
+                offset += chunk.length;
+                if (chunk.length < chunkSize) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new RemoteException("uploading blob " + digest + " failed", e);
+        }
+        String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
+        try (OutboundResponse response = send(
+                OutboundRequest.put(
+                        URI.create(put), dev.berth.outbound.RequestBody.of("application/octet-stream", new byte[0])),
+                push(repository))) {
+            if (response.status() != 201) {
+                throw failure("finishing the upload of blob " + digest, response);
+            }
+        } catch (IOException e) {
+            throw new RemoteException("uploading blob " + digest + " failed", e);
+        }
+    }
+
+    /** Opens an upload session; its absolute URL. */
+    private URI startUpload(String repository) {
         URI start = resolve("/v2/" + repository + "/blobs/uploads/");
-        String location;
         try (OutboundResponse response = send(
                 new OutboundRequest(
                         "POST",
@@ -185,25 +314,12 @@ public final class DistributionClient {
                         Optional.of(dev.berth.outbound.RequestBody.of("application/octet-stream", new byte[0]))),
                 push(repository))) {
             if (response.status() != 202) {
-                throw new RemoteException(
-                        "starting an upload to " + repository + " answered HTTP " + response.status());
+                throw failure("starting an upload to " + repository, response);
             }
-            location = response.header("Location")
-                    .orElseThrow(() -> new RemoteException("the registry started an upload without a Location"));
+            return start.resolve(response.header("Location")
+                    .orElseThrow(() -> new RemoteException("the registry started an upload without a Location")));
         } catch (IOException e) {
             throw new RemoteException("starting an upload failed", e);
-        }
-        URI target = start.resolve(location);
-        String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
-        try (OutboundResponse response = send(
-                OutboundRequest.put(
-                        URI.create(put), new dev.berth.outbound.RequestBody("application/octet-stream", size, source)),
-                push(repository))) {
-            if (response.status() != 201) {
-                throw new RemoteException("uploading blob " + digest + " answered HTTP " + response.status());
-            }
-        } catch (IOException e) {
-            throw new RemoteException("uploading blob " + digest + " failed", e);
         }
     }
 
@@ -215,8 +331,7 @@ public final class DistributionClient {
                         dev.berth.outbound.RequestBody.of(mediaType, content)),
                 push(repository))) {
             if (response.status() != 201) {
-                throw new RemoteException(
-                        "PUT manifest " + repository + ":" + reference + " answered " + response.summary());
+                throw failure("PUT manifest " + repository + ":" + reference, response);
             }
         } catch (IOException e) {
             throw new RemoteException("PUT manifest failed", e);
@@ -233,8 +348,7 @@ public final class DistributionClient {
                     return tags;
                 }
                 if (response.status() != 200) {
-                    throw new RemoteException(
-                            "listing the tags of " + repository + " answered HTTP " + response.status());
+                    throw failure("listing the tags of " + repository, response);
                 }
                 for (JsonNode tag : json.readTree(response.body()).path("tags")) {
                     tags.add(tag.asString());
@@ -349,6 +463,25 @@ public final class DistributionClient {
         return "Basic "
                 + Base64.getEncoder()
                         .encodeToString((c.accessKey() + ":" + c.accessSecret()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An error answer as an exception that keeps its status and, for 429 and 503, the wait its
+     * {@code Retry-After} asked for (seconds; an HTTP date is read as "soon").
+     */
+    static RemoteException failure(String what, OutboundResponse response) {
+        int status = response.status();
+        Optional<java.time.Duration> wait = Optional.empty();
+        if (status == 429 || status == 503) {
+            wait = response.header("Retry-After").map(v -> {
+                try {
+                    return java.time.Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim())));
+                } catch (NumberFormatException e) {
+                    return java.time.Duration.ofSeconds(1);
+                }
+            });
+        }
+        return new RemoteException(what + " answered HTTP " + status, status, wait);
     }
 
     private static String encode(String value) {

@@ -56,6 +56,81 @@ final class HarborAdapter extends DistributionAdapter {
         return names;
     }
 
+    /**
+     * Through Harbor's {@code DELETE /api/v2.0/projects/{p}/repositories/{r}/artifacts/{digest}/tags/{tag}}:
+     * Harbor's registry API does not delete tags.
+     */
+    @Override
+    public boolean deleteTag(
+            RemoteRegistry registry, DistributionClient client, String repository, String tag, String digest) {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            throw new RemoteException("a Harbor repository is named after its project: " + repository);
+        }
+        String project = repository.substring(0, slash);
+        String name = repository.substring(slash + 1).replace("%", "%25").replace("/", "%252F");
+        URI uri = URI.create(registry.url() + "/api/v2.0/projects/" + project + "/repositories/" + name + "/artifacts/"
+                + digest + "/tags/" + tag);
+        OutboundClient http = outbound().client(Trust.ADMINISTRATOR, OPTIONS.withSkipCertVerify(registry.insecure()));
+        OutboundRequest request = OutboundRequest.delete(uri);
+        if (registry.login().isPresent()) {
+            request = request.withHeader(
+                    "Authorization", DistributionClient.basic(registry.login().get()));
+        }
+        try (OutboundResponse response = http.send(request)) {
+            if (response.status() == 404) {
+                return false;
+            }
+            if (response.status() != 200) {
+                throw DistributionClient.failure("deleting the tag " + repository + ":" + tag, response);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new RemoteException("deleting the tag " + repository + ":" + tag + " failed", e);
+        }
+    }
+
+    /** Through Harbor's {@code GET /api/v2.0/projects/{p}/repositories/{r}/artifacts/{digest}?with_label=true}. */
+    @Override
+    public List<String> labels(RemoteRegistry registry, String repository, String digest) {
+        URI uri = URI.create(registry.url() + artifactPath(repository, digest) + "?with_label=true");
+        OutboundClient http = outbound().client(Trust.ADMINISTRATOR, OPTIONS.withSkipCertVerify(registry.insecure()));
+        try (OutboundResponse response = http.send(authorized(registry, OutboundRequest.get(uri)))) {
+            if (response.status() == 404) {
+                return List.of();
+            }
+            if (response.status() != 200) {
+                throw DistributionClient.failure("reading the labels of " + repository + "@" + digest, response);
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode label : json().readTree(response.body()).path("labels")) {
+                names.add(label.path("name").asString());
+            }
+            return names;
+        } catch (IOException e) {
+            throw new RemoteException("reading the labels of " + repository + "@" + digest + " failed", e);
+        }
+    }
+
+    /** {@code /api/v2.0/projects/{p}/repositories/{r}/artifacts/{reference}}, the repository encoded twice as Harbor wants. */
+    private static String artifactPath(String repository, String reference) {
+        int slash = repository.indexOf('/');
+        if (slash < 0) {
+            throw new RemoteException("a Harbor repository is named after its project: " + repository);
+        }
+        String name = repository.substring(slash + 1).replace("%", "%25").replace("/", "%252F");
+        return "/api/v2.0/projects/" + repository.substring(0, slash) + "/repositories/" + name + "/artifacts/"
+                + reference;
+    }
+
+    private static OutboundRequest authorized(RemoteRegistry registry, OutboundRequest request) {
+        return registry.login().isPresent()
+                ? request.withHeader(
+                        "Authorization",
+                        DistributionClient.basic(registry.login().get()))
+                : request;
+    }
+
     /** Every item of a Harbor list, page by page. */
     private List<JsonNode> pages(RemoteRegistry registry, String path) {
         OutboundClient http = outbound().client(Trust.ADMINISTRATOR, OPTIONS.withSkipCertVerify(registry.insecure()));

@@ -48,6 +48,36 @@ public interface RegistryAdapter {
      */
     DistributionClient contentClient(RegistryAdapter.Limits limits, RemoteRegistry registry);
 
+    /**
+     * Deletes a tag alone (the artifact stays) on the registry, through {@code client} (a content
+     * client of this adapter). The generic protocol is OCI distribution 1.1's {@code DELETE
+     * /v2/<name>/manifests/<tag>}; registries without it (CNCF distribution 2.8) refuse, as
+     * Harbor's native adapter does. False when the tag is not there.
+     */
+    default boolean deleteTag(
+            RemoteRegistry registry, DistributionClient client, String repository, String tag, String digest) {
+        try {
+            return client.deleteManifest(repository, tag);
+        } catch (RemoteException e) {
+            if (e.status() == 400 || e.status() == 405) {
+                throw new RemoteException(
+                        "the registry does not delete a tag alone (DELETE by tag answered HTTP " + e.status()
+                                + "); the artifact and the tag are kept there",
+                        e.status(),
+                        java.util.Optional.empty());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The names of the labels on an artifact, for the label filter of a pull policy; a registry
+     * without labels has none (Harbor's native adapter gives none either).
+     */
+    default List<String> labels(RemoteRegistry registry, String repository, String digest) {
+        return List.of();
+    }
+
     /** How long a content client waits. */
     record Limits(java.time.Duration connect, java.time.Duration read) {}
 }

@@ -28,7 +28,26 @@ interface ContentEndpoint {
 
     InputStream openBlob(String repository, String digest) throws IOException;
 
-    void putBlob(String repository, String digest, long size, BlobSource source) throws IOException;
+    /**
+     * Stores a blob; with a {@code chunkSize} above 0 a remote gets it in chunks of that size
+     * (Harbor's {@code copy_by_chunk}), otherwise in one request.
+     */
+    void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize) throws IOException;
 
     void putManifest(String repository, String reference, String mediaType, byte[] content);
+
+    /** The digest a tag or digest names; empty when there is none. */
+    Optional<String> manifestDigest(String repository, String reference);
+
+    /** Deletes a manifest by digest with every tag on it; false when it is not there. */
+    boolean deleteManifest(String repository, String digest);
+
+    /** Deletes one tag, the artifact kept; false when it is not there. */
+    boolean deleteTag(String repository, String tag, String digest);
+
+    /** The digests of the manifests whose {@code subject} is the digest (OCI referrers). */
+    List<String> referrers(String repository, String digest);
+
+    /** The names of the labels on an artifact (none where the registry has no labels). */
+    List<String> labels(String repository, String digest);
 }

@@ -10,9 +10,16 @@ import java.util.Optional;
 /** This Berth as a copy's source or destination, in process through {@link RegistryContent}. */
 final class LocalEndpoint implements ContentEndpoint {
     private final RegistryContent content;
+    private final ArtifactLabelNames labels;
 
-    LocalEndpoint(RegistryContent content) {
+    LocalEndpoint(RegistryContent content, ArtifactLabelNames labels) {
         this.content = content;
+        this.labels = labels;
+    }
+
+    @Override
+    public List<String> labels(String repository, String digest) {
+        return labels.of(repository, digest);
     }
 
     @Override
@@ -41,7 +48,8 @@ final class LocalEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public void putBlob(String repository, String digest, long size, BlobSource source) throws IOException {
+    public void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize)
+            throws IOException {
         try (InputStream in = source.open()) {
             content.putBlob(repository, digest(digest), size, in);
         }
@@ -50,6 +58,29 @@ final class LocalEndpoint implements ContentEndpoint {
     @Override
     public void putManifest(String repository, String reference, String mediaType, byte[] bytes) {
         content.putManifest(repository, reference, mediaType, bytes);
+    }
+
+    @Override
+    public Optional<String> manifestDigest(String repository, String reference) {
+        return content.manifest(repository, reference).map(m -> m.digest().toString());
+    }
+
+    /** Deletion replication goes from this Berth's events to a remote only. */
+    @Override
+    public boolean deleteManifest(String repository, String digest) {
+        throw new UnsupportedOperationException("deletion replication deletes on a remote registry only");
+    }
+
+    @Override
+    public boolean deleteTag(String repository, String tag, String digest) {
+        throw new UnsupportedOperationException("deletion replication deletes on a remote registry only");
+    }
+
+    @Override
+    public List<String> referrers(String repository, String digest) {
+        return content.referrers(repository, digest(digest)).stream()
+                .map(r -> r.digest().toString())
+                .toList();
     }
 
     private static Digest digest(String text) {

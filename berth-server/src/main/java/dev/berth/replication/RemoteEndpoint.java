@@ -54,8 +54,37 @@ final class RemoteEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public void putBlob(String repository, String digest, long size, BlobSource source) {
-        client.putBlob(repository, digest, size, source::open);
+    public void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize) {
+        if (chunkSize > 0) {
+            client.putBlobInChunks(repository, digest, source::open, chunkSize);
+        } else {
+            client.putBlob(repository, digest, size, source::open);
+        }
+    }
+
+    @Override
+    public Optional<String> manifestDigest(String repository, String reference) {
+        return client.manifestDigest(repository, reference);
+    }
+
+    @Override
+    public boolean deleteManifest(String repository, String digest) {
+        return client.deleteManifest(repository, digest);
+    }
+
+    @Override
+    public boolean deleteTag(String repository, String tag, String digest) {
+        return adapter.deleteTag(registry, client, repository, tag, digest);
+    }
+
+    @Override
+    public List<String> labels(String repository, String digest) {
+        return adapter.labels(registry, repository, digest);
+    }
+
+    @Override
+    public List<String> referrers(String repository, String digest) {
+        return client.referrers(repository, digest);
     }
 
     @Override

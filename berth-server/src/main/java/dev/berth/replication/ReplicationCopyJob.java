@@ -1,8 +1,6 @@
 package dev.berth.replication;
 
 import dev.berth.job.JobContext;
-import dev.berth.job.JobKind;
-import dev.berth.job.UnrecoverableJobException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,16 +10,17 @@ import tools.jackson.databind.json.JsonMapper;
  * job service on failure; a retry skips what the destination already has.
  */
 @Component
-class ReplicationCopyJob implements JobKind {
+class ReplicationCopyJob extends ReplicationTask {
     static final String NAME = "REPLICATION_COPY";
 
-    private final ReplicationPolicyRecords policies;
-    private final ReplicationEndpoints endpoints;
     private final JsonMapper json;
 
-    ReplicationCopyJob(ReplicationPolicyRecords policies, ReplicationEndpoints endpoints, JsonMapper json) {
-        this.policies = policies;
-        this.endpoints = endpoints;
+    ReplicationCopyJob(
+            ReplicationPolicyRecords policies,
+            ReplicationEndpoints endpoints,
+            JsonMapper json,
+            ReplicationSettings settings) {
+        super(policies, endpoints, settings);
         this.json = json;
     }
 
@@ -33,21 +32,30 @@ class ReplicationCopyJob implements JobKind {
     @Override
     public void run(JobContext context) throws Exception {
         JsonNode p = context.parameters();
-        long policyId = p.path("policy_id").asLong();
-        ReplicationPolicy policy = policies.find(policyId)
-                .orElseThrow(() -> new UnrecoverableJobException("the policy " + policyId + " is gone"));
+        ReplicationPolicy policy = policy(context);
         ReplicationEndpoints.Ends ends = endpoints.of(policy);
         String src = p.path("src_repo").asString();
         String tag = p.path("tag").asString();
         String dst = p.path("dst_repo").asString();
         context.log("copying " + src + ":" + tag + " to " + dst + ":" + tag + " (attempt " + context.attempt() + ")");
-        ArtifactCopier.Outcome outcome = new ArtifactCopier(ends.source(), ends.destination(), json, context)
+        if (policy.speed() > 0) {
+            context.log("speed limited to " + policy.speed() + " KiB/s");
+        }
+        ArtifactCopier.Outcome outcome = new ArtifactCopier(
+                        ends.source(),
+                        ends.destination(),
+                        json,
+                        context,
+                        new Retrying(settings, context),
+                        new Throttle(policy.speed()),
+                        policy.copyByChunk() ? settings.chunkSize : 0)
                 .copy(src, tag, dst, policy.override());
         context.progress(100);
         context.log(
                 outcome.skipped()
                         ? "skipped"
                         : "done: " + outcome.digest() + ", " + outcome.blobsCopied() + " blob(s) copied, "
-                                + outcome.blobsSkipped() + " already there");
+                                + outcome.blobsSkipped() + " already there, " + outcome.accessories()
+                                + " accessory(ies)");
     }
 }

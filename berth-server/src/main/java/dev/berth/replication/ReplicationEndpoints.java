@@ -19,11 +19,22 @@ class ReplicationEndpoints {
     private final RegistryContent content;
     private final RemoteRegistries registries;
     private final RegistryAdapters adapters;
+    private final ArtifactLabelNames labels;
 
-    ReplicationEndpoints(RegistryContent content, RemoteRegistries registries, RegistryAdapters adapters) {
+    ReplicationEndpoints(
+            RegistryContent content,
+            RemoteRegistries registries,
+            RegistryAdapters adapters,
+            ArtifactLabelNames labels) {
         this.content = content;
         this.registries = registries;
         this.adapters = adapters;
+        this.labels = labels;
+    }
+
+    /** This Berth alone, for what needs no remote (an event's labels). */
+    ContentEndpoint local() {
+        return new LocalEndpoint(content, labels);
     }
 
     record Ends(ContentEndpoint source, ContentEndpoint destination, String remoteName) {}
@@ -35,7 +46,7 @@ class ReplicationEndpoints {
                         "the registry " + policy.remoteRegistryId() + " of the policy is gone"));
         RegistryAdapter adapter = adapters.of(registry);
         ContentEndpoint remote = new RemoteEndpoint(adapter, registry, adapter.contentClient(LIMITS, registry));
-        ContentEndpoint local = new LocalEndpoint(content);
+        ContentEndpoint local = local();
         return policy.isPush() ? new Ends(local, remote, registry.name()) : new Ends(remote, local, registry.name());
     }
 }

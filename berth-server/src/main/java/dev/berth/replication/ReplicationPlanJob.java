@@ -31,13 +31,16 @@ class ReplicationPlanJob implements JobKind {
     private final ObjectProvider<Executions> executions;
 
     private final TransactionTemplate tx;
+    private final tools.jackson.databind.json.JsonMapper json;
 
     ReplicationPlanJob(
             ReplicationPolicyRecords policies,
             ReplicationEndpoints endpoints,
             ReplicationTaskRecords taskRecords,
             ObjectProvider<Executions> executions,
-            TransactionTemplate tx) {
+            TransactionTemplate tx,
+            tools.jackson.databind.json.JsonMapper json) {
+        this.json = json;
         this.policies = policies;
         this.endpoints = endpoints;
         this.taskRecords = taskRecords;
@@ -65,13 +68,10 @@ class ReplicationPlanJob implements JobKind {
         if (policy.singleActiveReplication() && anotherRunning(policy.id(), context.executionId())) {
             throw new UnrecoverableJobException("Execution skipped: active replication still in progress.");
         }
-        if (policy.filters().stream().anyMatch(f -> f.type().equals(PolicyFilter.LABEL))) {
-            throw new UnrecoverableJobException("label filters are not applied by Berth yet; nothing was copied");
-        }
         ReplicationEndpoints.Ends ends = endpoints.of(policy);
         List<Item> items = new ArrayList<>();
         for (String repository : ends.source().repositories()) {
-            if (!namesMatch(policy, repository)) {
+            if (!Selection.name(policy, repository)) {
                 continue;
             }
             String destination;
@@ -82,7 +82,7 @@ class ReplicationPlanJob implements JobKind {
                 throw new UnrecoverableJobException(e.getMessage());
             }
             for (String tag : ends.source().tags(repository)) {
-                if (tagsMatch(policy, tag)) {
+                if (Selection.tag(policy, tag) && artifactSelected(policy, ends.source(), repository, tag, context)) {
                     items.add(new Item(repository, tag, destination));
                 }
             }
@@ -124,15 +124,28 @@ class ReplicationPlanJob implements JobKind {
                 .anyMatch(s -> !s.isFinal());
     }
 
-    static boolean namesMatch(ReplicationPolicy policy, String repository) {
-        return policy.filters().stream()
-                .filter(f -> f.type().equals(PolicyFilter.NAME))
-                .allMatch(f -> Doublestar.matches(f.value().asString(), repository));
-    }
-
-    static boolean tagsMatch(ReplicationPolicy policy, String tag) {
-        return policy.filters().stream()
-                .filter(f -> f.type().equals(PolicyFilter.TAG))
-                .allMatch(f -> Doublestar.matches(f.value().asString(), tag) != f.excludes());
+    /** The label and resource filters, which need the artifact the tag names. */
+    private boolean artifactSelected(
+            ReplicationPolicy policy, ContentEndpoint source, String repository, String tag, JobContext context) {
+        if (!Selection.needsArtifact(policy)) {
+            return true;
+        }
+        var manifest = source.manifest(repository, tag);
+        if (manifest.isEmpty()) {
+            return false; // deleted since the listing
+        }
+        if (!Selection.resource(policy, manifest.get(), json)) {
+            context.log(repository + ":" + tag + " is not an image: left out by the resource filter");
+            return false;
+        }
+        if (Selection.needsLabels(policy)) {
+            String digest =
+                    dev.berth.storage.Digest.sha256(manifest.get().content()).toString();
+            if (!Selection.labels(policy, source.labels(repository, digest))) {
+                context.log(repository + ":" + tag + " is left out by the label filter");
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,0 +1,61 @@
+package dev.berth.replication;
+
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * How copy tasks treat a remote that is slow or failing, and how they upload in chunks:
+ *
+ * <ul>
+ *   <li>{@code berth.replication.retry.attempts} (5): tries of one request (a HEAD, a blob, a
+ *       manifest) that met a 429, a 5xx or a broken connection, the first included;
+ *   <li>{@code berth.replication.retry.backoff} (1s): the wait after the first failure, doubled
+ *       after each further one; a {@code Retry-After} replaces it;
+ *   <li>{@code berth.replication.retry.max-wait} (60s): no single wait is longer (a longer
+ *       {@code Retry-After} is cut to this);
+ *   <li>{@code berth.replication.chunk-size} (10MB): the chunk of {@code copy_by_chunk} uploads;
+ *   <li>{@code berth.replication.task-attempts} (3) and {@code berth.replication.task-backoff}
+ *       (10s): the job service's retries of a whole copy task after the requests' own retries.
+ * </ul>
+ */
+@Component
+class ReplicationSettings {
+    final int retryAttempts;
+    final Duration retryBackoff;
+    final Duration retryMaxWait;
+    final int chunkSize;
+    final int taskAttempts;
+    final Duration taskBackoff;
+
+    ReplicationSettings(
+            @Value("${berth.replication.retry.attempts:5}") int retryAttempts,
+            @Value("${berth.replication.retry.backoff:1s}") Duration retryBackoff,
+            @Value("${berth.replication.retry.max-wait:60s}") Duration retryMaxWait,
+            @Value("${berth.replication.chunk-size:10MB}") org.springframework.util.unit.DataSize chunkSize,
+            @Value("${berth.replication.task-attempts:3}") int taskAttempts,
+            @Value("${berth.replication.task-backoff:10s}") Duration taskBackoff) {
+        if (retryAttempts < 1 || taskAttempts < 1) {
+            throw new IllegalArgumentException("berth.replication attempts must be at least 1");
+        }
+        if (chunkSize.toBytes() < 1 || chunkSize.toBytes() > 256L << 20) {
+            throw new IllegalArgumentException("berth.replication.chunk-size must be between 1B and 256MB");
+        }
+        this.retryAttempts = retryAttempts;
+        this.retryBackoff = retryBackoff;
+        this.retryMaxWait = retryMaxWait;
+        this.chunkSize = (int) chunkSize.toBytes();
+        this.taskAttempts = taskAttempts;
+        this.taskBackoff = taskBackoff;
+    }
+
+    static ReplicationSettings defaults() {
+        return new ReplicationSettings(
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(60),
+                org.springframework.util.unit.DataSize.ofMegabytes(10),
+                3,
+                Duration.ofSeconds(10));
+    }
+}
