@@ -10,6 +10,7 @@ import { word } from '../../i18n/words';
 import { attempt, confirmAction, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { bytes, time } from '../../ui/format';
 import { LDAP_ITEMS, LdapFields } from './ldap';
+import { AUTHPROXY_ITEMS, AuthProxyFields } from './authproxy';
 import { OIDC_ITEMS, OidcFields } from './oidc';
 import { formatBanner, parseBanner, toInputDate, type BannerType } from '../../ui/banner';
 
@@ -124,7 +125,7 @@ function ConfigurationView() {
     <section>
       <PageHeader title={t('config.systemTitle')} />
       <div class="panels">
-        <ConfigSection title={t('config.authentication')} config={config} items={['auth_mode', 'self_registration', ...LDAP_ITEMS, ...OIDC_ITEMS]} onSaved={reread}>
+        <ConfigSection title={t('config.authentication')} config={config} items={['auth_mode', 'self_registration', ...LDAP_ITEMS, ...OIDC_ITEMS, ...AUTHPROXY_ITEMS]} onSaved={reread}>
           {(ctl) => (
             <>
               <Field label={t('config.authMode')} hint={t('config.authModeHint')}>
@@ -133,6 +134,7 @@ function ConfigurationView() {
                     <option value="db_auth">{word('value', 'db_auth')}</option>
                     <option value="ldap_auth">{word('value', 'ldap_auth')}</option>
                     <option value="oidc_auth">{word('value', 'oidc_auth')}</option>
+                    <option value="http_auth">{word('value', 'http_auth')}</option>
                   </select>
                 )}
               </Field>
@@ -140,6 +142,8 @@ function ConfigurationView() {
                 <LdapFields ctl={ctl} />
               ) : ctl.value('auth_mode') === 'oidc_auth' ? (
                 <OidcFields ctl={ctl} />
+              ) : ctl.value('auth_mode') === 'http_auth' ? (
+                <AuthProxyFields ctl={ctl} />
               ) : (
                 <label class="inline">
                   <input
