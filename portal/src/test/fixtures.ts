@@ -52,6 +52,21 @@ export function projectApi(perms: { resource: string; action: string }[], extra:
 }
 
 /** The fake API of an administration page, signed in as ADMIN. */
+/**
+ * The /configurations items every Configuration page test needs besides the ones it is about:
+ * database authentication and the system settings, all editable but the robot name prefix.
+ */
+export const BASE_CONFIG = {
+  auth_mode: { value: 'db_auth', editable: true },
+  self_registration: { value: false, editable: true },
+  project_creation_restriction: { value: 'everyone', editable: true },
+  session_timeout: { value: 60, editable: true },
+  token_expiration: { value: 30, editable: true },
+  robot_token_duration: { value: 30, editable: true },
+  robot_name_prefix: { value: 'robot$', editable: false },
+  read_only: { value: false, editable: true },
+};
+
 export function adminApi(routes: Record<string, unknown>) {
   return fakeApi({
     'GET /api/v2.0/users/current': { body: ADMIN },

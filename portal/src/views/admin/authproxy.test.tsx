@@ -2,25 +2,18 @@ import { describe, expect, it } from 'vitest';
 import '../../views';
 import { App } from '../../App';
 import { navigate } from '../../router';
-import { adminApi } from '../../test/fixtures';
+import { BASE_CONFIG, adminApi } from '../../test/fixtures';
 import { byLabel, choose, click, mount, submit, type, until } from '../../test/harness';
 import { ADMIN, signedInAs } from '../../test/users';
 
 const CONFIG = {
-  auth_mode: { value: 'db_auth', editable: true },
-  self_registration: { value: false, editable: true },
+  ...BASE_CONFIG,
   http_authproxy_endpoint: { value: '', editable: true },
   http_authproxy_tokenreview_endpoint: { value: '', editable: true },
   http_authproxy_admin_groups: { value: '', editable: true },
   http_authproxy_admin_usernames: { value: '', editable: true },
   http_authproxy_verify_cert: { value: true, editable: true },
   http_authproxy_skip_search: { value: false, editable: true },
-  project_creation_restriction: { value: 'everyone', editable: true },
-  session_timeout: { value: 60, editable: true },
-  token_expiration: { value: 30, editable: true },
-  robot_token_duration: { value: 30, editable: true },
-  robot_name_prefix: { value: 'robot$', editable: false },
-  read_only: { value: false, editable: true },
 };
 
 describe('HTTP auth proxy settings', () => {

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import '../../views';
 import { App } from '../../App';
 import { navigate } from '../../router';
-import { adminApi } from '../../test/fixtures';
+import { BASE_CONFIG, adminApi } from '../../test/fixtures';
 import { button, byLabel, choose, click, error, mount, submit, text, type, until } from '../../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../../test/users';
 import { fakeApi } from '../../test/harness';
 
 const CONFIG = {
-  auth_mode: { value: 'db_auth', editable: true },
-  self_registration: { value: false, editable: true },
+  ...BASE_CONFIG,
   ldap_url: { value: '', editable: true },
   ldap_search_dn: { value: '', editable: true },
   ldap_base_dn: { value: '', editable: true },
@@ -24,12 +23,6 @@ const CONFIG = {
   ldap_group_search_scope: { value: 2, editable: true },
   ldap_group_admin_dn: { value: '', editable: true },
   ldap_group_membership_attribute: { value: 'memberof', editable: true },
-  project_creation_restriction: { value: 'everyone', editable: true },
-  session_timeout: { value: 60, editable: true },
-  token_expiration: { value: 30, editable: true },
-  robot_token_duration: { value: 30, editable: true },
-  robot_name_prefix: { value: 'robot$', editable: false },
-  read_only: { value: false, editable: true },
 };
 
 describe('LDAP authentication settings', () => {

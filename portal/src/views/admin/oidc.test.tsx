@@ -3,15 +3,14 @@ import '../../views';
 import { App } from '../../App';
 import { navigate } from '../../router';
 import { session } from '../../session';
-import { adminApi } from '../../test/fixtures';
+import { BASE_CONFIG, adminApi } from '../../test/fixtures';
 import { button, byLabel, choose, click, fakeApi, mount, submit, text, type, until } from '../../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../../test/users';
 import { LoginView } from '../login';
 import { localTarget, OidcOnboardView } from '../oidc-onboard';
 
 const CONFIG = {
-  auth_mode: { value: 'db_auth', editable: true },
-  self_registration: { value: false, editable: true },
+  ...BASE_CONFIG,
   oidc_name: { value: '', editable: true },
   oidc_endpoint: { value: '', editable: true },
   oidc_client_id: { value: '', editable: true },
@@ -23,12 +22,6 @@ const CONFIG = {
   oidc_extra_redirect_parms: { value: '{}', editable: true },
   oidc_verify_cert: { value: true, editable: true },
   oidc_auto_onboard: { value: false, editable: true },
-  project_creation_restriction: { value: 'everyone', editable: true },
-  session_timeout: { value: 60, editable: true },
-  token_expiration: { value: 30, editable: true },
-  robot_token_duration: { value: 30, editable: true },
-  robot_name_prefix: { value: 'robot$', editable: false },
-  read_only: { value: false, editable: true },
 };
 
 describe('OIDC authentication settings', () => {
