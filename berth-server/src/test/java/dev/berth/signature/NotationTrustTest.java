@@ -270,11 +270,27 @@ class NotationTrustTest {
         assertThat(admin.get("/v2/" + repo + "/manifests/v2", "Accept", ACCEPT).status())
                 .isEqualTo(200);
 
-        // the first image's signature pushed into another repository of the project does not count there
+        // a trusted signature of another repository's image, pushed into this one, does not count there
         String otherRepo = project + "/copy";
-        RegistryClient.Image copy = admin.pushImage(otherRepo, "v1", "notation".getBytes(StandardCharsets.UTF_8));
-        assertThat(copy.manifest()).isEqualTo(image.manifest());
+        RegistryClient.Image copy = admin.pushImage(otherRepo, "v1", "copy".getBytes(StandardCharsets.UTF_8));
+        byte[] copyPayload =
+                NotationSigning.payload(RegistryClient.OCI_MANIFEST, copy.manifest(), copy.manifestBytes().length);
+        NotationSigning.push(
+                admin,
+                repo,
+                copy.manifest(),
+                RegistryClient.OCI_MANIFEST,
+                copy.manifestBytes().length,
+                NotationEnvelope.JWS,
+                NotationSigning.jws(
+                        copyPayload, release.certificates(), release.leaf().keys(), NotationAlgorithm.PS256, claims));
+        // a policy change re-verifies everything after that push (the stream is ordered): still nothing there
+        RegistryClient.check(
+                putJson(admin, policyPath(project), Map.of("mode", "enforce", "kinds", List.of("notation"))), 200);
         awaitReason(project, "copy", copy.manifest(), "no Notation signature in this repository");
+        assertThat(admin.get("/v2/" + otherRepo + "/manifests/v1", "Accept", ACCEPT)
+                        .status())
+                .isEqualTo(412);
 
         // removing the trust store re-verifies under a new version: refused again
         long storeId = admin.get(policyPath(project) + "/trust-stores")
