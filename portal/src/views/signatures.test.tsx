@@ -149,4 +149,50 @@ describe('the project Trust policy tab', () => {
     expect(queryButton('Add key')).toBeUndefined();
     expect(queryButton('Delete key release')).toBeUndefined();
   });
+
+  it('lets a project admin add a Notation trust store and save the Notary trust policy document', async () => {
+    signedInAs(ALICE);
+    const doc = { version: '1.0', trustPolicies: [] };
+    const store = {
+      id: 5,
+      type: 'ca',
+      name: 'release',
+      reference: 'ca:release',
+      certificates: [{ subject: 'CN=Release Root,O=Example,ST=WA,C=US', issuer: 'CN=Release Root', not_before: '2026-01-01T00:00:00Z', not_after: '2036-01-01T00:00:00Z', sha256: 'ab'.repeat(32) }],
+      pem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      creation_time: '2026-02-01T00:00:00Z',
+    };
+    const fake = projectApi([...ALL, ...CONFIG], {
+      [`GET ${POLICY}`]: { body: { mode: 'off', kinds: ['notation'], version: 1, key_count: 0 } },
+      [`GET ${POLICY}/keys`]: list([]),
+      [`GET ${POLICY}/trust-stores`]: list([store]),
+      [`GET ${POLICY}/notation`]: { body: doc },
+      [`POST ${POLICY}/trust-stores`]: { status: 201, headers: { Location: `${POLICY}/trust-stores/6` } },
+      [`PUT ${POLICY}/notation`]: { body: doc },
+      [`DELETE ${POLICY}/trust-stores/5`]: { body: '' },
+    });
+    await mount(<App />);
+    navigate('/projects/3/trust');
+    await until(() => expect(text()).toContain('ca:release'));
+    expect(text()).toContain('CN=Release Root,O=Example,ST=WA,C=US');
+
+    await click(button('Add trust store'));
+    await type(byLabel('Name'), 'ci');
+    await type(byLabel<HTMLInputElement>('Certificates (PEM)'), store.pem);
+    await submit(byLabel('Name'));
+    await until(() => expect(fake.find('POST', `${POLICY}/trust-stores`)).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', `${POLICY}/trust-stores`)[0].body)).toEqual({ type: 'ca', name: 'ci', certificates: store.pem });
+
+    const policy = { version: '1.0', trustPolicies: [{ name: 'all', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:release'], trustedIdentities: ['*'] }] };
+    const area = byLabel<HTMLInputElement>('Notary trust policy');
+    area.value = '';
+    await type(area, JSON.stringify(policy));
+    await click(button('Save Notary trust policy'));
+    await until(() => expect(fake.find('PUT', `${POLICY}/notation`)).toHaveLength(1));
+    expect(JSON.parse(fake.find('PUT', `${POLICY}/notation`)[0].body)).toEqual(policy);
+
+    await click(button('Delete trust store ca:release'));
+    await click(dialogButton('Delete'));
+    await until(() => expect(fake.find('DELETE', `${POLICY}/trust-stores/5`)).toHaveLength(1));
+  });
 });

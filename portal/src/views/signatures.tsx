@@ -24,6 +24,16 @@ export interface TrustKey {
   creation_time: string;
 }
 
+export interface NotationTrustStore {
+  id: number;
+  type: 'ca' | 'signingAuthority';
+  name: string;
+  reference: string;
+  certificates: { subject: string; issuer: string; not_before: string; not_after: string; sha256: string }[];
+  pem: string;
+  creation_time: string;
+}
+
 export interface Verification {
   status: 'verified' | 'unverified' | 'pending' | 'no_policy';
   verified: boolean;

@@ -1,5 +1,6 @@
-// A project's signature trust policy (Berth's extension, docs/signatures.md): mode, accepted kinds
-// and trusted cosign public keys. Members read; project admins edit.
+// A project's signature trust policy (Berth's extension, docs/signatures.md): mode, accepted kinds,
+// trusted cosign public keys, and Notation's X.509 trust stores and Notary trust policy document.
+// Members read; project admins edit.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
@@ -7,7 +8,7 @@ import { registerProjectTab } from '../../router';
 import type { Perms, Project } from '../../types';
 import { attempt, confirmAction, ErrorBanner, Field, FormModal, Spinner, Time } from '../../ui/components';
 import { StaticTable } from '../../ui/DataTable';
-import { trustPolicyPath, type TrustKey, type TrustPolicy } from '../signatures';
+import { trustPolicyPath, type NotationTrustStore, type TrustKey, type TrustPolicy } from '../signatures';
 
 const MODES = ['off', 'warn', 'enforce'] as const;
 const KINDS = ['cosign', 'notation'] as const;
@@ -108,6 +109,7 @@ function TrustTab({ project, perms }: { project: Project; perms: Perms }) {
           ]}
         />
       </div>
+      <NotationCard base={base} editable={editable} onChanged={() => setReload(reload + 1)} />
       {adding && (
         <AddKey
           base={base}
@@ -138,6 +140,142 @@ function AddKey({ base, onClose, onAdded }: { base: string; onClose: () => void;
       <Field label={t('trust.name')}>{(id) => <input id={id} required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />}</Field>
       <Field label={t('trust.publicKey')} hint={t('trust.publicKeyHint')}>
         {(id) => <textarea id={id} required rows={6} class="mono" value={pem} onInput={(e) => setPem((e.target as HTMLTextAreaElement).value)} />}
+      </Field>
+    </FormModal>
+  );
+}
+
+/** Notation: the X.509 trust stores and the Notary trust policy document (JSON, as the spec writes it). */
+function NotationCard({ base, editable, onChanged }: { base: string; editable: boolean; onChanged: () => void }) {
+  const [stores, setStores] = useState<NotationTrustStore[] | null>(null);
+  const [doc, setDoc] = useState<string>('');
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  const [adding, setAdding] = useState(false);
+  useEffect(() => {
+    Promise.all([api.get<NotationTrustStore[]>(`${base}/trust-stores`), api.get<unknown>(`${base}/notation`)])
+      .then(([s, d]) => {
+        setStores(s ?? []);
+        setDoc(JSON.stringify(d, null, 2));
+      })
+      .catch(setError);
+  }, [base, reload]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!stores) return <Spinner />;
+  const changed = () => {
+    setReload(reload + 1);
+    onChanged();
+  };
+  const saveDoc = async (e: Event) => {
+    e.preventDefault();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(doc);
+    } catch {
+      setError(new Error(t('trust.notation.notJson')));
+      return;
+    }
+    if (await attempt(() => api.put(`${base}/notation`, parsed), t('common.saved'))) changed();
+  };
+  const remove = async (s: NotationTrustStore) => {
+    if (!(await confirmAction(t('trust.notation.confirmDeleteStore', { name: s.reference })))) return;
+    if (await attempt(() => api.del(`${base}/trust-stores/${s.id}`), t('trust.notation.storeDeleted'))) changed();
+  };
+  return (
+    <>
+      <div class="card">
+        <h2>{t('trust.notation.stores')}</h2>
+        <p class="hint">{t('trust.notation.storesHint')}</p>
+        {editable && (
+          <button type="button" onClick={() => setAdding(true)}>
+            {t('trust.notation.addStore')}
+          </button>
+        )}
+        <StaticTable<NotationTrustStore>
+          caption={t('trust.notation.stores')}
+          rows={stores}
+          rowKey={(s) => s.id}
+          empty={t('trust.notation.noStores')}
+          columns={[
+            { label: t('trust.notation.reference'), render: (s) => <code>{s.reference}</code> },
+            {
+              label: t('trust.notation.certificates'),
+              render: (s) => (
+                <ul class="plain">
+                  {s.certificates.map((c) => (
+                    <li key={c.sha256}>
+                      {c.subject} <span class="muted">({t('trust.notation.until')} <Time iso={c.not_after} />)</span>
+                    </li>
+                  ))}
+                </ul>
+              ),
+            },
+            { label: t('common.created'), render: (s) => <Time iso={s.creation_time} /> },
+            ...(editable
+              ? [
+                  {
+                    label: t('common.actions'),
+                    render: (s: NotationTrustStore) => (
+                      <button type="button" class="small danger" onClick={() => remove(s)} aria-label={t('trust.notation.deleteStoreNamed', { name: s.reference })}>
+                        {t('common.delete')}
+                      </button>
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </div>
+      <form class="card" onSubmit={saveDoc} aria-label={t('trust.notation.document')}>
+        <h2>{t('trust.notation.document')}</h2>
+        <Field label={t('trust.notation.document')} hint={t('trust.notation.documentHint')}>
+          {(id) => <textarea id={id} rows={14} class="mono" readOnly={!editable} value={doc} onInput={(e) => setDoc((e.target as HTMLTextAreaElement).value)} />}
+        </Field>
+        {editable && (
+          <button type="submit" class="primary">
+            {t('trust.notation.saveDocument')}
+          </button>
+        )}
+      </form>
+      {adding && (
+        <AddStore
+          base={base}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            changed();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function AddStore({ base, onClose, onAdded }: { base: string; onClose: () => void; onAdded: () => void }) {
+  const [type, setType] = useState('ca');
+  const [name, setName] = useState('');
+  const [pem, setPem] = useState('');
+  return (
+    <FormModal
+      title={t('trust.notation.addStore')}
+      submitLabel={t('common.create')}
+      onClose={onClose}
+      onSubmit={async () => {
+        await api.create(`${base}/trust-stores`, { type, name, certificates: pem });
+        onAdded();
+      }}
+    >
+      <Field label={t('trust.keyType')}>
+        {(id) => (
+          <select id={id} value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
+            <option value="ca">ca</option>
+            <option value="signingAuthority">signingAuthority</option>
+          </select>
+        )}
+      </Field>
+      <Field label={t('trust.name')}>{(id) => <input id={id} required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />}</Field>
+      <Field label={t('trust.notation.certificates')} hint={t('trust.notation.certificatesHint')}>
+        {(id) => <textarea id={id} required rows={8} class="mono" value={pem} onInput={(e) => setPem((e.target as HTMLTextAreaElement).value)} />}
       </Field>
     </FormModal>
   );

@@ -2,8 +2,6 @@ package dev.berth.signature;
 
 import dev.berth.registry.RegistryContent;
 import dev.berth.storage.Digest;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -12,9 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Verifies an artifact's cosign signatures against a project's trusted public keys, in both of
@@ -55,8 +51,6 @@ class CosignVerifier {
     static final int MAX_REFERRERS = 64;
 
     static final String NOT_TRUSTED = "no trusted key verifies the signature (signed with another key, or altered)";
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final RegistryContent content;
 
@@ -306,35 +300,12 @@ class CosignVerifier {
         return Optional.empty();
     }
 
-    /** A layer's bytes, read only when it is small: declared and stored size checked, read capped. */
     private Optional<byte[]> blob(String repository, JsonNode layer) {
-        Optional<Digest> digest = Digest.parse(layer.path("digest").asString(""));
-        long declared = layer.path("size").asLong(-1);
-        if (digest.isEmpty() || declared < 0 || declared > MAX_PAYLOAD) {
-            return Optional.empty();
-        }
-        Optional<Long> size = content.blobSize(repository, digest.get());
-        if (size.isEmpty() || size.get() > MAX_PAYLOAD) {
-            return Optional.empty();
-        }
-        try (InputStream in = content.openBlob(repository, digest.get())) {
-            byte[] bytes = in.readNBytes(MAX_PAYLOAD + 1);
-            return bytes.length > MAX_PAYLOAD ? Optional.empty() : Optional.of(bytes);
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return SignatureContent.blob(content, repository, layer, MAX_PAYLOAD);
     }
 
     private static Optional<JsonNode> parse(byte[] bytes, int max) {
-        if (bytes.length > max) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(bytes);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
+        return SignatureContent.object(bytes, max);
     }
 
     private static Optional<byte[]> base64(String text) {

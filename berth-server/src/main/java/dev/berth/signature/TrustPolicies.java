@@ -62,6 +62,38 @@ class TrustPolicies {
         return deleted;
     }
 
+    static final int MAX_NOTATION_STORES = 20;
+
+    /** Sets the project's Notary trust policy document (validated by the caller). */
+    @Transactional
+    TrustPolicy putNotationPolicy(long projectId, String document) {
+        TrustPolicy policy = store.putNotationPolicy(projectId, document, clock.instant());
+        events.publish(TrustPolicyChanged.TYPE, projectId, new TrustPolicyChanged(policy.version()));
+        return policy;
+    }
+
+    /** Adds a Notation trust store; empty when the project has one of that type and name. */
+    @Transactional
+    Optional<Long> addNotationStore(long projectId, NotationTrustStore trustStore) {
+        if (store.countNotationStores(projectId) >= MAX_NOTATION_STORES) {
+            throw new IllegalArgumentException("a project has at most " + MAX_NOTATION_STORES + " trust stores");
+        }
+        Optional<Long> id = store.addNotationStore(projectId, trustStore, clock.instant());
+        if (id.isPresent()) {
+            changed(projectId);
+        }
+        return id;
+    }
+
+    @Transactional
+    boolean deleteNotationStore(long projectId, long id) {
+        boolean deleted = store.deleteNotationStore(projectId, id);
+        if (deleted) {
+            changed(projectId);
+        }
+        return deleted;
+    }
+
     private void changed(long projectId) {
         TrustPolicy policy = store.bump(projectId, clock.instant());
         events.publish(TrustPolicyChanged.TYPE, projectId, new TrustPolicyChanged(policy.version()));

@@ -238,6 +238,15 @@ class TrustPolicyController {
     }
 
     private Project permitted(HttpServletRequest request, String nameOrId, boolean isName, Action action) {
+        return permitted(guard, request, nameOrId, isName, action);
+    }
+
+    /**
+     * The project a trust policy request is about, when the caller may do {@code action} on its
+     * configuration (Harbor's project configuration permission); 404 when the caller cannot see it.
+     */
+    static Project permitted(
+            ProjectGuard guard, HttpServletRequest request, String nameOrId, boolean isName, Action action) {
         Principal caller = Callers.of(request);
         Project project = guard.readable(caller, nameOrId, isName);
         guard.require(caller, project, Resource.CONFIGURATION, action);

@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The tables {@code trust_policy}, {@code trust_key} and {@code trust_result}. */
+/**
+ * The tables {@code trust_policy}, {@code trust_key}, {@code trust_notation_store} and {@code
+ * trust_result}.
+ */
 @Repository
 class TrustStore {
     private final JdbcClient jdbc;
@@ -170,6 +173,76 @@ class TrustStore {
         jdbc.sql("DELETE FROM trust_result WHERE project_id = ? AND policy_version < ?")
                 .params(projectId, currentVersion)
                 .update();
+    }
+
+    /** A Notation X.509 trust store as stored. */
+    record StoredNotationStore(long id, long projectId, NotationTrustStore store, Instant created) {}
+
+    /** The project's Notary trust policy document (JSON), if it has one. */
+    Optional<String> notationPolicy(long projectId) {
+        return jdbc.sql("SELECT notation_policy FROM trust_policy WHERE project_id = ? AND notation_policy IS NOT NULL")
+                .param(projectId)
+                .query(String.class)
+                .optional();
+    }
+
+    /** Sets the Notary trust policy document, one version up (created, mode off, if there was no policy). */
+    TrustPolicy putNotationPolicy(long projectId, String document, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO trust_policy (project_id, mode, version, update_time, notation_policy)
+                        VALUES (?, 'off', 1, ?, ?)
+                        ON CONFLICT (project_id) DO UPDATE
+                        SET notation_policy = EXCLUDED.notation_policy, version = trust_policy.version + 1,
+                            update_time = EXCLUDED.update_time""").params(projectId, Timestamp.from(now), document).update();
+        return policy(projectId).orElseThrow();
+    }
+
+    List<StoredNotationStore> notationStores(long projectId) {
+        return jdbc.sql("SELECT " + STORE_COLUMNS + " FROM trust_notation_store WHERE project_id = ? ORDER BY id")
+                .param(projectId)
+                .query((rs, i) -> notationStore(rs))
+                .list();
+    }
+
+    Optional<StoredNotationStore> notationStore(long projectId, long id) {
+        return jdbc.sql("SELECT " + STORE_COLUMNS + " FROM trust_notation_store WHERE project_id = ? AND id = ?")
+                .params(projectId, id)
+                .query((rs, i) -> notationStore(rs))
+                .optional();
+    }
+
+    long countNotationStores(long projectId) {
+        return jdbc.sql("SELECT count(*) FROM trust_notation_store WHERE project_id = ?")
+                .param(projectId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Adds a trust store; empty when the project has one of that type and name. */
+    Optional<Long> addNotationStore(long projectId, NotationTrustStore store, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO trust_notation_store (project_id, store_type, name, certificates, creation_time)
+                        VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, store_type, name) DO NOTHING RETURNING id""")
+                .params(projectId, store.type(), store.name(), store.pem(), Timestamp.from(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    boolean deleteNotationStore(long projectId, long id) {
+        return jdbc.sql("DELETE FROM trust_notation_store WHERE project_id = ? AND id = ?")
+                        .params(projectId, id)
+                        .update()
+                > 0;
+    }
+
+    private static final String STORE_COLUMNS = "id, project_id, store_type, name, certificates, creation_time";
+
+    private static StoredNotationStore notationStore(java.sql.ResultSet rs) throws SQLException {
+        return new StoredNotationStore(
+                rs.getLong(1),
+                rs.getLong(2),
+                NotationTrustStore.parse(rs.getString(3), rs.getString(4), rs.getString(5)),
+                rs.getTimestamp(6).toInstant());
     }
 
     private static final String KEY_COLUMNS = "id, project_id, name, key_type, public_key, fingerprint, creation_time";

@@ -92,7 +92,7 @@ class TrustVerificationConsumer implements EventConsumer {
                         policy.get(),
                         pushed.repository(),
                         subject.get(),
-                        verifications.keys(project.get().id()));
+                        verifications.trust(project.get().id()));
             }
         }
     }
@@ -123,12 +123,12 @@ class TrustVerificationConsumer implements EventConsumer {
     }
 
     private void reverifyAll(Project project, TrustPolicy policy) {
-        List<CosignVerifier.Key> keys = verifications.keys(project.id());
+        TrustVerifications.Trust trust = verifications.trust(project.id());
         for (ArtifactInventory.Repository repository : inventory.repositories(project.id())) {
             for (ArtifactInventory.Artifact a :
                     inventory.artifacts(repository.id(), clock.instant(), OptionalLong.empty())) {
                 Digest.parse(a.digest())
-                        .ifPresent(d -> verifications.verify(project, policy, repository.name(), d, keys));
+                        .ifPresent(d -> verifications.verify(project, policy, repository.name(), d, trust));
             }
         }
         store.dropStale(project.id(), policy.version());

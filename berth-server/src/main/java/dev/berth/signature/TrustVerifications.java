@@ -6,7 +6,9 @@ import dev.berth.registry.RegistryContent;
 import dev.berth.storage.Digest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -24,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class TrustVerifications {
     private static final Logger log = LoggerFactory.getLogger(TrustVerifications.class);
-    static final String NOTATION_SIGNATURE = "application/vnd.cncf.notary.signature";
     private static final Set<String> INDEXES = Set.of(
             "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json");
     private static final int MAX_CHILDREN = 256;
@@ -32,37 +33,51 @@ class TrustVerifications {
 
     private final TrustStore store;
     private final CosignVerifier cosign;
+    private final NotationVerifier notation;
     private final ArtifactLookup artifacts;
     private final RegistryContent content;
     private final Clock clock;
 
     TrustVerifications(
-            TrustStore store, CosignVerifier cosign, ArtifactLookup artifacts, RegistryContent content, Clock clock) {
+            TrustStore store,
+            CosignVerifier cosign,
+            NotationVerifier notation,
+            ArtifactLookup artifacts,
+            RegistryContent content,
+            Clock clock) {
         this.store = store;
         this.cosign = cosign;
+        this.notation = notation;
         this.artifacts = artifacts;
         this.content = content;
         this.clock = clock;
     }
 
-    /** The project's trusted keys, parsed once for a batch of verifications. */
-    List<CosignVerifier.Key> keys(long projectId) {
+    /** What a project trusts: its cosign keys and its Notation trust, parsed once for a batch. */
+    record Trust(List<CosignVerifier.Key> keys, NotationVerifier.Trust notation) {}
+
+    /** The project's trust, read and parsed once for a batch of verifications. */
+    Trust trust(long projectId) {
         List<CosignVerifier.Key> keys = new ArrayList<>();
         for (TrustStore.TrustedKey k : store.keys(projectId)) {
             keys.add(new CosignVerifier.Key(k.name(), k.parsed()));
         }
-        return keys;
+        Map<String, NotationTrustStore> stores = new HashMap<>();
+        for (TrustStore.StoredNotationStore s : store.notationStores(projectId)) {
+            stores.put(s.store().ref(), s.store());
+        }
+        Optional<NotaryTrustPolicy> document = store.notationPolicy(projectId).map(NotaryTrustPolicy::parse);
+        return new Trust(keys, new NotationVerifier.Trust(document, stores));
     }
 
     /** Verifies the artifact of this digest in the repository, if it is there, and stores the result. */
-    Optional<Verdict> verify(
-            Project project, TrustPolicy policy, String repository, Digest digest, List<CosignVerifier.Key> keys) {
+    Optional<Verdict> verify(Project project, TrustPolicy policy, String repository, Digest digest, Trust trust) {
         Optional<ArtifactLookup.Located> artifact =
                 artifacts.byDigest(project, repository, digest.toString(), Optional.empty());
         if (artifact.isEmpty()) {
             return Optional.empty();
         }
-        Verdict verdict = judge(policy, repository, digest, keys);
+        Verdict verdict = judge(policy, repository, digest, trust);
         put(project, policy, artifact.get().artifactId(), digest, verdict);
         log.info(
                 "event=trust_verified project={} repository={} digest={} version={} verified={} reason=\"{}\"",
@@ -92,27 +107,30 @@ class TrustVerifications {
         return Optional.of(verdict);
     }
 
-    private Verdict judge(TrustPolicy policy, String repository, Digest digest, List<CosignVerifier.Key> keys) {
-        Optional<Verdict> cosignVerdict = Optional.empty();
+    private Verdict judge(TrustPolicy policy, String repository, Digest digest, Trust trust) {
+        List<Verdict> refusals = new ArrayList<>();
         if (policy.accepts(CosignVerifier.KIND)) {
-            if (keys.isEmpty()) {
-                cosignVerdict = Optional.of(Verdict.refused("the project's trust policy has no trusted keys"));
-            } else {
-                Verdict v = cosign.verify(repository, digest, keys);
-                if (v.verified()) {
-                    return v;
-                }
-                cosignVerdict = Optional.of(v);
+            Verdict v = trust.keys().isEmpty()
+                    ? Verdict.refused("the project's trust policy has no trusted keys")
+                    : cosign.verify(repository, digest, trust.keys());
+            if (v.verified()) {
+                return v;
             }
+            refusals.add(v);
         }
-        if (policy.accepts("notation")
-                && content.referrers(repository, digest).stream()
-                        .anyMatch(r -> NOTATION_SIGNATURE.equals(r.artifactType()))
-                && (cosignVerdict.isEmpty() || cosignVerdict.get().signature().isEmpty())) {
-            return Verdict.refused(
-                    "notation", "", "a Notation signature is there, but Berth does not verify Notation signatures yet");
+        if (policy.accepts(NotationVerifier.KIND)) {
+            Verdict v = notation.verify(repository, digest, trust.notation(), clock.instant());
+            if (v.verified()) {
+                return v;
+            }
+            refusals.add(v);
         }
-        return cosignVerdict.orElse(Verdict.refused("the trust policy accepts no signature kind Berth verifies"));
+        // the reason about a signature that is there tells more than "no signature of that kind"
+        return refusals.stream()
+                .filter(v -> v.signature().isPresent())
+                .findFirst()
+                .or(() -> refusals.stream().findFirst())
+                .orElse(Verdict.refused("the trust policy accepts no signature kind Berth verifies"));
     }
 
     private void put(Project project, TrustPolicy policy, long manifestId, Digest digest, Verdict v) {

@@ -1,0 +1,82 @@
+package dev.berth.signature;
+
+import dev.berth.registry.RegistryContent;
+import dev.berth.signature.NotationSigning.Chain;
+import dev.berth.signature.NotationSigning.Claims;
+import dev.berth.signature.NotationSigning.KeySpec;
+import dev.berth.storage.Digest;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Signature verifications per second on one thread, per kind: the cryptographic and parsing work of
+ * one verification, without the registry reads (run by {@code bench/signatures.sh}; not a test).
+ * Prints one line per kind: {@code kind ops_per_second}.
+ */
+public final class VerificationThroughput {
+    private VerificationThroughput() {}
+
+    public static void main(String[] args) {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        Map<String, BooleanSupplier> kinds = new LinkedHashMap<>();
+        byte[] message = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
+        for (SigningKeys type : SigningKeys.values()) {
+            KeyPair pair = type.generate();
+            PublicKeyPem key = PublicKeyPem.parse(SigningKeys.pem(pair));
+            byte[] sig = type.sign(pair, message);
+            kinds.put("cosign-" + key.type().wire(), () -> key.type().verifies(key.key(), message, sig));
+        }
+        Instant now = Instant.now();
+        byte[] manifest = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+        RegistryContent.Manifest artifact = new RegistryContent.Manifest(
+                Digest.sha256(manifest), "application/vnd.oci.image.manifest.v1+json", manifest);
+        byte[] payload = NotationSigning.payload(artifact.mediaType(), artifact.digest(), manifest.length);
+        NotaryTrustPolicy.Entry entry = new NotaryTrustPolicy.Entry(
+                "bench",
+                List.of("*"),
+                new NotaryTrustPolicy.Verification("strict", null),
+                List.of("ca:bench"),
+                List.of("x509.subject: C=US, ST=WA, O=Berth"));
+        for (KeySpec spec : List.of(KeySpec.EC256, KeySpec.RSA2048, KeySpec.RSA3072)) {
+            Chain chain = NotationSigning.chain(
+                    "C=US,ST=WA,O=Berth,CN=bench", spec, now.minusSeconds(60), now.plusSeconds(86400));
+            Map<String, NotationTrustStore> stores =
+                    Map.of("ca:bench", NotationTrustStore.parse("ca", "bench", chain.rootPem()));
+            Claims claims = Claims.now(now.minusSeconds(1));
+            byte[] jws = NotationSigning.jws(
+                    payload, chain.certificates(), chain.leaf().keys(), spec.algorithm(), claims);
+            byte[] cose = NotationSigning.cose(
+                    payload, chain.certificates(), chain.leaf().keys(), spec.algorithm(), claims);
+            kinds.put(
+                    "notation-jws-" + spec.algorithm(),
+                    () -> NotationVerifier.judge(entry, stores, NotationEnvelope.JWS, jws, artifact, now, "s")
+                            .verified());
+            kinds.put(
+                    "notation-cose-" + spec.algorithm(),
+                    () -> NotationVerifier.judge(entry, stores, NotationEnvelope.COSE, cose, artifact, now, "s")
+                            .verified());
+        }
+        for (Map.Entry<String, BooleanSupplier> kind : kinds.entrySet()) {
+            run(kind.getValue(), 0.5); // warm up
+            System.out.printf("%s %.0f%n", kind.getKey(), run(kind.getValue(), seconds));
+        }
+    }
+
+    private static double run(BooleanSupplier verification, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long start = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() < end) {
+            if (!verification.getAsBoolean()) {
+                throw new IllegalStateException("a benchmark signature did not verify");
+            }
+            n++;
+        }
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+}
