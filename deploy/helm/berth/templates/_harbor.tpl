@@ -9,7 +9,10 @@
   or the render stops naming them), extraEnvVars (all of them), jobservice.maxJobWorkers (job
   workers), updateStrategy.type, caSecretName, trace.provider otel with trace.otel.url_path and
   insecure, metrics.core.port, trivy.enabled false, and the S3 driver's encrypt, keyid, secure,
-  skipverify, v4auth (true), storageclass, chunksize and multipartcopy* (deployment.yaml).
+  skipverify, v4auth (true), storageclass, chunksize and multipartcopy*, the gcs driver's bucket,
+  encodedkey, existingSecret, useWorkloadIdentity, rootdirectory and chunksize, and the azure
+  driver's accountname, accountkey, existingSecret, container, realm and rootdirectory
+  (deployment.yaml, secret.yaml). Storage types oss and swift are refused in _helpers.tpl.
 */}}
 
 {{/* The value at a dotted path of a map, as JSON; empty when a segment is missing. */}}

@@ -85,8 +85,27 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- fail "expose.tls.certSource is auto: set expose.tls.auto.commonName (the host name clients use)" -}}
 {{- end -}}
 {{- end -}}
-{{- if not (has $v.persistence.imageChartStorage.type (list "filesystem" "s3")) -}}
-{{- fail (printf "persistence.imageChartStorage.type must be filesystem or s3, not %q" $v.persistence.imageChartStorage.type) -}}
+{{- $storageType := $v.persistence.imageChartStorage.type -}}
+{{- if eq $storageType "oss" -}}
+{{- fail "persistence.imageChartStorage.type oss: Berth has no OSS driver; Alibaba Cloud OSS serves the S3 API, so use type: s3 with s3.regionendpoint https://oss-<region>.aliyuncs.com, s3.bucket and an AccessKey pair (docs/storage.md)" -}}
+{{- end -}}
+{{- if eq $storageType "swift" -}}
+{{- fail "persistence.imageChartStorage.type swift: Berth has no Swift driver; if your OpenStack runs Swift's S3 API (s3api middleware) or Ceph RGW, use type: s3 with its endpoint and EC2 credentials (docs/storage.md)" -}}
+{{- end -}}
+{{- if not (has $storageType (list "filesystem" "s3" "gcs" "azure")) -}}
+{{- fail (printf "persistence.imageChartStorage.type must be filesystem, s3, gcs or azure, not %q" $storageType) -}}
+{{- end -}}
+{{- if and (eq $storageType "gcs") (not ($v.persistence.imageChartStorage.gcs | default dict).bucket) -}}
+{{- fail "persistence.imageChartStorage.gcs.bucket must be set for GCS storage" -}}
+{{- end -}}
+{{- if eq $storageType "azure" -}}
+{{- $azure := $v.persistence.imageChartStorage.azure | default dict -}}
+{{- if or (not $azure.accountname) (not $azure.container) -}}
+{{- fail "persistence.imageChartStorage.azure.accountname and container must be set for Azure storage" -}}
+{{- end -}}
+{{- if and (not $azure.accountkey) (not $azure.existingSecret) -}}
+{{- fail "persistence.imageChartStorage.azure needs accountkey, or existingSecret naming a Secret with the key AZURE_STORAGE_ACCESS_KEY (Berth authenticates to Azure with the account's shared key)" -}}
+{{- end -}}
 {{- end -}}
 {{- if and (eq $v.persistence.imageChartStorage.type "s3") (not $v.persistence.imageChartStorage.s3.bucket) -}}
 {{- fail "persistence.imageChartStorage.s3.bucket must be set for S3 storage" -}}

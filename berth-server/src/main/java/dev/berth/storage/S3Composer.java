@@ -49,7 +49,7 @@ final class S3Composer {
         this.partSize = objects.partSize();
     }
 
-    void compose(List<S3Uploads.Segment> chain, String target, long size) throws IOException {
+    void compose(List<SegmentedUploads.Segment> chain, String target, long size) throws IOException {
         if (chain.size() == 1 && size <= copying.threshold()) {
             String source = chain.getFirst().key();
             s3.copyObject(r -> options.on(r.sourceBucket(bucket)
@@ -60,7 +60,7 @@ final class S3Composer {
         }
         if (size <= partSize) {
             ByteArrayOutputStream all = new ByteArrayOutputStream((int) size);
-            for (S3Uploads.Segment s : chain) {
+            for (SegmentedUploads.Segment s : chain) {
                 download(s, 0, s.size(), all);
             }
             objects.put(target, all.toByteArray(), (int) size, options);
@@ -72,7 +72,7 @@ final class S3Composer {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             ByteArrayOutputStream pending = new ByteArrayOutputStream();
-            for (S3Uploads.Segment s : chain) {
+            for (SegmentedUploads.Segment s : chain) {
                 long pos = 0;
                 while (pos < s.size()) {
                     if (pending.size() >= S3BlobStore.MIN_PART) {
@@ -110,7 +110,7 @@ final class S3Composer {
      * 5 MiB minimum; up to the copy concurrency at once.
      */
     private void copy(
-            S3Uploads.Segment s, long from, long to, String target, String uploadId, List<CompletedPart> parts)
+            SegmentedUploads.Segment s, long from, long to, String target, String uploadId, List<CompletedPart> parts)
             throws IOException {
         long length = to - from;
         long pieces = Math.max(1, Math.min(Math.ceilDiv(length, copying.partSize()), length / S3BlobStore.MIN_PART));
@@ -186,7 +186,8 @@ final class S3Composer {
         }
     }
 
-    private void download(S3Uploads.Segment s, long from, long length, ByteArrayOutputStream into) throws IOException {
+    private void download(SegmentedUploads.Segment s, long from, long length, ByteArrayOutputStream into)
+            throws IOException {
         try (InputStream in = objects.get(s.key(), from, length)) {
             long copied = in.transferTo(into);
             if (copied != length) {

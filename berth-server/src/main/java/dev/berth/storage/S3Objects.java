@@ -196,12 +196,6 @@ final class S3Objects {
         }
     }
 
-    List<S3Object> list(String prefix) throws IOException {
-        List<S3Object> objects = new ArrayList<>();
-        forEach(prefix, objects::add);
-        return objects;
-    }
-
     /** Aborts the multipart uploads under the prefix begun before {@code initiatedBefore}. */
     int abortMultipartUploads(String prefix, Instant initiatedBefore) throws IOException {
         int aborted = 0;

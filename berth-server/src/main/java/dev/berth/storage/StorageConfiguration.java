@@ -27,6 +27,26 @@ class StorageConfiguration {
                         s3.redirect());
                 yield store;
             }
+            case GCS -> {
+                StorageSettings.Gcs gcs = settings.gcs();
+                ListableBlobStore store = GcsBlobStore.connect(gcs);
+                log.info(
+                        "event=storage_gcs endpoint={} bucket={} root=\"{}\"",
+                        gcs.endpoint().isBlank() ? "google" : gcs.endpoint(),
+                        gcs.bucket(),
+                        gcs.keyPrefix());
+                yield store;
+            }
+            case AZURE -> {
+                StorageSettings.Azure azure = settings.azure();
+                ListableBlobStore store = AzureBlobStore.connect(azure);
+                log.info(
+                        "event=storage_azure endpoint={} container={} root=\"{}\"",
+                        azure.serviceUrl(),
+                        azure.container(),
+                        azure.keyPrefix());
+                yield store;
+            }
         };
     }
 }

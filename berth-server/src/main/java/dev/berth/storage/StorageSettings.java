@@ -8,15 +8,102 @@ import org.springframework.util.unit.DataSize;
 /**
  * Where blob bytes live ({@code berth.storage.*}, or {@code BERTH_STORAGE_*} in the environment).
  *
- * @param type {@code filesystem} (under {@code berth.data-dir}, the default) or {@code s3}
+ * @param type {@code filesystem} (under {@code berth.data-dir}, the default), {@code s3},
+ *     {@code gcs} (Google Cloud Storage) or {@code azure} (Azure Blob Storage)
  * @param s3 the S3 driver's settings, read only when {@code type} is {@code s3}
+ * @param gcs the Google Cloud Storage driver's settings, read only when {@code type} is {@code gcs}
+ * @param azure the Azure Blob driver's settings, read only when {@code type} is {@code azure}
  */
 @ConfigurationProperties("berth.storage")
 public record StorageSettings(
-        @DefaultValue("filesystem") Type type, @DefaultValue S3 s3) {
+        @DefaultValue("filesystem") Type type,
+        @DefaultValue S3 s3,
+        @DefaultValue Gcs gcs,
+        @DefaultValue Azure azure) {
     public enum Type {
         FILESYSTEM,
-        S3
+        S3,
+        GCS,
+        AZURE
+    }
+
+    /**
+     * @param bucket the bucket, which must exist
+     * @param keyFile a service account's JSON key file; empty for Application Default Credentials
+     *     (workload identity, the metadata server, {@code GOOGLE_APPLICATION_CREDENTIALS})
+     * @param rootDirectory an object name prefix under which everything of Berth's lives
+     * @param chunkSize the size of the objects an append is written in (and of the memory buffer one
+     *     upload request in flight holds); GCS composes them server-side
+     * @param endpoint the JSON API's base URL; empty for Google's own ({@code https://storage.googleapis.com})
+     * @param projectId the project, for a key file that does not name one; rarely needed
+     */
+    public record Gcs(
+            @DefaultValue("") String bucket,
+            @DefaultValue("") String keyFile,
+            @DefaultValue("") String rootDirectory,
+            @DefaultValue("8MB") DataSize chunkSize,
+            @DefaultValue("") String endpoint,
+            @DefaultValue("") String projectId) {
+
+        String keyPrefix() {
+            return StorageSettings.keyPrefix(rootDirectory);
+        }
+
+        void validate() {
+            if (bucket.isBlank()) {
+                throw new IllegalStateException("berth.storage.gcs.bucket (BERTH_STORAGE_GCS_BUCKET) must be set");
+            }
+            if (chunkSize.toBytes() < 256 * 1024 || chunkSize.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("berth.storage.gcs.chunk-size must be between 256KB and 2GB");
+            }
+        }
+    }
+
+    /**
+     * @param accountName the storage account
+     * @param accountKey the account's shared key
+     * @param container the blob container, which must exist
+     * @param realm the domain of the account's endpoint, {@code https://<account>.blob.<realm>}:
+     *     {@code core.windows.net}, or a sovereign cloud's ({@code core.chinacloudapi.cn}, …)
+     * @param endpoint the Blob service's URL, overriding the one {@code realm} makes (Azurite, a
+     *     private endpoint)
+     * @param rootDirectory a blob name prefix under which everything of Berth's lives
+     * @param chunkSize the size of the blocks appends are staged in (and of the memory buffer one
+     *     upload request in flight holds)
+     */
+    public record Azure(
+            @DefaultValue("") String accountName,
+            @DefaultValue("") String accountKey,
+            @DefaultValue("") String container,
+            @DefaultValue("core.windows.net") String realm,
+            @DefaultValue("") String endpoint,
+            @DefaultValue("") String rootDirectory,
+            @DefaultValue("8MB") DataSize chunkSize) {
+
+        String keyPrefix() {
+            return StorageSettings.keyPrefix(rootDirectory);
+        }
+
+        /** The Blob service's URL. */
+        String serviceUrl() {
+            return endpoint.isBlank() ? "https://" + accountName + ".blob." + realm : endpoint.replaceAll("/+$", "");
+        }
+
+        void validate() {
+            if (accountName.isBlank() || accountKey.isBlank() || container.isBlank()) {
+                throw new IllegalStateException(
+                        "berth.storage.azure.account-name, account-key and container (BERTH_STORAGE_AZURE_ACCOUNT_NAME, _ACCOUNT_KEY, _CONTAINER) must be set");
+            }
+            if (chunkSize.toBytes() < 64 * 1024 || chunkSize.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalStateException("berth.storage.azure.chunk-size must be between 64KB and 2GB");
+            }
+        }
+    }
+
+    /** A root directory normalised to a key prefix, {@code ""} or {@code "a/b/"}. */
+    static String keyPrefix(String rootDirectory) {
+        String trimmed = rootDirectory.replaceAll("^/+|/+$", "");
+        return trimmed.isEmpty() ? "" : trimmed + "/";
     }
 
     /**
@@ -72,8 +159,7 @@ public record StorageSettings(
 
         /** The key prefix, normalised to {@code ""} or {@code "a/b/"}. */
         String keyPrefix() {
-            String trimmed = rootDirectory.replaceAll("^/+|/+$", "");
-            return trimmed.isEmpty() ? "" : trimmed + "/";
+            return StorageSettings.keyPrefix(rootDirectory);
         }
 
         void validate() {

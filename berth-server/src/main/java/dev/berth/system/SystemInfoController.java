@@ -153,7 +153,7 @@ class SystemInfoController {
         if (!authorizer.allowedSystem(caller, Resource.SYSTEM_VOLUMES, Action.READ)) {
             throw Callers.denied(caller);
         }
-        if (storage.type() == StorageSettings.Type.S3) {
+        if (storage.type() != StorageSettings.Type.FILESYSTEM) {
             return Map.of("storage", List.of());
         }
         try {

@@ -768,6 +768,65 @@ class HelmChartTest {
     }
 
     @Test
+    void harborsGcsStorageSettingsMapOntoBerthsGcsDriver() throws Exception {
+        String gcs = "persistence:\n  imageChartStorage:\n    type: gcs\n    gcs:\n      bucket: harbor-blobs\n";
+        Rendered withKey = render(gcs + "      encodedkey: " + b64("{\"type\":\"service_account\"}") + "\n"
+                + "      rootdirectory: /harbor\n      chunksize: 10485760\n");
+
+        assertEquals("gcs", withKey.envValue("BERTH_STORAGE_TYPE"));
+        assertEquals("harbor-blobs", withKey.envValue("BERTH_STORAGE_GCS_BUCKET"));
+        assertEquals("/harbor", withKey.envValue("BERTH_STORAGE_GCS_ROOT_DIRECTORY"));
+        assertEquals("10485760", withKey.envValue("BERTH_STORAGE_GCS_CHUNK_SIZE"));
+        assertEquals("/etc/berth/gcs/gcs-key.json", withKey.envValue("BERTH_STORAGE_GCS_KEY_FILE"));
+        assertEquals(FULLNAME + "-core", string(withKey.volume("gcs-key"), "secret.secretName"));
+        assertEquals("GCS_KEY_DATA", string(withKey.volume("gcs-key"), "secret.items[0].key"));
+        assertEquals("{\"type\":\"service_account\"}", withKey.secretData(FULLNAME + "-core", "GCS_KEY_DATA"));
+        assertThat(withKey.ofKind("PersistentVolumeClaim")).isEmpty();
+        assertEquals("RollingUpdate", string(withKey.deployment(), "spec.strategy.type"));
+
+        Rendered existing = render(gcs + "      encodedkey: ignored\n      existingSecret: harbor-gcs\n");
+        assertEquals("harbor-gcs", string(existing.volume("gcs-key"), "secret.secretName"));
+        assertNull(existing.secretData(FULLNAME + "-core", "GCS_KEY_DATA"));
+
+        Rendered workloadIdentity = render(gcs + "      encodedkey: ignored\n      useWorkloadIdentity: true\n");
+        assertNull(workloadIdentity.envValue("BERTH_STORAGE_GCS_KEY_FILE"));
+        assertThatThrownBy(() -> workloadIdentity.volume("gcs-key")).isInstanceOf(AssertionError.class);
+
+        assertRenderFails(
+                "persistence:\n  imageChartStorage:\n    type: gcs\n    gcs:\n      bucket: \"\"\n",
+                "persistence.imageChartStorage.gcs.bucket");
+    }
+
+    @Test
+    void harborsAzureStorageSettingsMapOntoBerthsAzureDriver() throws Exception {
+        String azure = "persistence:\n  imageChartStorage:\n    type: azure\n    azure:\n"
+                + "      accountname: harboraccount\n      container: blobs\n";
+        Rendered withKey = render(azure + "      accountkey: azure-secret-value\n      realm: core.chinacloudapi.cn\n");
+
+        assertEquals("azure", withKey.envValue("BERTH_STORAGE_TYPE"));
+        assertEquals("harboraccount", withKey.envValue("BERTH_STORAGE_AZURE_ACCOUNT_NAME"));
+        assertEquals("blobs", withKey.envValue("BERTH_STORAGE_AZURE_CONTAINER"));
+        assertEquals("core.chinacloudapi.cn", withKey.envValue("BERTH_STORAGE_AZURE_REALM"));
+        assertEquals(FULLNAME + "-core/AZURE_STORAGE_ACCESS_KEY", withKey.envSecret("BERTH_STORAGE_AZURE_ACCOUNT_KEY"));
+        assertEquals("azure-secret-value", withKey.secretData(FULLNAME + "-core", "AZURE_STORAGE_ACCESS_KEY"));
+        assertThat(withKey.ofKind("PersistentVolumeClaim")).isEmpty();
+
+        Rendered existing = render(azure + "      existingSecret: harbor-azure\n");
+        assertEquals("core.windows.net", existing.envValue("BERTH_STORAGE_AZURE_REALM"));
+        assertEquals("harbor-azure/AZURE_STORAGE_ACCESS_KEY", existing.envSecret("BERTH_STORAGE_AZURE_ACCOUNT_KEY"));
+        assertNull(existing.secretData(FULLNAME + "-core", "AZURE_STORAGE_ACCESS_KEY"));
+
+        assertRenderFails(azure, "accountkey, or existingSecret");
+    }
+
+    @Test
+    void harborsOssAndSwiftStorageAreRefusedWithWhatToUseInstead() {
+        assertRenderFails("persistence:\n  imageChartStorage:\n    type: oss\n", "type: s3", "aliyuncs.com");
+        assertRenderFails("persistence:\n  imageChartStorage:\n    type: swift\n", "no Swift driver", "type: s3");
+        assertRenderFails("persistence:\n  imageChartStorage:\n    type: ftp\n", "/persistence/imageChartStorage/type");
+    }
+
+    @Test
     void valuesThatCannotWorkStopTheRenderWithAMessageThatSaysWhatToChange() {
         assertRenderFails(
                 "expose:\n  type: route\n", "expose.type must be ingress, clusterIP, nodePort or loadBalancer");
@@ -779,7 +838,7 @@ class HelmChartTest {
         assertRenderFails(
                 "persistence:\n  imageChartStorage:\n    type: s3\n    s3:\n      bucket: \"\"\n",
                 "persistence.imageChartStorage.s3.bucket");
-        assertRenderFails("persistence:\n  imageChartStorage:\n    type: azure\n", "filesystem or s3");
+        assertRenderFails("persistence:\n  imageChartStorage:\n    type: azure\n", "azure.accountname and container");
         assertRenderFails("database:\n  type: sqlite\n", "database.type must be internal or external");
         // YAML's "on" is a boolean: the schema names the value's place.
         assertRenderFails("database:\n  external:\n    sslmode: on\n", "/database/external/sslmode");

@@ -5,12 +5,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Where the S3 driver keeps things in the bucket:
+ * Where the object-store drivers (S3, Google Cloud Storage, Azure Blob) keep things in their bucket
+ * or container:
  *
  * <pre>
  * &lt;root-directory&gt;/
  *   blobs/&lt;algorithm&gt;/&lt;first two hex&gt;/&lt;hex&gt;       committed, immutable; an object appears whole
- *                                                   (PutObject, CopyObject or CompleteMultipartUpload)
+ *                                                   (a single put, a copy or a completed compose)
  *   uploads/&lt;upload uuid&gt;/started                    empty marker: the upload exists
  *   uploads/&lt;upload uuid&gt;/data/&lt;offset&gt;-&lt;nonce&gt;      the bytes of one append from {@code offset}
  *                                                   (19 digits); the random nonce keeps two writers
@@ -18,10 +19,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * </pre>
  *
  * An upload's bytes are its segments in offset order; they must tile it without gap or overlap.
- * Multipart uploads in progress live at a segment's key (one append larger than a part) or at a
- * blob's key (a commit composing several segments) until completed or aborted.
+ * S3's multipart uploads in progress live at a segment's key (one append larger than a part) or at
+ * a blob's key (a commit composing several segments) until completed or aborted; Google Cloud
+ * Storage's compose steps leave intermediate objects under {@code uploads/<upload uuid>/compose/}
+ * only while a commit runs.
  */
-final class S3Keys {
+final class ObjectKeys {
     private static final String BLOBS = "blobs/";
     private static final String UPLOADS = "uploads/";
     private static final String MARKER = "started";
@@ -30,7 +33,7 @@ final class S3Keys {
 
     private final String root;
 
-    S3Keys(String root) {
+    ObjectKeys(String root) {
         this.root = root;
     }
 

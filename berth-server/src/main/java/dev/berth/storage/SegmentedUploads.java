@@ -18,27 +18,24 @@ import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Uploads in progress, kept entirely in the bucket so that any replica can take an upload's next
+ * Uploads in progress for the object-store drivers, kept entirely in the bucket so that any replica can take an upload's next
  * request: a marker object says the upload exists, and each append is one segment object named by
- * its offset and a nonce ({@link S3Keys}). An upload's bytes are its segments in offset order,
+ * its offset and a nonce ({@link ObjectKeys}). The driver supplies the object operations
+ * ({@link SegmentStore}). An upload's bytes are its segments in offset order,
  * which must tile it without gap or overlap; anything else (two writers racing on one offset,
  * bytes gone missing) makes every read and the commit refuse, rather than guess.
  */
-final class S3Uploads {
-    private static final Logger log = LoggerFactory.getLogger(S3Uploads.class);
+final class SegmentedUploads {
+    private static final Logger log = LoggerFactory.getLogger(SegmentedUploads.class);
 
-    private final S3Objects objects;
-    private final S3Keys keys;
-    private final S3Composer composer;
+    private final SegmentStore objects;
+    private final ObjectKeys keys;
 
-    S3Uploads(S3Objects objects, S3Keys keys, S3Composer composer) {
+    SegmentedUploads(SegmentStore objects, ObjectKeys keys) {
         this.objects = objects;
         this.keys = keys;
-        this.composer = composer;
     }
 
     /** One append's bytes: {@code size} bytes of the upload from {@code start}. */
@@ -119,11 +116,7 @@ final class S3Uploads {
         }
         // Content-addressed: an object already at the key with this size holds these very bytes.
         if (objects.head(target).orElse(-1) != size) {
-            try {
-                composer.compose(chain, target, size);
-            } catch (SdkException e) {
-                throw S3Objects.failure("commit to " + target, e);
-            }
+            objects.compose(chain, target, size);
         }
     }
 
@@ -134,23 +127,23 @@ final class S3Uploads {
             delete(upload);
         } catch (IOException e) {
             // The blob is in place; the leftovers go with the stale upload purge.
-            log.warn("event=s3_upload_cleanup_failed upload={} reason=\"{}\"", upload, e.toString());
+            log.warn("event=upload_cleanup_failed upload={} reason=\"{}\"", upload, e.toString());
         }
     }
 
     void delete(UUID upload) throws IOException {
         // The marker first: from then on the upload is unknown to every replica.
         objects.delete(keys.marker(upload));
-        for (S3Object object : objects.list(keys.upload(upload))) {
+        for (SegmentStore.Stored object : objects.list(keys.upload(upload))) {
             objects.delete(object.key());
         }
-        objects.abortMultipartUploads(keys.upload(upload), Instant.MAX);
+        objects.abandonWrites(keys.upload(upload), Instant.MAX);
     }
 
     /** Deletes uploads whose objects were all last written before the cutoff; returns how many. */
     int deleteIdleSince(Instant cutoff) throws IOException {
         Map<UUID, Instant> newest = new HashMap<>();
-        for (S3Object object : objects.list(keys.uploads())) {
+        for (SegmentStore.Stored object : objects.list(keys.uploads())) {
             keys.uploadOf(object.key())
                     .ifPresent(u -> newest.merge(u, object.lastModified(), (a, b) -> a.isAfter(b) ? a : b));
         }
@@ -167,7 +160,7 @@ final class S3Uploads {
     private Listing list(UUID upload) throws IOException {
         boolean exists = false;
         List<Segment> segments = new ArrayList<>();
-        for (S3Object object : objects.list(keys.upload(upload))) {
+        for (SegmentStore.Stored object : objects.list(keys.upload(upload))) {
             if (keys.isMarker(upload, object.key())) {
                 exists = true;
             } else {
