@@ -14,32 +14,15 @@ final class DpkgVersion implements Comparator<String> {
 
     @Override
     public int compare(String a, String b) {
-        Evr x = Evr.parse(a);
-        Evr y = Evr.parse(b);
-        int c = Long.compare(x.epoch, y.epoch);
+        // an absent revision is "0", as dpkg treats it
+        Evr x = Evr.parse(a, "0");
+        Evr y = Evr.parse(b, "0");
+        int c = Long.compare(x.epoch(), y.epoch());
         if (c != 0) {
             return c;
         }
-        c = compareFragment(x.upstream, y.upstream);
-        return c != 0 ? c : compareFragment(x.revision, y.revision);
-    }
-
-    /** Epoch, upstream version and revision; an absent revision is "0" as dpkg treats it. */
-    private record Evr(long epoch, String upstream, String revision) {
-        static Evr parse(String v) {
-            String s = v.trim();
-            long epoch = 0;
-            int colon = s.indexOf(':');
-            if (colon > 0 && s.substring(0, colon).chars().allMatch(Character::isDigit)) {
-                epoch = Long.parseLong(s.substring(0, colon));
-                s = s.substring(colon + 1);
-            }
-            int dash = s.lastIndexOf('-');
-            if (dash >= 0) {
-                return new Evr(epoch, s.substring(0, dash), s.substring(dash + 1));
-            }
-            return new Evr(epoch, s, "0");
-        }
+        c = compareFragment(x.version(), y.version());
+        return c != 0 ? c : compareFragment(x.release(), y.release());
     }
 
     /** The weight of one non-digit character; the end of the string weighs 0, like a digit. */

@@ -36,18 +36,7 @@ final class GemVersion implements Comparator<String> {
         List<String> x = segments(a);
         List<String> y = segments(b);
         for (int k = 0; k < Math.max(x.size(), y.size()); k++) {
-            String xs = k < x.size() ? x.get(k) : "0";
-            String ys = k < y.size() ? y.get(k) : "0";
-            boolean xn = Character.isDigit(xs.charAt(0));
-            boolean yn = Character.isDigit(ys.charAt(0));
-            int c;
-            if (xn && yn) {
-                c = SemverVersion.compareNumbers(xs, ys);
-            } else if (xn != yn) {
-                c = xn ? 1 : -1;
-            } else {
-                c = Integer.signum(xs.compareTo(ys));
-            }
+            int c = Evr.compareSegments(k < x.size() ? x.get(k) : "0", k < y.size() ? y.get(k) : "0");
             if (c != 0) {
                 return c;
             }

@@ -119,18 +119,7 @@ final class Pep440Version implements Comparator<String> {
     /** Local labels: absent lowest; segment by segment, numbers above strings, shorter lower. */
     private static int compareLocal(List<String> x, List<String> y) {
         for (int k = 0; k < Math.min(x.size(), y.size()); k++) {
-            String xs = x.get(k);
-            String ys = y.get(k);
-            boolean xn = xs.chars().allMatch(Character::isDigit);
-            boolean yn = ys.chars().allMatch(Character::isDigit);
-            int c;
-            if (xn && yn) {
-                c = SemverVersion.compareNumbers(xs, ys);
-            } else if (xn != yn) {
-                c = xn ? 1 : -1;
-            } else {
-                c = Integer.signum(xs.compareTo(ys));
-            }
+            int c = Evr.compareSegments(x.get(k), y.get(k));
             if (c != 0) {
                 return c;
             }

@@ -16,31 +16,17 @@ final class RpmVersion implements Comparator<String> {
 
     @Override
     public int compare(String a, String b) {
-        Evr x = Evr.parse(a);
-        Evr y = Evr.parse(b);
-        int c = Long.compare(x.epoch, y.epoch);
+        Evr x = Evr.parse(a, "");
+        Evr y = Evr.parse(b, "");
+        int c = Long.compare(x.epoch(), y.epoch());
         if (c != 0) {
             return c;
         }
-        c = rpmvercmp(x.version, y.version);
-        if (c != 0 || x.release.isEmpty() || y.release.isEmpty()) {
+        c = rpmvercmp(x.version(), y.version());
+        if (c != 0 || x.release().isEmpty() || y.release().isEmpty()) {
             return c; // a missing release matches any release, as rpm compares dependencies
         }
-        return rpmvercmp(x.release, y.release);
-    }
-
-    private record Evr(long epoch, String version, String release) {
-        static Evr parse(String v) {
-            String s = v.trim();
-            long epoch = 0;
-            int colon = s.indexOf(':');
-            if (colon > 0 && s.substring(0, colon).chars().allMatch(Character::isDigit)) {
-                epoch = Long.parseLong(s.substring(0, colon));
-                s = s.substring(colon + 1);
-            }
-            int dash = s.lastIndexOf('-');
-            return dash >= 0 ? new Evr(epoch, s.substring(0, dash), s.substring(dash + 1)) : new Evr(epoch, s, "");
-        }
+        return rpmvercmp(x.release(), y.release());
     }
 
     static int rpmvercmp(String a, String b) {
