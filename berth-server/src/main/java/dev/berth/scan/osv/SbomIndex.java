@@ -220,7 +220,10 @@ class SbomIndex {
             rematchConcerned(changed.packages());
         } catch (RuntimeException e) {
             // the load itself succeeded; reports are re-matched at the next change or scan
-            log.warn("event=sbom_rematch_failed packages={} error={}", changed.packages().size(), e.toString());
+            log.warn(
+                    "event=sbom_rematch_failed packages={} error={}",
+                    changed.packages().size(),
+                    e.toString());
         }
     }
 
