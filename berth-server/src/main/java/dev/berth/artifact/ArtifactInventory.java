@@ -77,17 +77,36 @@ public class ArtifactInventory {
                         FROM manifest m JOIN repository r ON r.id = m.repository_id
                         WHERE m.id > ? AND r.project_id IS NOT NULL
                         ORDER BY m.id LIMIT ?
+                        """).params(afterId, limit).query((rs, i) -> stored(rs)).list();
+    }
+
+    /** The artifacts of the given manifest ids that belong to a project, in id order. */
+    public List<Stored> byIds(java.util.Collection<Long> manifestIds) {
+        if (manifestIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                        SELECT m.id, r.project_id, r.id, r.name, m.digest, m.media_type,
+                               (SELECT t.name FROM tag t WHERE t.manifest_id = m.id ORDER BY t.created_at, t.name LIMIT 1)
+                        FROM manifest m JOIN repository r ON r.id = m.repository_id
+                        WHERE m.id = ANY (?) AND r.project_id IS NOT NULL
+                        ORDER BY m.id
                         """)
-                .params(afterId, limit)
-                .query((rs, i) -> new Stored(
-                        rs.getLong(1),
-                        rs.getLong(2),
-                        rs.getLong(3),
-                        rs.getString(4),
-                        rs.getString(5),
-                        rs.getString(6),
-                        Optional.ofNullable(rs.getString(7))))
+                .param(manifestIds.toArray(Long[]::new))
+                .query((rs, i) -> stored(rs))
                 .list();
+    }
+
+    /** A row of (manifest id, project id, repository id, repository name, digest, media type, tag). */
+    private static Stored stored(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Stored(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                Optional.ofNullable(rs.getString(7)));
     }
 
     /** The project's repositories in name order. */

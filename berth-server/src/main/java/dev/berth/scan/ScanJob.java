@@ -220,31 +220,7 @@ final class ScanJob implements JobKind {
         if (!report.isObject()) {
             throw new AdapterClient.AdapterException("the report is not a JSON object");
         }
-        Severity worst = Severity.of(report.path("severity").asString("")).orElse(Severity.NONE);
-        int total = 0;
-        int fixable = 0;
-        Map<String, Integer> bySeverity = new LinkedHashMap<>();
-        for (JsonNode v : report.path("vulnerabilities")) {
-            Severity s = Severity.of(v.path("severity").asString("")).orElse(Severity.UNKNOWN);
-            if (s.compareTo(worst) > 0) {
-                worst = s;
-            }
-            total++;
-            if (!v.path("fix_version").asString("").isEmpty()) {
-                fixable++;
-            }
-            bySeverity.merge(s.wire(), 1, Integer::sum);
-        }
-        if (!report.path("severity").isString()
-                || report.path("severity").asString().isEmpty()) {
-            ((ObjectNode) report).put("severity", worst.wire());
-        }
-        // Harbor's VulnerabilitySummary, kept beside the report so overviews never parse reports.
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("total", total);
-        summary.put("fixable", fixable);
-        summary.put("summary", bySeverity);
-        reports.succeeded(
-                uuid, json.writeValueAsString(report), json.writeValueAsString(summary), worst.wire(), clock.instant());
+        StoredReport prepared = StoredReport.prepare(json, (ObjectNode) report);
+        reports.succeeded(uuid, prepared.report(), prepared.summary(), prepared.severity(), clock.instant());
     }
 }

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -50,9 +51,11 @@ class ScanReports {
             scanner_vendor, scanner_version, severity, report::text AS report, start_time, end_time""";
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    ScanReports(JdbcClient jdbc) {
+    ScanReports(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     /**
@@ -205,6 +208,7 @@ class ScanReports {
                 .params(reportJson, summaryJson, severity, Timestamp.from(now), uuid)
                 .update();
         index(uuid);
+        events.publishEvent(new ScanReportStored(uuid));
     }
 
     /** Rebuilds the report's vulnerability rows and severity counts from its JSON (none unless Success). */

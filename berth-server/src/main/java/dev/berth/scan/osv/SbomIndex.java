@@ -1,0 +1,279 @@
+package dev.berth.scan.osv;
+
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
+import dev.berth.scan.BuiltinReportRefresh;
+import dev.berth.scan.SbomReports;
+import dev.berth.scan.ScanReportStored;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The index of the packages of every stored SBOM report (tables {@code sbom_package} and
+ * {@code sbom_indexed}, V141): filled when an SBOM report is stored (and, at start, for any stored
+ * while no replica listened), read to answer "which artifacts contain package X", and used to
+ * re-match the SBOMs a change of the OSV database concerns, replacing the built-in scanner's
+ * reports of those artifacts without reading a layer.
+ */
+@Component
+class SbomIndex {
+    private static final Logger log = LoggerFactory.getLogger(SbomIndex.class);
+    private static final int PAGE = 200;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final SbomReports sboms;
+    private final BuiltinReportRefresh refresh;
+    private final OsvMatcher matcher;
+    private final JsonMapper json;
+
+    SbomIndex(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            SbomReports sboms,
+            BuiltinReportRefresh refresh,
+            OsvMatcher matcher,
+            JsonMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.sboms = sboms;
+        this.refresh = refresh;
+        this.matcher = matcher;
+        this.json = json;
+    }
+
+    /** A package of an SBOM as indexed. */
+    record Row(String purlType, String name, String version, String purl, Optional<OsvRecords.PackageKey> osv) {}
+
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
+    void onStored(ScanReportStored stored) {
+        sboms.find(stored.uuid()).ifPresent(this::index);
+    }
+
+    /**
+     * Indexes what was stored while no replica was listening (or before this index existed), in
+     * the background so that start-up does not wait for it.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void catchUpInBackground() {
+        Thread.ofVirtual().name("sbom-index-catch-up").start(() -> {
+            try {
+                catchUp();
+            } catch (RuntimeException e) {
+                log.warn("event=sbom_index_catch_up_failed error={}", e.toString());
+            }
+        });
+    }
+
+    void catchUp() {
+        Instant after = Instant.EPOCH;
+        String uuid = "";
+        int indexed = 0;
+        List<SbomReports.Sbom> page;
+        do {
+            page = sboms.after(after, uuid, PAGE);
+            for (SbomReports.Sbom s : page) {
+                if (!current(s)) {
+                    index(s);
+                    indexed++;
+                }
+                after = s.endTime();
+                uuid = s.uuid();
+            }
+        } while (page.size() == PAGE);
+        if (indexed > 0) {
+            log.info("event=sbom_index_caught_up reports={}", indexed);
+        }
+    }
+
+    private boolean current(SbomReports.Sbom s) {
+        return jdbc.sql("SELECT end_time FROM sbom_indexed WHERE report_uuid = ?")
+                .param(s.uuid())
+                .query((rs, i) -> rs.getTimestamp(1).toInstant())
+                .optional()
+                .map(t -> t.equals(s.endTime()))
+                .orElse(false);
+    }
+
+    /** Replaces the report's rows with the packages of its SBOM (CycloneDX or SPDX JSON). */
+    void index(SbomReports.Sbom s) {
+        List<Row> rows = rows(s.report());
+        tx.executeWithoutResult(status -> {
+            jdbc.sql("DELETE FROM sbom_package WHERE report_uuid = ?")
+                    .param(s.uuid())
+                    .update();
+            if (!rows.isEmpty()) {
+                jdbc.sql("""
+                                INSERT INTO sbom_package (report_uuid, manifest_id, purl_type, name, version, purl, ecosystem, package)
+                                SELECT ?, ?, r.t, r.n, r.v, r.p, r.e, r.k
+                                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) AS r(t, n, v, p, e, k)
+                                """)
+                        .params(
+                                s.uuid(),
+                                s.manifestId(),
+                                rows.stream().map(Row::purlType).toArray(String[]::new),
+                                rows.stream().map(Row::name).toArray(String[]::new),
+                                rows.stream().map(Row::version).toArray(String[]::new),
+                                rows.stream().map(Row::purl).toArray(String[]::new),
+                                rows.stream()
+                                        .map(r -> r.osv()
+                                                .map(OsvRecords.PackageKey::ecosystem)
+                                                .orElse(null))
+                                        .toArray(String[]::new),
+                                rows.stream()
+                                        .map(r -> r.osv()
+                                                .map(OsvRecords.PackageKey::name)
+                                                .orElse(null))
+                                        .toArray(String[]::new))
+                        .update();
+            }
+            jdbc.sql("""
+                            INSERT INTO sbom_indexed (report_uuid, end_time) VALUES (?, ?)
+                            ON CONFLICT (report_uuid) DO UPDATE SET end_time = EXCLUDED.end_time
+                            """).params(s.uuid(), Timestamp.from(s.endTime())).update();
+        });
+    }
+
+    /** The packages of an SBOM report: CycloneDX components or SPDX packages with a purl. */
+    List<Row> rows(String reportJson) {
+        JsonNode report;
+        try {
+            report = json.readTree(reportJson);
+        } catch (JacksonException e) {
+            return List.of();
+        }
+        JsonNode sbom = report.path("sbom");
+        Set<String> purls = new LinkedHashSet<>();
+        collectCycloneDx(sbom.path("components"), purls);
+        for (JsonNode p : sbom.path("packages")) {
+            for (JsonNode ref : p.path("externalRefs")) {
+                if (ref.path("referenceType").asString("").equals("purl")) {
+                    purls.add(ref.path("referenceLocator").asString(""));
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String purl : purls) {
+            row(purl).ifPresent(rows::add);
+        }
+        return rows;
+    }
+
+    static Optional<Row> row(String purl) {
+        PackageURL p;
+        try {
+            p = new PackageURL(purl);
+        } catch (MalformedPackageURLException | RuntimeException e) {
+            return Optional.empty();
+        }
+        if (p.getVersion() == null || p.getType().equals("oci")) {
+            return Optional.empty();
+        }
+        String type = p.getType();
+        String ns = p.getNamespace();
+        String name = switch (type) {
+            case "maven" -> ns == null ? p.getName() : ns + ":" + p.getName();
+            case "npm", "golang" -> ns == null ? p.getName() : ns + "/" + p.getName();
+            case "pypi" -> Ecosystems.normalizedName("PyPI", p.getName());
+            default -> p.getName();
+        };
+        Optional<OsvRecords.PackageKey> osv = PackageCoordinates.of(purl)
+                .map(c -> new OsvRecords.PackageKey(c.ecosystems().getFirst(), c.name()));
+        return Optional.of(new Row(type.toLowerCase(Locale.ROOT), name, p.getVersion(), purl, osv));
+    }
+
+    private static void collectCycloneDx(JsonNode components, Set<String> out) {
+        for (JsonNode c : components) {
+            String purl = c.path("purl").asString("");
+            if (!purl.isEmpty()) {
+                out.add(purl);
+            }
+            collectCycloneDx(c.path("components"), out);
+        }
+    }
+
+    /**
+     * After a database change: every artifact with an indexed package the change concerns gets its
+     * built-in reports re-matched from its SBOMs' packages.
+     */
+    @EventListener
+    void onDatabaseChanged(OsvDatabase.Changed changed) {
+        try {
+            rematchConcerned(changed.packages());
+        } catch (RuntimeException e) {
+            // the load itself succeeded; reports are re-matched at the next change or scan
+            log.warn(
+                    "event=sbom_rematch_failed packages={} error={}",
+                    changed.packages().size(),
+                    e.toString());
+        }
+    }
+
+    /** Re-matches the artifacts with any of the packages; returns how many reports were replaced. */
+    int rematchConcerned(Set<OsvRecords.PackageKey> packages) {
+        OsvDatabase.Changed changed = new OsvDatabase.Changed(packages);
+        List<OsvRecords.PackageKey> keys = List.copyOf(changed.packages());
+        List<Long> manifests = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += 1000) {
+            List<OsvRecords.PackageKey> part = keys.subList(from, Math.min(keys.size(), from + 1000));
+            manifests.addAll(jdbc.sql("""
+                            SELECT DISTINCT s.manifest_id
+                            FROM unnest(?::text[], ?::text[]) AS k(ecosystem, package)
+                            JOIN sbom_package s ON s.ecosystem = k.ecosystem AND s.package = k.package
+                            """)
+                    .params(
+                            part.stream().map(OsvRecords.PackageKey::ecosystem).toArray(String[]::new),
+                            part.stream().map(OsvRecords.PackageKey::name).toArray(String[]::new))
+                    .query(Long.class)
+                    .list());
+        }
+        long started = System.nanoTime();
+        int replaced = rematch(new LinkedHashSet<>(manifests));
+        log.info(
+                "event=sbom_rematch packages={} artifacts={} reports={} millis={}",
+                keys.size(),
+                manifests.size(),
+                replaced,
+                (System.nanoTime() - started) / 1_000_000);
+        return replaced;
+    }
+
+    /** Re-matches the artifacts' SBOM packages and replaces their built-in reports. */
+    int rematch(Set<Long> manifestIds) {
+        int replaced = 0;
+        for (long manifestId : manifestIds) {
+            List<String> reports = refresh.reportsOf(manifestId);
+            if (reports.isEmpty()) {
+                continue;
+            }
+            List<String> purls = jdbc.sql("SELECT DISTINCT purl FROM sbom_package WHERE manifest_id = ? ORDER BY purl")
+                    .param(manifestId)
+                    .query(String.class)
+                    .list();
+            String report = json.writeValueAsString(matcher.matchPurls(purls));
+            for (String uuid : reports) {
+                refresh.replace(uuid, report);
+                replaced++;
+            }
+        }
+        return replaced;
+    }
+}
