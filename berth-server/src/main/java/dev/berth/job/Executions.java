@@ -111,6 +111,28 @@ public class Executions {
         return id;
     }
 
+    /**
+     * {@link #addTask} for many tasks of one kind, in one statement (an execution of a thousand
+     * tasks is queued in one round trip); returns how many were queued.
+     */
+    public int addTasks(long executionId, String jobType, List<Map<String, Object>> parameters) {
+        JobKind kind = kinds.get(jobType);
+        if (kind == null) {
+            throw new IllegalArgumentException("no job kind " + jobType);
+        }
+        int added = tasks.insertAll(
+                executionId,
+                jobType,
+                parameters.stream().map(json::writeValueAsString).toList(),
+                kind.maxAttempts(),
+                Math.max(1, kind.timeout().toSeconds()),
+                clock.instant());
+        if (added > 0) {
+            signal.enqueued();
+        }
+        return added;
+    }
+
     /** Ends an execution that has no tasks (nothing to do) as Success with {@code message}. */
     public void markDone(long executionId, String message) {
         executions.markDone(executionId, message, clock.instant());

@@ -51,6 +51,28 @@ class TaskRecords {
                 .single();
     }
 
+    /** {@link #insert} for many tasks of one execution in one statement; returns how many. */
+    int insertAll(
+            long executionId,
+            String jobType,
+            List<String> parametersJson,
+            int maxAttempts,
+            long timeoutSeconds,
+            Instant now) {
+        if (parametersJson.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                        INSERT INTO job_task (execution_id, job_type, parameters, max_attempts, timeout_seconds,
+                                              run_after, enqueued_at, update_time)
+                        SELECT ?, ?, p::jsonb, ?, ?, ?, ?, ?
+                          FROM unnest(?::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n""")
+                .params(executionId, jobType, maxAttempts, timeoutSeconds)
+                .params(Timestamps.of(now), Timestamps.of(now), Timestamps.of(now))
+                .param(parametersJson.toArray(String[]::new))
+                .update();
+    }
+
     /** Claims the oldest due Pending task of one of {@code types} whose queue is not paused. */
     Optional<ClaimedTask> claim(String workerId, String[] types, Instant now, Instant leaseUntil) {
         return jdbc.sql("""
