@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -367,9 +368,14 @@ public class ManifestService {
         Map<Digest, PolicyDeletion> results = tx.execute(status -> {
             Map<Digest, PolicyDeletion> done = new LinkedHashMap<>();
             Protection rules = new Protection(repositoryId, repository);
+            Set<String> blobDigests = new HashSet<>();
             for (PolicyCandidate c : candidates) {
-                done.put(c.digest(), deleteUnchangedSince(repositoryId, repository, c, snapshot, rules));
+                done.put(c.digest(), deleteUnchangedSince(repositoryId, repository, c, snapshot, rules, blobDigests));
             }
+            // Queued once, last: a layer all the artifacts share is one review row, which every
+            // concurrent batch (and every delete) would otherwise wait for from the first deletion
+            // of a batch to its commit.
+            reviews.blobs(blobDigests, "artifact deleted");
             return done;
         });
         results.forEach((digest, result) -> log.info(
@@ -405,7 +411,12 @@ public class ManifestService {
 
     /** One candidate, in the caller's transaction: checks first, then writes, so a refusal writes nothing. */
     private PolicyDeletion deleteUnchangedSince(
-            long repositoryId, String repository, PolicyCandidate candidate, Instant snapshot, Protection rules) {
+            long repositoryId,
+            String repository,
+            PolicyCandidate candidate,
+            Instant snapshot,
+            Protection rules,
+            Collection<String> blobDigests) {
         Optional<Long> locked = manifests.lockForDelete(repositoryId, candidate.digest());
         if (locked.isEmpty() || !manifests.parentsOf(locked.get()).isEmpty()) {
             return PolicyDeletion.GONE;
@@ -429,20 +440,29 @@ public class ManifestService {
                 accessories.add(a.get());
             }
         }
-        accessories.forEach(this::deleteWithOrphanChildren);
+        accessories.forEach(a -> deleteWithOrphanChildren(a, blobDigests));
         stream.deleting(repositoryId, repository, id);
-        deleteWithOrphanChildren(id);
+        deleteWithOrphanChildren(id, blobDigests);
         return PolicyDeletion.DELETED;
     }
 
     private void deleteWithOrphanChildren(long id) {
-        List<Long> children = manifests.childrenOf(id);
-        List<String> blobDigests = manifests.blobsOf(id);
-        manifests.delete(id);
+        List<String> blobDigests = new ArrayList<>();
+        deleteWithOrphanChildren(id, blobDigests);
         reviews.blobs(blobDigests, "artifact deleted");
+    }
+
+    /**
+     * Deletes the manifest and its orphaned children, adding their blobs to {@code blobDigests}:
+     * the caller queues them for review in the same transaction.
+     */
+    private void deleteWithOrphanChildren(long id, Collection<String> blobDigests) {
+        List<Long> children = manifests.childrenOf(id);
+        blobDigests.addAll(manifests.blobsOf(id));
+        manifests.delete(id);
         for (long child : children) {
             if (manifests.lockIfOrphan(child)) {
-                deleteWithOrphanChildren(child);
+                deleteWithOrphanChildren(child, blobDigests);
             }
         }
     }
