@@ -252,9 +252,13 @@ public class Executions {
         if (executions.find(executionId).isEmpty()) {
             return false;
         }
-        tasks.ofExecution(executionId).stream()
-                .filter(t -> !t.status().isFinal())
-                .forEach(t -> stopTask(t.id()));
+        // Two statements and one refresh, whatever the number of tasks: stopping a retention run
+        // of a thousand repositories task by task (each with its refresh) took longer than a
+        // client waits for an answer. Running tasks see the request at their next checkStop.
+        if (tasks.stopPendingOf(executionId, clock.instant()) > 0) {
+            executions.refresh(executionId, clock.instant());
+        }
+        tasks.requestStopOf(executionId);
         return true;
     }
 

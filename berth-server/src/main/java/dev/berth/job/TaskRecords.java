@@ -170,6 +170,23 @@ class TaskRecords {
                 .optional();
     }
 
+    /** Stops every Pending task of an execution; returns how many. */
+    int stopPendingOf(long executionId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task SET status = 'Stopped', status_message = 'stopped on request',
+                               end_time = ?, update_time = ?
+                         WHERE execution_id = ? AND status = 'Pending'""")
+                .params(Timestamps.of(now), Timestamps.of(now), executionId)
+                .update();
+    }
+
+    /** Asks the workers running tasks of the execution to stop; returns how many were asked. */
+    int requestStopOf(long executionId) {
+        return jdbc.sql("UPDATE job_task SET stop_requested = true WHERE execution_id = ? AND status = 'Running'")
+                .param(executionId)
+                .update();
+    }
+
     /** Stops every Pending task of a type ({@code null}: of every type); returns their executions. */
     List<Long> stopAllPending(String jobType, Instant now) {
         return jdbc.sql("""
