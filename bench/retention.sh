@@ -4,7 +4,7 @@
 # policy keeping the 10 most recently pushed of each repository (10 %). Measures the dry run and
 # the real run (wall time, and each run's start to end as Berth records it), and push p50/p99
 # without a run and while the real run deletes. See bench/README.md ("retention.sh").
-# Usage: bench/retention.sh [--artifacts N] [--repos N] [--images N] [--no-build] [--keep]
+# Usage: bench/retention.sh [--artifacts N] [--repos N] [--images N] [--no-build] [--keep] [--database NAME]
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +34,7 @@ PROJECT=rb       # the retained project
 PUSHED=rbpush    # where the measured pushes go (the policy does not cover it)
 BUILD=true
 KEEP=false
+REUSE=""         # --database: a database an earlier --keep run left, seeded already
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -42,7 +43,8 @@ while [[ $# -gt 0 ]]; do
     --images) IMAGES=$2; shift 2 ;;
     --no-build) BUILD=false; shift ;;
     --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --database) REUSE=$2; KEEP=true; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -114,15 +116,38 @@ fi
 log "compiling the load generator"
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH_DIR"/*.java
 
-DB="berth_retbench_$(date +%s)_$$"
-pg -c "create database $DB" >/dev/null
+if [[ -n $REUSE ]]; then
+  DB=$REUSE
+else
+  DB="berth_retbench_$(date +%s)_$$"
+  pg -c "create database $DB" >/dev/null
+fi
 log "starting Berth (database $DB, $JOB_WORKERS job workers)"
 start_berth --berth.jobs.workers="$JOB_WORKERS" || exit 1
 echo "   on $URL" >&2
-for project in "$PROJECT" "$PUSHED"; do
-  api POST /api/v2.0/projects "{\"project_name\":\"$project\"}" >/dev/null
-done
+if [[ -z $REUSE ]]; then
+  for project in "$PROJECT" "$PUSHED"; do
+    api POST /api/v2.0/projects "{\"project_name\":\"$project\"}" >/dev/null
+  done
+fi
 PROJECT_ID=$(sql "select id from project where name = '$PROJECT'")
+RUN_TAG=$(date +%s) # pushes of a rerun on a reused database go to repositories of their own
+
+# cpu_seconds: CPU time (user + system) so far of Berth and of the PostgreSQL backends serving its
+# database, as "berth postgres": what a run costs whatever else the machine is doing (a backend
+# that exits between two readings takes its time with it; Berth's pool keeps its connections).
+TICKS=$(getconf CLK_TCK)
+cpu_of() { awk -v t="$TICKS" '{ s += $14 + $15 } END { printf "%.2f", s / t }' "$@" 2>/dev/null || echo 0; }
+cpu_seconds() {
+  local pids files=()
+  pids=$(sql "select pid from pg_stat_activity where datname = '$DB' and pid <> pg_backend_pid()")
+  for p in $pids; do [[ -r /proc/$p/stat ]] && files+=("/proc/$p/stat"); done
+  echo "$(cpu_of "/proc/$PID/stat") $( ((${#files[@]})) && cpu_of "${files[@]}" || echo 0)"
+}
+cpu_used() { # BEFORE AFTER: {"berth":…,"postgres":…} CPU seconds between two cpu_seconds readings
+  jq -nc --argjson b0 "${1% *}" --argjson p0 "${1#* }" --argjson b1 "${2% *}" --argjson p1 "${2#* }" \
+    '{berth: ((($b1 - $b0) * 100 | round) / 100), postgres: ((($p1 - $p0) * 100 | round) / 100)}'
+}
 
 # ---------------------------------------------------------------- seed
 
@@ -131,6 +156,13 @@ PROJECT_ID=$(sql "select id from project where name = '$PROJECT'")
 # config media type is not an image config's, so no start-up backfill looks for the bytes either),
 # one tag each, pushed 5 minutes apart, the newest now. Berth keeps artifact counts with per-row
 # triggers (V13); the load switches them off and rebuilds the listing once, as bench/lists.sh does.
+if [[ -n $REUSE ]]; then
+  SEED_SECONDS=0
+  SEEDED=$(sql "select count(*) from manifest m join repository r on r.id = m.repository_id where r.project_id = $PROJECT_ID")
+  REPOS=$(sql "select count(*) from repository where project_id = $PROJECT_ID")
+  ARTIFACTS=$SEEDED
+  echo "   reusing database $DB: $SEEDED artifacts in $REPOS repositories of $PROJECT" >&2
+else
 log "seeding $ARTIFACTS artifacts in $REPOS repositories of project $PROJECT"
 T0=$(now)
 LISTING=$(sql "select to_regproc('listing_rebuild') is not null")
@@ -190,14 +222,15 @@ SEED_SECONDS=$(elapsed "$T0" "$(now)")
 SEEDED=$(sql "select count(*) from manifest m join repository r on r.id = m.repository_id where r.project_id = $PROJECT_ID")
 echo "   seeded $SEEDED artifacts in ${SEED_SECONDS} s" >&2
 ((SEEDED == ARTIFACTS)) || { warn "seeded $SEEDED artifacts, not $ARTIFACTS"; exit 1; }
+fi
 
 # ---------------------------------------------------------------- push without a run
 
 PUSH_ARGS=(--images "$IMAGES" --layers "$LAYERS" --layer-size "$LAYER_SIZE" --workers "$WORKERS" --repos 4)
 log "warm-up push (not measured)"
-load push --images 40 --layers 1 --layer-size 64KiB --workers "$WORKERS" --repos 4 --repo-prefix "$PUSHED/warm" --seed 3 >/dev/null
+load push --images 40 --layers 1 --layer-size 64KiB --workers "$WORKERS" --repos 4 --repo-prefix "$PUSHED/warm$RUN_TAG" --seed 3 >/dev/null
 log "push without a retention run: $IMAGES images x $LAYERS x $LAYER_SIZE, $WORKERS workers"
-BASELINE=$(load push "${PUSH_ARGS[@]}" --repo-prefix "$PUSHED/base" --seed 11)
+BASELINE=$(load push "${PUSH_ARGS[@]}" --repo-prefix "$PUSHED/base$RUN_TAG" --seed 11)
 jq -e '.p99Ms' <<<"$BASELINE" >/dev/null || { warn "baseline push failed: $BASELINE"; exit 1; }
 
 # ---------------------------------------------------------------- the policy, the dry run
@@ -208,15 +241,28 @@ POLICY_BODY=$(jq -nc --argjson ref "$PROJECT_ID" --argjson k "$KEEP_PER_REPO" '{
   rules: [{disabled: false, action: "retain", template: "latestPushedK", params: {latestPushedK: $k},
            tag_selectors: [{kind: "doublestar", decoration: "matches", pattern: "**", extras: "{\"untagged\":true}"}],
            scope_selectors: {repository: [{kind: "doublestar", decoration: "repoMatches", pattern: "**"}]}}]}')
-POLICY=$(created POST /api/v2.0/retentions "$POLICY_BODY")
+POLICY=$(sql "select value from project_metadata where project_id = $PROJECT_ID and name = 'retention_id'" 2>/dev/null || true)
+if [[ -n $POLICY ]]; then
+  api PUT "/api/v2.0/retentions/$POLICY" "$POLICY_BODY" >/dev/null
+  # A run the earlier Berth left unfinished would go on deleting under this one: stop it first.
+  for stale in $(api GET "/api/v2.0/retentions/$POLICY/executions?page_size=100" | jq -r '.[] | select(.status == "Running" or .status == "Pending") | .id'); do
+    warn "stopping execution $stale left by an earlier run"
+    api PATCH "/api/v2.0/retentions/$POLICY/executions/$stale" '{"action":"stop"}' >/dev/null
+    await_run "$POLICY" "$stale" 120 >/dev/null
+  done
+else
+  POLICY=$(created POST /api/v2.0/retentions "$POLICY_BODY")
+fi
 
 # run DRY TIMEOUT: starts a run, waits for it; sets RUN_ID RUN_JSON RUN_WALL RUN_SERVER
 run() { # DRY TIMEOUT
-  local t0 t1
+  local t0 t1 c0
+  c0=$(cpu_seconds)
   t0=$(now)
   RUN_ID=$(created POST "/api/v2.0/retentions/$POLICY/executions" "{\"dry_run\":$1}")
   RUN_JSON=$(await_run "$POLICY" "$RUN_ID" "$2")
   t1=$(now)
+  RUN_CPU=$(cpu_used "$c0" "$(cpu_seconds)")
   RUN_WALL=$(elapsed "$t0" "$t1")
   RUN_SERVER=$(elapsed "$(iso_seconds "$(jq -r .start_time <<<"$RUN_JSON")")" "$(iso_seconds "$(jq -r .end_time <<<"$RUN_JSON")")")
 }
@@ -228,9 +274,9 @@ counts() { # EXECUTION: {"tasks":…,"tasksDone":…,"total":…,"retained":…}
 
 log "dry run (policy $POLICY: keep the $KEEP_PER_REPO most recently pushed of each repository)"
 run true "$RUN_TIMEOUT"
-DRY_ID=$RUN_ID DRY_STATUS=$(jq -r .status <<<"$RUN_JSON") DRY_WALL=$RUN_WALL DRY_SERVER=$RUN_SERVER
+DRY_ID=$RUN_ID DRY_STATUS=$(jq -r .status <<<"$RUN_JSON") DRY_WALL=$RUN_WALL DRY_SERVER=$RUN_SERVER DRY_CPU=$RUN_CPU
 DRY_COUNTS=$(counts "$DRY_ID")
-echo "   dry run $DRY_ID: $DRY_STATUS in $DRY_WALL s (Berth: $DRY_SERVER s): $DRY_COUNTS" >&2
+echo "   dry run $DRY_ID: $DRY_STATUS in $DRY_WALL s (Berth: $DRY_SERVER s; CPU s: $DRY_CPU): $DRY_COUNTS" >&2
 [[ $DRY_STATUS == Success ]] || warn "the dry run ended $DRY_STATUS"
 
 # ---------------------------------------------------------------- the real run, with pushes
@@ -242,7 +288,7 @@ R0=$(now)
   round=1
   while :; do
     start=$(now)
-    out=$(load push "${PUSH_ARGS[@]}" --repo-prefix "$PUSHED/during$round" --seed $((100 + round))) || true
+    out=$(load push "${PUSH_ARGS[@]}" --repo-prefix "$PUSHED/during$RUN_TAG-$round" --seed $((100 + round))) || true
     [[ -n $out ]] || out='{"error":"no result"}'
     end=$(now)
     jq -c --argjson round "$round" --argjson start "$(elapsed "$R0" "$start")" --argjson finish "$(elapsed "$R0" "$end")" \
@@ -256,7 +302,7 @@ R0=$(now)
 PUSH_PID=$!
 run false "$REAL_TIMEOUT"
 touch "$WORK/run.done"
-REAL_ID=$RUN_ID REAL_STATUS=$(jq -r .status <<<"$RUN_JSON") REAL_WALL=$RUN_WALL REAL_SERVER=$RUN_SERVER
+REAL_ID=$RUN_ID REAL_STATUS=$(jq -r .status <<<"$RUN_JSON") REAL_WALL=$RUN_WALL REAL_SERVER=$RUN_SERVER REAL_CPU=$RUN_CPU
 REAL_COUNTS=$(counts "$REAL_ID")
 # What the real run deleted, done tasks or not (a stopped run's running tasks recorded no counts).
 REAL_DELETED=$((SEEDED - $(sql "select count(*) from manifest m join repository r on r.id = m.repository_id where r.project_id = $PROJECT_ID")))
@@ -266,7 +312,7 @@ PUSH_STATUS=0
 wait "$PUSH_PID" || PUSH_STATUS=$?
 ROUNDS=$(jq -sc . "$WORK/during.jsonl")
 jq -e 'all(.[]; .error == null)' <<<"$ROUNDS" >/dev/null || PUSH_STATUS=1
-echo "   real run $REAL_ID: $REAL_STATUS in $REAL_WALL s (Berth: $REAL_SERVER s): $REAL_COUNTS;" \
+echo "   real run $REAL_ID: $REAL_STATUS in $REAL_WALL s (Berth: $REAL_SERVER s; CPU s: $REAL_CPU): $REAL_COUNTS;" \
   "$(jq length <<<"$ROUNDS") push rounds" >&2
 [[ $REAL_STATUS == Success ]] || warn "the real run ended $REAL_STATUS"
 [[ $PUSH_STATUS == 0 ]] || warn "a push during the run failed: $ROUNDS"
@@ -301,24 +347,25 @@ jq -n --arg timestamp "$STAMP" --argjson cpus "$(nproc)" \
   --argjson pushWorkers "$WORKERS" --argjson seedSeconds "$SEED_SECONDS" \
   --arg dryStatus "$DRY_STATUS" --argjson dryWall "$DRY_WALL" --argjson dryServer "$DRY_SERVER" --argjson dryCounts "$DRY_COUNTS" \
   --arg realStatus "$REAL_STATUS" --argjson realWall "$REAL_WALL" --argjson realServer "$REAL_SERVER" --argjson realCounts "$REAL_COUNTS" \
+  --argjson dryCpu "$DRY_CPU" --argjson realCpu "$REAL_CPU" --arg reused "$REUSE" \
   --argjson baseline "$BASELINE" --argjson rounds "$ROUNDS" --argjson left "$LEFT" --argjson expected "$EXPECTED" \
   --argjson pushesLeft "$PUSHES_LEFT" --argjson checksOk "$CHECKS_OK" \
   --argjson realDeleted "$REAL_DELETED" --argjson realRate "$REAL_RATE" \
   '{timestamp: $timestamp, host: {cpus: $cpus, java: $java, postgres: $postgres, loadBefore: $loadBefore, loadAfter: $loadAfter},
     config: {artifacts: $artifacts, repositories: $repos, keepPerRepository: $keep, jobWorkers: $jobWorkers,
              images: $images, layers: $layers, layerSize: $layerSize, pushWorkers: $pushWorkers},
-    seedSeconds: $seedSeconds,
-    dryRun: {status: $dryStatus, wallSeconds: $dryWall, serverSeconds: $dryServer, counts: $dryCounts},
-    realRun: {status: $realStatus, wallSeconds: $realWall, serverSeconds: $realServer, counts: $realCounts,
+    seedSeconds: $seedSeconds, reusedDatabase: $reused,
+    dryRun: {status: $dryStatus, wallSeconds: $dryWall, serverSeconds: $dryServer, cpuSeconds: $dryCpu, counts: $dryCounts},
+    realRun: {status: $realStatus, wallSeconds: $realWall, serverSeconds: $realServer, cpuSeconds: $realCpu, counts: $realCounts,
               deleted: $realDeleted, deletedPerSecond: $realRate},
     pushWithoutRun: $baseline, pushDuringRun: $rounds[0], pushRoundsDuringRun: $rounds,
     artifactsLeft: $left, artifactsExpected: $expected, pushedArtifacts: $pushesLeft, checksOk: $checksOk}' >"$RESULTS"
 jq -r '
   def f(x): if x == null then "–" else (x * 10 | round / 10 | tostring) end;
-  "| \(.config.artifacts) artifacts, \(.config.repositories) repositories, keep \(.config.keepPerRepository) each, \(.config.jobWorkers) job workers | status | wall s | Berth s | total | retained |",
-  "|---|---|---:|---:|---:|---:|",
-  "| dry run | \(.dryRun.status) | \(f(.dryRun.wallSeconds)) | \(f(.dryRun.serverSeconds)) | \(.dryRun.counts.total) | \(.dryRun.counts.retained) |",
-  "| real run | \(.realRun.status) | \(f(.realRun.wallSeconds)) | \(f(.realRun.serverSeconds)) | \(.realRun.counts.total) | \(.realRun.counts.retained) |",
+  "| \(.config.artifacts) artifacts, \(.config.repositories) repositories, keep \(.config.keepPerRepository) each, \(.config.jobWorkers) job workers | status | wall s | Berth s | CPU s Berth | CPU s PostgreSQL | total | retained |",
+  "|---|---|---:|---:|---:|---:|---:|---:|",
+  "| dry run | \(.dryRun.status) | \(f(.dryRun.wallSeconds)) | \(f(.dryRun.serverSeconds)) | \(f(.dryRun.cpuSeconds.berth)) | \(f(.dryRun.cpuSeconds.postgres)) | \(.dryRun.counts.total) | \(.dryRun.counts.retained) |",
+  "| real run | \(.realRun.status) | \(f(.realRun.wallSeconds)) | \(f(.realRun.serverSeconds)) | \(f(.realRun.cpuSeconds.berth)) | \(f(.realRun.cpuSeconds.postgres)) | \(.realRun.counts.total) | \(.realRun.counts.retained) |",
   "",
   "the real run deleted \(.realRun.deleted) artifacts (\(.realRun.deletedPerSecond) per second); repository tasks done: dry run \(.dryRun.counts.tasksDone) of \(.dryRun.counts.tasks), real run \(.realRun.counts.tasksDone) of \(.realRun.counts.tasks)",
   "",

@@ -203,6 +203,38 @@ class ExecutionRecords {
         });
     }
 
+    /**
+     * {@link #refresh} when a task of the execution has started, unless the execution is running
+     * already: then the refresh could change nothing but its update time, and an execution of a
+     * thousand tasks (a retention run) would take its row lock and count its tasks a thousand times.
+     */
+    void refreshStarted(long id, Instant now) {
+        boolean running = jdbc.sql("SELECT status = ? FROM job_execution WHERE id = ?")
+                .params(TaskStatus.RUNNING.wire(), id)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+        if (!running) {
+            refresh(id, now);
+        }
+    }
+
+    /**
+     * {@link #refresh} when a task of the execution has ended (its final status committed), unless
+     * another task of it is still pending or running: that one's end refreshes it. Whichever task's
+     * end commits last sees every other end, so the last one always refreshes.
+     */
+    void refreshEnded(long id, Instant now) {
+        boolean unfinished = jdbc.sql("""
+                        SELECT EXISTS (SELECT 1 FROM job_task WHERE execution_id = ? AND status IN (?, ?))""")
+                .params(id, TaskStatus.PENDING.wire(), TaskStatus.RUNNING.wire())
+                .query(Boolean.class)
+                .single();
+        if (!unfinished) {
+            refresh(id, now);
+        }
+    }
+
     /** Harbor's rule: running while any task is unfinished; then Error over Stopped over Success. */
     static TaskStatus derive(Map<TaskStatus, Integer> counts, boolean anyStarted) {
         if (counts.getOrDefault(TaskStatus.RUNNING, 0) > 0) {

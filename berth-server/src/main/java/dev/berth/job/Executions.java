@@ -111,6 +111,28 @@ public class Executions {
         return id;
     }
 
+    /**
+     * {@link #addTask} for many tasks of one kind, in one statement (an execution of a thousand
+     * tasks is queued in one round trip); returns how many were queued.
+     */
+    public int addTasks(long executionId, String jobType, List<Map<String, Object>> parameters) {
+        JobKind kind = kinds.get(jobType);
+        if (kind == null) {
+            throw new IllegalArgumentException("no job kind " + jobType);
+        }
+        int added = tasks.insertAll(
+                executionId,
+                jobType,
+                parameters.stream().map(json::writeValueAsString).toList(),
+                kind.maxAttempts(),
+                Math.max(1, kind.timeout().toSeconds()),
+                clock.instant());
+        if (added > 0) {
+            signal.enqueued();
+        }
+        return added;
+    }
+
     /** Ends an execution that has no tasks (nothing to do) as Success with {@code message}. */
     public void markDone(long executionId, String message) {
         executions.markDone(executionId, message, clock.instant());
@@ -230,9 +252,13 @@ public class Executions {
         if (executions.find(executionId).isEmpty()) {
             return false;
         }
-        tasks.ofExecution(executionId).stream()
-                .filter(t -> !t.status().isFinal())
-                .forEach(t -> stopTask(t.id()));
+        // Two statements and one refresh, whatever the number of tasks: stopping a retention run
+        // of a thousand repositories task by task (each with its refresh) took longer than a
+        // client waits for an answer. Running tasks see the request at their next checkStop.
+        if (tasks.stopPendingOf(executionId, clock.instant()) > 0) {
+            executions.refresh(executionId, clock.instant());
+        }
+        tasks.requestStopOf(executionId);
         return true;
     }
 

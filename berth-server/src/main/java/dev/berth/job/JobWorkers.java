@@ -152,7 +152,7 @@ class JobWorkers implements SmartLifecycle {
                 tasks,
                 clock);
         running.put(task.id(), job);
-        executions.refresh(task.executionId(), start);
+        executions.refreshStarted(task.executionId(), start);
         job.log("attempt " + task.runCount() + " of " + task.maxAttempts() + " started on " + workerId);
         Throwable failure = null;
         try {
@@ -189,7 +189,7 @@ class JobWorkers implements SmartLifecycle {
         } else {
             fail(job, workerId, failure.toString());
         }
-        executions.refresh(task.executionId(), clock.instant());
+        executions.refreshEnded(task.executionId(), clock.instant());
     }
 
     /** A failed attempt: back to the queue after a doubling backoff, or Error when none are left. */

@@ -51,6 +51,28 @@ class TaskRecords {
                 .single();
     }
 
+    /** {@link #insert} for many tasks of one execution in one statement; returns how many. */
+    int insertAll(
+            long executionId,
+            String jobType,
+            List<String> parametersJson,
+            int maxAttempts,
+            long timeoutSeconds,
+            Instant now) {
+        if (parametersJson.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                        INSERT INTO job_task (execution_id, job_type, parameters, max_attempts, timeout_seconds,
+                                              run_after, enqueued_at, update_time)
+                        SELECT ?, ?, p::jsonb, ?, ?, ?, ?, ?
+                          FROM unnest(?::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n""")
+                .params(executionId, jobType, maxAttempts, timeoutSeconds)
+                .params(Timestamps.of(now), Timestamps.of(now), Timestamps.of(now))
+                .param(parametersJson.toArray(String[]::new))
+                .update();
+    }
+
     /** Claims the oldest due Pending task of one of {@code types} whose queue is not paused. */
     Optional<ClaimedTask> claim(String workerId, String[] types, Instant now, Instant leaseUntil) {
         return jdbc.sql("""
@@ -146,6 +168,23 @@ class TaskRecords {
                 .params(Timestamps.of(now), Timestamps.of(now), id)
                 .query(Long.class)
                 .optional();
+    }
+
+    /** Stops every Pending task of an execution; returns how many. */
+    int stopPendingOf(long executionId, Instant now) {
+        return jdbc.sql("""
+                        UPDATE job_task SET status = 'Stopped', status_message = 'stopped on request',
+                               end_time = ?, update_time = ?
+                         WHERE execution_id = ? AND status = 'Pending'""")
+                .params(Timestamps.of(now), Timestamps.of(now), executionId)
+                .update();
+    }
+
+    /** Asks the workers running tasks of the execution to stop; returns how many were asked. */
+    int requestStopOf(long executionId) {
+        return jdbc.sql("UPDATE job_task SET stop_requested = true WHERE execution_id = ? AND status = 'Running'")
+                .param(executionId)
+                .update();
     }
 
     /** Stops every Pending task of a type ({@code null}: of every type); returns their executions. */

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -332,7 +334,7 @@ public class ManifestService {
                 accessories.size());
     }
 
-    /** What {@link #deleteArtifactUnchangedSince} did. */
+    /** What {@link #deleteArtifactsUnchangedSince} did with an artifact. */
     public enum PolicyDeletion {
         DELETED,
         /** The artifact is gone already, or an index of the repository lists it now. */
@@ -343,56 +345,124 @@ public class ManifestService {
         IMMUTABLE
     }
 
+    /** An artifact a policy chose to delete, with the accessories that go with it. */
+    public record PolicyCandidate(Digest digest, Collection<Digest> accessories) {}
+
     /**
-     * Deletes an artifact as {@link #deleteArtifact} does (same events, same review queues), for a
-     * policy that chose it from a snapshot taken at {@code snapshot}: under the manifest's row lock,
-     * which a push that tags the manifest also takes (shared), it is deleted only if neither the
-     * manifest nor any of its tags is younger than the snapshot. So a policy never deletes what was
-     * pushed after it looked.
+     * Deletes artifacts of one repository as {@link #deleteArtifact} does (same events, same review
+     * queues), for a policy that chose them from a snapshot taken at {@code snapshot}: under the
+     * manifest's row lock, which a push that tags the manifest also takes (shared), an artifact is
+     * deleted only if neither the manifest nor any of its tags is younger than the snapshot, so a
+     * policy never deletes what was pushed after it looked; and only if no immutable tag protects it
+     * or one of its accessories.
+     *
+     * <p>All in one transaction (the caller's, if it has one), for fewer round trips and one commit:
+     * each artifact is decided and deleted exactly as it would be alone, under its own row locks;
+     * the immutability rules are read once, under the project's lock that the transaction then holds
+     * until it ends, so no rule can change in between. Nothing is written for an artifact that
+     * stays. Returns what became of each, in the candidates' order.
      */
-    public PolicyDeletion deleteArtifactUnchangedSince(
-            String repository, Digest digest, Collection<Digest> accessories, Instant snapshot) {
+    public Map<Digest, PolicyDeletion> deleteArtifactsUnchangedSince(
+            String repository, List<PolicyCandidate> candidates, Instant snapshot) {
         long repositoryId = repositoryId(repository);
-        PolicyDeletion result = tx.execute(status -> {
-            Optional<Long> locked = manifests.lockForDelete(repositoryId, digest);
-            if (locked.isEmpty() || !manifests.parentsOf(locked.get()).isEmpty()) {
-                return PolicyDeletion.GONE;
+        Map<Digest, PolicyDeletion> results = tx.execute(status -> {
+            Map<Digest, PolicyDeletion> done = new LinkedHashMap<>();
+            Protection rules = new Protection(repositoryId, repository);
+            Set<String> blobDigests = new HashSet<>();
+            for (PolicyCandidate c : candidates) {
+                done.put(c.digest(), deleteUnchangedSince(repositoryId, repository, c, snapshot, rules, blobDigests));
             }
-            long id = locked.get();
-            if (manifests.changedSince(id, snapshot)) {
-                return PolicyDeletion.CHANGED;
-            }
-            try {
-                refuseDeletingTagsOf(repositoryId, repository, id);
-            } catch (RegistryException e) {
-                status.setRollbackOnly();
-                return PolicyDeletion.IMMUTABLE;
-            }
-            for (Digest accessory : accessories) {
-                manifests
-                        .lockForDelete(repositoryId, accessory)
-                        .filter(a -> a != id && manifests.parentsOf(a).isEmpty())
-                        .ifPresent(a -> {
-                            refuseDeletingTagsOf(repositoryId, repository, a);
-                            deleteWithOrphanChildren(a);
-                        });
-            }
-            stream.deleting(repositoryId, repository, id);
-            deleteWithOrphanChildren(id);
-            return PolicyDeletion.DELETED;
+            // Queued once, last: a layer all the artifacts share is one review row, which every
+            // concurrent batch (and every delete) would otherwise wait for from the first deletion
+            // of a batch to its commit.
+            reviews.blobs(blobDigests, "artifact deleted");
+            return done;
         });
-        log.info("event=artifact_deleted_by_policy repository={} digest={} result={}", repository, digest, result);
-        return result;
+        results.forEach((digest, result) -> log.info(
+                "event=artifact_deleted_by_policy repository={} digest={} result={}", repository, digest, result));
+        return results;
+    }
+
+    /**
+     * The immutability rules of one repository, read when first needed (an untagged artifact needs
+     * none, and takes no lock on the rules) and then kept for the transaction, whose lock on the
+     * rules keeps them from changing.
+     */
+    private final class Protection {
+        private final long repositoryId;
+        private final String repository;
+        private Optional<Predicate<String>> rules;
+
+        Protection(long repositoryId, String repository) {
+            this.repositoryId = repositoryId;
+            this.repository = repository;
+        }
+
+        boolean anyProtected(Collection<String> tags) {
+            if (tags.isEmpty()) {
+                return false;
+            }
+            if (rules == null) {
+                rules = protection.protectedTags(repositoryId, repository);
+            }
+            return rules.isPresent() && tags.stream().anyMatch(rules.get());
+        }
+    }
+
+    /** One candidate, in the caller's transaction: checks first, then writes, so a refusal writes nothing. */
+    private PolicyDeletion deleteUnchangedSince(
+            long repositoryId,
+            String repository,
+            PolicyCandidate candidate,
+            Instant snapshot,
+            Protection rules,
+            Collection<String> blobDigests) {
+        Optional<Long> locked = manifests.lockForDelete(repositoryId, candidate.digest());
+        if (locked.isEmpty() || !manifests.parentsOf(locked.get()).isEmpty()) {
+            return PolicyDeletion.GONE;
+        }
+        long id = locked.get();
+        if (manifests.changedSince(id, snapshot)) {
+            return PolicyDeletion.CHANGED;
+        }
+        if (rules.anyProtected(manifests.tagsOf(id))) {
+            return PolicyDeletion.IMMUTABLE;
+        }
+        List<Long> accessories = new ArrayList<>();
+        for (Digest accessory : candidate.accessories()) {
+            Optional<Long> a = manifests
+                    .lockForDelete(repositoryId, accessory)
+                    .filter(x -> x != id && manifests.parentsOf(x).isEmpty());
+            if (a.isPresent()) {
+                if (rules.anyProtected(manifests.tagsOf(a.get()))) {
+                    return PolicyDeletion.IMMUTABLE; // an accessory's tag is immutable
+                }
+                accessories.add(a.get());
+            }
+        }
+        accessories.forEach(a -> deleteWithOrphanChildren(a, blobDigests));
+        stream.deleting(repositoryId, repository, id);
+        deleteWithOrphanChildren(id, blobDigests);
+        return PolicyDeletion.DELETED;
     }
 
     private void deleteWithOrphanChildren(long id) {
-        List<Long> children = manifests.childrenOf(id);
-        List<String> blobDigests = manifests.blobsOf(id);
-        manifests.delete(id);
+        List<String> blobDigests = new ArrayList<>();
+        deleteWithOrphanChildren(id, blobDigests);
         reviews.blobs(blobDigests, "artifact deleted");
+    }
+
+    /**
+     * Deletes the manifest and its orphaned children, adding their blobs to {@code blobDigests}:
+     * the caller queues them for review in the same transaction.
+     */
+    private void deleteWithOrphanChildren(long id, Collection<String> blobDigests) {
+        List<Long> children = manifests.childrenOf(id);
+        blobDigests.addAll(manifests.blobsOf(id));
+        manifests.delete(id);
         for (long child : children) {
             if (manifests.lockIfOrphan(child)) {
-                deleteWithOrphanChildren(child);
+                deleteWithOrphanChildren(child, blobDigests);
             }
         }
     }

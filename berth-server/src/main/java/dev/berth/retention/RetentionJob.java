@@ -51,6 +51,12 @@ class RetentionJob implements JobKind {
     static final EventType TAG_RETENTION = EventType.of("TAG_RETENTION");
     private static final Logger log = LoggerFactory.getLogger(RetentionJob.class);
     private static final int MAX_EVENT_ARTIFACTS = 1000;
+    /**
+     * Deletions per transaction: one commit for many, while a batch's row locks (the repository's
+     * listing row among them, which a push into that repository updates) are held briefly.
+     */
+    static final int DELETE_BATCH = 50;
+
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -170,7 +176,7 @@ class RetentionJob implements JobKind {
                                 run.dryRun(),
                                 "snapshot",
                                 run.snapshot().toString()));
-        int queued = 0;
+        List<Map<String, Object>> tasks = new ArrayList<>();
         for (ArtifactInventory.Repository repo : inventory.repositories(policy.projectId())) {
             List<RetentionRule> rules = policy.rulesFor(pathWithinProject(repo.name()));
             if (rules.isEmpty()) {
@@ -183,10 +189,11 @@ class RetentionJob implements JobKind {
             params.put("repository", repo.name());
             params.put("repository_id", repo.id());
             params.put("rules", rules.stream().map(RetentionRule::view).toList());
-            long taskId = executions.getObject().addTask(executionId, NAME, params);
-            records.insertTask(taskId, executionId, repo.name());
-            queued++;
+            tasks.add(params);
         }
+        // Two statements for all the tasks, not two per repository.
+        executions.getObject().addTasks(executionId, NAME, tasks);
+        int queued = records.insertTasks(executionId);
         records.setTaskTotal(executionId, queued);
         return queued;
     }
@@ -221,31 +228,38 @@ class RetentionJob implements JobKind {
         lines.add("Load " + artifacts.size() + " candidates from repository " + repository);
         Set<Long> kept = RetentionEvaluator.retained(rules, artifacts, run.snapshot());
         Predicate<String> immutable = immutability.immutableTags(run.projectId(), repository);
-        List<String> rows = new ArrayList<>();
+        // Decide every candidate first; then delete the chosen ones in batches, each batch one
+        // transaction through the artifact API's delete path, the stop checked between batches.
+        Map<Long, String> marks = new LinkedHashMap<>();
+        List<ArtifactInventory.Artifact> chosen = new ArrayList<>();
+        for (ArtifactInventory.Artifact a : artifacts) {
+            if (kept.contains(a.id())) {
+                marks.put(a.id(), "RETAIN");
+            } else if (a.tags().stream().anyMatch(immutable)) {
+                marks.put(a.id(), "IMMUTABLE");
+            } else {
+                chosen.add(a);
+            }
+        }
         List<Map<String, Object>> deleted = new ArrayList<>();
         int gone = 0;
-        int done = 0;
-        for (ArtifactInventory.Artifact a : artifacts) {
-            String mark;
-            if (kept.contains(a.id())) {
-                mark = "RETAIN";
-            } else if (a.tags().stream().anyMatch(immutable)) {
-                mark = "IMMUTABLE";
-            } else if (run.dryRun()) {
-                mark = "DEL";
-                deleted.add(deletedArtifact(repository, a));
+        for (int from = 0; from < chosen.size(); from += DELETE_BATCH) {
+            List<ArtifactInventory.Artifact> batch = chosen.subList(from, Math.min(chosen.size(), from + DELETE_BATCH));
+            Map<String, PolicyDeletion> results;
+            if (run.dryRun()) {
+                results = new LinkedHashMap<>();
+                batch.forEach(a -> results.put(a.digest(), PolicyDeletion.DELETED));
             } else {
                 context.checkStop();
-                PolicyDeletion result = new EventOrigin(operator, "")
+                List<ArtifactDeleter.Chosen> ids = batch.stream()
+                        .map(a -> new ArtifactDeleter.Chosen(a.id(), a.digest()))
+                        .toList();
+                results = new EventOrigin(operator, "")
                         .callAs(() -> deleter.deleteUnchangedSince(
-                                operator,
-                                run.projectId(),
-                                repositoryId,
-                                repository,
-                                a.id(),
-                                a.digest(),
-                                run.snapshot()));
-                mark = switch (result) {
+                                operator, run.projectId(), repositoryId, repository, ids, run.snapshot()));
+            }
+            for (ArtifactInventory.Artifact a : batch) {
+                String mark = switch (results.get(a.digest())) {
                     case DELETED -> {
                         deleted.add(deletedArtifact(repository, a));
                         yield "DEL";
@@ -257,14 +271,18 @@ class RetentionJob implements JobKind {
                         yield "GONE (deleted meanwhile)";
                     }
                 };
+                marks.put(a.id(), mark);
             }
+            if (!run.dryRun()) {
+                context.progress(Math.min(99, (from + batch.size()) * 100 / chosen.size()));
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        for (ArtifactInventory.Artifact a : artifacts) {
             rows.add("| " + a.digest() + " | " + String.join(",", a.tags()) + " | IMAGE | "
                     + String.join(",", a.labels()) + " | " + TIME.format(a.pushed()) + " | "
-                    + a.pulled().map(TIME::format).orElse("") + " | " + TIME.format(a.created()) + " | " + mark
-                    + " |");
-            if (++done % 100 == 0 && !run.dryRun()) {
-                context.progress(Math.min(99, done * 100 / artifacts.size()));
-            }
+                    + a.pulled().map(TIME::format).orElse("") + " | " + TIME.format(a.created()) + " | "
+                    + marks.get(a.id()) + " |");
         }
         int total = artifacts.size();
         int retained = total - deleted.size() - gone;

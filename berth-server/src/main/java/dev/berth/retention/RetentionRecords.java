@@ -129,12 +129,13 @@ class RetentionRecords {
                 .single();
     }
 
-    void insertTask(long taskId, long executionId, String repository) {
-        jdbc.sql("INSERT INTO retention_task (task_id, execution_id, repository) VALUES (?, ?, ?)")
-                .param(taskId)
-                .param(executionId)
-                .param(repository)
-                .update();
+    /** A row per repository task the job service queued for the run; returns how many. */
+    int insertTasks(long executionId) {
+        return jdbc.sql("""
+                        INSERT INTO retention_task (task_id, execution_id, repository)
+                        SELECT id, execution_id, parameters->>'repository' FROM job_task
+                         WHERE execution_id = ? AND job_type = ? AND parameters->>'repository' IS NOT NULL
+                         ORDER BY id""").param(executionId).param(RetentionJob.NAME).update();
     }
 
     void setTaskTotal(long executionId, int tasks) {

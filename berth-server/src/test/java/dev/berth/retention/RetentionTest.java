@@ -450,6 +450,46 @@ class RetentionTest {
         assertThat(byRepo.get(other).path("retained").asInt()).isEqualTo(2);
     }
 
+    @Test
+    void withoutLabelsAndMatchesThatSelectUntagged() {
+        String project = accounts.project("ret", false);
+        long projectId = accounts.projectId(project);
+        String repo = project + "/held";
+        Digest held = push(repo, "x1");
+        Digest plain = push(repo, "x2");
+        Digest untagged = push(repo, null);
+        Digest other = push(repo, "rel-1");
+        RegistryClient.Response label =
+                postJson(admin, "/api/v2.0/labels", Map.of("name", "hold", "scope", "p", "project_id", projectId));
+        assertThat(label.status()).as(label.text()).isEqualTo(201);
+        String location = label.header("Location").orElseThrow();
+        RegistryClient.check(
+                postJson(
+                        admin,
+                        "/api/v2.0/projects/" + project + "/repositories/held/artifacts/x1/labels",
+                        Map.of("id", Long.parseLong(location.substring(location.lastIndexOf('/') + 1)))),
+                200);
+        // Kept: what both selectors select, i.e. tagged x* or untagged (Harbor's switch on), and
+        // without the label.
+        long policy = createPolicy(
+                admin,
+                projectId,
+                List.of(rule(
+                        "always",
+                        null,
+                        List.of(
+                                selector("doublestar", "matches", "x*", "{\"untagged\":true}"),
+                                selector("label", "withoutLabels", "hold", null)),
+                        allRepos())));
+
+        dryThenReal(policy, strings(held, other));
+
+        assertThat(exists(repo, plain)).isTrue();
+        assertThat(exists(repo, untagged)).isTrue();
+        assertThat(exists(repo, held)).isFalse();
+        assertThat(exists(repo, other)).isFalse();
+    }
+
     // ---- snapshot, races, stop ---------------------------------------------------------
 
     private static void queue(String action) {
