@@ -85,12 +85,9 @@ final class EcrAdapter extends DistributionAdapter {
     }
 
     private ExchangedLogins.Login exchange(RemoteRegistry registry) {
-        Location location = Location.of(registry.url());
-        AuthorizationData data = call(registry, ecr -> {
-                    var response = ecr.getAuthorizationToken(
-                            r -> location.account().ifPresent(account -> r.registryIds(List.of(account))));
-                    return response.authorizationData();
-                })
+        // without registryIds (deprecated by AWS): the token is good for every registry the key may use
+        AuthorizationData data = call(
+                        registry, ecr -> ecr.getAuthorizationToken().authorizationData())
                 .stream()
                 .findFirst()
                 .orElseThrow(() -> new RemoteException("ECR returned no authorization token"));
