@@ -56,7 +56,16 @@ class DistributionAdapter implements RegistryAdapter {
 
     @Override
     public DistributionClient.Health ping(RemoteRegistry registry) {
-        return client(registry).ping();
+        DistributionClient client;
+        try {
+            client = client(registry);
+        } catch (dev.berth.outbound.TargetRefusedException e) {
+            throw e;
+        } catch (RemoteException | dev.berth.outbound.OutboundException e) {
+            // the login exchange before the registry (a cloud token) failed
+            return new DistributionClient.Health(false, e.getMessage());
+        }
+        return client.ping();
     }
 
     @Override
@@ -85,11 +94,31 @@ class DistributionAdapter implements RegistryAdapter {
     }
 
     DistributionClient client(RemoteRegistry registry, OutboundOptions options) {
+        Session session = session(registry);
         return new DistributionClient(
                 outbound.client(Trust.ADMINISTRATOR, options.withSkipCertVerify(registry.insecure())),
-                registryBase.apply(registry.uri()),
-                registry.login(),
+                session.base(),
+                session.login(),
                 json);
+    }
+
+    /**
+     * Where the registry's {@code /v2/} API is and what to log in to it with. The generic protocol
+     * uses the endpoint's URL and credential as they are; the cloud adapters exchange the credential
+     * for a registry login first (and ECR names its registry in the exchange's answer).
+     *
+     * @throws RemoteException when the exchange fails
+     */
+    Session session(RemoteRegistry registry) {
+        return new Session(registryBase.apply(registry.uri()), registry.login());
+    }
+
+    /** A registry's base URL and the credential its {@code /v2/} API takes. */
+    record Session(URI base, java.util.Optional<Credential> login) {}
+
+    /** A client of Berth's outbound rules for the endpoint's side APIs (token services, cloud APIs). */
+    dev.berth.outbound.OutboundClient apiClient(RemoteRegistry registry) {
+        return outbound.client(Trust.ADMINISTRATOR, OPTIONS.withSkipCertVerify(registry.insecure()));
     }
 
     OutboundHttp outbound() {

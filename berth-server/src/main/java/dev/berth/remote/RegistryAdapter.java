@@ -39,6 +39,36 @@ public interface RegistryAdapter {
      */
     List<String> repositories(RemoteRegistry registry);
 
+    /**
+     * The repositories a pull reads, given the policy's {@code name} filters: by default every one
+     * {@link #repositories(RemoteRegistry)} lists. A registry that lists none (GHCR) reads the
+     * specific paths the name filter names instead, and refuses a pattern, as Harbor does.
+     */
+    default List<String> repositories(RemoteRegistry registry, List<String> namePatterns) {
+        return repositories(registry);
+    }
+
+    /**
+     * The URL that the outbound rules check when the endpoint is saved: the endpoint's own, or for
+     * an adapter whose login starts elsewhere (ECR's API), that first address. Every later call is
+     * checked again as it connects.
+     */
+    default java.net.URI savedTarget(RemoteRegistry registry) {
+        return registry.uri();
+    }
+
+    /**
+     * Makes a repository ready to be pushed to where the registry does not create it on push: an
+     * ECR repository, a Quay organization. Harbor's adapters do the same before a push.
+     */
+    default void prepareForPush(RemoteRegistry registry, String repository) {}
+
+    /** Deletes a manifest by digest (with its tags) through {@code client}; false when it is not there. */
+    default boolean deleteManifest(
+            RemoteRegistry registry, DistributionClient client, String repository, String digest) {
+        return client.deleteManifest(repository, digest);
+    }
+
     /** A client for the registry's {@code /v2/} API, logged in with the endpoint's credential. */
     DistributionClient client(RemoteRegistry registry);
 

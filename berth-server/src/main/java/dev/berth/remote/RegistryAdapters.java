@@ -70,10 +70,18 @@ public class RegistryAdapters {
 
     private final Map<String, RegistryAdapter> byType = new LinkedHashMap<>();
 
-    RegistryAdapters(OutboundHttp outbound, JsonMapper json) {
+    RegistryAdapters(
+            OutboundHttp outbound,
+            JsonMapper json,
+            java.time.Clock clock,
+            @org.springframework.beans.factory.annotation.Value("${berth.replication.aws-ecr.endpoint:}")
+                    String ecrEndpoint) {
+        ExchangedLogins logins = new ExchangedLogins(clock);
+        Optional<URI> ecrOverride =
+                ecrEndpoint == null || ecrEndpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(ecrEndpoint));
         List<RegistryAdapter> all = List.of(
                 new UnavailableAdapter("ali-acr", Optional.of(AdapterPattern.listed(aliyun()))),
-                new UnavailableAdapter("aws-ecr", Optional.of(AdapterPattern.listed(ecr()))),
+                new EcrAdapter(Optional.of(AdapterPattern.listed(ecr())), ecrOverride, logins, outbound, json),
                 generic("azure-acr", Optional.empty(), outbound, json),
                 new DistributionAdapter(
                         "docker-hub",
@@ -83,10 +91,9 @@ public class RegistryAdapters {
                         json),
                 generic("docker-registry", Optional.empty(), outbound, json),
                 generic("dtr", Optional.empty(), outbound, json),
-                generic("github-ghcr", Optional.of(AdapterPattern.fixed("ghcr.io", "https://ghcr.io")), outbound, json),
+                new GithubAdapter(Optional.of(AdapterPattern.fixed("ghcr.io", "https://ghcr.io")), outbound, json),
                 generic("gitlab", Optional.empty(), outbound, json),
-                generic(
-                        "google-gcr",
+                new GoogleAdapter(
                         Optional.of(new AdapterPattern(
                                 new AdapterPattern.EndpointPattern(
                                         AdapterPattern.LIST,
@@ -97,17 +104,20 @@ public class RegistryAdapters {
                                                 new AdapterPattern.Endpoint("asia.gcr.io", "https://asia.gcr.io"))),
                                 new AdapterPattern.CredentialPattern(
                                         "AccessKeyTypeFix", "_json_key", "AccessSecretTypeFile", "No Change"))),
+                        logins,
+                        clock,
                         outbound,
                         json),
                 new HarborAdapter(outbound, json),
                 new UnavailableAdapter("huawei-SWR", Optional.empty()),
                 generic("jfrog-artifactory", Optional.empty(), outbound, json),
-                new UnavailableAdapter(
-                        "quay",
+                new QuayAdapter(
                         Optional.of(new AdapterPattern(
                                 new AdapterPattern.EndpointPattern(AdapterPattern.STANDARD, null),
                                 new AdapterPattern.CredentialPattern(
-                                        "AccessKeyTypeFix", "json_file", "AccessSecretTypeFile", "")))),
+                                        "AccessKeyTypeFix", "json_file", "AccessSecretTypeFile", ""))),
+                        outbound,
+                        json),
                 new UnavailableAdapter("tencent-tcr", Optional.of(AdapterPattern.empty())),
                 new UnavailableAdapter("volcengine-cr", Optional.of(AdapterPattern.empty())));
         all.forEach(a -> byType.put(a.type(), a));

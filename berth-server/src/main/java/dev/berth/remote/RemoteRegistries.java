@@ -186,7 +186,7 @@ public class RemoteRegistries {
         RegistryAdapter adapter = adapters.of(registry);
         DistributionClient.Health health;
         try {
-            outbound.check(registry.uri(), Trust.ADMINISTRATOR);
+            outbound.check(adapter.savedTarget(registry), Trust.ADMINISTRATOR);
             health = adapter.ping(registry);
         } catch (TargetRefusedException e) {
             throw ApiException.badRequest("registry URL refused: " + e.getMessage());

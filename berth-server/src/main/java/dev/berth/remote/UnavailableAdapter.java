@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * An adapter Harbor has and Berth lists, with its info, but does not speak yet: the cloud
- * registries whose login is their own API's token exchange (AWS SigV4 for ECR, Alibaba, Huawei,
- * Tencent and Volcengine OpenAPI) and Quay's JSON credential. Pinging or using one says so.
+ * registries whose login is their own API's token exchange (Alibaba, Huawei, Tencent and
+ * Volcengine OpenAPI). Pinging or using one says so.
  */
 final class UnavailableAdapter implements RegistryAdapter {
     private final String type;

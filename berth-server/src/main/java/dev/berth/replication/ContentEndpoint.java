@@ -18,7 +18,11 @@ interface ContentEndpoint {
         InputStream open() throws IOException;
     }
 
-    List<String> repositories();
+    /** The repositories to read, given the policy's {@code name} filter patterns. */
+    List<String> repositories(List<String> namePatterns);
+
+    /** Makes a repository ready for a push (a registry that does not create it on push). */
+    default void prepare(String repository) {}
 
     List<String> tags(String repository);
 

@@ -23,7 +23,7 @@ final class LocalEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public List<String> repositories() {
+    public List<String> repositories(List<String> namePatterns) {
         return content.repositories();
     }
 

@@ -23,8 +23,13 @@ final class RemoteEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public List<String> repositories() {
-        return adapter.repositories(registry);
+    public List<String> repositories(List<String> namePatterns) {
+        return adapter.repositories(registry, namePatterns);
+    }
+
+    @Override
+    public void prepare(String repository) {
+        adapter.prepareForPush(registry, repository);
     }
 
     @Override
@@ -69,7 +74,7 @@ final class RemoteEndpoint implements ContentEndpoint {
 
     @Override
     public boolean deleteManifest(String repository, String digest) {
-        return client.deleteManifest(repository, digest);
+        return adapter.deleteManifest(registry, client, repository, digest);
     }
 
     @Override

@@ -41,6 +41,7 @@ class ReplicationCopyJob extends ReplicationTask {
         if (policy.speed() > 0) {
             context.log("speed limited to " + policy.speed() + " KiB/s");
         }
+        ends.destination().prepare(dst);
         ArtifactCopier.Outcome outcome = new ArtifactCopier(
                         ends.source(),
                         ends.destination(),

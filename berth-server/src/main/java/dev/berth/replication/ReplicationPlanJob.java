@@ -70,7 +70,7 @@ class ReplicationPlanJob implements JobKind {
         }
         ReplicationEndpoints.Ends ends = endpoints.of(policy);
         List<Item> items = new ArrayList<>();
-        for (String repository : ends.source().repositories()) {
+        for (String repository : ends.source().repositories(Selection.namePatterns(policy))) {
             if (!Selection.name(policy, repository)) {
                 continue;
             }

@@ -19,6 +19,14 @@ final class Selection {
 
     private Selection() {}
 
+    /** The patterns of the policy's {@code name} filters. */
+    static List<String> namePatterns(ReplicationPolicy policy) {
+        return policy.filters().stream()
+                .filter(f -> f.type().equals(PolicyFilter.NAME))
+                .map(f -> f.value().asString())
+                .toList();
+    }
+
     static boolean name(ReplicationPolicy policy, String repository) {
         return policy.filters().stream()
                 .filter(f -> f.type().equals(PolicyFilter.NAME))

@@ -338,8 +338,10 @@ class RegistryEndpointTest {
         body.put("url", distribution.baseUri().toString());
         body.put("type", "no-such-adapter");
         assertThat(refusal(postJson(admin, "/api/v2.0/registries", body))).contains("no-such-adapter");
-        body.put("type", "aws-ecr");
+        body.put("type", "ali-acr");
         assertThat(refusal(postJson(admin, "/api/v2.0/registries", body))).contains("not available in Berth yet");
+        body.put("type", "aws-ecr");
+        assertThat(refusal(postJson(admin, "/api/v2.0/registries", body))).contains("bad aws url");
         body.put("type", "docker-registry");
         body.put("credential", Map.of("type", "kerberos", "access_key", "a", "access_secret", "b"));
         assertThat(refusal(postJson(admin, "/api/v2.0/registries", body))).contains("credential type");

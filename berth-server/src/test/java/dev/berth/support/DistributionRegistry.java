@@ -16,7 +16,8 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /**
  * Debian's {@code docker-registry} (CNCF distribution 2.8) on 127.0.0.1, as a replication peer:
  * filesystem storage in a temporary directory, and optionally htpasswd Basic auth for one user (the
- * bcrypt line made here, no {@code htpasswd} binary needed). Stopped by its own process handle.
+ * bcrypt line made here, no {@code htpasswd} binary needed) or Docker's token protocol with a
+ * {@link DockerTokenService} as its realm. Stopped by its own process handle.
  */
 public final class DistributionRegistry implements AutoCloseable {
     public static final String BINARY = "/usr/bin/docker-registry";
@@ -38,10 +39,31 @@ public final class DistributionRegistry implements AutoCloseable {
 
     /** A registry that wants {@code user}/{@code password} by HTTP Basic on every request. */
     public static DistributionRegistry withBasicAuth(String user, String password) {
-        return start(Optional.of(user), Optional.of(password));
+        return start(Optional.of(user), Optional.of(password), Optional.empty());
+    }
+
+    /**
+     * A registry that wants a bearer token from {@code tokens} (its {@code auth.token} section:
+     * realm, service, issuer and the service's certificate as the root bundle).
+     */
+    public static DistributionRegistry withTokenAuth(DockerTokenService tokens, String realmPath, String service) {
+        return start(Optional.empty(), Optional.empty(), Optional.of("""
+                auth:
+                  token:
+                    realm: %s
+                    service: %s
+                    issuer: %s
+                    rootcertbundle: %s
+                """.formatted(
+                        tokens.baseUri() + realmPath, service, DockerTokenService.ISSUER, tokens.certificate())));
     }
 
     private static DistributionRegistry start(Optional<String> user, Optional<String> password) {
+        return start(user, password, Optional.empty());
+    }
+
+    private static DistributionRegistry start(
+            Optional<String> user, Optional<String> password, Optional<String> authSection) {
         try {
             Path dir = Files.createTempDirectory("distribution-");
             int port = freePort();
@@ -67,6 +89,7 @@ public final class DistributionRegistry implements AutoCloseable {
                             path: %s
                         """.formatted(dir.resolve("htpasswd")));
             }
+            authSection.ifPresent(config::append);
             Path configFile = dir.resolve("config.yml");
             Files.writeString(configFile, config.toString(), StandardCharsets.UTF_8);
             Process process = new ProcessBuilder(BINARY, "serve", configFile.toString())

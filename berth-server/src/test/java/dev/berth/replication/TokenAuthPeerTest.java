@@ -1,0 +1,179 @@
+package dev.berth.replication;
+
+import static dev.berth.support.TestAccounts.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.support.BerthServer;
+import dev.berth.support.DistributionRegistry;
+import dev.berth.support.DockerTokenService;
+import dev.berth.support.Eventually;
+import dev.berth.support.RegistryClient;
+import dev.berth.support.TestAccounts;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Debian's docker-registry (CNCF distribution 2.8) with token authentication ({@code auth.token}:
+ * realm, service, issuer, root certificate) and a Docker token service as its realm, as a
+ * replication destination and source; the same registries stand in for GitLab's ({@code
+ * /jwt/auth}, service {@code container_registry}) and GHCR's ({@code /token}, service {@code
+ * ghcr.io}) token services, which are this protocol with a personal access token as the password.
+ */
+class TokenAuthPeerTest {
+    private static final String USER = "robot";
+    private static final String TOKEN = "glpat-" + UUID.randomUUID();
+
+    private static DockerTokenService tokens;
+    private static DistributionRegistry gitlab;
+    private static DistributionRegistry ghcr;
+    private static BerthServer server;
+    private static RegistryClient admin;
+
+    @BeforeAll
+    static void start() {
+        tokens = DockerTokenService.start(USER, TOKEN, "/jwt/auth", "/token");
+        gitlab = DistributionRegistry.withTokenAuth(tokens, "/jwt/auth", "container_registry");
+        ghcr = DistributionRegistry.withTokenAuth(tokens, "/token", "ghcr.io");
+        server = BerthServer.withExternalDatabase(Map.of(
+                "berth.outbound.allowed-networks", "127.0.0.1/32",
+                "berth.jobs.poll-interval", "200ms",
+                "berth.replication.task-attempts", "1"));
+        admin = server.adminClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {server, gitlab, ghcr, tokens}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // best effort
+                }
+            }
+        }
+    }
+
+    private static RegistryClient.Response endpoint(String type, DistributionRegistry registry, String secret) {
+        return postJson(
+                admin,
+                "/api/v2.0/registries",
+                Map.of(
+                        "name",
+                        TestAccounts.unique(type + "-"),
+                        "type",
+                        type,
+                        "url",
+                        registry.baseUri().toString(),
+                        "credential",
+                        Map.of("type", "basic", "access_key", USER, "access_secret", secret)));
+    }
+
+    private static long id(RegistryClient.Response created) {
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        String location = created.header("Location").orElseThrow();
+        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+    }
+
+    private static JsonNode run(String registryKey, long registryId, String namePattern, String destNamespace) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", TestAccounts.unique("tok-"));
+        body.put(registryKey, Map.of("id", registryId));
+        body.put("filters", List.of(Map.of("type", "name", "value", namePattern)));
+        body.put("trigger", Map.of("type", "manual"));
+        body.put("enabled", true);
+        body.put("override", true);
+        if (destNamespace != null) {
+            body.put("dest_namespace", destNamespace);
+        }
+        long policyId = id(postJson(admin, "/api/v2.0/replication/policies", body));
+        long execution = id(postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId)));
+        return Eventually.await(
+                Duration.ofSeconds(120),
+                () -> admin.get("/api/v2.0/replication/executions/" + execution).json(),
+                e -> !e.path("status").asString().equals("InProgress"));
+    }
+
+    private static String logs(JsonNode execution) {
+        long id = execution.path("id").asLong();
+        StringBuilder all = new StringBuilder();
+        for (JsonNode t :
+                admin.get("/api/v2.0/replication/executions/" + id + "/tasks").json()) {
+            all.append(admin.get("/api/v2.0/replication/executions/" + id + "/tasks/"
+                                    + t.path("id").asLong() + "/log")
+                            .text())
+                    .append('\n');
+        }
+        return all.toString();
+    }
+
+    @Test
+    void aTokenAuthRegistryIsADestinationAndASource() {
+        RegistryClient.Response wrong = endpoint("docker-registry", gitlab, "not-the-token");
+        assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
+        assertThat(wrong.text()).contains("token service refused");
+        long registry = id(endpoint("docker-registry", gitlab, TOKEN));
+
+        String project = new TestAccounts(server).project("tok", false);
+        RegistryClient.Image image = admin.pushImage(project + "/app", "v1", ("tok " + UUID.randomUUID()).getBytes());
+        JsonNode pushed = run("dest_registry", registry, project + "/**", null);
+        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+        // the registry let Berth in only with tokens for the scopes it asked for
+        assertThat(tokens.requests()).anySatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/jwt/auth");
+            assertThat(r.service()).isEqualTo("container_registry");
+            assertThat(r.scopes()).contains("repository:" + project + "/app:pull,push");
+            assertThat(r.authenticated()).isTrue();
+        });
+        // without a token the registry refuses; with one from the service, the manifest is there
+        RegistryClient anonymous = new RegistryClient(gitlab.baseUri(), Map.of());
+        assertThat(anonymous.get("/v2/" + project + "/app/manifests/v1").status())
+                .isEqualTo(401);
+
+        String into = new TestAccounts(server).project("tok-back", false);
+        JsonNode pulled = run("src_registry", registry, project + "/**", into);
+        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        RegistryClient.Response back =
+                admin.get("/v2/" + into + "/app/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST);
+        assertThat(back.status()).isEqualTo(200);
+        assertThat(back.raw().body()).isEqualTo(image.manifestBytes());
+        assertThat(tokens.requests()).anySatisfy(r -> assertThat(r.scopes()).contains("registry:catalog:*"));
+    }
+
+    @Test
+    void gitlabAndGhcrLogInThroughTheirTokenServices() {
+        long gl = id(endpoint("gitlab", gitlab, TOKEN));
+        RegistryClient.Response wrong = endpoint("github-ghcr", ghcr, "ghp_wrong");
+        assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
+        long gh = id(endpoint("github-ghcr", ghcr, TOKEN));
+        assertThat(tokens.requests()).anySatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/token");
+            assertThat(r.service()).isEqualTo("ghcr.io");
+        });
+
+        String project = new TestAccounts(server).project("gl", false);
+        admin.pushImage(project + "/one", "v1", ("one " + UUID.randomUUID()).getBytes());
+        admin.pushImage(project + "/two", "v1", ("two " + UUID.randomUUID()).getBytes());
+        assertThat(run("dest_registry", gl, project + "/**", null)
+                        .path("status")
+                        .asString())
+                .isEqualTo("Succeed");
+        JsonNode toGhcr = run("dest_registry", gh, project + "/**", null);
+        assertThat(toGhcr.path("status").asString()).as(logs(toGhcr)).isEqualTo("Succeed");
+
+        String into = new TestAccounts(server).project("gh-back", false);
+        JsonNode pulled = run("src_registry", gh, project + "/two", into);
+        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("total").asInt()).isEqualTo(1);
+        assertThat(admin.get("/v2/" + into + "/two/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(200);
+    }
+}
