@@ -167,6 +167,9 @@ ttfb_dm=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/manifests/v1")
 ttfb_dl=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/blobs/$layer")
 ttfb_bm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
 ttfb_bl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
+sleep 2 # cached by now: the same requests again, for Berth's own cost (auth, lookups)
+ttfb_cm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
+ttfb_cl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
 
 log "one uncached pull alone"
 solo=$(pull "$HOST/pc/bench/solo:v1" "$AUTH")
@@ -190,5 +193,5 @@ first pull through Berth   $first   (direct/first = $(awk -v a="$direct" -v b="$
 cached pull (median)       $c   [${cached[*]}]
 normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
 $CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1))); one uncached pull alone: $solo s
-time to first byte, s      manifest: direct $ttfb_dm, Berth uncached $ttfb_bm; first layer: direct $ttfb_dl, Berth uncached $ttfb_bl
+time to first byte, s      manifest: direct $ttfb_dm, Berth uncached $ttfb_bm, cached $ttfb_cm; first layer: direct $ttfb_dl, Berth uncached $ttfb_bl, cached $ttfb_cl
 OUT

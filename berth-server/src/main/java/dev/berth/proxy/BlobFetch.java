@@ -1,6 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.registry.PullThrough;
+import dev.berth.storage.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -9,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,10 +26,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * so a crash leaves nothing behind; its channel closes when the fetch and its last reader are done.
  * Readers never see an object store's partial upload, only the local spool.
  *
- * <p><b>Invariant</b>: a reader never gets the blob's last byte before the store has verified the
- * digest and committed the blob. A client that received every byte therefore received the right
- * ones; when the fetch fails (the digest does not match, the upstream breaks off for good), every
- * reader's stream throws and its client's connection breaks short of {@code Content-Length}.
+ * <p><b>Invariant</b>: a reader never gets the blob's last byte before the bytes are verified
+ * against the digest: by the tee, which hashes them as they pass, or by the store's commit. A
+ * client that received every byte therefore received the right ones; when the fetch fails (the
+ * digest does not match, the upstream breaks off for good), every reader's stream throws and its
+ * client's connection breaks short of {@code Content-Length}. The tee's own hash lets clients
+ * finish at the upstream's pace instead of waiting for the commit (an fsync and a transaction);
+ * whether the blob is then stored is the store's business (a failed commit stores nothing).
  */
 final class BlobFetch implements PullThrough.StreamedBlob {
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,6 +43,7 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     private long size = -1;
     private long written;
     private boolean stored;
+    private boolean verified;
     private Throwable failure;
     /** The fetch itself and every open reader. */
     private int holders = 1;
@@ -49,8 +55,14 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         InputStream open(long offset) throws IOException;
     }
 
-    BlobFetch(Path spoolDir, Stored storedCopy) throws IOException {
+    private final Digest digest;
+    private final MessageDigest hasher;
+    private long hashed;
+
+    BlobFetch(Path spoolDir, Digest digest, Stored storedCopy) throws IOException {
         this.storedCopy = storedCopy;
+        this.digest = digest;
+        this.hasher = digest.algorithm().newHasher();
         Files.createDirectories(spoolDir);
         Path file = Files.createTempFile(spoolDir, "blob-", ".spool");
         this.spool = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -102,9 +114,15 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         while (buffer.hasRemaining()) {
             at += spool.write(buffer, at);
         }
+        hasher.update(b, off, n);
+        hashed += n;
+        boolean matches = size >= 0
+                && hashed == size
+                && Digest.fromHasher(digest.algorithm(), hasher).equals(digest);
         lock.lock();
         try {
             written = at;
+            verified = verified || matches;
             progress.signalAll();
         } finally {
             lock.unlock();
@@ -194,9 +212,9 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         }
     }
 
-    /** How far readers may read now: all of it once stored, else all but the last byte. */
+    /** How far readers may read now: all of it once verified or stored, else all but the last byte. */
     private long readableEnd() {
-        if (stored) {
+        if (stored || verified) {
             return written;
         }
         return size >= 0 ? Math.min(written, size - 1) : written;

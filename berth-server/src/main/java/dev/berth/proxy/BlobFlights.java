@@ -51,7 +51,7 @@ final class BlobFlights {
         }
         BlobFetch mine;
         try {
-            mine = new BlobFetch(spoolDir, offset -> content.openBlob(repository, digest, offset));
+            mine = new BlobFetch(spoolDir, digest, offset -> content.openBlob(repository, digest, offset));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a spool file under " + spoolDir, e);
         }

@@ -36,7 +36,7 @@ import org.springframework.stereotype.Component;
  * nothing unverified is served whole. A blob goes through {@link RegistryContent#putBlob}, the
  * upload path, which hashes the bytes while writing them aside and commits only a matching digest,
  * so a lying or broken upstream leaves nothing behind; clients read it while it arrives ({@link
- * BlobFetch}), but never its last byte before it is committed. A manifest is served only when its
+ * BlobFetch}), but never its last byte before its bytes are verified against the digest. A manifest is served only when its
  * bytes hash to the digest the upstream advertised (or the client asked for), and stored only
  * after every blob and child it references is stored, through {@link RegistryContent#putManifest},
  * the push path, so quotas, tag immutability, GC references, artifact listings and events apply
