@@ -3,11 +3,13 @@
 # of it and a normal project holding the same image. Pulls with skopeo (every blob's digest
 # verified by skopeo) into a fresh directory each time, and reports wall times:
 #   direct   — straight from the upstream
-#   first    — through Berth, uncached (Berth fetches, verifies, stores, then serves)
+#   first    — through Berth, uncached (Berth streams each blob to the client while storing it)
+#   ttfb     — time to first byte of an uncached manifest and of its first layer, direct and
+#              through Berth (curl's time_starttransfer)
 #   cached   — through Berth again (median of PC_ROUNDS)
 #   normal   — the same image pushed to a normal Berth project (median of PC_ROUNDS)
 #   stampede — PC_CLIENTS concurrent uncached pulls of another image: wall time, and the blob GETs
-#              the upstream logged (one copy = one GET per blob)
+#              the upstream logged (one copy = one GET per blob), against one uncached pull alone
 # Usage: bench/proxy-cache.sh [--no-build] [--keep]   (sizes: PC_LAYERS × PC_LAYER_MIB MiB)
 set -euo pipefail
 
@@ -130,6 +132,8 @@ median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1
 log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
 push_image bench/app v1
 push_image bench/stampede v1
+push_image bench/solo v1
+push_image bench/ttfb v1
 
 DB="berth_pcbench_$(date +%s)_$$"
 pg -c "create database $DB" >/dev/null
@@ -149,6 +153,27 @@ skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -
   "docker://$UPSTREAM/bench/app:v1" "docker://$HOST/np/bench/app:v1" >/dev/null
 normal=(); for _ in $(seq 1 "$ROUNDS"); do normal+=("$(pull "$HOST/np/bench/app:v1" "$AUTH")"); done
 
+log "time to first byte"
+# ttfb URL [CREDS]: seconds to the first byte of the answer
+ttfb() {
+  local creds=()
+  [[ $# -gt 1 ]] && creds=(-u "$2")
+  curl -sS -o /dev/null "${creds[@]}" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    -w '%{time_starttransfer}' "$1"
+}
+layer=$(curl -sS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$UPSTREAM/v2/bench/ttfb/manifests/v1" \
+  | sed 's/.*"layers":\[{[^}]*"digest":"\([^"]*\)".*/\1/')
+ttfb_dm=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/manifests/v1")
+ttfb_dl=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/blobs/$layer")
+ttfb_bm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
+ttfb_bl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
+sleep 2 # cached by now: the same requests again, for Berth's own cost (auth, lookups)
+ttfb_cm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
+ttfb_cl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
+
+log "one uncached pull alone"
+solo=$(pull "$HOST/pc/bench/solo:v1" "$AUTH")
+
 log "$CLIENTS concurrent uncached pulls"
 before=$(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true)
 start=$(now)
@@ -167,5 +192,6 @@ direct from upstream       $direct
 first pull through Berth   $first   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
 cached pull (median)       $c   [${cached[*]}]
 normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
-$CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1)))
+$CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1))); one uncached pull alone: $solo s
+time to first byte, s      manifest: direct $ttfb_dm, Berth uncached $ttfb_bm, cached $ttfb_cm; first layer: direct $ttfb_dl, Berth uncached $ttfb_bl, cached $ttfb_cl
 OUT

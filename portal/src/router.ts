@@ -121,8 +121,8 @@ export interface ProjectTab {
   order: number;
   /** `reload` reads the project and the caller's permissions again (after a change of one's own role, say). */
   view: ComponentType<{ project: import('./types').Project; perms: import('./types').Perms; reload: () => void }>;
-  /** Shown only when this returns true for the caller's permissions in the project. */
-  visible?: (perms: import('./types').Perms) => boolean;
+  /** Shown only when this returns true for the caller's permissions in the project (and the project). */
+  visible?: (perms: import('./types').Perms, project: import('./types').Project) => boolean;
 }
 
 const projectTabs: ProjectTab[] = [];

@@ -11,6 +11,7 @@ import './project/webhooks';
 import './project/preheat';
 import './project/retention';
 import './project/trust';
+import './project/proxy-cache';
 import './project/scanner';
 import './project/settings';
 import './repository';

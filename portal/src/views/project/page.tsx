@@ -29,7 +29,7 @@ function ProjectPage({ params }: { params: Params }) {
   const { project, perms, error, reload } = useProject(params.project);
   if (error) return <ErrorBanner error={error} />;
   if (!project || !perms) return <Spinner />;
-  const tabs = allProjectTabs().filter((tab) => !tab.visible || tab.visible(perms));
+  const tabs = allProjectTabs().filter((tab) => !tab.visible || tab.visible(perms, project));
   const active = tabs.find((tab) => tab.id === params.tab) ?? tabs[0];
   const base = `/projects/${project.project_id}`;
   const View = active?.view;

@@ -85,9 +85,10 @@ class ArchitectureTest {
                         "dev.berth.replication..",
                         "dev.berth.webhook..",
                         "dev.berth.preheat..",
-                        "dev.berth.retention..")
-                .because(
-                        "scanning, replication, webhooks, preheat and retention plug into the core, not the other way round")
+                        "dev.berth.retention..",
+                        "dev.berth.proxy..")
+                .because("scanning, replication, webhooks, preheat, retention and the proxy cache plug into the core,"
+                        + " not the other way round")
                 .check(classes);
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.proxy;
 
+import dev.berth.config.BerthProperties;
 import dev.berth.project.Project;
 import dev.berth.registry.Descriptor;
 import dev.berth.registry.ErrorCode;
@@ -9,9 +10,6 @@ import dev.berth.registry.PullThrough;
 import dev.berth.registry.RegistryContent;
 import dev.berth.registry.RegistryException;
 import dev.berth.storage.Digest;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,10 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -31,23 +32,27 @@ import org.springframework.stereotype.Component;
 /**
  * Pull-through for proxy-cache projects.
  *
- * <p><b>Invariant</b> (as the blob commit's): nothing the upstream sends is stored or served
- * unverified. A blob goes through {@link RegistryContent#putBlob}, the upload path, which hashes
- * the bytes while writing them aside and commits only a matching digest, so a lying or broken
- * upstream leaves nothing behind; a manifest is stored only when its bytes hash to the digest the
- * upstream advertised (or the client asked for), and only after every blob and child it references
- * is stored, through {@link RegistryContent#putManifest}, the push path, so quotas, tag
- * immutability, GC references, artifact listings and events apply unchanged. A client is answered
- * from storage after that: it never gets a partial manifest or an unverified blob.
+ * <p><b>Invariant</b> (as the blob commit's): nothing the upstream sends is stored unverified, and
+ * nothing unverified is served whole. A blob goes through {@link RegistryContent#putBlob}, the
+ * upload path, which hashes the bytes while writing them aside and commits only a matching digest,
+ * so a lying or broken upstream leaves nothing behind; clients read it while it arrives ({@link
+ * BlobFetch}), but never its last byte before its bytes are verified against the digest. A manifest is served only when its
+ * bytes hash to the digest the upstream advertised (or the client asked for), and stored only
+ * after every blob and child it references is stored, through {@link RegistryContent#putManifest},
+ * the push path, so quotas, tag immutability, GC references, artifact listings and events apply
+ * unchanged.
+ *
+ * <p>A first pull does not wait for the image to be stored: the verified manifest is answered at
+ * once while the image is cached in the background (when no pull policy guards the project; a
+ * guarded pull waits for the stored artifact, which the policy judges), and each blob streams to
+ * every client that asks for it while it is being fetched. Concurrent misses of the same manifest
+ * or blob make one upstream request ({@link SingleFlight}, {@link BlobFlights}).
  *
  * <p>A cached tag is asked about with one HEAD at most every {@link
  * ProxyCacheSettings#revalidateAfter()}; the same digest downloads nothing, another one fetches the
  * new manifest and moves the tag. When the upstream cannot answer, cached content is served
  * (stale, logged) and uncached content fails with {@code UNAVAILABLE} (503) or, when the upstream
  * asked to wait, {@code TOOMANYREQUESTS} (429) with {@code Retry-After}.
- *
- * <p>Concurrent misses of the same manifest or blob make one upstream request ({@link
- * SingleFlight}): waiters are answered from storage once the fetch has stored and verified it.
  */
 @Component
 class ProxyCache implements PullThrough {
@@ -58,16 +63,28 @@ class ProxyCache implements PullThrough {
     private final TagStates tags;
     private final ProxyCacheSettings settings;
     private final Clock clock;
-    private final SingleFlight<String, Boolean> flights = new SingleFlight<>();
+    private final SingleFlight<String, Optional<Caching>> flights = new SingleFlight<>();
+    private final BlobFlights blobs;
+    /** Manifests verified and being stored, by {@code repo:tag} and {@code repo@digest}. */
+    private final ConcurrentHashMap<String, Caching> caching = new ConcurrentHashMap<>();
 
     ProxyCache(
-            ProxyProjects projects, RegistryContent content, TagStates tags, ProxyCacheSettings settings, Clock clock) {
+            ProxyProjects projects,
+            RegistryContent content,
+            TagStates tags,
+            ProxyCacheSettings settings,
+            Clock clock,
+            BerthProperties properties) {
         this.projects = projects;
         this.content = content;
         this.tags = tags;
         this.settings = settings;
         this.clock = clock;
+        this.blobs = new BlobFlights(content, properties.dataDir().resolve("proxy-spool"));
     }
+
+    /** A verified manifest on its way into storage; {@code stored} completes once it (and the tag) is there. */
+    record Caching(RegistryContent.Manifest manifest, CompletableFuture<Void> stored) {}
 
     @Override
     public void checkPush(String repository) {
@@ -85,46 +102,77 @@ class ProxyCache implements PullThrough {
     }
 
     @Override
-    public void beforeManifest(String repository, String reference) {
+    public Optional<RegistryContent.Manifest> beforeManifest(
+            String repository, String reference, Predicate<String> servable) {
         Optional<ProxyProjects.Target> target = projects.target(repository);
         if (target.isEmpty()) {
-            return;
+            return Optional.empty();
         }
         if (Digest.looksLikeDigest(reference)) {
             Optional<Digest> digest = Digest.parse(reference);
             if (digest.isPresent()) {
-                guarded(() -> manifestByDigest(target.get(), repository, digest.get()));
+                return guarded(() ->
+                        manifestByDigest(target.get(), repository, digest.get()).flatMap(c -> answer(c, servable)));
             }
         } else if (dev.berth.registry.RepositoryName.isValidTag(reference)) {
-            tag(target.get(), repository, reference);
+            return tag(target.get(), repository, reference, servable);
         }
+        return Optional.empty();
     }
 
     @Override
-    public void beforeBlob(String repository, Digest digest) {
+    public Optional<StreamedBlob> beforeBlob(String repository, Digest digest) {
         Optional<ProxyProjects.Target> target = projects.target(repository);
-        if (target.isPresent()) {
-            guarded(() -> blob(target.get(), repository, digest, -1));
+        if (target.isEmpty() || content.blobSize(repository, digest).isPresent()) {
+            return Optional.empty();
         }
+        return guarded(() -> {
+            Optional<BlobFetch> fetch = blobs.fetch(target.get(), repository, digest, -1);
+            if (fetch.isEmpty()) {
+                return Optional.empty();
+            }
+            long size = await(fetch.get().whenSized());
+            if (size < 0) {
+                // No length from the upstream: no Content-Length to answer with before the end.
+                await(fetch.get().whenDone());
+                return Optional.empty();
+            }
+            return Optional.of(fetch.get());
+        });
+    }
+
+    /**
+     * The verified manifest to answer with when the servlet may serve it unstored; else waits
+     * until it is stored (answering from storage then).
+     */
+    private static Optional<RegistryContent.Manifest> answer(Caching c, Predicate<String> servable) {
+        if (servable.test(c.manifest().mediaType())) {
+            return Optional.of(c.manifest());
+        }
+        await(c.stored());
+        return Optional.empty();
     }
 
     // ---- tags ---------------------------------------------------------------------------------
 
-    private void tag(ProxyProjects.Target target, String repository, String tag) {
+    private Optional<RegistryContent.Manifest> tag(
+            ProxyProjects.Target target, String repository, String tag, Predicate<String> servable) {
         Optional<RegistryContent.Manifest> cached = content.manifest(repository, tag);
         if (cached.isPresent() && fresh(repository, tag, cached.get().digest())) {
-            return;
+            return Optional.empty();
         }
         try {
-            flights.run("tag " + repository + ":" + tag, () -> {
-                revalidate(target, repository, tag);
-                return true;
-            });
+            Caching pending = caching.get(tagKey(repository, tag));
+            if (pending != null) {
+                return answer(pending, servable);
+            }
+            return flights.run("tag " + tagKey(repository, tag), () -> revalidate(target, repository, tag))
+                    .flatMap(c -> answer(c, servable));
         } catch (UpstreamUnavailable e) {
             if (content.manifest(repository, tag).isPresent()) {
                 tags.markStale(repository, tag);
                 log.warn("event=proxy_serve_stale repository={} tag={} reason=\"{}\"", repository, tag, e.getMessage());
-                return;
+                return Optional.empty();
             }
             throw unavailable(e);
         }
@@ -137,11 +185,18 @@ class ProxyCache implements PullThrough {
                 && clock.instant().isBefore(state.get().checkedAt().plus(settings.revalidateAfter()));
     }
 
-    /** Asks the upstream what the tag names now (a HEAD when a copy is cached) and stores it if new. */
-    private void revalidate(ProxyProjects.Target target, String repository, String tag) {
+    /**
+     * Asks the upstream what the tag names now (a HEAD when a copy is cached); a new manifest is
+     * verified and its caching started. Empty when storage answers.
+     */
+    private Optional<Caching> revalidate(ProxyProjects.Target target, String repository, String tag) {
         Optional<RegistryContent.Manifest> cached = content.manifest(repository, tag);
         if (cached.isPresent() && fresh(repository, tag, cached.get().digest())) {
-            return; // another fetch has just answered
+            return Optional.empty(); // another fetch has just answered
+        }
+        Caching pending = caching.get(tagKey(repository, tag));
+        if (pending != null) {
+            return Optional.of(pending);
         }
         Upstream upstream = target.upstream();
         Instant asked = clock.instant();
@@ -149,11 +204,11 @@ class ProxyCache implements PullThrough {
             Optional<Digest> now = upstream.head(target.upstreamRepository(), tag);
             if (now.isEmpty()) {
                 goneUpstream(target, repository, tag);
-                return;
+                return Optional.empty();
             }
             if (now.get().equals(cached.get().digest())) {
                 tags.checked(repository, tag, now.get(), asked);
-                return;
+                return Optional.empty();
             }
             log.info(
                     "event=proxy_tag_moved repository={} tag={} from={} to={}",
@@ -165,14 +220,39 @@ class ProxyCache implements PullThrough {
         Optional<Upstream.Manifest> fetched = upstream.manifest(target.upstreamRepository(), tag);
         if (fetched.isEmpty()) {
             goneUpstream(target, repository, tag);
-            return;
+            return Optional.empty();
         }
         Upstream.Manifest m = fetched.get();
         Digest digest = verifiedDigest(m, m.advertised(), repository + ":" + tag);
-        store(target, repository, digest, m);
-        content.putManifest(repository, tag, mediaType(m), m.content());
-        tags.checked(repository, tag, digest, asked);
-        log.info("event=proxy_tag_cached repository={} tag={} digest={}", repository, tag, digest);
+        Caching byDigest = cache(target, repository, digest, m);
+        Caching byTag = new Caching(
+                byDigest.manifest(),
+                byDigest.stored()
+                        .thenRunAsync(
+                                () -> {
+                                    RegistryContent.Manifest verified = byDigest.manifest();
+                                    content.putManifest(repository, tag, verified.mediaType(), verified.content());
+                                    tags.checked(repository, tag, digest, asked);
+                                    log.info(
+                                            "event=proxy_tag_cached repository={} tag={} digest={}",
+                                            repository,
+                                            tag,
+                                            digest);
+                                },
+                                BACKGROUND));
+        String key = tagKey(repository, tag);
+        caching.put(key, byTag);
+        byTag.stored().whenComplete((ok, failed) -> {
+            caching.remove(key, byTag);
+            if (failed != null) {
+                log.warn(
+                        "event=proxy_cache_failed repository={} tag={} reason=\"{}\"",
+                        repository,
+                        tag,
+                        cause(failed).getMessage());
+            }
+        });
+        return Optional.of(byTag);
     }
 
     /** The upstream has no such tag: Harbor's answer is 404, or the cached copy when the project says so. */
@@ -186,13 +266,22 @@ class ProxyCache implements PullThrough {
 
     // ---- manifests by digest ------------------------------------------------------------------
 
-    private void manifestByDigest(ProxyProjects.Target target, String repository, Digest digest) {
+    /** A manifest by digest: empty when stored, else its caching (started now when none runs). */
+    private Optional<Caching> manifestByDigest(ProxyProjects.Target target, String repository, Digest digest) {
         if (content.manifest(repository, digest.toString()).isPresent()) {
-            return;
+            return Optional.empty();
         }
-        flights.run("manifest " + repository + "@" + digest, () -> {
+        Caching pending = caching.get(digestKey(repository, digest));
+        if (pending != null) {
+            return Optional.of(pending);
+        }
+        return flights.run("manifest " + digestKey(repository, digest), () -> {
             if (content.manifest(repository, digest.toString()).isPresent()) {
-                return true;
+                return Optional.empty();
+            }
+            Caching again = caching.get(digestKey(repository, digest));
+            if (again != null) {
+                return Optional.of(again);
             }
             Upstream.Manifest m = target.upstream()
                     .manifest(target.upstreamRepository(), digest.toString())
@@ -201,103 +290,104 @@ class ProxyCache implements PullThrough {
                             "manifest unknown to the upstream registry",
                             Map.of("digest", digest.toString())));
             verifiedDigest(m, Optional.of(digest), repository + "@" + digest);
-            store(target, repository, digest, m);
-            return true;
+            return Optional.of(cache(target, repository, digest, m));
         });
     }
 
     /**
-     * Stores a manifest by digest after everything it references: an image's blobs (fetched in
-     * parallel), an index's children (each with its blobs).
+     * Starts storing a verified manifest in the background: every blob (fetched in parallel,
+     * streamed to any client that asks meanwhile) or, for an index, every child with its blobs,
+     * then the manifest. The returned caching answers pulls of the digest until then.
      */
-    private void store(ProxyProjects.Target target, String repository, Digest digest, Upstream.Manifest m) {
+    private Caching cache(ProxyProjects.Target target, String repository, Digest digest, Upstream.Manifest m) {
         ParsedManifest parsed;
         try {
             parsed = ManifestParser.parse(m.mediaType(), m.content());
         } catch (RegistryException e) {
             throw upstreamLied(repository, digest, "a manifest this registry does not accept: " + e.getMessage());
         }
-        List<Runnable> fetches = new ArrayList<>();
+        String key = digestKey(repository, digest);
+        RegistryContent.Manifest verified = new RegistryContent.Manifest(digest, mediaType(m), m.content());
+        Caching mine = new Caching(verified, new CompletableFuture<>());
+        Caching known = caching.putIfAbsent(key, mine);
+        if (known != null) {
+            return known;
+        }
+        BACKGROUND.execute(() -> {
+            try {
+                storeReferenced(target, repository, parsed);
+                content.putManifest(repository, digest.toString(), verified.mediaType(), verified.content());
+                caching.remove(key, mine);
+                mine.stored().complete(null);
+            } catch (Throwable t) {
+                caching.remove(key, mine);
+                mine.stored().completeExceptionally(t);
+            }
+        });
+        return mine;
+    }
+
+    /** Stores what a manifest references, waiting for all of it: an image's blobs, an index's children. */
+    private void storeReferenced(ProxyProjects.Target target, String repository, ParsedManifest parsed) {
+        List<CompletableFuture<?>> parts = new ArrayList<>();
         switch (parsed) {
             case ParsedManifest.ImageManifest image -> {
-                Map<Digest, Long> blobs = new LinkedHashMap<>();
-                blobs.put(image.config().digest(), image.config().size());
+                Map<Digest, Long> referenced = new LinkedHashMap<>();
+                referenced.put(image.config().digest(), image.config().size());
                 image.layers().stream()
                         .filter(l -> !l.isExternal())
-                        .forEach(l -> blobs.putIfAbsent(l.digest(), l.size()));
-                blobs.forEach((d, size) -> fetches.add(() -> blob(target, repository, d, size)));
+                        .forEach(l -> referenced.putIfAbsent(l.digest(), l.size()));
+                referenced.forEach(
+                        (d, size) -> blobs.fetch(target, repository, d, size).ifPresent(f -> parts.add(f.whenDone())));
             }
             case ParsedManifest.ImageIndex index ->
                 index.manifests().stream()
                         .map(Descriptor::digest)
                         .distinct()
-                        .forEach(d -> fetches.add(() -> manifestByDigest(target, repository, d)));
+                        .forEach(d -> parts.add(
+                                CompletableFuture.supplyAsync(() -> manifestByDigest(target, repository, d), BACKGROUND)
+                                        .thenCompose(c -> c.map(Caching::stored)
+                                                .orElse(CompletableFuture.completedFuture(null)))));
         }
-        runAll(fetches);
-        content.putManifest(repository, digest.toString(), mediaType(m), m.content());
-    }
-
-    private static void runAll(List<Runnable> tasks) {
-        if (tasks.size() == 1) {
-            tasks.getFirst().run();
-            return;
-        }
-        List<Future<?>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            tasks.forEach(t -> futures.add(pool.submit(t)));
-            for (Future<?> f : futures) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new UpstreamUnavailable("interrupted while fetching", e);
-                }
-            }
+        for (CompletableFuture<?> part : parts) {
+            await(part);
         }
     }
 
-    // ---- blobs --------------------------------------------------------------------------------
+    private static final Executor BACKGROUND =
+            runnable -> Thread.ofVirtual().name("proxy-cache").start(runnable);
 
-    private void blob(ProxyProjects.Target target, String repository, Digest digest, long size) {
-        if (content.blobSize(repository, digest).isPresent()) {
-            return;
+    private static String tagKey(String repository, String tag) {
+        return repository + ":" + tag;
+    }
+
+    private static String digestKey(String repository, Digest digest) {
+        return repository + "@" + digest;
+    }
+
+    /** Waits for a background step, rethrowing its own failure. */
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException | CancellationException e) {
+            Throwable cause = cause(e);
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
         }
-        flights.run("blob " + repository + "@" + digest, () -> {
-            if (content.blobSize(repository, digest).isPresent()) {
-                return true;
-            }
-            Upstream.Blob blob = target.upstream()
-                    .blob(target.upstreamRepository(), digest)
-                    .orElseThrow(() -> RegistryException.withDetail(
-                            ErrorCode.BLOB_UNKNOWN,
-                            "blob unknown to the upstream registry",
-                            Map.of("digest", digest.toString())));
-            long length = blob.length().orElse(size);
-            if (size >= 0 && length != size) {
-                closeQuietly(blob.content());
-                throw upstreamLied(repository, digest, length + " bytes where the manifest says " + size);
-            }
-            try (InputStream in = Throttle.of(blob.content(), target.speedKb())) {
-                content.putBlob(repository, digest, length, in);
-            } catch (RegistryException e) {
-                if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
-                    throw upstreamLied(repository, digest, "bytes that do not match the digest");
-                }
-                if (e.code() == ErrorCode.BLOB_UPLOAD_INVALID) {
-                    throw new UpstreamUnavailable("the blob's transfer broke off: " + e.getMessage(), e);
-                }
-                throw e;
-            } catch (IOException | UncheckedIOException e) {
-                throw new UpstreamUnavailable("the blob's transfer broke off", e);
-            }
-            log.info("event=proxy_blob_cached repository={} digest={} bytes={}", repository, digest, length);
-            return true;
-        });
+    }
+
+    private static Throwable cause(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
     }
 
     // ---- verification and errors --------------------------------------------------------------
@@ -315,7 +405,7 @@ class ProxyCache implements PullThrough {
         return m.mediaType().isEmpty() ? ManifestParser.parse("", m.content()).mediaType() : m.mediaType();
     }
 
-    private static RegistryException upstreamLied(String what, Digest digest, String sent) {
+    static RegistryException upstreamLied(String what, Digest digest, String sent) {
         log.warn("event=proxy_upstream_digest_mismatch target={} digest={} sent=\"{}\"", what, digest, sent);
         return new RegistryException(
                 ErrorCode.UNAVAILABLE,
@@ -326,9 +416,9 @@ class ProxyCache implements PullThrough {
     }
 
     /** Runs a fetch, turning an unavailable upstream into the registry error a client gets. */
-    private static void guarded(Runnable fetch) {
+    private static <T> T guarded(Supplier<T> fetch) {
         try {
-            fetch.run();
+            return fetch.get();
         } catch (UpstreamUnavailable e) {
             throw unavailable(e);
         }
@@ -352,13 +442,5 @@ class ProxyCache implements PullThrough {
                 "the upstream registry cannot be reached and the content is not cached: " + e.getMessage(),
                 null,
                 Map.of());
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException | UncheckedIOException ignored) {
-            // refused before reading
-        }
     }
 }

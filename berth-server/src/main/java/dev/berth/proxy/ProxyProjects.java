@@ -75,6 +75,17 @@ class ProxyProjects implements ProxyUpstreams, RegistryUsage {
             }
         }
 
+        /** Harbor's {@code max_upstream_conn}: concurrent blob transfers from the upstream; 0 or less for no limit. */
+        int maxUpstreamConnections() {
+            try {
+                return Integer.parseInt(project.metadata()
+                        .getOrDefault("max_upstream_conn", "-1")
+                        .trim());
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
         boolean localOnNotFound() {
             return "true".equals(project.metadata().get("proxy_cache_local_on_not_found"));
         }

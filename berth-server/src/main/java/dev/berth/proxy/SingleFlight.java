@@ -9,8 +9,9 @@ import java.util.function.Supplier;
  * At most one running fetch per key in this replica: the first caller starts the task on its own
  * virtual thread, every caller (the first too) waits for its outcome. Because the fetch does not
  * run on a client's request thread, a client that goes away does not abort it; the bytes are
- * stored for the next pull. Waiters are served from storage once the fetch has stored and verified
- * everything (they do not stream from the file being written).
+ * stored for the next pull. The proxy cache runs its manifest fetches through it (a fetch returns
+ * once the manifest is verified; storing the image goes on in the background); blobs have their
+ * own table, {@link BlobFlights}, whose fetches clients read while they run.
  *
  * <p>A task should check whether its work is already done before calling out: a caller that
  * checked storage just before another fetch finished starts a new one, which then finds the

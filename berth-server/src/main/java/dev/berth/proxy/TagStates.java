@@ -33,17 +33,31 @@ class TagStates {
                 .optional();
     }
 
-    /** The states of a project's repositories ({@code project/...}), for the cache status view. */
-    List<State> ofProject(String project, int limit) {
-        return jdbc.sql(
-                        "SELECT repository, tag, upstream_digest, checked_at, stale FROM proxy_tag_state"
-                                // '0' follows '/' in byte order: the range is exactly the names under project/
-                                + " WHERE repository COLLATE \"C\" >= ? AND repository COLLATE \"C\" < ? ORDER BY repository, tag LIMIT ?")
+    // '0' follows '/' in byte order: the range is exactly the names under project/
+    private static final String OF_PROJECT =
+            " FROM proxy_tag_state" + " WHERE repository COLLATE \"C\" >= ? AND repository COLLATE \"C\" < ?";
+
+    /** A page of the states of a project's repositories ({@code project/...}), for the cache status view. */
+    List<State> ofProject(String project, long offset, long limit) {
+        return jdbc.sql("SELECT repository, tag, upstream_digest, checked_at, stale" + OF_PROJECT
+                        + " ORDER BY repository COLLATE \"C\", tag COLLATE \"C\" LIMIT ? OFFSET ?")
                 .param(project + "/")
                 .param(project + "0")
                 .param(limit)
+                .param(offset)
                 .query(TagStates::row)
                 .list();
+    }
+
+    /** How many tag states a project has, and how many of them are stale. */
+    record Counts(long total, long stale) {}
+
+    Counts count(String project) {
+        return jdbc.sql("SELECT count(*) AS total, count(*) FILTER (WHERE stale) AS stale" + OF_PROJECT)
+                .param(project + "/")
+                .param(project + "0")
+                .query((rs, i) -> new Counts(rs.getLong("total"), rs.getLong("stale")))
+                .single();
     }
 
     /** The upstream answered: the tag names {@code digest} as of {@code at}. */

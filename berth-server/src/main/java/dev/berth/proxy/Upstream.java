@@ -38,7 +38,11 @@ final class Upstream {
     /** A manifest as the upstream sent it, and the digest it advertised ({@code Docker-Content-Digest}). */
     record Manifest(String mediaType, byte[] content, Optional<Digest> advertised) {}
 
-    /** An open blob and its length when the upstream said; close it. */
+    /**
+     * An open blob and its length when the upstream said; close it.
+     *
+     * @param length the length of what {@code content} holds (the rest, for a ranged request)
+     */
     record Blob(InputStream content, OptionalLong length) {}
 
     /** The digest a tag names upstream, asked with a HEAD (which Docker Hub does not count); empty on 404. */
@@ -83,7 +87,19 @@ final class Upstream {
 
     /** Opens a blob; empty on 404. */
     Optional<Blob> blob(String repository, Digest digest) {
+        return blob(repository, digest, 0);
+    }
+
+    /**
+     * Opens a blob from {@code offset} (a {@code Range} request past 0, to resume a transfer that
+     * broke off); empty on 404. Throws {@link UpstreamUnavailable} when the upstream does not
+     * answer the range as asked (no {@code 206} from that offset): the bytes cannot be resumed.
+     */
+    Optional<Blob> blob(String repository, Digest digest, long offset) {
         OutboundRequest request = OutboundRequest.get(client.resolve("/v2/" + repository + "/blobs/" + digest));
+        if (offset > 0) {
+            request = request.withHeader("Range", "bytes=" + offset + "-");
+        }
         OutboundResponse response = send(request, repository);
         if (response.status() == 404) {
             closeQuietly(response);
@@ -91,6 +107,16 @@ final class Upstream {
         }
         try {
             requireOk(response, "GET blob");
+            if (offset > 0
+                    && (response.status() != 206
+                            || !response.header("Content-Range")
+                                    .orElse("")
+                                    .trim()
+                                    .startsWith("bytes " + offset + "-"))) {
+                throw new UpstreamUnavailable(
+                        "the upstream does not resume blobs (HTTP " + response.status() + " to a Range request)",
+                        Optional.empty());
+            }
         } catch (RuntimeException e) {
             closeQuietly(response);
             throw e;
@@ -130,7 +156,7 @@ final class Upstream {
     /** 2xx passes; 429 and 5xx (and a refused login) make the upstream unavailable. */
     private void requireOk(OutboundResponse response, String what) {
         int status = response.status();
-        if (status == 200) {
+        if (status == 200 || status == 206) {
             return;
         }
         Optional<Duration> retryAfter = response.header("Retry-After").flatMap(v -> retryAfter(v, health.now()));

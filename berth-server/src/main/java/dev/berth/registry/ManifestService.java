@@ -227,7 +227,7 @@ public class ManifestService {
                 ErrorCode.MANIFEST_UNKNOWN, "manifest unknown", Map.of("reference", reference));
     }
 
-    private static boolean acceptable(String mediaType, List<String> accepted) {
+    static boolean acceptable(String mediaType, List<String> accepted) {
         return accepted.isEmpty()
                 || accepted.contains(mediaType)
                 || accepted.contains("*/*")

@@ -23,6 +23,16 @@ public interface PullPolicy {
      */
     void check(HttpServletRequest request, String repository, long manifestId, String mediaType);
 
+    /**
+     * Whether this policy may refuse pulls from the repository at all (its project has it
+     * switched on). A pull that no policy guards may be answered before the artifact is stored
+     * (a proxy cache's first pull); a guarded one waits for the stored artifact, which the policy
+     * then judges.
+     */
+    default boolean guards(String repository) {
+        return true;
+    }
+
     /** The project a repository's full name ({@code project/path}) belongs to. */
     static String projectOf(String repository) {
         int slash = repository.indexOf('/');

@@ -107,8 +107,13 @@ public class RegistryContent {
 
     /** Opens a blob the repository links; the caller closes the stream. */
     public InputStream openBlob(String repository, Digest digest) throws IOException {
+        return openBlob(repository, digest, 0);
+    }
+
+    /** Opens a blob the repository links, from {@code offset}; the caller closes the stream. */
+    public InputStream openBlob(String repository, Digest digest, long offset) throws IOException {
         blobService.size(repository, digest); // BLOB_UNKNOWN unless the repository links it
-        return blobService.store().open(digest, 0);
+        return blobService.store().open(digest, offset);
     }
 
     /**

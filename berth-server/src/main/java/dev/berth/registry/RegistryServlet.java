@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.catalina.connector.ClientAbortException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.servlet.HandlerMapping;
@@ -137,10 +138,17 @@ public class RegistryServlet extends HttpServlet {
                 guard.check(req, name, needOf(verb));
                 switch (verb) {
                     case "GET", "HEAD" -> {
-                        for (PullThrough p : pullThroughs) {
-                            p.beforeManifest(name, m.reference());
+                        Optional<RegistryContent.Manifest> unstored = beforeManifest(name, m.reference(), req);
+                        if (unstored.isPresent()) {
+                            writeManifest(
+                                    req,
+                                    resp,
+                                    unstored.get().digest(),
+                                    unstored.get().mediaType(),
+                                    unstored.get().content());
+                        } else {
+                            getManifest(name, m.reference(), req, resp);
                         }
-                        getManifest(name, m.reference(), req, resp);
                     }
                     case "PUT" -> {
                         checkPush(name);
@@ -174,10 +182,15 @@ public class RegistryServlet extends HttpServlet {
                     blobs.unlink(name, digest);
                     resp.setStatus(202);
                 } else {
+                    Optional<PullThrough.StreamedBlob> streamed = Optional.empty();
                     for (PullThrough p : pullThroughs) {
-                        p.beforeBlob(name, digest);
+                        streamed = streamed.isPresent() ? streamed : p.beforeBlob(name, digest);
                     }
-                    getBlob(name, digest, req, resp);
+                    if (streamed.isPresent()) {
+                        getStreamedBlob(digest, streamed.get(), req, resp);
+                    } else {
+                        getBlob(name, digest, req, resp);
+                    }
                 }
             }
             case RegistryRoute.Uploads u -> {
@@ -225,6 +238,23 @@ public class RegistryServlet extends HttpServlet {
         }
     }
 
+    /**
+     * Lets the pull-throughs fetch what a manifest pull names. One may answer with a verified
+     * manifest it is still storing, only when no pull policy guards the repository (a policy
+     * judges a stored artifact) and the client accepts its media type.
+     */
+    private Optional<RegistryContent.Manifest> beforeManifest(String name, String reference, HttpServletRequest req) {
+        boolean guarded = pullPolicies.stream().anyMatch(p -> p.guards(name));
+        List<String> accepted = acceptedTypes(req);
+        Optional<RegistryContent.Manifest> unstored = Optional.empty();
+        for (PullThrough p : pullThroughs) {
+            Optional<RegistryContent.Manifest> m =
+                    p.beforeManifest(name, reference, type -> !guarded && ManifestService.acceptable(type, accepted));
+            unstored = unstored.isPresent() ? unstored : m;
+        }
+        return unstored;
+    }
+
     private void checkPush(String repository) {
         for (PullThrough p : pullThroughs) {
             p.checkPush(repository);
@@ -267,13 +297,19 @@ public class RegistryServlet extends HttpServlet {
         for (PullPolicy policy : pullPolicies) {
             policy.check(req, name, manifest.id(), manifest.mediaType());
         }
-        resp.setContentType(manifest.mediaType());
-        resp.setHeader("Docker-Content-Digest", manifest.digest().toString());
-        resp.setHeader("ETag", "\"" + manifest.digest() + "\"");
-        writeBody(req, resp, manifest.content());
+        writeManifest(req, resp, manifest.digest(), manifest.mediaType(), manifest.content());
         if (req.getMethod().equals("GET")) {
             pulls.pulled(manifest, name, Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference));
         }
+    }
+
+    private void writeManifest(
+            HttpServletRequest req, HttpServletResponse resp, Digest digest, String mediaType, byte[] content)
+            throws IOException {
+        resp.setContentType(mediaType);
+        resp.setHeader("Docker-Content-Digest", digest.toString());
+        resp.setHeader("ETag", "\"" + digest + "\"");
+        writeBody(req, resp, content);
     }
 
     private static List<String> acceptedTypes(HttpServletRequest req) {
@@ -325,19 +361,9 @@ public class RegistryServlet extends HttpServlet {
     private void getBlob(String name, Digest digest, HttpServletRequest req, HttpServletResponse resp)
             throws IOException {
         long size = blobs.size(name, digest);
-        Optional<ByteRange> range = ByteRange.parse(req.getHeader("Range"), size);
-        resp.setHeader("Docker-Content-Digest", digest.toString());
-        resp.setHeader("ETag", "\"" + digest + "\"");
-        resp.setHeader("Accept-Ranges", "bytes");
-        resp.setHeader("Cache-Control", "max-age=31536000");
-        resp.setContentType("application/octet-stream");
-        long start = range.map(ByteRange::start).orElse(0L);
-        long length = range.map(ByteRange::length).orElse(size);
-        if (range.isPresent()) {
-            resp.setStatus(206);
-            resp.setHeader("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
-        }
-        resp.setContentLengthLong(length);
+        long[] span = blobHeaders(digest, size, req, resp);
+        long start = span[0];
+        long length = span[1];
         if (req.getMethod().equals("HEAD")) {
             return;
         }
@@ -368,6 +394,65 @@ public class RegistryServlet extends HttpServlet {
         }
         try (in) {
             copy(in, resp.getOutputStream(), length);
+        }
+    }
+
+    /** The status and headers of a blob answer; returns the start and length of the bytes to send. */
+    private static long[] blobHeaders(Digest digest, long size, HttpServletRequest req, HttpServletResponse resp) {
+        Optional<ByteRange> range = ByteRange.parse(req.getHeader("Range"), size);
+        resp.setHeader("Docker-Content-Digest", digest.toString());
+        resp.setHeader("ETag", "\"" + digest + "\"");
+        resp.setHeader("Accept-Ranges", "bytes");
+        resp.setHeader("Cache-Control", "max-age=31536000");
+        resp.setContentType("application/octet-stream");
+        long start = range.map(ByteRange::start).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        if (range.isPresent()) {
+            resp.setStatus(206);
+            resp.setHeader("Content-Range", "bytes " + start + "-" + (start + length - 1) + "/" + size);
+        }
+        resp.setContentLengthLong(length);
+        return new long[] {start, length};
+    }
+
+    /**
+     * A blob a pull-through is still fetching: every chunk goes to the client as it arrives. When
+     * the fetch fails the stream fails and the connection breaks short of Content-Length; a client
+     * that goes away only stops its own copy.
+     */
+    private static void getStreamedBlob(
+            Digest digest, PullThrough.StreamedBlob blob, HttpServletRequest req, HttpServletResponse resp)
+            throws IOException {
+        long[] span = blobHeaders(digest, blob.size(), req, resp);
+        if (req.getMethod().equals("HEAD")) {
+            return;
+        }
+        OutputStream out = resp.getOutputStream();
+        resp.flushBuffer(); // headers out now: the time to first byte is the upstream's
+        try (InputStream in = blob.open(span[0], span[1])) {
+            byte[] buffer = new byte[64 * 1024];
+            long remaining = span[1];
+            while (remaining > 0) {
+                int n;
+                try {
+                    n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+                    if (n < 0) {
+                        throw new IOException("streamed blob ended early");
+                    }
+                } catch (IOException e) {
+                    log.info(
+                            "event=registry_stream_broken digest={} sent={} reason=\"{}\"",
+                            digest,
+                            span[1] - remaining,
+                            e.getMessage());
+                    // The answer is committed: all that is left is to break the connection short of
+                    // Content-Length. Tomcat does that for an abort without an error page or a stack trace.
+                    throw new ClientAbortException(e);
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+                remaining -= n;
+            }
         }
     }
 

@@ -34,6 +34,14 @@ class ContentTrust implements PullPolicy {
     }
 
     @Override
+    public boolean guards(String repository) {
+        return projects.findByName(PullPolicy.projectOf(repository))
+                .map(p -> "true".equals(p.metadata().get(COSIGN))
+                        || "true".equals(p.metadata().get(NOTATION)))
+                .orElse(false);
+    }
+
+    @Override
     public void check(HttpServletRequest request, String repository, long manifestId, String mediaType) {
         Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
         if (project.isEmpty()) {

@@ -41,6 +41,14 @@ class SignatureEnforcement implements PullPolicy {
     }
 
     @Override
+    public boolean guards(String repository) {
+        return projects.findByName(PullPolicy.projectOf(repository))
+                .flatMap(p -> store.policy(p.id()))
+                .map(p -> p.mode() != TrustPolicy.Mode.OFF)
+                .orElse(false);
+    }
+
+    @Override
     public void check(HttpServletRequest request, String repository, long manifestId, String mediaType) {
         Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
         if (project.isEmpty()) {

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * An HTTP relay on 127.0.0.1 in front of a registry, standing between Berth and its upstream: it
  * counts the requests it relays ({@code "GET /v2/app/blobs/sha256:…"}), and on a test's word
  * answers as a failing upstream would (500, 429 with {@code Retry-After}) or lies (flips a byte of
- * the blobs whose path contains a given text, keeping their length).
+ * the blobs whose path contains a given text, keeping their length), holds a blob mid-body until
+ * released (so clients can be seen reading it while it arrives), or breaks a blob's answer off
+ * once after some bytes (so a resumed transfer can be seen, with the {@code Range} it asked for).
  */
 public final class HttpRelay implements AutoCloseable {
     /** How the relay answers. */
@@ -44,6 +46,15 @@ public final class HttpRelay implements AutoCloseable {
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PASS);
     private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
     private volatile String retryAfter = "120";
+    private final List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, String> extraHeaders = new ConcurrentHashMap<>();
+    private volatile Pause hold;
+    private final AtomicInteger blobsInFlight = new AtomicInteger();
+    private final AtomicInteger mostBlobsInFlight = new AtomicInteger();
+    private volatile Pause cut;
+
+    /** Blob GETs whose path contains {@code match} stop after {@code afterBytes}: held on a latch, or cut once. */
+    private record Pause(String match, long afterBytes, java.util.concurrent.CountDownLatch latch) {}
 
     private HttpRelay(URI target) throws IOException {
         this.target = target;
@@ -87,6 +98,43 @@ public final class HttpRelay implements AutoCloseable {
         corrupt.clear();
     }
 
+    /**
+     * Blob GETs whose path contains {@code text} send {@code afterBytes} of the body, then wait
+     * until {@link #release()}.
+     */
+    public void holdBlobsMatching(String text, long afterBytes) {
+        hold = new Pause(text, afterBytes, new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /** Lets held blob answers go on. */
+    public void release() {
+        Pause p = hold;
+        hold = null;
+        if (p != null) {
+            p.latch().countDown();
+        }
+    }
+
+    /** The next blob GET whose path contains {@code text} is broken off (connection closed) after {@code afterBytes}. */
+    public void cutBlobOnce(String text, long afterBytes) {
+        cut = new Pause(text, afterBytes, new java.util.concurrent.CountDownLatch(0));
+    }
+
+    /** Adds a header to every relayed answer (an upstream's {@code ratelimit-remaining}, say). */
+    public void addHeader(String name, String value) {
+        extraHeaders.put(name, value);
+    }
+
+    /** The most blob GETs the relay was answering at the same time. */
+    public int mostBlobsInFlight() {
+        return mostBlobsInFlight.get();
+    }
+
+    /** The {@code Range} headers of the requests relayed so far, as {@code "/path bytes=…"}. */
+    public List<String> ranges() {
+        return List.copyOf(ranges);
+    }
+
     /** How many requests of {@code "METHOD /path"} reached the relay (in any mode). */
     public int count(String methodAndPath) {
         AtomicInteger n = counts.get(methodAndPath);
@@ -104,6 +152,10 @@ public final class HttpRelay implements AutoCloseable {
     private void relay(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         String key = exchange.getRequestMethod() + " " + path;
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        if (range != null) {
+            ranges.add(path + " " + range);
+        }
         counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         try (exchange) {
             switch (mode.get()) {
@@ -116,7 +168,20 @@ public final class HttpRelay implements AutoCloseable {
                     exchange.sendResponseHeaders(429, -1);
                     return;
                 }
-                case PASS -> forward(exchange, path);
+                case PASS -> {
+                    boolean blob = path.contains("/blobs/")
+                            && exchange.getRequestMethod().equals("GET");
+                    if (blob) {
+                        mostBlobsInFlight.accumulateAndGet(blobsInFlight.incrementAndGet(), Math::max);
+                    }
+                    try {
+                        forward(exchange, path);
+                    } finally {
+                        if (blob) {
+                            blobsInFlight.decrementAndGet();
+                        }
+                    }
+                }
             }
         }
     }
@@ -156,6 +221,7 @@ public final class HttpRelay implements AutoCloseable {
                 exchange.getResponseHeaders().put(name, List.copyOf(values));
             }
         });
+        extraHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         long length = response.headers().firstValueAsLong("Content-Length").orElse(0);
         boolean head = exchange.getRequestMethod().equals("HEAD");
         if (head || length == 0) {
@@ -167,24 +233,58 @@ public final class HttpRelay implements AutoCloseable {
             return;
         }
         boolean flip = path.contains("/blobs/") && corrupt.stream().anyMatch(path::contains);
+        Pause held = pauseFor(hold, path);
+        Pause broken = pauseFor(cut, path);
+        if (broken != null) {
+            cut = null;
+        }
         exchange.sendResponseHeaders(response.statusCode(), length);
         try (InputStream in = response.body();
                 OutputStream out = exchange.getResponseBody()) {
             byte[] buffer = new byte[64 * 1024];
             boolean first = true;
+            long sent = 0;
             int n;
             while ((n = in.read(buffer)) > 0) {
                 if (flip && first) {
                     buffer[0] ^= 0x01;
                 }
                 first = false;
-                out.write(buffer, 0, n);
+                long stopAt = held != null ? held.afterBytes() : broken != null ? broken.afterBytes() : Long.MAX_VALUE;
+                if (sent < stopAt && sent + n >= stopAt) {
+                    int part = (int) (stopAt - sent);
+                    out.write(buffer, 0, part);
+                    out.flush();
+                    if (broken != null) {
+                        // a reset mid-body: the connection closes short of Content-Length
+                        throw new IOException("cut by the test");
+                    }
+                    awaitRelease(held);
+                    out.write(buffer, part, n - part);
+                } else {
+                    out.write(buffer, 0, n);
+                }
+                sent += n;
             }
+        }
+    }
+
+    private static Pause pauseFor(Pause p, String path) {
+        return p != null && path.contains("/blobs/") && path.contains(p.match()) ? p : null;
+    }
+
+    private static void awaitRelease(Pause held) throws IOException {
+        try {
+            held.latch().await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }

@@ -1,0 +1,137 @@
+package dev.berth.proxy;
+
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.RegistryContent;
+import dev.berth.registry.RegistryException;
+import dev.berth.storage.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The blob fetches running in this replica, at most one per repository and digest: any number of
+ * clients (and the fetch of the image that references the blob) share it and read it as it
+ * arrives ({@link BlobFetch}). The fetch runs on its own virtual thread, so a client that goes
+ * away does not abort it. A fetch leaves the table only after the blob is stored (or has failed),
+ * so a caller finds either the running fetch or the stored blob.
+ */
+final class BlobFlights {
+    private static final Logger log = LoggerFactory.getLogger(BlobFlights.class);
+
+    private final ConcurrentHashMap<String, BlobFetch> running = new ConcurrentHashMap<>();
+    private final RegistryContent content;
+    private final Path spoolDir;
+    private final UpstreamSlots slots = new UpstreamSlots();
+
+    BlobFlights(RegistryContent content, Path spoolDir) {
+        this.content = content;
+        this.spoolDir = spoolDir;
+    }
+
+    /**
+     * The running fetch of the blob into the repository, started when none runs; empty when
+     * storage has the blob.
+     *
+     * @param sizeHint the size the manifest gives, or -1
+     */
+    Optional<BlobFetch> fetch(ProxyProjects.Target target, String repository, Digest digest, long sizeHint) {
+        String key = repository + "@" + digest;
+        BlobFetch known = running.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (content.blobSize(repository, digest).isPresent()) {
+            return Optional.empty();
+        }
+        BlobFetch mine;
+        try {
+            mine = new BlobFetch(spoolDir, digest, offset -> content.openBlob(repository, digest, offset));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a spool file under " + spoolDir, e);
+        }
+        BlobFetch raced = running.putIfAbsent(key, mine);
+        if (raced != null) {
+            mine.failed(new IllegalStateException("another fetch started first"));
+            return Optional.of(raced);
+        }
+        // A fetch that ended just before ours was registered has stored the blob: it leaves the
+        // table only after storing.
+        if (content.blobSize(repository, digest).isPresent()) {
+            running.remove(key, mine);
+            mine.failed(new IllegalStateException("stored meanwhile"));
+            return Optional.empty();
+        }
+        Thread.ofVirtual().name("proxy-blob").start(() -> run(target, repository, digest, sizeHint, key, mine));
+        return Optional.of(mine);
+    }
+
+    /** How many blob fetches are running now. */
+    int size() {
+        return running.size();
+    }
+
+    private void run(
+            ProxyProjects.Target target, String repository, Digest digest, long sizeHint, String key, BlobFetch fetch) {
+        try (UpstreamSlots.Slot slot = slots.acquire(target)) {
+            Upstream upstream = target.upstream();
+            Upstream.Blob blob = upstream.blob(target.upstreamRepository(), digest)
+                    .orElseThrow(() -> RegistryException.withDetail(
+                            ErrorCode.BLOB_UNKNOWN,
+                            "blob unknown to the upstream registry",
+                            Map.of("digest", digest.toString())));
+            long length = blob.length().orElse(sizeHint);
+            if (sizeHint >= 0 && length != sizeHint) {
+                closeQuietly(blob.content());
+                throw ProxyCache.upstreamLied(
+                        repository, digest, length + " bytes where the manifest says " + sizeHint);
+            }
+            fetch.sized(length);
+            InputStream source = new ResumingStream(
+                    blob.content(),
+                    length,
+                    offset -> upstream.blob(target.upstreamRepository(), digest, offset)
+                            .orElseThrow(() -> new UpstreamUnavailable(
+                                    "the blob went from the upstream mid-transfer", Optional.empty()))
+                            .content(),
+                    repository + "@" + digest);
+            try (InputStream in = fetch.tee(Throttle.of(source, target.speedKb()))) {
+                content.putBlob(repository, digest, length, in);
+            } catch (RegistryException e) {
+                if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
+                    throw ProxyCache.upstreamLied(repository, digest, "bytes that do not match the digest");
+                }
+                if (e.code() == ErrorCode.BLOB_UPLOAD_INVALID) {
+                    throw new UpstreamUnavailable("the blob's transfer broke off: " + e.getMessage(), e);
+                }
+                throw e;
+            } catch (IOException | UncheckedIOException e) {
+                throw new UpstreamUnavailable("the blob's transfer broke off", e);
+            }
+            running.remove(key, fetch);
+            fetch.stored();
+            log.info("event=proxy_blob_cached repository={} digest={} bytes={}", repository, digest, length);
+        } catch (Throwable t) {
+            running.remove(key, fetch);
+            fetch.failed(t);
+            log.info(
+                    "event=proxy_blob_failed repository={} digest={} reason=\"{}\"",
+                    repository,
+                    digest,
+                    t.getMessage());
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException | UncheckedIOException ignored) {
+            // refused before reading
+        }
+    }
+}
