@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.berth.support.BerthServer;
+import dev.berth.support.JobLogs;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.Skopeo;
@@ -45,7 +46,7 @@ import tools.jackson.databind.JsonNode;
  * configuration items, the browser's sign-in driven over HTTP redirect by redirect, onboarding,
  * groups claim to project role with skopeo pushing and pulling with the CLI secret, the CLI secret
  * ending with a revoked refresh token, bad state / nonce / redirect refused, secrets kept out of
- * answers, logs and the audit log.
+ * answers, logs, the audit log and job logs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OidcLoginTest {
@@ -515,7 +516,7 @@ class OidcLoginTest {
 
     @Test
     @Order(11)
-    void secretsAreAbsentFromAnswersTheAuditLogAndTheLogs() {
+    void secretsAreAbsentFromAnswersTheAuditLogTheLogsAndJobLogs() {
         String audit = admin.get("/api/v2.0/audit-logs?page_size=100").text();
         assertThat(audit)
                 .contains("alice")
@@ -529,6 +530,10 @@ class OidcLoginTest {
                     .doesNotContain(aliceSecret)
                     .doesNotContain("Alice-Cli-Secret-42");
         }
+        assertThat(JobLogs.afterAGarbageCollection(server))
+                .doesNotContain(CLIENT_SECRET)
+                .doesNotContain(aliceSecret)
+                .doesNotContain("Alice-Cli-Secret-42");
     }
 
     // --- the browser's side of the flow ---
