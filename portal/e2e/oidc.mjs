@@ -5,6 +5,7 @@
 // back through /c/oidc/callback to the onboarding page, chooses a name and lands signed in; the
 // groups claim gives them the developer role on PROJECT; their profile shows the CLI secret, which
 // works as a registry password and is replaced when regenerated; a second sign-in skips onboarding.
+// Local sign-up and the password form are not offered.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,9 @@ await runSteps('oidc', async (page, step) => {
   /** From the login page through the provider's sign-in form, up to Berth's answer to the callback. */
   async function throughTheProvider() {
     await page.goto(BASE + '/projects');
+    await page.getByRole('link', { name: `Login via ${PROVIDER}` }).waitFor(WAIT);
+    // Self-registration is switched on, but local accounts are not offered in oidc_auth.
+    assert.equal(await page.getByRole('button', { name: 'Sign up' }).count(), 0, 'no local sign-up');
     await page.getByRole('link', { name: `Login via ${PROVIDER}` }).click();
     await page.getByRole('heading', { name: 'Mock OAuth2 Server Sign-in' }).waitFor(WAIT);
     assert.ok(page.url().includes('code_challenge='), 'the authorization request carries PKCE');
@@ -65,6 +69,7 @@ await runSteps('oidc', async (page, step) => {
   await step('the profile shows the CLI secret, a registry password until it is regenerated', async () => {
     await page.getByTestId('current-user').click();
     await page.getByRole('heading', { name: 'CLI secret' }).waitFor(WAIT);
+    assert.equal(await page.getByRole('heading', { name: 'Change password' }).count(), 0, 'no local password');
     const field = page.getByLabel('CLI secret');
     assert.equal(await field.getAttribute('type'), 'password', 'hidden until asked for');
     await page.getByRole('button', { name: 'Show' }).click();
