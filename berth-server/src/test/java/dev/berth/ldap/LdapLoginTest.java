@@ -295,19 +295,8 @@ class LdapLoginTest {
 
     /** The actions a registry token grants on the repository. */
     static String pushAccess(RegistryClient client, String repository) {
-        RegistryClient.Response r =
-                client.get("/service/token?service=berth&scope=repository:" + repository + ":pull,push");
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        String[] parts = r.json().path("token").asString().split("\\.");
-        JsonNode claims =
-                RegistryClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
-        StringBuilder actions = new StringBuilder();
-        for (JsonNode a : claims.path("access")) {
-            for (JsonNode action : a.path("actions")) {
-                actions.append(action.asString()).append(' ');
-            }
-        }
-        return actions.toString().trim();
+        return RegistryClient.grantedActions(
+                client.get("/service/token?service=berth&scope=repository:" + repository + ":pull,push"));
     }
 
     @Test

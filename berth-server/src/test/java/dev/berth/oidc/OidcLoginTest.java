@@ -11,6 +11,7 @@ import dev.berth.support.JobLogs;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.Skopeo;
+import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -433,6 +434,25 @@ class OidcLoginTest {
                 .isEqualTo(401);
         // The local admin and Basic API access keep working in OIDC mode.
         assertThat(admin.get("/api/v2.0/users/current").status()).isEqualTo(200);
+        // So do robot accounts, with their own secrets.
+        JsonNode robot = TestAccounts.createRobot(
+                admin,
+                Map.of(
+                        "name",
+                        "oidcci",
+                        "level",
+                        "project",
+                        "duration",
+                        -1,
+                        "permissions",
+                        List.of(TestAccounts.permission("project", PROJECT, "repository:pull"))));
+        RegistryClient robotClient = server.client(
+                robot.path("name").asString(), robot.path("secret").asString());
+        assertThat(RegistryClient.grantedActions(
+                        robotClient.get("/service/token?service=berth&scope=repository:" + PROJECT + "/app:pull,push")))
+                .isEqualTo("pull");
+        assertThat(robotClient.head("/v2/" + PROJECT + "/app/manifests/v1").status())
+                .isEqualTo(200);
         // Signing in again at the provider gives a new session, and the secret works again.
         Flow again = signIn("alice-sub", Map.of("preferred_username", "alice", "groups", List.of("dev-team")), null);
         assertThat(cookie(again.callback, "sid")).isPresent();
