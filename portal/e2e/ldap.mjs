@@ -3,54 +3,16 @@
 // configuration page, imports a directory user and registers a directory group; a directory user
 // signs in through the login page with their directory password.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, SHOTS, WAIT, heading as headingOf, nav as navOf, requireEnv, runSteps, signIn as signInOn } from './harness.mjs';
 
-const BASE = (process.env.BERTH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const ADMIN_PASSWORD = process.env.BERTH_ADMIN_PASSWORD;
-const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'target/e2e-screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+requireEnv('LDAP_GROUP_DN');
 const GROUP_DN = process.env.LDAP_GROUP_DN;
-const WAIT = { timeout: 20_000 };
-if (!ADMIN_PASSWORD || !GROUP_DN) {
-  console.error('BERTH_ADMIN_PASSWORD and LDAP_GROUP_DN are required');
-  process.exit(2);
-}
-mkdirSync(SHOTS, { recursive: true });
 
-const results = [];
-let page;
-async function step(name, fn) {
-  try {
-    await fn();
-    results.push(true);
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    results.push(false);
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
-    await page.screenshot({ path: join(SHOTS, `ldap-failure-${results.length}.png`) }).catch(() => {});
-    throw e;
-  }
-}
-const heading = (text) => page.getByRole('heading', { name: text, exact: true });
-const nav = () => page.getByRole('navigation', { name: 'Main navigation' });
-
-async function signIn(user, password) {
-  await page.goto(BASE + '/projects');
-  await page.getByLabel('Username').fill(user);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
+await runSteps('ldap', async (page, step) => {
+  const heading = (text) => headingOf(page, text);
+  const nav = () => navOf(page);
+  const signIn = (user, password) => signInOn(page, user, password);
 
   await step('the administrator tests the LDAP server from the configuration page', async () => {
     await signIn('admin', ADMIN_PASSWORD);
@@ -89,11 +51,4 @@ try {
     await heading('Projects').waitFor(WAIT);
     await page.getByText('alice').first().waitFor(WAIT);
   });
-} catch {
-  failed = true;
-} finally {
-  await browser.close();
-}
-const passed = results.filter((r) => r).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(failed ? 1 : 0);
+});

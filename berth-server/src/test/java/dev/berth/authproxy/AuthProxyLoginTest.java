@@ -4,25 +4,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.berth.support.BerthServer;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
  * {@code http_auth} against a stand-in auth proxy on 127.0.0.1: a login endpoint that checks Basic
  * credentials and answers a session id, and a Kubernetes-style TokenReview endpoint that names the
- * user and groups of a token.
+ * user and groups of a token; and the same stand-in over HTTPS with an untrusted certificate,
+ * refused unless {@code http_authproxy_verify_cert} is off.
  */
 class AuthProxyLoginTest {
     private static HttpServer proxy;
@@ -35,7 +44,8 @@ class AuthProxyLoginTest {
     /** The stand-in's accounts: password, token, groups. */
     private static final Map<String, List<Object>> ACCOUNTS = Map.of(
             "dave", List.of("Dave-Pass-1", "tok-dave", List.of("devs")),
-            "erin", List.of("Erin-Pass-1", "tok-erin", List.of("ops", "registry-admins")));
+            "erin", List.of("Erin-Pass-1", "tok-erin", List.of("ops", "registry-admins")),
+            "frank", List.of("Frank-Pass-1", "tok-frank", List.of("devs")));
 
     @BeforeAll
     static void start() throws IOException {
@@ -69,6 +79,94 @@ class AuthProxyLoginTest {
         }
         if (proxy != null) {
             proxy.stop(0);
+        }
+    }
+
+    /** The same stand-in over HTTPS with a self-signed certificate made for this run (keytool). */
+    private static HttpsServer tlsProxy(Path dir) throws Exception {
+        Path keystore = dir.resolve("proxy.p12");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "keytool")
+                                .toString(),
+                        "-genkeypair",
+                        "-alias",
+                        "proxy",
+                        "-keyalg",
+                        "RSA",
+                        "-keysize",
+                        "2048",
+                        "-validity",
+                        "2",
+                        "-dname",
+                        "CN=127.0.0.1",
+                        "-ext",
+                        "SAN=ip:127.0.0.1",
+                        "-storetype",
+                        "PKCS12",
+                        "-keystore",
+                        keystore.toString(),
+                        "-storepass",
+                        "changeit")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(context));
+        https.createContext("/login", AuthProxyLoginTest::login);
+        https.createContext("/tokenreview", AuthProxyLoginTest::review);
+        https.start();
+        return https;
+    }
+
+    private static void configureEndpoints(String base, boolean verify) {
+        RegistryClient.Response r = admin.send(
+                "PUT",
+                "/api/v2.0/configurations",
+                ("{\"http_authproxy_endpoint\":\"%s/login\",\"http_authproxy_tokenreview_endpoint\":\"%s/tokenreview\","
+                                + "\"http_authproxy_verify_cert\":%s}")
+                        .formatted(base, base, verify)
+                        .getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+    }
+
+    @Test
+    void anHttpsEndpointWhoseCertificateIsNotTrustedIsRefused_unlessVerificationIsOff(@TempDir Path dir)
+            throws Exception {
+        HttpsServer https = tlsProxy(dir);
+        String base = "https://127.0.0.1:" + https.getAddress().getPort();
+        String plain = "http://127.0.0.1:" + proxy.getAddress().getPort();
+        int before = logins.get();
+        try {
+            configureEndpoints(base, true);
+            RegistryClient.Response refused =
+                    server.client("frank", "Frank-Pass-1").get("/api/v2.0/users/current");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+            assertThat(refused.text()).doesNotContain("Frank-Pass-1");
+            // The TLS handshake failed: the stand-in never saw the credentials.
+            assertThat(logins.get()).isEqualTo(before);
+
+            configureEndpoints(base, false);
+            assertThat(server.client("frank", "Frank-Pass-1")
+                            .get("/api/v2.0/users/current")
+                            .json()
+                            .path("username")
+                            .asString())
+                    .isEqualTo("frank");
+            assertThat(logins.get()).isGreaterThan(before);
+        } finally {
+            configureEndpoints(plain, true);
+            https.stop(0);
         }
     }
 

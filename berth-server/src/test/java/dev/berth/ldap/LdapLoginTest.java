@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import dev.berth.support.BerthServer;
+import dev.berth.support.JobLogs;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.Slapd;
@@ -31,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * {@code ldap_auth} against a real OpenLDAP ({@link Slapd}): the configuration items, login by
  * bind on every path, onboarding, groups (nested, administrators), LDAP injection, a directory that
- * is down, and the bind password kept out of answers, logs and the audit log.
+ * is down, and the bind password kept out of answers, logs, the audit log and job logs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LdapLoginTest {
@@ -294,19 +295,8 @@ class LdapLoginTest {
 
     /** The actions a registry token grants on the repository. */
     static String pushAccess(RegistryClient client, String repository) {
-        RegistryClient.Response r =
-                client.get("/service/token?service=berth&scope=repository:" + repository + ":pull,push");
-        assertThat(r.status()).as(r.text()).isEqualTo(200);
-        String[] parts = r.json().path("token").asString().split("\\.");
-        JsonNode claims =
-                RegistryClient.JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
-        StringBuilder actions = new StringBuilder();
-        for (JsonNode a : claims.path("access")) {
-            for (JsonNode action : a.path("actions")) {
-                actions.append(action.asString()).append(' ');
-            }
-        }
-        return actions.toString().trim();
+        return RegistryClient.grantedActions(
+                client.get("/service/token?service=berth&scope=repository:" + repository + ":pull,push"));
     }
 
     @Test
@@ -437,7 +427,7 @@ class LdapLoginTest {
 
     @Test
     @Order(11)
-    void theBindPasswordIsInNoAnswerLogOrAuditRecord() {
+    void theBindPasswordIsInNoAnswerLogAuditRecordOrJobLog() {
         String audit = admin.get("/api/v2.0/audit-logs?page_size=100").text();
         assertThat(audit).doesNotContain(SEARCH_PASSWORD);
         for (ILoggingEvent e : logs.list) {
@@ -450,5 +440,8 @@ class LdapLoginTest {
                 .query(String.class)
                 .single();
         assertThat(everything).doesNotContain(SEARCH_PASSWORD);
+        assertThat(JobLogs.afterAGarbageCollection(server))
+                .doesNotContain(SEARCH_PASSWORD)
+                .doesNotContain("alice-Pass-1");
     }
 }

@@ -7,9 +7,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.berth.support.BerthServer;
+import dev.berth.support.JobLogs;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.Skopeo;
+import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -45,7 +47,7 @@ import tools.jackson.databind.JsonNode;
  * configuration items, the browser's sign-in driven over HTTP redirect by redirect, onboarding,
  * groups claim to project role with skopeo pushing and pulling with the CLI secret, the CLI secret
  * ending with a revoked refresh token, bad state / nonce / redirect refused, secrets kept out of
- * answers, logs and the audit log.
+ * answers, logs, the audit log and job logs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OidcLoginTest {
@@ -432,6 +434,25 @@ class OidcLoginTest {
                 .isEqualTo(401);
         // The local admin and Basic API access keep working in OIDC mode.
         assertThat(admin.get("/api/v2.0/users/current").status()).isEqualTo(200);
+        // So do robot accounts, with their own secrets.
+        JsonNode robot = TestAccounts.createRobot(
+                admin,
+                Map.of(
+                        "name",
+                        "oidcci",
+                        "level",
+                        "project",
+                        "duration",
+                        -1,
+                        "permissions",
+                        List.of(TestAccounts.permission("project", PROJECT, "repository:pull"))));
+        RegistryClient robotClient = server.client(
+                robot.path("name").asString(), robot.path("secret").asString());
+        assertThat(RegistryClient.grantedActions(
+                        robotClient.get("/service/token?service=berth&scope=repository:" + PROJECT + "/app:pull,push")))
+                .isEqualTo("pull");
+        assertThat(robotClient.head("/v2/" + PROJECT + "/app/manifests/v1").status())
+                .isEqualTo(200);
         // Signing in again at the provider gives a new session, and the secret works again.
         Flow again = signIn("alice-sub", Map.of("preferred_username", "alice", "groups", List.of("dev-team")), null);
         assertThat(cookie(again.callback, "sid")).isPresent();
@@ -515,7 +536,7 @@ class OidcLoginTest {
 
     @Test
     @Order(11)
-    void secretsAreAbsentFromAnswersTheAuditLogAndTheLogs() {
+    void secretsAreAbsentFromAnswersTheAuditLogTheLogsAndJobLogs() {
         String audit = admin.get("/api/v2.0/audit-logs?page_size=100").text();
         assertThat(audit)
                 .contains("alice")
@@ -529,6 +550,10 @@ class OidcLoginTest {
                     .doesNotContain(aliceSecret)
                     .doesNotContain("Alice-Cli-Secret-42");
         }
+        assertThat(JobLogs.afterAGarbageCollection(server))
+                .doesNotContain(CLIENT_SECRET)
+                .doesNotContain(aliceSecret)
+                .doesNotContain("Alice-Cli-Secret-42");
     }
 
     // --- the browser's side of the flow ---

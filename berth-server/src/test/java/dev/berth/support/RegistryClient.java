@@ -229,4 +229,17 @@ public final class RegistryClient {
             throw new AssertionError("expected HTTP " + expected + " but got " + r.status() + ": " + r.text());
         }
     }
+
+    /**
+     * The actions a {@code /service/token} answer grants, space-separated in the order of its
+     * {@code access} claim (empty when it grants nothing); fails unless the answer is 200.
+     */
+    public static String grantedActions(Response tokenAnswer) {
+        check(tokenAnswer, 200);
+        String[] parts = tokenAnswer.json().path("token").asString().split("\\.");
+        JsonNode claims = JSON.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+        List<String> actions = new ArrayList<>();
+        claims.path("access").forEach(a -> a.path("actions").forEach(x -> actions.add(x.asString())));
+        return String.join(" ", actions);
+    }
 }
