@@ -17,17 +17,40 @@ record AdapterMetadata(Scanner scanner, List<Capability> capabilities, Map<Strin
 
     record Scanner(String name, String vendor, String version) {}
 
-    /** @param type {@code vulnerability} or {@code sbom} (v1.2); absent in v1.1, meaning vulnerability */
-    record Capability(String type, List<String> consumesMimeTypes, List<String> producesMimeTypes) {
+    /**
+     * @param type {@code vulnerability} or {@code sbom} (v1.2); absent in v1.1, meaning vulnerability
+     * @param additionalAttributes v1.2: the SBOM formats an {@code sbom} capability writes
+     */
+    record Capability(
+            String type,
+            List<String> consumesMimeTypes,
+            List<String> producesMimeTypes,
+            Attributes additionalAttributes) {
         Capability {
             consumesMimeTypes = consumesMimeTypes == null ? List.of() : List.copyOf(consumesMimeTypes);
             producesMimeTypes = producesMimeTypes == null ? List.of() : List.copyOf(producesMimeTypes);
+        }
+
+        Capability(String type, List<String> consumesMimeTypes, List<String> producesMimeTypes) {
+            this(type, consumesMimeTypes, producesMimeTypes, null);
+        }
+
+        /** The SBOM media types offered; SPDX when the adapter names none (all Harbor asks for). */
+        List<String> sbomMediaTypes() {
+            return additionalAttributes == null
+                            || additionalAttributes.sbomMediaTypes() == null
+                            || additionalAttributes.sbomMediaTypes().isEmpty()
+                    ? List.of(ScanTypes.SPDX_JSON)
+                    : additionalAttributes.sbomMediaTypes();
         }
 
         String typeOrDefault() {
             return type == null || type.isEmpty() ? ScanTypes.VULNERABILITY : type;
         }
     }
+
+    /** v1.2's capability attributes. */
+    record Attributes(List<String> sbomMediaTypes) {}
 
     /** The capability for this artifact MIME type and scan type, if the adapter has one. */
     java.util.Optional<Capability> capability(String artifactMimeType, String scanType) {
