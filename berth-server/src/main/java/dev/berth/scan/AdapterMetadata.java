@@ -1,5 +1,6 @@
 package dev.berth.scan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ record AdapterMetadata(Scanner scanner, List<Capability> capabilities, Map<Strin
             String type,
             List<String> consumesMimeTypes,
             List<String> producesMimeTypes,
+            // Read from adapters; Harbor's ScannerCapability has no such field, so never written.
+            @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
             Attributes additionalAttributes) {
         Capability {
             consumesMimeTypes = consumesMimeTypes == null ? List.of() : List.copyOf(consumesMimeTypes);
