@@ -888,6 +888,7 @@ export const en = {
   'word.accessoryType.signature.cosign': 'Cosign signature',
   'word.accessoryType.signature.notation': 'Notation signature',
   'word.accessoryType.sbom': 'SBOM',
+  'word.accessoryType.sbom.harbor': 'SBOM (generated)',
   'word.accessoryType.subject.accessory': 'Attached artifact',
   'word.health.healthy': 'Healthy',
   'word.health.unhealthy': 'Unhealthy',

@@ -49,7 +49,7 @@ export const RESOURCE_TYPES = [
   'webhook_policy',
 ] as const;
 export const ARTIFACT_TYPES = ['IMAGE', 'CHART', 'CNAB', 'WASM', 'SBOM', 'UNKNOWN'] as const;
-export const ACCESSORY_TYPES = ['signature.cosign', 'signature.notation', 'sbom', 'subject.accessory'] as const;
+export const ACCESSORY_TYPES = ['signature.cosign', 'signature.notation', 'sbom', 'sbom.harbor', 'subject.accessory'] as const;
 export const HEALTH = ['healthy', 'unhealthy'] as const;
 /** Components of GET /health. */
 export const COMPONENTS = ['core', 'database', 'storage', 'redis'] as const;

@@ -891,6 +891,7 @@ export const zhCN: Record<MessageKey, string> = {
   'word.accessoryType.signature.cosign': 'Cosign 签名',
   'word.accessoryType.signature.notation': 'Notation 签名',
   'word.accessoryType.sbom': '软件物料清单',
+  'word.accessoryType.sbom.harbor': '软件物料清单（生成）',
   'word.accessoryType.subject.accessory': '附加的 Artifact',
   'word.health.healthy': '健康',
   'word.health.unhealthy': '异常',

@@ -35,9 +35,15 @@ class ArtifactAssembler {
             boolean withLabel,
             boolean withAccessory,
             boolean withImmutableStatus,
-            boolean withScanOverview) {
+            boolean withScanOverview,
+            boolean withSbomOverview) {
         Flags(boolean withTag, boolean withLabel, boolean withAccessory, boolean withImmutableStatus) {
-            this(withTag, withLabel, withAccessory, withImmutableStatus, false);
+            this(withTag, withLabel, withAccessory, withImmutableStatus, false, false);
+        }
+
+        /** Scan results change without the listing changing: pages with them are built each time. */
+        boolean live() {
+            return withScanOverview || withSbomOverview;
         }
     }
 
@@ -48,7 +54,8 @@ class ArtifactAssembler {
             Map<Long, List<Label>> labels,
             Map<Long, RawValue> extraAttrs,
             Map<Long, List<ArtifactQueries.Accessory>> accessories,
-            Map<Long, String> scanOverviews) {}
+            Map<Long, String> scanOverviews,
+            Map<Long, String> sbomOverviews) {}
 
     private final ArtifactQueries artifacts;
     private final ArtifactContent content;
@@ -136,13 +143,16 @@ class ArtifactAssembler {
                 content.extraAttrs(rows),
                 accessories,
                 flags.withScanOverview() && !rows.isEmpty()
-                        ? overviews(rows.getFirst().projectId(), ids)
+                        ? overviews(rows.getFirst().projectId(), ids, false)
+                        : Map.of(),
+                flags.withSbomOverview() && !rows.isEmpty()
+                        ? overviews(rows.getFirst().projectId(), ids, true)
                         : Map.of());
     }
 
-    private Map<Long, String> overviews(long projectId, List<Long> ids) {
+    private Map<Long, String> overviews(long projectId, List<Long> ids, boolean sbom) {
         Map<Long, String> all = new HashMap<>();
-        scanOverviews.forEach(source -> all.putAll(source.of(projectId, ids)));
+        scanOverviews.forEach(source -> all.putAll(sbom ? source.sbomOf(projectId, ids) : source.of(projectId, ids)));
         return all;
     }
 
@@ -200,6 +210,11 @@ class ArtifactAssembler {
         if (overview != null) {
             g.writeName("scan_overview");
             g.writeRawValue(overview);
+        }
+        String sbomOverview = nested.sbomOverviews().get(row.id());
+        if (sbomOverview != null) {
+            g.writeName("sbom_overview");
+            g.writeRawValue(sbomOverview);
         }
         ArtifactView.additionLinks(g, row, projectName);
         g.writeEndObject();

@@ -195,6 +195,33 @@ class ArtifactContent {
         return List.of();
     }
 
+    /** Harbor's generated SBOM accessories: an image manifest with this config media type and one layer. */
+    static final String HARBOR_SBOM = "application/vnd.goharbor.harbor.sbom.v1";
+    /** SBOM documents beyond this are not served through the API (the blob itself still is, by /v2/). */
+    static final long MAX_SBOM = 64L * 1024 * 1024;
+
+    /**
+     * The {@code sbom} addition of an SBOM accessory: its one layer, as stored, the way Harbor's SBOM
+     * processor answers it. Empty when the artifact is not such an accessory.
+     */
+    Optional<byte[]> sbomDocument(byte[] manifest) {
+        JsonNode m = json.readTree(manifest);
+        JsonNode layers = m.path("layers");
+        if (!HARBOR_SBOM.equals(m.path("config").path("mediaType").asString("")) || layers.size() != 1) {
+            return Optional.empty();
+        }
+        Optional<Digest> digest = Digest.parse(layers.get(0).path("digest").asString(""));
+        if (digest.isEmpty() || layers.get(0).path("size").asLong(Long.MAX_VALUE) > MAX_SBOM) {
+            return Optional.empty();
+        }
+        try (InputStream in = blobs.store().open(digest.get(), 0)) {
+            return Optional.of(in.readNBytes((int) MAX_SBOM));
+        } catch (IOException e) {
+            log.warn("event=sbom_unreadable digest={} error={}", digest.get(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private Optional<Map<String, String>> chartFiles(
             ArtifactQueries.Row artifact, byte[] manifest, Set<String> wanted) {
         if (!artifact.type().equals("CHART")) {

@@ -71,15 +71,16 @@ class ArtifactController {
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
             @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
-            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview) {
+            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview,
+            @RequestParam(name = "with_sbom_overview", defaultValue = "false") boolean withSbomOverview) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.LIST);
-        var flags =
-                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
+        var flags = new ArtifactAssembler.Flags(
+                withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview, withSbomOverview);
         ImmutableTagRules.Listed rules = withTag && withImmutableStatus
                 ? immutability.listed(repo.project().id())
                 : null;
-        if (withScanOverview) {
+        if (flags.live()) {
             // Scan results change without the listing changing: such pages are built each time.
             ArtifactQueries.Page<ArtifactQueries.Row> rows = artifacts.list(repo.row(), query);
             return ResponseEntity.ok()
@@ -146,12 +147,13 @@ class ArtifactController {
             @RequestParam(name = "with_label", defaultValue = "false") boolean withLabel,
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
             @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
-            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview) {
+            @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview,
+            @RequestParam(name = "with_sbom_overview", defaultValue = "false") boolean withSbomOverview) {
         Principal caller = Callers.of(request);
         RepositoryTarget repo = access.repository(caller, projectName, repositoryName, Resource.ARTIFACT, Action.READ);
         ArtifactQueries.Row row = access.artifact(repo, reference);
-        var flags =
-                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
+        var flags = new ArtifactAssembler.Flags(
+                withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview, withSbomOverview);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(assembler.one(repo.project().name(), row, flags));

@@ -152,7 +152,10 @@ class ArtifactPartsController {
         });
     }
 
-    /** {@code build_history} for images; {@code values.yaml}, {@code readme.md}, {@code dependencies} for charts. */
+    /**
+     * {@code build_history} for images; {@code values.yaml}, {@code readme.md}, {@code dependencies}
+     * for charts; {@code sbom} for generated SBOM accessories (the SBOM document).
+     */
     @GetMapping("/additions/{addition}")
     ResponseEntity<?> addition(
             HttpServletRequest request,
@@ -173,6 +176,11 @@ class ArtifactPartsController {
                 ResponseEntity.ok()
                         .contentType(MediaType.APPLICATION_JSON)
                         .body(content.chartDependencies(row, artifacts.content(row.id())));
+            case "sbom" ->
+                ResponseEntity.ok()
+                        .contentType(MediaType.parseMediaType(ArtifactContent.HARBOR_SBOM))
+                        .body(content.sbomDocument(artifacts.content(row.id()))
+                                .orElseThrow(() -> ApiException.notFound("the sbom is not found")));
             default -> throw ApiException.badRequest("unknown addition " + addition);
         };
     }

@@ -66,7 +66,8 @@ final class ArtifactSql {
             (CASE
               WHEN m.artifact_type = 'application/vnd.cncf.notary.signature' THEN 'signature.notation'
               WHEN m.artifact_type = 'application/vnd.dev.cosign.artifact.sig.v1+json' THEN 'signature.cosign'
-              WHEN m.artifact_type IN ('application/vnd.goharbor.harbor.sbom.v1', 'application/spdx+json',
+              WHEN m.artifact_type = 'application/vnd.goharbor.harbor.sbom.v1' THEN 'sbom.harbor'
+              WHEN m.artifact_type IN ('application/spdx+json',
                   'application/vnd.cyclonedx+json', 'application/vnd.dev.cosign.artifact.sbom.v1+json')
                 OR m.artifact_type LIKE '%sbom%' THEN 'sbom'
               ELSE 'subject.accessory'

@@ -69,7 +69,7 @@ final class Icons {
             case "signature.cosign" -> "cosign";
             case "signature.notation" -> "notation";
             case "accelerator.nydus" -> "nydus";
-            case "sbom", "harbor.sbom" -> "sbom";
+            case "sbom", "harbor.sbom", "sbom.harbor" -> "sbom";
             default -> null;
         };
         return kind == null ? "" : BY_KIND.get(kind).digest();

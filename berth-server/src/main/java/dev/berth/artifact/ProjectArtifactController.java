@@ -53,6 +53,7 @@ class ProjectArtifactController {
             @RequestParam(name = "with_immutable_status", defaultValue = "false") boolean withImmutableStatus,
             @RequestParam(name = "with_accessory", defaultValue = "false") boolean withAccessory,
             @RequestParam(name = "with_scan_overview", defaultValue = "false") boolean withScanOverview,
+            @RequestParam(name = "with_sbom_overview", defaultValue = "false") boolean withSbomOverview,
             @RequestParam(name = "latest_in_repository", defaultValue = "false") boolean latestInRepository) {
         Principal caller = Callers.authenticated(request);
         Project project = guard.readable(caller, projectNameOrId, isName);
@@ -66,8 +67,8 @@ class ProjectArtifactController {
                         + " when querying with latest_in_repository");
             }
         }
-        var flags =
-                new ArtifactAssembler.Flags(withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview);
+        var flags = new ArtifactAssembler.Flags(
+                withTag, withLabel, withAccessory, withImmutableStatus, withScanOverview, withSbomOverview);
         ImmutableTagRules.Listed rules = withTag && withImmutableStatus ? immutability.listed(project.id()) : null;
         ArtifactQueries.Page<ArtifactQueries.Row> page =
                 artifacts.listOfProject(project.id(), query, latestInRepository);

@@ -14,4 +14,12 @@ public interface ScanOverviews {
      * text, by artifact id; artifacts never scanned are left out.
      */
     Map<Long, String> of(long projectId, List<Long> artifactIds);
+
+    /**
+     * The {@code sbom_overview} object ({@code with_sbom_overview}) of each of the project's
+     * artifacts that has had an SBOM generated, as JSON text, by artifact id.
+     */
+    default Map<Long, String> sbomOf(long projectId, List<Long> artifactIds) {
+        return Map.of();
+    }
 }

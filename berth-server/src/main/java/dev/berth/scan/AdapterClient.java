@@ -129,9 +129,15 @@ final class AdapterClient {
 
     /** {@code GET /scan/{id}/report} for one report MIME type: 200 is the report, 302 not ready yet. */
     ReportPoll report(String scanRequestId, String mimeType) {
+        return report(scanRequestId, mimeType, "");
+    }
+
+    /** As above, with a query (v1.2's {@code sbom_media_type=...} for an SBOM report). */
+    ReportPoll report(String scanRequestId, String mimeType, String query) {
+        String q = query.isEmpty() ? "" : "?" + query.replace("+", "%2B").replace("/", "%2F");
         OutboundRequest request = OutboundRequest.get(uri("/api/v1/scan/"
                         + URLEncoder.encode(scanRequestId, StandardCharsets.UTF_8)
-                                .replace("+", "%20") + "/report"))
+                                .replace("+", "%20") + "/report" + q))
                 .withHeader("Accept", mimeType);
         try (OutboundResponse response = send(request)) {
             if (response.status() == 302) {

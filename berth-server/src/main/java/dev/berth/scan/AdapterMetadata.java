@@ -1,5 +1,6 @@
 package dev.berth.scan;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,42 @@ record AdapterMetadata(Scanner scanner, List<Capability> capabilities, Map<Strin
 
     record Scanner(String name, String vendor, String version) {}
 
-    /** @param type {@code vulnerability} or {@code sbom} (v1.2); absent in v1.1, meaning vulnerability */
-    record Capability(String type, List<String> consumesMimeTypes, List<String> producesMimeTypes) {
+    /**
+     * @param type {@code vulnerability} or {@code sbom} (v1.2); absent in v1.1, meaning vulnerability
+     * @param additionalAttributes v1.2: the SBOM formats an {@code sbom} capability writes
+     */
+    record Capability(
+            String type,
+            List<String> consumesMimeTypes,
+            List<String> producesMimeTypes,
+            // Read from adapters; Harbor's ScannerCapability has no such field, so never written.
+            @JsonProperty(access = JsonProperty.Access.WRITE_ONLY)
+            Attributes additionalAttributes) {
         Capability {
             consumesMimeTypes = consumesMimeTypes == null ? List.of() : List.copyOf(consumesMimeTypes);
             producesMimeTypes = producesMimeTypes == null ? List.of() : List.copyOf(producesMimeTypes);
+        }
+
+        Capability(String type, List<String> consumesMimeTypes, List<String> producesMimeTypes) {
+            this(type, consumesMimeTypes, producesMimeTypes, null);
+        }
+
+        /** The SBOM media types offered; SPDX when the adapter names none (all Harbor asks for). */
+        List<String> sbomMediaTypes() {
+            return additionalAttributes == null
+                            || additionalAttributes.sbomMediaTypes() == null
+                            || additionalAttributes.sbomMediaTypes().isEmpty()
+                    ? List.of(ScanTypes.SPDX_JSON)
+                    : additionalAttributes.sbomMediaTypes();
         }
 
         String typeOrDefault() {
             return type == null || type.isEmpty() ? ScanTypes.VULNERABILITY : type;
         }
     }
+
+    /** v1.2's capability attributes. */
+    record Attributes(List<String> sbomMediaTypes) {}
 
     /** The capability for this artifact MIME type and scan type, if the adapter has one. */
     java.util.Optional<Capability> capability(String artifactMimeType, String scanType) {

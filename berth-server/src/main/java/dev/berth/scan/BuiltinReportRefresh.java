@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 public class BuiltinReportRefresh {
     /** The vendor the built-in scanner's metadata names. */
-    public static final String BUILTIN_VENDOR = "Berth";
+    public static final String BUILTIN_VENDOR = dev.berth.scan.builtin.BuiltinScanner.VENDOR;
 
     private final JdbcClient jdbc;
     private final ScanReports reports;

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class SbomReports {
     /** The SBOM report type of the pluggable scanner API v1.2. */
-    public static final String MIME_TYPE = "application/vnd.security.sbom.report+json; version=1.0";
+    public static final String MIME_TYPE = ScanTypes.SBOM_REPORT;
 
     private final JdbcClient jdbc;
 

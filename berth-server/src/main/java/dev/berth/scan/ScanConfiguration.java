@@ -6,6 +6,7 @@ import dev.berth.job.Executions;
 import dev.berth.job.JobKind;
 import dev.berth.project.ProjectService;
 import dev.berth.robot.PullCredentials;
+import dev.berth.scan.builtin.BuiltinScanner;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -25,8 +26,22 @@ class ScanConfiguration {
             ExternalUrl externalUrl,
             ScanSettings settings,
             JsonMapper json,
-            Clock clock) {
-        return new ScanJob(reports, scanners, registrations, credentials, externalUrl, settings, json, clock);
+            Clock clock,
+            BuiltinScanner builtin,
+            BuiltinSboms sboms,
+            SbomAccessories accessories) {
+        return new ScanJob(
+                reports,
+                scanners,
+                registrations,
+                credentials,
+                externalUrl,
+                settings,
+                json,
+                clock,
+                builtin,
+                sboms,
+                accessories);
     }
 
     @Bean

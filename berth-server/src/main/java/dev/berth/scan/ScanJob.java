@@ -6,10 +6,12 @@ import dev.berth.job.JobKind;
 import dev.berth.job.JobStoppedException;
 import dev.berth.job.UnrecoverableJobException;
 import dev.berth.robot.PullCredentials;
+import dev.berth.scan.builtin.BuiltinScanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -37,6 +39,9 @@ final class ScanJob implements JobKind {
     private final ScanSettings settings;
     private final JsonMapper json;
     private final Clock clock;
+    private final BuiltinScanner builtin;
+    private final BuiltinSboms sboms;
+    private final SbomAccessories accessories;
 
     ScanJob(
             ScanReports reports,
@@ -46,7 +51,13 @@ final class ScanJob implements JobKind {
             ExternalUrl externalUrl,
             ScanSettings settings,
             JsonMapper json,
-            Clock clock) {
+            Clock clock,
+            BuiltinScanner builtin,
+            BuiltinSboms sboms,
+            SbomAccessories accessories) {
+        this.builtin = builtin;
+        this.sboms = sboms;
+        this.accessories = accessories;
         this.reports = reports;
         this.scanners = scanners;
         this.registrations = registrations;
@@ -88,11 +99,16 @@ final class ScanJob implements JobKind {
             context.log("not scanned: the artifact was deleted");
             return;
         }
-        Optional<ScannerRegistration> scanner = scanners.find(report.get().registrationUuid());
+        Optional<ScannerRegistration> scanner = registrations.find(report.get().registrationUuid());
         if (scanner.isEmpty()) {
             reports.ended(uuid, ScanReports.ERROR, clock.instant());
             context.log("not scanned: the scanner was deleted");
             throw new UnrecoverableJobException("the scanner was deleted");
+        }
+        boolean sbom = report.get().mimeType().equals(ScanTypes.SBOM_REPORT);
+        if (BuiltinRegistration.is(scanner.get())) {
+            runBuiltin(context, params, report.get(), sbom);
+            return;
         }
         Long robotId = null;
         try {
@@ -119,7 +135,27 @@ final class ScanJob implements JobKind {
                 artifact.put("tag", tag);
             }
             artifact.put("mime_type", mimeTypeOf(params));
-            String requestId = adapter.submit(Map.of("registry", registry, "artifact", artifact));
+            Map<String, Object> scanRequest = new LinkedHashMap<>();
+            scanRequest.put("registry", registry);
+            scanRequest.put("artifact", artifact);
+            String sbomMediaType = ScanTypes.SPDX_JSON;
+            if (sbom) {
+                // v1.2: ask for the SBOM capability alone, in SPDX as Harbor does (CycloneDX when that is all it
+                // writes)
+                sbomMediaType = metadata.capability(mimeTypeOf(params), ScanTypes.SBOM)
+                        .map(c -> c.sbomMediaTypes().contains(ScanTypes.SPDX_JSON)
+                                ? ScanTypes.SPDX_JSON
+                                : c.sbomMediaTypes().getFirst())
+                        .orElse(ScanTypes.SPDX_JSON);
+                scanRequest.put(
+                        "enabled_capabilities",
+                        List.of(Map.of(
+                                "type", ScanTypes.SBOM,
+                                "produces_mime_types", List.of(ScanTypes.SBOM_REPORT),
+                                "parameters", Map.of("sbom_media_types", List.of(sbomMediaType)))));
+            }
+            Instant started = clock.instant();
+            String requestId = adapter.submit(scanRequest);
             reports.running(uuid, robotId, requestId, metadata.scanner());
             context.log("scan request " + requestId + " accepted by "
                     + scanner.get().name() + " for " + repository + "@"
@@ -132,10 +168,16 @@ final class ScanJob implements JobKind {
                     // Harbor ends such a scan as failed; its report would belong to no scanner.
                     throw new AdapterClient.AdapterException("the scanner was deleted during the scan");
                 }
-                AdapterClient.ReportPoll poll =
-                        adapter.report(requestId, report.get().mimeType());
+                AdapterClient.ReportPoll poll = sbom
+                        ? adapter.report(requestId, report.get().mimeType(), "sbom_media_type=" + sbomMediaType)
+                        : adapter.report(requestId, report.get().mimeType());
                 if (poll instanceof AdapterClient.ReportPoll.Ready ready) {
-                    store(uuid, ready.body());
+                    if (sbom) {
+                        storeAdapterSbom(
+                                context, uuid, params, report.get(), ready.body(), started, metadata.scanner());
+                    } else {
+                        store(uuid, ready.body());
+                    }
                     context.log("report stored");
                     return;
                 }
@@ -177,13 +219,16 @@ final class ScanJob implements JobKind {
         }
         AdapterMetadata metadata;
         try {
-            metadata = registrations.client(scanner.get()).metadata();
+            metadata = BuiltinRegistration.is(scanner.get())
+                    ? registrations.metadata(scanner.get())
+                    : registrations.client(scanner.get()).metadata();
         } catch (AdapterClient.AdapterException e) {
             context.log("not scanned: " + e.getMessage());
             throw new UnrecoverableJobException(e.getMessage());
         }
+        String scanType = params.path("scan_type").asString(ScanTypes.VULNERABILITY);
         Optional<String> mimeType =
-                metadata.capability(mimeTypeOf(params), ScanTypes.VULNERABILITY).flatMap(ScanService::reportMimeType);
+                metadata.capability(mimeTypeOf(params), scanType).flatMap(c -> ScanService.reportMimeType(c, scanType));
         if (mimeType.isEmpty()) {
             context.log(
                     "not scanned: " + scanner.get().name() + " does not scan artifacts of type " + mimeTypeOf(params));
@@ -202,6 +247,106 @@ final class ScanJob implements JobKind {
         }
         reports.attachTask(started.get(), context.taskId());
         return started;
+    }
+
+    /**
+     * A scan by the built-in scanner, in process: the layers are read from the blob store (no
+     * credential is minted), the SBOMs written and kept, and then either the SBOM stored as an
+     * accessory (an SBOM scan) or the matcher's vulnerability report stored.
+     */
+    private void runBuiltin(JobContext context, JsonNode params, ScanReports.Report report, boolean sbom)
+            throws Exception {
+        String uuid = report.uuid();
+        AdapterMetadata.Scanner scanner =
+                registrations.metadata(BuiltinRegistration.REGISTRATION).scanner();
+        reports.runningInProcess(uuid, scanner);
+        String repository = params.path("repository").asString();
+        String tag = params.path("tag").asString("");
+        Instant started = clock.instant();
+        try {
+            context.checkStop();
+            BuiltinScanner.Sboms documents =
+                    builtin.sboms(repository, report.digest(), tag.isEmpty() ? Optional.empty() : Optional.of(tag));
+            context.log(
+                    "catalogued " + documents.packages().size() + " packages of " + repository + "@" + report.digest());
+            documents.notes().forEach(n -> context.log("note: " + n));
+            sboms.keep(
+                    report.manifestId(), report.digest(), documents.cycloneDx(), documents.packages(), clock.instant());
+            context.checkStop();
+            if (sbom) {
+                String accessory = accessories.push(
+                        repository,
+                        report.digest(),
+                        SbomAccessories.utf8(documents.spdx()),
+                        ScanTypes.SPDX_JSON,
+                        clock.instant());
+                context.log("SBOM stored as accessory " + accessory);
+                storeSbomSummary(uuid, repository, accessory, started, scanner);
+            } else {
+                String vulnerabilities = builtin.vulnerabilities(documents.cycloneDx());
+                json.readTree(vulnerabilities).path("notes").forEach(n -> context.log("note: " + n.asString("")));
+                store(uuid, vulnerabilities);
+                context.log("report stored");
+            }
+        } catch (JobStoppedException e) {
+            reports.ended(uuid, ScanReports.STOPPED, clock.instant());
+            context.log("stopped");
+            throw e;
+        } catch (BuiltinScanner.NotScannable | AdapterClient.AdapterException | java.io.UncheckedIOException e) {
+            reports.ended(uuid, ScanReports.ERROR, clock.instant());
+            context.log("scan failed: " + e.getMessage());
+            throw new UnrecoverableJobException(e.getMessage());
+        } catch (RuntimeException e) {
+            reports.ended(uuid, ScanReports.ERROR, clock.instant());
+            context.log("scan failed: " + e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    /**
+     * An adapter's SBOM report (v1.2: the document in its {@code sbom} field): the document pushed as
+     * an accessory of the artifact, and Harbor's SBOM summary kept as the report.
+     */
+    private void storeAdapterSbom(
+            JobContext context,
+            String uuid,
+            JsonNode params,
+            ScanReports.Report report,
+            String body,
+            Instant started,
+            AdapterMetadata.Scanner scanner) {
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(body);
+        } catch (JacksonException e) {
+            throw new AdapterClient.AdapterException("the SBOM report is not JSON");
+        }
+        JsonNode document = parsed.path("sbom");
+        if (!document.isObject()) {
+            throw new AdapterClient.AdapterException("the SBOM report has no sbom document");
+        }
+        String mediaType = parsed.path("media_type").asString(ScanTypes.SPDX_JSON);
+        String repository = params.path("repository").asString();
+        String accessory = accessories.push(
+                repository, report.digest(), json.writeValueAsBytes(document), mediaType, clock.instant());
+        context.log("SBOM stored as accessory " + accessory);
+        storeSbomSummary(uuid, repository, accessory, started, scanner);
+    }
+
+    /** Harbor's SBOM summary: where the accessory is, when it was made and by which scanner. */
+    private void storeSbomSummary(
+            String uuid, String repository, String accessory, Instant started, AdapterMetadata.Scanner scanner) {
+        Instant end = clock.instant();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("start_time", started.toString());
+        summary.put("end_time", end.toString());
+        summary.put("duration", Duration.between(started, end).toSeconds());
+        summary.put("sbom_repository", repository);
+        summary.put("sbom_digest", accessory);
+        summary.put("scan_status", ScanReports.SUCCESS);
+        summary.put("scanner", scanner);
+        String text = json.writeValueAsString(summary);
+        reports.succeeded(uuid, text, text, "", end);
     }
 
     private String mimeTypeOf(JsonNode params) {

@@ -117,15 +117,21 @@ class ScanReports {
                 .list();
     }
 
-    /** Per artifact, its newest report from this scanner, with the summary but not the report body. */
+    /** Per artifact, its newest vulnerability report from this scanner, with the summary but not the report body. */
     List<Overview> overviews(List<Long> manifestIds, String registrationUuid) {
+        return overviews(manifestIds, registrationUuid, false);
+    }
+
+    /** Per artifact, its newest report of one kind (SBOM or vulnerability) from this scanner. */
+    List<Overview> overviews(List<Long> manifestIds, String registrationUuid, boolean sbom) {
         return jdbc.sql("""
                         SELECT DISTINCT ON (manifest_id) manifest_id, uuid, status, severity, summary::text,
                                start_time, end_time, scanner_name, scanner_vendor, scanner_version
                         FROM scan_report WHERE manifest_id = ANY (?) AND registration_uuid = ?
+                          AND (mime_type = ?) = ?
                         ORDER BY manifest_id, start_time DESC
                         """)
-                .params(manifestIds.toArray(Long[]::new), registrationUuid)
+                .params(manifestIds.toArray(Long[]::new), registrationUuid, ScanTypes.SBOM_REPORT, sbom)
                 .query((rs, i) -> new Overview(
                         rs.getLong(1),
                         rs.getString(2),
@@ -189,6 +195,16 @@ class ScanReports {
                         WHERE uuid = ? AND status IN ('Pending', 'Running')
                         """)
                 .params(robotId, scanRequestId, nz(scanner.name()), nz(scanner.vendor()), nz(scanner.version()), uuid)
+                .update();
+    }
+
+    /** Running in this process (the built-in scanner): no robot, no adapter request. */
+    void runningInProcess(String uuid, AdapterMetadata.Scanner scanner) {
+        jdbc.sql("""
+                        UPDATE scan_report SET status = 'Running', scanner_name = ?, scanner_vendor = ?, scanner_version = ?
+                        WHERE uuid = ? AND status IN ('Pending', 'Running')
+                        """)
+                .params(nz(scanner.name()), nz(scanner.vendor()), nz(scanner.version()), uuid)
                 .update();
     }
 

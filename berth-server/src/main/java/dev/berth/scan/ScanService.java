@@ -35,8 +35,8 @@ class ScanService {
 
     /** The report id of the scan started. */
     String scan(ArtifactLookup.Located artifact, String scanType, Trigger trigger) {
-        if (!scanType.equals(ScanTypes.VULNERABILITY)) {
-            throw ApiException.badRequest("scan type " + scanType + " is not supported yet; use vulnerability");
+        if (!scanType.equals(ScanTypes.VULNERABILITY) && !scanType.equals(ScanTypes.SBOM)) {
+            throw ApiException.badRequest("unknown scan_type " + scanType + "; use vulnerability or sbom");
         }
         ScannerRegistration scanner = scanners.ofProject(artifact.project().id())
                 .orElseThrow(() -> ApiException.notFound(
@@ -47,10 +47,11 @@ class ScanService {
         AdapterMetadata metadata = scanners.metadata(scanner);
         AdapterMetadata.Capability capability = metadata.capability(artifact.manifestMediaType(), scanType)
                 .orElseThrow(() -> ApiException.badRequest("the configured scanner " + scanner.name()
-                        + " does not support scanning artifacts of type " + artifact.manifestMediaType()));
-        String mimeType = reportMimeType(capability)
-                .orElseThrow(() -> ApiException.badRequest("the configured scanner " + scanner.name()
-                        + " produces no vulnerability report Berth can read"));
+                        + " does not support " + (scanType.equals(ScanTypes.SBOM) ? "generating SBOMs of" : "scanning")
+                        + " artifacts of type " + artifact.manifestMediaType()));
+        String mimeType = reportMimeType(capability, scanType)
+                .orElseThrow(() -> ApiException.badRequest("the configured scanner " + scanner.name() + " produces no "
+                        + scanType + " report Berth can read"));
         return tx.execute(status -> {
             long executionId = executions.create(ScanJob.NAME, artifact.artifactId(), trigger, attributes(artifact));
             return enqueue(executionId, artifact, scanner, mimeType)
@@ -120,6 +121,16 @@ class ScanService {
             }
         }
         return any;
+    }
+
+    /** The report type of a scan: the SBOM report, or a vulnerability report as below. */
+    static Optional<String> reportMimeType(AdapterMetadata.Capability capability, String scanType) {
+        if (scanType.equals(ScanTypes.SBOM)) {
+            return capability.producesMimeTypes().contains(ScanTypes.SBOM_REPORT)
+                    ? Optional.of(ScanTypes.SBOM_REPORT)
+                    : Optional.empty();
+        }
+        return reportMimeType(capability);
     }
 
     /** Harbor prefers the generic report when offered; Berth reads the native one (1.1, then 1.0). */

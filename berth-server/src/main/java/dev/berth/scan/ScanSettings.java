@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxReportBytes the largest report accepted from an adapter
  * @param scanAllWindow how many scans a scan all keeps queued or running at once at most (it queues
  *     more as they finish, reading only as many artifacts as it has room for)
+ * @param builtinDefault whether the built-in scanner is every project's scanner while no adapter
+ *     is registered as default (off: Harbor's behaviour with no scanner installed)
  */
 @ConfigurationProperties("berth.scan")
 public record ScanSettings(
@@ -23,4 +25,5 @@ public record ScanSettings(
         @DefaultValue("1h") Duration reportTimeout,
         @DefaultValue("5s") Duration defaultRefreshAfter,
         @DefaultValue("67108864") long maxReportBytes,
-        @DefaultValue("200") int scanAllWindow) {}
+        @DefaultValue("200") int scanAllWindow,
+        @DefaultValue("true") boolean builtinDefault) {}

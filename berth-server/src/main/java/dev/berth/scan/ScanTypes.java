@@ -15,6 +15,12 @@ final class ScanTypes {
     /** The generic vulnerability report with CVSS and more (Harbor 2.2+ prefers it when offered). */
     static final String GENERIC_REPORT = "application/vnd.security.vulnerability.report; version=1.1";
 
+    /** The pluggable scanner API v1.2's SBOM report (the SBOM itself in its {@code sbom} field). */
+    static final String SBOM_REPORT = "application/vnd.security.sbom.report+json; version=1.0";
+
+    static final String SPDX_JSON = "application/spdx+json";
+    static final String CYCLONEDX_JSON = "application/vnd.cyclonedx+json";
+
     private ScanTypes() {}
 
     /**

@@ -11,6 +11,7 @@ import dev.berth.crypto.SecretUnreadableException;
 import dev.berth.outbound.OutboundHttp;
 import dev.berth.outbound.TargetRefusedException;
 import dev.berth.outbound.Trust;
+import dev.berth.scan.builtin.BuiltinScanner;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
@@ -44,6 +45,7 @@ class Scanners {
     private final JsonMapper json;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final BuiltinScanner builtin;
     private final Cache<String, Optional<AdapterMetadata>> metadataCache = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(30))
             .maximumSize(1000)
@@ -56,7 +58,9 @@ class Scanners {
             ScanSettings settings,
             JsonMapper json,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            BuiltinScanner builtin) {
+        this.builtin = builtin;
         this.records = records;
         this.secrets = secrets;
         this.outbound = outbound;
@@ -79,13 +83,22 @@ class Scanners {
         return records.find(uuid).orElseThrow(() -> ApiException.notFound("scanner " + uuid + " not found"));
     }
 
+    /** The default registration, else the built-in scanner: there is always one. */
     Optional<ScannerRegistration> defaultScanner() {
-        return records.findDefault();
+        return records.findDefault()
+                .or(() -> settings.builtinDefault() ? Optional.of(BuiltinRegistration.REGISTRATION) : Optional.empty());
     }
 
-    /** The project's own scanner, else the system default; empty when neither exists. */
+    /** The project's own scanner, else the system default, else the built-in scanner. */
     Optional<ScannerRegistration> ofProject(long projectId) {
-        return records.ofProject(projectId).or(records::findDefault);
+        return records.ofProject(projectId).or(this::defaultScanner);
+    }
+
+    /** A registration by uuid, the built-in one included (reports name it). */
+    Optional<ScannerRegistration> find(String uuid) {
+        return BuiltinRegistration.UUID.equals(uuid)
+                ? Optional.of(BuiltinRegistration.REGISTRATION)
+                : records.find(uuid);
     }
 
     String create(ScannerRequest body) {
@@ -212,6 +225,9 @@ class Scanners {
 
     /** The adapter's metadata, or empty when it cannot be reached or answers wrongly. */
     Optional<AdapterMetadata> tryMetadata(ScannerRegistration r) {
+        if (BuiltinRegistration.is(r)) {
+            return Optional.of(BuiltinRegistration.metadata(builtin.version()));
+        }
         try {
             return Optional.of(client(r).metadata());
         } catch (AdapterClient.AdapterException | ApiException e) {
@@ -220,6 +236,9 @@ class Scanners {
     }
 
     AdapterMetadata metadata(ScannerRegistration r) {
+        if (BuiltinRegistration.is(r)) {
+            return BuiltinRegistration.metadata(builtin.version());
+        }
         try {
             return client(r).metadata();
         } catch (AdapterClient.AdapterException e) {
@@ -228,6 +247,9 @@ class Scanners {
     }
 
     AdapterClient client(ScannerRegistration r) {
+        if (BuiltinRegistration.is(r)) {
+            throw new AdapterClient.AdapterException("the built-in scanner runs in process, not over HTTP");
+        }
         String credential = null;
         if (r.sealedCredential().isPresent()) {
             try {

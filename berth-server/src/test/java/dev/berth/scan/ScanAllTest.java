@@ -52,6 +52,8 @@ class ScanAllTest {
                         "berth.events.retention-schedule", "",
                         "berth.jobs.execution-sweep-schedule", "",
                         "berth.outbound.allowed-networks", "127.0.0.1/32",
+                        // Harbor with no scanner installed: the built-in one is not the default here
+                        "berth.scan.builtin-default", "false",
                         "berth.jobs.poll-interval", "200ms",
                         "berth.scan.default-refresh-after", "1s",
                         "berth.scan.scan-all-window", "3"),

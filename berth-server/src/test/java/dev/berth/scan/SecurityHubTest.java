@@ -50,6 +50,8 @@ class SecurityHubTest {
                 db,
                 Map.of(
                         "berth.outbound.allowed-networks", "127.0.0.1/32",
+                        // Harbor with no scanner installed: the built-in one is not the default here
+                        "berth.scan.builtin-default", "false",
                         "berth.jobs.poll-interval", "200ms",
                         "berth.scan.default-refresh-after", "1s"));
         admin = server.adminClient();
