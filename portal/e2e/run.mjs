@@ -854,7 +854,7 @@ try {
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.getByRole('cell', { name: 'ecdsa-p256' }).waitFor(WAIT);
     await page.getByLabel('Mode').selectOption('warn');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Version 2').waitFor(WAIT);
     await shot('trust-policy');
 
