@@ -6,7 +6,6 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ public final class AzuriteServer {
         if (!Files.isExecutable(bin)) {
             install();
         }
-        port = freePort();
+        port = BerthProcess.freePort();
         Path log = Files.createTempFile("berth-azurite-", ".log");
         process = new ProcessBuilder(
                         bin.toString(),
@@ -125,12 +124,6 @@ public final class AzuriteServer {
         String output = new String(npm.getInputStream().readAllBytes());
         if (!npm.waitFor(10, TimeUnit.MINUTES) || npm.exitValue() != 0) {
             throw new IllegalStateException("npm install azurite@" + VERSION + " failed: " + output);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
