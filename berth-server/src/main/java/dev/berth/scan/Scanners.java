@@ -83,6 +83,33 @@ class Scanners {
         return records.find(uuid).orElseThrow(() -> ApiException.notFound("scanner " + uuid + " not found"));
     }
 
+    /**
+     * A registration by uuid for {@code GET /scanners/{uuid}} and its metadata: the built-in scanner
+     * answers under {@link BuiltinRegistration#UUID} while it is enabled, marked default when no
+     * adapter is, so the portal can show it next to the registrations; it is no row, so it is never
+     * listed, changed or deleted.
+     */
+    ScannerRegistration getWithBuiltin(String uuid) {
+        if (BuiltinRegistration.UUID.equals(uuid) && settings.builtinDefault()) {
+            ScannerRegistration b = BuiltinRegistration.REGISTRATION;
+            return new ScannerRegistration(
+                    b.id(),
+                    b.uuid(),
+                    b.name(),
+                    b.description(),
+                    b.url(),
+                    b.auth(),
+                    b.sealedCredential(),
+                    b.skipCertVerify(),
+                    b.useInternalAddr(),
+                    b.disabled(),
+                    records.findDefault().isEmpty(),
+                    b.createTime(),
+                    b.updateTime());
+        }
+        return get(uuid);
+    }
+
     /** The default registration, else the built-in scanner: there is always one. */
     Optional<ScannerRegistration> defaultScanner() {
         return records.findDefault()
