@@ -214,6 +214,32 @@ class Scanners {
         });
     }
 
+    /**
+     * Creates the registration the configuration names, or updates the one of that name, and makes
+     * it the default when asked; the same at every start of every replica. A replica that loses the
+     * race to create it updates the winner's row.
+     */
+    String upsert(ScannerRequest body, boolean makeDefault) {
+        String name = body.name() == null ? "" : body.name().trim();
+        String uuid = records.findByName(name).map(old -> {
+                    update(old.uuid(), body);
+                    return old.uuid();
+                })
+                .orElseGet(() -> {
+                    try {
+                        return create(body);
+                    } catch (ApiException e) {
+                        ScannerRegistration winner = records.findByName(name).orElseThrow(() -> e);
+                        update(winner.uuid(), body);
+                        return winner.uuid();
+                    }
+                });
+        if (makeDefault && !get(uuid).isDefault()) {
+            setDefault(uuid, true);
+        }
+        return uuid;
+    }
+
     void setProjectScanner(long projectId, String uuid) {
         ScannerRegistration r = records.find(uuid == null ? "" : uuid)
                 .orElseThrow(() -> ApiException.badRequest("scanner " + uuid + " does not exist"));
