@@ -41,7 +41,8 @@ class ConfiguredScanners {
      *
      * @param auth {@code ""}, {@code Basic}, {@code Bearer} or {@code APIKey}
      * @param accessCredential the credential for {@code auth} (from a Secret in the chart; never logged)
-     * @param isDefault make it the system's default scanner at start
+     * @param isDefault make it the system's default scanner at start ({@code true}), or not
+     *     ({@code false}); unset: as the API does, the first registration becomes the default
      */
     public record Adapter(
             String name,
@@ -51,7 +52,7 @@ class ConfiguredScanners {
             @DefaultValue("") String accessCredential,
             @DefaultValue("false") boolean skipCertVerify,
             @DefaultValue("false") boolean useInternalAddr,
-            @DefaultValue("false") boolean isDefault) {}
+            Boolean isDefault) {}
 
     @EventListener(ApplicationReadyEvent.class)
     void register() {

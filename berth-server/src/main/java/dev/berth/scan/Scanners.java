@@ -216,12 +216,14 @@ class Scanners {
 
     /**
      * Creates the registration the configuration names, or updates the one of that name, and makes
-     * it the default when asked; the same at every start of every replica. A replica that loses the
-     * race to create it updates the winner's row.
+     * it the default ({@code true}) or not ({@code false}) when asked; {@code null} leaves that as
+     * the API would (the first registration becomes the default). The same at every start of every
+     * replica; a replica that loses the race to create it updates the winner's row.
      */
-    String upsert(ScannerRequest body, boolean makeDefault) {
+    String upsert(ScannerRequest body, Boolean makeDefault) {
         String name = body.name() == null ? "" : body.name().trim();
-        String uuid = records.findByName(name).map(old -> {
+        String uuid = records.findByName(name)
+                .map(old -> {
                     update(old.uuid(), body);
                     return old.uuid();
                 })
@@ -234,8 +236,8 @@ class Scanners {
                         return winner.uuid();
                     }
                 });
-        if (makeDefault && !get(uuid).isDefault()) {
-            setDefault(uuid, true);
+        if (makeDefault != null && makeDefault != get(uuid).isDefault()) {
+            setDefault(uuid, makeDefault);
         }
         return uuid;
     }

@@ -105,7 +105,10 @@ class PortalScanningEndToEndTest {
         assertThat(scanners.path(0).path("name").asString()).isEqualTo("Trivy");
         assertThat(scanners.path(0).path("url").asString()).isEqualTo(trivy.url());
         assertThat(scanners.path(0).path("is_default").asBoolean()).isFalse();
-        assertThat(admin.get("/api/v2.0/scanners/berth-builtin").json().path("is_default").asBoolean())
+        assertThat(admin.get("/api/v2.0/scanners/berth-builtin")
+                        .json()
+                        .path("is_default")
+                        .asBoolean())
                 .isTrue();
     }
 
