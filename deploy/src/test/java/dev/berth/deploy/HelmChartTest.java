@@ -984,6 +984,17 @@ class HelmChartTest {
                       cpu: 100m
                   nodeSelector:
                     pool: scanners
+                  initContainers:
+                    - name: seed-db
+                      image: busybox
+                  readinessProbe:
+                    timeoutSeconds: 3
+                  dbRepository:
+                    - mirror.gcr.io/aquasec/trivy-db
+                    - ghcr.io/aquasecurity/trivy-db
+                  podDisruptionBudget:
+                    enabled: true
+                    minAvailable: 1
                 persistence:
                   persistentVolumeClaim:
                     trivy:
@@ -1028,6 +1039,14 @@ class HelmChartTest {
         assertEquals("100m", string(container, "resources.requests.cpu"));
         assertEquals("scanners", string(sts, "spec.template.spec.nodeSelector.pool"));
         assertEquals("/probe/ready", string(container, "readinessProbe.httpGet.path"));
+        assertEquals("3", string(container, "readinessProbe.timeoutSeconds"));
+        assertEquals("5", string(container, "readinessProbe.initialDelaySeconds"));
+        assertEquals(
+                "mirror.gcr.io/aquasec/trivy-db,ghcr.io/aquasecurity/trivy-db",
+                string(env.get("SCANNER_TRIVY_DB_REPOSITORY"), "value"));
+        assertEquals("seed-db", string(sts, "spec.template.spec.initContainers[0].name"));
+        assertEquals(
+                "trivy", map(r.get("PodDisruptionBudget", trivy), "spec.selector.matchLabels").get("app.kubernetes.io/component"));
         assertEquals("/home/scanner/.cache", string(container, "volumeMounts[0].mountPath"));
         // one cache volume per pod
         assertEquals("data", string(sts, "spec.volumeClaimTemplates[0].metadata.name"));
