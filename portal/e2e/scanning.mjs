@@ -72,6 +72,7 @@ await runSteps('scanning', async (page, step) => {
 
   await step('a guest reads the report but gets no Scan or Generate SBOM button', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor(WAIT);
     await signIn(page, GUEST, GUEST_PASSWORD);
     await nav(page).waitFor(WAIT);
     await page.goto(artifactPage);

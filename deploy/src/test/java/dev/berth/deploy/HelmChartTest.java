@@ -1046,7 +1046,9 @@ class HelmChartTest {
                 string(env.get("SCANNER_TRIVY_DB_REPOSITORY"), "value"));
         assertEquals("seed-db", string(sts, "spec.template.spec.initContainers[0].name"));
         assertEquals(
-                "trivy", map(r.get("PodDisruptionBudget", trivy), "spec.selector.matchLabels").get("app.kubernetes.io/component"));
+                "trivy",
+                map(r.get("PodDisruptionBudget", trivy), "spec.selector.matchLabels")
+                        .get("app.kubernetes.io/component"));
         assertEquals("/home/scanner/.cache", string(container, "volumeMounts[0].mountPath"));
         // one cache volume per pod
         assertEquals("data", string(sts, "spec.volumeClaimTemplates[0].metadata.name"));
