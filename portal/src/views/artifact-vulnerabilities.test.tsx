@@ -50,6 +50,7 @@ describe("an artifact's vulnerabilities", () => {
     expect(JSON.parse(fake.find('POST', `${base}/scan`)[0].body)).toEqual({ scan_type: 'vulnerability' });
     await until(() => expect(text()).toContain('Scan: Running'));
     await until(() => expect(text()).toContain('2 vulnerabilities, 1 fixable'), 10000);
+    await until(() => expect(document.querySelectorAll('[data-testid=vulnerabilities] tbody tr')).toHaveLength(2));
     const rows = [...document.querySelectorAll('[data-testid=vulnerabilities] tbody tr')].map((r) => r.textContent);
     expect(rows[0]).toContain('CVE-2021-44228');
     expect(rows[0]).toContain('2.15.0');

@@ -15,6 +15,7 @@ import { registryHost } from './project/repositories';
 import { useProject } from './project/page';
 import { pullCommands } from './pull';
 import { SignaturesCard } from './signatures';
+import { IMAGE_MANIFESTS, SbomCard, VulnerabilitiesCard } from './artifact-scan';
 import { artifactsPath, childPath, newestTag, platformOf } from './repository';
 
 function ArtifactPage({ params }: { params: Params }) {
@@ -189,7 +190,12 @@ function ArtifactDetail({ project, perms, repo, reference }: { project: Project;
 
       <SignaturesCard artifactPath={`${artifactsPath(project.name, repo)}/${seg(artifact.digest)}`} signaturePath={pageOf} />
       <AccessoriesCard accessories={artifact.accessories} project={project} repo={repo} />
-      {IMAGE_MANIFESTS.includes(artifact.manifest_media_type ?? artifact.media_type ?? '') && <VulnerabilitiesCard base={base} canScan={perms.has('scan', 'create')} />}
+      {IMAGE_MANIFESTS.includes(artifact.manifest_media_type ?? artifact.media_type ?? '') && (
+        <>
+          <VulnerabilitiesCard base={base} perms={perms} />
+          <SbomCard base={base} perms={perms} accessoryBase={(digest) => `${artifactsPath(project.name, repo)}/${seg(digest)}`} />
+        </>
+      )}
       <Additions artifact={artifact} base={base} />
 
       {tagging && (
@@ -426,123 +432,6 @@ function Additions({ artifact, base }: { artifact: Artifact; base: string }) {
         <ErrorBanner error={error} />
         {content === null && !error ? <Spinner /> : active === 'readme.md' && content !== null ? <Markdown source={content} /> : <pre class="addition">{content}</pre>}
       </div>
-    </div>
-  );
-}
-
-/** The manifests a scanner adapter scans (Harbor's scanners take images, not indexes). */
-const IMAGE_MANIFESTS = ['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'];
-
-/** Harbor's NativeReportSummary, the artifact's scan_overview for one report type. */
-interface ScanOverview {
-  report_id?: string;
-  scan_status?: string;
-  severity?: string;
-  summary?: { total?: number; fixable?: number; summary?: Record<string, number> };
-  end_time?: string;
-}
-
-interface Vulnerability {
-  id: string;
-  package: string;
-  version: string;
-  fix_version?: string;
-  severity: string;
-  description?: string;
-  links?: string[];
-}
-
-const SEVERITY_ORDER = ['Critical', 'High', 'Medium', 'Low', 'None', 'Unknown'];
-
-/** The artifact's vulnerability scan: its state, a Scan button, the counts and the report, filterable. */
-function VulnerabilitiesCard({ base, canScan }: { base: string; canScan: boolean }) {
-  const [overview, setOverview] = useState<ScanOverview | null | undefined>(undefined);
-  const [items, setItems] = useState<Vulnerability[]>([]);
-  const [filter, setFilter] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let stop = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      const a = await api.get<Artifact & { scan_overview?: Record<string, ScanOverview> }>(base, { with_scan_overview: true });
-      const o = a?.scan_overview ? Object.values(a.scan_overview)[0] : undefined;
-      if (stop) return;
-      setOverview(o ?? null);
-      if (o && (o.scan_status === 'Pending' || o.scan_status === 'Running')) {
-        timer = setTimeout(() => load().catch(setError), 2000);
-      } else if (o?.scan_status === 'Success') {
-        const reports = await api.get<Record<string, { vulnerabilities?: Vulnerability[] }>>(`${base}/additions/vulnerabilities`);
-        if (stop) return;
-        const found = Object.values(reports ?? {})[0]?.vulnerabilities ?? [];
-        setItems([...found].sort((x, y) => SEVERITY_ORDER.indexOf(x.severity) - SEVERITY_ORDER.indexOf(y.severity)));
-      }
-    };
-    load().catch(setError);
-    return () => {
-      stop = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [base, version]);
-  const scan = async () => {
-    if (await attempt(() => api.post(`${base}/scan`, { scan_type: 'vulnerability' }), t('vuln.scanStarted'))) setVersion(version + 1);
-  };
-  const running = overview?.scan_status === 'Pending' || overview?.scan_status === 'Running';
-  const needle = filter.trim().toLowerCase();
-  const shown = needle ? items.filter((v) => v.id.toLowerCase().includes(needle) || v.package.toLowerCase().includes(needle)) : items;
-  return (
-    <div class="card" data-testid="vulnerabilities">
-      <h2>{t('vuln.title')}</h2>
-      <ErrorBanner error={error} />
-      {overview === undefined ? (
-        <Spinner />
-      ) : overview === null ? (
-        <p class="hint">{t('vuln.notScanned')}</p>
-      ) : (
-        <p role="status">
-          {t('vuln.status', { status: word('status', overview.scan_status) })}
-          {overview.scan_status === 'Success' && (
-            <>
-              {' · '}
-              {t('vuln.counts', { total: overview.summary?.total ?? 0, fixable: overview.summary?.fixable ?? 0 })}
-              {' · '}
-              {SEVERITY_ORDER.filter((s) => overview.summary?.summary?.[s]).map((s) => (
-                <Badge key={s} tone={s === 'Critical' || s === 'High' ? 'danger' : undefined}>
-                  {t(`hub.severity.${s}` as 'hub.severity.None')}: {overview.summary?.summary?.[s]}
-                </Badge>
-              ))}
-            </>
-          )}
-          {running && <progress aria-label={t('vuln.scanning')} />}
-        </p>
-      )}
-      {canScan && (
-        <div class="actions">
-          <button type="button" onClick={scan} disabled={running}>
-            {t('vuln.scan')}
-          </button>
-        </div>
-      )}
-      {overview?.scan_status === 'Success' && (
-        <>
-          <label class="inline">
-            {t('vuln.filter')} <input value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-          </label>
-          <StaticTable
-            caption={t('vuln.title')}
-            rows={shown}
-            rowKey={(v) => `${v.id}/${v.package}/${v.version}`}
-            empty={t('vuln.none')}
-            columns={[
-              { label: t('hub.cve'), render: (v) => (v.links?.[0] ? <a href={v.links[0]} target="_blank" rel="noopener noreferrer">{v.id}</a> : v.id) },
-              { label: t('hub.severityLabel'), render: (v) => t(`hub.severity.${SEVERITY_ORDER.includes(v.severity) ? v.severity : 'Unknown'}` as 'hub.severity.None') },
-              { label: t('hub.package'), render: (v) => v.package },
-              { label: t('vuln.version'), render: (v) => v.version },
-              { label: t('hub.fixedIn'), render: (v) => v.fix_version ?? '' },
-            ]}
-          />
-        </>
-      )}
     </div>
   );
 }

@@ -16,6 +16,8 @@ import './project/scanner';
 import './project/settings';
 import './repository';
 import './artifact';
+import './packages';
+import './cve-export';
 import './account';
 import './admin/users';
 import './admin/usergroups';

@@ -1,4 +1,6 @@
 // A repository: its description, how to pull it, and its artifacts, paged and filtered by the server.
+import { VulnerabilityCell } from './artifact-scan';
+import type { ScanOverview } from './artifact-scan';
 import { useEffect, useState } from 'preact/hooks';
 import { api, repoPath, seg } from '../api';
 import { t } from '../i18n';
@@ -115,7 +117,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
         searchLabel={t('artifacts.searchTags')}
         defaultSort="-push_time"
         baseQ={baseQ}
-        fetchPage={(query) => api.page<Artifact>(base, { ...query, with_tag: true, with_label: true, with_accessory: true })}
+        fetchPage={(query) => api.page<Artifact>(base, { ...query, with_tag: true, with_label: true, with_accessory: true, with_scan_overview: true })}
         empty={t('artifacts.empty')}
         selection={selection}
         selectLabel={(a) => t('artifacts.selectNamed', { digest: shortDigest(a.digest) })}
@@ -201,6 +203,7 @@ function Artifacts({ project, perms, repo }: { project: Project; perms: Perms; r
             label: t('artifacts.accessories'),
             render: (a) => (a.accessories?.length ? <span class="chips">{a.accessories.map((x) => <Badge key={x.id}>{word('accessoryType', x.type)}</Badge>)}</span> : ''),
           },
+          { label: t('vuln.title'), class: 'nowrap', render: (a) => <VulnerabilityCell overview={(a as Artifact & { scan_overview?: Record<string, ScanOverview> }).scan_overview} /> },
           { label: t('artifacts.pushed'), sort: 'push_time', render: (a) => <Time iso={a.push_time} /> },
           { label: t('artifacts.pulled'), render: (a) => <Time iso={a.pull_time} /> },
           {

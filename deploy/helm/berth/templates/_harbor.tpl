@@ -8,7 +8,8 @@
   pod metadata, service account, revision history: must agree with each other and with berth.*,
   or the render stops naming them), extraEnvVars (all of them), jobservice.maxJobWorkers (job
   workers), updateStrategy.type, caSecretName, trace.provider otel with trace.otel.url_path and
-  insecure, metrics.core.port, trivy.enabled false, and the S3 driver's encrypt, keyid, secure,
+  insecure, metrics.core.port, trivy.* (templates/trivy.yaml: the adapter, registered at start as the
+  default scanner), redis.*.trivyAdapterIndex (the adapter's Redis database), and the S3 driver's encrypt, keyid, secure,
   skipverify, v4auth (true), storageclass, chunksize and multipartcopy*, the gcs driver's bucket,
   encodedkey, existingSecret, useWorkloadIdentity, rootdirectory and chunksize, and the azure
   driver's accountname, accountkey, existingSecret, container, realm and rootdirectory
@@ -73,7 +74,6 @@
   "persistence.imageChartStorage.filesystem" "Berth keeps filesystem blobs in its data volume (persistence.persistentVolumeClaim.registry); remove it"
   "persistence.persistentVolumeClaim.jobservice" "Berth keeps job logs in its database, with no volume; remove it"
   "persistence.persistentVolumeClaim.redis" "the chart's Redis keeps nothing on disk; remove it"
-  "persistence.persistentVolumeClaim.trivy" "the chart has no Trivy adapter yet; remove it"
   "database.maxIdleConns" "Berth's pool size per pod is berth.maxOpenConns"
   "database.maxOpenConns" "Berth's pool size per pod is berth.maxOpenConns"
   "database.podAnnotations" "not applied to the internal database yet; remove it"
@@ -89,13 +89,11 @@
   "redis.internal.serviceAccountName" "not applied to the internal Redis yet; remove it"
   "redis.internal.jobserviceDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.internal.registryDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
-  "redis.internal.trivyAdapterIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.internal.harborDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.internal.cacheLayerDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.sentinelMasterSet" "Redis Sentinel is not supported: give redis.external.addr of the primary (or a proxy in front of it)"
   "redis.external.jobserviceDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.registryDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
-  "redis.external.trivyAdapterIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.harborDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.cacheLayerDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
 -}}
@@ -138,7 +136,9 @@
 {{- end -}}
 {{- with $v.trivy -}}
 {{- if .enabled -}}
-{{- fail "trivy.enabled is a Harbor chart value that Berth does not support yet: the chart has no Trivy adapter deployment; set trivy.enabled false" -}}
+{{- if and .image (not (and .image.repository .image.tag)) -}}
+{{- fail "trivy.image needs repository and tag (the adapter's image, e.g. goharbor/trivy-adapter-photon v2.14.4 or aquasec/harbor-scanner-trivy)" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- /* Per-component settings: the pod keys are merged (below); the rest is named. */ -}}

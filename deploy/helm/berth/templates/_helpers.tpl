@@ -30,6 +30,7 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- define "berth.coreSecret" -}}{{ include "berth.fullname" . }}-core{{- end -}}
 {{- define "berth.databaseName" -}}{{ include "berth.fullname" . }}-database{{- end -}}
 {{- define "berth.redisName" -}}{{ include "berth.fullname" . }}-redis{{- end -}}
+{{- define "berth.trivyName" -}}{{ include "berth.fullname" . }}-trivy{{- end -}}
 {{- define "berth.tlsSecretGenerated" -}}{{ include "berth.fullname" . }}-tls{{- end -}}
 
 {{/* Berth serves HTTPS itself: TLS on and no ingress in front. */}}

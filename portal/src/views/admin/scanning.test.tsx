@@ -77,7 +77,7 @@ describe('interrogation services', () => {
     await mount(<App />);
     navigate('/admin/interrogation');
     await until(() => expect(text()).toContain('Scanning all artifacts needs a default scanner.'));
-    expect(text()).toContain('No scanner is registered.');
+    expect(text()).toContain('No scanner is registered');
   });
 });
 

@@ -7,17 +7,9 @@ import { t } from '../../i18n';
 import { word } from '../../i18n/words';
 import { registerRoute } from '../../router';
 import { DataTable, StaticTable } from '../../ui/DataTable';
-import { attempt, Badge, confirmAction, Empty, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
+import { attempt, confirmAction, Empty, ErrorBanner, Field, PageHeader, Spinner } from '../../ui/components';
 import { ScheduleCard } from './runs';
-
-interface Scanner {
-  uuid: string;
-  name: string;
-  url: string;
-  description?: string;
-  is_default?: boolean;
-  disabled?: boolean;
-}
+import { ScannersCard, type Scanner } from './scanners';
 
 /** Harbor's Stats of the latest scan all. */
 export interface ScanAllStats {
@@ -101,35 +93,11 @@ function ScanAllCard({ onChanged }: { onChanged?: () => void }) {
 
 function InterrogationView() {
   const [scanners, setScanners] = useState<Scanner[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    api.get<Scanner[]>('/scanners').then((s) => setScanners(s ?? []), setError);
-  }, []);
-  const hasDefault = (scanners ?? []).some((s) => s.is_default);
   return (
     <section>
       <PageHeader title={t('scanners.title')} />
-      <ErrorBanner error={error} />
-      <div class="card">
-        <h2>{t('scanners.list')}</h2>
-        {scanners === null ? (
-          <Spinner />
-        ) : (
-          <StaticTable
-            caption={t('scanners.list')}
-            rows={scanners}
-            rowKey={(s) => s.uuid}
-            empty={t('scanners.none')}
-            columns={[
-              { label: t('scanners.name'), render: (s) => <>{s.name} {s.is_default && <Badge tone="ok">{t('scanners.default')}</Badge>}</> },
-              { label: t('scanners.endpoint'), render: (s) => <code>{s.url}</code> },
-              { label: t('scanners.state'), render: (s) => (s.disabled ? t('scanners.disabled') : t('scanners.enabled')) },
-              { label: t('scanners.description'), render: (s) => s.description ?? '' },
-            ]}
-          />
-        )}
-      </div>
-      {hasDefault ? (
+      <ScannersCard onLoaded={setScanners} />
+      {(scanners ?? []).some((s) => s.is_default && !s.disabled) ? (
         <div class="panels">
           <ScanAllCard />
           <ScheduleCard path="/system/scanAll/schedule" parameters={{}} hint={t('scanAll.scheduleHint')} />

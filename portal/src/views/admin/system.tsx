@@ -1,4 +1,5 @@
 // System configuration (the editable settings) and system information.
+import { SystemAllowlistCard } from '../cve-allowlist';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
 import { t } from '../../i18n';
@@ -240,6 +241,7 @@ function ConfigurationView() {
           )}
         </ConfigSection>
       </div>
+      <SystemAllowlistCard />
     </section>
   );
 }

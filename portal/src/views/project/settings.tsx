@@ -8,6 +8,7 @@ import type { Perms, Project, ProjectSummary } from '../../types';
 import { attempt, confirmAction, ErrorBanner, notify, Spinner, SubmitRow } from '../../ui/components';
 import { bytes } from '../../ui/format';
 import { QuotaBar, StorageLimitInput } from '../projects';
+import { ProjectSecurityCards } from './security';
 
 function ConfigurationTab({ project, perms }: { project: Project; perms: Perms }) {
   const [meta, setMeta] = useState<Record<string, string> | null>(null);
@@ -58,6 +59,7 @@ function ConfigurationTab({ project, perms }: { project: Project; perms: Perms }
           </dl>
         )}
       </div>
+      {meta && <ProjectSecurityCards project={project} meta={meta} canEdit={canEdit} />}
       {perms.has('project', 'delete') && (
         <div class="card danger-zone">
           <h2>{t('config.dangerZone')}</h2>

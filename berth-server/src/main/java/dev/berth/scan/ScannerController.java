@@ -65,7 +65,7 @@ class ScannerController {
     @GetMapping("/{uuid}")
     ScannerView get(HttpServletRequest request, @PathVariable String uuid) {
         require(request, Action.READ);
-        ScannerRegistration r = scanners.get(uuid);
+        ScannerRegistration r = scanners.getWithBuiltin(uuid);
         return ScannerView.of(r).withCapabilities(scanners.cachedMetadata(r));
     }
 
@@ -95,7 +95,7 @@ class ScannerController {
     @GetMapping("/{uuid}/metadata")
     AdapterMetadata metadata(HttpServletRequest request, @PathVariable String uuid) {
         require(request, Action.READ);
-        return scanners.metadata(scanners.get(uuid));
+        return scanners.metadata(scanners.getWithBuiltin(uuid));
     }
 
     record IsDefault(Boolean isDefault) {}

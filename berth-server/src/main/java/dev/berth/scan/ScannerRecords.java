@@ -62,6 +62,13 @@ class ScannerRecords {
                 .optional();
     }
 
+    Optional<ScannerRegistration> findByName(String name) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM scanner_registration s WHERE s.name = ?")
+                .param(name)
+                .query((rs, i) -> row(rs))
+                .optional();
+    }
+
     Optional<ScannerRegistration> findDefault() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM scanner_registration s WHERE s.is_default")
                 .query((rs, i) -> row(rs))

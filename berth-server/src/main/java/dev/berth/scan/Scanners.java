@@ -83,6 +83,33 @@ class Scanners {
         return records.find(uuid).orElseThrow(() -> ApiException.notFound("scanner " + uuid + " not found"));
     }
 
+    /**
+     * A registration by uuid for {@code GET /scanners/{uuid}} and its metadata: the built-in scanner
+     * answers under {@link BuiltinRegistration#UUID} while it is enabled, marked default when no
+     * adapter is, so the portal can show it next to the registrations; it is no row, so it is never
+     * listed, changed or deleted.
+     */
+    ScannerRegistration getWithBuiltin(String uuid) {
+        if (BuiltinRegistration.UUID.equals(uuid) && settings.builtinDefault()) {
+            ScannerRegistration b = BuiltinRegistration.REGISTRATION;
+            return new ScannerRegistration(
+                    b.id(),
+                    b.uuid(),
+                    b.name(),
+                    b.description(),
+                    b.url(),
+                    b.auth(),
+                    b.sealedCredential(),
+                    b.skipCertVerify(),
+                    b.useInternalAddr(),
+                    b.disabled(),
+                    records.findDefault().isEmpty(),
+                    b.createTime(),
+                    b.updateTime());
+        }
+        return get(uuid);
+    }
+
     /** The default registration, else the built-in scanner: there is always one. */
     Optional<ScannerRegistration> defaultScanner() {
         return records.findDefault()
@@ -185,6 +212,34 @@ class Scanners {
                 records.unsetDefault(uuid, clock.instant());
             }
         });
+    }
+
+    /**
+     * Creates the registration the configuration names, or updates the one of that name, and makes
+     * it the default ({@code true}) or not ({@code false}) when asked; {@code null} leaves that as
+     * the API would (the first registration becomes the default). The same at every start of every
+     * replica; a replica that loses the race to create it updates the winner's row.
+     */
+    String upsert(ScannerRequest body, Boolean makeDefault) {
+        String name = body.name() == null ? "" : body.name().trim();
+        String uuid = records.findByName(name)
+                .map(old -> {
+                    update(old.uuid(), body);
+                    return old.uuid();
+                })
+                .orElseGet(() -> {
+                    try {
+                        return create(body);
+                    } catch (ApiException e) {
+                        ScannerRegistration winner = records.findByName(name).orElseThrow(() -> e);
+                        update(winner.uuid(), body);
+                        return winner.uuid();
+                    }
+                });
+        if (makeDefault != null && makeDefault != get(uuid).isDefault()) {
+            setDefault(uuid, makeDefault);
+        }
+        return uuid;
     }
 
     void setProjectScanner(long projectId, String uuid) {

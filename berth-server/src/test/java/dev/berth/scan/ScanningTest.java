@@ -4,6 +4,7 @@ import static dev.berth.support.TestAccounts.patchJson;
 import static dev.berth.support.TestAccounts.postJson;
 import static dev.berth.support.TestAccounts.putJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.iam.ProjectRole;
 import dev.berth.support.BerthServer;
@@ -92,6 +93,51 @@ class ScanningTest {
         RegistryClient.check(r, 201);
         String location = r.header("Location").orElseThrow();
         return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    @Test
+    void registrationsFromConfigurationAreCreatedOrUpdatedByNameAndMadeDefaultAsAsked() {
+        String first = created(postJson(admin, "/api/v2.0/scanners", registration("first", adapter.url() + "/first")));
+        Scanners scanners = server.bean(Scanners.class);
+        ScannerRequest trivy = new ScannerRequest(
+                "Trivy", "from configuration", adapter.url(), "Bearer", "token-1", false, false, false);
+        String uuid = scanners.upsert(trivy, true);
+        // every start: the same row, updated, still the only default
+        ScannerRequest again =
+                new ScannerRequest("Trivy", "changed", adapter.url(), "Bearer", "token-2", false, false, false);
+        assertThat(scanners.upsert(again, true)).isEqualTo(uuid);
+        JsonNode list = admin.get("/api/v2.0/scanners").json();
+        assertThat(list.size()).isEqualTo(2);
+        JsonNode configured = admin.get("/api/v2.0/scanners/" + uuid).json();
+        assertThat(configured.path("description").asString()).isEqualTo("changed");
+        assertThat(configured.path("is_default").asBoolean()).isTrue();
+        assertThat(admin.get("/api/v2.0/scanners/" + first)
+                        .json()
+                        .path("is_default")
+                        .asBoolean())
+                .isFalse();
+        assertThat(admin.get("/api/v2.0/scanners").text()).doesNotContain("token-");
+        // unset: the default is left as it is; false: it is no longer the default
+        scanners.upsert(again, null);
+        assertThat(admin.get("/api/v2.0/scanners/" + uuid)
+                        .json()
+                        .path("is_default")
+                        .asBoolean())
+                .isTrue();
+        scanners.upsert(again, false);
+        assertThat(admin.get("/api/v2.0/scanners/" + uuid)
+                        .json()
+                        .path("is_default")
+                        .asBoolean())
+                .isFalse();
+        // a URL the outbound rules refuse is refused here as over the API
+        assertThatThrownBy(() -> scanners.upsert(
+                        new ScannerRequest("Metadata", "", "http://169.254.169.254", "", "", false, false, false),
+                        true))
+                .isInstanceOf(dev.berth.api.ApiException.class);
+        assertThat(admin.get("/api/v2.0/scanners").json().size()).isEqualTo(2);
+        // the built-in scanner is read by its uuid only where it is enabled (not here)
+        assertThat(admin.get("/api/v2.0/scanners/berth-builtin").status()).isEqualTo(404);
     }
 
     @Test

@@ -937,7 +937,7 @@ class HelmChartTest {
                 "registry:\\n  relativeurls: true\\n|registry.relativeurls is a Harbor chart value",
                 "internalTLS:\\n  enabled: true\\n|internalTLS is a Harbor chart value",
                 "redis:\\n  type: external\\n  external:\\n    sentinelMasterSet: mymaster\\n|redis.external.sentinelMasterSet is a Harbor chart value",
-                "trivy:\\n  enabled: true\\n|trivy.enabled is a Harbor chart value",
+                "trivy:\\n  enabled: true\\n  image:\\n    tag: \"\"\\n|trivy.image needs repository and tag",
                 "expose:\\n  route:\\n    hosts: [berth.example.com]\\n|expose.route is a Harbor chart value",
                 "expose:\\n  ingress:\\n    controller: gce\\n|expose.ingress.controller \"gce\"",
                 "trace:\\n  enabled: true\\n  provider: jaeger\\n|trace.provider \"jaeger\"",
@@ -968,10 +968,139 @@ class HelmChartTest {
     }
 
     @Test
+    void harborsTrivyValuesDeployTheAdapterAndRegisterItAsTheDefaultScanner() throws Exception {
+        Rendered r = render("""
+                trivy:
+                  enabled: true
+                  image:
+                    repository: aquasec/harbor-scanner-trivy
+                    tag: "0.33.0"
+                  gitHubToken: ghp_not_in_the_manifest
+                  skipUpdate: true
+                  offlineScan: true
+                  ignoreUnfixed: true
+                  resources:
+                    requests:
+                      cpu: 100m
+                  nodeSelector:
+                    pool: scanners
+                  initContainers:
+                    - name: seed-db
+                      image: busybox
+                  readinessProbe:
+                    timeoutSeconds: 3
+                  dbRepository:
+                    - mirror.gcr.io/aquasec/trivy-db
+                    - ghcr.io/aquasecurity/trivy-db
+                  podDisruptionBudget:
+                    enabled: true
+                    minAvailable: 1
+                persistence:
+                  persistentVolumeClaim:
+                    trivy:
+                      size: 10Gi
+                      storageClass: fast
+                """);
+        String trivy = FULLNAME + "-trivy";
+        assertThat(r.names())
+                .contains(
+                        "Secret/" + trivy,
+                        "Service/" + trivy,
+                        "StatefulSet/" + trivy,
+                        // the adapter's job queue: the internal Redis, rendered for it though Berth uses none
+                        "Deployment/" + FULLNAME + "-redis",
+                        "Service/" + FULLNAME + "-redis");
+        // Berth registers it at start as the default scanner; Berth itself still uses no Redis
+        assertEquals("Trivy", r.envValue("BERTH_SCAN_ADAPTERS_0_NAME"));
+        assertEquals("http://" + trivy + ":8080", r.envValue("BERTH_SCAN_ADAPTERS_0_URL"));
+        assertEquals("true", r.envValue("BERTH_SCAN_ADAPTERS_0_ISDEFAULT"));
+        assertThat(r.env()).doesNotContainKey("BERTH_REDIS_URL");
+
+        Map<String, Object> sts = r.get("StatefulSet", trivy);
+        Map<String, Object> container = map(sts, "spec.template.spec.containers[0]");
+        assertEquals("aquasec/harbor-scanner-trivy:0.33.0", string(container, "image"));
+        Map<String, Map<String, Object>> env = new LinkedHashMap<>();
+        for (Map<String, Object> e : list(container, "env")) {
+            env.put((String) e.get("name"), e);
+        }
+        assertEquals("true", string(env.get("SCANNER_TRIVY_SKIP_UPDATE"), "value"));
+        assertEquals("true", string(env.get("SCANNER_TRIVY_OFFLINE_SCAN"), "value"));
+        assertEquals("true", string(env.get("SCANNER_TRIVY_IGNORE_UNFIXED"), "value"));
+        assertEquals("false", string(env.get("SCANNER_TRIVY_SKIP_JAVA_DB_UPDATE"), "value"));
+        assertEquals(":8080", string(env.get("SCANNER_API_SERVER_ADDR"), "value"));
+        // the GitHub token is in the Secret only
+        assertEquals(trivy, string(env.get("SCANNER_TRIVY_GITHUB_TOKEN"), "valueFrom.secretKeyRef.name"));
+        assertEquals("gitHubToken", string(env.get("SCANNER_TRIVY_GITHUB_TOKEN"), "valueFrom.secretKeyRef.key"));
+        assertEquals("ghp_not_in_the_manifest", r.secretData(trivy, "gitHubToken"));
+        assertThat(r.text()).doesNotContain("ghp_not_in_the_manifest");
+        for (String redis : List.of("SCANNER_REDIS_URL", "SCANNER_STORE_REDIS_URL", "SCANNER_JOB_QUEUE_REDIS_URL")) {
+            assertEquals("redis://" + FULLNAME + "-redis:6379/5", string(env.get(redis), "value"));
+        }
+        assertEquals("100m", string(container, "resources.requests.cpu"));
+        assertEquals("scanners", string(sts, "spec.template.spec.nodeSelector.pool"));
+        assertEquals("/probe/ready", string(container, "readinessProbe.httpGet.path"));
+        assertEquals("3", string(container, "readinessProbe.timeoutSeconds"));
+        assertEquals("5", string(container, "readinessProbe.initialDelaySeconds"));
+        assertEquals(
+                "mirror.gcr.io/aquasec/trivy-db,ghcr.io/aquasecurity/trivy-db",
+                string(env.get("SCANNER_TRIVY_DB_REPOSITORY"), "value"));
+        assertEquals("seed-db", string(sts, "spec.template.spec.initContainers[0].name"));
+        assertEquals(
+                "trivy",
+                map(r.get("PodDisruptionBudget", trivy), "spec.selector.matchLabels")
+                        .get("app.kubernetes.io/component"));
+        assertEquals("/home/scanner/.cache", string(container, "volumeMounts[0].mountPath"));
+        // one cache volume per pod
+        assertEquals("data", string(sts, "spec.volumeClaimTemplates[0].metadata.name"));
+        assertEquals("10Gi", string(sts, "spec.volumeClaimTemplates[0].spec.resources.requests.storage"));
+        assertEquals("fast", string(sts, "spec.volumeClaimTemplates[0].spec.storageClassName"));
+        // the Service reaches these pods and no others
+        Map<String, Object> service = r.get("Service", trivy);
+        assertEquals("trivy", map(service, "spec.selector").get("app.kubernetes.io/component"));
+        assertThat(map(sts, "spec.template.metadata.labels")).containsAllEntriesOf(map(service, "spec.selector"));
+        assertEquals("api-server", string(service, "spec.ports[0].targetPort"));
+    }
+
+    @Test
+    void theTrivyAdapterUsesTheExternalRedisWithItsIndexAndNoVolumeWithoutPersistence() throws Exception {
+        Rendered r = render("""
+                trivy:
+                  enabled: true
+                persistence:
+                  enabled: false
+                redis:
+                  type: external
+                  external:
+                    addr: redis.example.com:6380
+                    username: berth
+                    password: redis-secret
+                    trivyAdapterIndex: "7"
+                """);
+        String trivy = FULLNAME + "-trivy";
+        assertThat(r.has("Deployment", FULLNAME + "-redis")).isFalse();
+        Map<String, Object> sts = r.get("StatefulSet", trivy);
+        Map<String, Object> container = map(sts, "spec.template.spec.containers[0]");
+        Map<String, Map<String, Object>> env = new LinkedHashMap<>();
+        for (Map<String, Object> e : list(container, "env")) {
+            env.put((String) e.get("name"), e);
+        }
+        assertEquals(
+                "redis://berth:$(REDIS_PASSWORD)@redis.example.com:6380/7",
+                string(env.get("SCANNER_JOB_QUEUE_REDIS_URL"), "value"));
+        assertEquals(FULLNAME + "-core", string(env.get("REDIS_PASSWORD"), "valueFrom.secretKeyRef.name"));
+        assertEquals("goharbor/trivy-adapter-photon:v2.14.4", string(container, "image"));
+        assertThat(at(sts, "spec.volumeClaimTemplates")).isNull();
+        assertEquals("data", string(sts, "spec.template.spec.volumes[0].name"));
+        assertThat(map(sts, "spec.template.spec.volumes[0]")).containsKey("emptyDir");
+        assertEquals("http://" + trivy + ":8080", r.envValue("BERTH_SCAN_ADAPTERS_0_URL"));
+    }
+
+    @Test
     void anUnknownKeyFailsTheSchemaNamingIt() {
         assertRenderFails("berth:\n  replica: 2\n", "replica");
         assertRenderFails("exposee:\n  type: ingress\n", "exposee");
         assertRenderFails("berth:\n  replicas: two\n", "replicas");
+        assertRenderFails("trivy:\n  enabeld: true\n", "enabeld");
     }
 
     private static Map<String, String> mounts(Rendered r) {
