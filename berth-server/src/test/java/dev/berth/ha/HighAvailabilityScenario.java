@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.NginxBalancer;
+import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import java.io.UncheckedIOException;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>The storage is the subclass's: a shared data directory, or one S3 bucket.
  */
+@OneHeavyAtATime
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HighAvailabilityScenario {
