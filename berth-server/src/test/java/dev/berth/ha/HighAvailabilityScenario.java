@@ -47,7 +47,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * schedules run once, and a replica killed with SIGKILL under concurrent pushes and pulls loses no
  * acknowledged image.
  *
- * <p>The storage is the subclass's: a shared data directory, or one S3 bucket.
+ * <p>The storage is the subclass's: a shared data directory, or one S3 bucket ({@link HighAvailabilityTest}).
  */
 @OneHeavyAtATime
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
