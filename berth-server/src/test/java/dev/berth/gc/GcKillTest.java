@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthProcess;
-import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * A GC run whose process is killed (SIGKILL) half way is run again by the restarted process once
  * its lease expires, and completes: all garbage goes, live images stay whole.
  */
-@OneHeavyAtATime
 class GcKillTest {
     private static final int GARBAGE = 3000;
 

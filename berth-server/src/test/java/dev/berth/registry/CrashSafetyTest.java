@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
-import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Image;
 import dev.berth.support.RegistryClient.Response;
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.Test;
  * data directory (with its embedded PostgreSQL orphaned by the kill): nothing committed is lost or
  * damaged, nothing half-written becomes visible, and the interrupted pushes can be completed.
  */
-@OneHeavyAtATime
 class CrashSafetyTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MiB = 1024 * 1024;

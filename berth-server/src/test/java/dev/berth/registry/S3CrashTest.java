@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
-import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.S3TestServer;
@@ -32,7 +31,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * appears, what was committed stays intact, and another Berth on the same database and bucket
  * continues the upload from the last acknowledged chunk and completes it.
  */
-@OneHeavyAtATime
 class S3CrashTest {
     private static final int MiB = 1024 * 1024;
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.Eventually;
-import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
@@ -32,7 +31,6 @@ import tools.jackson.databind.JsonNode;
  * all there. The {@code speed} limit spreads the copies over a few seconds so the kill lands
  * among them.
  */
-@OneHeavyAtATime
 class ReplicationKillTest {
     private static final int IMAGES = 50;
     private static final String[] ACCEPT = {"Accept", RegistryClient.OCI_MANIFEST};

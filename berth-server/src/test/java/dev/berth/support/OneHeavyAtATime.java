@@ -18,11 +18,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A test class that runs several Berth processes under load, with leases and kills (replicas, crash
- * and kill tests). The build runs test classes in two JVMs side by side; two such classes at once
- * would starve each other's replicas of CPU (a lease of a few seconds missed, a start-up timed out),
- * so they take turns: each holds a lock on {@code target/heavy-tests.lock} for its whole run, shared
- * by every JVM of the build. Other classes still run beside them.
+ * A test class that runs three Berth processes at once under load, with short leases and a kill
+ * (the replica scenarios, the outbox under fire). The build runs test classes in two JVMs side by
+ * side; two such classes at once would starve each other's replicas of CPU on a small machine (a
+ * lease of a few seconds missed, a start-up timed out), so they take turns: each holds a lock on
+ * {@code target/heavy-tests.lock} for its whole run, shared by every JVM of the build. Other classes
+ * still run beside them. The lock costs the JVM that waits for it its time, so it is kept for the
+ * few classes that need it; tests that start Berth processes one after another do not.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
