@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
 import dev.berth.support.Eventually;
+import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import dev.berth.support.TestDatabase;
@@ -42,6 +43,7 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
  * committed and none if not), refused changes have none, every pull counted has its event, and
  * every event the policies listen to reached the receiver.
  */
+@OneHeavyAtATime
 class OutboxExactnessTest {
     enum Kind {
         PUSH,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.NginxBalancer;
+import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import java.io.UncheckedIOException;
@@ -46,8 +47,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * schedules run once, and a replica killed with SIGKILL under concurrent pushes and pulls loses no
  * acknowledged image.
  *
- * <p>The storage is the subclass's: a shared data directory, or one S3 bucket.
+ * <p>The storage is the subclass's: a shared data directory, or one S3 bucket ({@link HighAvailabilityTest}).
  */
+@OneHeavyAtATime
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HighAvailabilityScenario {

@@ -65,7 +65,8 @@ class ImmutableRuleOrderingTest {
             jdbc.sql("SELECT pg_stat_clear_snapshot()").query((rs, i) -> 1).list();
             boolean waiting = jdbc.sql("""
                             SELECT EXISTS (SELECT 1 FROM pg_stat_activity
-                            WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'
+                            WHERE datname = current_database()
+                            AND wait_event_type = 'Lock' AND wait_event = 'advisory'
                             AND query LIKE '%pg_advisory_xact_lock_shared%')""").query(Boolean.class).single();
             if (waiting) {
                 return;

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +43,14 @@ public final class AzuriteServer {
 
     private AzuriteServer() throws IOException, InterruptedException {
         Path bin = INSTALL.resolve("node_modules/.bin/azurite-blob");
-        if (!Files.isExecutable(bin)) {
-            install();
+        // The test JVMs of one build run side by side: the first to get here installs, the others wait.
+        Files.createDirectories(INSTALL.getParent());
+        try (FileChannel lock = FileChannel.open(
+                        INSTALL.resolveSibling("azurite.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lock.lock()) {
+            if (!Files.isExecutable(bin)) {
+                install();
+            }
         }
         port = BerthProcess.freePort();
         Path log = Files.createTempFile("berth-azurite-", ".log");
