@@ -1,0 +1,77 @@
+package dev.berth.signature;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A keyless identity a project trusts: the OIDC issuer that Fulcio recorded in the signing
+ * certificate and the certificate's subject (its first SAN: an e-mail address, a URI such as a
+ * GitHub workflow, ...), each given exactly or as a regular expression that must match the whole
+ * value (cosign's {@code --certificate-identity(-regexp)} and {@code --certificate-oidc-issuer(-regexp)}).
+ */
+record KeylessIdentity(
+        long id,
+        String name,
+        Optional<String> issuer,
+        Optional<String> issuerRegex,
+        Optional<String> subject,
+        Optional<String> subjectRegex) {
+    static final int MAX_VALUE = 1024;
+    static final int MAX_PATTERN = 512;
+
+    /** Validates what a user gave: exactly one of issuer / issuer_regex and of subject / subject_regex. */
+    static KeylessIdentity of(
+            long id, String name, String issuer, String issuerRegex, String subject, String subjectRegex) {
+        Optional<String> i = present(issuer),
+                ir = present(issuerRegex),
+                s = present(subject),
+                sr = present(subjectRegex);
+        if (i.isPresent() == ir.isPresent()) {
+            throw new IllegalArgumentException("give exactly one of issuer and issuer_regex");
+        }
+        if (s.isPresent() == sr.isPresent()) {
+            throw new IllegalArgumentException("give exactly one of subject and subject_regex");
+        }
+        for (Optional<String> v : java.util.List.of(i, s)) {
+            if (v.isPresent() && v.get().length() > MAX_VALUE) {
+                throw new IllegalArgumentException("issuer and subject are at most " + MAX_VALUE + " characters");
+            }
+        }
+        for (Optional<String> p : java.util.List.of(ir, sr)) {
+            if (p.isPresent()) {
+                if (p.get().length() > MAX_PATTERN) {
+                    throw new IllegalArgumentException("a pattern is at most " + MAX_PATTERN + " characters");
+                }
+                try {
+                    Pattern.compile(p.get());
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("not a valid regular expression: " + e.getDescription());
+                }
+            }
+        }
+        return new KeylessIdentity(id, name, i, ir, s, sr);
+    }
+
+    boolean matches(String certIssuer, String certSubject) {
+        return matches(issuer, issuerRegex, certIssuer) && matches(subject, subjectRegex, certSubject);
+    }
+
+    boolean issuerMatches(String certIssuer) {
+        return matches(issuer, issuerRegex, certIssuer);
+    }
+
+    private static boolean matches(Optional<String> exact, Optional<String> regex, String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_VALUE) {
+            return false;
+        }
+        if (exact.isPresent()) {
+            return exact.get().equals(value);
+        }
+        return regex.map(r -> Pattern.compile(r).matcher(value).matches()).orElse(false);
+    }
+
+    private static Optional<String> present(String s) {
+        return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
+    }
+}
