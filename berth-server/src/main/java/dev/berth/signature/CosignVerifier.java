@@ -370,28 +370,44 @@ class CosignVerifier {
         if (!message.isObject()) {
             return Verdict.refused(KIND, at, "the bundle holds neither a DSSE envelope nor a message signature");
         }
-        Optional<byte[]> sig = base64(message.path("signature").asString(""));
-        if (sig.isEmpty()) {
-            return Verdict.refused(KIND, at, "the message signature is not valid base64");
-        }
-        Optional<String> other = messageDigestProblem(subject, message);
-        if (other.isPresent()) {
-            return Verdict.refused(KIND, at, other.get());
-        }
-        Optional<RegistryContent.Manifest> signedManifest = content.manifest(repository, subject.toString());
-        if (signedManifest.isEmpty()) {
-            return Verdict.refused(KIND, at, "the artifact is gone");
+        SignedMessage signed = signedMessage(repository, subject, at, message);
+        if (signed.refusal().isPresent()) {
+            return signed.refusal().get();
         }
         return keylessVerdict(
                 at,
                 KeylessVerifier.verify(
                         leaf,
-                        sig.get(),
-                        KeylessVerifier.Signed.message(signedManifest.get().content()),
+                        signed.signature(),
+                        KeylessVerifier.Signed.message(signed.manifest()),
                         entries,
                         keyless.root(),
                         keyless.identities()),
                 Optional::empty);
+    }
+
+    /** A bundle's message signature and the manifest it signs, or why it cannot be about this artifact. */
+    private record SignedMessage(Optional<Verdict> refusal, byte[] signature, byte[] manifest) {
+        static SignedMessage refused(String at, String reason) {
+            return new SignedMessage(Optional.of(Verdict.refused(KIND, at, reason)), new byte[0], new byte[0]);
+        }
+    }
+
+    private SignedMessage signedMessage(String repository, Digest subject, String at, JsonNode message) {
+        Optional<byte[]> sig = base64(message.path("signature").asString(""));
+        if (sig.isEmpty()) {
+            return SignedMessage.refused(at, "the message signature is not valid base64");
+        }
+        Optional<String> other = messageDigestProblem(subject, message);
+        if (other.isPresent()) {
+            return SignedMessage.refused(at, other.get());
+        }
+        // the signed message is the artifact's manifest itself, whose bytes have this digest
+        Optional<RegistryContent.Manifest> manifest = content.manifest(repository, subject.toString());
+        if (manifest.isEmpty()) {
+            return SignedMessage.refused(at, "the artifact is gone");
+        }
+        return new SignedMessage(Optional.empty(), sig.get(), manifest.get().content());
     }
 
     private static Optional<String> messageDigestProblem(Digest subject, JsonNode message) {
@@ -408,20 +424,11 @@ class CosignVerifier {
     }
 
     private Verdict messageSignature(String repository, Digest subject, String at, JsonNode message, List<Key> keys) {
-        Optional<byte[]> sig = base64(message.path("signature").asString(""));
-        if (sig.isEmpty()) {
-            return Verdict.refused(KIND, at, "the message signature is not valid base64");
+        SignedMessage signed = signedMessage(repository, subject, at, message);
+        if (signed.refusal().isPresent()) {
+            return signed.refusal().get();
         }
-        Optional<String> other = messageDigestProblem(subject, message);
-        if (other.isPresent()) {
-            return Verdict.refused(KIND, at, other.get());
-        }
-        // the signed message is the artifact's manifest itself, whose bytes have this digest
-        Optional<RegistryContent.Manifest> signed = content.manifest(repository, subject.toString());
-        if (signed.isEmpty()) {
-            return Verdict.refused(KIND, at, "the artifact is gone");
-        }
-        Optional<Key> signer = signer(keys, signed.get().content(), sig.get());
+        Optional<Key> signer = signer(keys, signed.manifest(), signed.signature());
         if (signer.isEmpty()) {
             return Verdict.refused(KIND, at, NOT_TRUSTED);
         }

@@ -68,7 +68,62 @@ record KeylessIdentity(
         if (exact.isPresent()) {
             return exact.get().equals(value);
         }
-        return regex.map(r -> Pattern.compile(r).matcher(value).matches()).orElse(false);
+        return regex.map(r -> bounded(r, value)).orElse(false);
+    }
+
+    /** Steps a pattern may take on one value: a backtracking pattern gives up (no match) instead of spinning. */
+    static final int MAX_STEPS = 1_000_000;
+
+    private static boolean bounded(String regex, String value) {
+        try {
+            return Pattern.compile(regex).matcher(new Budget(value, MAX_STEPS)).matches();
+        } catch (Budget.Exhausted e) {
+            return false;
+        }
+    }
+
+    /** A value whose characters may be read a bounded number of times in all. */
+    private static final class Budget implements CharSequence {
+        static final class Exhausted extends RuntimeException {
+            Exhausted() {
+                super(null, null, false, false);
+            }
+        }
+
+        private final String value;
+        private final int[] left;
+
+        Budget(String value, int steps) {
+            this(value, new int[] {steps});
+        }
+
+        private Budget(String value, int[] left) {
+            this.value = value;
+            this.left = left;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left[0] < 0) {
+                throw new Exhausted();
+            }
+            return value.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return value.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budget(value.substring(start, end), left);
+        }
+
+        @Override
+        public String toString() {
+            return value;
+        }
     }
 
     private static Optional<String> present(String s) {

@@ -346,7 +346,8 @@ final class KeylessVerifier {
         Optional<String> timeProblem = Optional.empty();
         for (SigstoreTrustedRoot.CertificateAuthority ca : root.authorities()) {
             X509Certificate issuing = ca.chain().getFirst();
-            if (!leaf.getIssuerX500Principal().equals(issuing.getSubjectX500Principal()) || !signedBy(leaf, issuing)) {
+            if (!leaf.getIssuerX500Principal().equals(issuing.getSubjectX500Principal())
+                    || !CertificateChains.signedBy(leaf, issuing)) {
                 continue;
             }
             List<X509Certificate> chain = new ArrayList<>();
@@ -374,15 +375,6 @@ final class KeylessVerifier {
         }
         return Optional.of(timeProblem.orElse(
                 "the signing certificate is not issued by a certificate authority of the trust root"));
-    }
-
-    private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
-        try {
-            child.verify(issuer.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
     }
 
     // ---- Fulcio identity ----

@@ -8,7 +8,6 @@ import dev.berth.iam.ProjectRole;
 import dev.berth.signature.NotationSigning.Issued;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
-import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestAccounts;
@@ -47,17 +46,8 @@ class KeylessTrustTest {
         return m;
     }
 
-    private JsonNode verification(String project, String repoPath, Digest digest) {
-        Response r = admin.get("/api/v2.0/projects/" + project + "/repositories/" + repoPath + "/artifacts/" + digest
-                + "/verification");
-        RegistryClient.check(r, 200);
-        return r.json();
-    }
-
     private JsonNode awaitReason(String project, String repoPath, Digest digest, String reasonStart) {
-        return Eventually.await(
-                () -> verification(project, repoPath, digest),
-                v -> v.path("reason").asString().startsWith(reasonStart));
+        return TrustResults.awaitReason(admin, project, repoPath, digest, reasonStart);
     }
 
     @Test

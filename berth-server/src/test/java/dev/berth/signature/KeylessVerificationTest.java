@@ -278,6 +278,11 @@ class KeylessVerificationTest {
                 .hasMessageContaining("exactly one of subject and subject_regex");
         assertThatThrownBy(() -> KeylessIdentity.of(0, "x", GOOGLE, null, null, "(unclosed"))
                 .hasMessageContaining("not a valid regular expression");
+        // a catastrophically backtracking pattern gives up instead of spinning
+        KeylessIdentity evil = KeylessIdentity.of(0, "x", GOOGLE, null, null, "(a+)+b");
+        assertThat(evil.matches(GOOGLE, "a".repeat(1000))).isFalse();
+        assertThat(KeylessIdentity.of(0, "x", GOOGLE, null, null, "(a+)+b").matches(GOOGLE, "aaab"))
+                .isTrue();
     }
 
     @Test
