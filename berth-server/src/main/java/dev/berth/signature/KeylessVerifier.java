@@ -363,6 +363,9 @@ final class KeylessVerifier {
                         Optional.of("the certificate authority " + ca.uri() + " was not valid for issuing at " + t));
                 continue;
             }
+            if (leaf.getBasicConstraints() >= 0) {
+                return Optional.of("the signing certificate is a CA certificate");
+            }
             try {
                 List<String> eku = leaf.getExtendedKeyUsage();
                 if (eku == null || !eku.contains(CertificateChains.CODE_SIGNING)) {
