@@ -195,4 +195,59 @@ describe('the project Trust policy tab', () => {
     await click(dialogButton('Delete'));
     await until(() => expect(fake.find('DELETE', `${POLICY}/trust-stores/5`)).toHaveLength(1));
   });
+
+  it('lets a project admin add a keyless identity with a subject pattern and delete one', async () => {
+    signedInAs(ALICE);
+    const identity = {
+      id: 4,
+      name: 'ci',
+      issuer: 'https://token.actions.githubusercontent.com',
+      issuer_regex: null,
+      subject: null,
+      subject_regex: 'https://github\\.com/acme/.*',
+      creation_time: '2026-02-01T00:00:00Z',
+    };
+    const fake = projectApi([...ALL, ...CONFIG], {
+      [`GET ${POLICY}`]: { body: { mode: 'enforce', kinds: ['cosign'], version: 3, key_count: 0, identity_count: 1 } },
+      [`GET ${POLICY}/keys`]: list([]),
+      [`GET ${POLICY}/identities`]: list([identity]),
+      [`POST ${POLICY}/identities`]: { status: 201, headers: { Location: `${POLICY}/identities/5` } },
+      [`DELETE ${POLICY}/identities/4`]: { body: '' },
+    });
+    await mount(<App />);
+    navigate('/projects/3/trust');
+    await until(() => expect(text()).toContain('https://token.actions.githubusercontent.com'));
+    expect(text()).toContain('https://github\\.com/acme/.*');
+
+    await click(button('Add identity'));
+    await type(byLabel('Name'), 'release');
+    await type(byLabel('OIDC issuer'), 'https://accounts.google.com');
+    await type(byLabel('Subject (certificate SAN)'), '.*@example\\.com');
+    await click(byLabel('The subject is a regular expression (matches the whole value)'));
+    await submit(byLabel('Name'));
+    await until(() => expect(fake.find('POST', `${POLICY}/identities`)).toHaveLength(1));
+    expect(JSON.parse(fake.find('POST', `${POLICY}/identities`)[0].body)).toEqual({
+      name: 'release',
+      issuer: 'https://accounts.google.com',
+      subject_regex: '.*@example\\.com',
+    });
+
+    await click(button('Delete identity ci'));
+    await click(dialogButton('Delete'));
+    await until(() => expect(fake.find('DELETE', `${POLICY}/identities/4`)).toHaveLength(1));
+  });
+
+  it('shows a member the keyless identities read-only', async () => {
+    signedInAs(ALICE);
+    projectApi([...GUEST, { resource: 'configuration', action: 'read' }], {
+      [`GET ${POLICY}`]: { body: { mode: 'warn', kinds: ['cosign'], version: 1, key_count: 0, identity_count: 1 } },
+      [`GET ${POLICY}/keys`]: list([]),
+      [`GET ${POLICY}/identities`]: list([{ id: 4, name: 'ci', issuer: 'https://accounts.google.com', subject: 'release@example.com', creation_time: '2026-02-01T00:00:00Z' }]),
+    });
+    await mount(<App />);
+    navigate('/projects/3/trust');
+    await until(() => expect(text()).toContain('release@example.com'));
+    expect(queryButton('Add identity')).toBeUndefined();
+    expect(queryButton('Delete identity ci')).toBeUndefined();
+  });
 });

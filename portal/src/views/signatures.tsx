@@ -13,6 +13,17 @@ export interface TrustPolicy {
   version: number;
   update_time?: string;
   key_count: number;
+  identity_count?: number;
+}
+
+export interface KeylessIdentity {
+  id: number;
+  name: string;
+  issuer?: string | null;
+  issuer_regex?: string | null;
+  subject?: string | null;
+  subject_regex?: string | null;
+  creation_time: string;
 }
 
 export interface TrustKey {

@@ -1,5 +1,6 @@
 // A project's signature trust policy (Berth's extension, docs/signatures.md): mode, accepted kinds,
-// trusted cosign public keys, and Notation's X.509 trust stores and Notary trust policy document.
+// trusted cosign public keys and keyless identities, and Notation's X.509 trust stores and Notary
+// trust policy document.
 // Members read; project admins edit.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../../api';
@@ -8,7 +9,7 @@ import { registerProjectTab } from '../../router';
 import type { Perms, Project } from '../../types';
 import { attempt, confirmAction, ErrorBanner, Field, FormModal, Spinner, Time } from '../../ui/components';
 import { StaticTable } from '../../ui/DataTable';
-import { trustPolicyPath, type NotationTrustStore, type TrustKey, type TrustPolicy } from '../signatures';
+import { trustPolicyPath, type KeylessIdentity, type NotationTrustStore, type TrustKey, type TrustPolicy } from '../signatures';
 
 const MODES = ['off', 'warn', 'enforce'] as const;
 const KINDS = ['cosign', 'notation'] as const;
@@ -109,6 +110,7 @@ function TrustTab({ project, perms }: { project: Project; perms: Perms }) {
           ]}
         />
       </div>
+      <KeylessCard base={base} editable={editable} onChanged={() => setReload(reload + 1)} />
       <NotationCard base={base} editable={editable} onChanged={() => setReload(reload + 1)} />
       {adding && (
         <AddKey
@@ -141,6 +143,114 @@ function AddKey({ base, onClose, onAdded }: { base: string; onClose: () => void;
       <Field label={t('trust.publicKey')} hint={t('trust.publicKeyHint')}>
         {(id) => <textarea id={id} required rows={6} class="mono" value={pem} onInput={(e) => setPem((e.target as HTMLTextAreaElement).value)} />}
       </Field>
+    </FormModal>
+  );
+}
+
+/** cosign keyless: the identities (OIDC issuer + certificate subject, exact or a pattern) this project trusts. */
+function KeylessCard({ base, editable, onChanged }: { base: string; editable: boolean; onChanged: () => void }) {
+  const [identities, setIdentities] = useState<KeylessIdentity[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [reload, setReload] = useState(0);
+  const [adding, setAdding] = useState(false);
+  useEffect(() => {
+    api
+      .get<KeylessIdentity[]>(`${base}/identities`)
+      .then((i) => setIdentities(i ?? []))
+      .catch(setError);
+  }, [base, reload]);
+  if (error) return <ErrorBanner error={error} />;
+  if (!identities) return <Spinner />;
+  const changed = () => {
+    setReload(reload + 1);
+    onChanged();
+  };
+  const remove = async (i: KeylessIdentity) => {
+    if (!(await confirmAction(t('trust.keyless.confirmDelete', { name: i.name })))) return;
+    if (await attempt(() => api.del(`${base}/identities/${i.id}`), t('trust.keyless.deleted'))) changed();
+  };
+  const shown = (exact?: string | null, pattern?: string | null) =>
+    exact ? <code class="break">{exact}</code> : <span><span class="muted">{t('trust.keyless.pattern')}</span> <code class="break">{pattern}</code></span>;
+  return (
+    <div class="card">
+      <h2>{t('trust.keyless.title')}</h2>
+      <p class="hint">{t('trust.keyless.hint')}</p>
+      {editable && (
+        <button type="button" onClick={() => setAdding(true)}>
+          {t('trust.keyless.add')}
+        </button>
+      )}
+      <StaticTable<KeylessIdentity>
+        caption={t('trust.keyless.title')}
+        rows={identities}
+        rowKey={(i) => i.id}
+        empty={t('trust.keyless.none')}
+        columns={[
+          { label: t('trust.name'), render: (i) => i.name },
+          { label: t('trust.keyless.issuer'), render: (i) => shown(i.issuer, i.issuer_regex) },
+          { label: t('trust.keyless.subject'), render: (i) => shown(i.subject, i.subject_regex) },
+          { label: t('common.created'), render: (i) => <Time iso={i.creation_time} /> },
+          ...(editable
+            ? [
+                {
+                  label: t('common.actions'),
+                  render: (i: KeylessIdentity) => (
+                    <button type="button" class="small danger" onClick={() => remove(i)} aria-label={t('trust.keyless.deleteNamed', { name: i.name })}>
+                      {t('common.delete')}
+                    </button>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      {adding && (
+        <AddIdentity
+          base={base}
+          onClose={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            changed();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function AddIdentity({ base, onClose, onAdded }: { base: string; onClose: () => void; onAdded: () => void }) {
+  const [name, setName] = useState('');
+  const [issuer, setIssuer] = useState('');
+  const [issuerPattern, setIssuerPattern] = useState(false);
+  const [subject, setSubject] = useState('');
+  const [subjectPattern, setSubjectPattern] = useState(false);
+  return (
+    <FormModal
+      title={t('trust.keyless.add')}
+      submitLabel={t('common.create')}
+      onClose={onClose}
+      onSubmit={async () => {
+        await api.create(`${base}/identities`, {
+          name,
+          [issuerPattern ? 'issuer_regex' : 'issuer']: issuer,
+          [subjectPattern ? 'subject_regex' : 'subject']: subject,
+        });
+        onAdded();
+      }}
+    >
+      <Field label={t('trust.name')}>{(id) => <input id={id} required value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />}</Field>
+      <Field label={t('trust.keyless.issuer')} hint={t('trust.keyless.issuerHint')}>
+        {(id) => <input id={id} required value={issuer} onInput={(e) => setIssuer((e.target as HTMLInputElement).value)} />}
+      </Field>
+      <label class="checkbox">
+        <input type="checkbox" checked={issuerPattern} onChange={() => setIssuerPattern(!issuerPattern)} /> {t('trust.keyless.issuerIsPattern')}
+      </label>
+      <Field label={t('trust.keyless.subject')} hint={t('trust.keyless.subjectHint')}>
+        {(id) => <input id={id} required value={subject} onInput={(e) => setSubject((e.target as HTMLInputElement).value)} />}
+      </Field>
+      <label class="checkbox">
+        <input type="checkbox" checked={subjectPattern} onChange={() => setSubjectPattern(!subjectPattern)} /> {t('trust.keyless.subjectIsPattern')}
+      </label>
     </FormModal>
   );
 }

@@ -83,7 +83,7 @@ final class CertificateChains {
         return c.getIssuerX500Principal().equals(c.getSubjectX500Principal()) && signedBy(c, c);
     }
 
-    private static boolean signedBy(X509Certificate child, X509Certificate issuer) {
+    static boolean signedBy(X509Certificate child, X509Certificate issuer) {
         try {
             child.verify(issuer.getPublicKey());
             return true;

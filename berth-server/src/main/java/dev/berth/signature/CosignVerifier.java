@@ -27,15 +27,20 @@ import tools.jackson.databind.JsonNode;
  *       --new-bundle-format} writes), or a {@code messageSignature} over the artifact's manifest.
  * </ul>
  *
- * <p>Trust comes only from the configured keys: certificates, chains, key hints and transparency
- * log entries a signature carries are not consulted (keyless verification is not implemented), so a
- * signature made with any other key, however it is presented, is not trusted. Every read is bounded.
+ * <p>Trust comes only from the configured keys and, for keyless signatures (a Fulcio certificate in
+ * the {@code dev.sigstore.cosign/certificate} annotation or in the bundle's verification material),
+ * from the project's trusted identities checked by {@link KeylessVerifier} against the site's
+ * Sigstore trust root, with the transparency log evidence the signature carries ({@code
+ * dev.sigstore.cosign/bundle}, or the bundle's {@code tlogEntries}). A key hint or a certificate a
+ * signature carries never makes a key trusted by itself. Every read is bounded.
  */
 @Component
 class CosignVerifier {
     static final String KIND = "cosign";
     static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
     static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
+    static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
     static final String COSIGN_TYPE = "cosign container image signature";
     static final Set<String> BUNDLE_TYPES = Set.of(
             "application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3");
@@ -61,16 +66,27 @@ class CosignVerifier {
     /** A trusted key with its name, parsed. */
     record Key(String name, PublicKeyPem key) {}
 
+    /** The keyless identities a project trusts and the trust root they are checked against. */
+    record Keyless(SigstoreTrustedRoot root, List<KeylessIdentity> identities) {
+        Keyless {
+            identities = List.copyOf(identities);
+        }
+
+        boolean enabled() {
+            return !identities.isEmpty();
+        }
+    }
+
     /**
      * Looks at every cosign signature of the artifact in its repository; verified when one of them
      * verifies under one of the keys. Otherwise the reason of the most telling failure.
      */
-    Verdict verify(String repository, Digest subject, List<Key> keys) {
+    Verdict verify(String repository, Digest subject, List<Key> keys, Keyless keyless) {
         List<Verdict> failures = new ArrayList<>();
         String tag = subject.algorithm().prefix() + "-" + subject.hex() + ".sig";
         Optional<RegistryContent.Manifest> tagged = content.manifest(repository, tag);
         if (tagged.isPresent()) {
-            Verdict v = simpleSigning(repository, subject, tagged.get(), keys);
+            Verdict v = simpleSigning(repository, subject, tagged.get(), keys, keyless);
             if (v.verified()) {
                 return v;
             }
@@ -86,7 +102,7 @@ class CosignVerifier {
             if (manifest.isEmpty()) {
                 continue;
             }
-            Verdict v = bundle(repository, subject, manifest.get(), keys);
+            Verdict v = bundle(repository, subject, manifest.get(), keys, keyless);
             if (v.verified()) {
                 return v;
             }
@@ -98,7 +114,8 @@ class CosignVerifier {
         return failures.getFirst();
     }
 
-    private Verdict simpleSigning(String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys) {
+    private Verdict simpleSigning(
+            String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys, Keyless keyless) {
         String at = sig.digest().toString();
         Optional<JsonNode> manifest = parse(sig.content(), MAX_MANIFEST);
         if (manifest.isEmpty()) {
@@ -128,6 +145,11 @@ class CosignVerifier {
                 continue;
             }
             Verdict v = simpleSigningLayer(subject, at, payload.get(), signature.get(), keys);
+            JsonNode annotations = layer.path("annotations");
+            String certificate = annotations.path(CERTIFICATE_ANNOTATION).asString("");
+            if (!v.verified() && keyless.enabled() && !certificate.isEmpty()) {
+                v = keylessSimpleSigning(subject, at, payload.get(), signature.get(), annotations, keyless);
+            }
             if (v.verified()) {
                 return v;
             }
@@ -142,27 +164,70 @@ class CosignVerifier {
         if (signer.isEmpty()) {
             return Verdict.refused(KIND, at, NOT_TRUSTED);
         }
-        // Only what a trusted key signed is believed: the payload must name this very artifact.
+        return payloadProblem(subject, payload)
+                .map(problem -> Verdict.refused(KIND, at, problem))
+                .orElseGet(() -> Verdict.verified(
+                        KIND,
+                        signer.get().name(),
+                        at,
+                        "signed by trusted key " + signer.get().name()));
+    }
+
+    /** Only what a trusted signer signed is believed: the payload must name this very artifact. */
+    private static Optional<String> payloadProblem(Digest subject, byte[] payload) {
         Optional<JsonNode> json = parse(payload, MAX_PAYLOAD);
         if (json.isEmpty()) {
-            return Verdict.refused(KIND, at, "the signed payload is not JSON");
+            return Optional.of("the signed payload is not JSON");
         }
         JsonNode critical = json.get().path("critical");
         if (!COSIGN_TYPE.equals(critical.path("type").asString(""))) {
-            return Verdict.refused(KIND, at, "the signed payload is not a cosign container image signature");
+            return Optional.of("the signed payload is not a cosign container image signature");
         }
         String named = critical.path("image").path("docker-manifest-digest").asString("");
         if (!subject.toString().equals(named)) {
-            return Verdict.refused(KIND, at, "the signature is for " + shorten(named) + ", not this artifact");
+            return Optional.of("the signature is for " + shorten(named) + ", not this artifact");
         }
-        return Verdict.verified(
-                KIND,
-                signer.get().name(),
-                at,
-                "signed by trusted key " + signer.get().name());
+        return Optional.empty();
     }
 
-    private Verdict bundle(String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys) {
+    /**
+     * A keyless tag-scheme signature: the Fulcio certificate in {@code dev.sigstore.cosign/certificate}
+     * (the {@code chain} annotation is not needed: the CA comes from the trust root), the Rekor entry
+     * in {@code dev.sigstore.cosign/bundle}, a {@code hashedrekord} of the payload.
+     */
+    private static Verdict keylessSimpleSigning(
+            Digest subject, String at, byte[] payload, byte[] signature, JsonNode annotations, Keyless keyless) {
+        Optional<java.security.cert.X509Certificate> leaf = KeylessVerifier.pemCertificate(
+                annotations.path(CERTIFICATE_ANNOTATION).asString(""));
+        if (leaf.isEmpty()) {
+            return Verdict.refused(KIND, at, "the " + CERTIFICATE_ANNOTATION + " annotation is not a PEM certificate");
+        }
+        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.annotationEntries(
+                annotations.path(BUNDLE_ANNOTATION).asString(""));
+        KeylessVerifier.Outcome outcome = KeylessVerifier.verify(
+                leaf.get(),
+                signature,
+                KeylessVerifier.Signed.message(payload),
+                entries,
+                keyless.root(),
+                keyless.identities());
+        return keylessVerdict(at, outcome, () -> payloadProblem(subject, payload));
+    }
+
+    private static Verdict keylessVerdict(
+            String at, KeylessVerifier.Outcome outcome, java.util.function.Supplier<Optional<String>> contentProblem) {
+        if (!outcome.verified()) {
+            return Verdict.refused(KIND, at, outcome.reason());
+        }
+        Optional<String> problem = contentProblem.get();
+        if (problem.isPresent()) {
+            return Verdict.refused(KIND, at, problem.get());
+        }
+        return Verdict.verified(KIND, outcome.identity().orElseThrow().name(), at, outcome.reason());
+    }
+
+    private Verdict bundle(
+            String repository, Digest subject, RegistryContent.Manifest sig, List<Key> keys, Keyless keyless) {
         String at = sig.digest().toString();
         Optional<JsonNode> manifest = parse(sig.content(), MAX_MANIFEST);
         if (manifest.isEmpty()) {
@@ -183,7 +248,7 @@ class CosignVerifier {
                         KIND, at, "a bundle is missing, not JSON or larger than " + MAX_PAYLOAD + " bytes");
                 continue;
             }
-            Verdict v = bundleContent(repository, subject, at, bundle.get(), keys);
+            Verdict v = bundleContent(repository, subject, at, bundle.get(), keys, keyless);
             if (v.verified()) {
                 return v;
             }
@@ -192,9 +257,14 @@ class CosignVerifier {
         return last;
     }
 
-    private Verdict bundleContent(String repository, Digest subject, String at, JsonNode bundle, List<Key> keys) {
+    private Verdict bundleContent(
+            String repository, Digest subject, String at, JsonNode bundle, List<Key> keys, Keyless keyless) {
         if (!BUNDLE_TYPES.contains(bundle.path("mediaType").asString(""))) {
             return Verdict.refused(KIND, at, "the bundle is not a Sigstore bundle v0.3");
+        }
+        Optional<java.security.cert.X509Certificate> leaf = KeylessVerifier.bundleCertificate(bundle);
+        if (leaf.isPresent() && keyless.enabled()) {
+            return keylessBundle(repository, subject, at, bundle, leaf.get(), keyless);
         }
         JsonNode dsse = bundle.path("dsseEnvelope");
         if (dsse.isObject()) {
@@ -228,48 +298,137 @@ class CosignVerifier {
         if (signer.isEmpty()) {
             return Verdict.refused(KIND, at, NOT_TRUSTED);
         }
-        Optional<JsonNode> statement = parse(payload.get(), MAX_PAYLOAD);
+        String name = signer.get().name();
+        return statementProblem(subject, payload.get())
+                .map(problem -> Verdict.refused(KIND, at, problem))
+                .orElseGet(() -> Verdict.verified(KIND, name, at, "signed by trusted key " + name));
+    }
+
+    /** The signed in-toto statement must be cosign's signature predicate about this artifact. */
+    private static Optional<String> statementProblem(Digest subject, byte[] payload) {
+        Optional<JsonNode> statement = parse(payload, MAX_PAYLOAD);
         if (statement.isEmpty()) {
-            return Verdict.refused(KIND, at, "the signed statement is not JSON");
+            return Optional.of("the signed statement is not JSON");
         }
         if (!SIGN_PREDICATE.equals(statement.get().path("predicateType").asString(""))) {
-            return Verdict.refused(KIND, at, "the signed statement is an attestation, not a cosign signature");
+            return Optional.of("the signed statement is an attestation, not a cosign signature");
         }
         String named = "";
         for (JsonNode s : statement.get().path("subject")) {
             String hex = s.path("digest").path(subject.algorithm().prefix()).asString("");
             if (hex.equals(subject.hex())) {
-                return Verdict.verified(
-                        KIND,
-                        signer.get().name(),
-                        at,
-                        "signed by trusted key " + signer.get().name());
+                return Optional.empty();
             }
             named = named.isEmpty() ? subject.algorithm().prefix() + ":" + hex : named;
         }
-        return Verdict.refused(KIND, at, "the signature is for " + shorten(named) + ", not this artifact");
+        return Optional.of("the signature is for " + shorten(named) + ", not this artifact");
     }
 
-    private Verdict messageSignature(String repository, Digest subject, String at, JsonNode message, List<Key> keys) {
+    /**
+     * A keyless bundle: the certificate of its verification material, its {@code tlogEntries}, and
+     * either a DSSE envelope (a {@code dsse} entry; the statement as for keyed signatures) or a
+     * message signature over the artifact's manifest (a {@code hashedrekord} entry of its digest).
+     */
+    private Verdict keylessBundle(
+            String repository,
+            Digest subject,
+            String at,
+            JsonNode bundle,
+            java.security.cert.X509Certificate leaf,
+            Keyless keyless) {
+        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
+        JsonNode envelope = bundle.path("dsseEnvelope");
+        if (envelope.isObject()) {
+            String payloadType = envelope.path("payloadType").asString("");
+            Optional<byte[]> payload = base64(envelope.path("payload").asString(""));
+            if (!IN_TOTO.equals(payloadType) || payload.isEmpty()) {
+                return Verdict.refused(KIND, at, "the DSSE envelope does not hold an in-toto statement");
+            }
+            KeylessVerifier.Signed signed = KeylessVerifier.Signed.dsse(pae(payloadType, payload.get()), payload.get());
+            Verdict last = Verdict.refused(KIND, at, "the DSSE envelope has no signature");
+            int seen = 0;
+            for (JsonNode s : envelope.path("signatures")) {
+                if (++seen > MAX_LAYERS) {
+                    break;
+                }
+                Optional<byte[]> sig = base64(s.path("sig").asString(""));
+                if (sig.isEmpty()) {
+                    continue;
+                }
+                Verdict v = keylessVerdict(
+                        at,
+                        KeylessVerifier.verify(leaf, sig.get(), signed, entries, keyless.root(), keyless.identities()),
+                        () -> statementProblem(subject, payload.get()));
+                if (v.verified()) {
+                    return v;
+                }
+                last = v;
+            }
+            return last;
+        }
+        JsonNode message = bundle.path("messageSignature");
+        if (!message.isObject()) {
+            return Verdict.refused(KIND, at, "the bundle holds neither a DSSE envelope nor a message signature");
+        }
+        SignedMessage signed = signedMessage(repository, subject, at, message);
+        if (signed.refusal().isPresent()) {
+            return signed.refusal().get();
+        }
+        return keylessVerdict(
+                at,
+                KeylessVerifier.verify(
+                        leaf,
+                        signed.signature(),
+                        KeylessVerifier.Signed.message(signed.manifest()),
+                        entries,
+                        keyless.root(),
+                        keyless.identities()),
+                Optional::empty);
+    }
+
+    /** A bundle's message signature and the manifest it signs, or why it cannot be about this artifact. */
+    private record SignedMessage(Optional<Verdict> refusal, byte[] signature, byte[] manifest) {
+        static SignedMessage refused(String at, String reason) {
+            return new SignedMessage(Optional.of(Verdict.refused(KIND, at, reason)), new byte[0], new byte[0]);
+        }
+    }
+
+    private SignedMessage signedMessage(String repository, Digest subject, String at, JsonNode message) {
         Optional<byte[]> sig = base64(message.path("signature").asString(""));
+        if (sig.isEmpty()) {
+            return SignedMessage.refused(at, "the message signature is not valid base64");
+        }
+        Optional<String> other = messageDigestProblem(subject, message);
+        if (other.isPresent()) {
+            return SignedMessage.refused(at, other.get());
+        }
+        // the signed message is the artifact's manifest itself, whose bytes have this digest
+        Optional<RegistryContent.Manifest> manifest = content.manifest(repository, subject.toString());
+        if (manifest.isEmpty()) {
+            return SignedMessage.refused(at, "the artifact is gone");
+        }
+        return new SignedMessage(Optional.empty(), sig.get(), manifest.get().content());
+    }
+
+    private static Optional<String> messageDigestProblem(Digest subject, JsonNode message) {
         Optional<byte[]> digest =
                 base64(message.path("messageDigest").path("digest").asString(""));
         String algorithm = message.path("messageDigest").path("algorithm").asString("");
-        if (sig.isEmpty()) {
-            return Verdict.refused(KIND, at, "the message signature is not valid base64");
-        }
         if (!"SHA2_256".equals(algorithm)
                 || digest.isEmpty()
                 || subject.algorithm() != Digest.Algorithm.SHA256
                 || !HexFormat.of().formatHex(digest.get()).equals(subject.hex())) {
-            return Verdict.refused(KIND, at, "the message signature is for another digest, not this artifact");
+            return Optional.of("the message signature is for another digest, not this artifact");
         }
-        // the signed message is the artifact's manifest itself, whose bytes have this digest
-        Optional<RegistryContent.Manifest> signed = content.manifest(repository, subject.toString());
-        if (signed.isEmpty()) {
-            return Verdict.refused(KIND, at, "the artifact is gone");
+        return Optional.empty();
+    }
+
+    private Verdict messageSignature(String repository, Digest subject, String at, JsonNode message, List<Key> keys) {
+        SignedMessage signed = signedMessage(repository, subject, at, message);
+        if (signed.refusal().isPresent()) {
+            return signed.refusal().get();
         }
-        Optional<Key> signer = signer(keys, signed.get().content(), sig.get());
+        Optional<Key> signer = signer(keys, signed.manifest(), signed.signature());
         if (signer.isEmpty()) {
             return Verdict.refused(KIND, at, NOT_TRUSTED);
         }

@@ -94,6 +94,46 @@ class TrustPolicies {
         return deleted;
     }
 
+    static final int MAX_IDENTITIES = 50;
+
+    /** Adds a keyless identity; empty when the name is taken. */
+    @Transactional
+    Optional<Long> addIdentity(long projectId, KeylessIdentity identity) {
+        if (store.countIdentities(projectId) >= MAX_IDENTITIES) {
+            throw new IllegalArgumentException("a project trusts at most " + MAX_IDENTITIES + " keyless identities");
+        }
+        Optional<Long> id = store.addIdentity(projectId, identity, clock.instant());
+        if (id.isPresent()) {
+            changed(projectId);
+        }
+        return id;
+    }
+
+    @Transactional
+    boolean deleteIdentity(long projectId, long id) {
+        boolean deleted = store.deleteIdentity(projectId, id);
+        if (deleted) {
+            changed(projectId);
+        }
+        return deleted;
+    }
+
+    /**
+     * Replaces the site's Sigstore trust root (validated by the caller), or goes back to the shipped
+     * one ({@code document} empty). Every project trusting a keyless identity is verified again.
+     */
+    @Transactional
+    void putTrustedRoot(Optional<String> document) {
+        if (document.isPresent()) {
+            store.putTrustedRoot(document.get(), clock.instant());
+        } else if (!store.deleteTrustedRoot()) {
+            return;
+        }
+        for (long projectId : store.projectsWithIdentities()) {
+            changed(projectId);
+        }
+    }
+
     private void changed(long projectId) {
         TrustPolicy policy = store.bump(projectId, clock.instant());
         events.publish(TrustPolicyChanged.TYPE, projectId, new TrustPolicyChanged(policy.version()));

@@ -54,7 +54,8 @@ class TrustPolicyController {
         this.audit = audit;
     }
 
-    record PolicyView(String mode, List<String> kinds, long version, Instant update_time, long key_count) {}
+    record PolicyView(
+            String mode, List<String> kinds, long version, Instant update_time, long key_count, long identity_count) {}
 
     record PolicyBody(String mode, List<String> kinds) {}
 
@@ -81,7 +82,7 @@ class TrustPolicyController {
             @PathVariable String projectNameOrId,
             @RequestHeader(name = "X-Is-Resource-Name", defaultValue = "false") boolean isName) {
         Project project = permitted(request, projectNameOrId, isName, Action.READ);
-        return view(policies.of(project.id()), store.countKeys(project.id()));
+        return view(policies.of(project.id()), project.id());
     }
 
     @PutMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy")
@@ -108,7 +109,7 @@ class TrustPolicyController {
                 RESOURCE_TYPE,
                 project.name(),
                 "mode=" + mode.wire() + " kinds=" + String.join(",", policy.kinds()));
-        return view(policy, store.countKeys(project.id()));
+        return view(policy, project.id());
     }
 
     @GetMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/keys")
@@ -253,8 +254,14 @@ class TrustPolicyController {
         return project;
     }
 
-    private static PolicyView view(TrustPolicy p, long keys) {
-        return new PolicyView(p.mode().wire(), p.kinds(), p.version(), p.updateTime(), keys);
+    private PolicyView view(TrustPolicy p, long projectId) {
+        return new PolicyView(
+                p.mode().wire(),
+                p.kinds(),
+                p.version(),
+                p.updateTime(),
+                store.countKeys(projectId),
+                store.countIdentities(projectId));
     }
 
     private static KeyView view(TrustStore.TrustedKey k) {

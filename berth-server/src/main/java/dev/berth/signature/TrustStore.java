@@ -12,8 +12,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The tables {@code trust_policy}, {@code trust_key}, {@code trust_notation_store} and {@code
- * trust_result}.
+ * The tables {@code trust_policy}, {@code trust_key}, {@code trust_notation_store}, {@code
+ * trust_keyless_identity}, {@code sigstore_trusted_root} and {@code trust_result}.
  */
 @Repository
 class TrustStore {
@@ -233,6 +233,100 @@ class TrustStore {
                         .params(projectId, id)
                         .update()
                 > 0;
+    }
+
+    // ---- keyless identities and the site's Sigstore trust root ----
+
+    private static final String IDENTITY_COLUMNS =
+            "id, project_id, name, issuer, issuer_regex, subject, subject_regex, creation_time";
+
+    /** A trusted keyless identity as stored. */
+    record StoredIdentity(long projectId, KeylessIdentity identity, Instant created) {}
+
+    List<StoredIdentity> identities(long projectId) {
+        return jdbc.sql("SELECT " + IDENTITY_COLUMNS + " FROM trust_keyless_identity WHERE project_id = ? ORDER BY id")
+                .param(projectId)
+                .query((rs, i) -> identity(rs))
+                .list();
+    }
+
+    Optional<StoredIdentity> identity(long projectId, long id) {
+        return jdbc.sql("SELECT " + IDENTITY_COLUMNS + " FROM trust_keyless_identity WHERE project_id = ? AND id = ?")
+                .params(projectId, id)
+                .query((rs, i) -> identity(rs))
+                .optional();
+    }
+
+    long countIdentities(long projectId) {
+        return jdbc.sql("SELECT count(*) FROM trust_keyless_identity WHERE project_id = ?")
+                .param(projectId)
+                .query(Long.class)
+                .single();
+    }
+
+    /** Adds an identity; empty when the project already has one of that name. */
+    Optional<Long> addIdentity(long projectId, KeylessIdentity id, Instant now) {
+        return jdbc.sql("""
+                        INSERT INTO trust_keyless_identity
+                            (project_id, name, issuer, issuer_regex, subject, subject_regex, creation_time)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, name) DO NOTHING RETURNING id""")
+                .params(
+                        projectId,
+                        id.name(),
+                        id.issuer().orElse(null),
+                        id.issuerRegex().orElse(null),
+                        id.subject().orElse(null),
+                        id.subjectRegex().orElse(null),
+                        Timestamp.from(now))
+                .query(Long.class)
+                .optional();
+    }
+
+    boolean deleteIdentity(long projectId, long id) {
+        return jdbc.sql("DELETE FROM trust_keyless_identity WHERE project_id = ? AND id = ?")
+                        .params(projectId, id)
+                        .update()
+                > 0;
+    }
+
+    /** Projects that trust at least one keyless identity (their results depend on the trust root). */
+    List<Long> projectsWithIdentities() {
+        return jdbc.sql("SELECT DISTINCT project_id FROM trust_keyless_identity ORDER BY project_id")
+                .query(Long.class)
+                .list();
+    }
+
+    /** The site's trust root document and when it was set, if the site replaced the shipped one. */
+    record StoredRoot(String document, Instant updated) {}
+
+    Optional<StoredRoot> trustedRoot() {
+        return jdbc.sql("SELECT document, update_time FROM sigstore_trusted_root WHERE id = 1")
+                .query((rs, i) ->
+                        new StoredRoot(rs.getString(1), rs.getTimestamp(2).toInstant()))
+                .optional();
+    }
+
+    void putTrustedRoot(String document, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO sigstore_trusted_root (id, document, update_time) VALUES (1, ?, ?)
+                        ON CONFLICT (id) DO UPDATE SET document = EXCLUDED.document, update_time = EXCLUDED.update_time""").params(document, Timestamp.from(now)).update();
+    }
+
+    boolean deleteTrustedRoot() {
+        return jdbc.sql("DELETE FROM sigstore_trusted_root WHERE id = 1").update() > 0;
+    }
+
+    private static StoredIdentity identity(java.sql.ResultSet rs) throws SQLException {
+        return new StoredIdentity(
+                rs.getLong(2),
+                new KeylessIdentity(
+                        rs.getLong(1),
+                        rs.getString(3),
+                        Optional.ofNullable(rs.getString(4)),
+                        Optional.ofNullable(rs.getString(5)),
+                        Optional.ofNullable(rs.getString(6)),
+                        Optional.ofNullable(rs.getString(7))),
+                rs.getTimestamp(8).toInstant());
     }
 
     private static final String STORE_COLUMNS = "id, project_id, store_type, name, certificates, creation_time";

@@ -32,6 +32,7 @@ class TrustVerifications {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final TrustStore store;
+    private final SigstoreRoots roots;
     private final CosignVerifier cosign;
     private final NotationVerifier notation;
     private final ArtifactLookup artifacts;
@@ -40,12 +41,14 @@ class TrustVerifications {
 
     TrustVerifications(
             TrustStore store,
+            SigstoreRoots roots,
             CosignVerifier cosign,
             NotationVerifier notation,
             ArtifactLookup artifacts,
             RegistryContent content,
             Clock clock) {
         this.store = store;
+        this.roots = roots;
         this.cosign = cosign;
         this.notation = notation;
         this.artifacts = artifacts;
@@ -53,8 +56,8 @@ class TrustVerifications {
         this.clock = clock;
     }
 
-    /** What a project trusts: its cosign keys and its Notation trust, parsed once for a batch. */
-    record Trust(List<CosignVerifier.Key> keys, NotationVerifier.Trust notation) {}
+    /** What a project trusts: its cosign keys and identities and its Notation trust, parsed once for a batch. */
+    record Trust(List<CosignVerifier.Key> keys, CosignVerifier.Keyless keyless, NotationVerifier.Trust notation) {}
 
     /** The project's trust, read and parsed once for a batch of verifications. */
     Trust trust(long projectId) {
@@ -67,7 +70,12 @@ class TrustVerifications {
             stores.put(s.store().ref(), s.store());
         }
         Optional<NotaryTrustPolicy> document = store.notationPolicy(projectId).map(NotaryTrustPolicy::parse);
-        return new Trust(keys, new NotationVerifier.Trust(document, stores));
+        List<KeylessIdentity> identities = store.identities(projectId).stream()
+                .map(TrustStore.StoredIdentity::identity)
+                .toList();
+        CosignVerifier.Keyless keyless = new CosignVerifier.Keyless(
+                identities.isEmpty() ? roots.fallback().root() : roots.current().root(), identities);
+        return new Trust(keys, keyless, new NotationVerifier.Trust(document, stores));
     }
 
     /** Verifies the artifact of this digest in the repository, if it is there, and stores the result. */
@@ -110,9 +118,9 @@ class TrustVerifications {
     private Verdict judge(TrustPolicy policy, String repository, Digest digest, Trust trust) {
         List<Verdict> refusals = new ArrayList<>();
         if (policy.accepts(CosignVerifier.KIND)) {
-            Verdict v = trust.keys().isEmpty()
-                    ? Verdict.refused("the project's trust policy has no trusted keys")
-                    : cosign.verify(repository, digest, trust.keys());
+            Verdict v = trust.keys().isEmpty() && !trust.keyless().enabled()
+                    ? Verdict.refused("the project's trust policy has no trusted keys or keyless identities")
+                    : cosign.verify(repository, digest, trust.keys(), trust.keyless());
             if (v.verified()) {
                 return v;
             }

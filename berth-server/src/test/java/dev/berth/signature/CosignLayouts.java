@@ -28,6 +28,23 @@ final class CosignLayouts {
     /** Pushes {@code payload} and {@code signature} as the tag-scheme signature of {@code subject}. */
     static Digest pushTagSignature(
             RegistryClient client, String repo, Digest subject, byte[] payload, byte[] signature) {
+        return pushTagSignature(client, repo, subject, payload, signature, java.util.Map.of());
+    }
+
+    /** The same with more layer annotations (a keyless signature's certificate and Rekor bundle). */
+    static Digest pushTagSignature(
+            RegistryClient client,
+            String repo,
+            Digest subject,
+            byte[] payload,
+            byte[] signature,
+            java.util.Map<String, String> annotations) {
+        StringBuilder more = new StringBuilder();
+        annotations.forEach((k, v) -> more.append(",\"")
+                .append(k)
+                .append("\":\"")
+                .append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+                .append('"'));
         Digest layer = client.pushBlob(repo, payload);
         byte[] config =
                 ("{\"architecture\":\"\",\"os\":\"\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
@@ -37,7 +54,7 @@ final class CosignLayouts {
         String layerDescriptor = "{\"mediaType\":\"application/vnd.dev.cosign.simplesigning.v1+json\",\"digest\":\""
                 + layer + "\",\"size\":" + payload.length
                 + ",\"annotations\":{\"dev.cosignproject.cosign/signature\":\""
-                + Base64.getEncoder().encodeToString(signature) + "\"}}";
+                + Base64.getEncoder().encodeToString(signature) + "\"" + more + "}}";
         byte[] manifest = RegistryClient.imageManifest(
                 RegistryClient.descriptor(RegistryClient.OCI_CONFIG, configDigest, config.length),
                 List.of(layerDescriptor),

@@ -10,7 +10,6 @@ import dev.berth.signature.NotationSigning.Claims;
 import dev.berth.signature.NotationSigning.KeySpec;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
-import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.RegistryClient.Response;
 import dev.berth.support.TestAccounts;
@@ -58,17 +57,8 @@ class NotationTrustTest {
         return Map.of("type", type, "name", name, "certificates", pem);
     }
 
-    private JsonNode verification(String project, String repoPath, Digest digest) {
-        Response r = admin.get("/api/v2.0/projects/" + project + "/repositories/" + repoPath + "/artifacts/" + digest
-                + "/verification");
-        RegistryClient.check(r, 200);
-        return r.json();
-    }
-
     private JsonNode awaitReason(String project, String repoPath, Digest digest, String reasonStart) {
-        return Eventually.await(
-                () -> verification(project, repoPath, digest),
-                v -> v.path("reason").asString().startsWith(reasonStart));
+        return TrustResults.awaitReason(admin, project, repoPath, digest, reasonStart);
     }
 
     @Test

@@ -251,7 +251,11 @@ class TrustPolicyTest {
                 .asLong();
         RegistryClient.check(admin.delete(policyPath(project) + "/keys/" + keyId), 200);
         assertRefused(admin.get(byTag, "Accept", ACCEPT), "");
-        reason(project, "app", image.manifest(), "the project's trust policy has no trusted keys");
+        reason(
+                project,
+                "app",
+                image.manifest(),
+                "the project's trust policy has no trusted keys or keyless identities");
         // Trusting it again (a new version) verifies the stored signature again, without a push.
         trust(project, "release-again", release);
         assertThat(verified(project, "app", image.manifest(), true)

@@ -1,0 +1,315 @@
+package dev.berth.signature;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Keyless (Fulcio certificate + Rekor evidence) verification without a server, on signatures the
+ * real Sigstore tools made for the public-good instance (sigstore-java's and sigstore-conformance's
+ * bundles, see fixtures/README.md), against the public-good trust root Berth ships: the genuine
+ * ones verify; a wrong identity or issuer, a changed artifact, an altered signed entry timestamp,
+ * inclusion proof or checkpoint, a log entry of another signature, a certificate expired at the
+ * signing time and a CA that is not in the trust root each fail with their own reason.
+ */
+class KeylessVerificationTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String GOOGLE = "https://accounts.google.com";
+    private static final String GITHUB = "https://token.actions.githubusercontent.com";
+
+    private static byte[] fixture(String path) throws IOException {
+        try (InputStream in =
+                KeylessVerificationTest.class.getResourceAsStream("/signature/fixtures/sigstore/" + path)) {
+            assertThat(in).as(path).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    static SigstoreTrustedRoot publicGood() throws IOException {
+        try (InputStream in = KeylessVerificationTest.class.getResourceAsStream("/sigstore/trusted_root.json")) {
+            return SigstoreTrustedRoot.parse(in.readAllBytes());
+        }
+    }
+
+    private static KeylessIdentity identity(String issuer, String subject) {
+        return KeylessIdentity.of(1, "release", issuer, null, subject, null);
+    }
+
+    private static KeylessVerifier.Outcome verify(
+            JsonNode bundle, byte[] artifact, SigstoreTrustedRoot root, KeylessIdentity... identities) {
+        X509Certificate leaf = KeylessVerifier.bundleCertificate(bundle).orElseThrow();
+        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
+        JsonNode dsse = bundle.path("dsseEnvelope");
+        if (dsse.isObject()) {
+            byte[] payload = Base64.getDecoder().decode(dsse.path("payload").asString());
+            byte[] sig = Base64.getDecoder()
+                    .decode(dsse.path("signatures").path(0).path("sig").asString());
+            return KeylessVerifier.verify(
+                    leaf,
+                    sig,
+                    KeylessVerifier.Signed.dsse(
+                            CosignVerifier.pae(dsse.path("payloadType").asString(), payload), payload),
+                    entries,
+                    root,
+                    List.of(identities));
+        }
+        byte[] sig = Base64.getDecoder()
+                .decode(bundle.path("messageSignature").path("signature").asString());
+        return KeylessVerifier.verify(
+                leaf, sig, KeylessVerifier.Signed.message(artifact), entries, root, List.of(identities));
+    }
+
+    private static JsonNode bundle(String name) throws IOException {
+        return JSON.readTree(fixture(name));
+    }
+
+    @Test
+    void theShippedTrustRootIsThePublicGoodOne() throws IOException {
+        SigstoreTrustedRoot root = publicGood();
+        assertThat(root.authorities())
+                .extracting(SigstoreTrustedRoot.CertificateAuthority::uri)
+                .containsOnly("https://fulcio.sigstore.dev");
+        assertThat(root.tlogs()).hasSize(2);
+        assertThat(root.ctlogs()).isEqualTo(2);
+        assertThat(root.timestampAuthorities()).isEqualTo(1);
+    }
+
+    @Test
+    void genuineMessageSignatureBundlesVerify() throws IOException {
+        byte[] artifact = fixture("artifact.txt");
+        SigstoreTrustedRoot root = publicGood();
+        KeylessVerifier.Outcome ok =
+                verify(bundle("bundle.v3_1.sigstore"), artifact, root, identity(GOOGLE, "appu@google.com"));
+        assertThat(ok.verified()).as(ok.reason()).isTrue();
+        assertThat(ok.reason())
+                .isEqualTo(
+                        "signed keyless by appu@google.com (issuer https://accounts.google.com), trusted identity release");
+        // the same signature with only a signed entry timestamp (no inclusion proof) verifies too
+        KeylessVerifier.Outcome setOnly =
+                verify(bundle("bundle.v3.no.inclusion.sigstore"), artifact, root, identity(GOOGLE, "appu@google.com"));
+        assertThat(setOnly.verified()).as(setOnly.reason()).isTrue();
+        // a pattern for the subject, an exact issuer
+        KeylessVerifier.Outcome pattern = verify(
+                bundle("bundle.v3_1.sigstore"),
+                artifact,
+                root,
+                KeylessIdentity.of(2, "googlers", GOOGLE, null, null, ".*@google\\.com"));
+        assertThat(pattern.verified()).as(pattern.reason()).isTrue();
+    }
+
+    @Test
+    void genuineDsseBundleFromAGitHubWorkflowVerifies() throws IOException {
+        KeylessVerifier.Outcome ok = verify(
+                bundle("bundle.dsse.sigstore"),
+                null,
+                publicGood(),
+                KeylessIdentity.of(
+                        3,
+                        "workflow",
+                        null,
+                        "https://token\\.actions\\.githubusercontent\\.com",
+                        null,
+                        "https://github\\.com/loosebazooka/aa-test/\\.github/workflows/.*@refs/heads/main"));
+        assertThat(ok.verified()).as(ok.reason()).isTrue();
+        assertThat(ok.reason())
+                .startsWith(
+                        "signed keyless by https://github.com/loosebazooka/aa-test/.github/workflows/provenance.yaml@refs/heads/main"
+                                + " (issuer https://token.actions.githubusercontent.com)");
+    }
+
+    @Test
+    void aWrongIdentityOrIssuerIsNotTrusted() throws IOException {
+        byte[] artifact = fixture("artifact.txt");
+        KeylessVerifier.Outcome otherSubject =
+                verify(bundle("bundle.v3_1.sigstore"), artifact, publicGood(), identity(GOOGLE, "release@example.com"));
+        assertThat(otherSubject.verified()).isFalse();
+        assertThat(otherSubject.reason())
+                .isEqualTo("signed keyless by appu@google.com (issuer https://accounts.google.com), which is not a"
+                        + " trusted identity");
+        KeylessVerifier.Outcome otherIssuer =
+                verify(bundle("bundle.v3_1.sigstore"), artifact, publicGood(), identity(GITHUB, "appu@google.com"));
+        assertThat(otherIssuer.verified()).isFalse();
+        assertThat(otherIssuer.reason())
+                .contains("issuer https://accounts.google.com")
+                .endsWith("not a trusted issuer");
+        // a pattern matches the whole value only
+        KeylessVerifier.Outcome partial = verify(
+                bundle("bundle.v3_1.sigstore"),
+                artifact,
+                publicGood(),
+                KeylessIdentity.of(4, "p", GOOGLE, null, null, "appu@google"));
+        assertThat(partial.verified()).isFalse();
+        // no identities at all: nothing is trusted
+        assertThat(verify(bundle("bundle.v3_1.sigstore"), artifact, publicGood())
+                        .verified())
+                .isFalse();
+    }
+
+    @Test
+    void aChangedArtifactDoesNotVerify() throws IOException {
+        byte[] artifact = fixture("artifact.txt");
+        artifact[10] ^= 1;
+        KeylessVerifier.Outcome o =
+                verify(bundle("bundle.v3_1.sigstore"), artifact, publicGood(), identity(GOOGLE, "appu@google.com"));
+        assertThat(o.verified()).isFalse();
+        assertThat(o.reason()).contains("does not verify under its certificate's key");
+    }
+
+    @Test
+    void alteredTransparencyLogEvidenceIsRefused() throws IOException {
+        byte[] artifact = fixture("artifact.txt");
+        SigstoreTrustedRoot root = publicGood();
+        KeylessIdentity beacon = KeylessIdentity.of(5, "any", null, ".*", null, ".*");
+        // sigstore-conformance's bundle whose SET does not match its entry
+        KeylessVerifier.Outcome set = verify(bundle("bundle-with-mismatched-set.sigstore"), artifact, root, beacon);
+        assertThat(set.verified()).isFalse();
+        assertThat(set.reason()).contains("signed entry timestamp does not verify");
+        // ... and the one whose checkpoint signature is wrong
+        KeylessVerifier.Outcome checkpoint =
+                verify(bundle("bundle-with-bad-checkpoint-signature.sigstore"), artifact, root, beacon);
+        assertThat(checkpoint.verified()).isFalse();
+        assertThat(checkpoint.reason()).contains("checkpoint is not signed by the transparency log's key");
+        // one hash of a genuine inclusion proof changed
+        ObjectNode proofAltered = (ObjectNode) bundle("bundle.v3_1.sigstore");
+        ArrayNode hashes = (ArrayNode) proofAltered
+                .path("verificationMaterial")
+                .path("tlogEntries")
+                .path(0)
+                .path("inclusionProof")
+                .path("hashes");
+        byte[] h = Base64.getDecoder().decode(hashes.get(3).asString());
+        h[0] ^= 1;
+        hashes.set(3, Base64.getEncoder().encodeToString(h));
+        KeylessVerifier.Outcome proof = verify(proofAltered, artifact, root, identity(GOOGLE, "appu@google.com"));
+        assertThat(proof.verified()).isFalse();
+        assertThat(proof.reason()).contains("inclusion proof does not lead to the log's root hash");
+        // the integrated time changed: the SET no longer verifies
+        ObjectNode timeAltered = (ObjectNode) bundle("bundle.v3_1.sigstore");
+        ((ObjectNode) timeAltered
+                        .path("verificationMaterial")
+                        .path("tlogEntries")
+                        .path(0))
+                .put("integratedTime", "1697034000");
+        assertThat(verify(timeAltered, artifact, root, identity(GOOGLE, "appu@google.com"))
+                        .reason())
+                .contains("signed entry timestamp does not verify");
+        // no transparency log entry at all
+        ObjectNode noLog = (ObjectNode) bundle("bundle.v3_1.sigstore");
+        ((ObjectNode) noLog.path("verificationMaterial")).putArray("tlogEntries");
+        assertThat(verify(noLog, artifact, root, identity(GOOGLE, "appu@google.com"))
+                        .reason())
+                .contains("has no transparency log entry");
+        // the SET removed, only the inclusion proof left: the time is not authenticated
+        ObjectNode noSet = (ObjectNode) bundle("bundle.v3_1.sigstore");
+        ((ObjectNode) noSet.path("verificationMaterial").path("tlogEntries").path(0)).remove("inclusionPromise");
+        assertThat(verify(noSet, artifact, root, identity(GOOGLE, "appu@google.com"))
+                        .reason())
+                .contains("no signed entry timestamp");
+    }
+
+    @Test
+    void aLogEntryOfAnotherSignatureIsRefused() throws IOException {
+        KeylessVerifier.Outcome o = verify(
+                bundle("bundle-with-wrong-tlog-entry.sigstore"),
+                fixture("artifact.txt"),
+                publicGood(),
+                identity(GOOGLE, "appu@google.com"));
+        assertThat(o.verified()).isFalse();
+        assertThat(o.reason()).startsWith("the transparency log entry");
+    }
+
+    @Test
+    void aCertificateExpiredAtTheSigningTimeIsRefused() throws IOException {
+        KeylessVerifier.Outcome o = verify(
+                bundle("bundle-with-expired-cert.sigstore"),
+                fixture("artifact.txt"),
+                publicGood(),
+                KeylessIdentity.of(6, "any", null, ".*", null, ".*"));
+        assertThat(o.verified()).isFalse();
+        assertThat(o.reason()).startsWith("the signing certificate expired on 2026-05-07T15:28:10Z (signed at");
+    }
+
+    @Test
+    void aCertificateAuthorityOutsideTheTrustRootIsNotTrusted() throws IOException {
+        // the public-good logs, but only the staging instance's Fulcio CA
+        ObjectNode root = (ObjectNode)
+                JSON.readTree(KeylessVerificationTest.class.getResourceAsStream("/sigstore/trusted_root.json"));
+        JsonNode staging = JSON.readTree(fixture("staging_trusted_root.json"));
+        root.set("certificateAuthorities", staging.path("certificateAuthorities"));
+        SigstoreTrustedRoot otherCa = SigstoreTrustedRoot.parse(JSON.writeValueAsBytes(root));
+        KeylessVerifier.Outcome o = verify(
+                bundle("bundle.v3_1.sigstore"), fixture("artifact.txt"), otherCa, identity(GOOGLE, "appu@google.com"));
+        assertThat(o.verified()).isFalse();
+        assertThat(o.reason())
+                .isEqualTo("the signing certificate is not issued by a certificate authority of the trust root");
+        // and the staging trust root as a whole does not know the public-good log either
+        KeylessVerifier.Outcome staged = verify(
+                bundle("bundle.v3_1.sigstore"),
+                fixture("artifact.txt"),
+                SigstoreTrustedRoot.parse(fixture("staging_trusted_root.json")),
+                identity(GOOGLE, "appu@google.com"));
+        assertThat(staged.reason()).isEqualTo("the transparency log entry is from a log the trust root does not name");
+    }
+
+    @Test
+    void trustRootsAndIdentitiesAreValidated() {
+        assertThatThrownBy(() -> SigstoreTrustedRoot.parse("{}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("mediaType");
+        assertThatThrownBy(() -> SigstoreTrustedRoot.parse(
+                        "{\"mediaType\":\"application/vnd.dev.sigstore.trustedroot+json;version=0.1\"}"
+                                .getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("at least one certificate authority");
+        assertThatThrownBy(() -> KeylessIdentity.of(0, "x", GOOGLE, ".*", "a", null))
+                .hasMessageContaining("exactly one of issuer and issuer_regex");
+        assertThatThrownBy(() -> KeylessIdentity.of(0, "x", GOOGLE, null, null, null))
+                .hasMessageContaining("exactly one of subject and subject_regex");
+        assertThatThrownBy(() -> KeylessIdentity.of(0, "x", GOOGLE, null, null, "(unclosed"))
+                .hasMessageContaining("not a valid regular expression");
+        // a catastrophically backtracking pattern gives up instead of spinning
+        KeylessIdentity evil = KeylessIdentity.of(0, "x", GOOGLE, null, null, "(a+)+b");
+        assertThat(evil.matches(GOOGLE, "a".repeat(1000))).isFalse();
+        assertThat(KeylessIdentity.of(0, "x", GOOGLE, null, null, "(a+)+b").matches(GOOGLE, "aaab"))
+                .isTrue();
+    }
+
+    @Test
+    void rfc9162AuditPaths() {
+        // a tree of 5 leaves, each leaf's path checked against the root computed directly
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            leaves.add(KeylessVerifier.hash(new byte[] {0}, new byte[] {(byte) i}));
+        }
+        byte[] h01 = node(leaves.get(0), leaves.get(1));
+        byte[] h23 = node(leaves.get(2), leaves.get(3));
+        byte[] root = node(node(h01, h23), leaves.get(4));
+        assertThat(KeylessVerifier.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1), h23, leaves.get(4))))
+                .isEqualTo(root);
+        assertThat(KeylessVerifier.rootFromPath(3, 5, leaves.get(3), List.of(leaves.get(2), h01, leaves.get(4))))
+                .isEqualTo(root);
+        assertThat(KeylessVerifier.rootFromPath(4, 5, leaves.get(4), List.of(node(h01, h23))))
+                .isEqualTo(root);
+        assertThat(KeylessVerifier.rootFromPath(4, 5, leaves.get(3), List.of(node(h01, h23))))
+                .isNotEqualTo(root);
+        assertThat(KeylessVerifier.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1))))
+                .isNull();
+        assertThat(Optional.ofNullable(KeylessVerifier.rootFromPath(4, 5, leaves.get(4), List.of())))
+                .isEmpty();
+    }
+
+    private static byte[] node(byte[] l, byte[] r) {
+        return KeylessVerifier.hash(new byte[] {1}, l, r);
+    }
+}
