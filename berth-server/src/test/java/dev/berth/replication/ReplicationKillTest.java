@@ -159,8 +159,12 @@ class ReplicationKillTest {
                 }
                 for (JsonNode tag : tags.json().path("tags")) {
                     String ref = name + ":" + tag.asString();
-                    if (!complete(dist, ref)) {
-                        incomplete.add(ref);
+                    String missing = missing(dist, ref);
+                    if (missing == null) {
+                        continue; // the registry did not answer plainly: read it again next round
+                    }
+                    if (!missing.isEmpty()) {
+                        incomplete.add(ref + " (" + missing + ")");
                     }
                     checked.add(ref);
                 }
@@ -172,22 +176,39 @@ class ReplicationKillTest {
 
     /** The tag's manifest is there and so is every blob it names. */
     private static boolean complete(RegistryClient dist, String ref) {
+        return "".equals(missing(dist, ref));
+    }
+
+    /**
+     * What of the tag's content the destination says it does not have: empty when the manifest
+     * and every blob it names are there; the 404s seen otherwise. {@code null} when the registry
+     * answered something else (a 5xx under load is no finding about the content, so the poller
+     * reads that tag again instead of counting it either way).
+     */
+    private static String missing(RegistryClient dist, String ref) {
         int colon = ref.lastIndexOf(':');
         String repository = ref.substring(0, colon);
         RegistryClient.Response manifest =
                 dist.get("/v2/" + repository + "/manifests/" + ref.substring(colon + 1), ACCEPT);
+        if (manifest.status() == 404) {
+            return "listed tag, manifest 404";
+        }
         if (manifest.status() != 200) {
-            return false;
+            return null;
         }
         JsonNode m = manifest.json();
         List<String> digests = new ArrayList<>();
         digests.add(m.path("config").path("digest").asString());
         m.path("layers").forEach(l -> digests.add(l.path("digest").asString()));
+        List<String> absent = new ArrayList<>();
         for (String digest : digests) {
-            if (dist.head("/v2/" + repository + "/blobs/" + digest).status() != 200) {
-                return false;
+            int status = dist.head("/v2/" + repository + "/blobs/" + digest).status();
+            if (status == 404) {
+                absent.add("blob " + digest + " 404");
+            } else if (status != 200) {
+                return null;
             }
         }
-        return true;
+        return String.join(", ", absent);
     }
 }
