@@ -62,8 +62,13 @@ export async function login(principal: string, password: string): Promise<void> 
 }
 
 export async function logout(): Promise<void> {
-  await signOut();
+  const provider = await signOut();
   update({ user: null, expired: false, signedOut: true });
+  if (provider) {
+    // An OIDC user: the session ends at /c/oidc/logout, which may go on to the provider.
+    window.location.assign(provider);
+    return;
+  }
   await refreshInfo();
 }
 
