@@ -61,12 +61,15 @@ export async function login(principal: string, password: string): Promise<void> 
   await checkSession();
 }
 
+/** Leaving the app for a server page (kept in an object so tests can watch it). */
+export const browser = { assign: (url: string) => window.location.assign(url) };
+
 export async function logout(): Promise<void> {
   const provider = await signOut();
   update({ user: null, expired: false, signedOut: true });
   if (provider) {
     // An OIDC user: the session ends at /c/oidc/logout, which may go on to the provider.
-    window.location.assign(provider);
+    browser.assign(provider);
     return;
   }
   await refreshInfo();
