@@ -7,9 +7,9 @@ import '../views';
 import { App } from '../App';
 import { setLocale } from '../i18n';
 import { navigate } from '../router';
-import { browser } from '../session';
+import { browser, session } from '../session';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, captureDownloads, choose, click, dialogButton, error, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { LabelChip, notify } from '../ui/components';
 import { contrast } from '../ui/color';
@@ -153,6 +153,23 @@ describe('signing out an OIDC user', () => {
     await until(() => expect(text()).toContain('Sign in to Berth'));
     expect(assign).not.toHaveBeenCalled();
     assign.mockRestore();
+  });
+
+  it('answers Harbor\'s /account/sign-in, where the provider sends the browser back: the form, or the projects', async () => {
+    session.set({ user: null, expired: false, info: {} });
+    fakeApi({
+      'GET /api/v2.0/users/current': error(401, 'unauthorized'),
+      'GET /api/v2.0/systeminfo': { body: {} },
+    });
+    await mount(<App />);
+    navigate('/account/sign-in');
+    await until(() => expect(text()).toContain('Sign in to Berth'));
+
+    signedInAs(ADMIN);
+    adminApi({ 'GET /api/v2.0/projects': list([]) });
+    await mount(<App />);
+    navigate('/account/sign-in');
+    await until(() => expect(window.location.pathname).toBe('/projects'));
   });
 });
 

@@ -51,7 +51,10 @@ record LdapConfig(
     boolean inChain() {
         int colon = membershipAttribute.indexOf(':');
         return colon > 0
-                && membershipAttribute.substring(colon + 1).replaceFirst(":$", "").equals(IN_CHAIN);
+                && membershipAttribute
+                        .substring(colon + 1)
+                        .replaceFirst(":$", "")
+                        .equals(IN_CHAIN);
     }
 
     /** The user attribute that lists the user's groups ({@code memberOf} of {@code memberOf:<rule>:}). */

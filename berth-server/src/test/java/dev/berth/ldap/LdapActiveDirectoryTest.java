@@ -170,7 +170,8 @@ class LdapActiveDirectoryTest {
 
     /** Berth's LDAP items as an Active Directory administrator sets them (Harbor's keys). */
     private static void configure(String url, String membership) {
-        RegistryClient.Response r = LdapLoginTest.put(admin, "/api/v2.0/configurations", """
+        RegistryClient.Response r = LdapLoginTest.put(
+                admin, "/api/v2.0/configurations", """
                 {"auth_mode":"ldap_auth","ldap_url":"%s","ldap_search_dn":"CN=svc-berth,%s",
                  "ldap_search_password":"Svc-Berth-Pass-1","ldap_base_dn":"%s","ldap_filter":"(objectClass=user)",
                  "ldap_uid":"sAMAccountName","ldap_scope":2,"ldap_timeout":5,"ldap_verify_cert":true,
@@ -255,8 +256,8 @@ class LdapActiveDirectoryTest {
             RegistryClient frank = server.client("frank", "Frank-Pass-1");
             assertThat(LdapLoginTest.pushAccess(frank, "adchain/app")).contains("push");
             assertThat(inChainFilters)
-                    .containsExactly("(&(objectClass=group)(member:" + IN_CHAIN + ":=CN=Frank Nested,CN=Users,"
-                            + DOMAIN + "))");
+                    .containsExactly(
+                            "(&(objectClass=group)(member:" + IN_CHAIN + ":=CN=Frank Nested,CN=Users," + DOMAIN + "))");
             assertThat(LdapLoginTest.pushAccess(server.client("heidi", "Heidi-Pass-1"), "adchain/app"))
                     .isEmpty();
 
@@ -271,7 +272,8 @@ class LdapActiveDirectoryTest {
 
     /** Imports an LDAP group by DN (Harbor's usergroups API); its id. */
     private static long ldapGroup(String dn) {
-        RegistryClient.Response created = LdapLoginTest.post(admin, "/api/v2.0/usergroups", """
+        RegistryClient.Response created =
+                LdapLoginTest.post(admin, "/api/v2.0/usergroups", """
                 {"group_name":"%s","group_type":1,"ldap_group_dn":"%s"}
                 """.formatted(dn.substring(3, dn.indexOf(',')), dn));
         assertThat(created.status()).as(created.text()).isEqualTo(201);

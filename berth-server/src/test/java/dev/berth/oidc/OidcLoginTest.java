@@ -487,7 +487,7 @@ class OidcLoginTest {
     @Test
     @Order(8)
     void aCallbackWithAnotherStateIsRefused_andTheFlowCannotBeReplayed() throws Exception {
-        Flow flow = startAndAuthorize("alice-sub", Map.of("preferred_username", "alice"), null, null);
+        Flow flow = startAndAuthorize(null, null);
         String tampered = flow.callbackPath.replaceFirst("state=[^&]+", "state=forged");
         HttpResponse<String> refused = berth(tampered, flow.flowCookie);
         assertThat(refused.statusCode()).isEqualTo(400);
@@ -504,7 +504,7 @@ class OidcLoginTest {
     @Test
     @Order(9)
     void anIdTokenWithAnotherNonceIsRefused() throws Exception {
-        Flow flow = startAndAuthorize("alice-sub", Map.of("preferred_username", "alice"), null, "nonce-of-an-attacker");
+        Flow flow = startAndAuthorize(null, "nonce-of-an-attacker");
         HttpResponse<String> refused = berth(flow.callbackPath, flow.flowCookie);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("nonce");
@@ -542,8 +542,9 @@ class OidcLoginTest {
         Session s = Session.of(signIn("alice-sub", Map.of("preferred_username", "alice"), null).callback);
         RegistryClient.Response first = s.client().get("/c/log_out");
         assertThat(first.status()).isEqualTo(403);
-        assertThat(first.json().path("redirect_location").asString())
-                .isEqualTo(server.baseUri().toString().replaceAll("/$", "") + "/c/oidc/logout");
+        String external =
+                admin.get("/api/v2.0/systeminfo").json().path("external_url").asString();
+        assertThat(first.json().path("redirect_location").asString()).isEqualTo(external + "/c/oidc/logout");
         assertThat(s.client().get("/api/v2.0/users/current").status()).isEqualTo(200);
 
         // oidc_logout off (Harbor's default): the session ends, the browser goes to the sign-in page.
@@ -581,15 +582,14 @@ class OidcLoginTest {
                     com.nimbusds.jwt.SignedJWT.parse(query.get("id_token_hint")).getJWTClaimsSet();
             assertThat(hint.getSubject()).isEqualTo("alice-sub");
             assertThat(hint.getAudience()).containsExactly(CLIENT_ID);
-            assertThat(query.get("post_logout_redirect_uri"))
-                    .isEqualTo(server.baseUri().toString().replaceAll("/$", "") + "/account/sign-in");
+            assertThat(query.get("post_logout_redirect_uri")).isEqualTo(external + "/account/sign-in");
             assertThat(again.client().get("/api/v2.0/users/current").status()).isEqualTo(401);
             // The provider ends its session and sends the browser back to the sign-in page.
             HttpResponse<String> atProvider =
                     browser.send(HttpRequest.newBuilder(to).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(atProvider.statusCode()).isEqualTo(302);
             assertThat(atProvider.headers().firstValue("Location").orElseThrow())
-                    .startsWith(server.baseUri().toString().replaceAll("/$", "") + "/account/sign-in");
+                    .startsWith(external + "/account/sign-in");
 
             // The local admin signs out here only; a browser without a session goes to the sign-in page.
             RegistryClient.Response adminLogin = portalLogin("admin", BerthServer.ADMIN_PASSWORD);
@@ -764,7 +764,10 @@ class OidcLoginTest {
 
     private static HttpResponse<String> signIn(
             no.nav.security.mock.oauth2.token.OAuth2TokenCallback callback, String nonce) throws Exception {
-        Flow f = startAndAuthorize(callback, null, nonce);
+        Flow f = startAndAuthorize(null, nonce);
+        // The provider takes a queued callback at the token request, so one is queued only for a
+        // flow that reaches it (a refused flow would leave it to the next sign-in).
+        provider.enqueueCallback(callback);
         return berth(f.callbackPath, f.flowCookie);
     }
 
@@ -772,7 +775,9 @@ class OidcLoginTest {
     private record Flow(String callbackPath, String flowCookie, HttpResponse<String> callback) {}
 
     private static Flow signIn(String subject, Map<String, Object> claims, String redirectUrl) throws Exception {
-        Flow f = startAndAuthorize(subject, claims, redirectUrl, null);
+        Flow f = startAndAuthorize(redirectUrl, null);
+        provider.enqueueCallback(
+                new DefaultOAuth2TokenCallback(ISSUER, subject, "JWT", List.of(CLIENT_ID), claims, 3600));
         return new Flow(f.callbackPath, f.flowCookie, berth(f.callbackPath, f.flowCookie));
     }
 
@@ -781,24 +786,13 @@ class OidcLoginTest {
      * once), up to the redirect back to Berth's callback, not yet followed. {@code nonce} replaces
      * the nonce Berth sent, as an attacker's forged request would.
      */
-    private static Flow startAndAuthorize(String subject, Map<String, Object> claims, String redirectUrl, String nonce)
-            throws Exception {
-        return startAndAuthorize(
-                new DefaultOAuth2TokenCallback(ISSUER, subject, "JWT", List.of(CLIENT_ID), claims, 3600),
-                redirectUrl,
-                nonce);
-    }
-
-    private static Flow startAndAuthorize(
-            no.nav.security.mock.oauth2.token.OAuth2TokenCallback callback, String redirectUrl, String nonce)
-            throws Exception {
+    private static Flow startAndAuthorize(String redirectUrl, String nonce) throws Exception {
         // The provider stamps its tokens with the real time; Berth's clock is held by the test and
         // must not lag behind it (it may run ahead, as after the tests' jumps).
         java.time.Instant real = java.time.Instant.now();
         if (clock.instant().isBefore(real)) {
             clock.advance(Duration.between(clock.instant(), real));
         }
-        provider.enqueueCallback(callback);
         String path = "/c/oidc/login"
                 + (redirectUrl == null
                         ? ""
