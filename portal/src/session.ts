@@ -68,9 +68,11 @@ export async function logout(): Promise<void> {
   const provider = await signOut();
   update({ user: null, expired: false, signedOut: true });
   if (provider) {
-    // An OIDC user: the session ends at /c/oidc/logout, which may go on to the provider.
+    // An OIDC user: the session ends at /c/oidc/logout, which may go on to the provider. The page is
+    // being left: never settle, so that no caller moves the app on (a pushState now would cancel
+    // the navigation in Chromium).
     browser.assign(provider);
-    return;
+    return new Promise<void>(() => {});
   }
   await refreshInfo();
 }
