@@ -202,25 +202,9 @@ class OidcLoginTest {
                         .status())
                 .isEqualTo(401);
         // The local admin's name is taken.
-        RegistryClient.Response taken = server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"admin\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+        RegistryClient.Response taken = onboard("admin", flowCookie);
         assertThat(taken.status()).isEqualTo(409);
-        RegistryClient.Response onboarded = server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"alice\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+        RegistryClient.Response onboarded = onboard("alice", flowCookie);
         assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
         alice = Session.of(onboarded.raw());
 
@@ -467,15 +451,7 @@ class OidcLoginTest {
     void theAdminGroupMakesASystemAdministrator() throws Exception {
         Flow flow = signIn("carol-sub", Map.of("preferred_username", "carol", "groups", List.of("berth-admins")), null);
         String flowCookie = cookie(flow.callback, OidcController.FLOW_COOKIE).orElseThrow();
-        Session carol = Session.of(server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"carol\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie)
+        Session carol = Session.of(onboard("carol", flowCookie)
                 .raw());
         JsonNode me = carol.client().get("/api/v2.0/users/current").json();
         assertThat(me.path("sysadmin_flag").asBoolean()).isFalse();
@@ -621,15 +597,7 @@ class OidcLoginTest {
         String flowCookie = cookie(callback, OidcController.FLOW_COOKIE).orElseThrow();
         // The user claim of the ID token wins over the userinfo's name.
         assertThat(callback.headers().firstValue("Location").orElseThrow()).startsWith("/oidc-onboard?username=dora&");
-        RegistryClient.Response onboarded = server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"dora\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+        RegistryClient.Response onboarded = onboard("dora", flowCookie);
         assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
         Session dora = Session.of(onboarded.raw());
         JsonNode me = dora.client().get("/api/v2.0/users/current").json();
@@ -684,6 +652,19 @@ class OidcLoginTest {
     }
 
     // --- the browser's side of the flow ---
+
+    /** The onboarding page's POST with the flow cookie of a sign-in. */
+    private static RegistryClient.Response onboard(String username, String flowCookie) {
+        return server.anonymousClient()
+                .send(
+                        "POST",
+                        "/c/oidc/onboard",
+                        ("{\"username\":\"" + username + "\"}").getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json",
+                        "Cookie",
+                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+    }
 
     private static HttpResponse<String> logout(Session s) throws Exception {
         return browser.send(
