@@ -451,8 +451,7 @@ class OidcLoginTest {
     void theAdminGroupMakesASystemAdministrator() throws Exception {
         Flow flow = signIn("carol-sub", Map.of("preferred_username", "carol", "groups", List.of("berth-admins")), null);
         String flowCookie = cookie(flow.callback, OidcController.FLOW_COOKIE).orElseThrow();
-        Session carol = Session.of(onboard("carol", flowCookie)
-                .raw());
+        Session carol = Session.of(onboard("carol", flowCookie).raw());
         JsonNode me = carol.client().get("/api/v2.0/users/current").json();
         assertThat(me.path("sysadmin_flag").asBoolean()).isFalse();
         assertThat(me.path("admin_role_in_auth").asBoolean()).isTrue();
