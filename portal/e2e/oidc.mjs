@@ -4,7 +4,8 @@
 // GROUP its developer): a new user clicks "Login via <provider>", signs in at the provider, is sent
 // back through /c/oidc/callback to the onboarding page, chooses a name and lands signed in; the
 // groups claim gives them the developer role on PROJECT; their profile shows the CLI secret, which
-// works as a registry password and is replaced when regenerated; a second sign-in skips onboarding.
+// works as a registry password and is replaced when regenerated; signing out goes through the
+// provider's end_session_endpoint (oidc_logout); a second sign-in skips onboarding.
 // Local sign-up and the password form are not offered.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -91,9 +92,17 @@ await runSteps('oidc', async (page, step) => {
     await page.screenshot({ path: join(SHOTS, 'oidc-cli-secret.png') });
   });
 
-  await step('signed out, the user signs in through the provider again without onboarding', async () => {
+  await step('signed out here and at the provider (oidc_logout), the user signs in again without onboarding', async () => {
+    const visited = [];
+    page.on('request', (r) => visited.push(r.url()));
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL((u) => u.pathname === '/account/sign-in', WAIT);
     await page.getByRole('link', { name: `Login via ${PROVIDER}` }).waitFor(WAIT);
+    assert.ok(visited.some((u) => u.endsWith('/c/oidc/logout')), 'the portal followed /c/log_out to /c/oidc/logout');
+    assert.ok(
+      visited.some((u) => u.includes('/endsession?') && u.includes('id_token_hint=') && u.includes('post_logout_redirect_uri=')),
+      "the browser went through the provider's end_session_endpoint with the ID token as hint",
+    );
     await throughTheProvider();
     await heading('Projects').waitFor(WAIT);
     assert.equal(new URL(page.url()).pathname, '/projects', 'back where the sign-in started');

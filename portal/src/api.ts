@@ -149,8 +149,22 @@ export async function signIn(principal: string, password: string): Promise<void>
   await request('/c/login', { method: 'POST', body, quiet401: true });
 }
 
-export async function signOut(): Promise<void> {
-  await fetch('/c/log_out', { credentials: 'same-origin' });
+/**
+ * Ends the session. Harbor's answer for an OIDC user in oidc_auth mode is 403 with
+ * `{"redirect_location": ".../c/oidc/logout"}`: the browser must go there (Berth ends the session
+ * there and, with oidc_logout, sends the browser on to the provider). Returns that location, if any.
+ */
+export async function signOut(): Promise<string | null> {
+  const res = await fetch('/c/log_out', { credentials: 'same-origin' });
+  if (res.status !== 403) return null;
+  try {
+    const to = (await res.json())?.redirect_location;
+    if (typeof to !== 'string') return null;
+    const url = new URL(to, window.location.href);
+    return url.pathname.endsWith('/c/oidc/logout') ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Harbor's q= syntax: k=v terms joined by commas; "~" for "contains". */

@@ -61,9 +61,19 @@ export async function login(principal: string, password: string): Promise<void> 
   await checkSession();
 }
 
+/** Leaving the app for a server page (kept in an object so tests can watch it). */
+export const browser = { assign: (url: string) => window.location.assign(url) };
+
 export async function logout(): Promise<void> {
-  await signOut();
+  const provider = await signOut();
   update({ user: null, expired: false, signedOut: true });
+  if (provider) {
+    // An OIDC user: the session ends at /c/oidc/logout, which may go on to the provider. The page is
+    // being left: never settle, so that no caller moves the app on (a pushState now would cancel
+    // the navigation in Chromium).
+    browser.assign(provider);
+    return new Promise<void>(() => {});
+  }
   await refreshInfo();
 }
 

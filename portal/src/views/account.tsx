@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
-import { location, pathOf, registerRoute } from '../router';
+import { location, navigate, pathOf, registerRoute } from '../router';
 import { checkSession, session } from '../session';
 import { useSignal } from '../state';
 import { attempt, Empty, ErrorBanner, Field, Link, PageHeader, Spinner, SubmitRow } from '../ui/components';
@@ -149,5 +149,15 @@ function SearchView() {
   );
 }
 
+/**
+ * Harbor's sign-in page address, where an OIDC provider sends the browser back after signing out
+ * (post_logout_redirect_uri): signed out, the app shows its sign-in form; signed in, the projects.
+ */
+function SignInPage() {
+  useEffect(() => navigate('/projects', true), []);
+  return <Spinner />;
+}
+
 registerRoute({ path: '/account', view: AccountView, title: 'account.nav' });
+registerRoute({ path: '/account/sign-in', view: SignInPage, title: 'login.title' });
 registerRoute({ path: '/search', view: SearchView, title: 'search.title', nav: { section: 'main', order: 20 } });

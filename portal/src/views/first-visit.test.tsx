@@ -1,14 +1,15 @@
 /// <reference types="node" />
 // The bugs a first visit as a new administrator hit (issue 24), one test each.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { act } from 'preact/test-utils';
 import '../views';
 import { App } from '../App';
 import { setLocale } from '../i18n';
 import { navigate } from '../router';
+import { browser, session } from '../session';
 import { ALL, ARTIFACT, DIGEST, PROJECT, adminApi, projectApi } from '../test/fixtures';
-import { button, byLabel, captureDownloads, choose, click, dialogButton, error, list, mount, queryButton, submit, text, type, until } from '../test/harness';
+import { button, byLabel, captureDownloads, choose, click, dialogButton, error, fakeApi, list, mount, queryButton, submit, text, type, until } from '../test/harness';
 import { ADMIN, ALICE, signedInAs } from '../test/users';
 import { LabelChip, notify } from '../ui/components';
 import { contrast } from '../ui/color';
@@ -122,6 +123,53 @@ describe('signing out', () => {
     await until(() => expect(text()).toContain('Sign in to Berth'));
     expect(text()).toContain('You have signed out.');
     expect(text()).not.toContain('Saved.');
+  });
+});
+
+describe('signing out an OIDC user', () => {
+  it('goes to the /c/oidc/logout that Harbor\'s 403 answer names, and nowhere else', async () => {
+    signedInAs(ADMIN);
+    const assign = vi.spyOn(browser, 'assign').mockImplementation(() => {});
+    adminApi({
+      'GET /api/v2.0/projects': list([]),
+      'GET /c/log_out': { status: 403, body: { redirect_location: 'http://berth.test/c/oidc/logout' } },
+    });
+    await mount(<App />);
+    navigate('/projects');
+    await until(() => expect(text()).toContain('No projects yet'));
+    await click(button('Sign out'));
+    await until(() => expect(assign).toHaveBeenCalledWith('http://berth.test/c/oidc/logout'));
+
+    assign.mockClear();
+    signedInAs(ADMIN);
+    adminApi({
+      'GET /api/v2.0/projects': list([]),
+      'GET /c/log_out': { status: 403, body: { redirect_location: 'https://evil.example/steal' } },
+    });
+    await mount(<App />);
+    navigate('/projects');
+    await until(() => expect(text()).toContain('No projects yet'));
+    await click(button('Sign out'));
+    await until(() => expect(text()).toContain('Sign in to Berth'));
+    expect(assign).not.toHaveBeenCalled();
+    assign.mockRestore();
+  });
+
+  it('answers Harbor\'s /account/sign-in, where the provider sends the browser back: the form, or the projects', async () => {
+    session.set({ user: null, expired: false, info: {} });
+    fakeApi({
+      'GET /api/v2.0/users/current': error(401, 'unauthorized'),
+      'GET /api/v2.0/systeminfo': { body: {} },
+    });
+    await mount(<App />);
+    navigate('/account/sign-in');
+    await until(() => expect(text()).toContain('Sign in to Berth'));
+
+    signedInAs(ADMIN);
+    adminApi({ 'GET /api/v2.0/projects': list([]) });
+    await mount(<App />);
+    navigate('/account/sign-in');
+    await until(() => expect(window.location.pathname).toBe('/projects'));
   });
 });
 

@@ -12,6 +12,7 @@ export const AUTHPROXY_ITEMS = [
   'http_authproxy_admin_usernames',
   'http_authproxy_verify_cert',
   'http_authproxy_skip_search',
+  'http_authproxy_server_certificate',
 ] as const;
 
 type Key = 'endpoint' | 'tokenReview' | 'adminGroups' | 'adminUsernames';
@@ -39,6 +40,11 @@ export function AuthProxyFields({ ctl }: { ctl: Ctl }) {
           {(id) => <input id={id} name={k} disabled={!ctl.editable(k)} value={String(ctl.value(k) ?? '')} onInput={(e) => ctl.set(k, (e.target as HTMLInputElement).value)} />}
         </Field>
       ))}
+      <Field label={t('authproxy.serverCertificate')} hint={t('authproxy.serverCertificateHint')}>
+        {(id) => (
+          <textarea id={id} name="http_authproxy_server_certificate" rows={4} disabled={!ctl.editable('http_authproxy_server_certificate')} value={String(ctl.value('http_authproxy_server_certificate') ?? '')} onInput={(e) => ctl.set('http_authproxy_server_certificate', (e.target as HTMLTextAreaElement).value)} />
+        )}
+      </Field>
       {check('http_authproxy_verify_cert', t('authproxy.verifyCert'), true)}
       {check('http_authproxy_skip_search', t('authproxy.skipSearch'), false)}
     </fieldset>

@@ -18,6 +18,7 @@ export const OIDC_ITEMS = [
   'oidc_scope',
   'oidc_verify_cert',
   'oidc_auto_onboard',
+  'oidc_logout',
   'oidc_user_claim',
   'oidc_extra_redirect_parms',
 ] as const;
@@ -83,6 +84,7 @@ export function OidcFields({ ctl }: { ctl: Ctl }) {
       {TEXT_ITEMS.slice(3).map(text)}
       {check('oidc_verify_cert', t('oidc.verifyCert'), true)}
       {check('oidc_auto_onboard', t('oidc.autoOnboard'), false)}
+      {check('oidc_logout', t('oidc.logout'), false)}
       <div class="actions">
         <button type="button" onClick={test} disabled={testing}>
           {t('oidc.test')}

@@ -42,7 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  * http_authproxy_admin_usernames} and {@code http_authproxy_admin_groups} make administrators. A
  * registry client may also present a token itself, as Harbor's {@code tokenreview$<user>} user name
  * with the token as the password: the review must name that user. The user is onboarded at first
- * login with Harbor's fields. Both endpoints are administrators' targets of the outbound rules.
+ * login with Harbor's fields. Both endpoints are administrators' targets of the outbound rules; with
+ * {@code http_authproxy_verify_cert} their certificates must chain to {@code
+ * http_authproxy_server_certificate} when one is set (Harbor's pinning), else to the JVM's trust store.
  */
 @Service
 class AuthProxyLogin implements DirectoryLogin {
@@ -203,6 +205,9 @@ class AuthProxyLogin implements DirectoryLogin {
                 OutboundOptions.defaults()
                         .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(15))
                         .withSkipCertVerify(!verify)
+                        // Harbor's pinning: with verification on, a PEM certificate set here is the
+                        // only one the endpoints' certificates may chain to.
+                        .withTrustedCertificates(settings.string("http_authproxy_server_certificate"))
                         .withMaxResponseBytes(64 * 1024));
     }
 }

@@ -70,6 +70,30 @@ public class Sessions {
                 .optional();
     }
 
+    /**
+     * Keeps what an identity provider gave this session (sealed by the caller: Berth's sessions do
+     * not read it), for the session's sign-out.
+     */
+    public void attachProviderToken(String id, String sealed) {
+        jdbc.sql("UPDATE web_session SET provider_token = ? WHERE id_hash = ?")
+                .param(sealed)
+                .param(PasswordRules.sha256(id))
+                .update();
+    }
+
+    /** What {@link #attachProviderToken} kept for the live session, if anything. */
+    public Optional<String> providerToken(String id) {
+        if (id == null || id.length() > 128) {
+            return Optional.empty();
+        }
+        return jdbc.sql("SELECT provider_token FROM web_session WHERE id_hash = ? AND expires_at > ?")
+                .param(PasswordRules.sha256(id))
+                .param(java.sql.Timestamp.from(clock.instant()))
+                .query((rs, i) -> Optional.ofNullable(rs.getString(1)))
+                .optional()
+                .flatMap(o -> o);
+    }
+
     public void delete(String id) {
         jdbc.sql("DELETE FROM web_session WHERE id_hash = ?")
                 .param(PasswordRules.sha256(id))

@@ -41,6 +41,28 @@ record LdapConfig(
                 membershipAttribute);
     }
 
+    /** Active Directory's LDAP_MATCHING_RULE_IN_CHAIN, which a directory evaluates over nested groups. */
+    static final String IN_CHAIN = "1.2.840.113556.1.4.1941";
+
+    /**
+     * Whether {@code ldap_group_membership_attribute} asks for the in-chain rule, written as Active
+     * Directory spells it in a filter: {@code memberOf:1.2.840.113556.1.4.1941:}.
+     */
+    boolean inChain() {
+        int colon = membershipAttribute.indexOf(':');
+        return colon > 0
+                && membershipAttribute
+                        .substring(colon + 1)
+                        .replaceFirst(":$", "")
+                        .equals(IN_CHAIN);
+    }
+
+    /** The user attribute that lists the user's groups ({@code memberOf} of {@code memberOf:<rule>:}). */
+    String membershipAttributeName() {
+        int colon = membershipAttribute.indexOf(':');
+        return colon < 0 ? membershipAttribute : membershipAttribute.substring(0, colon);
+    }
+
     /** Where groups are searched: the group base DN, or the user base DN when none is set. */
     String effectiveGroupBaseDn() {
         return groupBaseDn.isBlank() ? baseDn : groupBaseDn;

@@ -80,7 +80,7 @@ class LdapLogin implements DirectoryLogin {
                 }
                 // Group lookups run as the search account, as Harbor's do.
                 session.bindSearchAccount();
-                Set<String> groupDns = session.groupsWithNesting(entry.groupDns());
+                Set<String> groupDns = session.groupsOf(entry);
                 UserAccount account = onboard(entry);
                 boolean admin = isAdmin(config, groupDns);
                 List<Long> groupIds = registered(config, groupDns);

@@ -85,7 +85,7 @@ final class LdapSession implements AutoCloseable {
                 : Filter.createEqualityFilter(config.uid(), username);
         Filter filter = and(userFilter(), byName);
         Set<String> attributes = new LinkedHashSet<>(List.of("uid", "cn", "mail", "email", config.uid()));
-        attributes.add(config.membershipAttribute());
+        attributes.add(config.membershipAttributeName());
         SearchResult result = search(config.baseDn(), scope(config.scope()), filter, attributes.toArray(String[]::new));
         List<LdapEntries.User> users = new ArrayList<>();
         for (SearchResultEntry e : result.getSearchEntries()) {
@@ -100,7 +100,7 @@ final class LdapSession implements AutoCloseable {
         String email = "";
         List<String> groups = new ArrayList<>();
         String uid = config.uid().toLowerCase(Locale.ROOT);
-        String member = config.membershipAttribute().toLowerCase(Locale.ROOT);
+        String member = config.membershipAttributeName().toLowerCase(Locale.ROOT);
         // Harbor's mapping: the uid attribute is the name; uid or cn the real name; mail or email the email.
         for (Attribute a : e.getAttributes()) {
             String name = a.getBaseName().toLowerCase(Locale.ROOT);
@@ -161,6 +161,37 @@ final class LdapSession implements AutoCloseable {
     }
 
     /**
+     * Every group a user belongs to, directly or through nested groups; at most {@value #MAX_GROUPS}
+     * groups, normalised DNs. With the in-chain rule ({@link LdapConfig#inChain()}) the directory
+     * itself evaluates the nesting: one search under the group base DN for groups whose {@code
+     * member} matches the user's DN by {@code 1.2.840.113556.1.4.1941} (Active Directory), and the
+     * user's own membership attribute besides. Otherwise a bounded walk ({@link #groupsWithNesting}).
+     */
+    Set<String> groupsOf(LdapEntries.User user) {
+        if (!config.inChain()) {
+            return groupsWithNesting(user.groupDns());
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (String dn : user.groupDns()) {
+            normalize(dn).ifPresent(seen::add);
+        }
+        Filter inChain = Filter.createExtensibleMatchFilter("member", LdapConfig.IN_CHAIN, false, user.dn());
+        try {
+            SearchResult r = search(
+                    config.effectiveGroupBaseDn(), scope(config.groupScope()), and(groupFilter(), inChain), "1.1");
+            for (SearchResultEntry e : r.getSearchEntries()) {
+                if (seen.size() >= MAX_GROUPS) {
+                    break;
+                }
+                normalize(e.getDN()).ifPresent(seen::add);
+            }
+        } catch (LdapNotFound e) {
+            // No group base: the user's own attribute is all there is.
+        }
+        return seen;
+    }
+
+    /**
      * Every group a user belongs to: the DNs in their membership attribute, then, up to {@code
      * nested-group-depth} levels, the groups those groups belong to by the same attribute; at most
      * {@value #MAX_GROUPS} groups. Normalised DNs.
@@ -192,10 +223,10 @@ final class LdapSession implements AutoCloseable {
                     groupDn,
                     SearchScope.BASE,
                     Filter.createPresenceFilter("objectClass"),
-                    config.membershipAttribute());
+                    config.membershipAttributeName());
             List<String> parents = new ArrayList<>();
             for (SearchResultEntry e : r.getSearchEntries()) {
-                String[] values = e.getAttributeValues(config.membershipAttribute());
+                String[] values = e.getAttributeValues(config.membershipAttributeName());
                 if (values != null) {
                     parents.addAll(List.of(values));
                 }

@@ -18,7 +18,8 @@ record OidcConfig(
         String groupsClaim,
         String adminGroup,
         String groupFilter,
-        Map<String, String> extraRedirectParms) {
+        Map<String, String> extraRedirectParms,
+        boolean logout) {
 
     boolean configured() {
         return !endpoint.isBlank() && !clientId.isBlank();

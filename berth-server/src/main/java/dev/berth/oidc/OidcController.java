@@ -13,6 +13,7 @@ import dev.berth.iam.RobotRecords;
 import dev.berth.iam.SessionCookies;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.UserAccount;
+import dev.berth.iam.UserRecords;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -44,7 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
  * in (a session as {@code /c/login} makes), onboarding them at once with {@code oidc_auto_onboard}
  * or else sending the browser to the portal's {@code /oidc-onboard} page, whose {@code POST
  * /c/oidc/onboard} names the new user. The flow is kept server-side, found by an HttpOnly cookie;
- * every path answers 412 unless {@code auth_mode} is {@code oidc_auth}, as Harbor's do.
+ * every path but {@code /c/oidc/logout} answers 412 unless {@code auth_mode} is {@code oidc_auth},
+ * as Harbor's do. {@code GET /c/oidc/logout} signs out (at the provider too with {@code oidc_logout}).
  */
 @RestController
 class OidcController {
@@ -60,6 +62,7 @@ class OidcController {
     private final AuditLog audit;
     private final SecretBox box;
     private final JsonMapper json;
+    private final UserRecords users;
 
     OidcController(
             OidcSettings settings,
@@ -70,7 +73,9 @@ class OidcController {
             ExternalUrl externalUrl,
             AuditLog audit,
             SecretBox box,
-            JsonMapper json) {
+            JsonMapper json,
+            UserRecords users) {
+        this.users = users;
         this.settings = settings;
         this.provider = provider;
         this.flows = flows;
@@ -150,7 +155,7 @@ class OidcController {
                 throw new OidcException("the provider sent no ID token");
             }
             JWTClaimsSet claims = provider.verify(config, tokens.idToken(), flow.nonce());
-            identity = login.identify(config, claims);
+            identity = login.identify(config, claims, tokens.accessToken());
         } catch (OidcException e) {
             log.info("event=oidc_callback_refused reason=\"{}\"", e.getMessage());
             throw ApiException.badRequest(e.getMessage());
@@ -180,7 +185,7 @@ class OidcController {
                     .header(HttpHeaders.CACHE_CONTROL, "no-store")
                     .build();
         }
-        return signedIn(request, user, flow.redirectUrl().isEmpty() ? "/" : flow.redirectUrl());
+        return signedIn(request, user, tokens.idToken(), flow.redirectUrl().isEmpty() ? "/" : flow.redirectUrl());
     }
 
     record OnboardRequest(String username) {}
@@ -203,8 +208,7 @@ class OidcController {
             flows.awaitOnboarding(flow, flow.identity());
             throw ApiException.conflict("Conflict in username, the user with same username has been onboarded.");
         }
-        ResponseEntity<Void> r = signedIn(request, user.get(), null);
-        return r;
+        return signedIn(request, user.get(), pending.idToken(), null);
     }
 
     /** What the provider said of a user waiting to be onboarded; sealed while it waits. */
@@ -236,9 +240,14 @@ class OidcController {
     }
 
     /** A session as {@code /c/login} starts it, then the browser goes on (or 200 for the onboard form). */
-    private ResponseEntity<Void> signedIn(HttpServletRequest request, Principal.User user, String location) {
+    private ResponseEntity<Void> signedIn(
+            HttpServletRequest request, Principal.User user, String idToken, String location) {
         cookie(request, Sessions.COOKIE).ifPresent(sessions::delete);
         Sessions.Session session = sessions.create(user.id());
+        if (idToken != null && !idToken.isEmpty()) {
+            // For signing out at the provider (oidc_logout): the session's ID token as id_token_hint.
+            sessions.attachProviderToken(session.id(), box.seal(idToken, idTokenContext(user.id())));
+        }
         audit.record(user.name(), 0, AuditLog.Operation.LOGIN, "user", user.name());
         log.info("event=portal_login user={} via=oidc", user.name());
         boolean secure = secure(request);
@@ -252,6 +261,63 @@ class OidcController {
             b.location(URI.create(location));
         }
         return b.build();
+    }
+
+    /**
+     * Harbor's {@code /c/oidc/logout}, where the portal sends an OIDC user to sign out: the session
+     * ends; with {@code oidc_logout} on and a provider that names an {@code end_session_endpoint},
+     * the browser goes on to it with the session's ID token as {@code id_token_hint} and {@code
+     * post_logout_redirect_uri} the portal's sign-in page, else straight to that page.
+     */
+    @GetMapping("/c/oidc/logout")
+    ResponseEntity<Void> logout(HttpServletRequest request) {
+        Optional<String> sid = cookie(request, Sessions.COOKIE);
+        Optional<Sessions.Session> session = sid.flatMap(sessions::find);
+        Optional<String> idToken = Optional.empty();
+        if (session.isPresent()) {
+            long userId = session.get().userId();
+            idToken = sessions.providerToken(sid.get()).flatMap(kept -> {
+                try {
+                    return Optional.of(box.open(kept, idTokenContext(userId)));
+                } catch (SecretUnreadableException e) {
+                    return Optional.empty();
+                }
+            });
+            sessions.delete(sid.get());
+            users.find(userId)
+                    .ifPresent(u -> audit.record(u.username(), 0, AuditLog.Operation.LOGOUT, "user", u.username()));
+        }
+        String signIn = externalUrl.of(request) + "/account/sign-in";
+        URI to = URI.create(signIn);
+        if (settings.active() && idToken.isPresent()) {
+            OidcConfig config = settings.current();
+            if (config.logout()) {
+                try {
+                    String endSession = provider.discovery(config).endSession();
+                    if (endSession.isEmpty()) {
+                        log.warn("event=oidc_logout_skipped reason=no_end_session_endpoint");
+                    } else {
+                        to = URI.create(endSession
+                                + (endSession.contains("?") ? "&" : "?")
+                                + "id_token_hint=" + enc(idToken.get())
+                                + "&post_logout_redirect_uri=" + enc(signIn));
+                    }
+                } catch (OidcException | IllegalArgumentException e) {
+                    log.warn("event=oidc_logout_skipped reason=\"{}\"", e.getMessage());
+                }
+            }
+        }
+        boolean secure = secure(request);
+        return ResponseEntity.status(HttpStatus.FOUND)
+                .location(to)
+                .header(HttpHeaders.SET_COOKIE, cookie(Sessions.COOKIE, "", true, secure, Duration.ZERO))
+                .header(HttpHeaders.SET_COOKIE, cookie(Sessions.CSRF_COOKIE, "", false, secure, Duration.ZERO))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .build();
+    }
+
+    private static String idTokenContext(long userId) {
+        return "web_session/" + userId + "/id_token";
     }
 
     private void requireOidc() {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -23,9 +24,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Harbor's {@code oidc_auth} users: who an ID token names (subject and issuer, the user name from
- * {@code oidc_user_claim} or {@code name}, email, the groups of {@code oidc_groups_claim} kept by
- * {@code oidc_group_filter}), their onboarding, their groups recorded as OIDC user groups, and
+ * Harbor's {@code oidc_auth} users: who the ID token and the provider's userinfo endpoint name
+ * (subject and issuer, the user name from {@code oidc_user_claim} or {@code name}, email, the groups
+ * of {@code oidc_groups_claim} kept by {@code oidc_group_filter}), their onboarding, their groups recorded as OIDC user groups, and
  * their CLI secrets, which registry clients present as the password: a secret is accepted only while
  * the user's session at the provider lives, checked by refreshing the user's token at the provider
  * when the access token has expired or {@code berth.oidc.session-check} has passed since the last
@@ -77,28 +78,97 @@ class OidcLogin implements DirectoryLogin {
         }
     }
 
-    Identity identify(OidcConfig config, JWTClaimsSet claims) {
+    /**
+     * What one source says of the user: the ID token or the userinfo endpoint. {@code claimed} is the
+     * {@code oidc_user_claim} value, {@code name} the user name it gives ({@code claimed}, else the
+     * {@code name} claim), {@code groups} empty when the source has no groups claim at all.
+     */
+    private record Said(
+            String subject, String issuer, String claimed, String name, String email, Optional<List<String>> groups) {}
+
+    private static Said said(OidcConfig config, Map<String, Object> claims) {
+        String subject = claims.get("sub") instanceof String s ? s : "";
+        String issuer = claims.get("iss") instanceof String s ? s : "";
+        String claimed = "";
+        if (!config.userClaim().isEmpty() && claims.get(config.userClaim()) instanceof String s) {
+            claimed = s;
+        }
+        String name = !claimed.isEmpty() ? claimed : claims.get("name") instanceof String s ? s : "";
+        String email = claims.get("email") instanceof String e ? e : "";
+        return new Said(subject, issuer, claimed, name, email, groupsOf(config, claims));
+    }
+
+    /**
+     * Who signed in, as Harbor's {@code UserInfoFromToken} decides it: the ID token's claims, and
+     * those of the provider's userinfo endpoint asked with the access token (a failure there is a
+     * warning and the ID token alone counts). When both answer, their subjects must be the same,
+     * the email is the userinfo endpoint's, the user name is the ID token's {@code oidc_user_claim},
+     * else the userinfo endpoint's, else the ID token's {@code name}, and the groups are the userinfo
+     * endpoint's when it has the groups claim, else the ID token's. {@code claims} may be null (a
+     * refresh without an ID token): then the userinfo endpoint alone counts.
+     */
+    Identity identify(OidcConfig config, JWTClaimsSet claims, String accessToken) {
+        Said local;
         try {
-            String username = "";
-            String claim = config.userClaim().isEmpty() ? "name" : config.userClaim();
-            Object u = claims.getClaim(claim);
-            if (u instanceof String s) {
-                username = s.trim().replace(' ', '_');
-            }
-            String email = claims.getClaim("email") instanceof String e ? e : "";
-            List<String> all = groupsOf(config, claims);
-            boolean admin = !config.adminGroup().isEmpty() && all.contains(config.adminGroup());
-            return new Identity(claims.getSubject(), claims.getIssuer(), username, email, filtered(config, all), admin);
+            local = claims == null ? null : said(config, claims.getClaims());
         } catch (RuntimeException e) {
             throw new OidcException("the ID token's claims cannot be read");
         }
+        Said remote = null;
+        try {
+            remote = provider.userInfo(config, accessToken)
+                    .map(c -> said(config, c))
+                    .orElse(null);
+        } catch (OidcException e) {
+            log.warn("event=oidc_userinfo_failed reason=\"{}\"", e.getMessage());
+        }
+        Said merged;
+        if (local != null && remote != null) {
+            if (!remote.subject().equals(local.subject())) {
+                throw new OidcException("the subject from userinfo does not match the subject from the ID token");
+            }
+            String name = !local.claimed().isEmpty()
+                    ? local.claimed()
+                    : !remote.name().isEmpty() ? remote.name() : local.name();
+            merged = new Said(
+                    local.subject(),
+                    local.issuer(),
+                    local.claimed(),
+                    name,
+                    remote.email(),
+                    remote.groups().isPresent() ? remote.groups() : local.groups());
+        } else if (local != null) {
+            merged = local;
+        } else if (remote != null) {
+            merged = new Said(
+                    remote.subject(),
+                    provider.discovery(config).issuer(),
+                    remote.claimed(),
+                    remote.name(),
+                    remote.email(),
+                    remote.groups());
+        } else {
+            throw new OidcException("failed to get userinfo from both remote and ID token");
+        }
+        if (merged.subject().isEmpty()) {
+            throw new OidcException("the provider named no subject");
+        }
+        List<String> all = merged.groups().orElse(List.of());
+        boolean admin = !config.adminGroup().isEmpty() && all.contains(config.adminGroup());
+        return new Identity(
+                merged.subject(),
+                merged.issuer(),
+                merged.name().trim().replace(' ', '_'),
+                merged.email(),
+                filtered(config, all),
+                admin);
     }
 
-    private static List<String> groupsOf(OidcConfig config, JWTClaimsSet claims) {
-        if (config.groupsClaim().isEmpty()) {
-            return List.of();
+    private static Optional<List<String>> groupsOf(OidcConfig config, Map<String, Object> claims) {
+        if (config.groupsClaim().isEmpty() || !claims.containsKey(config.groupsClaim())) {
+            return Optional.empty();
         }
-        Object v = claims.getClaim(config.groupsClaim());
+        Object v = claims.get(config.groupsClaim());
         Set<String> names = new LinkedHashSet<>();
         if (v instanceof String s) {
             names.add(s);
@@ -108,8 +178,10 @@ class OidcLogin implements DirectoryLogin {
                     names.add(s);
                 }
             }
+        } else {
+            return Optional.empty();
         }
-        return List.copyOf(names);
+        return Optional.of(List.copyOf(names));
     }
 
     /** Harbor's {@code oidc_group_filter}: only groups whose name the expression finds are kept. */
@@ -199,9 +271,20 @@ class OidcLogin implements DirectoryLogin {
             OidcConfig config = settings.current();
             OidcProvider.Tokens fresh = provider.refresh(config, stored.refreshToken());
             Identity id = null;
-            if (!fresh.idToken().isEmpty()) {
-                Identity seen = identify(config, provider.verify(config, fresh.idToken(), null));
-                if (!seen.subiss().equals(meta.get().subiss())) {
+            JWTClaimsSet claims = fresh.idToken().isEmpty() ? null : provider.verify(config, fresh.idToken(), null);
+            if (claims != null || !fresh.accessToken().isEmpty()) {
+                Identity seen;
+                try {
+                    seen = identify(config, claims, fresh.accessToken());
+                } catch (OidcException e) {
+                    if (claims != null) {
+                        log.warn("event=oidc_cli_secret_refused user={} reason=\"{}\"", username, e.getMessage());
+                        return new Outcome.Refused();
+                    }
+                    // Neither an ID token nor a userinfo answer: the session lives, the groups stay.
+                    seen = null;
+                }
+                if (seen != null && !seen.subiss().equals(meta.get().subiss())) {
                     log.warn("event=oidc_cli_secret_refused user={} reason=subject_changed", username);
                     return new Outcome.Refused();
                 }

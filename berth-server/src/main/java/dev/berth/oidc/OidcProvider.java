@@ -34,6 +34,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.springframework.stereotype.Component;
@@ -43,7 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Talks to the OpenID Connect provider: discovery ({@code .well-known/openid-configuration}), its
  * keys (JWKS), the token endpoint (authorization code with PKCE, refresh), and verifies ID tokens
- * (signature by the provider's keys, issuer, audience, expiry by the injected clock, nonce). Every
+ * (signature by the provider's keys, issuer, audience, expiry by the injected clock, nonce), and
+ * reads the userinfo endpoint with the access token. Every
  * call goes through {@link OutboundHttp} at the administrator's trust level; discovery documents
  * and key sets are kept for ten minutes, and the keys fetched again at once when a token names a
  * key Berth has not seen (the provider rotated them).
@@ -68,10 +70,17 @@ class OidcProvider {
     }
 
     /** What the provider's discovery document says Berth needs. */
-    record Discovery(String issuer, URI authorization, URI token, URI jwks, String endSession) {}
+    record Discovery(String issuer, URI authorization, URI token, URI jwks, String endSession, String userInfo) {}
 
-    /** What the token endpoint answered; the refresh token may be empty. */
-    record Tokens(String idToken, String refreshToken, Instant accessExpiry) {
+    /**
+     * What the token endpoint answered; the refresh token may be empty. The access token is only
+     * used at once (for the userinfo endpoint), never stored.
+     */
+    record Tokens(String idToken, String refreshToken, Instant accessExpiry, String accessToken) {
+        Tokens(String idToken, String refreshToken, Instant accessExpiry) {
+            this(idToken, refreshToken, accessExpiry, "");
+        }
+
         @Override
         public String toString() {
             return "Tokens[accessExpiry=" + accessExpiry + "]";
@@ -116,7 +125,8 @@ class OidcProvider {
                 uri(authorization),
                 uri(token),
                 uri(jwks),
-                doc.path("end_session_endpoint").asString(""));
+                doc.path("end_session_endpoint").asString(""),
+                doc.path("userinfo_endpoint").asString(""));
     }
 
     /** The provider's authorization URL for a new sign-in (authorization code with PKCE S256). */
@@ -173,6 +183,41 @@ class OidcProvider {
             return claims;
         } catch (BadJOSEException | JOSEException | ParseException e) {
             throw new OidcException("the ID token is not valid: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The claims of the provider's userinfo endpoint for this access token; empty when the provider
+     * names no such endpoint or there is no access token. A JSON object answer only (a signed JWT
+     * answer is not read). Failures are {@link OidcException}s, which callers treat as Harbor does:
+     * a warning, and the ID token's claims alone.
+     */
+    Optional<Map<String, Object>> userInfo(OidcConfig config, String accessToken) {
+        String endpoint = discovery(config).userInfo();
+        if (endpoint.isEmpty() || accessToken == null || accessToken.isEmpty()) {
+            return Optional.empty();
+        }
+        URI uri = uri(endpoint);
+        OutboundRequest request = OutboundRequest.get(uri)
+                .withHeader("Accept", "application/json")
+                .withHeader("Authorization", "Bearer " + accessToken);
+        try (OutboundResponse r = client(config.verifyCert()).send(request)) {
+            if (!r.isSuccess()) {
+                throw new OidcException("the provider's userinfo endpoint answered HTTP " + r.status());
+            }
+            JsonNode node = readJson(r);
+            if (node == null || !node.isObject()) {
+                throw new OidcException("the provider's userinfo endpoint did not answer a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> claims = json.convertValue(node, Map.class);
+            return Optional.of(claims);
+        } catch (IOException e) {
+            throw new OidcException("the provider's userinfo endpoint could not be read");
+        } catch (TargetRefusedException e) {
+            throw new OidcException(e.getMessage());
+        } catch (OutboundException e) {
+            throw new OidcException("the provider's userinfo endpoint cannot be reached: " + e.getMessage());
         }
     }
 
@@ -240,7 +285,8 @@ class OidcProvider {
             return new Tokens(
                     body.path("id_token").asString(""),
                     body.path("refresh_token").asString(""),
-                    expiry);
+                    expiry,
+                    body.path("access_token").asString(""));
         } catch (IOException e) {
             throw new OidcException("the provider's token endpoint could not be read");
         } catch (TargetRefusedException e) {

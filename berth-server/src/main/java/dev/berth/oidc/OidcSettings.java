@@ -56,7 +56,8 @@ class OidcSettings {
                 settings.string("oidc_groups_claim").trim(),
                 settings.string("oidc_admin_group").trim(),
                 settings.string("oidc_group_filter").trim(),
-                extra(settings.string("oidc_extra_redirect_parms")));
+                extra(settings.string("oidc_extra_redirect_parms")),
+                settings.raw("oidc_logout").map(JsonNode::asBoolean).orElse(false));
     }
 
     Duration sessionCheck() {

@@ -53,6 +53,15 @@ public class OidcUsers {
                 .optional();
     }
 
+    /** Whether the user was onboarded through the OIDC provider. */
+    public boolean isOidcUser(long userId) {
+        return jdbc.sql("SELECT count(*) FROM oidc_user WHERE user_id = ?")
+                        .param(userId)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
     Optional<Long> userBySubIss(String subiss) {
         return jdbc.sql("SELECT user_id FROM oidc_user WHERE subiss = ?")
                 .param(subiss)

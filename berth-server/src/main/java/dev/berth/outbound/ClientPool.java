@@ -13,13 +13,19 @@ import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * One HttpClient, with its own connection pool, per trust level, TLS mode and timeouts. Keeping
+ * One HttpClient, with its own connection pool, per trust level, TLS mode (pinned certificates
+ * included) and timeouts. Keeping
  * them apart matters: a pooled connection is reused without resolving again, so a connection an
  * administrator's target opened to a private address must never serve a project user's request, and
  * a connection made without certificate checks must never serve a client that checks them.
  */
 final class ClientPool implements AutoCloseable {
-    private record Key(Trust trust, boolean skipCertVerify, Duration connectTimeout, Duration readTimeout) {}
+    private record Key(
+            Trust trust,
+            boolean skipCertVerify,
+            String trustedCertificates,
+            Duration connectTimeout,
+            Duration readTimeout) {}
 
     private final TargetGuard guard;
     private final ConcurrentMap<Key, CloseableHttpClient> clients = new ConcurrentHashMap<>();
@@ -29,7 +35,12 @@ final class ClientPool implements AutoCloseable {
     }
 
     CloseableHttpClient client(Trust trust, OutboundOptions options) {
-        Key key = new Key(trust, options.skipCertVerify(), options.connectTimeout(), options.readTimeout());
+        Key key = new Key(
+                trust,
+                options.skipCertVerify(),
+                options.skipCertVerify() ? "" : options.trustedCertificates(),
+                options.connectTimeout(),
+                options.readTimeout());
         return clients.computeIfAbsent(key, this::build);
     }
 
@@ -38,7 +49,12 @@ final class ClientPool implements AutoCloseable {
         Timeout read = timeout(key.readTimeout());
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(new GuardedDnsResolver(guard, key.trust()))
-                .setTlsSocketStrategy(key.skipCertVerify() ? TrustAllTls.trustingAll() : TrustAllTls.verifying())
+                .setTlsSocketStrategy(
+                        key.skipCertVerify()
+                                ? TrustAllTls.trustingAll()
+                                : key.trustedCertificates().isEmpty()
+                                        ? TrustAllTls.verifying()
+                                        : TrustAllTls.trustingOnly(key.trustedCertificates()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         .setSocketTimeout(read)

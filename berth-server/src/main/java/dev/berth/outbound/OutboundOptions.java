@@ -23,6 +23,9 @@ import java.util.Map;
  * @param maxRedirects how many redirects to follow; {@code 0} (the default) returns a 3xx response
  *     as it is. Each hop is checked by the same rules before it is connected to
  * @param maxResponseBytes reading more than this from a response body fails
+ * @param trustedCertificates PEM certificates that are the only trust anchors of this client's
+ *     https connections instead of the JVM's (a pinned server certificate, or the CA that issued
+ *     it); empty for the JVM's. Host names are still verified; ignored with {@code skipCertVerify}
  */
 public record OutboundOptions(
         Duration connectTimeout,
@@ -30,7 +33,8 @@ public record OutboundOptions(
         boolean skipCertVerify,
         Map<String, String> headers,
         int maxRedirects,
-        long maxResponseBytes) {
+        long maxResponseBytes,
+        String trustedCertificates) {
     /** The most redirects any client may follow. */
     public static final int REDIRECT_LIMIT = 5;
 
@@ -45,19 +49,22 @@ public record OutboundOptions(
             throw new IllegalArgumentException("maxResponseBytes must not be negative");
         }
         headers = HeaderNames.checked(headers);
+        trustedCertificates = trustedCertificates == null ? "" : trustedCertificates.strip();
     }
 
     /** Connect within 10 s, answer within 30 s, verify certificates, no redirects, 1 MiB bodies. */
     public static OutboundOptions defaults() {
-        return new OutboundOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), false, Map.of(), 0, 1 << 20);
+        return new OutboundOptions(Duration.ofSeconds(10), Duration.ofSeconds(30), false, Map.of(), 0, 1 << 20, "");
     }
 
     public OutboundOptions withTimeouts(Duration connect, Duration read) {
-        return new OutboundOptions(connect, read, skipCertVerify, headers, maxRedirects, maxResponseBytes);
+        return new OutboundOptions(
+                connect, read, skipCertVerify, headers, maxRedirects, maxResponseBytes, trustedCertificates);
     }
 
     public OutboundOptions withSkipCertVerify(boolean skip) {
-        return new OutboundOptions(connectTimeout, readTimeout, skip, headers, maxRedirects, maxResponseBytes);
+        return new OutboundOptions(
+                connectTimeout, readTimeout, skip, headers, maxRedirects, maxResponseBytes, trustedCertificates);
     }
 
     /** Adds (or replaces) a header; a blank value removes it, so optional auth headers read naturally. */
@@ -67,15 +74,24 @@ public record OutboundOptions(
         if (value != null && !value.isBlank()) {
             all.put(name, value);
         }
-        return new OutboundOptions(connectTimeout, readTimeout, skipCertVerify, all, maxRedirects, maxResponseBytes);
+        return new OutboundOptions(
+                connectTimeout, readTimeout, skipCertVerify, all, maxRedirects, maxResponseBytes, trustedCertificates);
     }
 
     public OutboundOptions withMaxRedirects(int max) {
-        return new OutboundOptions(connectTimeout, readTimeout, skipCertVerify, headers, max, maxResponseBytes);
+        return new OutboundOptions(
+                connectTimeout, readTimeout, skipCertVerify, headers, max, maxResponseBytes, trustedCertificates);
     }
 
     public OutboundOptions withMaxResponseBytes(long max) {
-        return new OutboundOptions(connectTimeout, readTimeout, skipCertVerify, headers, maxRedirects, max);
+        return new OutboundOptions(
+                connectTimeout, readTimeout, skipCertVerify, headers, maxRedirects, max, trustedCertificates);
+    }
+
+    /** Trusts only these PEM certificates over https (see {@link #trustedCertificates}). */
+    public OutboundOptions withTrustedCertificates(String pem) {
+        return new OutboundOptions(
+                connectTimeout, readTimeout, skipCertVerify, headers, maxRedirects, maxResponseBytes, pem);
     }
 
     /** Header names only: values are often credentials. */
@@ -83,7 +99,8 @@ public record OutboundOptions(
     public String toString() {
         return "OutboundOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", skipCertVerify=" + skipCertVerify + ", headers=" + headers.keySet()
-                + ", maxRedirects=" + maxRedirects + ", maxResponseBytes=" + maxResponseBytes + "]";
+                + ", maxRedirects=" + maxRedirects + ", maxResponseBytes=" + maxResponseBytes
+                + ", pinned=" + !trustedCertificates.isEmpty() + "]";
     }
 
     private static boolean isSane(Duration d) {

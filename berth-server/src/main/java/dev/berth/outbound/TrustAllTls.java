@@ -1,24 +1,63 @@
 package dev.berth.outbound;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
 import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
-/** The TLS of clients with {@code skipCertVerify}: any certificate, any host name. Nothing else uses it. */
+/**
+ * The TLS of outbound clients: the JVM's trust store, only pinned certificates, or (with {@code
+ * skipCertVerify}) any certificate and any host name, which nothing else uses.
+ */
 final class TrustAllTls {
     private TrustAllTls() {}
 
     static TlsSocketStrategy verifying() {
         // the JVM's trust store (javax.net.ssl.trustStore if set) and host name verification
         return ClientTlsStrategyBuilder.create().buildClassic();
+    }
+
+    /**
+     * Only the PEM certificates given are trust anchors (a pinned self-signed server certificate, or
+     * a CA); host names are verified as usual. Not a certificate: {@link IllegalArgumentException}.
+     */
+    static TlsSocketStrategy trustingOnly(String pem) {
+        try {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                anchors.setCertificateEntry("pinned-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IllegalArgumentException("no PEM certificate");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
+        } catch (CertificateException | IOException e) {
+            throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS in this JVM", e);
+        }
     }
 
     static TlsSocketStrategy trustingAll() {

@@ -11,6 +11,7 @@ import dev.berth.iam.UserRecords;
 import dev.berth.outbound.OutboundHttp;
 import dev.berth.outbound.TargetRefusedException;
 import dev.berth.outbound.Trust;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,7 +80,8 @@ class ConfigurationItems {
             Map.entry("http_authproxy_endpoint", ""),
             Map.entry("http_authproxy_tokenreview_endpoint", ""),
             Map.entry("http_authproxy_admin_groups", ""),
-            Map.entry("http_authproxy_admin_usernames", ""));
+            Map.entry("http_authproxy_admin_usernames", ""),
+            Map.entry("http_authproxy_server_certificate", ""));
 
     private static final Map<String, Fixed> FIXED = fixed();
 
@@ -100,16 +102,6 @@ class ConfigurationItems {
             m.put(s, new Fixed(Kind.STRING, "", UAA, true));
         }
         m.put("uaa_verify_cert", new Fixed(Kind.BOOL, false, UAA, true));
-        m.put(
-                "http_authproxy_server_certificate",
-                new Fixed(
-                        Kind.STRING,
-                        "",
-                        "a pinned auth proxy certificate is not supported yet; add its CA to the JVM's trust store",
-                        true));
-        m.put(
-                "oidc_logout",
-                new Fixed(Kind.BOOL, false, "signing out at the OIDC provider is not implemented yet", true));
         return Map.copyOf(m);
     }
 
@@ -232,6 +224,9 @@ class ConfigurationItems {
         values.put(
                 "oidc_auto_onboard",
                 settings.raw("oidc_auto_onboard").map(JsonNode::asBoolean).orElse(false));
+        values.put(
+                "oidc_logout",
+                settings.raw("oidc_logout").map(JsonNode::asBoolean).orElse(false));
         // oidc_client_secret is write-only too.
         values.put(
                 "http_authproxy_verify_cert",
@@ -318,8 +313,11 @@ class ConfigurationItems {
                 String secret = string(name, value);
                 yield secret.isEmpty() ? "" : secrets.seal(secret, SystemSettings.OIDC_CLIENT_SECRET_CONTEXT);
             }
-            case "oidc_verify_cert", "oidc_auto_onboard", "http_authproxy_verify_cert", "http_authproxy_skip_search" ->
-                bool(name, value);
+            case "oidc_verify_cert",
+                    "oidc_auto_onboard",
+                    "oidc_logout",
+                    "http_authproxy_verify_cert",
+                    "http_authproxy_skip_search" -> bool(name, value);
             case "ldap_search_password" -> {
                 String password = string(name, value);
                 yield password.isEmpty() ? "" : secrets.seal(password, SystemSettings.LDAP_SEARCH_PASSWORD_CONTEXT);
@@ -459,9 +457,28 @@ class ConfigurationItems {
                             "oidc_extra_redirect_parms must be a JSON object of string values, e.g. {\"prompt\":\"login\"}");
                 }
             }
+            case "http_authproxy_server_certificate" -> {
+                if (!v.isEmpty() && !isPemCertificate(v)) {
+                    throw ApiException.badRequest(
+                            "http_authproxy_server_certificate must be a PEM certificate (-----BEGIN CERTIFICATE-----)");
+                }
+            }
             default -> {}
         }
         return v;
+    }
+
+    private static boolean isPemCertificate(String pem) {
+        if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
+            return false;
+        }
+        try {
+            return !java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new java.io.ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                    .isEmpty();
+        } catch (java.security.cert.CertificateException e) {
+            return false;
+        }
     }
 
     private int intOr(String name, int fallback) {

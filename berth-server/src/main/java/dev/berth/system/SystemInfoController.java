@@ -97,7 +97,7 @@ class SystemInfoController {
                     settings.raw("http_authproxy_verify_cert")
                             .map(n -> n.asBoolean())
                             .orElse(true));
-            proxy.put("server_certificate", "");
+            proxy.put("server_certificate", settings.string("http_authproxy_server_certificate"));
             info.put("authproxy_settings", proxy);
         }
         // The portal's "Login via OIDC provider" button names it.

@@ -11,6 +11,8 @@ import dev.berth.iam.RobotRecords;
 import dev.berth.iam.SessionCookies;
 import dev.berth.iam.Sessions;
 import dev.berth.iam.UserRecords;
+import dev.berth.oidc.OidcUsers;
+import dev.berth.system.SystemSettings;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -45,6 +48,8 @@ class LoginController {
     private final UserRecords users;
     private final AuditLog audit;
     private final ClientAddress clientAddress;
+    private final SystemSettings settings;
+    private final OidcUsers oidcUsers;
 
     LoginController(
             CredentialAuthenticator credentials,
@@ -52,8 +57,12 @@ class LoginController {
             ExternalUrl externalUrl,
             UserRecords users,
             AuditLog audit,
-            ClientAddress clientAddress) {
+            ClientAddress clientAddress,
+            SystemSettings settings,
+            OidcUsers oidcUsers) {
         this.clientAddress = clientAddress;
+        this.settings = settings;
+        this.oidcUsers = oidcUsers;
         this.credentials = credentials;
         this.sessions = sessions;
         this.externalUrl = externalUrl;
@@ -105,11 +114,27 @@ class LoginController {
                 .build();
     }
 
-    /** Ends the session of the cookie, if any, and clears both cookies; harmless without a session. */
+    /** Where Harbor's portal must go to sign an OIDC user out. */
+    record OidcRedirect(String redirect_location) {}
+
+    /**
+     * Ends the session of the cookie, if any, and clears both cookies; harmless without a session.
+     * In {@code oidc_auth}, a user onboarded through the provider is answered as Harbor answers
+     * them: 403 with {@code redirect_location} {@code <external URL>/c/oidc/logout}, where the
+     * session ends (and, with {@code oidc_logout}, the provider's session too).
+     */
     @GetMapping("/c/log_out")
-    ResponseEntity<Void> logout(HttpServletRequest request) {
+    ResponseEntity<?> logout(HttpServletRequest request) {
         Optional<String> id = sessionCookie(request);
         Optional<Sessions.Session> session = id.flatMap(sessions::find);
+        if (session.isPresent()
+                && "oidc_auth".equals(settings.authMode())
+                && oidcUsers.isOidcUser(session.get().userId())) {
+            return ResponseEntity.status(HttpStatus.FORBIDDEN)
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .body(new OidcRedirect(externalUrl.of(request) + "/c/oidc/logout"));
+        }
         if (session.isPresent()) {
             sessions.delete(id.get());
             users.find(session.get().userId())

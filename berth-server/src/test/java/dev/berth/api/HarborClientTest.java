@@ -287,11 +287,9 @@ class HarborClientTest {
         assertThat(refusal(() -> config.updateConfigurations(new Configurations().ldapScope(7), null)))
                 .isEqualTo(
                         new Refusal(400, "BAD_REQUEST", "ldap_scope must be 0 (base), 1 (one level) or 2 (subtree)"));
-        assertThat(refusal(() -> config.updateConfigurations(new Configurations().oidcLogout(true), null)))
+        assertThat(refusal(() -> config.updateConfigurations(new Configurations().uaaVerifyCert(true), null)))
                 .isEqualTo(new Refusal(
-                        400,
-                        "BAD_REQUEST",
-                        "oidc_logout cannot be changed: signing out at the OIDC provider is not implemented yet"));
+                        400, "BAD_REQUEST", "uaa_verify_cert cannot be changed: UAA authentication is not supported"));
         RegistryClient.Response unknown =
                 TestAccounts.putJson(raw, "/api/v2.0/configurations", Map.of("no_such_item", true));
         assertThat(unknown.status()).isEqualTo(400);

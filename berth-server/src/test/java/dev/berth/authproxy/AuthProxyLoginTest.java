@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * {@code http_auth} against a stand-in auth proxy on 127.0.0.1: a login endpoint that checks Basic
  * credentials and answers a session id, and a Kubernetes-style TokenReview endpoint that names the
  * user and groups of a token; and the same stand-in over HTTPS with an untrusted certificate,
- * refused unless {@code http_authproxy_verify_cert} is off.
+ * refused unless {@code http_authproxy_verify_cert} is off, or trusted by pinning it ({@code
+ * http_authproxy_server_certificate}) while another self-signed certificate stays refused.
  */
 class AuthProxyLoginTest {
     private static HttpServer proxy;
@@ -45,7 +46,9 @@ class AuthProxyLoginTest {
     private static final Map<String, List<Object>> ACCOUNTS = Map.of(
             "dave", List.of("Dave-Pass-1", "tok-dave", List.of("devs")),
             "erin", List.of("Erin-Pass-1", "tok-erin", List.of("ops", "registry-admins")),
-            "frank", List.of("Frank-Pass-1", "tok-frank", List.of("devs")));
+            "frank", List.of("Frank-Pass-1", "tok-frank", List.of("devs")),
+            "gina", List.of("Gina-Pass-1", "tok-gina", List.of("devs")),
+            "hank", List.of("Hank-Pass-1", "tok-hank", List.of("devs")));
 
     @BeforeAll
     static void start() throws IOException {
@@ -84,7 +87,14 @@ class AuthProxyLoginTest {
 
     /** The same stand-in over HTTPS with a self-signed certificate made for this run (keytool). */
     private static HttpsServer tlsProxy(Path dir) throws Exception {
-        Path keystore = dir.resolve("proxy.p12");
+        return tlsProxy(dir, "proxy").server();
+    }
+
+    /** A stand-in over HTTPS and its certificate as PEM. */
+    private record Tls(HttpsServer server, String pem) {}
+
+    private static Tls tlsProxy(Path dir, String name) throws Exception {
+        Path keystore = dir.resolve(name + ".p12");
         Process p = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "keytool")
                                 .toString(),
@@ -124,7 +134,11 @@ class AuthProxyLoginTest {
         https.createContext("/login", AuthProxyLoginTest::login);
         https.createContext("/tokenreview", AuthProxyLoginTest::review);
         https.start();
-        return https;
+        String pem = "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(ks.getCertificate("proxy").getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        return new Tls(https, pem);
     }
 
     private static void configureEndpoints(String base, boolean verify) {
@@ -168,6 +182,92 @@ class AuthProxyLoginTest {
             configureEndpoints(plain, true);
             https.stop(0);
         }
+    }
+
+    @Test
+    void aPinnedCertificateIsTheOnlyOneTrusted_anotherSelfSignedCertificateIsRefused(@TempDir Path dir)
+            throws Exception {
+        Tls pinned = tlsProxy(dir, "pinned");
+        Tls other = tlsProxy(dir, "other");
+        String plain = "http://127.0.0.1:" + proxy.getAddress().getPort();
+        try {
+            // Not a certificate: refused when saved.
+            assertThat(put("{\"http_authproxy_server_certificate\":\"not a pem\"}")
+                            .status())
+                    .isEqualTo(400);
+            assertThat(put("{\"http_authproxy_server_certificate\":" + quoted(pinned.pem()) + "}")
+                            .status())
+                    .isEqualTo(200);
+            // Shown (a certificate is public), in /configurations and in /systeminfo, as Harbor does.
+            assertThat(admin.get("/api/v2.0/configurations")
+                            .json()
+                            .path("http_authproxy_server_certificate")
+                            .path("value")
+                            .asString())
+                    .isEqualTo(pinned.pem().strip());
+            assertThat(server.anonymousClient()
+                            .get("/api/v2.0/systeminfo")
+                            .json()
+                            .path("authproxy_settings")
+                            .path("server_certificate")
+                            .asString())
+                    .contains("BEGIN CERTIFICATE");
+
+            // The endpoint with the pinned certificate is trusted, though no CA of the JVM knows it.
+            configureEndpoints(
+                    "https://127.0.0.1:" + pinned.server().getAddress().getPort(), true);
+            assertThat(server.client("dave", "Dave-Pass-1")
+                            .get("/api/v2.0/users/current")
+                            .json()
+                            .path("username")
+                            .asString())
+                    .isEqualTo("dave");
+
+            // Another self-signed certificate for the same address is refused before credentials go out.
+            configureEndpoints(
+                    "https://127.0.0.1:" + other.server().getAddress().getPort(), true);
+            int before = logins.get();
+            RegistryClient.Response refused =
+                    server.client("erin", "Erin-Pass-1").get("/api/v2.0/users/current");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+            assertThat(logins.get()).isEqualTo(before);
+            // The pin applies only while certificates are verified (Harbor's rule).
+            configureEndpoints(
+                    "https://127.0.0.1:" + other.server().getAddress().getPort(), false);
+            assertThat(server.client("erin", "Erin-Pass-1")
+                            .get("/api/v2.0/users/current")
+                            .status())
+                    .isEqualTo(200);
+            // Only administrators change it.
+            assertThat(server.client("gina", "Gina-Pass-1")
+                            .send(
+                                    "PUT",
+                                    "/api/v2.0/configurations",
+                                    "{\"http_authproxy_server_certificate\":\"\"}".getBytes(StandardCharsets.UTF_8),
+                                    "Content-Type",
+                                    "application/json")
+                            .status())
+                    .isEqualTo(403);
+        } finally {
+            configureEndpoints(plain, true);
+            assertThat(put("{\"http_authproxy_server_certificate\":\"\"}").status())
+                    .isEqualTo(200);
+            pinned.server().stop(0);
+            other.server().stop(0);
+        }
+    }
+
+    private static RegistryClient.Response put(String json) {
+        return admin.send(
+                "PUT",
+                "/api/v2.0/configurations",
+                json.getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\n", "\\n") + "\"";
     }
 
     private static void login(HttpExchange x) throws IOException {

@@ -202,25 +202,9 @@ class OidcLoginTest {
                         .status())
                 .isEqualTo(401);
         // The local admin's name is taken.
-        RegistryClient.Response taken = server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"admin\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+        RegistryClient.Response taken = onboard("admin", flowCookie);
         assertThat(taken.status()).isEqualTo(409);
-        RegistryClient.Response onboarded = server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"alice\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+        RegistryClient.Response onboarded = onboard("alice", flowCookie);
         assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
         alice = Session.of(onboarded.raw());
 
@@ -467,16 +451,7 @@ class OidcLoginTest {
     void theAdminGroupMakesASystemAdministrator() throws Exception {
         Flow flow = signIn("carol-sub", Map.of("preferred_username", "carol", "groups", List.of("berth-admins")), null);
         String flowCookie = cookie(flow.callback, OidcController.FLOW_COOKIE).orElseThrow();
-        Session carol = Session.of(server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/oidc/onboard",
-                        "{\"username\":\"carol\"}".getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/json",
-                        "Cookie",
-                        OidcController.FLOW_COOKIE + "=" + flowCookie)
-                .raw());
+        Session carol = Session.of(onboard("carol", flowCookie).raw());
         JsonNode me = carol.client().get("/api/v2.0/users/current").json();
         assertThat(me.path("sysadmin_flag").asBoolean()).isFalse();
         assertThat(me.path("admin_role_in_auth").asBoolean()).isTrue();
@@ -487,7 +462,7 @@ class OidcLoginTest {
     @Test
     @Order(8)
     void aCallbackWithAnotherStateIsRefused_andTheFlowCannotBeReplayed() throws Exception {
-        Flow flow = startAndAuthorize("alice-sub", Map.of("preferred_username", "alice"), null, null);
+        Flow flow = startAndAuthorize(null, null);
         String tampered = flow.callbackPath.replaceFirst("state=[^&]+", "state=forged");
         HttpResponse<String> refused = berth(tampered, flow.flowCookie);
         assertThat(refused.statusCode()).isEqualTo(400);
@@ -504,7 +479,7 @@ class OidcLoginTest {
     @Test
     @Order(9)
     void anIdTokenWithAnotherNonceIsRefused() throws Exception {
-        Flow flow = startAndAuthorize("alice-sub", Map.of("preferred_username", "alice"), null, "nonce-of-an-attacker");
+        Flow flow = startAndAuthorize(null, "nonce-of-an-attacker");
         HttpResponse<String> refused = berth(flow.callbackPath, flow.flowCookie);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("nonce");
@@ -535,7 +510,126 @@ class OidcLoginTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
+    void signingOutEndsTheSessionHere_andWithOidcLogoutAtTheProviderWithTheIdTokenAsHint() throws Exception {
+        // Harbor's portal asks /c/log_out; for an OIDC user the answer is 403 naming /c/oidc/logout,
+        // and the session is not ended yet.
+        Session s = Session.of(signIn("alice-sub", Map.of("preferred_username", "alice"), null).callback);
+        RegistryClient.Response first = s.client().get("/c/log_out");
+        assertThat(first.status()).isEqualTo(403);
+        String external =
+                admin.get("/api/v2.0/systeminfo").json().path("external_url").asString();
+        assertThat(first.json().path("redirect_location").asString()).isEqualTo(external + "/c/oidc/logout");
+        assertThat(s.client().get("/api/v2.0/users/current").status()).isEqualTo(200);
+
+        // oidc_logout off (Harbor's default): the session ends, the browser goes to the sign-in page.
+        assertThat(admin.get("/api/v2.0/configurations")
+                        .json()
+                        .path("oidc_logout")
+                        .path("value")
+                        .asBoolean(true))
+                .isFalse();
+        HttpResponse<String> out = logout(s);
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(out.headers().firstValue("Location").orElseThrow()).endsWith("/account/sign-in");
+        assertThat(s.client().get("/api/v2.0/users/current").status()).isEqualTo(401);
+
+        // Only administrators switch it on.
+        Session again = Session.of(signIn("alice-sub", Map.of("preferred_username", "alice"), null).callback);
+        assertThat(again.put("/api/v2.0/configurations", "{\"oidc_logout\":true}")
+                        .status())
+                .isEqualTo(403);
+        assertThat(put(admin, "/api/v2.0/configurations", "{\"oidc_logout\":\"yes\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(put(admin, "/api/v2.0/configurations", "{\"oidc_logout\":true}")
+                        .status())
+                .isEqualTo(200);
+        try {
+            // On: to the provider's end_session_endpoint with the session's own ID token as the hint
+            // and the portal's sign-in page as where the provider sends the browser back.
+            out = logout(again);
+            assertThat(out.statusCode()).isEqualTo(302);
+            URI to = URI.create(out.headers().firstValue("Location").orElseThrow());
+            assertThat(to.toString()).startsWith(endpoint() + "/endsession?");
+            Map<String, String> query = query(to);
+            com.nimbusds.jwt.JWTClaimsSet hint =
+                    com.nimbusds.jwt.SignedJWT.parse(query.get("id_token_hint")).getJWTClaimsSet();
+            assertThat(hint.getSubject()).isEqualTo("alice-sub");
+            assertThat(hint.getAudience()).containsExactly(CLIENT_ID);
+            assertThat(query.get("post_logout_redirect_uri")).isEqualTo(external + "/account/sign-in");
+            assertThat(again.client().get("/api/v2.0/users/current").status()).isEqualTo(401);
+            // The provider ends its session and sends the browser back to the sign-in page.
+            HttpResponse<String> atProvider =
+                    browser.send(HttpRequest.newBuilder(to).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(atProvider.statusCode()).isEqualTo(302);
+            assertThat(atProvider.headers().firstValue("Location").orElseThrow())
+                    .startsWith(external + "/account/sign-in");
+
+            // The local admin signs out here only; a browser without a session goes to the sign-in page.
+            RegistryClient.Response adminLogin = portalLogin("admin", BerthServer.ADMIN_PASSWORD);
+            assertThat(adminLogin.status()).isEqualTo(200);
+            Session adminSession = Session.of(adminLogin.raw());
+            assertThat(adminSession.client().get("/c/log_out").status()).isEqualTo(200);
+            assertThat(adminSession.client().get("/api/v2.0/users/current").status())
+                    .isEqualTo(401);
+            HttpResponse<String> nobody = berth("/c/oidc/logout", null);
+            assertThat(nobody.statusCode()).isEqualTo(302);
+            assertThat(nobody.headers().firstValue("Location").orElseThrow()).endsWith("/account/sign-in");
+        } finally {
+            assertThat(put(admin, "/api/v2.0/configurations", "{\"oidc_logout\":false}")
+                            .status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(13)
+    void claimsMissingFromTheIdTokenAreTakenFromTheUserinfoEndpoint_asHarborMergesThem() throws Exception {
+        // dora's ID token names her only; her email and groups are in the userinfo answer alone.
+        SplitClaims split = new SplitClaims(
+                "dora-sub",
+                Map.of("preferred_username", "dora"),
+                Map.of("name", "Dora From Userinfo", "email", "dora@example.com", "groups", List.of("dev-userinfo")));
+        HttpResponse<String> callback = signIn(split, null);
+        assertThat(split.userinfoTokens.get()).isPositive();
+        String flowCookie = cookie(callback, OidcController.FLOW_COOKIE).orElseThrow();
+        // The user claim of the ID token wins over the userinfo's name.
+        assertThat(callback.headers().firstValue("Location").orElseThrow()).startsWith("/oidc-onboard?username=dora&");
+        RegistryClient.Response onboarded = onboard("dora", flowCookie);
+        assertThat(onboarded.status()).as(onboarded.text()).isEqualTo(200);
+        Session dora = Session.of(onboarded.raw());
+        JsonNode me = dora.client().get("/api/v2.0/users/current").json();
+        assertThat(me.path("email").asString()).isEqualTo("dora@example.com");
+        // Her group, known from the userinfo answer only, became an OIDC user group.
+        groupId("dev-userinfo");
+        // Proof that the ID token itself had neither: the session keeps it (sealed) for signing out.
+        String sealed = server.bean(JdbcClient.class)
+                .sql("SELECT provider_token FROM web_session WHERE user_id = ? AND provider_token IS NOT NULL")
+                .param(me.path("user_id").asLong())
+                .query(String.class)
+                .single();
+        com.nimbusds.jwt.JWTClaimsSet idToken = com.nimbusds.jwt.SignedJWT.parse(server.bean(
+                                dev.berth.crypto.SecretBox.class)
+                        .open(sealed, "web_session/" + me.path("user_id").asLong() + "/id_token"))
+                .getJWTClaimsSet();
+        assertThat(idToken.getClaim("groups")).isNull();
+        assertThat(idToken.getClaim("email")).isNull();
+        assertThat(idToken.getClaim("preferred_username")).isEqualTo("dora");
+
+        // A userinfo answer about another subject is refused, as Harbor refuses it.
+        SplitClaims forged = new SplitClaims(
+                "dora-sub",
+                Map.of("preferred_username", "dora"),
+                Map.of("sub", "mallory-sub", "groups", List.of("dev-x")));
+        HttpResponse<String> refused = signIn(forged, null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("subject");
+        assertThat(cookie(refused, "sid")).isEmpty();
+    }
+
+    @Test
+    @Order(20)
     void secretsAreAbsentFromAnswersTheAuditLogTheLogsAndJobLogs() {
         String audit = admin.get("/api/v2.0/audit-logs?page_size=100").text();
         assertThat(audit)
@@ -558,11 +652,112 @@ class OidcLoginTest {
 
     // --- the browser's side of the flow ---
 
+    /** The onboarding page's POST with the flow cookie of a sign-in. */
+    private static RegistryClient.Response onboard(String username, String flowCookie) {
+        return server.anonymousClient()
+                .send(
+                        "POST",
+                        "/c/oidc/onboard",
+                        ("{\"username\":\"" + username + "\"}").getBytes(StandardCharsets.UTF_8),
+                        "Content-Type",
+                        "application/json",
+                        "Cookie",
+                        OidcController.FLOW_COOKIE + "=" + flowCookie);
+    }
+
+    private static HttpResponse<String> logout(Session s) throws Exception {
+        return browser.send(
+                HttpRequest.newBuilder(server.baseUri().resolve("/c/oidc/logout"))
+                        .header("Cookie", "sid=" + s.sid() + "; __csrf=" + s.csrf())
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> q = new java.util.HashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            q.put(
+                    URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return q;
+    }
+
+    /**
+     * The provider's tokens with different claims: the ID token's, and the access token's, which
+     * its userinfo endpoint answers with. mock-oauth2-server asks a callback for the access token's
+     * audience just before its claims, and never for the ID token's (that is the client id), which
+     * tells the two apart; the test proves the split by reading the ID token Berth kept.
+     */
+    private static final class SplitClaims implements no.nav.security.mock.oauth2.token.OAuth2TokenCallback {
+        private final String subject;
+        private final Map<String, Object> idClaims;
+        private final Map<String, Object> userinfoClaims;
+        private boolean accessTokenNext;
+        final java.util.concurrent.atomic.AtomicInteger userinfoTokens =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        SplitClaims(String subject, Map<String, Object> idClaims, Map<String, Object> userinfoClaims) {
+            this.subject = subject;
+            this.idClaims = idClaims;
+            this.userinfoClaims = userinfoClaims;
+        }
+
+        @Override
+        public String issuerId() {
+            return ISSUER;
+        }
+
+        @Override
+        public String subject(com.nimbusds.oauth2.sdk.TokenRequest request) {
+            return subject;
+        }
+
+        @Override
+        public String typeHeader(com.nimbusds.oauth2.sdk.TokenRequest request) {
+            return "JWT";
+        }
+
+        @Override
+        public synchronized List<String> audience(com.nimbusds.oauth2.sdk.TokenRequest request) {
+            accessTokenNext = true;
+            return List.of(CLIENT_ID);
+        }
+
+        @Override
+        public synchronized Map<String, Object> addClaims(com.nimbusds.oauth2.sdk.TokenRequest request) {
+            if (accessTokenNext) {
+                accessTokenNext = false;
+                userinfoTokens.incrementAndGet();
+                return userinfoClaims;
+            }
+            return idClaims;
+        }
+
+        @Override
+        public long tokenExpiry() {
+            return 3600;
+        }
+    }
+
+    private static HttpResponse<String> signIn(
+            no.nav.security.mock.oauth2.token.OAuth2TokenCallback callback, String nonce) throws Exception {
+        Flow f = startAndAuthorize(null, nonce);
+        // The provider takes a queued callback at the token request, so one is queued only for a
+        // flow that reaches it (a refused flow would leave it to the next sign-in).
+        provider.enqueueCallback(callback);
+        return berth(f.callbackPath, f.flowCookie);
+    }
+
     /** A sign-in driven to Berth's answer to the callback. */
     private record Flow(String callbackPath, String flowCookie, HttpResponse<String> callback) {}
 
     private static Flow signIn(String subject, Map<String, Object> claims, String redirectUrl) throws Exception {
-        Flow f = startAndAuthorize(subject, claims, redirectUrl, null);
+        Flow f = startAndAuthorize(redirectUrl, null);
+        provider.enqueueCallback(
+                new DefaultOAuth2TokenCallback(ISSUER, subject, "JWT", List.of(CLIENT_ID), claims, 3600));
         return new Flow(f.callbackPath, f.flowCookie, berth(f.callbackPath, f.flowCookie));
     }
 
@@ -571,16 +766,13 @@ class OidcLoginTest {
      * once), up to the redirect back to Berth's callback, not yet followed. {@code nonce} replaces
      * the nonce Berth sent, as an attacker's forged request would.
      */
-    private static Flow startAndAuthorize(String subject, Map<String, Object> claims, String redirectUrl, String nonce)
-            throws Exception {
+    private static Flow startAndAuthorize(String redirectUrl, String nonce) throws Exception {
         // The provider stamps its tokens with the real time; Berth's clock is held by the test and
         // must not lag behind it (it may run ahead, as after the tests' jumps).
         java.time.Instant real = java.time.Instant.now();
         if (clock.instant().isBefore(real)) {
             clock.advance(Duration.between(clock.instant(), real));
         }
-        provider.enqueueCallback(
-                new DefaultOAuth2TokenCallback(ISSUER, subject, "JWT", List.of(CLIENT_ID), claims, 3600));
         String path = "/c/oidc/login"
                 + (redirectUrl == null
                         ? ""

@@ -52,7 +52,7 @@ class PortalOidcEndToEndTest {
         send(admin, "PUT", "/api/v2.0/configurations", """
                 {"auth_mode":"oidc_auth","oidc_name":"Mock SSO","oidc_endpoint":"%s","oidc_client_id":"berth-e2e",
                  "oidc_client_secret":"%s","oidc_scope":"openid,offline_access","oidc_verify_cert":true,
-                 "oidc_auto_onboard":false,"oidc_user_claim":"preferred_username","oidc_groups_claim":"groups",
+                 "oidc_auto_onboard":false,"oidc_logout":true,"oidc_user_claim":"preferred_username","oidc_groups_claim":"groups",
                  "self_registration":true}
                 """.formatted(issuer, CLIENT_SECRET), 200);
         server.ensureProject(PROJECT, false);

@@ -104,12 +104,14 @@ public final class Slapd implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int tlsPort;
+    private final String rootDn;
 
-    private Slapd(Process process, Path dir, int port, int tlsPort) {
+    private Slapd(Process process, Path dir, int port, int tlsPort, String rootDn) {
         this.process = process;
         this.dir = dir;
         this.port = port;
         this.tlsPort = tlsPort;
+        this.rootDn = rootDn;
     }
 
     public static boolean available() {
@@ -127,17 +129,29 @@ public final class Slapd implements AutoCloseable {
     }
 
     public static Slapd start(String ldif) {
+        return start(SUFFIX, "", "groupOfNames", ldif);
+    }
+
+    /**
+     * A server for another {@code suffix} (root DN {@code cn=admin,<suffix>}, password {@link
+     * #ROOT_PASSWORD}), with {@code schema} (slapd.conf schema statements, e.g. an Active
+     * Directory-like layout) besides the standard ones, and the {@code memberof} overlay keeping
+     * {@code memberOf} for groups of {@code groupClass}.
+     */
+    public static Slapd start(String suffix, String schema, String groupClass, String ldif) {
         try {
             Path dir = Files.createTempDirectory("slapd-test-");
             Files.createDirectories(dir.resolve("db"));
             tls(dir);
             int port = freePort();
             int tlsPort = freePort();
+            Files.writeString(dir.resolve("extra.schema"), schema);
             Files.writeString(dir.resolve("slapd.conf"), """
                     include /etc/ldap/schema/core.schema
                     include /etc/ldap/schema/cosine.schema
                     include /etc/ldap/schema/inetorgperson.schema
                     include /etc/ldap/schema/nis.schema
+                    include %1$s/extra.schema
                     modulepath /usr/lib/ldap
                     moduleload back_mdb
                     moduleload memberof
@@ -152,11 +166,12 @@ public final class Slapd implements AutoCloseable {
                     rootpw %4$s
                     directory %1$s/db
                     overlay memberof
-                    memberof-group-oc groupOfNames
+                    memberof-group-oc %5$s
                     memberof-member-ad member
                     memberof-memberof-ad memberOf
                     memberof-refint TRUE
-                    """.formatted(dir, SUFFIX, ROOT_DN, ROOT_PASSWORD));
+                    """.formatted(
+                            dir, suffix, "cn=admin," + suffix, ROOT_PASSWORD, groupClass));
             Process p = new ProcessBuilder(
                             "/usr/sbin/slapd",
                             "-d",
@@ -168,7 +183,7 @@ public final class Slapd implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("slapd.log").toFile())
                     .start();
-            Slapd slapd = new Slapd(p, dir, port, tlsPort);
+            Slapd slapd = new Slapd(p, dir, port, tlsPort, "cn=admin," + suffix);
             slapd.awaitUp();
             if (!ldif.isBlank()) {
                 slapd.add(ldif);
@@ -294,7 +309,7 @@ public final class Slapd implements AutoCloseable {
     public LDAPConnection admin() {
         try {
             LDAPConnection c = new LDAPConnection("127.0.0.1", port);
-            c.bind(ROOT_DN, ROOT_PASSWORD);
+            c.bind(rootDn, ROOT_PASSWORD);
             return c;
         } catch (LDAPException e) {
             throw new IllegalStateException(e);
