@@ -12,13 +12,21 @@ import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
-/** The TLS of clients with {@code skipCertVerify}: any certificate, any host name. Nothing else uses it. */
+/**
+ * The TLS of outbound clients: verifying (the JDK's CAs, or those and a CA bundle's), or, for
+ * clients with {@code skipCertVerify} and nothing else, any certificate and any host name.
+ */
 final class TrustAllTls {
     private TrustAllTls() {}
 
     static TlsSocketStrategy verifying() {
         // the JVM's trust store (javax.net.ssl.trustStore if set) and host name verification
         return ClientTlsStrategyBuilder.create().buildClassic();
+    }
+
+    /** Verifying, with the CAs of this context (host names verified as ever). */
+    static TlsSocketStrategy verifying(SSLContext context) {
+        return ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
     }
 
     static TlsSocketStrategy trustingAll() {
