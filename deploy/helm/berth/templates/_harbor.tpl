@@ -62,7 +62,7 @@
 {{- $v := .Values -}}
 {{- $whole := dict
   "internalTLS" "Berth is one process, there is no traffic between components to encrypt; serve HTTPS with expose.tls"
-  "proxy" "Berth's outbound client does not go through an HTTP proxy yet: give the pod direct egress to replication peers, scanners and webhook receivers (with berth.outbound allowed networks for private ones) and remove proxy"
+  "proxy" "Berth's outbound client does not go through an HTTP proxy yet: give the pod direct egress to replication peers, scanners and webhook receivers (private ones allowed with BERTH_OUTBOUND_ALLOWED_NETWORKS in berth.extraEnvVars) and remove proxy"
   "enableMigrateHelmHook" "Berth migrates its database schema itself when it starts; remove it"
   "cache" "Berth caches in memory and, with several replicas, invalidates through Redis (redis.type); remove cache"
   "containerSecurityContext" "set berth.containerSecurityContext (the Berth container's) instead"
