@@ -169,7 +169,9 @@ class OutboundTlsTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("keytool.log").toFile())
                 .start();
-        assertThat(process.waitFor()).as(Files.readString(dir.resolve("keytool.log"))).isZero();
+        assertThat(process.waitFor())
+                .as(Files.readString(dir.resolve("keytool.log")))
+                .isZero();
     }
 
     private static SSLContext selfSigned(Path keyStore)
