@@ -99,17 +99,7 @@ class OutboundTlsTest {
     void aCaBundleMakesAPrivateCertificateTrusted() throws Exception {
         SSLContext loopback = selfSigned(dir.resolve("loopback.p12"), "CN=127.0.0.1", "SAN=ip:127.0.0.1");
         Path bundle = dir.resolve("bundle.pem");
-        keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "receiver",
-                "-keystore",
-                dir.resolve("loopback.p12").toString(),
-                "-storepass",
-                new String(PASSWORD),
-                "-file",
-                bundle.toString());
+        exportCertificate(dir.resolve("loopback.p12"), bundle);
         OutboundHttp withBundle = new OutboundHttp(
                 OutboundSettings.allowing("127.0.0.1/32").withCaBundle(bundle.toString()), HostResolver.system());
         try (LocalReceiver receiver = LocalReceiver.https("127.0.0.1", loopback, LocalReceiver.ok())) {
@@ -130,17 +120,7 @@ class OutboundTlsTest {
         }
         // The receiver.test certificate is trusted by its bundle too, but it names another host.
         Path otherBundle = dir.resolve("other.pem");
-        keytool(
-                "-exportcert",
-                "-rfc",
-                "-alias",
-                "receiver",
-                "-keystore",
-                dir.resolve("receiver.p12").toString(),
-                "-storepass",
-                new String(PASSWORD),
-                "-file",
-                otherBundle.toString());
+        exportCertificate(dir.resolve("receiver.p12"), otherBundle);
         OutboundHttp wrongHost = new OutboundHttp(
                 OutboundSettings.allowing("127.0.0.1/32").withCaBundle(otherBundle.toString()), HostResolver.system());
         try (LocalReceiver receiver = LocalReceiver.https("127.0.0.1", tls, LocalReceiver.ok())) {
@@ -158,6 +138,21 @@ class OutboundTlsTest {
                         HostResolver.system()))
                 .hasMessageContaining("berth.outbound.ca-bundle")
                 .hasMessageContaining("holds no certificate");
+    }
+
+    /** The key store's certificate as PEM: a CA bundle that trusts it. */
+    private static void exportCertificate(Path keyStore, Path pem) throws IOException, InterruptedException {
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "receiver",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-file",
+                pem.toString());
     }
 
     /** The JDK's keytool with these arguments; its output in keytool.log when it fails. */
