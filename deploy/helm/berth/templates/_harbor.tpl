@@ -7,7 +7,9 @@
   Honoured: core/registry/jobservice pod settings (replicas: the largest; resources, scheduling,
   pod metadata, service account, revision history: must agree with each other and with berth.*,
   or the render stops naming them), extraEnvVars (all of them), jobservice.maxJobWorkers (job
-  workers), updateStrategy.type, caSecretName, trace.provider otel with trace.otel.url_path and
+  workers), updateStrategy.type, caSecretName, caBundleSecretName (outbound CAs), expose.route (an
+  HTTPRoute), ipFamily (Services' families, listen address), redis.external.sentinelMasterSet
+  (a redis-sentinel URL), trace.provider otel with trace.otel.url_path and
   insecure, metrics.core.port, trivy.* (templates/trivy.yaml: the adapter, registered at start as the
   default scanner), redis.*.trivyAdapterIndex (the adapter's Redis database), and the S3 driver's encrypt, keyid, secure,
   skipverify, v4auth (true), storageclass, chunksize and multipartcopy*, the gcs driver's bucket,
@@ -60,16 +62,13 @@
 {{- $v := .Values -}}
 {{- $whole := dict
   "internalTLS" "Berth is one process, there is no traffic between components to encrypt; serve HTTPS with expose.tls"
-  "ipFamily" "the Service is rendered for the cluster's default IP family; remove ipFamily"
-  "proxy" "Berth's outbound client does not go through an HTTP proxy yet; remove proxy"
+  "proxy" "Berth's outbound client does not go through an HTTP proxy yet: give the pod direct egress to replication peers, scanners and webhook receivers (private ones allowed with BERTH_OUTBOUND_ALLOWED_NETWORKS in berth.extraEnvVars) and remove proxy"
   "enableMigrateHelmHook" "Berth migrates its database schema itself when it starts; remove it"
   "cache" "Berth caches in memory and, with several replicas, invalidates through Redis (redis.type); remove cache"
   "containerSecurityContext" "set berth.containerSecurityContext (the Berth container's) instead"
-  "caBundleSecretName" "trusting extra CAs for outbound calls is not in the chart yet; remove it"
   "nginx" "Berth serves the portal, the API and the registry itself, with no nginx in front; remove nginx"
   "portal" "the portal is served by Berth itself; the Berth pod's settings are berth.*"
   "exporter" "Berth exports its own metrics: metrics.enabled and metrics.port"
-  "expose.route" "the chart does not render a Gateway API HTTPRoute yet; use expose.type ingress"
   "expose.ingress.kubeVersionOverride" "the chart renders networking.k8s.io/v1 Ingresses only; remove it"
   "persistence.imageChartStorage.filesystem" "Berth keeps filesystem blobs in its data volume (persistence.persistentVolumeClaim.registry); remove it"
   "persistence.persistentVolumeClaim.jobservice" "Berth keeps job logs in its database, with no volume; remove it"
@@ -91,7 +90,6 @@
   "redis.internal.registryDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.internal.harborDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.internal.cacheLayerDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
-  "redis.external.sentinelMasterSet" "Redis Sentinel is not supported: give redis.external.addr of the primary (or a proxy in front of it)"
   "redis.external.jobserviceDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.registryDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
   "redis.external.harborDatabaseIndex" "Berth uses one Redis database: redis.external.coreDatabaseIndex"
@@ -206,4 +204,37 @@
 {{- $_ := set $out $key $chosen -}}
 {{- end -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+  Harbor's ipFamily.ipv4.enabled / ipv6.enabled: the families of the chart's Services (both: dual
+  stack where the cluster has it, else what it has) and the address Berth listens on (one family:
+  that family's wildcard; both: the JVM's wildcard, which accepts both). Nothing when not given.
+*/}}
+{{- define "berth.ipFamilyList" -}}
+{{- with .Values.ipFamily -}}
+{{- $families := list -}}
+{{- if and .ipv4 (eq (toString .ipv4.enabled) "true") -}}{{- $families = append $families "IPv4" -}}{{- end -}}
+{{- if and .ipv6 (eq (toString .ipv6.enabled) "true") -}}{{- $families = append $families "IPv6" -}}{{- end -}}
+{{- if not $families -}}
+{{- fail "ipFamily: both ipv4.enabled and ipv6.enabled are false; enable at least one (or remove ipFamily for the cluster's default)" -}}
+{{- end -}}
+{{- join "," $families -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "berth.ipFamilies" -}}
+{{- with include "berth.ipFamilyList" . -}}
+{{- $families := splitList "," . -}}
+ipFamilyPolicy: {{ ternary "PreferDualStack" "SingleStack" (eq (len $families) 2) }}
+ipFamilies:
+{{- range $families }}
+  - {{ . }}
+{{- end }}
+{{- end -}}
+{{- end -}}
+
+{{- define "berth.listenAddress" -}}
+{{- $families := include "berth.ipFamilyList" . -}}
+{{- if eq $families "IPv4" -}}0.0.0.0{{- else if eq $families "IPv6" -}}::{{- end -}}
 {{- end -}}

@@ -35,7 +35,7 @@ app.kubernetes.io/component: {{ index . 1 }}
 
 {{/* Berth serves HTTPS itself: TLS on and no ingress in front. */}}
 {{- define "berth.selfTLS" -}}
-{{- if and .Values.expose.tls.enabled (ne .Values.expose.type "ingress") -}}true{{- end -}}
+{{- if and .Values.expose.tls.enabled (not (has .Values.expose.type (list "ingress" "route"))) -}}true{{- end -}}
 {{- end -}}
 
 {{/* The Secret with tls.crt and tls.key, for the ingress or for Berth; empty for certSource none. */}}
@@ -69,10 +69,15 @@ app.kubernetes.io/component: {{ index . 1 }}
 */}}
 {{- define "berth.validate" -}}
 {{- $v := .Values -}}
-{{- if not (has $v.expose.type (list "ingress" "clusterIP" "nodePort" "loadBalancer")) -}}
-{{- fail (printf "expose.type must be ingress, clusterIP, nodePort or loadBalancer, not %q" $v.expose.type) -}}
+{{- if not (has $v.expose.type (list "ingress" "route" "clusterIP" "nodePort" "loadBalancer")) -}}
+{{- fail (printf "expose.type must be ingress, route, clusterIP, nodePort or loadBalancer, not %q" $v.expose.type) -}}
 {{- end -}}
-{{- if $v.expose.tls.enabled -}}
+{{- if eq $v.expose.type "route" -}}
+{{- if not $v.expose.route.parentRefs -}}
+{{- fail "expose.type is route: set expose.route.parentRefs to the Gateway (name, namespace, sectionName) the HTTPRoute attaches to" -}}
+{{- end -}}
+{{- /* TLS ends at the Gateway's listener, which holds the certificate: nothing to check here. */ -}}
+{{- else if $v.expose.tls.enabled -}}
 {{- if not (has $v.expose.tls.certSource (list "auto" "secret" "none")) -}}
 {{- fail (printf "expose.tls.certSource must be auto, secret or none, not %q" $v.expose.tls.certSource) -}}
 {{- end -}}
@@ -149,7 +154,7 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if kindIs "slice" $p -}}
 {{- join "," $p -}}
 {{- else if eq (toString $p) "auto" -}}
-{{- if eq .Values.expose.type "ingress" -}}10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7{{- end -}}
+{{- if has .Values.expose.type (list "ingress" "route") -}}10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7{{- end -}}
 {{- else -}}
 {{- toString $p -}}
 {{- end -}}

@@ -240,12 +240,118 @@ final class HarborDatabase implements AutoCloseable {
                         rs.getBoolean(8)));
     }
 
-    record Robot(long id, String name, long projectId, boolean disabled, long expiresAt) {}
+    /**
+     * A robot account as Harbor keeps it: {@code name} without Harbor's display prefix
+     * ({@code robot$}), "project+name" for project robots; hidden robots (Harbor's own, for scan
+     * jobs) are left out.
+     */
+    record Robot(
+            long id,
+            String name,
+            String description,
+            long projectId,
+            boolean disabled,
+            long duration,
+            long expiresAt,
+            List<RobotPermission> permissions) {}
+
+    /** One grant: Harbor's scope ({@code /system}, {@code /project/*}, {@code /project/<id>}), resource, action. */
+    record RobotPermission(String scope, String resource, String action, String effect) {}
 
     List<Robot> robots() throws SQLException {
+        Map<Long, List<RobotPermission>> grants = new HashMap<>();
+        if (tables.contains("role_permission") && tables.contains("permission_policy")) {
+            for (Object[] row : list("""
+                    SELECT rp.role_id, pp.scope, COALESCE(pp.resource, ''), COALESCE(pp.action, ''),
+                           COALESCE(pp.effect, 'allow')
+                    FROM role_permission rp JOIN permission_policy pp ON pp.id = rp.permission_policy_id
+                    WHERE rp.role_type = 'robotaccount' ORDER BY rp.id
+                    """, rs -> new Object[] {
+                rs.getLong(1), new RobotPermission(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5))
+            })) {
+                grants.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((RobotPermission) row[1]);
+            }
+        }
+        boolean hasVisible = hasColumn("robot", "visible");
         return list(
-                "SELECT id, name, COALESCE(project_id, 0), disabled, COALESCE(expiresat, -1) FROM robot ORDER BY id",
-                rs -> new Robot(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getBoolean(4), rs.getLong(5)));
+                "SELECT id, name, COALESCE(description, ''), COALESCE(project_id, 0), disabled, COALESCE(duration, -1),"
+                        + " COALESCE(expiresat, -1) FROM robot"
+                        + (hasVisible ? " WHERE visible" : "") + " ORDER BY id",
+                rs -> new Robot(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getBoolean(5),
+                        rs.getLong(6),
+                        rs.getLong(7),
+                        List.copyOf(grants.getOrDefault(rs.getLong(1), List.of()))));
+    }
+
+    /** A registry endpoint; {@code accessSecret} as Harbor stores it (encrypted with its key). */
+    record Registry(
+            long id,
+            String name,
+            String description,
+            String type,
+            String url,
+            boolean insecure,
+            String credentialType,
+            String accessKey,
+            String accessSecret) {}
+
+    List<Registry> registries() throws SQLException {
+        if (!tables.contains("registry")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT id, name, COALESCE(description, ''), COALESCE(type, ''), COALESCE(url, ''), insecure,
+                       COALESCE(credential_type, ''), COALESCE(access_key, ''), COALESCE(access_secret, '')
+                FROM registry ORDER BY id
+                """,
+                rs -> new Registry(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getBoolean(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9)));
+    }
+
+    /** A scanner registration; Harbor keeps its access credential as given. */
+    record Scanner(
+            String name,
+            String description,
+            String url,
+            String auth,
+            String accessCredential,
+            boolean disabled,
+            boolean skipCertVerify,
+            boolean useInternalAddr) {}
+
+    List<Scanner> scanners() throws SQLException {
+        if (!tables.contains("scanner_registration")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT name, COALESCE(description, ''), url, COALESCE(auth, ''), COALESCE(access_cred, ''), disabled,
+                       skip_cert_verify, use_internal_addr
+                FROM scanner_registration ORDER BY id
+                """,
+                rs -> new Scanner(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getBoolean(6),
+                        rs.getBoolean(7),
+                        rs.getBoolean(8)));
     }
 
     record Repository(long id, String name, long projectId) {}

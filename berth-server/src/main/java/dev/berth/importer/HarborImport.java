@@ -11,10 +11,18 @@ import dev.berth.registry.ManifestParser;
 import dev.berth.registry.ManifestService;
 import dev.berth.registry.ParsedManifest;
 import dev.berth.registry.RegistryException;
+import dev.berth.remote.RemoteRegistries;
+import dev.berth.robot.RobotImport;
+import dev.berth.scan.ScannerImport;
 import dev.berth.storage.Digest;
 import dev.berth.webhook.WebhookPolicyImport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -67,6 +75,11 @@ final class HarborImport {
     private final BlobUploadService uploads;
     private final ImportReport report;
     private final WebhookPolicyImport webhooks;
+    private final RobotImport robots;
+    private final RemoteRegistries remotes;
+    private final ScannerImport scannerImport;
+    private final HarborSecrets harborSecrets;
+    private final Path secretsFile;
     private final long artifactLimit;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -91,6 +104,11 @@ final class HarborImport {
             ManifestService manifests,
             BlobUploadService uploads,
             WebhookPolicyImport webhooks,
+            RobotImport robots,
+            RemoteRegistries remotes,
+            ScannerImport scannerImport,
+            HarborSecrets harborSecrets,
+            Path secretsFile,
             ImportReport report,
             long artifactLimit) {
         this.harbor = harbor;
@@ -100,6 +118,11 @@ final class HarborImport {
         this.manifests = manifests;
         this.uploads = uploads;
         this.webhooks = webhooks;
+        this.robots = robots;
+        this.remotes = remotes;
+        this.scannerImport = scannerImport;
+        this.harborSecrets = harborSecrets;
+        this.secretsFile = secretsFile;
         this.report = report;
         this.artifactLimit = artifactLimit;
     }
@@ -351,22 +374,189 @@ final class HarborImport {
         }
     }
 
-    private void robotsAndTheRest() throws Exception {
+    /**
+     * Robot accounts with their permissions, each with a new secret: Harbor keeps only a salted
+     * hash of a robot's secret. New secrets go to the secrets file (owner-only), never to the log.
+     */
+    private void robots() throws Exception {
         for (HarborDatabase.Robot r : harbor.robots()) {
-            String scope = r.projectId() == 0
-                    ? "system"
-                    : "project " + projectNames.getOrDefault(r.projectId(), "#" + r.projectId());
-            report.count("robot accounts", Outcome.SKIPPED);
-            report.note("robot " + r.name() + " (" + scope + (r.disabled() ? ", disabled" : "")
-                    + "): its secret cannot be carried over; create it again in Berth and hand out the new secret");
+            String raw = r.name().startsWith("robot$") ? r.name().substring("robot$".length()) : r.name();
+            long project = 0;
+            String scope = "system";
+            if (r.projectId() != 0) {
+                scope = "project " + projectNames.getOrDefault(r.projectId(), "#" + r.projectId());
+                Long berthProject = projectIds.get(r.projectId());
+                if (berthProject == null) {
+                    report.count("robot accounts", Outcome.SKIPPED);
+                    report.note("robot " + r.name() + " (" + scope + "): its project was not imported");
+                    continue;
+                }
+                project = berthProject;
+                raw = raw.substring(raw.indexOf('+') + 1); // Harbor stores "project+name"
+            }
+            String login = r.projectId() == 0 ? "robot$" + raw : "robot$" + projectNames.get(r.projectId()) + "+" + raw;
+            List<RobotImport.Permission> permissions = new ArrayList<>();
+            List<String> untranslatable = new ArrayList<>();
+            for (HarborDatabase.RobotPermission p : r.permissions()) {
+                if (!p.effect().isEmpty() && !p.effect().equals("allow")) {
+                    untranslatable.add(p.scope() + " " + p.resource() + ":" + p.action() + " (" + p.effect() + ")");
+                } else if (p.scope().equals("/system")) {
+                    permissions.add(new RobotImport.Permission("system", 0, "/", p.resource(), p.action()));
+                } else if (p.scope().equals("/project/*")) {
+                    permissions.add(new RobotImport.Permission("project", 0, "*", p.resource(), p.action()));
+                } else if (p.scope().startsWith("/project/")) {
+                    Long harborProject = parseId(p.scope().substring("/project/".length()));
+                    Long berthProject = harborProject == null ? null : projectIds.get(harborProject);
+                    if (berthProject == null) {
+                        untranslatable.add(
+                                p.scope() + " " + p.resource() + ":" + p.action() + " (project not imported)");
+                    } else {
+                        permissions.add(new RobotImport.Permission(
+                                "project", berthProject, projectNames.get(harborProject), p.resource(), p.action()));
+                    }
+                } else {
+                    untranslatable.add(p.scope() + " " + p.resource() + ":" + p.action());
+                }
+            }
+            if (dryRun()) {
+                boolean present = project >= 0 && robots.existing(raw, project).isPresent();
+                report.count("robot accounts", present ? Outcome.EXISTING : Outcome.IMPORTED);
+                if (!present) {
+                    report.note("robot " + login + " (" + scope + (r.disabled() ? ", disabled" : "")
+                            + "): would be created with a new secret; Harbor's cannot be carried over");
+                }
+                continue;
+            }
+            RobotImport.Result result = robots.create(
+                    raw, project, r.description(), r.disabled(), r.duration(), r.expiresAt(), permissions, "0");
+            switch (result) {
+                case RobotImport.Result.Existing e -> report.count("robot accounts", Outcome.EXISTING);
+                case RobotImport.Result.Refused refused -> {
+                    report.count("robot accounts", Outcome.SKIPPED);
+                    report.note("robot " + login + " (" + scope + "): not imported, " + refused.reason());
+                }
+                case RobotImport.Result.Created created -> {
+                    report.count("robot accounts", Outcome.IMPORTED);
+                    // at once: a run that stops later must not leave a robot whose secret nobody has
+                    writeSecret(login + " " + created.secret());
+                    untranslatable.addAll(created.dropped());
+                    report.note("robot " + login + " (" + scope + (r.disabled() ? ", disabled" : "")
+                            + "): imported with its permissions and a NEW secret (in " + secretsFile
+                            + "); Harbor's secret cannot be carried over: hand out the new one");
+                }
+            }
+            if (!untranslatable.isEmpty()) {
+                report.note("robot " + login + ": permissions Berth cannot grant a robot, left out: "
+                        + String.join(", ", untranslatable));
+            }
         }
+    }
+
+    /** Appends a new robot secret ("login secret") to a file only its owner reads. */
+    private void writeSecret(String line) throws IOException {
+        if (!Files.exists(secretsFile)) {
+            Files.createFile(
+                    secretsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.write(secretsFile, List.of(line), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        log.info("event=import_robot_secret_written file={}", secretsFile);
+    }
+
+    private static Long parseId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Registry endpoints, their credentials decrypted with Harbor's key (when given) and sealed
+     * with Berth's. Without the key, an endpoint comes without its credential, said per endpoint.
+     */
+    private void registries() throws Exception {
+        for (HarborDatabase.Registry r : harbor.registries()) {
+            Optional<String> secret;
+            try {
+                secret = harborSecrets.decrypt(r.accessSecret());
+            } catch (IllegalArgumentException e) {
+                report.count("registry endpoints", Outcome.SKIPPED);
+                report.note("registry endpoint " + r.name() + ": its credential " + e.getMessage());
+                continue;
+            }
+            boolean withoutCredential = secret.isEmpty();
+            if (withoutCredential) {
+                report.note("registry endpoint " + r.name()
+                        + ": its credential is encrypted with Harbor's key; imported without it"
+                        + " (give --harbor-secret-key-file, or set it in Berth)");
+            }
+            if (dryRun()) {
+                report.count("registry endpoints", remotes.exists(r.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
+                continue;
+            }
+            RemoteRegistries.Imported result = remotes.importEndpoint(
+                    r.name(),
+                    r.description(),
+                    r.type(),
+                    r.url(),
+                    r.insecure(),
+                    r.credentialType(),
+                    withoutCredential ? "" : r.accessKey(),
+                    secret.orElse(""));
+            switch (result) {
+                case RemoteRegistries.Imported.Existing e -> report.count("registry endpoints", Outcome.EXISTING);
+                case RemoteRegistries.Imported.Refused refused -> {
+                    report.count("registry endpoints", Outcome.SKIPPED);
+                    report.note("registry endpoint " + r.name() + ": not imported, " + refused.reason());
+                }
+                case RemoteRegistries.Imported.Created created -> {
+                    report.count("registry endpoints", Outcome.IMPORTED);
+                    if (!created.healthy()) {
+                        report.note("registry endpoint " + r.name() + ": imported, but it does not answer now ("
+                                + created.reason() + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Scanner registrations, through the API's checks; a project's choice of scanner is not carried. */
+    private void scanners() throws Exception {
+        for (HarborDatabase.Scanner sc : harbor.scanners()) {
+            if (dryRun()) {
+                report.count(
+                        "scanner registrations", scannerImport.exists(sc.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
+                continue;
+            }
+            ScannerImport.Result result = scannerImport.create(
+                    sc.name(),
+                    sc.description(),
+                    sc.url(),
+                    sc.auth(),
+                    sc.accessCredential(),
+                    sc.skipCertVerify(),
+                    sc.useInternalAddr(),
+                    sc.disabled());
+            switch (result) {
+                case ScannerImport.Result.Created c -> report.count("scanner registrations", Outcome.IMPORTED);
+                case ScannerImport.Result.Existing e -> report.count("scanner registrations", Outcome.EXISTING);
+                case ScannerImport.Result.Refused refused -> {
+                    report.count("scanner registrations", Outcome.SKIPPED);
+                    report.note("scanner " + sc.name() + ": not imported, " + refused.reason());
+                }
+            }
+        }
+    }
+
+    private void robotsAndTheRest() throws Exception {
+        robots();
+        registries();
+        scanners();
         report.notCarried("retention policies", harbor.count("retention_policy"), "not imported yet: set them again");
         report.notCarried(
                 "replication policies",
                 harbor.count("replication_policy"),
-                "endpoint credentials are sealed with Harbor's key: set them again");
-        report.notCarried("registry endpoints", harbor.count("registry"), "credentials are sealed with Harbor's key");
-        report.notCarried("scanner registrations", harbor.count("scanner_registration"), "register the scanners again");
+                "not imported yet: set them again (their registry endpoints are imported)");
         report.notCarried("preheat policies", harbor.count("p2p_preheat_policy"), "set them again");
         report.notCarried("audit log entries", harbor.count("audit_log"), "not imported");
     }

@@ -4,12 +4,19 @@ import dev.berth.backup.BackupCommand;
 import dev.berth.iam.UserRecords;
 import dev.berth.registry.BlobUploadService;
 import dev.berth.registry.ManifestService;
+import dev.berth.remote.RemoteRegistries;
+import dev.berth.robot.RobotImport;
+import dev.berth.scan.ScannerImport;
 import dev.berth.webhook.WebhookPolicyImport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,8 +28,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * or the environment variable {@code HARBOR_DB_PASSWORD}, and is never printed.
  */
 public final class ImportHarborCommand {
-    private static final Set<String> VALUED =
-            Set.of("harbor-db", "harbor-db-user", "harbor-db-password", "harbor-storage", "limit-artifacts");
+    private static final Set<String> VALUED = Set.of(
+            "harbor-db",
+            "harbor-db-user",
+            "harbor-db-password",
+            "harbor-storage",
+            "limit-artifacts",
+            "robot-secrets",
+            "harbor-secret-key-file");
 
     private ImportHarborCommand() {}
 
@@ -50,7 +63,9 @@ public final class ImportHarborCommand {
             System.err.println("""
                     usage: java -jar berth.jar import-harbor --harbor-db jdbc:postgresql://host:5432/registry \\
                                [--harbor-db-user harbor] --harbor-storage /path/to/registry/storage \\
-                               [--dry-run] [--limit-artifacts N] [Berth's own --name=value settings]
+                               [--dry-run] [--limit-artifacts N] [--robot-secrets FILE] \\
+                               [--harbor-secret-key-file FILE (Harbor's secretkey: endpoint credentials)] \\
+                               [Berth's own --name=value settings]
                            the Harbor database password: --harbor-db-password or HARBOR_DB_PASSWORD""");
             return 2;
         }
@@ -64,6 +79,17 @@ public final class ImportHarborCommand {
         boolean dryRun = options.containsKey("dry-run");
         String password = options.getOrDefault("harbor-db-password", System.getenv("HARBOR_DB_PASSWORD"));
         ImportReport report = new ImportReport(dryRun);
+        HarborSecrets secrets;
+        try {
+            String keyFile = options.getOrDefault("harbor-secret-key-file", "");
+            secrets = new HarborSecrets(
+                    keyFile.isBlank()
+                            ? Optional.ofNullable(System.getenv("HARBOR_SECRET_KEY"))
+                            : Optional.of(Files.readString(Path.of(keyFile), StandardCharsets.UTF_8)));
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("--harbor-secret-key-file: " + e.getMessage());
+            return 2;
+        }
         try (HarborDatabase harbor =
                         HarborDatabase.open(options.get("harbor-db"), options.get("harbor-db-user"), password);
                 ConfigurableApplicationContext context = BackupCommand.startWithoutServer(
@@ -77,6 +103,11 @@ public final class ImportHarborCommand {
                             context.getBean(ManifestService.class),
                             context.getBean(BlobUploadService.class),
                             context.getBean(WebhookPolicyImport.class),
+                            context.getBean(RobotImport.class),
+                            context.getBean(RemoteRegistries.class),
+                            context.getBean(ScannerImport.class),
+                            secrets,
+                            Path.of(options.getOrDefault("robot-secrets", "harbor-robot-secrets.txt")),
                             report,
                             limit)
                     .run();

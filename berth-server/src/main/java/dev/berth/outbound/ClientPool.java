@@ -8,6 +8,7 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -28,10 +29,13 @@ final class ClientPool implements AutoCloseable {
             Duration readTimeout) {}
 
     private final TargetGuard guard;
+    private final TlsSocketStrategy verifying;
     private final ConcurrentMap<Key, CloseableHttpClient> clients = new ConcurrentHashMap<>();
 
-    ClientPool(TargetGuard guard) {
+    /** @param verifying the TLS of clients that check certificates (the JDK's CAs, and a bundle's) */
+    ClientPool(TargetGuard guard, TlsSocketStrategy verifying) {
         this.guard = guard;
+        this.verifying = verifying;
     }
 
     CloseableHttpClient client(Trust trust, OutboundOptions options) {
@@ -53,7 +57,7 @@ final class ClientPool implements AutoCloseable {
                         key.skipCertVerify()
                                 ? TrustAllTls.trustingAll()
                                 : key.trustedCertificates().isEmpty()
-                                        ? TrustAllTls.verifying()
+                                        ? verifying
                                         : TrustAllTls.trustingOnly(key.trustedCertificates()))
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.List;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
@@ -39,7 +40,12 @@ public class OutboundHttp implements DisposableBean {
     /** An instance of its own, for tests and tools; {@link #destroy()} it when done. */
     public OutboundHttp(OutboundSettings settings, HostResolver resolver) {
         this.guard = new TargetGuard(new AddressRules(settings.networks()), resolver);
-        this.pool = new ClientPool(guard);
+        this.pool = new ClientPool(
+                guard,
+                settings.caBundle().isEmpty()
+                        ? TrustAllTls.verifying()
+                        : TrustAllTls.verifying(
+                                CaBundle.context(Path.of(settings.caBundle()), "berth.outbound.ca-bundle")));
     }
 
     /**

@@ -10,10 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param allowedNetworks networks every outbound call may reach whatever the rules say otherwise,
  *     for both trust levels: {@code 10.20.0.0/16}, {@code 127.0.0.1/32}, {@code fd00::/8}; a bare
  *     address is one host. Empty by default: open exactly what is needed
+ * @param caBundle a PEM file of CA certificates trusted for every outbound HTTPS call besides the
+ *     JDK's own (replication peers, scanners, webhook receivers, OIDC, ...): a private CA. Empty by
+ *     default
  */
 @ConfigurationProperties("berth.outbound")
-public record OutboundSettings(@DefaultValue List<String> allowedNetworks) {
+public record OutboundSettings(
+        @DefaultValue List<String> allowedNetworks,
+        @DefaultValue("") String caBundle) {
     public OutboundSettings {
+        caBundle = caBundle == null ? "" : caBundle.trim();
         allowedNetworks = List.copyOf(allowedNetworks);
         for (String network : allowedNetworks) {
             try {
@@ -28,7 +34,12 @@ public record OutboundSettings(@DefaultValue List<String> allowedNetworks) {
 
     /** Settings that allow these networks and nothing else; for tests and tools. */
     public static OutboundSettings allowing(String... networks) {
-        return new OutboundSettings(List.of(networks));
+        return new OutboundSettings(List.of(networks), "");
+    }
+
+    /** These settings with a CA bundle. */
+    public OutboundSettings withCaBundle(String path) {
+        return new OutboundSettings(allowedNetworks, path);
     }
 
     List<Cidr> networks() {

@@ -21,8 +21,9 @@ import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 
 /**
- * The TLS of outbound clients: the JVM's trust store, only pinned certificates, or (with {@code
- * skipCertVerify}) any certificate and any host name, which nothing else uses.
+ * The TLS of outbound clients: verifying (the JDK's CAs, or those and a CA bundle's), only pinned
+ * certificates, or, for clients with {@code skipCertVerify} and nothing else, any certificate and
+ * any host name.
  */
 final class TrustAllTls {
     private TrustAllTls() {}
@@ -52,12 +53,17 @@ final class TrustAllTls {
             tmf.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
-            return ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
+            return verifying(context);
         } catch (CertificateException | IOException e) {
             throw new IllegalArgumentException("not a PEM certificate: " + e.getMessage());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JVM", e);
         }
+    }
+
+    /** Verifying, with the CAs of this context (host names verified as ever). */
+    static TlsSocketStrategy verifying(SSLContext context) {
+        return ClientTlsStrategyBuilder.create().setSslContext(context).buildClassic();
     }
 
     static TlsSocketStrategy trustingAll() {

@@ -83,6 +83,87 @@ public class RemoteRegistries {
         return registry;
     }
 
+    /** What became of an endpoint brought from elsewhere. */
+    public sealed interface Imported {
+        /** Stored; {@code healthy} false when it did not answer now (it is kept, marked unhealthy). */
+        record Created(long id, boolean healthy, String reason) implements Imported {}
+
+        record Existing(long id) implements Imported {}
+
+        record Refused(String reason) implements Imported {}
+    }
+
+    /**
+     * An endpoint brought from elsewhere (Harbor's {@code registry} table), known by its name:
+     * checked as one created through the API — name, adapter, URL, credential, the outbound rules
+     * for administrators' targets — except that it need not answer at once (stored unhealthy then,
+     * as Harbor's health check would mark it). Its credential is sealed with Berth's key.
+     */
+    public Imported importEndpoint(
+            String name,
+            String description,
+            String type,
+            String url,
+            boolean insecure,
+            String credentialType,
+            String accessKey,
+            String accessSecret) {
+        Optional<Long> existing = records.idOf(name == null ? "" : name.trim());
+        if (existing.isPresent()) {
+            return new Imported.Existing(existing.get());
+        }
+        RemoteRegistry registry;
+        try {
+            Instant now = clock.instant();
+            registry = new RemoteRegistry(
+                    records.nextId(),
+                    name(name),
+                    description == null ? "" : description,
+                    type(type),
+                    EndpointUrl.normalize(url),
+                    insecure,
+                    credential(credentialType, nonNull(accessKey), nonNull(accessSecret), Optional.empty()),
+                    RemoteRegistry.HEALTHY,
+                    now,
+                    now);
+            outbound.check(adapters.of(registry).savedTarget(registry), Trust.ADMINISTRATOR);
+        } catch (ApiException e) {
+            return new Imported.Refused(e.getMessage());
+        } catch (TargetRefusedException e) {
+            return new Imported.Refused("registry URL refused: " + e.getMessage());
+        }
+        String reason = "";
+        try {
+            requireHealthy(registry);
+        } catch (ApiException e) {
+            reason = e.getMessage();
+            registry = new RemoteRegistry(
+                    registry.id(),
+                    registry.name(),
+                    registry.description(),
+                    registry.type(),
+                    registry.url(),
+                    registry.insecure(),
+                    registry.credential(),
+                    RemoteRegistry.UNHEALTHY,
+                    registry.creationTime(),
+                    registry.updateTime());
+        }
+        if (!records.insert(registry)) {
+            return new Imported.Existing(records.idOf(registry.name()).orElse(0L));
+        }
+        return new Imported.Created(registry.id(), reason.isEmpty(), reason);
+    }
+
+    /** Whether an endpoint of this name exists. */
+    public boolean exists(String name) {
+        return records.idOf(name == null ? "" : name.trim()).isPresent();
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
     /** Applies the fields given; returns the endpoint before and after. */
     RemoteRegistry[] update(long id, RegistryRequests.Update request) {
         RemoteRegistry current = get(id);

@@ -63,6 +63,14 @@ class RemoteRegistryRecords {
                 .single();
     }
 
+    /** The endpoint of this name. */
+    Optional<Long> idOf(String name) {
+        return jdbc.sql("SELECT id FROM remote_registry WHERE name = ?")
+                .param(name)
+                .query(Long.class)
+                .optional();
+    }
+
     /** Writes a new endpoint with an id from {@link #nextId}; false when its name is taken. */
     boolean insert(RemoteRegistry r) {
         try {

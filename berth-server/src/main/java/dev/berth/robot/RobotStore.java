@@ -71,6 +71,15 @@ class RobotStore {
                 .optional();
     }
 
+    /** The robot of this name at this level (project id, 0 for system), hidden ones included. */
+    Optional<Long> idOf(String name, long projectId) {
+        return jdbc.sql("SELECT id FROM robot WHERE name = ? AND COALESCE(project_id, 0) = ?")
+                .param(name)
+                .param(projectId)
+                .query(Long.class)
+                .optional();
+    }
+
     /** Robots of one project, or system robots when {@code projectId} is 0, filtered and paged. */
     List<Stored> list(long projectId, SqlFilter filter) {
         return jdbc.sql(COLUMNS + FROM + " WHERE COALESCE(r.project_id, 0) = ? AND r.visible" + filter.andWhere()

@@ -84,6 +84,14 @@ class ScannerRecords {
                 .optional();
     }
 
+    boolean named(String name) {
+        return jdbc.sql("SELECT count(*) FROM scanner_registration WHERE name = ?")
+                        .param(name)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
     boolean any() {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM scanner_registration)")
                 .query(Boolean.class)

@@ -1,20 +1,10 @@
 package dev.berth.storage;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.berth.outbound.CaBundle;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.Collection;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -68,44 +58,10 @@ final class S3Clients {
                     .build());
         }
         if (!settings.caBundle().isBlank()) {
-            TrustManager[] trust = trustManagers(Path.of(settings.caBundle()));
+            TrustManager[] trust = CaBundle.trustManagers(Path.of(settings.caBundle()), "berth.storage.s3.ca-bundle");
             builder.tlsTrustManagersProvider(() -> trust);
         }
         return builder.build();
-    }
-
-    /** The JDK's trusted CAs and those of the bundle. */
-    static TrustManager[] trustManagers(Path bundle) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            jdk.init((KeyStore) null);
-            int n = 0;
-            for (TrustManager manager : jdk.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("jdk-" + n++, ca);
-                    }
-                }
-            }
-            Collection<? extends Certificate> bundled;
-            try (InputStream in = Files.newInputStream(bundle)) {
-                bundled = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (bundled.isEmpty()) {
-                throw new IllegalStateException("berth.storage.s3.ca-bundle " + bundle + " holds no certificate");
-            }
-            for (Certificate ca : bundled) {
-                store.setCertificateEntry("bundle-" + n++, ca);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            return factory.getTrustManagers();
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    "berth.storage.s3.ca-bundle " + bundle + " cannot be read: " + e.getMessage(), e);
-        }
     }
 
     static S3Presigner presigner(StorageSettings.S3 settings) {

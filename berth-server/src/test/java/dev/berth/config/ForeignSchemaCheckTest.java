@@ -3,11 +3,14 @@ package dev.berth.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.importer.HarborSchema;
 import dev.berth.support.BerthServer;
 import dev.berth.support.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -21,24 +24,38 @@ class ForeignSchemaCheckTest {
     @Test
     void aHarborDatabaseIsRefusedAndLeftAsItWas() throws Exception {
         try (TestDatabase db = TestDatabase.create()) {
-            // The tables that identify Harbor 2.x (its golang-migrate history and core tables).
-            sql(db, "CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL)");
-            sql(db, "INSERT INTO schema_migrations VALUES (150, false)");
-            sql(db, "CREATE TABLE harbor_user (user_id serial PRIMARY KEY, username varchar(255))");
-            sql(db, "CREATE TABLE project (project_id serial PRIMARY KEY, name varchar(255))");
-            sql(db, "CREATE TABLE artifact (id serial PRIMARY KEY, digest varchar(255))");
+            // Harbor 2.14's schema, made by Harbor's own migrations (49 tables and their seed rows).
+            try (Connection c = dataSource(db).getConnection()) {
+                HarborSchema.V2_14.apply(c);
+            }
+            List<String> before = tables(db);
+            assertThat(before).contains("harbor_user", "project", "artifact", "schema_migrations");
+            String seeded = rows(db);
 
             assertThatThrownBy(() ->
                             ForeignSchemaCheck.refuseForeignSchema(dataSource(db), "public", "flyway_schema_history"))
                     .isInstanceOf(ForeignSchemaCheck.ForeignSchemaException.class)
                     .hasMessageContaining("is not Berth's")
-                    .hasMessageContaining("harbor_user")
+                    .hasMessageContaining(before.size() + " table(s) (access, alembic_version, artifact,")
                     .hasMessageContaining("looks like a Harbor database");
 
-            // A whole Berth start fails the same way and creates nothing.
+            // A whole Berth start fails the same way and creates nothing, changes nothing.
             assertThatThrownBy(() -> BerthServer.withDatabase(db, Map.of()).close())
                     .hasStackTraceContaining("is not Berth's");
-            assertThat(tables(db)).containsExactlyInAnyOrder("schema_migrations", "harbor_user", "project", "artifact");
+            assertThat(tables(db)).containsExactlyInAnyOrderElementsOf(before);
+            assertThat(rows(db)).isEqualTo(seeded);
+        }
+    }
+
+    @Test
+    void aHarbor28DatabaseIsRefusedToo() throws Exception {
+        try (TestDatabase db = TestDatabase.create()) {
+            try (Connection c = dataSource(db).getConnection()) {
+                HarborSchema.V2_8.apply(c);
+            }
+            assertThatThrownBy(() ->
+                            ForeignSchemaCheck.refuseForeignSchema(dataSource(db), "public", "flyway_schema_history"))
+                    .hasMessageContaining("looks like a Harbor database");
         }
     }
 
@@ -77,8 +94,29 @@ class ForeignSchemaCheckTest {
         }
     }
 
-    private static java.util.List<String> tables(TestDatabase db) throws SQLException {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    /** The seed rows Harbor's migrations leave, and the migrator's version. */
+    private static String rows(TestDatabase db) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (Connection c = dataSource(db).getConnection();
+                Statement s = c.createStatement()) {
+            for (String table : List.of("schema_migrations", "harbor_user", "project", "project_member", "quota")) {
+                try (var rs = s.executeQuery(
+                        "SELECT count(*), md5(string_agg(t::text, ',' ORDER BY t::text)) FROM " + table + " t")) {
+                    rs.next();
+                    out.append(table)
+                            .append('=')
+                            .append(rs.getLong(1))
+                            .append(':')
+                            .append(rs.getString(2))
+                            .append(' ');
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private static List<String> tables(TestDatabase db) throws SQLException {
+        List<String> names = new ArrayList<>();
         try (Connection c = dataSource(db).getConnection();
                 var rs = c.createStatement()
                         .executeQuery(

@@ -39,7 +39,13 @@ final class HarborInstance implements AutoCloseable {
     /** An image the import must carry: where it lives and the manifest digest it must keep. */
     record Image(String repository, String tag, Digest digest, String mediaType) {}
 
+    /** Harbor core's secretkey (16 characters), which encrypts registry endpoints' credentials. */
+    static final String SECRET_KEY = "k3y-0f-harb0r-16";
+
     final DistributionRegistry registry;
+    /** A registry endpoint Harbor replicates to, which wants its user's password. */
+    final DistributionRegistry peer;
+
     final TestDatabase db;
     final Path work;
     final List<Image> images = new ArrayList<>();
@@ -54,13 +60,12 @@ final class HarborInstance implements AutoCloseable {
         this.schema = schema;
         this.work = work;
         this.registry = DistributionRegistry.open();
+        this.peer = DistributionRegistry.withBasicAuth("mirror", "Mirror-Secret-1");
         this.db = TestDatabase.create();
         Properties props = new Properties();
         props.setProperty("user", db.user());
         this.sql = DriverManager.getConnection(db.jdbcUrl(), props);
-        try (Statement s = sql.createStatement()) {
-            s.execute(schema.ddl());
-        }
+        schema.apply(sql);
     }
 
     static HarborInstance create(HarborSchema schema, Path work) throws Exception {
@@ -79,13 +84,11 @@ final class HarborInstance implements AutoCloseable {
     }
 
     private void fill() throws Exception {
-        // Users: the admin, one current hash, one from before Harbor 1.9 (sha1), a directory user
-        // without a local password, a deleted user.
+        // Users besides the admin and the deleted anonymous user Harbor's migrations seed: one
+        // current hash, one from before Harbor 1.9 (sha1), a directory user without a password.
         exec("""
                 INSERT INTO harbor_user (user_id, username, email, password, realname, comment, salt, sysadmin_flag, password_version, deleted)
                 VALUES
-                 (1, 'admin', 'admin@example.com', '00000000000000000000000000000000', 'system admin', 'admin user', 'aaaaaaaaaaaaaaaa', true, 'sha256', false),
-                 (2, 'anonymous#2', NULL, '', 'anonymous user', 'anonymous user', NULL, false, 'sha256', true),
                  (3, 'alice', 'alice@example.com', '%s', 'Alice A', '', 'f1e2d3c4b5a69788', false, 'sha256', false),
                  (4, 'bob', 'bob@example.com', '%s', 'Bob B', 'old account', '0123456789abcdef', true, 'sha1', false),
                  (5, 'carol', 'carol@example.com', '', 'Carol from LDAP', '', '', false, 'sha256', false)
@@ -96,20 +99,20 @@ final class HarborInstance implements AutoCloseable {
                 """);
         exec("""
                 INSERT INTO project (project_id, owner_id, name, deleted, registry_id) VALUES
-                 (1, 1, 'library', false, NULL), (2, 3, 'team-a', false, NULL), (3, 4, 'team-b', false, 0),
+                 (2, 3, 'team-a', false, NULL), (3, 4, 'team-b', false, 0),
                  (4, 1, 'gone-project-4', true, NULL)
                 """);
         exec("""
                 INSERT INTO project_metadata (project_id, name, value) VALUES
-                 (1, 'public', 'true'), (2, 'public', 'false'), (2, 'auto_scan', 'true'), (2, 'severity', 'high'),
+                 (2, 'public', 'false'), (2, 'auto_scan', 'true'), (2, 'severity', 'high'),
                  (2, 'prevent_vul', 'true'), (2, 'retention_id', '1'), (3, 'public', 'true')
                 """);
         exec("""
                 INSERT INTO project_member (project_id, entity_id, entity_type, role) VALUES
-                 (1, 1, 'u', 1), (2, 3, 'u', 1), (2, 4, 'u', 4), (2, 5, 'u', 3), (2, 1, 'g', 2), (3, 4, 'u', 1),
+                 (2, 3, 'u', 1), (2, 4, 'u', 4), (2, 5, 'u', 3), (2, 1, 'g', 2), (3, 4, 'u', 1),
                  (3, 2, 'g', 5)
                 """);
-        exec("INSERT INTO quota (reference, reference_id, hard) VALUES ('project', '1', '{\"storage\": -1}'),"
+        exec("INSERT INTO quota (reference, reference_id, hard) VALUES"
                 + " ('project', '2', '{\"storage\": 10737418240}'), ('project', '3', '{\"storage\": 5368709120}')");
         exec("""
                 INSERT INTO harbor_label (id, name, description, color, level, scope, project_id) VALUES
@@ -131,12 +134,38 @@ final class HarborInstance implements AutoCloseable {
                 // Harbor took this address; Berth's outbound rules refuse a cloud metadata address.
                 + " ('metadata-probe', 2, '[{\"type\":\"http\",\"address\":\"http://169.254.169.254/latest\"}]',"
                 + " '[\"PUSH_ARTIFACT\"]', 'alice', true)");
+        // Robots as Harbor stores them: "project+name" for a project robot, no "robot$" prefix, a
+        // salted hash of the secret; the hidden one is Harbor's own (a scan job's).
         String robotColumns = schema == HarborSchema.V2_14 ? ", creator_ref, creator_type" : "";
         String robotValues = schema == HarborSchema.V2_14 ? ", 3, 'local'" : "";
-        exec("INSERT INTO robot (name, description, project_id, expiresat, disabled, secret, salt, duration"
-                + robotColumns
-                + ") VALUES ('robot$team-a+ci', 'CI pusher', 2, -1, false, 'x', 'y', -1" + robotValues
-                + "), ('robot$scanner', 'system robot', NULL, 1893456000, true, 'x', 'y', 30" + robotValues + ")");
+        exec(
+                "INSERT INTO robot (id, name, description, project_id, expiresat, disabled, secret, salt, duration, visible"
+                        + robotColumns + ") VALUES"
+                        + " (1, 'team-a+ci', 'CI pusher', 2, -1, false, 'x', 'y', -1, true" + robotValues + "),"
+                        + " (2, 'scanner', 'system robot', 0, 1893456000, true, 'x', 'y', 30, true" + robotValues + "),"
+                        + " (3, 'team-a+scan-job-1', '', 2, -1, false, 'x', 'y', -1, false" + robotValues + ")");
+        exec("""
+                INSERT INTO permission_policy (id, scope, resource, action, effect) VALUES
+                 (101, '/project/2', 'repository', 'push', 'allow'), (102, '/project/2', 'repository', 'pull', 'allow'),
+                 (103, '/project/2', 'artifact', 'read', 'allow'), (104, '/project/4', 'repository', 'pull', 'allow'),
+                 (105, '/system', 'scan-all', 'create', 'allow'), (106, '/project/*', 'repository', 'pull', 'allow')
+                """);
+        exec("""
+                INSERT INTO role_permission (role_type, role_id, permission_policy_id) VALUES
+                 ('robotaccount', 1, 101), ('robotaccount', 1, 102), ('robotaccount', 1, 103), ('robotaccount', 1, 104),
+                 ('robotaccount', 2, 105), ('robotaccount', 2, 106), ('robotaccount', 3, 102)
+                """);
+
+        // A registry endpoint with its password encrypted as Harbor's core encrypts it.
+        exec("INSERT INTO registry (name, url, credential_type, access_key, access_secret, type, insecure, description)"
+                + " VALUES ('harbor-mirror', '" + peer.baseUri() + "', 'basic', 'mirror', '"
+                + harborEncrypt("Mirror-Secret-1") + "', 'docker-registry', true, 'the DR site')");
+
+        // Harbor's Trivy registration (the default there), disabled before the move.
+        exec("INSERT INTO scanner_registration (uuid, url, name, description, auth, access_cred, disabled, is_default,"
+                + " immutable, skip_cert_verify) VALUES ('" + UUID.randomUUID()
+                + "', 'http://127.0.0.1:9/trivy', 'Trivy',"
+                + " 'Harbor''s Trivy adapter', 'Bearer', 'trivy-token', true, true, true, false)");
 
         // Content: pushed into the distribution registry by skopeo, then described in Harbor's tables.
         Layout app1 = imageLayout("amd64");
@@ -341,6 +370,22 @@ final class HarborInstance implements AutoCloseable {
         return out;
     }
 
+    /** Harbor's reversible encryption: "<enc-v1>" + base64(IV || AES-CFB(value)) with the secret key. */
+    static String harborEncrypt(String value) throws Exception {
+        byte[] iv = new byte[16];
+        ThreadLocalRandom.current().nextBytes(iv);
+        javax.crypto.Cipher aes = javax.crypto.Cipher.getInstance("AES/CFB/NoPadding");
+        aes.init(
+                javax.crypto.Cipher.ENCRYPT_MODE,
+                new javax.crypto.spec.SecretKeySpec(SECRET_KEY.getBytes(StandardCharsets.UTF_8), "AES"),
+                new javax.crypto.spec.IvParameterSpec(iv));
+        byte[] sealed = aes.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        byte[] all = new byte[16 + sealed.length];
+        System.arraycopy(iv, 0, all, 0, 16);
+        System.arraycopy(sealed, 0, all, 16, sealed.length);
+        return "<enc-v1>" + java.util.Base64.getEncoder().encodeToString(all);
+    }
+
     // --- sql ------------------------------------------------------------------------------------
 
     void exec(String statement) throws Exception {
@@ -365,7 +410,11 @@ final class HarborInstance implements AutoCloseable {
             try {
                 registry.close();
             } finally {
-                db.close();
+                try {
+                    peer.close();
+                } finally {
+                    db.close();
+                }
             }
         }
     }

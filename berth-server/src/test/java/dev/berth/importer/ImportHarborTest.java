@@ -13,6 +13,7 @@ import dev.berth.support.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -48,7 +49,11 @@ class ImportHarborTest {
             "manifest",
             "tag",
             "blob",
-            "repository_blob");
+            "repository_blob",
+            "robot",
+            "robot_permission",
+            "remote_registry",
+            "scanner_registration");
 
     record Run(int exit, String output) {
         Run ok() {
@@ -85,20 +90,35 @@ class ImportHarborTest {
             assertThat(first.imported("artifacts")).isEqualTo(2);
             assertThat(first.output()).contains("user carol: Harbor's password hash cannot be verified");
             assertThat(snapshot(berthDb).get("manifest")).startsWith("2:");
+            // Robots with their permissions and new secrets, listed; Harbor's hidden robot stays behind.
+            assertThat(first.imported("robot accounts")).isEqualTo(2);
+            assertThat(first.imported("registry endpoints")).isEqualTo(1);
+            assertThat(first.imported("scanner registrations")).isEqualTo(1);
+            assertThat(first.output())
+                    .contains("robot robot$team-a+ci (project team-a): imported with its permissions and a NEW secret")
+                    .contains("robot robot$scanner (system, disabled): imported")
+                    .contains("robot robot$team-a+ci: permissions Berth cannot grant a robot, left out:"
+                            + " /project/4 repository:pull (project not imported)")
+                    .doesNotContain("scan-job");
+            Path secretsFile = dir.resolve("robot-secrets.txt");
+            Map<String, String> secrets = robotSecrets(secretsFile);
+            assertThat(secrets).containsOnlyKeys("robot$team-a+ci", "robot$scanner");
+            assertThat(first.output()).doesNotContain(secrets.get("robot$team-a+ci"));
+            assertThat(Files.getPosixFilePermissions(secretsFile))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
             // A dry run names what remains and what cannot come, and writes nothing.
             Map<String, String> beforeDry = snapshot(berthDb);
             Run dry = importHarbor(harbor, data, dir, "dry", berth, "--dry-run").ok();
             assertThat(dry.output())
                     .contains("import-harbor dry run")
-                    .contains("robot robot$team-a+ci (project team-a)")
-                    .contains("robot robot$scanner (system, disabled)")
                     .contains("user carol: imported earlier, still needs a new password")
                     .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage")
                     .contains("retention policies: 1");
             assertThat(dry.imported("webhook policies")).isEqualTo(2);
             assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
             assertThat(dry.imported("project members")).isZero(); // the first run brought them
+            assertThat(dry.imported("robot accounts")).isZero();
             assertThat(dry.output())
                     .containsPattern("blobs: would copy \\d+ \\(\\d+ bytes\\), linked to bytes already in Berth [1-9]");
             assertThat(snapshot(berthDb)).isEqualTo(beforeDry);
@@ -114,11 +134,21 @@ class ImportHarborTest {
             Map<String, String> afterImport = snapshot(berthDb);
             Run third = importHarbor(harbor, data, dir, "third", berth).ok();
             for (String kind : List.of(
-                    "users", "projects", "project members", "labels", "artifacts", "quotas", "webhook policies")) {
+                    "users",
+                    "projects",
+                    "project members",
+                    "labels",
+                    "artifacts",
+                    "quotas",
+                    "webhook policies",
+                    "robot accounts",
+                    "registry endpoints",
+                    "scanner registrations")) {
                 assertThat(third.imported(kind)).as(kind).isZero();
             }
             assertThat(third.output()).contains("blobs: copied 0 (0 bytes), linked to bytes already in Berth 0");
             assertThat(snapshot(berthDb)).isEqualTo(afterImport);
+            assertThat(robotSecrets(secretsFile)).isEqualTo(secrets); // no robot was made again
 
             // team-a keeps Harbor's prevent_vul, and nothing has scanned the imported images yet: with
             // the built-in scanner as the default, Berth refuses them until they are scanned, as
@@ -134,6 +164,16 @@ class ImportHarborTest {
                 }
                 apiShowsHarborsSettings(started);
                 harborUsersSignIn(started, berthDb);
+                robotsWorkWithTheirNewSecrets(started, secrets);
+                registryEndpointKeepsItsDecryptedCredential(started);
+                JsonNode scanners =
+                        started.adminClient().get("/api/v2.0/scanners").json();
+                assertThat(scanners.size()).isEqualTo(1);
+                assertThat(scanners.path(0).path("name").asString()).isEqualTo("Trivy");
+                assertThat(scanners.path(0).path("url").asString()).isEqualTo("http://127.0.0.1:9/trivy");
+                assertThat(scanners.path(0).path("disabled").asBoolean()).isTrue();
+                assertThat(scanners.path(0).path("auth").asString()).isEqualTo("Bearer");
+                assertThat(scanners.toString()).doesNotContain("trivy-token");
             }
         }
     }
@@ -147,8 +187,12 @@ class ImportHarborTest {
                 TestDatabase berthDb = TestDatabase.create()) {
             List<String> berth = List.of(
                     "--spring.datasource.url=" + berthDb.jdbcUrl(), "--spring.datasource.username=" + berthDb.user());
-            Run run = importHarbor(harbor, dir.resolve("berth-data"), dir, "run", berth)
+            Run run = importHarbor(false, harbor, dir.resolve("berth-data"), dir, "run", berth)
                     .ok();
+            // Without Harbor's key the endpoint comes without its password, and says so.
+            assertThat(run.output())
+                    .contains("registry endpoint harbor-mirror: its credential is encrypted with Harbor's key;"
+                            + " imported without it");
             assertThat(run.imported("users")).isEqualTo(3); // alice, bob, carol; admin is Berth's own
             assertThat(run.imported("projects")).isEqualTo(2); // team-a, team-b; library exists
             try (Connection c = connect(berthDb);
@@ -168,6 +212,19 @@ class ImportHarborTest {
     private static Run importHarbor(
             HarborInstance harbor, Path data, Path dir, String name, List<String> berth, String... extra)
             throws Exception {
+        return importHarbor(true, harbor, data, dir, name, berth, extra);
+    }
+
+    /** With Harbor's secret key (the endpoints' credentials come along) or without. */
+    private static Run importHarbor(
+            boolean withHarborKey,
+            HarborInstance harbor,
+            Path data,
+            Path dir,
+            String name,
+            List<String> berth,
+            String... extra)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of(
                 "import-harbor",
                 "--harbor-db",
@@ -176,6 +233,11 @@ class ImportHarborTest {
                 harbor.db.user(),
                 "--harbor-storage",
                 harbor.storage().toString()));
+        args.addAll(List.of("--robot-secrets", dir.resolve("robot-secrets.txt").toString()));
+        if (withHarborKey) {
+            Path key = Files.writeString(dir.resolve("secretkey"), HarborInstance.SECRET_KEY);
+            args.addAll(List.of("--harbor-secret-key-file", key.toString()));
+        }
         args.addAll(List.of(extra));
         args.addAll(berth);
         args.add("--berth.admin-password=" + BerthServer.ADMIN_PASSWORD);
@@ -300,6 +362,96 @@ class ImportHarborTest {
             rs.next();
             assertThat(rs.getString(1)).startsWith("$2");
         }
+    }
+
+    /**
+     * Harbor's endpoint, its password decrypted with Harbor's key and sealed with Berth's: shown
+     * masked, and the peer (which wants that password) answers Berth's ping.
+     */
+    private static void registryEndpointKeepsItsDecryptedCredential(BerthProcess berth) {
+        RegistryClient admin = berth.adminClient();
+        JsonNode registries = admin.get("/api/v2.0/registries").json();
+        assertThat(registries.size()).isEqualTo(1);
+        JsonNode mirror = registries.path(0);
+        assertThat(mirror.path("name").asString()).isEqualTo("harbor-mirror");
+        assertThat(mirror.path("description").asString()).isEqualTo("the DR site");
+        assertThat(mirror.path("status").asString()).isEqualTo("healthy");
+        assertThat(mirror.path("credential").path("type").asString()).isEqualTo("basic");
+        assertThat(mirror.path("credential").path("access_secret").asString()).isEqualTo("*****");
+        assertThat(registries.toString()).doesNotContain("Mirror-Secret-1").doesNotContain("enc-v1");
+        RegistryClient.Response ping = admin.send(
+                "POST",
+                "/api/v2.0/registries/ping",
+                ("{\"id\":" + mirror.path("id").asLong() + "}").getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+        assertThat(ping.status()).as(ping.text()).isEqualTo(200);
+    }
+
+    /** A robot's grants as "kind namespace resource:action". */
+    private static List<String> access(JsonNode robot) {
+        List<String> out = new ArrayList<>();
+        robot.path("permissions")
+                .forEach(p -> p.path("access")
+                        .forEach(a -> out.add(p.path("kind").asString() + " "
+                                + p.path("namespace").asString() + " "
+                                + a.path("resource").asString() + ":"
+                                + a.path("action").asString())));
+        return out;
+    }
+
+    /** The secrets file: "robot$login secret" per line. */
+    private static Map<String, String> robotSecrets(Path file) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] parts = line.split(" ", 2);
+            assertThat(out.put(parts[0], parts[1])).as("one line per robot").isNull();
+        }
+        return out;
+    }
+
+    /**
+     * The imported project robot pulls with its new secret and keeps Harbor's grants (push, pull,
+     * artifact read on team-a); the system robot was disabled in Harbor and stays so.
+     */
+    private static void robotsWorkWithTheirNewSecrets(BerthProcess berth, Map<String, String> secrets) {
+        RegistryClient ci = new RegistryClient(berth.baseUri());
+        String ciAuth = BerthServer.basic("robot$team-a+ci", secrets.get("robot$team-a+ci"));
+        assertThat(ci.get("/v2/team-a/app/manifests/v1", "Authorization", ciAuth, "Accept", RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(200);
+        // Harbor granted push on team-a, nothing on team-b (public: pulls are anyone's, pushes are not).
+        assertThat(ci.send("POST", "/v2/team-a/app/blobs/uploads/", new byte[0], "Authorization", ciAuth)
+                        .status())
+                .isEqualTo(202);
+        assertThat(ci.send("POST", "/v2/team-b/copy/blobs/uploads/", new byte[0], "Authorization", ciAuth)
+                        .status())
+                .isIn(401, 403);
+        String scannerAuth = BerthServer.basic("robot$scanner", secrets.get("robot$scanner"));
+        assertThat(ci.get("/v2/", "Authorization", scannerAuth).status()).isEqualTo(401);
+
+        RegistryClient admin = berth.adminClient();
+        long teamA =
+                admin.get("/api/v2.0/projects/team-a").json().path("project_id").asLong();
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        admin.get("/api/v2.0/robots?q=Level%3Dsystem")
+                .json()
+                .forEach(r -> byName.put(r.path("name").asString(), r));
+        admin.get("/api/v2.0/robots?q=Level%3Dproject%2CProjectID%3D" + teamA)
+                .json()
+                .forEach(r -> byName.put(r.path("name").asString(), r));
+        assertThat(byName).containsOnlyKeys("robot$team-a+ci", "robot$scanner");
+        assertThat(byName.get("robot$team-a+ci").path("description").asString()).isEqualTo("CI pusher");
+        assertThat(byName.get("robot$team-a+ci").path("duration").asLong()).isEqualTo(-1);
+        assertThat(byName.get("robot$scanner").path("disable").asBoolean()).isTrue();
+        assertThat(byName.get("robot$scanner").path("expires_at").asLong()).isEqualTo(1893456000L);
+        assertThat(access(byName.get("robot$team-a+ci")))
+                .containsExactlyInAnyOrder(
+                        "project team-a repository:push",
+                        "project team-a repository:pull",
+                        "project team-a artifact:read");
+        assertThat(access(byName.get("robot$scanner")))
+                .containsExactlyInAnyOrder("system / scan-all:create", "project * repository:pull");
     }
 
     /** Per table: row count and a digest of every row's text. */

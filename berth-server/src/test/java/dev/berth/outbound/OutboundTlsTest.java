@@ -90,38 +90,115 @@ class OutboundTlsTest {
         }
     }
 
-    /** A PKCS#12 key store with a self-signed EC certificate for {@code receiver.test}, not 127.0.0.1. */
-    private static SSLContext selfSigned(Path keyStore)
-            throws IOException, InterruptedException, GeneralSecurityException {
+    /**
+     * A private CA's certificate for 127.0.0.1 ({@code berth.outbound.ca-bundle}, the chart's
+     * {@code caBundleSecretName}): untrusted without the bundle, trusted with it, host name still
+     * checked; a bundle without a certificate stops the client being made.
+     */
+    @Test
+    void aCaBundleMakesAPrivateCertificateTrusted() throws Exception {
+        SSLContext loopback = selfSigned(dir.resolve("loopback.p12"), "CN=127.0.0.1", "SAN=ip:127.0.0.1");
+        Path bundle = dir.resolve("bundle.pem");
+        exportCertificate(dir.resolve("loopback.p12"), bundle);
+        OutboundHttp withBundle = new OutboundHttp(
+                OutboundSettings.allowing("127.0.0.1/32").withCaBundle(bundle.toString()), HostResolver.system());
+        try (LocalReceiver receiver = LocalReceiver.https("127.0.0.1", loopback, LocalReceiver.ok())) {
+            assertThatThrownBy(() -> outbound.client(Trust.PROJECT_USER, OutboundOptions.defaults())
+                            .send(OutboundRequest.get(receiver.url("/without"))))
+                    .isInstanceOfSatisfying(
+                            OutboundException.class, e -> assertThat(e.kind()).isEqualTo(OutboundException.Kind.TLS));
+            try (OutboundResponse response = withBundle
+                    .client(Trust.PROJECT_USER, OutboundOptions.defaults())
+                    .send(OutboundRequest.get(receiver.url("/with")))) {
+                assertThat(response.status()).isEqualTo(200);
+            }
+            assertThat(receiver.received())
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.path()).isEqualTo("/with"));
+        } finally {
+            withBundle.destroy();
+        }
+        // The receiver.test certificate is trusted by its bundle too, but it names another host.
+        Path otherBundle = dir.resolve("other.pem");
+        exportCertificate(dir.resolve("receiver.p12"), otherBundle);
+        OutboundHttp wrongHost = new OutboundHttp(
+                OutboundSettings.allowing("127.0.0.1/32").withCaBundle(otherBundle.toString()), HostResolver.system());
+        try (LocalReceiver receiver = LocalReceiver.https("127.0.0.1", tls, LocalReceiver.ok())) {
+            assertThatThrownBy(() -> wrongHost
+                            .client(Trust.PROJECT_USER, OutboundOptions.defaults())
+                            .send(OutboundRequest.get(receiver.url("/wrong-host"))))
+                    .isInstanceOf(OutboundException.class);
+            assertThat(receiver.received()).isEmpty();
+        } finally {
+            wrongHost.destroy();
+        }
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "");
+        assertThatThrownBy(() -> new OutboundHttp(
+                        OutboundSettings.allowing("127.0.0.1/32").withCaBundle(empty.toString()),
+                        HostResolver.system()))
+                .hasMessageContaining("berth.outbound.ca-bundle")
+                .hasMessageContaining("holds no certificate");
+    }
+
+    /** The key store's certificate as PEM: a CA bundle that trusts it. */
+    private static void exportCertificate(Path keyStore, Path pem) throws IOException, InterruptedException {
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "receiver",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-file",
+                pem.toString());
+    }
+
+    /** The JDK's keytool with these arguments; its output in keytool.log when it fails. */
+    private static void keytool(String... args) throws IOException, InterruptedException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(
-                        keytool.toString(),
-                        "-genkeypair",
-                        "-alias",
-                        "receiver",
-                        "-keyalg",
-                        "EC",
-                        "-groupname",
-                        "secp256r1",
-                        "-dname",
-                        "CN=receiver.test",
-                        "-ext",
-                        "SAN=dns:receiver.test",
-                        "-validity",
-                        "2",
-                        "-storetype",
-                        "PKCS12",
-                        "-keystore",
-                        keyStore.toString(),
-                        "-storepass",
-                        new String(PASSWORD),
-                        "-keypass",
-                        new String(PASSWORD))
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(keytool.toString()));
+        command.addAll(java.util.List.of(args));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("keytool.log").toFile())
                 .start();
-        int exit = process.waitFor();
-        assertThat(exit).as(Files.readString(dir.resolve("keytool.log"))).isZero();
+        assertThat(process.waitFor())
+                .as(Files.readString(dir.resolve("keytool.log")))
+                .isZero();
+    }
+
+    private static SSLContext selfSigned(Path keyStore)
+            throws IOException, InterruptedException, GeneralSecurityException {
+        return selfSigned(keyStore, "CN=receiver.test", "SAN=dns:receiver.test");
+    }
+
+    /** A PKCS#12 key store with a self-signed EC certificate: for {@code receiver.test}, not 127.0.0.1, by default. */
+    private static SSLContext selfSigned(Path keyStore, String dname, String san)
+            throws IOException, InterruptedException, GeneralSecurityException {
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "receiver",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                dname,
+                "-ext",
+                san,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                new String(PASSWORD),
+                "-keypass",
+                new String(PASSWORD));
 
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {

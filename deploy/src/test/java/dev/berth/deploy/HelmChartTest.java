@@ -829,7 +829,8 @@ class HelmChartTest {
     @Test
     void valuesThatCannotWorkStopTheRenderWithAMessageThatSaysWhatToChange() {
         assertRenderFails(
-                "expose:\n  type: route\n", "expose.type must be ingress, clusterIP, nodePort or loadBalancer");
+                "expose:\n  type: gateway\n",
+                "expose.type must be ingress, route, clusterIP, nodePort or loadBalancer");
         assertRenderFails("expose:\n  tls:\n    certSource: secret\n", "expose.tls.secret.secretName");
         assertRenderFails(
                 "expose:\n  type: nodePort\n  tls:\n    certSource: none\n",
@@ -917,6 +918,109 @@ class HelmChartTest {
     }
 
     @Test
+    void harborsGatewayApiRouteSendsEveryPathToBerthAndTheGatewayEndsTls() throws Exception {
+        Rendered r = render("""
+                externalURL: https://registry.example.com
+                expose:
+                  type: route
+                  route:
+                    parentRefs:
+                      - {name: shared, namespace: gateways, sectionName: https}
+                    hostnames: [registry.example.com]
+                    annotations: {team: platform}
+                    labels: {exposure: public}
+                """);
+        Map<String, Object> route = r.get("HTTPRoute", FULLNAME);
+        assertEquals("gateway.networking.k8s.io/v1", route.get("apiVersion"));
+        assertEquals("shared", string(route, "spec.parentRefs[0].name"));
+        assertEquals("gateways", string(route, "spec.parentRefs[0].namespace"));
+        assertEquals("https", string(route, "spec.parentRefs[0].sectionName"));
+        assertEquals("registry.example.com", string(route, "spec.hostnames[0]"));
+        assertEquals("platform", string(route, "metadata.annotations.team"));
+        assertEquals("public", string(route, "metadata.labels.exposure"));
+        // One rule: Berth serves the portal, /api, /v2 and /service on one port (Harbor needs two).
+        assertThat(list(route, "spec.rules")).hasSize(1);
+        assertEquals("PathPrefix", string(route, "spec.rules[0].matches[0].path.type"));
+        assertEquals("/", string(route, "spec.rules[0].matches[0].path.value"));
+        assertEquals(FULLNAME, string(route, "spec.rules[0].backendRefs[0].name"));
+        assertEquals(80, ((Number) at(route, "spec.rules[0].backendRefs[0].port")).intValue());
+        assertEquals("http", string(r.get("Service", FULLNAME), "spec.ports[0].targetPort"));
+        assertEquals("ClusterIP", string(r.get("Service", FULLNAME), "spec.type"));
+        // TLS is the Gateway's: no Ingress, no generated certificate, Berth speaks HTTP behind it.
+        assertThat(r.ofKind("Ingress")).isEmpty();
+        assertThat(r.has("Secret", FULLNAME + "-tls")).isFalse();
+        assertThat(r.envValue("BERTH_TLS_CERTIFICATE")).isNull();
+        assertThat(r.env()).doesNotContainKey("BERTH_TLS_CERTIFICATE");
+
+        assertRenderFails("expose:\n  type: route\n", "expose.route.parentRefs");
+        assertRenderFails("expose:\n  route:\n    hosts: [a.example.com]\n", "hosts");
+    }
+
+    @Test
+    void harborsIpFamiliesBecomeTheServicesFamiliesAndBerthsListenAddress() throws Exception {
+        Rendered both = render(
+                "ipFamily:\n  ipv4:\n    enabled: true\n  ipv6:\n    enabled: true\n" + "metrics:\n  enabled: true\n");
+        for (String service : List.of(FULLNAME, FULLNAME + "-metrics")) {
+            assertEquals("PreferDualStack", string(both.get("Service", service), "spec.ipFamilyPolicy"));
+            assertEquals(List.of("IPv4", "IPv6"), at(both.get("Service", service), "spec.ipFamilies"));
+        }
+        assertThat(both.envValue("SERVER_ADDRESS")).isNull(); // the JVM's wildcard takes both
+
+        Rendered v6 = render("ipFamily:\n  ipv4:\n    enabled: false\n  ipv6:\n    enabled: true\n");
+        assertEquals("SingleStack", string(v6.get("Service", FULLNAME), "spec.ipFamilyPolicy"));
+        assertEquals(List.of("IPv6"), at(v6.get("Service", FULLNAME), "spec.ipFamilies"));
+        assertEquals("::", v6.envValue("SERVER_ADDRESS"));
+
+        Rendered v4 = render("ipFamily:\n  ipv4:\n    enabled: true\n  ipv6:\n    enabled: false\n");
+        assertEquals(List.of("IPv4"), at(v4.get("Service", FULLNAME), "spec.ipFamilies"));
+        assertEquals("0.0.0.0", v4.envValue("SERVER_ADDRESS"));
+        assertEquals("0.0.0.0", v4.envValue("MANAGEMENT_SERVER_ADDRESS"));
+
+        Rendered none = render("externalURL: https://registry.example.com\n");
+        assertThat(map(none.get("Service", FULLNAME), "spec")).doesNotContainKeys("ipFamilies", "ipFamilyPolicy");
+        assertRenderFails(
+                "ipFamily:\n  ipv4:\n    enabled: false\n  ipv6:\n    enabled: false\n", "enable at least one");
+    }
+
+    @Test
+    void harborsCaBundleSecretIsTrustedByTheOutboundClient() throws Exception {
+        Rendered r = render("caBundleSecretName: corp-cas\n");
+        assertEquals("/etc/berth/ca-bundle/ca.crt", r.envValue("BERTH_OUTBOUND_CA_BUNDLE"));
+        assertEquals("corp-cas", string(r.volume("ca-bundle"), "secret.secretName"));
+        assertEquals("ca.crt", string(r.volume("ca-bundle"), "secret.items[0].key"));
+        assertEquals("/etc/berth/ca-bundle", mounts(r).get("ca-bundle"));
+        assertThat(render("").envValue("BERTH_OUTBOUND_CA_BUNDLE")).isNull();
+    }
+
+    @Test
+    void harborsSentinelMasterSetMakesBerthFindRedisThroughTheSentinels() throws Exception {
+        String sentinel = """
+                redis:
+                  type: external
+                  external:
+                    addr: sentinel-0.redis:26379,sentinel-1.redis:26379
+                    sentinelMasterSet: mymaster
+                    coreDatabaseIndex: "2"
+                """;
+        // Lettuce's Sentinel URL (RedisSentinelTest connects with this shape to a real sentinel).
+        assertEquals(
+                "redis-sentinel://sentinel-0.redis:26379,sentinel-1.redis:26379/2#mymaster",
+                render(sentinel).envValue("BERTH_REDIS_URL"));
+        assertEquals(
+                "rediss-sentinel://:$(BERTH_REDIS_PASSWORD)@sentinel-0.redis:26379,sentinel-1.redis:26379/2#mymaster",
+                render(sentinel + "    password: s3cret\n    tlsOptions:\n      enable: true\n")
+                        .envValue("BERTH_REDIS_URL"));
+        // The Trivy adapter's Redis URLs have no Sentinel form in the chart yet: said, not rendered broken.
+        assertRenderFails(
+                sentinel + "trivy:\n  enabled: true\n", "trivy.enabled with redis.external.sentinelMasterSet");
+        assertEquals(
+                "redis://primary.redis:6379/0",
+                render(
+                                "redis:\n  type: external\n  external:\n    addr: primary.redis:6379\n    sentinelMasterSet: \"\"\n")
+                        .envValue("BERTH_REDIS_URL"));
+    }
+
+    @Test
     void componentSettingsThatDisagreeStopTheRenderNamingBoth() {
         assertRenderFails(
                 "core:\n  resources:\n    limits: {memory: 1Gi}\nregistry:\n  resources:\n    limits: {memory: 2Gi}\n",
@@ -936,9 +1040,8 @@ class HelmChartTest {
                 "jobservice:\\n  jobLoggers: [file]\\n|jobservice.jobLoggers is a Harbor chart value",
                 "registry:\\n  relativeurls: true\\n|registry.relativeurls is a Harbor chart value",
                 "internalTLS:\\n  enabled: true\\n|internalTLS is a Harbor chart value",
-                "redis:\\n  type: external\\n  external:\\n    sentinelMasterSet: mymaster\\n|redis.external.sentinelMasterSet is a Harbor chart value",
                 "trivy:\\n  enabled: true\\n  image:\\n    tag: \"\"\\n|trivy.image needs repository and tag",
-                "expose:\\n  route:\\n    hosts: [berth.example.com]\\n|expose.route is a Harbor chart value",
+                "proxy:\\n  httpProxy: http://proxy.corp:3128\\n|proxy is a Harbor chart value that Berth does not support: Berth's outbound client does not go through an HTTP proxy yet",
                 "expose:\\n  ingress:\\n    controller: gce\\n|expose.ingress.controller \"gce\"",
                 "trace:\\n  enabled: true\\n  provider: jaeger\\n|trace.provider \"jaeger\"",
                 "database:\\n  maxOpenConns: 900\\n|database.maxOpenConns is a Harbor chart value that Berth does not support: Berth's pool size per pod is berth.maxOpenConns",
@@ -1093,6 +1196,67 @@ class HelmChartTest {
         assertEquals("data", string(sts, "spec.template.spec.volumes[0].name"));
         assertThat(map(sts, "spec.template.spec.volumes[0]")).containsKey("emptyDir");
         assertEquals("http://" + trivy + ":8080", r.envValue("BERTH_SCAN_ADAPTERS_0_URL"));
+    }
+
+    @Test
+    void everyRenderedObjectFitsTheKubernetesApiForTheDefaultsAHarborValuesFileAndEachExposeType() throws Exception {
+        String harbor;
+        try (var in = HelmChartTest.class.getResourceAsStream("/harbor-1.19-values.yaml")) {
+            harbor = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("defaults", "");
+        cases.put("Harbor 1.19 values", harbor);
+        cases.put(
+                "route",
+                "expose:\n  type: route\n  route:\n    parentRefs: [{name: gw, namespace: gateways}]\n"
+                        + "    hostnames: [r.example.com]\n");
+        cases.put(
+                "nodePort, internal Redis",
+                "expose:\n  type: nodePort\n  tls:\n    auto:\n      commonName: r.example.com\n"
+                        + "redis:\n  type: internal\n");
+        cases.put(
+                "loadBalancer, S3, two replicas",
+                "expose:\n  type: loadBalancer\n  tls:\n    auto:\n      commonName: r.example.com\n"
+                        + "persistence:\n  imageChartStorage:\n    type: s3\n    s3:\n      bucket: b\n"
+                        + "berth:\n  replicas: 2\n");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Rendered r = render(c.getValue());
+            assertThat(r.objects()).as(c.getKey()).isNotEmpty();
+            assertThat(KubernetesSchemaCheck.problems(r.objects()))
+                    .as(c.getKey())
+                    .isEmpty();
+        }
+        Rendered fromHarbor = render(harbor);
+        assertThat(fromHarbor.names())
+                .contains("Ingress/" + FULLNAME, "Deployment/" + FULLNAME, "ServiceMonitor/" + FULLNAME);
+        assertEquals(2, ((Number) at(fromHarbor.deployment(), "spec.replicas")).intValue());
+        assertEquals(
+                "redis-sentinel://:$(BERTH_REDIS_PASSWORD)@redis-sentinel-0.redis:26379,redis-sentinel-1.redis:26379,"
+                        + "redis-sentinel-2.redis:26379/0#harbor",
+                fromHarbor.envValue("BERTH_REDIS_URL"));
+        assertEquals("PreferDualStack", string(fromHarbor.get("Service", FULLNAME), "spec.ipFamilyPolicy"));
+    }
+
+    @Test
+    void aMisspeltOrMistypedFieldFailsTheKubernetesSchemaCheck() throws Exception {
+        Rendered r = render("");
+        Map<String, Object> container = r.container();
+        container.put("imagePullPolicyy", "Always");
+        map(r.deployment(), "spec").put("replicas", "two");
+        map(r.get("Service", FULLNAME), "spec").put("ports", List.of(Map.of("name", "http", "prot", 80)));
+        List<String> problems = KubernetesSchemaCheck.problems(r.objects());
+        assertThat(String.join("\n", problems))
+                .contains("Deployment/" + FULLNAME)
+                .contains("replicas");
+        // The type error stops the Deployment's reading; the Service's misspelt field is named with its path.
+        assertThat(problems).contains("v1 Service/" + FULLNAME + ": unknown field spec.ports[0].prot");
+
+        Rendered again = render("");
+        again.container().put("imagePullPolicyy", "Always");
+        assertThat(KubernetesSchemaCheck.problems(again.objects()))
+                .containsExactly("apps/v1 Deployment/" + FULLNAME
+                        + ": unknown field spec.template.spec.containers[0].imagePullPolicyy");
     }
 
     @Test
