@@ -122,12 +122,22 @@ class ManifestRecords {
     record Inserted(long id, boolean created) {}
 
     void addBlobReferences(long manifestId, Collection<Digest> digests) {
-        for (Digest digest : digests.stream().distinct().toList()) {
-            jdbc.sql("INSERT INTO manifest_blob (manifest_id, digest) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                    .param(manifestId)
-                    .param(digest.toString())
-                    .update();
+        if (digests.isEmpty()) {
+            return;
         }
+        // One statement for all of them, in digest order (the order every writer locks in).
+        jdbc.sql("""
+                        INSERT INTO manifest_blob (manifest_id, digest)
+                        SELECT ?, d FROM unnest(?::text[]) AS d ORDER BY d
+                        ON CONFLICT DO NOTHING
+                        """)
+                .param(manifestId)
+                .param(digests.stream()
+                        .map(Digest::toString)
+                        .distinct()
+                        .sorted()
+                        .toArray(String[]::new))
+                .update();
     }
 
     void addChild(long parentId, long childId, String platformJson) {
