@@ -2,7 +2,8 @@
 # Work per pushed image, which does not depend on how loaded the machine is: CPU seconds of the
 # Berth process, SQL statements and transactions (pg_stat_statements, pg_stat_database), WAL
 # flushes (pg_stat_wal) and fsync/fdatasync calls (perf tracepoints, when perf can use them).
-# Needs a PostgreSQL with pg_stat_statements preloaded (BENCH_PG_PORT). See bench/README.md.
+# Needs a PostgreSQL with pg_stat_statements preloaded (BENCH_PG_PORT), used by nothing else while
+# it runs (WAL flushes and PostgreSQL's fsyncs are counted for the whole server). See bench/README.md.
 # Usage: bench/push-work.sh [--images N] [--layers N] [--layer-size S] [--workers N] [--jfr] [--keep]
 set -euo pipefail
 
@@ -78,7 +79,7 @@ log "warm-up (not measured)"
 load push --images 40 --layers 1 --layer-size 256KiB --workers "$WORKERS" --repos 4 --repo-prefix warm/img --seed 3 >/dev/null
 
 DBOID=$(pg -c "select oid from pg_database where datname = '$DB'")
-pg -c "select pg_stat_statements_reset()" >/dev/null
+pg -c "select pg_stat_statements_reset(0, $DBOID, 0)" >/dev/null # this database's only
 pg -c "select pg_stat_reset_shared('wal')" >/dev/null
 XACT0=$(pg -c "select xact_commit + xact_rollback from pg_stat_database where datname = '$DB'")
 if $JFR; then
