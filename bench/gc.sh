@@ -23,7 +23,7 @@ REPOS=10
 REVIEW_DELAY=${GC_REVIEW_DELAY:-0s}
 UPLOAD_GRACE=${GC_UPLOAD_GRACE:-10m} # 0s lets GC take a concurrent push's fresh blobs (MANIFEST_BLOB_UNKNOWN)
 GC_TIMEOUT=${GC_TIMEOUT:-1800}    # seconds to wait for the GC run
-MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (they go on back to back until GC ends)
+MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (back to back until GC ends); 0: GC alone
 LOAD_TIMEOUT=900
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
@@ -137,7 +137,8 @@ BASELINE=$(load push "${PUSH_ARGS[@]}" --repo-prefix gcb/base --seed 11)
 jq -e '.p99Ms' <<<"$BASELINE" >/dev/null || { warn "baseline push failed: $BASELINE"; exit 1; }
 
 log "GC (delete_untagged, $GC_WORKERS workers) with the same push running"
-pg -c "select pg_stat_statements_reset()" >/dev/null 2>&1 || true # counted below when the extension is there
+# this database's statement counts only (counted below when the extension is there)
+pg -c "select pg_stat_statements_reset(0, (select oid from pg_database where datname = '$DB'), 0)" >/dev/null 2>&1 || true
 CPU0=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 G0=$(now)
 LOCATION=$(curl -sS --max-time 30 -u "$AUTH" -o /dev/null -D - -H 'Content-Type: application/json' \
@@ -150,7 +151,7 @@ GC_ID=${LOCATION##*/}
 : >"$WORK/during.jsonl"
 (
   round=1
-  while :; do
+  while ((MAX_ROUNDS > 0)); do
     start=$(now)
     out=$(load push "${PUSH_ARGS[@]}" --repo-prefix "gcb/during$round" --seed $((100 + round))) || true
     [[ -n $out ]] || out='{"error":"no result"}'
@@ -187,6 +188,7 @@ PUSH_STATUS=0
 wait "$PUSH_PID" || PUSH_STATUS=$?
 [[ -n "$PUSH_DONE_AT" ]] || PUSH_DONE_AT=$(now)
 DURING=$(head -1 "$WORK/during.jsonl")
+[[ -n $DURING ]] || DURING=null
 ROUNDS=$(jq -sc . "$WORK/during.jsonl")
 jq -e 'all(.[]; .error == null)' <<<"$ROUNDS" >/dev/null || PUSH_STATUS=1
 PUSH_OVERLAP="push round 1 ended $(jq -r '.[0].endSeconds' <<<"$ROUNDS") s after GC start; $(jq length <<<"$ROUNDS") rounds in all"
