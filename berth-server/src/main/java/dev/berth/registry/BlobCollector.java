@@ -183,7 +183,7 @@ public class BlobCollector {
         List<String> drop = new ArrayList<>(gone);
         List<String> delete = new ArrayList<>();
         List<String> postponed = new ArrayList<>();
-        List<OffsetDateTime> postponedUntil = new ArrayList<>();
+        List<String> postponedUntil = new ArrayList<>(); // ISO-8601 instants: the driver binds text arrays
         for (String digest : rows) {
             long size = sizes.get(digest);
             if (referenced.contains(digest)) {
@@ -199,7 +199,7 @@ public class BlobCollector {
             if (spareUntil.isAfter(now)) {
                 // A fresh upload or mount: the client may still push the manifest that references it.
                 postponed.add(digest);
-                postponedUntil.add(OffsetDateTime.ofInstant(spareUntil, ZoneOffset.UTC));
+                postponedUntil.add(spareUntil.toString());
                 reviews.add(new Review(Verdict.POSTPONED, digest, size));
                 continue;
             }
@@ -209,12 +209,12 @@ public class BlobCollector {
         }
         if (!postponed.isEmpty()) {
             jdbc.sql("""
-                            UPDATE gc_blob_review r SET due_at = v.due
-                            FROM unnest(?::text[], ?::timestamptz[]) AS v (digest, due)
+                            UPDATE gc_blob_review r SET due_at = v.due::timestamptz
+                            FROM unnest(?::text[], ?::text[]) AS v (digest, due)
                             WHERE r.digest = v.digest
                             """)
                     .param(postponed.toArray(String[]::new))
-                    .param(postponedUntil.toArray(OffsetDateTime[]::new))
+                    .param(postponedUntil.toArray(String[]::new))
                     .update();
         }
         if (!drop.isEmpty()) {
