@@ -23,7 +23,7 @@ REPOS=10
 REVIEW_DELAY=${GC_REVIEW_DELAY:-0s}
 UPLOAD_GRACE=${GC_UPLOAD_GRACE:-10m} # 0s lets GC take a concurrent push's fresh blobs (MANIFEST_BLOB_UNKNOWN)
 GC_TIMEOUT=${GC_TIMEOUT:-1800}    # seconds to wait for the GC run
-MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (they go on back to back until GC ends)
+MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (back to back until GC ends); 0: GC alone
 LOAD_TIMEOUT=900
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
@@ -137,6 +137,9 @@ BASELINE=$(load push "${PUSH_ARGS[@]}" --repo-prefix gcb/base --seed 11)
 jq -e '.p99Ms' <<<"$BASELINE" >/dev/null || { warn "baseline push failed: $BASELINE"; exit 1; }
 
 log "GC (delete_untagged, $GC_WORKERS workers) with the same push running"
+# this database's statement counts only (counted below when the extension is there)
+pg -c "select pg_stat_statements_reset(0, (select oid from pg_database where datname = '$DB'), 0)" >/dev/null 2>&1 || true
+CPU0=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 G0=$(now)
 LOCATION=$(curl -sS --max-time 30 -u "$AUTH" -o /dev/null -D - -H 'Content-Type: application/json' \
   -d "{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":true,\"workers\":$GC_WORKERS}}" \
@@ -148,7 +151,7 @@ GC_ID=${LOCATION##*/}
 : >"$WORK/during.jsonl"
 (
   round=1
-  while :; do
+  while ((MAX_ROUNDS > 0)); do
     start=$(now)
     out=$(load push "${PUSH_ARGS[@]}" --repo-prefix "gcb/during$round" --seed $((100 + round))) || true
     [[ -n $out ]] || out='{"error":"no result"}'
@@ -172,12 +175,20 @@ for _ in $(seq 1 $((GC_TIMEOUT * 5))); do
   sleep 0.2
 done
 G1=$(now)
+CPU1=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 touch "$WORK/gc.done"
+# Berth's CPU seconds from the trigger to the end of GC (the push rounds running meanwhile included)
+# and, with pg_stat_statements, the statements Berth sent meanwhile: figures that do not depend on
+# how loaded the machine is, unlike blobs/s.
+GC_CPU=$(awk -v a="$CPU0" -v b="$CPU1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
+GC_STATEMENTS=$(pg -c "select coalesce(sum(calls), 0) from pg_stat_statements s join pg_database d on d.oid = s.dbid
+  where d.datname = '$DB' and toplevel and query <> 'BEGIN'" 2>/dev/null || echo null)
 RECLAIM_SECONDS=$(elapsed "$G0" "$G1")
 PUSH_STATUS=0
 wait "$PUSH_PID" || PUSH_STATUS=$?
 [[ -n "$PUSH_DONE_AT" ]] || PUSH_DONE_AT=$(now)
 DURING=$(head -1 "$WORK/during.jsonl")
+[[ -n $DURING ]] || DURING=null
 ROUNDS=$(jq -sc . "$WORK/during.jsonl")
 jq -e 'all(.[]; .error == null)' <<<"$ROUNDS" >/dev/null || PUSH_STATUS=1
 PUSH_OVERLAP="push round 1 ended $(jq -r '.[0].endSeconds' <<<"$ROUNDS") s after GC start; $(jq length <<<"$ROUNDS") rounds in all"
@@ -233,7 +244,8 @@ jq -n \
   --argjson baseline "$BASELINE" --argjson during "${DURING:-null}" --argjson rounds "$ROUNDS" \
   --argjson gc "$(jq -n --argjson id "$GC_ID" --arg status "$STATUS" --argjson reclaimSeconds "$RECLAIM_SECONDS" \
     --argjson serverSeconds "${SERVER_SECONDS:-null}" --argjson results "$(jq -c . <<<"$PARAMS" 2>/dev/null || echo null)" \
-    --arg pushOverlap "$PUSH_OVERLAP" '$ARGS.named')" \
+    --arg pushOverlap "$PUSH_OVERLAP" --argjson berthCpuSeconds "$GC_CPU" --argjson statements "${GC_STATEMENTS:-null}" \
+    '$ARGS.named')" \
   --argjson left "$(jq -n --argjson blobRows "$LEFT_ROWS" --argjson links "$LEFT_LINKS" --argjson files "$LEFT_FILES" \
     --argjson manifests "$LEFT_MANIFESTS" --arg queued "$QUEUED" '$ARGS.named')" \
   --argjson pulls "$(printf '%s\n' "${PULLS[@]}" | jq -sc '[.[] | select(type == "object")]' 2>/dev/null || echo '[]')" \
@@ -249,6 +261,8 @@ jq -r '
   "| purged manifests / blobs | \(.gc.results.purged_manifests // "?") / \(.gc.results.purged_blobs // "?") |",
   "| freed space | \(.gc.results.freed_space // "?") bytes |",
   "| blobs/s | \(if .gc.results.purged_blobs then (.gc.results.purged_blobs / .gc.reclaimSeconds | round) else "?" end) |",
+  "| Berth CPU seconds per 1,000 blobs (push rounds included) | \(if .gc.results.purged_blobs then (.gc.berthCpuSeconds * 1000 / .gc.results.purged_blobs * 100 | round / 100) else "?" end) |",
+  "| statements sent per blob (push rounds included) | \(if .gc.results.purged_blobs and .gc.statements then (.gc.statements / .gc.results.purged_blobs * 100 | round / 100) else "?" end) |",
   "",
   "| push \(.config.images) × \(.config.layers) × \(.config.layerSize), \(.config.pushWorkers) workers | images/s | p50 ms | p99 ms |",
   "|---|---|---|---|",

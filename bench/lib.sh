@@ -48,7 +48,7 @@ start_berth() {
   mkdir -p "$DATA"
   # shellcheck disable=SC2086
   BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" BERTH_DATA_DIR="$DATA" \
-    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$DB" SPRING_DATASOURCE_USERNAME=postgres \
     "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$port" --server.address=127.0.0.1 "$@" \
     >"$WORK/berth.log" 2>&1 &
   PID=$!
@@ -90,7 +90,9 @@ http {
 EOF
 }
 
-PSQL=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt)
+# The PostgreSQL on 127.0.0.1 that Berth and the scripts use: BENCH_PG_PORT (default 5432).
+PG_PORT=${BENCH_PG_PORT:-5432}
+PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qAt)
 
 # pg ARGS...: psql, retried while the server refuses with "too many clients" (a shared server)
 pg() {

@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,6 +47,10 @@ class GarbageCollection implements JobKind {
     static final String NAME = "GARBAGE_COLLECTION";
     private static final Logger log = LoggerFactory.getLogger(GarbageCollection.class);
     private static final int PROGRESS_EVERY = 500;
+    /** Queue entries one worker reviews in one transaction. */
+    private static final int BATCH = 100;
+    /** Files of the store checked against the rows in one query by the sweep. */
+    private static final int SWEEP_PAGE = 1000;
 
     private final ManifestCollector manifests;
     private final BlobCollector blobs;
@@ -230,42 +236,59 @@ class GarbageCollection implements JobKind {
                 + ", postponed " + tally.postponed + ", " + skip.size() + " busy left for later");
     }
 
-    /** One worker: reviews due entries until none is left or a stop is asked. */
+    /** One worker: reviews due entries, a batch at a time, until none is left or a stop is asked. */
     private void reviewBlobs(JobContext context, GcTally tally, Set<String> skip, Instant cutoff) {
         while (!context.stopRequested() && !Thread.currentThread().isInterrupted()) {
-            BlobCollector.Review review = blobs.reviewNext(skip, cutoff);
-            switch (review.verdict()) {
-                case NONE_DUE -> {
-                    return;
-                }
-                case DELETED, ROW_GONE -> {
-                    if (review.verdict() == BlobCollector.Verdict.DELETED) {
-                        long n = tally.blobs.incrementAndGet();
-                        if (n % PROGRESS_EVERY == 0) {
-                            context.log("blobs deleted so far: " + n);
-                        }
+            List<BlobCollector.Review> batch = blobs.reviewBatch(skip, cutoff, BATCH);
+            if (batch.isEmpty()) {
+                return;
+            }
+            Map<Digest, Boolean> bytes = new LinkedHashMap<>(); // digest -> whether its row was gone already
+            for (BlobCollector.Review review : batch) {
+                if (review.verdict() == BlobCollector.Verdict.DELETED) {
+                    long n = tally.blobs.incrementAndGet();
+                    if (n % PROGRESS_EVERY == 0) {
+                        context.log("blobs deleted so far: " + n);
                     }
-                    boolean rowGone = review.verdict() == BlobCollector.Verdict.ROW_GONE;
-                    deleteBytes(context, tally, Digest.parse(review.digest()).orElseThrow(), rowGone);
                 }
-                case KEPT -> {
-                    tally.kept.incrementAndGet();
-                    tally.keptBytes.addAndGet(review.size());
+                if (review.verdict() == BlobCollector.Verdict.DELETED
+                        || review.verdict() == BlobCollector.Verdict.ROW_GONE) {
+                    bytes.put(
+                            Digest.parse(review.digest()).orElseThrow(),
+                            review.verdict() == BlobCollector.Verdict.ROW_GONE);
+                } else {
+                    tallyKept(tally, skip, review);
                 }
-                case POSTPONED -> {
-                    tally.postponed.incrementAndGet();
-                    tally.postponedBytes.addAndGet(review.size());
-                }
-                case BUSY -> {
-                    tally.busy.incrementAndGet();
-                    skip.add(review.digest());
-                }
+            }
+            if (!bytes.isEmpty()) {
+                blobs.deleteBytesUnlessRecorded(bytes.keySet(), false)
+                        .forEach((digest, result) -> tallyBytes(context, tally, digest, bytes.get(digest), result));
             }
         }
     }
 
-    private void deleteBytes(JobContext context, GcTally tally, Digest digest, boolean orphan) {
-        BlobCollector.BytesResult result = blobs.deleteBytesUnlessRecorded(digest, false);
+    private static void tallyKept(GcTally tally, Set<String> skip, BlobCollector.Review review) {
+        switch (review.verdict()) {
+            case KEPT -> {
+                tally.kept.incrementAndGet();
+                tally.keptBytes.addAndGet(review.size());
+            }
+            case POSTPONED -> {
+                tally.postponed.incrementAndGet();
+                tally.postponedBytes.addAndGet(review.size());
+            }
+            case BUSY -> {
+                tally.busy.incrementAndGet();
+                skip.add(review.digest());
+            }
+            default -> {
+                // DELETED and ROW_GONE go on to their bytes; NONE_DUE is never in a batch
+            }
+        }
+    }
+
+    private static void tallyBytes(
+            JobContext context, GcTally tally, Digest digest, boolean orphan, BlobCollector.BytesResult result) {
         switch (result.verdict()) {
             case DELETED -> {
                 tally.bytes.addAndGet(result.size());
@@ -289,44 +312,64 @@ class GarbageCollection implements JobKind {
         }
     }
 
+    /** Adds the digests of {@code page} that no row records to {@code unrecorded}, and empties the page. */
+    private void unrecordedOf(List<Digest> page, List<Digest> unrecorded) {
+        if (page.isEmpty()) {
+            return;
+        }
+        Set<Digest> recorded = blobs.recorded(page);
+        page.stream().filter(d -> !recorded.contains(d)).forEach(unrecorded::add);
+        page.clear();
+    }
+
     /** Bytes whose row is gone are deleted; rows whose bytes are gone are reported. */
     private void sweep(JobContext context, GcTally tally, boolean dryRun) throws Exception {
         List<Digest> unrecorded = new ArrayList<>();
+        List<Digest> page = new ArrayList<>();
         lister.forEachBlob(digest -> {
-            if (!blobs.recorded(digest)) {
-                unrecorded.add(digest);
+            page.add(digest);
+            if (page.size() == SWEEP_PAGE) {
+                unrecordedOf(page, unrecorded);
             }
         });
-        for (Digest digest : unrecorded) {
+        unrecordedOf(page, unrecorded);
+        for (int from = 0; from < unrecorded.size(); from += BATCH) {
             context.checkStop();
-            if (dryRun) {
-                BlobCollector.BytesResult r = blobs.deleteBytesUnlessRecorded(digest, true);
+            List<Digest> batch = unrecorded.subList(from, Math.min(unrecorded.size(), from + BATCH));
+            blobs.deleteBytesUnlessRecorded(batch, dryRun).forEach((digest, r) -> {
                 if (r.verdict() == BlobCollector.BytesVerdict.WOULD_DELETE) {
                     tally.orphanFiles.incrementAndGet();
                     tally.bytes.addAndGet(r.size());
+                } else if (!dryRun) {
+                    long before = tally.orphanFiles.get();
+                    tallyBytes(context, tally, digest, true, r);
+                    if (tally.orphanFiles.get() > before) {
+                        context.log("deleted bytes without a row: " + digest);
+                    }
                 }
-            } else {
-                long before = tally.orphanFiles.get();
-                deleteBytes(context, tally, digest, true);
-                if (tally.orphanFiles.get() > before) {
-                    context.log("deleted bytes without a row: " + digest);
-                }
-            }
+            });
         }
         String after = "";
-        List<BlobCollector.BlobRow> page;
+        List<BlobCollector.BlobRow> rows;
         do {
             context.checkStop();
-            page = blobs.rowsAfter(after, 1000);
-            for (BlobCollector.BlobRow row : page) {
-                // Re-checked after the row: bytes are placed before a row exists and deleted after it is gone.
-                if (!blobs.hasBytes(row.digest()) && blobs.recorded(row.digest()) && !blobs.hasBytes(row.digest())) {
+            rows = blobs.rowsAfter(after, SWEEP_PAGE);
+            List<Digest> withoutBytes = rows.stream()
+                    .map(BlobCollector.BlobRow::digest)
+                    .filter(d -> !blobs.hasBytes(d))
+                    .toList();
+            // Re-checked after the row: bytes are placed before a row exists and deleted after it is gone.
+            Set<Digest> stillRecorded = withoutBytes.isEmpty() ? Set.of() : blobs.recorded(withoutBytes);
+            for (Digest digest : withoutBytes) {
+                if (stillRecorded.contains(digest) && !blobs.hasBytes(digest)) {
                     tally.missingBytes.incrementAndGet();
-                    context.log("blob " + row.digest() + " has a row but no bytes in storage");
+                    context.log("blob " + digest + " has a row but no bytes in storage");
                 }
-                after = row.digest().toString();
             }
-        } while (page.size() == 1000);
+            if (!rows.isEmpty()) {
+                after = rows.getLast().digest().toString();
+            }
+        } while (rows.size() == SWEEP_PAGE);
         context.log("sweep: " + tally.orphanFiles + " files without a row" + (dryRun ? " found" : " deleted") + ", "
                 + tally.missingBytes + " rows without bytes");
     }

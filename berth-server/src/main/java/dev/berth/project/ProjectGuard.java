@@ -47,6 +47,6 @@ public class ProjectGuard {
     }
 
     public static ProjectScope scope(Project p) {
-        return new ProjectScope(p.id(), p.name(), p.isPublic(), p.creationTime());
+        return new ProjectScope(p.id(), p.name(), p.isPublic(), p.creationTime(), p.isProxyCache());
     }
 }

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
 class ProjectRecords {
     private static final String SCOPE = """
             SELECT p.id, p.name, p.creation_time,
-                   COALESCE((SELECT m.value FROM project_metadata m WHERE m.project_id = p.id AND m.name = 'public'), 'false')
+                   COALESCE((SELECT m.value FROM project_metadata m WHERE m.project_id = p.id AND m.name = 'public'), 'false'),
+                   COALESCE(p.registry_id, 0) > 0
             FROM project p
             """;
 
@@ -74,6 +75,7 @@ class ProjectRecords {
                 rs.getLong(1),
                 rs.getString(2),
                 "true".equalsIgnoreCase(rs.getString(4)),
-                rs.getTimestamp(3).toInstant());
+                rs.getTimestamp(3).toInstant(),
+                rs.getBoolean(5));
     }
 }

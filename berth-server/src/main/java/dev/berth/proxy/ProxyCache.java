@@ -1,6 +1,8 @@
 package dev.berth.proxy;
 
 import dev.berth.config.BerthProperties;
+import dev.berth.iam.ProjectAccess;
+import dev.berth.iam.ProjectScope;
 import dev.berth.project.Project;
 import dev.berth.registry.Descriptor;
 import dev.berth.registry.ErrorCode;
@@ -63,6 +65,7 @@ class ProxyCache implements PullThrough {
     private final TagStates tags;
     private final ProxyCacheSettings settings;
     private final Clock clock;
+    private final ProjectAccess access;
     private final SingleFlight<String, Optional<Caching>> flights = new SingleFlight<>();
     private final BlobFlights blobs;
     /** Manifests verified and being stored, by {@code repo:tag} and {@code repo@digest}. */
@@ -74,7 +77,9 @@ class ProxyCache implements PullThrough {
             TagStates tags,
             ProxyCacheSettings settings,
             Clock clock,
-            BerthProperties properties) {
+            BerthProperties properties,
+            ProjectAccess access) {
+        this.access = access;
         this.projects = projects;
         this.content = content;
         this.tags = tags;
@@ -88,6 +93,13 @@ class ProxyCache implements PullThrough {
 
     @Override
     public void checkPush(String repository) {
+        // The project lookup the guard has just made, cached: whether a project is a proxy cache is
+        // fixed when it is created, so a push into any other project costs no query here.
+        if (access.findProject(dev.berth.registry.PullPolicy.projectOf(repository))
+                .filter(ProjectScope::proxyCache)
+                .isEmpty()) {
+            return;
+        }
         Optional<Project> project = projects.proxyProject(repository);
         if (project.isPresent()) {
             throw RegistryException.of(

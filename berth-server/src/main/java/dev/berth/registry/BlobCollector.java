@@ -9,11 +9,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.TreeMap;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -72,78 +77,159 @@ public class BlobCollector {
     public record Review(Verdict verdict, String digest, long size) {}
 
     /**
-     * Reviews the oldest entry queued at or before {@code cutoff} (the run's start) and not in
-     * {@code skip}, deleting the blob's row if nothing references it.
+     * Reviews up to {@code limit} of the oldest entries queued at or before {@code cutoff} (the run's
+     * start) and not in {@code skip}, in one transaction, deleting the rows of the blobs nothing
+     * references; empty when none is due. A batch takes the same locks, in the same order, as a
+     * review of one entry would, but only the locks it can have at once ({@code SKIP LOCKED}): a blob
+     * a push holds is {@link Verdict#BUSY}, the rest of the batch goes on. A handful of statements
+     * serve the whole batch, where one entry at a time took ten and a commit each.
      */
-    public Review reviewNext(Collection<String> skip, Instant cutoff) {
+    public List<Review> reviewBatch(Collection<String> skip, Instant cutoff, int limit) {
         String[] skipped = skip.toArray(String[]::new);
-        AtomicReference<String> claimed = new AtomicReference<>("");
+        List<String> claimed = new ArrayList<>();
         try {
             return tx.execute(status -> {
                 jdbc.sql(LOCK_TIMEOUT).update();
-                Optional<String> entry = jdbc.sql("""
-                                SELECT digest FROM gc_blob_review
-                                WHERE due_at <= ? AND NOT (digest = ANY (?))
-                                ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
+                // The entries first (SKIP LOCKED: parallel workers never wait for each other), then
+                // each digest's advisory lock, tried only: an upload committing it holds it shared.
+                Map<String, Boolean> entries = new TreeMap<>();
+                jdbc.sql("""
+                                WITH claimed AS MATERIALIZED (
+                                    SELECT digest FROM gc_blob_review
+                                    WHERE due_at <= ? AND NOT (digest = ANY (?))
+                                    ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
+                                SELECT digest, pg_try_advisory_xact_lock(hashtextextended(digest, 0))
+                                FROM (SELECT digest FROM claimed ORDER BY digest) c
                                 """)
                         .param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
                         .param(skipped)
-                        .query(String.class)
-                        .optional();
-                if (entry.isEmpty()) {
-                    return new Review(Verdict.NONE_DUE, "", 0);
-                }
-                String digest = entry.get();
-                claimed.set(digest);
-                if (!tryLockBytes(digest)) {
-                    status.setRollbackOnly();
-                    return new Review(Verdict.BUSY, digest, 0);
-                }
-                return review(digest);
+                        .param(limit)
+                        .query(rs -> {
+                            entries.put(rs.getString(1), rs.getBoolean(2));
+                        });
+                claimed.addAll(entries.keySet());
+                List<Review> reviews = new ArrayList<>();
+                List<String> locked = new ArrayList<>();
+                entries.forEach((digest, got) -> {
+                    if (got) {
+                        locked.add(digest);
+                    } else {
+                        reviews.add(new Review(Verdict.BUSY, digest, 0));
+                    }
+                });
+                reviews.addAll(review(locked));
+                return reviews;
             });
         } catch (PessimisticLockingFailureException e) {
-            // Lock timeout or deadlock victim: a push holds the blob; the entry stays queued.
-            return new Review(Verdict.BUSY, claimed.get(), 0);
+            // Lock timeout or deadlock victim: a push holds a blob; the entries stay queued.
+            return claimed.stream().map(d -> new Review(Verdict.BUSY, d, 0)).toList();
         }
     }
 
-    private Review review(String digest) {
-        OptionalLong size = jdbc.sql("SELECT size FROM blob WHERE digest = ? FOR UPDATE")
-                .param(digest)
-                .query(Long.class)
-                .optional()
-                .map(OptionalLong::of)
-                .orElse(OptionalLong.empty());
-        if (size.isEmpty()) {
-            dropEntry(digest);
-            return new Review(Verdict.ROW_GONE, digest, 0);
+    /** Reviews the digests whose entries and advisory locks this transaction holds. */
+    private List<Review> review(List<String> digests) {
+        List<Review> reviews = new ArrayList<>();
+        if (digests.isEmpty()) {
+            return reviews;
         }
-        boolean referenced = jdbc.sql("SELECT EXISTS (SELECT 1 FROM manifest_blob WHERE digest = ?)")
-                .param(digest)
-                .query(Boolean.class)
-                .single();
-        if (referenced) {
-            dropEntry(digest);
-            return new Review(Verdict.KEPT, digest, size.getAsLong());
+        String[] keys = digests.toArray(String[]::new);
+        // The blob rows FOR UPDATE, those a push holds (FOR SHARE) skipped and told apart from rows
+        // that are gone by a plain read.
+        Map<String, Long> sizes = new HashMap<>();
+        List<String> gone = new ArrayList<>();
+        jdbc.sql("""
+                        WITH locked AS MATERIALIZED (
+                            SELECT digest, size FROM blob WHERE digest = ANY (?) ORDER BY digest FOR UPDATE SKIP LOCKED)
+                        SELECT d, l.size, l.digest IS NULL AND EXISTS (SELECT 1 FROM blob b WHERE b.digest = d)
+                        FROM unnest(?::text[]) AS d LEFT JOIN locked l ON l.digest = d
+                        """).param(keys).param(keys).query(rs -> {
+            String digest = rs.getString(1);
+            if (rs.getBoolean(3)) {
+                reviews.add(new Review(Verdict.BUSY, digest, 0));
+            } else if (rs.getObject(2) == null) {
+                gone.add(digest);
+                reviews.add(new Review(Verdict.ROW_GONE, digest, 0));
+            } else {
+                sizes.put(digest, rs.getLong(2));
+            }
+        });
+        String[] rows = sizes.keySet().stream().sorted().toArray(String[]::new);
+        Set<String> referenced =
+                new HashSet<>(jdbc.sql("SELECT DISTINCT digest FROM manifest_blob WHERE digest = ANY (?)")
+                        .param(rows)
+                        .query(String.class)
+                        .list());
+        // The links FOR UPDATE as well; a blob with a link someone else holds is left for later.
+        Map<String, Instant> youngest = new HashMap<>();
+        Set<String> linkBusy = new HashSet<>();
+        jdbc.sql("""
+                        WITH locked AS MATERIALIZED (
+                            SELECT digest, created_at FROM repository_blob WHERE digest = ANY (?)
+                            ORDER BY digest, repository_id FOR UPDATE SKIP LOCKED)
+                        SELECT d, (SELECT max(created_at) FROM locked l WHERE l.digest = d),
+                               (SELECT count(*) FROM locked l WHERE l.digest = d)
+                                   < (SELECT count(*) FROM repository_blob rb WHERE rb.digest = d)
+                        FROM unnest(?::text[]) AS d
+                        """).param(rows).param(rows).query(rs -> {
+            Timestamp created = rs.getTimestamp(2);
+            if (created != null) {
+                youngest.put(rs.getString(1), created.toInstant());
+            }
+            if (rs.getBoolean(3)) {
+                linkBusy.add(rs.getString(1));
+            }
+        });
+        Instant now = clock.instant();
+        List<String> drop = new ArrayList<>(gone);
+        List<String> delete = new ArrayList<>();
+        List<String> postponed = new ArrayList<>();
+        List<String> postponedUntil = new ArrayList<>(); // ISO-8601 instants: the driver binds text arrays
+        for (String digest : rows) {
+            long size = sizes.get(digest);
+            if (referenced.contains(digest)) {
+                drop.add(digest);
+                reviews.add(new Review(Verdict.KEPT, digest, size));
+                continue;
+            }
+            if (linkBusy.contains(digest)) {
+                reviews.add(new Review(Verdict.BUSY, digest, 0));
+                continue;
+            }
+            Instant spareUntil = youngest.getOrDefault(digest, Instant.EPOCH).plus(settings.uploadGrace());
+            if (spareUntil.isAfter(now)) {
+                // A fresh upload or mount: the client may still push the manifest that references it.
+                postponed.add(digest);
+                postponedUntil.add(spareUntil.toString());
+                reviews.add(new Review(Verdict.POSTPONED, digest, size));
+                continue;
+            }
+            delete.add(digest);
+            drop.add(digest);
+            reviews.add(new Review(Verdict.DELETED, digest, size));
         }
-        List<Instant> links = jdbc.sql("SELECT created_at FROM repository_blob WHERE digest = ? FOR UPDATE")
-                .param(digest)
-                .query((rs, i) -> rs.getTimestamp(1).toInstant())
-                .list();
-        Instant youngest = links.stream().max(Instant::compareTo).orElse(Instant.EPOCH);
-        Instant spareUntil = youngest.plus(settings.uploadGrace());
-        if (spareUntil.isAfter(clock.instant())) {
-            // A fresh upload or mount: the client may still push the manifest that references it.
-            jdbc.sql("UPDATE gc_blob_review SET due_at = ? WHERE digest = ?")
-                    .param(OffsetDateTime.ofInstant(spareUntil, ZoneOffset.UTC))
-                    .param(digest)
+        if (!postponed.isEmpty()) {
+            jdbc.sql("""
+                            UPDATE gc_blob_review r SET due_at = v.due::timestamptz
+                            FROM unnest(?::text[], ?::text[]) AS v (digest, due)
+                            WHERE r.digest = v.digest
+                            """)
+                    .param(postponed.toArray(String[]::new))
+                    .param(postponedUntil.toArray(String[]::new))
                     .update();
-            return new Review(Verdict.POSTPONED, digest, size.getAsLong());
         }
-        jdbc.sql("DELETE FROM repository_blob WHERE digest = ?").param(digest).update();
-        jdbc.sql("DELETE FROM blob WHERE digest = ?").param(digest).update();
-        dropEntry(digest);
-        return new Review(Verdict.DELETED, digest, size.getAsLong());
+        if (!drop.isEmpty()) {
+            // Links, rows and entries in one statement (foreign keys are checked at its end).
+            jdbc.sql("""
+                            WITH links AS (DELETE FROM repository_blob WHERE digest = ANY (?)),
+                            rows AS (DELETE FROM blob WHERE digest = ANY (?))
+                            DELETE FROM gc_blob_review WHERE digest = ANY (?)
+                            """)
+                    .param(delete.toArray(String[]::new))
+                    .param(delete.toArray(String[]::new))
+                    .param(drop.toArray(String[]::new))
+                    .update();
+        }
+        return reviews;
     }
 
     /** What deleting the bytes of a digest found. */
@@ -169,33 +255,72 @@ public class BlobCollector {
      * @param dryRun only tell what would happen
      */
     public BytesResult deleteBytesUnlessRecorded(Digest digest, boolean dryRun) {
+        return deleteBytesUnlessRecorded(List.of(digest), dryRun).get(digest);
+    }
+
+    /**
+     * {@link #deleteBytesUnlessRecorded(Digest, boolean)} for many digests in one transaction: the
+     * advisory locks taken in digest order (so batches never deadlock with each other), one query
+     * for the rows, then the files.
+     */
+    public Map<Digest, BytesResult> deleteBytesUnlessRecorded(Collection<Digest> digests, boolean dryRun) {
+        String[] keys =
+                digests.stream().map(Digest::toString).distinct().sorted().toArray(String[]::new);
         return tx.execute(status -> {
+            Map<Digest, BytesResult> results = new LinkedHashMap<>();
             if (!dryRun) {
                 if (!jdbc.sql(DeletionHold.tryShareSql()).query(Boolean.class).single()) {
-                    return new BytesResult(BytesVerdict.HELD, 0);
+                    digests.forEach(d -> results.put(d, new BytesResult(BytesVerdict.HELD, 0)));
+                    return results;
                 }
-                jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
-                        .param(digest.toString())
+                jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(d, 0)) FROM unnest(?::text[]) AS d")
+                        .param(keys)
                         .query((rs, i) -> 1)
                         .list();
             }
-            if (recorded(digest)) {
-                return new BytesResult(BytesVerdict.RECORDED, 0);
+            Set<String> recorded = new HashSet<>(jdbc.sql("SELECT digest FROM blob WHERE digest = ANY (?)")
+                    .param(keys)
+                    .query(String.class)
+                    .list());
+            for (Digest digest : digests) {
+                results.put(digest, deleteUnlessRecorded(digest, recorded.contains(digest.toString()), dryRun));
             }
-            OptionalLong size = store.stat(digest);
-            if (size.isEmpty()) {
-                return new BytesResult(BytesVerdict.MISSING, 0);
-            }
-            if (dryRun) {
-                return new BytesResult(BytesVerdict.WOULD_DELETE, size.getAsLong());
-            }
-            try {
-                store.delete(digest);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new BytesResult(BytesVerdict.DELETED, size.getAsLong());
+            return results;
         });
+    }
+
+    private BytesResult deleteUnlessRecorded(Digest digest, boolean recorded, boolean dryRun) {
+        if (recorded) {
+            return new BytesResult(BytesVerdict.RECORDED, 0);
+        }
+        OptionalLong size = store.stat(digest);
+        if (size.isEmpty()) {
+            return new BytesResult(BytesVerdict.MISSING, 0);
+        }
+        if (dryRun) {
+            return new BytesResult(BytesVerdict.WOULD_DELETE, size.getAsLong());
+        }
+        try {
+            store.delete(digest);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new BytesResult(BytesVerdict.DELETED, size.getAsLong());
+    }
+
+    /** Of the given digests, those a blob row records. */
+    public Set<Digest> recorded(Collection<Digest> digests) {
+        Set<String> rows = new HashSet<>(jdbc.sql("SELECT digest FROM blob WHERE digest = ANY (?)")
+                .param(digests.stream().map(Digest::toString).toArray(String[]::new))
+                .query(String.class)
+                .list());
+        Set<Digest> found = new HashSet<>();
+        for (Digest d : digests) {
+            if (rows.contains(d.toString())) {
+                found.add(d);
+            }
+        }
+        return found;
     }
 
     /** Whether a blob row exists for the digest. */
@@ -260,16 +385,5 @@ public class BlobCollector {
     /** Entries in the blob review queue, due or not. */
     public long queued() {
         return jdbc.sql("SELECT count(*) FROM gc_blob_review").query(Long.class).single();
-    }
-
-    private boolean tryLockBytes(String digest) {
-        return jdbc.sql("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))")
-                .param(digest)
-                .query(Boolean.class)
-                .single();
-    }
-
-    private void dropEntry(String digest) {
-        jdbc.sql("DELETE FROM gc_blob_review WHERE digest = ?").param(digest).update();
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -59,11 +60,45 @@ class BlobRecords {
                 .orElse(OptionalLong.empty());
     }
 
-    void insert(Digest digest, long size) {
-        jdbc.sql("INSERT INTO blob (digest, size) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING")
-                .param(digest.toString())
-                .param(size)
-                .update();
+    /**
+     * Records an upload whose bytes are in place, in one round trip: the blob row, the repository
+     * (created in its project if need be), the link (as {@link #link}), the end of the upload session
+     * and the blob's review entry (until a manifest references it, nothing else keeps it). False when
+     * the repository's row could not be had in this statement (its project is gone, or another
+     * transaction created it after this statement's snapshot): everything but the link is done, and
+     * the caller links through {@link RepositoryRecords#ensure}.
+     */
+    boolean recordUpload(Digest digest, long size, String repository, UUID session, ReviewQueue.Entry review) {
+        return jdbc.sql(RepositoryRecords.ENSURE + """
+                        , blob_row AS (
+                            INSERT INTO blob (digest, size) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING),
+                        linked AS (
+                            INSERT INTO repository_blob (repository_id, digest, created_at)
+                            SELECT id, ?, ? FROM (SELECT id FROM existing UNION ALL SELECT id FROM created) r
+                            ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = EXCLUDED.created_at
+                            RETURNING 1),
+                        ended AS (DELETE FROM upload_session WHERE id = ?),
+                        queued AS (
+                            INSERT INTO gc_blob_review (digest, review_after, due_at, reason) VALUES (?, ?, ?, ?)
+                        """ + ReviewQueue.BLOB_UPSERT + """
+                        )
+                        SELECT count(*) FROM linked
+                        """)
+                        .param(repository)
+                        .param(repository)
+                        .param(repository)
+                        .param(digest.toString())
+                        .param(size)
+                        .param(digest.toString())
+                        .param(Timestamp.from(clock.instant()))
+                        .param(session)
+                        .param(digest.toString())
+                        .param(review.reviewAfter())
+                        .param(review.due())
+                        .param(review.reason())
+                        .query(Long.class)
+                        .single()
+                > 0;
     }
 
     /**

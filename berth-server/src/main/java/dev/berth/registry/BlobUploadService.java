@@ -319,12 +319,10 @@ public class BlobUploadService {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            blobs.insert(digest, session.size());
-            long repositoryId = repositories.ensure(session.repository());
-            blobs.link(repositoryId, digest);
-            sessions.delete(session.id());
-            // Until a manifest references it, nothing else keeps the blob: review it after the delay.
-            reviews.blob(digest, "uploaded");
+            if (!blobs.recordUpload(
+                    digest, session.size(), session.repository(), session.id(), reviews.entry("uploaded"))) {
+                blobs.link(repositories.ensure(session.repository()), digest);
+            }
             return Optional.<String>empty();
         });
     }

@@ -122,12 +122,22 @@ class ManifestRecords {
     record Inserted(long id, boolean created) {}
 
     void addBlobReferences(long manifestId, Collection<Digest> digests) {
-        for (Digest digest : digests.stream().distinct().toList()) {
-            jdbc.sql("INSERT INTO manifest_blob (manifest_id, digest) VALUES (?, ?) ON CONFLICT DO NOTHING")
-                    .param(manifestId)
-                    .param(digest.toString())
-                    .update();
+        if (digests.isEmpty()) {
+            return;
         }
+        // One statement for all of them, in digest order (the order every writer locks in).
+        jdbc.sql("""
+                        INSERT INTO manifest_blob (manifest_id, digest)
+                        SELECT ?, d FROM unnest(?::text[]) AS d ORDER BY d
+                        ON CONFLICT DO NOTHING
+                        """)
+                .param(manifestId)
+                .param(digests.stream()
+                        .map(Digest::toString)
+                        .distinct()
+                        .sorted()
+                        .toArray(String[]::new))
+                .update();
     }
 
     void addChild(long parentId, long childId, String platformJson) {
@@ -137,15 +147,18 @@ class ManifestRecords {
                         """).param(parentId).param(childId).param(platformJson).update();
     }
 
-    /** Points the tag at the manifest; returns the manifest it pointed at before, if another. */
-    Optional<Long> tag(long repositoryId, String tag, long manifestId) {
-        Optional<Long> previous = jdbc.sql(
-                        "SELECT manifest_id FROM tag WHERE repository_id = ? AND name = ? FOR UPDATE")
-                .param(repositoryId)
-                .param(tag)
-                .query(Long.class)
-                .optional()
-                .filter(id -> id != manifestId);
+    /**
+     * Points the tag at the manifest; returns the manifest it pointed at before, if another. The
+     * tag, if it exists, is locked already by this transaction with {@link #lockTags}, whose answer
+     * {@code locked} is: it is not read again.
+     */
+    Optional<Long> tagLocked(long repositoryId, String tag, long manifestId, Map<String, Long> locked) {
+        Optional<Long> previous = Optional.ofNullable(locked.get(tag)).filter(id -> id != manifestId);
+        upsertTag(repositoryId, tag, manifestId);
+        return previous;
+    }
+
+    private void upsertTag(long repositoryId, String tag, long manifestId) {
         jdbc.sql("""
                         INSERT INTO tag (repository_id, name, manifest_id, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?)
@@ -159,7 +172,6 @@ class ManifestRecords {
                 .param(java.sql.Timestamp.from(clock.instant()))
                 .param(java.sql.Timestamp.from(clock.instant()))
                 .update();
-        return previous;
     }
 
     /** The existing ones of these tags, locked in name order, with the manifest each points at. */

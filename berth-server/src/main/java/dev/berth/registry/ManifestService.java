@@ -155,10 +155,11 @@ public class ManifestService {
                 }
             }
         }
-        refuseMoving(repositoryId, repository, inserted.id(), tags, tag -> pushRefused(repository, tag));
+        Map<String, Long> current =
+                refuseMoving(repositoryId, repository, inserted.id(), tags, tag -> pushRefused(repository, tag));
         List<Long> untagged = new ArrayList<>();
         for (String tag : tags) {
-            manifests.tag(repositoryId, tag, inserted.id()).ifPresent(untagged::add);
+            manifests.tagLocked(repositoryId, tag, inserted.id(), current).ifPresent(untagged::add);
         }
         if (inserted.created() && tags.isEmpty()) {
             untagged.add(inserted.id()); // pushed by digest: untagged from the start
@@ -560,9 +561,10 @@ public class ManifestService {
                         for (long manifestId : sources) {
                             long copied = copier.copy(manifestId, targetId, created);
                             List<String> tags = manifests.tagsOf(manifestId);
-                            refuseMoving(targetId, target, copied, tags, ManifestService::updateRefused);
+                            Map<String, Long> current =
+                                    refuseMoving(targetId, target, copied, tags, ManifestService::updateRefused);
                             for (String tag : tags) {
-                                manifests.tag(targetId, tag, copied);
+                                manifests.tagLocked(targetId, tag, copied, current);
                             }
                         }
                     })
@@ -583,20 +585,26 @@ public class ManifestService {
      * 412 if any of the tags exists on another manifest than {@code manifestId} and is immutable:
      * such a tag cannot be re-pointed. Locks the existing tags' rows first.
      */
-    private void refuseMoving(
+    /**
+     * Refuses moving an immutable tag; returns the existing ones of {@code tags}, locked until the
+     * transaction ends, with the manifest each points at now.
+     */
+    private Map<String, Long> refuseMoving(
             long repositoryId,
             String repository,
             long manifestId,
             Collection<String> tags,
             Function<String, String> message) {
         if (tags.isEmpty()) {
-            return;
+            return Map.of();
         }
-        List<String> moving = manifests.lockTags(repositoryId, tags).entrySet().stream()
+        Map<String, Long> current = manifests.lockTags(repositoryId, tags);
+        List<String> moving = current.entrySet().stream()
                 .filter(e -> e.getValue() != manifestId)
                 .map(Map.Entry::getKey)
                 .toList();
         refuseProtected(repositoryId, repository, moving, message);
+        return current;
     }
 
     private void refuseDeletingTagsOf(long repositoryId, String repository, long manifestId) {

@@ -18,6 +18,19 @@ class RepositoryRecords {
         this.jdbc = jdbc;
     }
 
+    /**
+     * CTEs {@code existing} and {@code created} (the row inserted if none existed) for the repository
+     * named by the first three parameters, each the name: for statements that need its id.
+     */
+    static final String ENSURE = """
+            WITH existing AS (SELECT id FROM repository WHERE name = ?),
+            created AS (
+                INSERT INTO repository (name, project_id)
+                SELECT ?, id FROM project WHERE name = split_part(?, '/', 1) AND NOT EXISTS (SELECT 1 FROM existing)
+                ON CONFLICT (name) DO NOTHING
+                RETURNING id)
+            """;
+
     Optional<Long> findId(String name) {
         return jdbc.sql("SELECT id FROM repository WHERE name = ?")
                 .param(name)
@@ -31,13 +44,11 @@ class RepositoryRecords {
      * existing row.
      */
     long ensure(String name) {
-        // INSERT … SELECT: no project, no row, so a repository can never exist outside a project.
-        return jdbc.sql("""
-                        INSERT INTO repository (name, project_id)
-                        SELECT ?, id FROM project WHERE name = split_part(?, '/', 1)
-                        ON CONFLICT (name) DO NOTHING
-                        RETURNING id
-                        """)
+        // One round trip when the repository exists, as it nearly always does. INSERT … SELECT: no
+        // project, no row, so a repository can never exist outside a project. A row another
+        // transaction committed after this statement's snapshot is found by the second look.
+        return jdbc.sql(ENSURE + " SELECT id FROM existing UNION ALL SELECT id FROM created")
+                .param(name)
                 .param(name)
                 .param(name)
                 .query(Long.class)

@@ -27,6 +27,24 @@ class ReviewQueue {
         this.clock = clock;
     }
 
+    /**
+     * Queues blobs from rows of {@code (digest, review_after, due_at, reason)}: the text after
+     * {@code INSERT INTO gc_blob_review (digest, review_after, due_at, reason)} and the rows.
+     */
+    static final String BLOB_UPSERT = """
+            ON CONFLICT (digest) DO UPDATE
+            SET review_after = GREATEST(gc_blob_review.review_after, EXCLUDED.review_after),
+                due_at = EXCLUDED.due_at,
+                reason = EXCLUDED.reason
+            """;
+
+    /** When an entry queued now is to be reviewed, and why: for a statement that queues one itself. */
+    record Entry(OffsetDateTime reviewAfter, OffsetDateTime due, String reason) {}
+
+    Entry entry(String reason) {
+        return new Entry(reviewAfter(), now(), reason);
+    }
+
     void blobs(Collection<String> digests, String reason) {
         if (digests.isEmpty()) {
             return;
@@ -35,11 +53,7 @@ class ReviewQueue {
         jdbc.sql("""
                         INSERT INTO gc_blob_review (digest, review_after, due_at, reason)
                         SELECT d, ?, ?, ? FROM unnest(?::text[]) AS d ORDER BY d
-                        ON CONFLICT (digest) DO UPDATE
-                        SET review_after = GREATEST(gc_blob_review.review_after, EXCLUDED.review_after),
-                            due_at = EXCLUDED.due_at,
-                            reason = EXCLUDED.reason
-                        """)
+                        """ + BLOB_UPSERT)
                 .param(reviewAfter())
                 .param(now())
                 .param(reason)
