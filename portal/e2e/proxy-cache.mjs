@@ -5,36 +5,12 @@
 // project's Proxy cache tab shows the endpoint and the cached tag, fresh.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, BASE, SHOTS, requireEnv, runSteps, signIn } from './harness.mjs';
 
-const BASE = (process.env.BERTH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
-const ADMIN_PASSWORD = process.env.BERTH_ADMIN_PASSWORD;
+requireEnv('PROJECT', 'ENDPOINT_ID', 'ENDPOINT_NAME', 'UPSTREAM_REPO', 'TAG');
 const { PROJECT, ENDPOINT_ID, ENDPOINT_NAME, UPSTREAM_REPO, TAG } = process.env;
-const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? 'target/e2e-screenshots');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const WAIT = { timeout: 30_000 };
-if (!ADMIN_PASSWORD || !PROJECT || !ENDPOINT_ID || !ENDPOINT_NAME || !UPSTREAM_REPO || !TAG) {
-  console.error('BERTH_ADMIN_PASSWORD, PROJECT, ENDPOINT_ID, ENDPOINT_NAME, UPSTREAM_REPO and TAG are required');
-  process.exit(2);
-}
-mkdirSync(SHOTS, { recursive: true });
-
-const results = [];
-let page;
-async function step(name, fn) {
-  try {
-    await fn();
-    results.push(true);
-    console.log(`ok - ${name}`);
-  } catch (e) {
-    results.push(false);
-    console.log(`not ok - ${name}\n  ${String(e?.stack ?? e).split('\n').join('\n  ')}`);
-    await page.screenshot({ path: join(SHOTS, `proxy-cache-failure-${results.length}.png`) }).catch(() => {});
-    throw e;
-  }
-}
 const ADMIN = 'Basic ' + Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64');
 const sha256 = (bytes) => 'sha256:' + createHash('sha256').update(bytes).digest('hex');
 async function registryGet(path, accept) {
@@ -45,21 +21,10 @@ async function registryGet(path, accept) {
   return Buffer.from(await res.arrayBuffer());
 }
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
 let projectId;
-try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  page = await context.newPage();
-
+await runSteps('proxy-cache', async (page, step) => {
   await step('the administrator creates a proxy-cache project, picking its registry endpoint', async () => {
-    await page.goto(BASE + '/projects');
-    await page.getByLabel('Username').fill('admin');
-    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor(WAIT);
     await page.getByRole('button', { name: 'New project' }).click();
     const dialog = page.getByRole('dialog', { name: 'New project' });
@@ -100,11 +65,4 @@ try {
     await upstream.getByText('1 cached, 0 stale').waitFor(WAIT);
     await page.screenshot({ path: join(SHOTS, 'proxy-cache-status.png') });
   });
-} catch {
-  failed = true;
-} finally {
-  await browser.close();
-}
-const passed = results.filter((r) => r).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
-process.exit(failed ? 1 : 0);
+});
