@@ -4,8 +4,9 @@
 # verified by skopeo) into a fresh directory each time, and reports wall times:
 #   direct   — straight from the upstream
 #   first    — through Berth, uncached (Berth streams each blob to the client while storing it)
-#   ttfb     — time to first byte of an uncached manifest and of its first layer, direct and
-#              through Berth (curl's time_starttransfer)
+#   ttfb     — time to the answer's headers and to its first body byte (bench/ttfb.py), direct
+#              and through Berth with a registry token, over PC_TTFB_ROUNDS fresh images: a blob
+#              alone, and a client's order (the manifest, then its first layer); medians
 #   cached   — through Berth again (median of PC_ROUNDS)
 #   normal   — the same image pushed to a normal Berth project (median of PC_ROUNDS)
 #   stampede — PC_CLIENTS concurrent uncached pulls of another image: wall time, and the blob GETs
@@ -24,6 +25,7 @@ LAYERS=${PC_LAYERS:-4}
 LAYER_MIB=${PC_LAYER_MIB:-16}
 ROUNDS=${PC_ROUNDS:-3}
 CLIENTS=${PC_CLIENTS:-10}
+TTFB_ROUNDS=${PC_TTFB_ROUNDS:-5}
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
 BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
@@ -133,7 +135,7 @@ log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
 push_image bench/app v1
 push_image bench/stampede v1
 push_image bench/solo v1
-push_image bench/ttfb v1
+for i in $(seq 1 "$TTFB_ROUNDS"); do LAYERS=1 push_image "bench/ttfb-a$i" v1; push_image "bench/ttfb-b$i" v1; done
 
 DB="berth_pcbench_$(date +%s)_$$"
 pg -c "create database $DB" >/dev/null
@@ -153,23 +155,49 @@ skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -
   "docker://$UPSTREAM/bench/app:v1" "docker://$HOST/np/bench/app:v1" >/dev/null
 normal=(); for _ in $(seq 1 "$ROUNDS"); do normal+=("$(pull "$HOST/np/bench/app:v1" "$AUTH")"); done
 
-log "time to first byte"
-# ttfb URL [CREDS]: seconds to the first byte of the answer
-ttfb() {
-  local creds=()
-  [[ $# -gt 1 ]] && creds=(-u "$2")
-  curl -sS -o /dev/null "${creds[@]}" -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
-    -w '%{time_starttransfer}' "$1"
+log "time to first byte ($TTFB_ROUNDS rounds, a fresh image each)"
+# As a client asks: with a registry token (Basic credentials cost a password check per request),
+# a new connection per request; bench/ttfb.py prints "status headers_ms first_body_byte_ms all_ms".
+TTFB_OUT="$WORK/ttfb.txt"
+: >"$TTFB_OUT"
+layer_of() { # REPO: the first layer's digest upstream
+  curl -sS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$UPSTREAM/v2/$1/manifests/v1" \
+    | sed 's/.*"layers":\[{[^}]*"digest":"\([^"]*\)".*/\1/'
 }
-layer=$(curl -sS -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$UPSTREAM/v2/bench/ttfb/manifests/v1" \
-  | sed 's/.*"layers":\[{[^}]*"digest":"\([^"]*\)".*/\1/')
-ttfb_dm=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/manifests/v1")
-ttfb_dl=$(ttfb "http://$UPSTREAM/v2/bench/ttfb/blobs/$layer")
-ttfb_bm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
-ttfb_bl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
-sleep 2 # cached by now: the same requests again, for Berth's own cost (auth, lookups)
-ttfb_cm=$(ttfb "$URL/v2/pc/bench/ttfb/manifests/v1" "$AUTH")
-ttfb_cl=$(ttfb "$URL/v2/pc/bench/ttfb/blobs/$layer" "$AUTH")
+for i in $(seq 1 "$TTFB_ROUNDS"); do
+  a=bench/ttfb-a$i b=bench/ttfb-b$i la=$(layer_of "$a") lb=$(layer_of "$b")
+  tok=$(curl -sS -u "$AUTH" "$URL/service/token?scope=repository:pc/$a:pull&scope=repository:pc/$b:pull" \
+    | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  T="$BENCH_DIR/ttfb.py"
+  # a blob nobody asked for yet, direct and through Berth (the order alternates)
+  if (( i % 2 )); then
+    echo "direct_blob $("$T" "http://$UPSTREAM/v2/$a/blobs/$la")" >>"$TTFB_OUT"
+    echo "berth_blob_miss $("$T" "$URL/v2/pc/$a/blobs/$la" "Authorization:Bearer $tok")" >>"$TTFB_OUT"
+  else
+    echo "berth_blob_miss $("$T" "$URL/v2/pc/$a/blobs/$la" "Authorization:Bearer $tok")" >>"$TTFB_OUT"
+    echo "direct_blob $("$T" "http://$UPSTREAM/v2/$a/blobs/$la")" >>"$TTFB_OUT"
+  fi
+  # a client's order: the manifest (Berth starts caching the image), then the first layer
+  echo "direct_manifest $("$T" "http://$UPSTREAM/v2/$b/manifests/v1" 'Accept:application/vnd.oci.image.manifest.v1+json')" >>"$TTFB_OUT"
+  echo "berth_manifest_miss $("$T" "$URL/v2/pc/$b/manifests/v1" 'Accept:application/vnd.oci.image.manifest.v1+json' "Authorization:Bearer $tok")" >>"$TTFB_OUT"
+  echo "berth_layer_after_manifest $("$T" "$URL/v2/pc/$b/blobs/$lb" "Authorization:Bearer $tok")" >>"$TTFB_OUT"
+  sleep 2 # cached by now: Berth's own cost per request
+  echo "berth_layer_cached $("$T" "$URL/v2/pc/$b/blobs/$lb" "Authorization:Bearer $tok")" >>"$TTFB_OUT"
+done
+TTFB_TABLE=$(python3 - "$TTFB_OUT" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    name, status, headers, first, total, size = line.split()
+    if status != "200":
+        print(f"!! {line.strip()}")
+        continue
+    rows[name].append((float(headers), float(first)))
+for name, v in rows.items():
+    print(f"  {name:28s} n={len(v)}  median headers {statistics.median(x[0] for x in v):6.1f} ms,"
+          f" first body byte {statistics.median(x[1] for x in v):6.1f} ms")
+PY
+)
 
 log "one uncached pull alone"
 solo=$(pull "$HOST/pc/bench/solo:v1" "$AUTH")
@@ -193,5 +221,6 @@ first pull through Berth   $first   (direct/first = $(awk -v a="$direct" -v b="$
 cached pull (median)       $c   [${cached[*]}]
 normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
 $CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1))); one uncached pull alone: $solo s
-time to first byte, s      manifest: direct $ttfb_dm, Berth uncached $ttfb_bm, cached $ttfb_cm; first layer: direct $ttfb_dl, Berth uncached $ttfb_bl, cached $ttfb_cl
+time to first byte, medians of $TTFB_ROUNDS rounds (load average: $(cut -d' ' -f1-3 /proc/loadavg)):
+$TTFB_TABLE
 OUT

@@ -51,6 +51,7 @@ public class ProjectController {
     private final StorageQuota quota;
     private final CveAllowlists allowlists;
     private final java.util.List<ProxyUpstreams> proxyUpstreams;
+    private final java.util.List<ProxyProjectDefaults> proxyDefaults;
 
     ProjectController(
             ProjectService projects,
@@ -61,8 +62,10 @@ public class ProjectController {
             ProjectListing listing,
             StorageQuota quota,
             CveAllowlists allowlists,
-            java.util.List<ProxyUpstreams> proxyUpstreams) {
+            java.util.List<ProxyUpstreams> proxyUpstreams,
+            java.util.List<ProxyProjectDefaults> proxyDefaults) {
         this.proxyUpstreams = java.util.List.copyOf(proxyUpstreams);
+        this.proxyDefaults = java.util.List.copyOf(proxyDefaults);
         this.allowlists = allowlists;
         this.quota = quota;
         this.listing = listing;
@@ -118,6 +121,9 @@ public class ProjectController {
         Optional<CveAllowlists.Parsed> allowlist = CveAllowlists.parse(body.get("cve_allowlist"));
         Project created = projects.create(name, ownerId, metadata, limit, registryId);
         allowlist.ifPresent(a -> allowlists.setProject(created.id(), a.expiresAt(), a.items()));
+        if (registryId > 0) {
+            proxyDefaults.forEach(d -> d.created(created));
+        }
         audit.record(caller.name(), created.id(), AuditLog.Operation.CREATE, "project", created.name());
         String location = "/api/v2.0/projects/" + (nameInLocation ? created.name() : String.valueOf(created.id()));
         return ResponseEntity.created(URI.create(location)).build();

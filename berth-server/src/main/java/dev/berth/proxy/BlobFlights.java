@@ -4,8 +4,10 @@ import dev.berth.registry.ErrorCode;
 import dev.berth.registry.RegistryContent;
 import dev.berth.registry.RegistryException;
 import dev.berth.storage.Digest;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -23,6 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BlobFlights {
     private static final Logger log = LoggerFactory.getLogger(BlobFlights.class);
+
+    /** At most this much is read from the upstream before the store's upload has started. */
+    private static final int FIRST_READ = 64 * 1024;
 
     private final ConcurrentHashMap<String, BlobFetch> running = new ConcurrentHashMap<>();
     private final RegistryContent content;
@@ -101,7 +106,12 @@ final class BlobFlights {
                             .content(),
                     repository + "@" + digest);
             try (InputStream in = fetch.tee(Throttle.of(source, target.speedKb()))) {
-                content.putBlob(repository, digest, length, in);
+                // The first bytes go to the spool (and the waiting clients) before the store starts
+                // its upload (a quota check and a session row first); it then reads them again here.
+                byte[] first = new byte[FIRST_READ];
+                int n = length == 0 ? 0 : Math.max(0, in.read(first));
+                content.putBlob(
+                        repository, digest, length, new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in));
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     throw ProxyCache.upstreamLied(repository, digest, "bytes that do not match the digest");

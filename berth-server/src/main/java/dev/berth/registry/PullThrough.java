@@ -4,6 +4,7 @@ import dev.berth.storage.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 /**
@@ -34,7 +35,16 @@ public interface PullThrough {
      * @return a manifest whose bytes are verified against its digest and that is being stored: the
      *     answer, instead of storage; empty when storage holds the answer
      */
-    Optional<RegistryContent.Manifest> beforeManifest(String repository, String reference, Predicate<String> servable);
+    Optional<Unstored> beforeManifest(String repository, String reference, Predicate<String> servable);
+
+    /**
+     * A verified manifest answered before it is stored.
+     *
+     * @param stored completes once the manifest (and the tag it was pulled by) is stored, or
+     *     exceptionally when storing it failed: the pull is counted then, as Harbor counts a proxy
+     *     cache's first pull once its artifact exists
+     */
+    record Unstored(RegistryContent.Manifest manifest, CompletableFuture<Void> stored) {}
 
     /**
      * Before a blob GET or HEAD is answered from storage, as {@link #beforeManifest}.

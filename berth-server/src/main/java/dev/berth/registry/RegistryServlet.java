@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import dev.berth.config.BerthProperties;
+import dev.berth.event.EventOrigin;
 import dev.berth.http.RequestPath;
 import dev.berth.storage.BlobLocation;
 import dev.berth.storage.Digest;
@@ -138,14 +139,13 @@ public class RegistryServlet extends HttpServlet {
                 guard.check(req, name, needOf(verb));
                 switch (verb) {
                     case "GET", "HEAD" -> {
-                        Optional<RegistryContent.Manifest> unstored = beforeManifest(name, m.reference(), req);
+                        Optional<PullThrough.Unstored> unstored = beforeManifest(name, m.reference(), req);
                         if (unstored.isPresent()) {
-                            writeManifest(
-                                    req,
-                                    resp,
-                                    unstored.get().digest(),
-                                    unstored.get().mediaType(),
-                                    unstored.get().content());
+                            RegistryContent.Manifest answer = unstored.get().manifest();
+                            writeManifest(req, resp, answer.digest(), answer.mediaType(), answer.content());
+                            if (verb.equals("GET")) {
+                                countOnceStored(name, m.reference(), unstored.get());
+                            }
                         } else {
                             getManifest(name, m.reference(), req, resp);
                         }
@@ -243,16 +243,36 @@ public class RegistryServlet extends HttpServlet {
      * manifest it is still storing, only when no pull policy guards the repository (a policy
      * judges a stored artifact) and the client accepts its media type.
      */
-    private Optional<RegistryContent.Manifest> beforeManifest(String name, String reference, HttpServletRequest req) {
+    private Optional<PullThrough.Unstored> beforeManifest(String name, String reference, HttpServletRequest req) {
         boolean guarded = pullPolicies.stream().anyMatch(p -> p.guards(name));
         List<String> accepted = acceptedTypes(req);
-        Optional<RegistryContent.Manifest> unstored = Optional.empty();
+        Optional<PullThrough.Unstored> unstored = Optional.empty();
         for (PullThrough p : pullThroughs) {
-            Optional<RegistryContent.Manifest> m =
+            Optional<PullThrough.Unstored> m =
                     p.beforeManifest(name, reference, type -> !guarded && ManifestService.acceptable(type, accepted));
             unstored = unstored.isPresent() ? unstored : m;
         }
         return unstored;
+    }
+
+    /**
+     * A pull answered before its manifest was stored counts (pull count and time, its {@code
+     * PULL_ARTIFACT} event) once it is stored, as the pull of the stored artifact; a manifest that
+     * never gets stored is not counted, as in Harbor. The audit entry is written at once, as for
+     * any pull.
+     */
+    private void countOnceStored(String name, String reference, PullThrough.Unstored unstored) {
+        EventOrigin origin = EventOrigin.current();
+        Optional<String> tag = Digest.looksLikeDigest(reference) ? Optional.empty() : Optional.of(reference);
+        String digest = unstored.manifest().digest().toString();
+        unstored.stored()
+                .thenRun(() -> origin.runAs(() -> {
+                    try {
+                        pulls.pulled(manifests.get(name, digest, List.of()), name, tag);
+                    } catch (RegistryException gone) {
+                        // deleted between being stored and counted: nothing to count
+                    }
+                }));
     }
 
     private void checkPush(String repository) {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,6 +41,7 @@ import tools.jackson.databind.JsonNode;
  * repositories, so the relay's counts per path are each test's own.
  */
 class ProxyCacheTest {
+    private static final String NEVER = "0001-01-01T00:00:00.000Z";
     private static final String ACCEPT = String.join(
             ", ",
             RegistryClient.OCI_INDEX,
@@ -231,6 +234,26 @@ class ProxyCacheTest {
         JsonNode normal = admin.get("/api/v2.0/projects/library").json();
         assertThat(normal.path("registry_id").asLong()).isZero();
 
+        // Harbor's default retention for a proxy cache: keep what was pulled in the last 7 days, daily
+        String retentionId = project.path("metadata").path("retention_id").asString("");
+        assertThat(retentionId).isNotEmpty();
+        JsonNode retention = admin.get("/api/v2.0/retentions/" + retentionId).json();
+        assertThat(retention.path("scope").path("ref").asLong())
+                .isEqualTo(project.path("project_id").asLong());
+        assertThat(retention.path("trigger").path("settings").path("cron").asString())
+                .isEqualTo("0 0 0 * * *");
+        JsonNode rule = retention.path("rules").get(0);
+        assertThat(rule.path("template").asString()).isEqualTo("nDaysSinceLastPull");
+        assertThat(rule.path("params").path("nDaysSinceLastPull").asInt()).isEqualTo(7);
+        assertThat(rule.path("tag_selectors").get(0).path("pattern").asString()).isEqualTo("**");
+        assertThat(rule.path("scope_selectors")
+                        .path("repository")
+                        .get(0)
+                        .path("pattern")
+                        .asString())
+                .isEqualTo("**");
+        assertThat(normal.path("metadata").has("retention_id")).isFalse();
+
         // the proxy keys are the project's to change later, as Harbor's are
         String other = proxyProject("speed-", endpointId, false);
         RegistryClient.Response updated = TestAccounts.putJson(
@@ -324,9 +347,71 @@ class ProxyCacheTest {
                     .contains(image.manifest().toString());
             assertThat(dir.resolve("blobs/sha256/" + image.layers().getFirst().hex()))
                     .exists();
+
+            // That first pull, answered before the image was stored, counts as Harbor counts it once
+            // the artifact exists: pull count and time, the tag's pull time, one PULL_ARTIFACT
+            // event (written with the count), and the audit entry.
+            String repository = "/api/v2.0/projects/" + proxy + "/repositories/" + name;
+            long pulls = Eventually.await(
+                    () -> admin.get(repository).json().path("pull_count").asLong(), n -> n > 0);
+            assertThat(pulls).isEqualTo(1);
+            JsonNode artifact =
+                    admin.get(repository + "/artifacts/1.0?with_tag=true").json();
+            assertThat(artifact.path("pull_time").asString()).isNotEqualTo(NEVER);
+            assertThat(artifact.path("tags").get(0).path("pull_time").asString())
+                    .isNotEqualTo(NEVER);
+            assertThat(JdbcClient.create(new SimpleDriverDataSource(
+                                    new org.postgresql.Driver(), db.jdbcUrl(), db.user(), ""))
+                            .sql("SELECT count(*) FROM event WHERE type = 'PULL_ARTIFACT'"
+                                    + " AND data->>'repository' = ? AND data->>'digest' = ?")
+                            .param(proxy + "/" + name)
+                            .param(image.manifest().toString())
+                            .query(Long.class)
+                            .single())
+                    .isEqualTo(1);
+            assertThat(admin.get("/api/v2.0/audit-logs?q=operation=pull&page_size=100")
+                            .text())
+                    .contains(proxy + "/" + name + ":1.0");
         } finally {
             BerthServer.deleteRecursively(dir);
         }
+    }
+
+    @Test
+    void referrersListWhatIsCachedAsHarborsDoAndNeverAskTheUpstream() {
+        String name = repo("refs-");
+        RegistryClient.Image image = up.pushImage(name, "v1", random(1000));
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        Digest configDigest = up.pushBlob(name, config);
+        byte[] signature = random(300);
+        Digest signatureDigest = up.pushBlob(name, signature);
+        byte[] referrer = RegistryClient.imageManifest(
+                RegistryClient.descriptor("application/vnd.oci.empty.v1+json", configDigest, config.length),
+                List.of(RegistryClient.descriptor("application/vnd.example.signature", signatureDigest, 300)),
+                RegistryClient.descriptor(RegistryClient.OCI_MANIFEST, image.manifest(), image.manifestBytes().length),
+                "application/vnd.example.signature");
+        Digest referrerDigest =
+                up.pushManifest(name, Digest.sha256(referrer).toString(), RegistryClient.OCI_MANIFEST, referrer);
+        String local = proxy + "/" + name;
+        pull(local, "v1");
+        awaitStored(proxy, name, "v1");
+
+        // Not cached yet: none listed, and the upstream is not asked
+        int before = relay.countContaining("/referrers/");
+        RegistryClient.Response none = admin.get("/v2/" + local + "/referrers/" + image.manifest());
+        assertThat(none.status()).as(none.text()).isEqualTo(200);
+        assertThat(none.json().path("manifests")).isEmpty();
+
+        // Pulled through the project by digest (as cosign or notation fetch it): listed from then on
+        assertThat(pull(local, referrerDigest.toString())).isEqualTo(referrerDigest);
+        awaitStored(proxy, name, referrerDigest.toString());
+        JsonNode listed =
+                admin.get("/v2/" + local + "/referrers/" + image.manifest()).json();
+        assertThat(listed.path("manifests")).hasSize(1);
+        assertThat(listed.path("manifests").get(0).path("digest").asString()).isEqualTo(referrerDigest.toString());
+        assertThat(listed.path("manifests").get(0).path("artifactType").asString())
+                .isEqualTo("application/vnd.example.signature");
+        assertThat(relay.countContaining("/referrers/")).isEqualTo(before);
     }
 
     @Test
