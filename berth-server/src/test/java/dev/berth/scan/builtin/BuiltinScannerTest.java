@@ -96,14 +96,19 @@ class BuiltinScannerTest {
         // 26 apk packages and log4j-core
         assertThat(log).contains("catalogued 27 packages of " + repository + "@" + digest);
 
-        // The SBOM is kept for matching again, with its packages indexed by Package URL.
-        Long artifacts =
-                accounts.jdbc().sql("""
-                        SELECT count(*) FROM builtin_sbom_package p JOIN builtin_sbom s USING (manifest_id)
-                        WHERE s.digest = ? AND p.purl_type = 'maven'
-                          AND p.purl_name = 'org.apache.logging.log4j/log4j-core' AND p.version = '2.14.1'
+        // The SBOM is kept for matching again, its packages in the one package index (as the
+        // built-in scanner's kept SBOM: no report of its own), so the package search finds it.
+        Long indexed = accounts.jdbc().sql("""
+                        SELECT count(*) FROM sbom_package p JOIN manifest m ON m.id = p.manifest_id
+                        WHERE m.digest = ? AND p.report_uuid IS NULL AND p.purl_type = 'maven'
+                          AND p.name = 'org.apache.logging.log4j:log4j-core' AND p.version = '2.14.1'
+                          AND p.ecosystem = 'Maven'
                         """).param(digest).query(Long.class).single();
-        assertThat(artifacts).isEqualTo(1L);
+        assertThat(indexed).isEqualTo(1L);
+        JsonNode found = admin.get("/api/v2.0/packages/artifacts?type=maven&name=org.apache.logging.log4j:log4j-core"
+                        + "&version_range=%3C2.15.0&page_size=100")
+                .json();
+        assertThat(found.toString()).contains(digest);
     }
 
     @Test
@@ -330,5 +335,70 @@ class BuiltinScannerTest {
                 });
         assertThat(done.path("sbom_overview").path("scan_status").asString()).isEqualTo("Success");
         return done.path("sbom_overview").path("sbom_digest").asString();
+    }
+
+    @Test
+    void aDatabaseImportReMatchesBuiltInReportsInAJobWithoutReadingLayers() {
+        String repo = project + "/rematch";
+        LayerFixture app = LayerFixture.gzip("app").file("app/lib/log4j-core-2.14.1.jar", fixtureJarBytes());
+        String d = admin.pushImage(repo, "1", app.bytes()).manifest().toString();
+        String art = "/api/v2.0/projects/" + project + "/repositories/rematch/artifacts/" + d;
+        RegistryClient.check(postJson(admin, art + "/scan", Map.of("scan_type", "vulnerability")), 202);
+        Eventually.await(
+                () -> admin.get(art + "?with_scan_overview=true").json(),
+                a -> a.path("scan_overview").toString().contains("\"Success\""));
+        // No database yet: nothing found.
+        assertThat(admin.get(art + "/additions/vulnerabilities").text()).doesNotContain("CVE-2021-44228");
+
+        RegistryClient.Response imported = admin.send(
+                "PUT",
+                "/api/v2.0/vulnerability-database/archives/Maven",
+                dev.berth.scan.osv.OsvDatabaseTest.archive("Maven"),
+                "Content-Type",
+                "application/zip");
+        assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+        // The import answers once the database is loaded; the re-matching is a job, shown with the database.
+        JsonNode rematch = Eventually.await(
+                        () -> admin.get("/api/v2.0/vulnerability-database").json(),
+                        s -> s.path("rematch").path("status").asString("").equals("Success"))
+                .path("rematch");
+        assertThat(rematch.path("progress").asInt()).isEqualTo(100);
+        assertThat(rematch.path("extra_attrs").path("artifacts").asInt()).isGreaterThanOrEqualTo(1);
+        String log = admin.get("/api/v2.0/jobservice/jobs/"
+                        + taskOf(rematch.path("execution_id").asLong()) + "/log")
+                .text();
+        assertThat(log).contains("built-in reports replaced");
+
+        String report = admin.get(art + "/additions/vulnerabilities").text();
+        assertThat(report).contains("CVE-2021-44228");
+        JsonNode overview = admin.get(art + "?with_scan_overview=true")
+                .json()
+                .path("scan_overview")
+                .values()
+                .iterator()
+                .next();
+        assertThat(overview.path("severity").asString()).isEqualTo("Critical");
+        // A non-administrator sees neither the database state nor the job.
+        assertThat(accounts.user("nosys")
+                        .client()
+                        .get("/api/v2.0/vulnerability-database")
+                        .status())
+                .isEqualTo(403);
+    }
+
+    private static byte[] fixtureJarBytes() {
+        try {
+            return Files.readAllBytes(fixtureJar("log4j-core-2.14.1.jar"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long taskOf(long executionId) {
+        return accounts.jdbc()
+                .sql("SELECT id FROM job_task WHERE execution_id = ?")
+                .param(executionId)
+                .query(Long.class)
+                .single();
     }
 }
