@@ -115,7 +115,8 @@ export function ScannersCard({ onLoaded }: { onLoaded?: (scanners: Scanner[]) =>
     const builtin = api.get<Scanner>(`/scanners/${BUILTIN}`).catch(() => null);
     Promise.all([api.get<Scanner[]>('/scanners', { page_size: 100 }), builtin])
       .then(([list, b]) => {
-        const all = [...(b ? [b] : []), ...(list ?? [])];
+        // the built-in scanner is listed too (a registration row); shown first, once
+        const all = [...(b ? [b] : []), ...(list ?? []).filter((s) => s.uuid !== BUILTIN)];
         setScanners(all);
         onLoaded?.(all);
       })

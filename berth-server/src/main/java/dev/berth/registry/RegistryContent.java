@@ -130,4 +130,15 @@ public class RegistryContent {
                 .put(repository, reference, mediaType, content, List.of())
                 .digest();
     }
+
+    /**
+     * Deletes an artifact of the repository as an API delete does (events, quota, review queues),
+     * with the artifacts that refer to it in turn; joins the caller's transaction if there is one.
+     */
+    public void deleteArtifact(String repository, Digest digest) {
+        List<Digest> accessories = referrers(repository, digest).stream()
+                .map(SubjectReferrer::digest)
+                .toList();
+        manifests.deleteArtifact(repository, digest, accessories);
+    }
 }

@@ -2,38 +2,18 @@ package dev.berth.scan;
 
 import dev.berth.registry.MediaTypes;
 import dev.berth.scan.builtin.BuiltinScanner;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The built-in scanner as a registration: not a row (it cannot be edited, deleted or set aside),
- * and the scanner of every project when no adapter is registered, so a Berth with no other service
- * scans and writes SBOMs out of the box. Its reports are stored under {@link #UUID} like any
- * adapter's; registering an adapter makes that adapter the default, and the built-in reports
- * stale in the way another scanner's are.
+ * The built-in scanner as a registration: a row of {@code scanner_registration} (migration V155)
+ * marked immutable, so it is listed, filtered and chosen per project like an adapter but cannot be
+ * edited or deleted, as Harbor treats the Trivy it installs. It is every project's scanner while
+ * no adapter is the default and {@code berth.scan.builtin-default} is on; with that setting off it
+ * is hidden, as if not installed. Its reports are stored under {@link #UUID} like any adapter's.
  */
 final class BuiltinRegistration {
     static final String UUID = "berth-builtin";
-    static final String URL = "builtin://berth";
-
-    static final ScannerRegistration REGISTRATION = new ScannerRegistration(
-            0,
-            UUID,
-            BuiltinScanner.NAME,
-            "Scans images in process: catalogues their packages from the layers (OS packages, Java, npm,"
-                    + " Python, Go, Rust, Ruby), writes CycloneDX and SPDX SBOMs, and matches them against"
-                    + " the vulnerability database when one is loaded.",
-            URL,
-            "",
-            Optional.empty(),
-            false,
-            false,
-            false,
-            true,
-            Instant.EPOCH,
-            Instant.EPOCH);
 
     private BuiltinRegistration() {}
 

@@ -12,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Replaces the built-in scanner's stored vulnerability reports in place when they are re-derived
  * from an artifact's SBOM (after the vulnerability database changed), without a new scan: same
  * report id, new body, counts and end time. The built-in scanner's reports are the successful
- * generic reports whose scanner vendor is {@link #BUILTIN_VENDOR}.
+ * vulnerability reports (any of the report types it produces: a scan stores the native 1.1 one)
+ * whose scanner vendor is {@link #BUILTIN_VENDOR}.
  */
 @Component
 public class BuiltinReportRefresh {
@@ -35,9 +36,14 @@ public class BuiltinReportRefresh {
     public List<String> reportsOf(long manifestId) {
         return jdbc.sql("""
                         SELECT uuid FROM scan_report
-                        WHERE manifest_id = ? AND mime_type = ? AND status = 'Success' AND scanner_vendor = ?
+                        WHERE manifest_id = ? AND mime_type IN (?, ?, ?) AND status = 'Success' AND scanner_vendor = ?
                         """)
-                .params(manifestId, ScanTypes.GENERIC_REPORT, BUILTIN_VENDOR)
+                .params(
+                        manifestId,
+                        ScanTypes.NATIVE_REPORT_1_1,
+                        ScanTypes.NATIVE_REPORT,
+                        ScanTypes.GENERIC_REPORT,
+                        BUILTIN_VENDOR)
                 .query(String.class)
                 .list();
     }

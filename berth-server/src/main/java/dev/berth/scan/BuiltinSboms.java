@@ -4,17 +4,24 @@ import com.github.packageurl.PackageURL;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The built-in scanner's SBOMs as kept per artifact (table {@code builtin_sbom}, V130), newest only. */
+/**
+ * The built-in scanner's SBOMs as kept per artifact (table {@code builtin_sbom}, V130), newest
+ * only. Their packages are indexed with every other SBOM's (see {@link BuiltinSbomKept}).
+ */
 @Repository
-class BuiltinSboms {
+public class BuiltinSboms {
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
 
-    BuiltinSboms(JdbcClient jdbc) {
+    BuiltinSboms(JdbcClient jdbc, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @Transactional
@@ -28,34 +35,23 @@ class BuiltinSboms {
                         """)
                 .params(manifestId, digest, cycloneDx, packages.size(), Timestamp.from(now))
                 .update();
-        jdbc.sql("DELETE FROM builtin_sbom_package WHERE manifest_id = ?")
-                .param(manifestId)
-                .update();
-        String[] purls = new String[packages.size()];
-        String[] types = new String[packages.size()];
-        String[] names = new String[packages.size()];
-        String[] versions = new String[packages.size()];
-        for (int i = 0; i < packages.size(); i++) {
-            PackageURL p = packages.get(i);
-            purls[i] = p.canonicalize();
-            types[i] = p.getType();
-            names[i] = p.getNamespace() == null ? p.getName() : p.getNamespace() + "/" + p.getName();
-            versions[i] = p.getVersion() == null ? "" : p.getVersion();
-        }
-        // One statement for all the packages: an image has hundreds.
-        jdbc.sql("""
-                        INSERT INTO builtin_sbom_package (manifest_id, purl, purl_type, purl_name, version)
-                        SELECT ?, u.purl, u.type, u.name, u.version
-                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(purl, type, name, version)
-                        ON CONFLICT DO NOTHING
-                        """).params(manifestId, purls, types, names, versions).update();
+        events.publishEvent(new BuiltinSbomKept(
+                manifestId, packages.stream().map(PackageURL::canonicalize).toList()));
     }
 
     /** The artifact's kept CycloneDX SBOM. */
-    java.util.Optional<String> cycloneDx(long manifestId) {
+    public Optional<String> cycloneDx(long manifestId) {
         return jdbc.sql("SELECT cyclonedx::text FROM builtin_sbom WHERE manifest_id = ?")
                 .param(manifestId)
                 .query(String.class)
                 .optional();
+    }
+
+    /** Up to {@code limit} artifacts with a kept SBOM that lists packages, by id after {@code afterId}. */
+    public List<Long> withPackagesAfter(long afterId, int limit) {
+        return jdbc.sql("""
+                        SELECT manifest_id FROM builtin_sbom WHERE manifest_id > ? AND package_count > 0
+                        ORDER BY manifest_id LIMIT ?
+                        """).params(afterId, limit).query(Long.class).list();
     }
 }

@@ -10,7 +10,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -27,14 +29,55 @@ class SbomAccessories {
 
     private final RegistryContent content;
     private final JsonMapper json;
+    private final TransactionTemplate tx;
 
-    SbomAccessories(RegistryContent content, JsonMapper json) {
+    SbomAccessories(RegistryContent content, JsonMapper json, TransactionTemplate tx) {
         this.content = content;
         this.json = json;
+        this.tx = tx;
     }
 
-    /** Pushes the SBOM as an accessory of {@code repository@subjectDigest}; the accessory's digest. */
-    String push(String repository, String subjectDigest, byte[] sbom, String sbomMediaType, Instant created) {
+    /** What {@link #replace} stored and deleted. */
+    record Replaced(String digest, List<String> deleted) {}
+
+    /**
+     * Stores a newly generated SBOM as the artifact's one {@code sbom.harbor} accessory. Harbor
+     * deletes every {@code sbom.harbor} accessory of the artifact (whichever scanner made it) when
+     * an SBOM is generated again; Berth does the same, but in the transaction that stores the new
+     * accessory and runs {@code withReport} (the report naming it), so the artifact never has no
+     * SBOM or two, and a failed generation leaves the previous one in place.
+     */
+    Replaced replace(
+            String repository,
+            String subjectDigest,
+            byte[] sbom,
+            String sbomMediaType,
+            Instant created,
+            Consumer<String> withReport) {
+        Prepared prepared = prepare(repository, subjectDigest, sbom, sbomMediaType, created);
+        return tx.execute(status -> {
+            Digest subject = Digest.parse(subjectDigest).orElseThrow();
+            List<Digest> previous = content.referrers(repository, subject).stream()
+                    .filter(r -> r.artifactType().equals(ARTIFACT_TYPE))
+                    .map(RegistryContent.SubjectReferrer::digest)
+                    .filter(d -> !d.toString().equals(prepared.digest().toString()))
+                    .toList();
+            content.putManifest(repository, prepared.digest().toString(), MediaTypes.OCI_MANIFEST, prepared.manifest());
+            for (Digest old : previous) {
+                content.deleteArtifact(repository, old);
+            }
+            withReport.accept(prepared.digest().toString());
+            return new Replaced(
+                    prepared.digest().toString(),
+                    previous.stream().map(Digest::toString).toList());
+        });
+    }
+
+    private record Prepared(Digest digest, byte[] manifest) {}
+
+    /** The SBOM's layer and config stored as blobs, and the accessory's manifest built (not yet stored). */
+    private Prepared prepare(
+            String repository, String subjectDigest, byte[] sbom, String sbomMediaType, Instant created) {
         RegistryContent.Manifest subject = content.manifest(repository, subjectDigest)
                 .orElseThrow(() -> new AdapterClient.AdapterException("the scanned artifact is gone"));
         Digest layer = Digest.sha256(sbom);
@@ -82,9 +125,7 @@ class SbomAccessories {
                         subject.digest().toString()));
         manifest.put("annotations", annotations);
         byte[] manifestBytes = json.writeValueAsBytes(manifest);
-        Digest digest = Digest.sha256(manifestBytes);
-        content.putManifest(repository, digest.toString(), MediaTypes.OCI_MANIFEST, manifestBytes);
-        return digest.toString();
+        return new Prepared(Digest.sha256(manifestBytes), manifestBytes);
     }
 
     /** The SBOM document an accessory holds (its one layer), as stored. */

@@ -258,7 +258,7 @@ final class ScanJob implements JobKind {
             throws Exception {
         String uuid = report.uuid();
         AdapterMetadata.Scanner scanner =
-                registrations.metadata(BuiltinRegistration.REGISTRATION).scanner();
+                BuiltinRegistration.metadata(builtin.version()).scanner();
         reports.runningInProcess(uuid, scanner);
         String repository = params.path("repository").asString();
         String tag = params.path("tag").asString("");
@@ -274,14 +274,14 @@ final class ScanJob implements JobKind {
                     report.manifestId(), report.digest(), documents.cycloneDx(), documents.packages(), clock.instant());
             context.checkStop();
             if (sbom) {
-                String accessory = accessories.push(
+                SbomAccessories.Replaced stored = accessories.replace(
                         repository,
                         report.digest(),
                         SbomAccessories.utf8(documents.spdx()),
                         ScanTypes.SPDX_JSON,
-                        clock.instant());
-                context.log("SBOM stored as accessory " + accessory);
-                storeSbomSummary(uuid, repository, accessory, started, scanner);
+                        clock.instant(),
+                        accessory -> storeSbomSummary(uuid, repository, accessory, started, scanner));
+                logStored(context, stored);
             } else {
                 String vulnerabilities = builtin.vulnerabilities(documents.cycloneDx());
                 json.readTree(vulnerabilities).path("notes").forEach(n -> context.log("note: " + n.asString("")));
@@ -327,10 +327,19 @@ final class ScanJob implements JobKind {
         }
         String mediaType = parsed.path("media_type").asString(ScanTypes.SPDX_JSON);
         String repository = params.path("repository").asString();
-        String accessory = accessories.push(
-                repository, report.digest(), json.writeValueAsBytes(document), mediaType, clock.instant());
-        context.log("SBOM stored as accessory " + accessory);
-        storeSbomSummary(uuid, repository, accessory, started, scanner);
+        SbomAccessories.Replaced stored = accessories.replace(
+                repository,
+                report.digest(),
+                json.writeValueAsBytes(document),
+                mediaType,
+                clock.instant(),
+                accessory -> storeSbomSummary(uuid, repository, accessory, started, scanner));
+        logStored(context, stored);
+    }
+
+    private static void logStored(JobContext context, SbomAccessories.Replaced stored) {
+        context.log("SBOM stored as accessory " + stored.digest());
+        stored.deleted().forEach(d -> context.log("previous SBOM accessory " + d + " deleted"));
     }
 
     /** Harbor's SBOM summary: where the accessory is, when it was made and by which scanner. */

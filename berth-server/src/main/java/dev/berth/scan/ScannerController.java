@@ -11,6 +11,7 @@ import dev.berth.iam.Resource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,9 +44,7 @@ class ScannerController {
         SqlPage<ScannerRegistration> page = scanners.list(query);
         return ResponseEntity.ok()
                 .headers(Paging.headers(request, query, page.total()))
-                .body(page.rows().stream()
-                        .map(r -> ScannerView.of(r).withCapabilities(scanners.cachedMetadata(r)))
-                        .toList());
+                .body(page.rows().stream().map(this::view).toList());
     }
 
     @PostMapping
@@ -65,8 +64,18 @@ class ScannerController {
     @GetMapping("/{uuid}")
     ScannerView get(HttpServletRequest request, @PathVariable String uuid) {
         require(request, Action.READ);
-        ScannerRegistration r = scanners.getWithBuiltin(uuid);
-        return ScannerView.of(r).withCapabilities(scanners.cachedMetadata(r));
+        return view(scanners.get(uuid));
+    }
+
+    /**
+     * As Harbor lists a registration: with the adapter's capabilities when it answers. The built-in
+     * scanner runs in process, so its identity and health are known without a call and shown too.
+     */
+    private ScannerView view(ScannerRegistration r) {
+        Optional<AdapterMetadata> metadata = scanners.cachedMetadata(r);
+        return BuiltinRegistration.is(r)
+                ? ScannerView.of(r).withHealth(metadata)
+                : ScannerView.of(r).withCapabilities(metadata);
     }
 
     @PutMapping("/{uuid}")
@@ -95,7 +104,7 @@ class ScannerController {
     @GetMapping("/{uuid}/metadata")
     AdapterMetadata metadata(HttpServletRequest request, @PathVariable String uuid) {
         require(request, Action.READ);
-        return scanners.metadata(scanners.getWithBuiltin(uuid));
+        return scanners.metadata(scanners.get(uuid));
     }
 
     record IsDefault(Boolean isDefault) {}

@@ -25,7 +25,14 @@ class ScannerRecords {
             .field("url", "s.url", FieldType.STRING, Use.FILTER, Use.SORT)
             .field("uuid", "s.uuid", FieldType.STRING, Use.FILTER)
             .field("disabled", "s.disabled", FieldType.BOOLEAN, Use.FILTER)
-            .field("is_default", "s.is_default", FieldType.BOOLEAN, Use.FILTER)
+            // The built-in scanner's row is the default while no adapter's is (it is listed only when
+            // berth.scan.builtin-default is on, which is when that rule holds).
+            .field(
+                    "is_default",
+                    "(s.is_default OR (s.immutable AND NOT EXISTS"
+                            + " (SELECT 1 FROM scanner_registration d WHERE d.is_default)))",
+                    FieldType.BOOLEAN,
+                    Use.FILTER)
             .field("create_time", "s.create_time", FieldType.TIME, Use.FILTER, Use.SORT)
             .field("update_time", "s.update_time", FieldType.TIME, Use.FILTER, Use.SORT)
             .defaultSort("create_time")
@@ -34,7 +41,7 @@ class ScannerRecords {
 
     private static final String COLUMNS = """
             s.id, s.uuid, s.name, s.description, s.url, s.auth, s.access_credential, s.skip_cert_verify,
-            s.use_internal_addr, s.disabled, s.is_default, s.create_time, s.update_time""";
+            s.use_internal_addr, s.disabled, s.is_default, s.immutable, s.create_time, s.update_time""";
 
     private final JdbcClient jdbc;
 
@@ -92,8 +99,9 @@ class ScannerRecords {
                 > 0;
     }
 
-    boolean any() {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM scanner_registration)")
+    /** Whether any adapter is registered (the built-in scanner's row aside). */
+    boolean anyAdapter() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM scanner_registration WHERE NOT immutable)")
                 .query(Boolean.class)
                 .single();
     }
@@ -125,7 +133,7 @@ class ScannerRecords {
                         UPDATE scanner_registration SET name = ?, description = ?, url = ?, auth = ?,
                             access_credential = ?, skip_cert_verify = ?, use_internal_addr = ?, disabled = ?,
                             update_time = ?
-                        WHERE uuid = ?
+                        WHERE uuid = ? AND NOT immutable
                         """)
                 .params(
                         r.name(),
@@ -142,7 +150,7 @@ class ScannerRecords {
     }
 
     boolean delete(String uuid) {
-        return jdbc.sql("DELETE FROM scanner_registration WHERE uuid = ?")
+        return jdbc.sql("DELETE FROM scanner_registration WHERE uuid = ? AND NOT immutable")
                         .param(uuid)
                         .update()
                 > 0;
@@ -184,6 +192,7 @@ class ScannerRecords {
                 rs.getBoolean("use_internal_addr"),
                 rs.getBoolean("disabled"),
                 rs.getBoolean("is_default"),
+                rs.getBoolean("immutable"),
                 rs.getTimestamp("create_time").toInstant(),
                 rs.getTimestamp("update_time").toInstant());
     }

@@ -70,72 +70,76 @@ class Scanners {
         this.clock = clock;
     }
 
+    /** All registrations, the built-in scanner's among them when it is in use. */
     SqlPage<ScannerRegistration> list(ListQuery query) {
-        return records.list(query, "", List.of());
+        return shown(records.list(query, hiddenBuiltin(), List.of()));
     }
 
     /** Enabled registrations only, as Harbor offers them to projects. */
     SqlPage<ScannerRegistration> candidates(ListQuery query) {
-        return records.list(query, " AND NOT s.disabled", List.of());
+        return shown(records.list(query, " AND NOT s.disabled" + hiddenBuiltin(), List.of()));
     }
 
     ScannerRegistration get(String uuid) {
-        return records.find(uuid).orElseThrow(() -> ApiException.notFound("scanner " + uuid + " not found"));
+        return visible(records.find(uuid))
+                .map(this::shown)
+                .orElseThrow(() -> ApiException.notFound("scanner " + uuid + " not found"));
     }
 
-    /**
-     * A registration by uuid for {@code GET /scanners/{uuid}} and its metadata: the built-in scanner
-     * answers under {@link BuiltinRegistration#UUID} while it is enabled, marked default when no
-     * adapter is, so the portal can show it next to the registrations; it is no row, so it is never
-     * listed, changed or deleted.
-     */
-    ScannerRegistration getWithBuiltin(String uuid) {
-        if (BuiltinRegistration.UUID.equals(uuid) && settings.builtinDefault()) {
-            ScannerRegistration b = BuiltinRegistration.REGISTRATION;
-            return new ScannerRegistration(
-                    b.id(),
-                    b.uuid(),
-                    b.name(),
-                    b.description(),
-                    b.url(),
-                    b.auth(),
-                    b.sealedCredential(),
-                    b.skipCertVerify(),
-                    b.useInternalAddr(),
-                    b.disabled(),
-                    records.findDefault().isEmpty(),
-                    b.createTime(),
-                    b.updateTime());
-        }
-        return get(uuid);
-    }
-
-    /** The default registration, else the built-in scanner: there is always one. */
+    /** The default registration, else the built-in scanner when it is on. */
     Optional<ScannerRegistration> defaultScanner() {
-        return records.findDefault()
-                .or(() -> settings.builtinDefault() ? Optional.of(BuiltinRegistration.REGISTRATION) : Optional.empty());
+        return visible(records.findDefault())
+                .or(() -> settings.builtinDefault() ? records.find(BuiltinRegistration.UUID) : Optional.empty())
+                .map(r -> r.asDefault(true));
     }
 
     /** The project's own scanner, else the system default, else the built-in scanner. */
     Optional<ScannerRegistration> ofProject(long projectId) {
-        return records.ofProject(projectId).or(this::defaultScanner);
+        return visible(records.ofProject(projectId)).map(this::shown).or(this::defaultScanner);
     }
 
-    /** A registration by uuid, the built-in one included (reports name it). */
+    /** A registration by uuid, the built-in one included whether it is in use or not (reports name it). */
     Optional<ScannerRegistration> find(String uuid) {
-        return BuiltinRegistration.UUID.equals(uuid)
-                ? Optional.of(BuiltinRegistration.REGISTRATION)
-                : records.find(uuid);
+        return records.find(uuid);
+    }
+
+    /** The built-in scanner's row is hidden while it is off ({@code berth.scan.builtin-default}). */
+    private String hiddenBuiltin() {
+        return settings.builtinDefault() ? "" : " AND NOT s.immutable";
+    }
+
+    private Optional<ScannerRegistration> visible(Optional<ScannerRegistration> r) {
+        return r.filter(x -> settings.builtinDefault() || !BuiltinRegistration.is(x));
+    }
+
+    private SqlPage<ScannerRegistration> shown(SqlPage<ScannerRegistration> page) {
+        String defaultUuid = defaultScanner().map(ScannerRegistration::uuid).orElse("");
+        return new SqlPage<>(
+                page.total(),
+                page.rows().stream()
+                        .map(r -> r.asDefault(r.uuid().equals(defaultUuid)))
+                        .toList());
+    }
+
+    /** The row with its default flag as in force: the built-in scanner's follows the rule, not the column. */
+    private ScannerRegistration shown(ScannerRegistration r) {
+        return BuiltinRegistration.is(r)
+                ? r.asDefault(
+                        defaultScanner().map(d -> d.uuid().equals(r.uuid())).orElse(false))
+                : r;
     }
 
     String create(ScannerRequest body) {
+        reserved(body);
         Valid v = validate(body, Optional.empty());
         String uuid = UUID.randomUUID().toString();
         Instant now = clock.instant();
         Optional<String> sealed = v.credential().map(c -> secrets.seal(c, ScannerRegistration.credentialContext(uuid)));
         try {
             tx.executeWithoutResult(status -> {
-                boolean first = !records.any();
+                // The first adapter becomes the default (Harbor: the first registration), taking over
+                // from the built-in scanner unless an administrator made that the default by name.
+                boolean first = !records.anyAdapter() && records.findDefault().isEmpty();
                 records.insert(new ScannerRegistration(
                         0,
                         uuid,
@@ -148,6 +152,7 @@ class Scanners {
                         bool(body.useInternalAddr()),
                         bool(body.disabled()),
                         first && !bool(body.disabled()),
+                        false,
                         now,
                         now));
             });
@@ -160,6 +165,8 @@ class Scanners {
 
     void update(String uuid, ScannerRequest body) {
         ScannerRegistration old = get(uuid);
+        immutable(old, "update");
+        reserved(body);
         Valid v = validate(body, Optional.of(old));
         boolean disabled = bool(body.disabled());
         if (old.isDefault() && disabled) {
@@ -186,6 +193,7 @@ class Scanners {
                     bool(body.useInternalAddr()),
                     disabled,
                     old.isDefault(),
+                    false,
                     old.createTime(),
                     clock.instant()));
         } catch (DuplicateKeyException e) {
@@ -196,8 +204,25 @@ class Scanners {
 
     ScannerRegistration delete(String uuid) {
         ScannerRegistration r = get(uuid);
+        immutable(r, "delete");
         records.delete(uuid);
         return r;
+    }
+
+    /** Harbor's answer for its installed Trivy: 403 with this message. */
+    private static void immutable(ScannerRegistration r, String verb) {
+        if (r.immutable()) {
+            throw ApiException.forbidden("registration " + r.name() + " is not allowed to " + verb
+                    + " as it is immutable: scanner API: " + verb);
+        }
+    }
+
+    /** Harbor reserves its installed scanner's name; the built-in scanner's is reserved here. */
+    private static void reserved(ScannerRequest body) {
+        String name = body == null || body.name() == null ? "" : body.name().trim();
+        if (BuiltinScanner.NAME.equals(name)) {
+            throw ApiException.badRequest("name \"" + name + "\" is reserved, please try a different name");
+        }
     }
 
     void setDefault(String uuid, boolean isDefault) {
@@ -243,7 +268,7 @@ class Scanners {
     }
 
     void setProjectScanner(long projectId, String uuid) {
-        ScannerRegistration r = records.find(uuid == null ? "" : uuid)
+        ScannerRegistration r = visible(records.find(uuid == null ? "" : uuid))
                 .orElseThrow(() -> ApiException.badRequest("scanner " + uuid + " does not exist"));
         if (r.disabled()) {
             throw ApiException.badRequest("scanner " + r.name() + " is disabled");

@@ -73,7 +73,9 @@ class ScanAllTest {
     @BeforeEach
     void startAdapter() {
         adapter = ScannerAdapter.start();
-        accounts.jdbc().sql("DELETE FROM scanner_registration").update();
+        accounts.jdbc()
+                .sql("DELETE FROM scanner_registration WHERE NOT immutable")
+                .update();
         accounts.jdbc()
                 .sql("DELETE FROM job_schedule WHERE vendor_type = 'SCAN_ALL'")
                 .update();

@@ -73,7 +73,9 @@ class ScanningTest {
     void startAdapter() {
         adapter = ScannerAdapter.start();
         // Each test starts with no registrations.
-        accounts.jdbc().sql("DELETE FROM scanner_registration").update();
+        accounts.jdbc()
+                .sql("DELETE FROM scanner_registration WHERE NOT immutable")
+                .update();
     }
 
     @AfterEach
@@ -359,6 +361,13 @@ class ScanningTest {
             RegistryClient.check(putJson(owner.client(), path, Map.of("uuid", second)), 200);
             assertThat(owner.client().get(path).json().path("uuid").asString()).isEqualTo(second);
             assertThat(putJson(owner.client(), path, Map.of("uuid", "no-such")).status())
+                    .isEqualTo(400);
+            // With berth.scan.builtin-default off the built-in scanner is not installed: not listed,
+            // not offered, not chosen.
+            assertThat(candidates.text()).doesNotContain("berth-builtin");
+            assertThat(admin.get("/api/v2.0/scanners/berth-builtin").status()).isEqualTo(404);
+            assertThat(putJson(owner.client(), path, Map.of("uuid", "berth-builtin"))
+                            .status())
                     .isEqualTo(400);
             // By id with the resource-name header off, as Harbor's clients address it.
             long id = accounts.projectId(project);

@@ -148,7 +148,7 @@ class SecurityHubTest {
         ensureScanned();
         // No default scanner: zeros and an empty list, whatever reports exist.
         accounts.jdbc()
-                .sql("UPDATE scanner_registration SET is_default = false")
+                .sql("UPDATE scanner_registration SET is_default = false WHERE NOT immutable")
                 .update();
         try {
             JsonNode empty = admin.get("/api/v2.0/security/summary?with_dangerous_cve=true")
@@ -160,7 +160,7 @@ class SecurityHubTest {
             assertThat(none.header("X-Total-Count")).contains("0");
         } finally {
             accounts.jdbc()
-                    .sql("UPDATE scanner_registration SET is_default = true")
+                    .sql("UPDATE scanner_registration SET is_default = true WHERE NOT immutable")
                     .update();
         }
 

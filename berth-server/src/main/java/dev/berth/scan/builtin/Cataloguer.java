@@ -79,8 +79,7 @@ public final class Cataloguer {
                 && (magic[1] & 0xff) == 0xb5
                 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
-            notes.add("layer " + digest + ": zstd-compressed layers are not catalogued yet");
-            return Optional.empty();
+            return Optional.of(new TarArchiveInputStream(new ZstdLayer(in)));
         }
         return Optional.of(new TarArchiveInputStream(in));
     }
@@ -217,5 +216,34 @@ public final class Cataloguer {
 
     private static Found packages(List<CataloguedPackage> packages) {
         return new Found(packages, Optional.empty());
+    }
+
+    /**
+     * A zstd-compressed layer ({@code application/vnd.oci.image.layer.v1.tar+zstd}) decoded by
+     * aircompressor's pure Java decoder, whose malformed-input errors are unchecked: they become
+     * the {@link IOException} a broken gzip layer gives, so both fail a scan the same way.
+     */
+    private static final class ZstdLayer extends java.io.FilterInputStream {
+        ZstdLayer(InputStream compressed) {
+            super(new io.airlift.compress.zstd.ZstdInputStream(compressed));
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (RuntimeException e) {
+                throw new IOException("the zstd layer is malformed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (RuntimeException e) {
+                throw new IOException("the zstd layer is malformed: " + e.getMessage(), e);
+            }
+        }
     }
 }

@@ -67,7 +67,20 @@ class OsvDatabaseController {
             long maxAgeSeconds,
             boolean stale,
             String schedule,
-            List<ArchiveView> archives) {}
+            List<ArchiveView> archives,
+            RematchView rematch) {}
+
+    /**
+     * The latest re-matching of stored SBOMs after a database change ({@code SBOM_REMATCH}): its
+     * execution (log and stop through the job service), status and progress.
+     */
+    record RematchView(
+            long executionId,
+            String status,
+            int progress,
+            Instant startTime,
+            Instant endTime,
+            Map<String, Object> extraAttrs) {}
 
     record ImportView(String archive, int added, int updated, int unchanged, int removed, int skipped) {}
 
@@ -90,7 +103,20 @@ class OsvDatabaseController {
                                 a.loadedAt().orElse(null),
                                 a.advisories(),
                                 a.newest().orElse(null)))
-                        .toList());
+                        .toList(),
+                executions
+                        .latest(SbomRematchJob.NAME, java.util.Optional.empty())
+                        .map(e -> new RematchView(
+                                e.id(),
+                                e.status().wire(),
+                                executions.tasks(e.id(), dev.berth.api.ListQuery.firstPage(1)).items().stream()
+                                        .mapToInt(dev.berth.job.Task::progress)
+                                        .findFirst()
+                                        .orElse(0),
+                                e.startTime(),
+                                e.endTime().orElse(null),
+                                e.extraAttrs()))
+                        .orElse(null));
     }
 
     /** Starts an update from the configured URL as a job; answers its execution id. */

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -94,21 +93,13 @@ class PackageSearchController {
             throw ApiException.badRequest("no version order is known for package type " + purlType);
         }
         record Hit(long manifestId, String version, String purl) {}
-        // The built-in scanner keeps the packages of every image it scanned in its own table, by the
-        // Package URL's namespace/name: maven's group:artifact is group/artifact there, and an OS
-        // package's namespace is its distribution (pkg:deb/debian/tar), which a search does not name.
-        String builtinName = purlType.equals("maven") ? wanted.replace(':', '/') : wanted;
-        String builtinSuffix = OS_TYPES.contains(purlType) ? "%/" + likeEscaped(builtinName) : likeEscaped(builtinName);
+        // One index holds every kept SBOM's packages, the built-in scanner's included (SbomIndex).
         List<Hit> hits = jdbc
                 .sql("""
-                        SELECT DISTINCT ON (manifest_id, purl) manifest_id, version, purl FROM (
-                            SELECT manifest_id, version, purl FROM sbom_package WHERE purl_type = ? AND name = ?
-                            UNION ALL
-                            SELECT manifest_id, version, purl FROM builtin_sbom_package
-                            WHERE purl_type = ? AND (purl_name = ? OR purl_name LIKE ?)
-                        ) p ORDER BY manifest_id, purl LIMIT ?
+                        SELECT DISTINCT ON (manifest_id, purl) manifest_id, version, purl FROM sbom_package
+                        WHERE purl_type = ? AND name = ? ORDER BY manifest_id, purl LIMIT ?
                         """)
-                .params(purlType, wanted, purlType, builtinName, builtinSuffix, SCAN_LIMIT)
+                .params(purlType, wanted, SCAN_LIMIT)
                 .query((rs, i) -> new Hit(rs.getLong(1), rs.getString(2), rs.getString(3)))
                 .list()
                 .stream()
@@ -144,13 +135,6 @@ class PackageSearchController {
         return ResponseEntity.ok()
                 .header("X-Total-Count", String.valueOf(visible.size()))
                 .body(visible.subList(from, to));
-    }
-
-    /** Package URL types whose namespace is the distribution. */
-    private static final Set<String> OS_TYPES = Set.of("deb", "apk", "rpm");
-
-    private static String likeEscaped(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     static List<Constraint> constraints(String range) {

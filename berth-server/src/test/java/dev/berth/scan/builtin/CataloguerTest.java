@@ -354,20 +354,46 @@ class CataloguerTest {
     }
 
     @Test
-    void zstdLayersAreNotedNotMisread() throws Exception {
-        Cataloguer.Layer zstd = new Cataloguer.Layer() {
+    void zstdLayersCompressedByTheZstdToolAreCatalogued() throws Exception {
+        // A tar compressed by Debian's zstd, as podman and buildah write tar+zstd layers.
+        Path tar = Files.createTempFile("layer", ".tar");
+        Path zst = Path.of(tar + ".zst");
+        try {
+            Files.write(
+                    tar,
+                    LayerFixture.plain("alpine")
+                            .file("etc/os-release", resource("alpine-3.14-os-release"))
+                            .file("lib/apk/db/installed", resource("alpine-3.14-apk-installed"))
+                            .bytes());
+            Process p = new ProcessBuilder("zstd", "-q", "-19", "-f", tar.toString(), "-o", zst.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            assertThat(p.waitFor())
+                    .as(new String(p.getInputStream().readAllBytes()))
+                    .isZero();
+            byte[] compressed = Files.readAllBytes(zst);
+            ImageCatalogue c = catalogue(layer("sha256:zstd", compressed));
+            assertThat(c.notes()).isEmpty();
+            assertThat(c.packages()).hasSize(26);
+            assertThat(purls(c)).contains("pkg:apk/alpine/musl@1.2.2-r3?arch=armv7&distro=alpine-3.14.0");
+
+        } finally {
+            Files.deleteIfExists(tar);
+            Files.deleteIfExists(zst);
+        }
+    }
+
+    private static Cataloguer.Layer layer(String digest, byte[] bytes) {
+        return new Cataloguer.Layer() {
             @Override
             public String digest() {
-                return "sha256:zstd";
+                return digest;
             }
 
             @Override
             public InputStream open() {
-                return new java.io.ByteArrayInputStream(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 0, 0});
+                return new java.io.ByteArrayInputStream(bytes);
             }
         };
-        ImageCatalogue c = catalogue(zstd);
-        assertThat(c.packages()).isEmpty();
-        assertThat(c.notes()).containsExactly("layer sha256:zstd: zstd-compressed layers are not catalogued yet");
     }
 }

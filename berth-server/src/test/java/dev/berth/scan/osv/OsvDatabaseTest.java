@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * server on 127.0.0.1, matched against CycloneDX SBOMs, the database's age in the API and in
  * reports, permissions and bad input.
  */
-class OsvDatabaseTest {
+public class OsvDatabaseTest {
     private static TestDatabase db;
     private static BerthServer server;
     private static MutableClock clock;
@@ -339,7 +339,7 @@ class OsvDatabaseTest {
             "Debian", List.of("DSA-5532-1.json", "DEBIAN-CVE-2005-2541.json"));
 
     /** The records of test resources osv/records/<folder>, zipped as OSV's <Ecosystem>/all.zip is. */
-    static byte[] archive(String folder) {
+    public static byte[] archive(String folder) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
