@@ -252,14 +252,31 @@ public class Executions {
         if (executions.find(executionId).isEmpty()) {
             return false;
         }
-        // Two statements and one refresh, whatever the number of tasks: stopping a retention run
+        // Three statements and one refresh, whatever the number of tasks: stopping a retention run
         // of a thousand repositories task by task (each with its refresh) took longer than a
         // client waits for an answer. Running tasks see the request at their next checkStop.
+        // Running ones are asked first, so that a task of the execution that queues more (scan
+        // all's walk) waits for it or sees it before queuing (checkStopBeforeQueueing), and
+        // asked again after the Pending ones are stopped, for any a worker claimed in between.
+        tasks.requestStopOf(executionId);
         if (tasks.stopPendingOf(executionId, clock.instant()) > 0) {
             executions.refresh(executionId, clock.instant());
         }
         tasks.requestStopOf(executionId);
         return true;
+    }
+
+    /**
+     * For a task that queues more tasks into its own execution, first thing in the transaction
+     * that queues them: ends the task ({@link JobStoppedException}, the transaction rolled back)
+     * if a stop of the execution was asked. The task's row stays locked until that transaction
+     * ends, so a {@link #stop} either came first and nothing is queued, or waits and then stops
+     * what was queued.
+     */
+    public void checkStopBeforeQueueing(JobContext context) {
+        if (tasks.lockStopRequested(context.taskId())) {
+            throw new JobStoppedException();
+        }
     }
 
     /** Deletes a finished execution with its tasks and logs (what a feature keeps with it goes too); false if none. */

@@ -181,6 +181,18 @@ class TaskRecords {
     }
 
     /** Asks the workers running tasks of the execution to stop; returns how many were asked. */
+    /**
+     * Whether a stop was asked of this task, read from the database (not the worker's copy) with
+     * the task's row locked until the caller's transaction ends.
+     */
+    boolean lockStopRequested(long taskId) {
+        return jdbc.sql("SELECT stop_requested FROM job_task WHERE id = ? FOR UPDATE")
+                .param(taskId)
+                .query(Boolean.class)
+                .optional()
+                .orElse(false);
+    }
+
     int requestStopOf(long executionId) {
         return jdbc.sql("UPDATE job_task SET stop_requested = true WHERE execution_id = ? AND status = 'Running'")
                 .param(executionId)

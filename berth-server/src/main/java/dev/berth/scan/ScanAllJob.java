@@ -94,6 +94,8 @@ final class ScanAllJob implements JobKind {
             long[] counts = new long[2];
             long last = batch.getLast().id();
             tx.executeWithoutResult(status -> {
+                // a stop frees the window (its scans end as Stopped): it must not let a batch in
+                jobs.checkStopBeforeQueueing(context);
                 for (ArtifactInventory.Stored a : batch) {
                     if (queue(executionId, a, projectCache, metadataCache)) {
                         counts[0]++;
