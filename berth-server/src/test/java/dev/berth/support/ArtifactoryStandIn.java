@@ -85,7 +85,7 @@ public final class ArtifactoryStandIn implements AutoCloseable {
             operations.add(method + " " + path);
             if (!authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Artifactory Realm\"");
-                send(exchange, 401, Map.of("errors", List.of(Map.of("status", 401, "message", "Bad credentials"))));
+                JsonAnswers.send(exchange, 401, Map.of("errors", List.of(Map.of("status", 401, "message", "Bad credentials"))));
                 return;
             }
             if (method.equals("GET") && path.equals("/artifactory/api/repositories")) {
@@ -98,7 +98,7 @@ public final class ArtifactoryStandIn implements AutoCloseable {
                     o.put("packageType", "Docker");
                     list.add(o);
                 }
-                send(exchange, 200, list);
+                JsonAnswers.send(exchange, 200, list);
                 return;
             }
             if (method.equals("PUT") && path.startsWith("/artifactory/api/repositories/")) {
@@ -107,11 +107,11 @@ public final class ArtifactoryStandIn implements AutoCloseable {
                 if (!key.equals(body.path("key").asString())
                         || !"local".equals(body.path("rclass").asString())
                         || !"docker".equalsIgnoreCase(body.path("packageType").asString())) {
-                    send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "bad body"))));
+                    JsonAnswers.send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "bad body"))));
                     return;
                 }
                 if (!keys.add(key)) {
-                    send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "exists"))));
+                    JsonAnswers.send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "exists"))));
                     return;
                 }
                 byte[] text = ("Successfully created repository '" + key + "'").getBytes(StandardCharsets.UTF_8);
@@ -125,7 +125,7 @@ public final class ArtifactoryStandIn implements AutoCloseable {
             if (method.equals("GET") && path.startsWith(prefix) && path.endsWith("/v2/_catalog")) {
                 String key = path.substring(prefix.length(), path.length() - "/v2/_catalog".length());
                 if (!keys.contains(key)) {
-                    send(exchange, 404, Map.of("errors", List.of(Map.of("status", 404, "message", "no repository"))));
+                    JsonAnswers.send(exchange, 404, Map.of("errors", List.of(Map.of("status", 404, "message", "no repository"))));
                     return;
                 }
                 HttpResponse<byte[]> catalog;
@@ -145,19 +145,10 @@ public final class ArtifactoryStandIn implements AutoCloseable {
                         names.add(name.asString().substring(key.length() + 1));
                     }
                 }
-                send(exchange, 200, Map.of("repositories", names));
+                JsonAnswers.send(exchange, 200, Map.of("repositories", names));
                 return;
             }
-            send(exchange, 404, Map.of("errors", List.of(Map.of("status", 404, "message", "Not Found"))));
-        }
-    }
-
-    private void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            JsonAnswers.send(exchange, 404, Map.of("errors", List.of(Map.of("status", 404, "message", "Not Found"))));
         }
     }
 

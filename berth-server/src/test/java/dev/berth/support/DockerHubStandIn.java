@@ -3,7 +3,6 @@ package dev.berth.support;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -97,21 +96,21 @@ public final class DockerHubStandIn implements AutoCloseable {
                 JsonNode body = json.readTree(exchange.getRequestBody().readAllBytes());
                 if (!user.equals(body.path("identifier").asString())
                         || !password.equals(body.path("secret").asString())) {
-                    send(exchange, 401, Map.of("detail", "Incorrect authentication credentials"));
+                    JsonAnswers.send(exchange, 401, Map.of("detail", "Incorrect authentication credentials"));
                     return;
                 }
-                send(exchange, 200, Map.of("access_token", token));
+                JsonAnswers.send(exchange, 200, Map.of("access_token", token));
                 return;
             }
             if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                send(exchange, 401, Map.of("detail", "Authentication credentials were not provided."));
+                JsonAnswers.send(exchange, 401, Map.of("detail", "Authentication credentials were not provided."));
                 return;
             }
             if (method.equals("GET") && path.equals("/v2/repositories/namespaces")) {
                 List<String> namespaces = new ArrayList<>();
                 namespaces.add(user);
                 namespaces.addAll(orgs);
-                send(exchange, 200, Map.of("namespaces", namespaces));
+                JsonAnswers.send(exchange, 200, Map.of("namespaces", namespaces));
                 return;
             }
             if (method.equals("POST") && path.equals("/v2/orgs/")) {
@@ -119,18 +118,18 @@ public final class DockerHubStandIn implements AutoCloseable {
                         .path("orgname")
                         .asString("");
                 if (org.isEmpty() || org.equals(user) || !orgs.add(org)) {
-                    send(exchange, 400, Map.of("orgname", List.of("This namespace is not available.")));
+                    JsonAnswers.send(exchange, 400, Map.of("orgname", List.of("This namespace is not available.")));
                     return;
                 }
-                send(exchange, 201, Map.of("orgname", org));
+                JsonAnswers.send(exchange, 201, Map.of("orgname", org));
                 return;
             }
             if (method.equals("GET") && path.startsWith("/v2/orgs/") && path.endsWith("/")) {
                 String org = path.substring("/v2/orgs/".length(), path.length() - 1);
                 if (orgs.contains(org)) {
-                    send(exchange, 200, Map.of("orgname", org));
+                    JsonAnswers.send(exchange, 200, Map.of("orgname", org));
                 } else {
-                    send(exchange, 404, Map.of("detail", "Not found."));
+                    JsonAnswers.send(exchange, 404, Map.of("detail", "Not found."));
                 }
                 return;
             }
@@ -164,10 +163,10 @@ public final class DockerHubStandIn implements AutoCloseable {
                                 : null);
                 body.put("previous", null);
                 body.put("results", results);
-                send(exchange, 200, body);
+                JsonAnswers.send(exchange, 200, body);
                 return;
             }
-            send(exchange, 404, Map.of("detail", "Not found."));
+            JsonAnswers.send(exchange, 404, Map.of("detail", "Not found."));
         }
     }
 
@@ -197,15 +196,6 @@ public final class DockerHubStandIn implements AutoCloseable {
             }
         }
         return names;
-    }
-
-    private void send(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     @Override

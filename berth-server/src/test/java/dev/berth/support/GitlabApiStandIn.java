@@ -2,8 +2,6 @@ package dev.berth.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * GitLab's REST API as far as Harbor's GitLab adapter reads it, in the shapes GitLab documents:
@@ -32,7 +29,6 @@ public final class GitlabApiStandIn {
     private final List<Project> projects = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile boolean refuseEveryToken;
-    private final JsonMapper json = JsonMapper.builder().build();
 
     private GitlabApiStandIn(String token) {
         this.token = token;
@@ -116,15 +112,10 @@ public final class GitlabApiStandIn {
         }
     }
 
-    private void send(HttpExchange exchange, int status, Object body, String nextPage) throws IOException {
-        byte[] bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+    private static void send(HttpExchange exchange, int status, Object body, String nextPage) throws IOException {
         if (nextPage != null) {
             exchange.getResponseHeaders().add("X-Next-Page", nextPage);
         }
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        JsonAnswers.send(exchange, status, body);
     }
 }
