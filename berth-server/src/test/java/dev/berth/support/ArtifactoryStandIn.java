@@ -85,7 +85,8 @@ public final class ArtifactoryStandIn implements AutoCloseable {
             operations.add(method + " " + path);
             if (!authorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Artifactory Realm\"");
-                JsonAnswers.send(exchange, 401, Map.of("errors", List.of(Map.of("status", 401, "message", "Bad credentials"))));
+                JsonAnswers.send(
+                        exchange, 401, Map.of("errors", List.of(Map.of("status", 401, "message", "Bad credentials"))));
                 return;
             }
             if (method.equals("GET") && path.equals("/artifactory/api/repositories")) {
@@ -107,11 +108,13 @@ public final class ArtifactoryStandIn implements AutoCloseable {
                 if (!key.equals(body.path("key").asString())
                         || !"local".equals(body.path("rclass").asString())
                         || !"docker".equalsIgnoreCase(body.path("packageType").asString())) {
-                    JsonAnswers.send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "bad body"))));
+                    JsonAnswers.send(
+                            exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "bad body"))));
                     return;
                 }
                 if (!keys.add(key)) {
-                    JsonAnswers.send(exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "exists"))));
+                    JsonAnswers.send(
+                            exchange, 400, Map.of("errors", List.of(Map.of("status", 400, "message", "exists"))));
                     return;
                 }
                 byte[] text = ("Successfully created repository '" + key + "'").getBytes(StandardCharsets.UTF_8);
@@ -125,7 +128,10 @@ public final class ArtifactoryStandIn implements AutoCloseable {
             if (method.equals("GET") && path.startsWith(prefix) && path.endsWith("/v2/_catalog")) {
                 String key = path.substring(prefix.length(), path.length() - "/v2/_catalog".length());
                 if (!keys.contains(key)) {
-                    JsonAnswers.send(exchange, 404, Map.of("errors", List.of(Map.of("status", 404, "message", "no repository"))));
+                    JsonAnswers.send(
+                            exchange,
+                            404,
+                            Map.of("errors", List.of(Map.of("status", 404, "message", "no repository"))));
                     return;
                 }
                 HttpResponse<byte[]> catalog;
