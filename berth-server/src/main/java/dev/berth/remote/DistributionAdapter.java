@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
  * docker-registry} (CNCF distribution, zot, Berth, ...), and the hosted registries that are the same
  * protocol with their own login names ({@code docker-hub}, {@code github-ghcr}, {@code gitlab},
  * {@code jfrog-artifactory}, {@code azure-acr}, {@code google-gcr} with {@code _json_key}, {@code
- * dtr}). Repositories come from {@code /v2/_catalog}.
+ * dtr}). Repositories come from {@code /v2/_catalog}; {@link GitlabAdapter} lists them through
+ * GitLab's API instead.
  */
 class DistributionAdapter implements RegistryAdapter {
     /** Read only what a registry's JSON answers need; blobs are streamed by their own clients. */

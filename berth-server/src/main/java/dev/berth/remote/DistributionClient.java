@@ -36,12 +36,27 @@ public final class DistributionClient {
     private final Optional<Credential> login;
     private final JsonMapper json;
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+    private final String tagListAction;
 
     DistributionClient(OutboundClient http, URI base, Optional<Credential> login, JsonMapper json) {
+        this(http, base, login, json, "pull");
+    }
+
+    private DistributionClient(
+            OutboundClient http, URI base, Optional<Credential> login, JsonMapper json, String tagListAction) {
         this.http = http;
         this.base = base;
         this.login = login;
         this.json = json;
+        this.tagListAction = tagListAction;
+    }
+
+    /**
+     * The same client asking the token service for {@code action} (not {@code pull}) on a tag list:
+     * Azure's {@code metadata_read}, as Harbor's ACR adapter does.
+     */
+    DistributionClient withTagListAction(String action) {
+        return new DistributionClient(http, base, login, json, action);
     }
 
     /** The registry's base URL (without {@code /v2/}). */
@@ -343,7 +358,8 @@ public final class DistributionClient {
         List<String> tags = new ArrayList<>();
         String next = "/v2/" + repository + "/tags/list?n=" + CATALOG_PAGE;
         for (int pages = 0; next != null && pages < 10_000; pages++) {
-            try (OutboundResponse response = send(OutboundRequest.get(resolve(next)), pull(repository))) {
+            try (OutboundResponse response =
+                    send(OutboundRequest.get(resolve(next)), "repository:" + repository + ":" + tagListAction)) {
                 if (response.status() == 404) {
                     return tags;
                 }

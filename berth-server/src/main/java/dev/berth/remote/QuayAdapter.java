@@ -69,17 +69,8 @@ final class QuayAdapter extends DistributionAdapter {
         }
         String namespace = repository.split("/", 2)[0];
         String bearer = "Bearer " + credential.get().oauth2Token();
-        URI organization = URI.create(registry.url() + "/api/v1/organization/" + namespace);
-        try (OutboundResponse response =
-                apiClient(registry).send(OutboundRequest.get(organization).withHeader("Authorization", bearer))) {
-            if (response.status() / 100 == 2) {
-                return;
-            }
-            if (response.status() != 404) {
-                throw DistributionClient.failure("checking the Quay organization " + namespace, response);
-            }
-        } catch (IOException e) {
-            throw new RemoteException("checking the Quay organization " + namespace + " failed", e);
+        if (organizationExists(registry, namespace, bearer)) {
+            return;
         }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("name", namespace);
@@ -91,11 +82,29 @@ final class QuayAdapter extends DistributionAdapter {
                                 json().writeValueAsString(body).getBytes(StandardCharsets.UTF_8)))
                 .withHeader("Authorization", bearer);
         try (OutboundResponse response = apiClient(registry).send(create)) {
-            if (response.status() / 100 != 2) {
+            if (response.status() / 100 != 2
+                    // another task of the run may have made it meanwhile (Quay answers 400)
+                    && !organizationExists(registry, namespace, bearer)) {
                 throw DistributionClient.failure("creating the Quay organization " + namespace, response);
             }
         } catch (IOException e) {
             throw new RemoteException("creating the Quay organization " + namespace + " failed", e);
+        }
+    }
+
+    private boolean organizationExists(RemoteRegistry registry, String namespace, String bearer) {
+        URI organization = URI.create(registry.url() + "/api/v1/organization/" + namespace);
+        try (OutboundResponse response =
+                apiClient(registry).send(OutboundRequest.get(organization).withHeader("Authorization", bearer))) {
+            if (response.status() / 100 == 2) {
+                return true;
+            }
+            if (response.status() != 404) {
+                throw DistributionClient.failure("checking the Quay organization " + namespace, response);
+            }
+            return false;
+        } catch (IOException e) {
+            throw new RemoteException("checking the Quay organization " + namespace + " failed", e);
         }
     }
 

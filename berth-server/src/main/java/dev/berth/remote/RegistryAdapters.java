@@ -75,24 +75,28 @@ public class RegistryAdapters {
             JsonMapper json,
             java.time.Clock clock,
             @org.springframework.beans.factory.annotation.Value("${berth.replication.aws-ecr.endpoint:}")
-                    String ecrEndpoint) {
+                    String ecrEndpoint,
+            @org.springframework.beans.factory.annotation.Value("${berth.replication.jfrog-artifactory.endpoint:}")
+                    String jfrogEndpoint,
+            @org.springframework.beans.factory.annotation.Value("${berth.replication.docker-hub.endpoint:}")
+                    String dockerHubEndpoint) {
         ExchangedLogins logins = new ExchangedLogins(clock);
         Optional<URI> ecrOverride =
                 ecrEndpoint == null || ecrEndpoint.isBlank() ? Optional.empty() : Optional.of(URI.create(ecrEndpoint));
         List<RegistryAdapter> all = List.of(
                 new UnavailableAdapter("ali-acr", Optional.of(AdapterPattern.listed(aliyun()))),
                 new EcrAdapter(Optional.of(AdapterPattern.listed(ecr())), ecrOverride, logins, outbound, json),
-                generic("azure-acr", Optional.empty(), outbound, json),
-                new DistributionAdapter(
-                        "docker-hub",
+                new AzureAdapter(outbound, json),
+                new DockerHubAdapter(
                         Optional.of(AdapterPattern.fixed("hub.docker.com", "https://hub.docker.com")),
                         RegistryAdapters::dockerHub,
                         outbound,
-                        json),
+                        json,
+                        optionalUri(dockerHubEndpoint)),
                 generic("docker-registry", Optional.empty(), outbound, json),
                 generic("dtr", Optional.empty(), outbound, json),
                 new GithubAdapter(Optional.of(AdapterPattern.fixed("ghcr.io", "https://ghcr.io")), outbound, json),
-                generic("gitlab", Optional.empty(), outbound, json),
+                new GitlabAdapter(outbound, json),
                 new GoogleAdapter(
                         Optional.of(new AdapterPattern(
                                 new AdapterPattern.EndpointPattern(
@@ -110,7 +114,7 @@ public class RegistryAdapters {
                         json),
                 new HarborAdapter(outbound, json),
                 new UnavailableAdapter("huawei-SWR", Optional.empty()),
-                generic("jfrog-artifactory", Optional.empty(), outbound, json),
+                new JfrogAdapter(outbound, json, optionalUri(jfrogEndpoint)),
                 new QuayAdapter(
                         Optional.of(new AdapterPattern(
                                 new AdapterPattern.EndpointPattern(AdapterPattern.STANDARD, null),
@@ -121,6 +125,10 @@ public class RegistryAdapters {
                 new UnavailableAdapter("tencent-tcr", Optional.of(AdapterPattern.empty())),
                 new UnavailableAdapter("volcengine-cr", Optional.of(AdapterPattern.empty())));
         all.forEach(a -> byType.put(a.type(), a));
+    }
+
+    private static Optional<URI> optionalUri(String configured) {
+        return configured == null || configured.isBlank() ? Optional.empty() : Optional.of(URI.create(configured));
     }
 
     private static DistributionAdapter generic(

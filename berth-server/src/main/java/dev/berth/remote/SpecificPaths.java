@@ -37,7 +37,8 @@ final class SpecificPaths {
         return Optional.of(List.copyOf(paths));
     }
 
-    private static Optional<List<String>> component(String component) {
+    /** The names one path component names outright ({@code app}, {@code {a,b}}); empty for a pattern. */
+    static Optional<List<String>> component(String component) {
         if (component.isEmpty() || component.chars().anyMatch(c -> "*?[\\]^".indexOf(c) >= 0)) {
             return Optional.empty();
         }

@@ -50,8 +50,59 @@ final class LocalEndpoint implements ContentEndpoint {
     @Override
     public void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize)
             throws IOException {
-        try (InputStream in = source.open()) {
+        FailureRecordingStream in = new FailureRecordingStream(source.open());
+        try (in) {
             content.putBlob(repository, digest(digest), size, in);
+        } catch (RuntimeException e) {
+            // the upload says only "body incomplete": when reading the remote broke (a reset, a
+            // stall past the read timeout), that is the failure, retried and logged as such
+            if (in.failure != null) {
+                throw in.failure;
+            }
+            throw e;
+        }
+    }
+
+    /** A stream that keeps the first {@link IOException} its source threw. */
+    private static final class FailureRecordingStream extends java.io.FilterInputStream {
+        private IOException failure;
+
+        FailureRecordingStream(InputStream in) {
+            super(in);
+        }
+
+        private IOException seen(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw seen(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw seen(e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                throw seen(e);
+            }
         }
     }
 

@@ -6,30 +6,29 @@ import dev.berth.remote.RegistryAdapter;
 import dev.berth.remote.RegistryAdapters;
 import dev.berth.remote.RemoteRegistries;
 import dev.berth.remote.RemoteRegistry;
-import java.time.Duration;
 import org.springframework.stereotype.Component;
 
 /** The two ends of a policy's copies: this Berth in process, the remote through its adapter. */
 @Component
 class ReplicationEndpoints {
-    /** Content clients wait longer than pings: a large blob may take a while to start. */
-    static final RegistryAdapter.Limits LIMITS =
-            new RegistryAdapter.Limits(Duration.ofSeconds(10), Duration.ofMinutes(5));
-
     private final RegistryContent content;
     private final RemoteRegistries registries;
     private final RegistryAdapters adapters;
     private final ArtifactLabelNames labels;
+    private final RegistryAdapter.Limits limits;
 
     ReplicationEndpoints(
             RegistryContent content,
             RemoteRegistries registries,
             RegistryAdapters adapters,
-            ArtifactLabelNames labels) {
+            ArtifactLabelNames labels,
+            ReplicationSettings settings) {
         this.content = content;
         this.registries = registries;
         this.adapters = adapters;
         this.labels = labels;
+        // content clients wait longer than pings by default: a large blob may take a while to start
+        this.limits = new RegistryAdapter.Limits(settings.connectTimeout, settings.readTimeout);
     }
 
     /** This Berth alone, for what needs no remote (an event's labels). */
@@ -45,7 +44,7 @@ class ReplicationEndpoints {
                 .orElseThrow(() -> new UnrecoverableJobException(
                         "the registry " + policy.remoteRegistryId() + " of the policy is gone"));
         RegistryAdapter adapter = adapters.of(registry);
-        ContentEndpoint remote = new RemoteEndpoint(adapter, registry, adapter.contentClient(LIMITS, registry));
+        ContentEndpoint remote = new RemoteEndpoint(adapter, registry, adapter.contentClient(limits, registry));
         ContentEndpoint local = local();
         return policy.isPush() ? new Ends(local, remote, registry.name()) : new Ends(remote, local, registry.name());
     }

@@ -16,7 +16,13 @@ import org.springframework.stereotype.Component;
  *       {@code Retry-After} is cut to this);
  *   <li>{@code berth.replication.chunk-size} (10MB): the chunk of {@code copy_by_chunk} uploads;
  *   <li>{@code berth.replication.task-attempts} (3) and {@code berth.replication.task-backoff}
- *       (10s): the job service's retries of a whole copy task after the requests' own retries.
+ *       (10s): the job service's retries of a whole copy task after the requests' own retries;
+ *   <li>{@code berth.replication.connect-timeout} (10s): how long a copy waits for the remote to
+ *       accept a connection;
+ *   <li>{@code berth.replication.read-timeout} (5m): how long a copy waits for the remote's answer
+ *       to begin, and then between two reads of its body — a remote that accepts the connection
+ *       and never answers, or stops sending mid-blob, fails the request after this (and it is
+ *       retried as above).
  * </ul>
  */
 @Component
@@ -27,6 +33,8 @@ class ReplicationSettings {
     final int chunkSize;
     final int taskAttempts;
     final Duration taskBackoff;
+    final Duration connectTimeout;
+    final Duration readTimeout;
 
     ReplicationSettings(
             @Value("${berth.replication.retry.attempts:5}") int retryAttempts,
@@ -34,12 +42,17 @@ class ReplicationSettings {
             @Value("${berth.replication.retry.max-wait:60s}") Duration retryMaxWait,
             @Value("${berth.replication.chunk-size:10MB}") org.springframework.util.unit.DataSize chunkSize,
             @Value("${berth.replication.task-attempts:3}") int taskAttempts,
-            @Value("${berth.replication.task-backoff:10s}") Duration taskBackoff) {
+            @Value("${berth.replication.task-backoff:10s}") Duration taskBackoff,
+            @Value("${berth.replication.connect-timeout:10s}") Duration connectTimeout,
+            @Value("${berth.replication.read-timeout:5m}") Duration readTimeout) {
         if (retryAttempts < 1 || taskAttempts < 1) {
             throw new IllegalArgumentException("berth.replication attempts must be at least 1");
         }
         if (chunkSize.toBytes() < 1 || chunkSize.toBytes() > 256L << 20) {
             throw new IllegalArgumentException("berth.replication.chunk-size must be between 1B and 256MB");
+        }
+        if (!within(connectTimeout) || !within(readTimeout)) {
+            throw new IllegalArgumentException("berth.replication timeouts must be between 1ms and 1h");
         }
         this.retryAttempts = retryAttempts;
         this.retryBackoff = retryBackoff;
@@ -47,6 +60,12 @@ class ReplicationSettings {
         this.chunkSize = (int) chunkSize.toBytes();
         this.taskAttempts = taskAttempts;
         this.taskBackoff = taskBackoff;
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    private static boolean within(Duration d) {
+        return d.toMillis() >= 1 && d.compareTo(Duration.ofHours(1)) <= 0;
     }
 
     static ReplicationSettings defaults() {
@@ -56,6 +75,8 @@ class ReplicationSettings {
                 Duration.ofSeconds(60),
                 org.springframework.util.unit.DataSize.ofMegabytes(10),
                 3,
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(5));
     }
 }

@@ -84,11 +84,33 @@ final class Retrying {
     }
 
     /** Berth's words for the failure, never a remote's body. */
-    private static String reason(Throwable e) {
+    private String reason(Throwable e) {
+        if (timedOut(e)) {
+            return "the remote did not answer within the timeout (berth.replication.connect-timeout "
+                    + settings.connectTimeout.toMillis() + " ms, read-timeout " + settings.readTimeout.toMillis()
+                    + " ms)";
+        }
         if (e instanceof RemoteException || e instanceof OutboundException) {
             return e.getMessage();
         }
         return "the connection broke (" + e.getClass().getSimpleName() + ")";
+    }
+
+    /** Whether a connect or read timeout is behind the failure (a stalled answer or body). */
+    static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutboundException o && o.kind() == OutboundException.Kind.TIMEOUT) {
+                return true;
+            }
+            if (t instanceof java.net.SocketTimeoutException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void sleep(Duration pause) {

@@ -3,10 +3,13 @@ package dev.berth.replication;
 import static dev.berth.support.TestAccounts.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.support.ArtifactoryStandIn;
 import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
+import dev.berth.support.DockerHubStandIn;
 import dev.berth.support.EcrStandIn;
 import dev.berth.support.Eventually;
+import dev.berth.support.FaultyHttpRelay;
 import dev.berth.support.GoogleTokenStandIn;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
@@ -15,7 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,12 +48,20 @@ class CloudRegistryAdaptersTest {
     private static final String SECRET_KEY = "ecr-secret-" + UUID.randomUUID();
     private static final String ECR_PASSWORD = "ecr-token-" + UUID.randomUUID();
     private static final String GOOGLE_TOKEN = "ya29.test-" + UUID.randomUUID();
+    private static final String JFROG_USER = "deployer";
+    private static final String JFROG_TOKEN = "cmVmdGtu-" + UUID.randomUUID();
+    private static final String HUB_USER = "berthbot";
+    private static final String HUB_TOKEN = "dckr_pat_" + UUID.randomUUID();
     private static final String ECR_URL = "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 
     private static DistributionRegistry ecrRegistry;
     private static DistributionRegistry gcrRegistry;
     private static EcrStandIn ecr;
     private static GoogleTokenStandIn google;
+    private static DistributionRegistry jfrogRegistry;
+    private static ArtifactoryStandIn jfrog;
+    private static DistributionRegistry hubRegistry;
+    private static DockerHubStandIn hub;
     private static BerthServer server;
     private static RegistryClient admin;
     private static final List<RegistryClient.Response> RESPONSES = new ArrayList<>();
@@ -58,11 +72,23 @@ class CloudRegistryAdaptersTest {
         gcrRegistry = DistributionRegistry.withBasicAuth("oauth2accesstoken", GOOGLE_TOKEN);
         ecr = EcrStandIn.start(ACCESS_KEY, SECRET_KEY, "eu-west-1", ecrRegistry.baseUri(), "AWS", ECR_PASSWORD);
         google = GoogleTokenStandIn.start(GOOGLE_TOKEN);
+        jfrogRegistry = DistributionRegistry.withBasicAuth(JFROG_USER, JFROG_TOKEN);
+        hubRegistry = DistributionRegistry.withBasicAuth(HUB_USER, HUB_TOKEN);
+        hub = DockerHubStandIn.start(HUB_USER, HUB_TOKEN, hubRegistry.baseUri());
+        jfrog = ArtifactoryStandIn.start(JFROG_USER, JFROG_TOKEN, jfrogRegistry.baseUri(), "docker-local");
         server = BerthServer.withExternalDatabase(Map.of(
-                "berth.outbound.allowed-networks", "127.0.0.1/32",
-                "berth.jobs.poll-interval", "200ms",
-                "berth.replication.task-attempts", "1",
-                "berth.replication.aws-ecr.endpoint", ecr.baseUri().toString()));
+                "berth.outbound.allowed-networks",
+                "127.0.0.1/32",
+                "berth.jobs.poll-interval",
+                "200ms",
+                "berth.replication.task-attempts",
+                "1",
+                "berth.replication.aws-ecr.endpoint",
+                ecr.baseUri().toString(),
+                "berth.replication.jfrog-artifactory.endpoint",
+                jfrog.baseUri().toString(),
+                "berth.replication.docker-hub.endpoint",
+                hub.baseUri().toString()));
         admin = server.adminClient();
     }
 
@@ -74,9 +100,14 @@ class CloudRegistryAdaptersTest {
                     .doesNotContain(SECRET_KEY)
                     .doesNotContain(ECR_PASSWORD)
                     .doesNotContain(GOOGLE_TOKEN)
+                    .doesNotContain(JFROG_TOKEN)
+                    .doesNotContain(HUB_TOKEN)
+                    .doesNotContain(hub.accessToken())
                     .doesNotContain("PRIVATE KEY");
         }
-        for (AutoCloseable c : new AutoCloseable[] {server, ecr, google, ecrRegistry, gcrRegistry}) {
+        for (AutoCloseable c : new AutoCloseable[] {
+            server, ecr, google, ecrRegistry, gcrRegistry, jfrog, jfrogRegistry, hub, hubRegistry
+        }) {
             if (c != null) {
                 try {
                     c.close();
@@ -174,7 +205,7 @@ class CloudRegistryAdaptersTest {
         assertThat(shown.path("status").asString()).isEqualTo("healthy");
 
         String project = new TestAccounts(server).project("ecr", false);
-        admin.pushImage(project + "/app", "v1", ("ecr " + UUID.randomUUID()).getBytes());
+        RegistryClient.Image image = admin.pushImage(project + "/app", "v1", ("ecr " + UUID.randomUUID()).getBytes());
         JsonNode pushed = run(policy("dest_registry", registry, project + "/**"));
         assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
         assertThat(manifestStatus(ecrRegistry, "AWS", ECR_PASSWORD, project + "/app:v1"))
@@ -200,6 +231,41 @@ class CloudRegistryAdaptersTest {
                         .status())
                 .isEqualTo(200);
         assertThat(ecr.operations().getLast()).isEqualTo("DescribeRepositories");
+
+        // a deletion here reaches ECR through BatchDeleteImage (its registry API does not delete)
+        Map<String, Object> deleting = policy("dest_registry", registry, project + "/**");
+        deleting.put("trigger", Map.of("type", "event_based"));
+        deleting.put("deletion", true);
+        long deletingId = id(seen(postJson(admin, "/api/v2.0/replication/policies", deleting)));
+        RegistryClient.check(
+                admin.send(
+                        "DELETE",
+                        "/api/v2.0/projects/" + project + "/repositories/app/artifacts/" + image.manifest(),
+                        null),
+                200);
+        JsonNode deleted = Eventually.await(
+                Duration.ofSeconds(120),
+                () -> seen(admin.get("/api/v2.0/replication/executions?policy_id=" + deletingId))
+                        .json(),
+                list -> list.size() == 1
+                        && !list.get(0).path("status").asString().equals("InProgress"));
+        assertThat(deleted.get(0).path("status").asString())
+                .as(logs(deleted.get(0)))
+                .isEqualTo("Succeed");
+        int batch = ecr.operations().lastIndexOf("BatchDeleteImage");
+        assertThat(batch).isNotNegative();
+        JsonNode request = ecr.requests().get(batch);
+        assertThat(request.path("repositoryName").asString()).isEqualTo(project + "/app");
+        assertThat(request.path("imageIds").get(0).path("imageDigest").asString())
+                .isEqualTo(image.manifest().toString());
+        assertThat(new RegistryClient(
+                                ecrRegistry.baseUri(), Map.of("Authorization", BerthServer.basic("AWS", ECR_PASSWORD)))
+                        .get(
+                                "/v2/" + project + "/app/manifests/" + image.manifest(),
+                                "Accept",
+                                RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(404);
     }
 
     @Test
@@ -265,5 +331,156 @@ class CloudRegistryAdaptersTest {
         JsonNode refused = run(pattern);
         assertThat(refused.path("status").asString()).isEqualTo("Failed");
         assertThat(refused.path("status_text").asString()).contains("GHCR does not list repositories");
+    }
+
+    @Test
+    void artifactoryGetsItsDockerRepositoryCreatedBeforeAPushAndListsImagesPerRepository() {
+        long registry =
+                id(createEndpoint("jfrog-artifactory", jfrogRegistry.baseUri().toString(), JFROG_USER, JFROG_TOKEN));
+        String project = new TestAccounts(server).project("jf", false);
+        admin.pushImage(project + "/app", "v1", ("jf " + UUID.randomUUID()).getBytes());
+        admin.pushImage(project + "/tool", "v1", ("jf tool " + UUID.randomUUID()).getBytes());
+        assertThat(jfrog.dockerRepositories()).doesNotContain(project);
+
+        JsonNode pushed = run(policy("dest_registry", registry, project + "/**"));
+        String log = logs(pushed);
+        assertThat(pushed.path("status").asString()).as(log).isEqualTo("Succeed");
+        assertThat(log).doesNotContain(JFROG_TOKEN);
+        // the namespace became a local docker repository before the content arrived
+        assertThat(jfrog.dockerRepositories()).contains(project);
+        assertThat(jfrog.operations())
+                .contains("PUT /artifactory/api/repositories/" + project)
+                .contains("GET /artifactory/api/repositories");
+        assertThat(manifestStatus(jfrogRegistry, JFROG_USER, JFROG_TOKEN, project + "/app:v1"))
+                .isEqualTo(200);
+        assertThat(manifestStatus(jfrogRegistry, JFROG_USER, JFROG_TOKEN, project + "/tool:v1"))
+                .isEqualTo(200);
+
+        // a pull lists each docker repository's images through Artifactory's per-repository catalog
+        String into = new TestAccounts(server).project("from-jf", false);
+        Map<String, Object> pull = policy("src_registry", registry, project + "/**");
+        pull.put("dest_namespace", into);
+        JsonNode pulled = run(pull);
+        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("total").asInt()).isEqualTo(2);
+        assertThat(jfrog.operations())
+                .contains("GET /artifactory/api/docker/" + project + "/v2/_catalog")
+                .contains("GET /artifactory/api/docker/docker-local/v2/_catalog");
+        for (String name : List.of("app", "tool")) {
+            assertThat(admin.get("/v2/" + into + "/" + name + "/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                            .status())
+                    .as(name)
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void dockerHubCreatesTheNamespaceBeforeAPushAndListsRepositoriesThroughItsApi() {
+        long registry = id(createEndpoint("docker-hub", hubRegistry.baseUri().toString(), HUB_USER, HUB_TOKEN));
+        String project = new TestAccounts(server).project("hub", false);
+        admin.pushImage(project + "/app", "v1", ("hub " + UUID.randomUUID()).getBytes());
+        admin.pushImage(project + "/tool", "v1", ("hub tool " + UUID.randomUUID()).getBytes());
+
+        JsonNode pushed = run(policy("dest_registry", registry, project + "/**"));
+        String log = logs(pushed);
+        assertThat(pushed.path("status").asString()).as(log).isEqualTo("Succeed");
+        assertThat(log).doesNotContain(HUB_TOKEN).doesNotContain(hub.accessToken());
+        // logged in with the account, looked for the namespace, made it an organization
+        assertThat(hub.organizations()).contains(project);
+        assertThat(hub.operations())
+                .containsSubsequence("POST /v2/auth/token", "GET /v2/orgs/" + project + "/", "POST /v2/orgs/");
+        assertThat(manifestStatus(hubRegistry, HUB_USER, HUB_TOKEN, project + "/app:v1"))
+                .isEqualTo(200);
+        assertThat(manifestStatus(hubRegistry, HUB_USER, HUB_TOKEN, project + "/tool:v1"))
+                .isEqualTo(200);
+
+        // a pull whose name filter names the namespace lists its repositories page by page
+        String into = new TestAccounts(server).project("from-hub", false);
+        Map<String, Object> pull = policy("src_registry", registry, project + "/**");
+        pull.put("dest_namespace", into);
+        JsonNode pulled = run(pull);
+        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("total").asInt()).isEqualTo(2);
+        assertThat(hub.operations())
+                .contains("GET /v2/repositories/" + project + "/?page=2&page_size=100")
+                .doesNotContain("GET /v2/repositories/namespaces");
+        for (String name : List.of("app", "tool")) {
+            assertThat(admin.get("/v2/" + into + "/" + name + "/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                            .status())
+                    .as(name)
+                    .isEqualTo(200);
+        }
+
+        // a pattern over namespaces lists them first
+        String other = new TestAccounts(server).project("from-hub2", false);
+        Map<String, Object> wide = policy("src_registry", registry, "*/tool");
+        wide.put("dest_namespace", other);
+        JsonNode widePull = run(wide);
+        assertThat(widePull.path("status").asString()).as(logs(widePull)).isEqualTo("Succeed");
+        assertThat(hub.operations()).contains("GET /v2/repositories/namespaces");
+        assertThat(admin.get("/v2/" + other + "/tool/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void quayCreatesTheOrganizationBeforeAPushWithItsOauthToken() {
+        String oauth = "quay-oauth-" + UUID.randomUUID();
+        Set<String> organizations = ConcurrentHashMap.newKeySet();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        try (FaultyHttpRelay quay = FaultyHttpRelay.to(ecrRegistry.baseUri())) {
+            // Quay's organization API beside its registry, in the shapes Quay documents
+            quay.serve("/api/v1/organization/", exchange -> {
+                try (exchange) {
+                    String path = exchange.getRequestURI().getRawPath();
+                    calls.add(exchange.getRequestMethod() + " " + path);
+                    byte[] in = exchange.getRequestBody().readAllBytes();
+                    int status;
+                    if (!("Bearer " + oauth).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        status = 401;
+                    } else if (exchange.getRequestMethod().equals("POST") && path.equals("/api/v1/organization/")) {
+                        JsonNode body = RegistryClient.JSON.readTree(in);
+                        boolean made = !body.path("email").asString().isEmpty()
+                                && organizations.add(body.path("name").asString());
+                        status = made ? 201 : 400;
+                    } else if (exchange.getRequestMethod().equals("GET")) {
+                        status = organizations.contains(path.substring("/api/v1/organization/".length())) ? 200 : 404;
+                    } else {
+                        status = 405;
+                    }
+                    byte[] out = ("{\"status\":" + status + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(status, out.length);
+                    exchange.getResponseBody().write(out);
+                }
+            });
+            String file = "{\"account_name\":\"AWS\",\"docker_cli_password\":\"" + ECR_PASSWORD
+                    + "\",\"oauth2_token\":\"" + oauth + "\"}";
+            long registry = id(createEndpoint("quay", quay.baseUri().toString(), "json_file", file));
+            String project = new TestAccounts(server).project("quay", false);
+            admin.pushImage(project + "/app", "v1", ("quay " + UUID.randomUUID()).getBytes());
+            admin.pushImage(project + "/tool", "v1", ("quay tool " + UUID.randomUUID()).getBytes());
+
+            JsonNode pushed = run(policy("dest_registry", registry, project + "/**"));
+            String log = logs(pushed);
+            assertThat(pushed.path("status").asString()).as(log).isEqualTo("Succeed");
+            assertThat(log).doesNotContain(oauth).doesNotContain(ECR_PASSWORD);
+            assertThat(organizations).containsExactly(project);
+            assertThat(calls).containsSubsequence("GET /api/v1/organization/" + project, "POST /api/v1/organization/");
+            // the organization was there before any content went to the registry
+            List<String> relayed = quay.requests();
+            assertThat(relayed).anyMatch(r -> r.startsWith("PUT /v2/" + project + "/app/manifests/"));
+            assertThat(manifestStatus(ecrRegistry, "AWS", ECR_PASSWORD, project + "/app:v1"))
+                    .isEqualTo(200);
+            assertThat(manifestStatus(ecrRegistry, "AWS", ECR_PASSWORD, project + "/tool:v1"))
+                    .isEqualTo(200);
+
+            // the next push finds the organization and makes none
+            long posts = calls.stream().filter(c -> c.startsWith("POST")).count();
+            admin.pushImage(project + "/app", "v2", ("quay v2 " + UUID.randomUUID()).getBytes());
+            JsonNode again = run(policy("dest_registry", registry, project + "/app"));
+            assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+            assertThat(calls.stream().filter(c -> c.startsWith("POST")).count()).isEqualTo(posts);
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.DockerTokenService;
 import dev.berth.support.Eventually;
+import dev.berth.support.GitlabApiStandIn;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import java.time.Duration;
@@ -31,16 +32,20 @@ class TokenAuthPeerTest {
     private static final String TOKEN = "glpat-" + UUID.randomUUID();
 
     private static DockerTokenService tokens;
+    private static GitlabApiStandIn gitlabApi;
     private static DistributionRegistry gitlab;
     private static DistributionRegistry ghcr;
+    private static DistributionRegistry acr;
     private static BerthServer server;
     private static RegistryClient admin;
 
     @BeforeAll
     static void start() {
-        tokens = DockerTokenService.start(USER, TOKEN, "/jwt/auth", "/token");
+        tokens = DockerTokenService.start(USER, TOKEN, "/jwt/auth", "/token", "/oauth2/token");
+        gitlabApi = GitlabApiStandIn.on(tokens, TOKEN);
         gitlab = DistributionRegistry.withTokenAuth(tokens, "/jwt/auth", "container_registry");
         ghcr = DistributionRegistry.withTokenAuth(tokens, "/token", "ghcr.io");
+        acr = DistributionRegistry.withTokenAuth(tokens, "/oauth2/token", "berthtest.azurecr.io");
         server = BerthServer.withExternalDatabase(Map.of(
                 "berth.outbound.allowed-networks", "127.0.0.1/32",
                 "berth.jobs.poll-interval", "200ms",
@@ -50,7 +55,7 @@ class TokenAuthPeerTest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {server, gitlab, ghcr, tokens}) {
+        for (AutoCloseable c : new AutoCloseable[] {server, gitlab, ghcr, acr, tokens}) {
             if (c != null) {
                 try {
                     c.close();
@@ -175,5 +180,80 @@ class TokenAuthPeerTest {
         assertThat(admin.get("/v2/" + into + "/two/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
                         .status())
                 .isEqualTo(200);
+    }
+
+    @Test
+    void gitlabListsRepositoriesThroughItsProjectsApi() {
+        long gl = id(endpoint("gitlab", gitlab, TOKEN));
+        String project = new TestAccounts(server).project("glapi", false);
+        for (String name : List.of("one", "two", "three")) {
+            admin.pushImage(project + "/" + name, "v1", (name + " " + UUID.randomUUID()).getBytes());
+        }
+        JsonNode pushed = run("dest_registry", gl, project + "/**", null);
+        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+        // GitLab's API, not the catalog, says what there is: a project without its registry is skipped
+        gitlabApi.add(new GitlabApiStandIn.Project(
+                71,
+                "group/app",
+                true,
+                List.of(project + "/one", project.toUpperCase(java.util.Locale.ROOT) + "/three")));
+        gitlabApi.add(new GitlabApiStandIn.Project(72, "group/off", false, List.of(project + "/two")));
+
+        String into = new TestAccounts(server).project("glapi-back", false);
+        JsonNode pulled = run("src_registry", gl, project + "/**", into);
+        String log = logs(pulled);
+        assertThat(pulled.path("status").asString()).as(log).isEqualTo("Succeed");
+        assertThat(pulled.path("total").asInt()).as(pulled.toString()).isEqualTo(2);
+        for (String name : List.of("one", "three")) {
+            assertThat(admin.get("/v2/" + into + "/" + name + "/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                            .status())
+                    .as(name)
+                    .isEqualTo(200);
+        }
+        assertThat(admin.get("/v2/" + into + "/two/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                        .status())
+                .isEqualTo(404);
+        assertThat(gitlabApi.requests())
+                .contains("/api/v4/projects?membership=true&per_page=50")
+                .contains("/api/v4/projects?membership=true&per_page=50&page=2")
+                .contains("/api/v4/projects/71/registry/repositories?per_page=50&page=2")
+                .noneMatch(r -> r.startsWith("/api/v4/projects/72/"));
+        assertThat(log).doesNotContain(TOKEN);
+        assertThat(admin.get("/api/v2.0/registries/" + gl).text()).doesNotContain(TOKEN);
+
+        // a token GitLab's API refuses (revoked for the API scope) fails the pull with the reason
+        gitlabApi.refuseEveryToken(true);
+        JsonNode denied;
+        try {
+            denied = run("src_registry", gl, project + "/**", into);
+        } finally {
+            gitlabApi.refuseEveryToken(false);
+        }
+        assertThat(denied.path("status").asString()).isEqualTo("Failed");
+        assertThat(denied.path("status_text").asString() + logs(denied))
+                .contains("GitLab's API answered HTTP 401")
+                .doesNotContain(TOKEN);
+    }
+
+    @Test
+    void azureAsksForMetadataReadToListTags() {
+        long registry = id(endpoint("azure-acr", acr, TOKEN));
+        String project = new TestAccounts(server).project("acr", false);
+        RegistryClient.Image image = admin.pushImage(project + "/app", "v1", ("acr " + UUID.randomUUID()).getBytes());
+        JsonNode pushed = run("dest_registry", registry, project + "/**", null);
+        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+
+        String into = new TestAccounts(server).project("acr-back", false);
+        JsonNode pulled = run("src_registry", registry, project + "/**", into);
+        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        RegistryClient.Response back =
+                admin.get("/v2/" + into + "/app/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST);
+        assertThat(back.raw().body()).isEqualTo(image.manifestBytes());
+        // the tag list was read with ACR's metadata_read scope from its /oauth2/token service
+        assertThat(tokens.requests()).anySatisfy(r -> {
+            assertThat(r.path()).isEqualTo("/oauth2/token");
+            assertThat(r.service()).isEqualTo("berthtest.azurecr.io");
+            assertThat(r.scopes()).contains("repository:" + project + "/app:metadata_read");
+        });
     }
 }

@@ -110,6 +110,14 @@ public final class DockerTokenService implements AutoCloseable {
         return java.util.Base64.getDecoder().decode(body);
     }
 
+    /**
+     * Serves another API on this host, as a hosted registry's own API lives beside its token
+     * service (GitLab's {@code /api/v4/} beside {@code /jwt/auth}).
+     */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }

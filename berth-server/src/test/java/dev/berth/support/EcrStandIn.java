@@ -33,8 +33,9 @@ import tools.jackson.databind.JsonNode;
  * request checked for a valid Signature Version 4 with the one access key it knows (recomputed
  * here: a wrong secret is {@code InvalidSignatureException}, as AWS answers). It answers {@code
  * GetAuthorizationToken} with a Basic login to a real registry ({@code proxyEndpoint}),
- * {@code DescribeRepositories}, {@code CreateRepository} and {@code BatchDeleteImage} (the last
- * recorded only), and records each operation in order.
+ * {@code DescribeRepositories}, {@code CreateRepository} and {@code BatchDeleteImage} (which
+ * deletes the manifests by digest from the registry behind), and records each operation in
+ * order.
  */
 public final class EcrStandIn implements AutoCloseable {
     private static final String TARGET_PREFIX = "AmazonEC2ContainerRegistry_V20150921.";
@@ -158,10 +159,66 @@ public final class EcrStandIn implements AutoCloseable {
                     }
                     answer(exchange, 200, Map.of("repository", Map.of("repositoryName", name)));
                 }
-                case "BatchDeleteImage" -> answer(exchange, 200, Map.of("imageIds", List.of(), "failures", List.of()));
+                case "BatchDeleteImage" -> batchDeleteImage(exchange, request);
                 default -> answer(exchange, 400, error("UnknownOperationException", operation));
             }
         }
+    }
+
+    /**
+     * Deletes each image by digest from the registry behind (ECR's registry API does not delete),
+     * answering as ECR does: the deleted ids, and {@code ImageNotFound} failures for the others.
+     */
+    private void batchDeleteImage(HttpExchange exchange, JsonNode request) throws IOException {
+        String repository = request.path("repositoryName").asString();
+        if (!repositories.contains(repository)) {
+            answer(
+                    exchange,
+                    400,
+                    error(
+                            "RepositoryNotFoundException",
+                            "The repository with name '" + repository + "' does not exist in the registry"));
+            return;
+        }
+        List<Object> deleted = new ArrayList<>();
+        List<Object> failures = new ArrayList<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (JsonNode id : request.path("imageIds")) {
+            String digest = id.path("imageDigest").asString("");
+            int status;
+            try {
+                status = digest.isEmpty()
+                        ? 404
+                        : http.send(
+                                        java.net.http.HttpRequest.newBuilder(URI.create(
+                                                        registry + "/v2/" + repository + "/manifests/" + digest))
+                                                .DELETE()
+                                                .header(
+                                                        "Authorization",
+                                                        "Basic "
+                                                                + Base64.getEncoder()
+                                                                        .encodeToString((user + ":" + password)
+                                                                                .getBytes(StandardCharsets.UTF_8)))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            if (status == 202) {
+                deleted.add(Map.of("imageDigest", digest));
+            } else {
+                failures.add(Map.of(
+                        "imageId",
+                        Map.of("imageDigest", digest),
+                        "failureCode",
+                        "ImageNotFound",
+                        "failureReason",
+                        "Requested image not found"));
+            }
+        }
+        answer(exchange, 200, Map.of("imageIds", deleted, "failures", failures));
     }
 
     /** Null when the request is signed by the known key; AWS's message otherwise. */

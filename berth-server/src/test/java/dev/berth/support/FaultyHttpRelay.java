@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +29,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 500, or read half the body and reset the connection — for the next n uploads or until {@link
  * #heal()}. It records every request it relays (method and path) so a test can see how a client
  * talked to the registry. {@code Location} headers are rewritten to point back at the relay.
+ *
+ * <p>It can also go silent until {@link #heal()}: accept every connection and request and never
+ * answer ({@link #hangEveryRequest()}), or answer a blob GET's headers and half its body and then
+ * send nothing more ({@link #stallBlobBodies()}). Held exchanges are dropped when it heals.
  */
 public final class FaultyHttpRelay implements AutoCloseable {
     /** What a faulty upload request gets. */
@@ -47,6 +53,15 @@ public final class FaultyHttpRelay implements AutoCloseable {
     private volatile Fault fault;
     private final AtomicInteger remaining = new AtomicInteger();
 
+    private enum Hold {
+        EVERY_REQUEST,
+        BLOB_BODY
+    }
+
+    private volatile Hold hold;
+    private volatile CountDownLatch released = new CountDownLatch(0);
+    private final AtomicInteger held = new AtomicInteger();
+
     private FaultyHttpRelay(URI target) throws IOException {
         this.target = target;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
@@ -63,6 +78,14 @@ public final class FaultyHttpRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves another API on the relay's host instead of relaying it, as a hosted registry serves
+     * its own API beside {@code /v2/} (Quay's {@code /api/v1/}).
+     */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     public URI baseUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -73,8 +96,38 @@ public final class FaultyHttpRelay implements AutoCloseable {
         this.fault = fault;
     }
 
+    /** Every request from now on is read and never answered, until {@link #heal()}. */
+    public void hangEveryRequest() {
+        released = new CountDownLatch(1);
+        hold = Hold.EVERY_REQUEST;
+    }
+
+    /**
+     * Every blob GET from now on gets its headers (with the full {@code Content-Length}) and half
+     * its body, then nothing more until {@link #heal()}.
+     */
+    public void stallBlobBodies() {
+        released = new CountDownLatch(1);
+        hold = Hold.BLOB_BODY;
+    }
+
+    /** How many requests were held silent so far. */
+    public int heldRequests() {
+        return held.get();
+    }
+
     public void heal() {
         this.fault = null;
+        this.hold = null;
+        released.countDown();
+    }
+
+    private void awaitRelease() {
+        try {
+            released.await(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** "METHOD /path" of every request relayed so far. */
@@ -102,6 +155,15 @@ public final class FaultyHttpRelay implements AutoCloseable {
         String method = exchange.getRequestMethod();
         URI uri = exchange.getRequestURI();
         requests.add(method + " " + uri.getRawPath());
+        if (hold == Hold.EVERY_REQUEST) {
+            held.incrementAndGet();
+            awaitRelease();
+            exchange.close(); // the caller gave up long ago: drop the connection
+            return;
+        }
+        boolean stall = hold == Hold.BLOB_BODY
+                && method.equals("GET")
+                && uri.getRawPath().contains("/blobs/sha256:");
         Fault f = faultFor(uri.getRawPath());
         try (InputStream in = exchange.getRequestBody()) {
             if (f == Fault.RESET_MID_BODY) {
@@ -158,6 +220,14 @@ public final class FaultyHttpRelay implements AutoCloseable {
             byte[] out = response.body();
             boolean empty = method.equals("HEAD") || out.length == 0;
             exchange.sendResponseHeaders(response.statusCode(), empty ? -1 : out.length);
+            if (stall && !empty && response.statusCode() == 200) {
+                held.incrementAndGet();
+                OutputStream os = exchange.getResponseBody();
+                os.write(out, 0, out.length / 2);
+                os.flush();
+                awaitRelease();
+                return; // closed below, short of Content-Length
+            }
             if (!empty) {
                 try (OutputStream os = exchange.getResponseBody()) {
                     os.write(out);

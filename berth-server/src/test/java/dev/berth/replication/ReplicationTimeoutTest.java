@@ -1,0 +1,227 @@
+package dev.berth.replication;
+
+import static dev.berth.support.TestAccounts.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.storage.Digest;
+import dev.berth.support.BerthServer;
+import dev.berth.support.DistributionRegistry;
+import dev.berth.support.Eventually;
+import dev.berth.support.FaultyHttpRelay;
+import dev.berth.support.RegistryClient;
+import dev.berth.support.TestAccounts;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A remote that never answers: a relay in front of Debian's docker-registry that accepts every
+ * connection and request and then stays silent, or that sends a blob's headers and half its body
+ * and then nothing more. With short configured timeouts the task fails with the timeout in its
+ * log, the execution ends, nothing of the image is tagged where it was going, and a run after the
+ * remote recovers copies it whole.
+ */
+class ReplicationTimeoutTest {
+    private static final String USER = "slow";
+    private static final String PASSWORD = "Slow-" + UUID.randomUUID();
+    private static final String[] ACCEPT_ALL = {
+        "Accept",
+        String.join(
+                ",",
+                RegistryClient.OCI_MANIFEST,
+                RegistryClient.OCI_INDEX,
+                RegistryClient.DOCKER_MANIFEST,
+                RegistryClient.DOCKER_LIST)
+    };
+
+    private static BerthServer server;
+    private static DistributionRegistry distribution;
+    private static FaultyHttpRelay relay;
+    private static RegistryClient admin;
+    private static RegistryClient dist;
+    private static long relayed;
+
+    @BeforeAll
+    static void start() {
+        distribution = DistributionRegistry.withBasicAuth(USER, PASSWORD);
+        relay = FaultyHttpRelay.to(distribution.baseUri());
+        server = BerthServer.withExternalDatabase(Map.of(
+                "berth.outbound.allowed-networks", "127.0.0.1/32",
+                "berth.jobs.poll-interval", "200ms",
+                "berth.replication.connect-timeout", "1s",
+                "berth.replication.read-timeout", "1500ms",
+                "berth.replication.retry.attempts", "2",
+                "berth.replication.retry.backoff", "100ms",
+                "berth.replication.task-attempts", "1"));
+        admin = server.adminClient();
+        dist = new RegistryClient(distribution.baseUri(), Map.of("Authorization", BerthServer.basic(USER, PASSWORD)));
+        RegistryClient.Response r = postJson(
+                admin,
+                "/api/v2.0/registries",
+                Map.of(
+                        "name",
+                        "silent",
+                        "type",
+                        "docker-registry",
+                        "url",
+                        relay.baseUri().toString(),
+                        "credential",
+                        Map.of("type", "basic", "access_key", USER, "access_secret", PASSWORD)));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        relayed = id(r);
+    }
+
+    @AfterEach
+    void recover() {
+        relay.heal();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        if (distribution != null) {
+            distribution.close();
+        }
+    }
+
+    private static long id(RegistryClient.Response created) {
+        String location = created.header("Location").orElseThrow();
+        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+    }
+
+    private static long policy(Map<String, Object> body) {
+        RegistryClient.Response r = postJson(admin, "/api/v2.0/replication/policies", body);
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        return id(r);
+    }
+
+    private static Map<String, Object> policyBody(String direction, String namePattern) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", TestAccounts.unique("t-"));
+        body.put(direction, Map.of("id", relayed));
+        body.put("filters", List.of(Map.of("type", "name", "value", namePattern)));
+        body.put("trigger", Map.of("type", "manual"));
+        body.put("enabled", true);
+        body.put("override", true);
+        return body;
+    }
+
+    private static JsonNode run(long policyId) {
+        RegistryClient.Response started =
+                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        long executionId = id(started);
+        // the default read timeout is five minutes: ending well inside this wait shows the configured one held
+        return Eventually.await(
+                Duration.ofSeconds(120),
+                () -> admin.get("/api/v2.0/replication/executions/" + executionId)
+                        .json(),
+                e -> !e.path("status").asString().equals("InProgress"));
+    }
+
+    private static String logs(JsonNode execution) {
+        long executionId = execution.path("id").asLong();
+        StringBuilder all = new StringBuilder();
+        for (JsonNode t : admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks")
+                .json()) {
+            all.append(admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks/"
+                                    + t.path("id").asLong() + "/log")
+                            .text())
+                    .append('\n');
+        }
+        return all.toString();
+    }
+
+    private static byte[] random(int size) {
+        byte[] b = new byte[size];
+        new Random().nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void aDestinationThatAcceptsTheConnectionAndNeverAnswersFailsTheTaskOnTheTimeout() {
+        String project = new TestAccounts(server).project("mute", false);
+        RegistryClient.Image image = admin.pushImage(project + "/app", "1", random(64 * 1024));
+        long policyId = policy(policyBody("dest_registry", project + "/**"));
+
+        relay.hangEveryRequest();
+        JsonNode failed = run(policyId);
+        String log = logs(failed);
+        assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
+        assertThat(failed.path("failed").asInt()).as(failed.toString()).isEqualTo(1);
+        assertThat(relay.heldRequests()).isPositive();
+        assertThat(log)
+                .contains("the remote did not answer within the timeout")
+                .contains("read-timeout 1500 ms")
+                .contains("failed 2 time(s)")
+                .contains("giving up");
+        assertThat(log).doesNotContain(PASSWORD);
+
+        relay.heal();
+        assertThat(dist.get("/v2/" + project + "/app/manifests/1", ACCEPT_ALL).status())
+                .as("nothing tagged at the destination")
+                .isEqualTo(404);
+        assertThat(dist.get("/v2/" + project + "/app/manifests/" + image.manifest(), ACCEPT_ALL)
+                        .status())
+                .isEqualTo(404);
+
+        JsonNode again = run(policyId);
+        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        RegistryClient.Response copied = dist.get("/v2/" + project + "/app/manifests/1", ACCEPT_ALL);
+        assertThat(copied.status()).isEqualTo(200);
+        assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
+        for (Digest layer : image.layers()) {
+            assertThat(dist.head("/v2/" + project + "/app/blobs/" + layer).status())
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aSourceThatStallsMidBlobFailsThePullOnTheTimeoutAndShowsNothingHere() {
+        String source = "stall" + TestAccounts.unique("");
+        RegistryClient.Image image = dist.pushImage(source + "/tool", "2", random(256 * 1024), random(64 * 1024));
+        String project = new TestAccounts(server).project("into", false);
+        Map<String, Object> body = policyBody("src_registry", source + "/**");
+        body.put("dest_namespace", project);
+        long policyId = policy(body);
+
+        relay.stallBlobBodies();
+        JsonNode failed = run(policyId);
+        String log = logs(failed);
+        assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
+        assertThat(failed.path("total").asInt()).as(failed.toString()).isEqualTo(1);
+        assertThat(relay.heldRequests()).isPositive();
+        assertThat(log).contains("the remote did not answer within the timeout").contains("giving up");
+        assertThat(log).doesNotContain(PASSWORD);
+        relay.heal();
+        assertThat(admin.get("/v2/" + project + "/tool/manifests/2", ACCEPT_ALL).status())
+                .as("nothing tagged here")
+                .isEqualTo(404);
+        assertThat(admin.get("/v2/" + project + "/tool/manifests/" + image.manifest(), ACCEPT_ALL)
+                        .status())
+                .isEqualTo(404);
+
+        JsonNode again = run(policyId);
+        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        RegistryClient.Response copied = admin.get("/v2/" + project + "/tool/manifests/2", ACCEPT_ALL);
+        assertThat(copied.status()).isEqualTo(200);
+        assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
+        for (Digest layer : image.layers()) {
+            assertThat(admin.head("/v2/" + project + "/tool/blobs/" + layer).status())
+                    .isEqualTo(200);
+        }
+    }
+}
