@@ -102,8 +102,9 @@ final class Retrying {
             if (t instanceof OutboundException o && o.kind() == OutboundException.Kind.TIMEOUT) {
                 return true;
             }
-            if (t instanceof java.net.SocketTimeoutException
-                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException) {
+            // a socket's read timeout, and the HTTP client's connect timeout (both interrupted
+            // I/O, as the outbound client's own translation counts them)
+            if (t instanceof java.io.InterruptedIOException) {
                 return true;
             }
             if (t.getCause() == t) {
