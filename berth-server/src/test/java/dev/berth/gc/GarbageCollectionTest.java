@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
+import dev.berth.support.Eventually;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestUsers;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,10 @@ class GarbageCollectionTest {
     void stopStopsARunningCollection() throws Exception {
         JdbcClient jdbc = server.bean(JdbcClient.class);
         List<Digest> garbage = new java.util.ArrayList<>();
-        for (int i = 0; i < 4000; i++) {
+        // Enough that the run is still busy when it is asked to stop: GC reviews blobs in batches
+        // and gets through a few thousand a second, so the stop is sent once the first batches
+        // are gone (not after a fixed pause, which a fast run outlived).
+        for (int i = 0; i < 20_000; i++) {
             byte[] bytes = ("garbage-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
             Digest d = Digest.sha256(bytes);
             Files.createDirectories(GcRuns.blobFile(server.dataDir(), d).getParent());
@@ -227,7 +231,12 @@ class GarbageCollectionTest {
                 .update();
 
         long id = GcRuns.start(admin, false, false, 1);
-        GcRuns.sleep(300);
+        Eventually.await(
+                () -> jdbc.sql("SELECT count(*) FROM blob WHERE digest = ANY (?::text[])")
+                        .param(keys)
+                        .query(Long.class)
+                        .single(),
+                left -> left < keys.length);
         assertEquals(200, admin.send("PUT", "/api/v2.0/system/gc/" + id, null).status());
         JsonNode done = GcRuns.await(admin, id, Duration.ofSeconds(30));
         assertEquals("Stopped", done.path("job_status").asString());
