@@ -26,18 +26,6 @@ public final class CaBundle {
      */
     public static TrustManager[] trustManagers(Path bundle, String setting) {
         try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            jdk.init((KeyStore) null);
-            int n = 0;
-            for (TrustManager manager : jdk.getTrustManagers()) {
-                if (manager instanceof X509TrustManager x509) {
-                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("jdk-" + n++, ca);
-                    }
-                }
-            }
             Collection<? extends Certificate> bundled;
             try (InputStream in = Files.newInputStream(bundle)) {
                 bundled = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -45,15 +33,35 @@ public final class CaBundle {
             if (bundled.isEmpty()) {
                 throw new IllegalStateException(setting + " " + bundle + " holds no certificate");
             }
-            for (Certificate ca : bundled) {
-                store.setCertificateEntry("bundle-" + n++, ca);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            return factory.getTrustManagers();
+            return trusting(bundled, true);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(setting + " " + bundle + " cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    /** Trust managers whose anchors are these certificates, and the JDK's CAs too if asked. */
+    static TrustManager[] trusting(Collection<? extends Certificate> anchors, boolean alsoJdk)
+            throws IOException, GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int n = 0;
+        if (alsoJdk) {
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            for (TrustManager manager : jdk.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + n++, ca);
+                    }
+                }
+            }
+        }
+        for (Certificate ca : anchors) {
+            store.setCertificateEntry("anchor-" + n++, ca);
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        return factory.getTrustManagers();
     }
 
     /** A TLS context that trusts the JDK's CAs and the bundle's. */
