@@ -2,6 +2,7 @@
 // and stop, the scan log, counts by severity, every CVE with its package, version, fixed version,
 // CVSS and links, filtered by text, severity and fixability) and the SBOM (generate, stop, the
 // packages it lists, download), both read through Harbor's API only.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { API, api, seg } from '../api';
 import { t } from '../i18n';
@@ -99,6 +100,42 @@ function ScanState({ status, scanner, end }: { status?: string; scanner?: ScanOv
 }
 
 /** The artifact's vulnerability scan: its state, Scan and Stop, the log, the counts and the report, filterable. */
+/**
+ * A scan card's actions: start (scan or generate), stop while running, the card's own extras, and
+ * the scan log; each shown only to those whose permissions allow it.
+ */
+function ScanActions(props: {
+  perms: Perms;
+  start: string;
+  onStart: () => void;
+  onStop: () => void;
+  running: boolean;
+  log?: string;
+  children?: ComponentChildren;
+}) {
+  const { perms, running, log } = props;
+  return (
+    <div class="actions">
+      {perms.has('scan', 'create') && (
+        <button type="button" onClick={props.onStart} disabled={running}>
+          {props.start}
+        </button>
+      )}
+      {running && perms.has('scan', 'stop') && (
+        <button type="button" onClick={props.onStop}>
+          {t('vuln.stop')}
+        </button>
+      )}
+      {props.children}
+      {log && perms.has('scan', 'read') && (
+        <a class="button" href={log} target="_blank" rel="noopener noreferrer">
+          {t('vuln.log')}
+        </a>
+      )}
+    </div>
+  );
+}
+
 export function VulnerabilitiesCard({ base, perms }: { base: string; perms: Perms }) {
   const [version, setVersion] = useState(0);
   const { overview, error } = useOverview<ScanOverview>(
@@ -164,23 +201,14 @@ export function VulnerabilitiesCard({ base, perms }: { base: string; perms: Perm
           {running && <progress aria-label={t('vuln.scanning')} />}
         </p>
       )}
-      <div class="actions">
-        {perms.has('scan', 'create') && (
-          <button type="button" onClick={scan} disabled={running}>
-            {t('vuln.scan')}
-          </button>
-        )}
-        {running && perms.has('scan', 'stop') && (
-          <button type="button" onClick={stop}>
-            {t('vuln.stop')}
-          </button>
-        )}
-        {overview?.report_id && perms.has('scan', 'read') && (
-          <a class="button" href={`${API}${base}/scan/${seg(overview.report_id)}/log`} target="_blank" rel="noopener noreferrer">
-            {t('vuln.log')}
-          </a>
-        )}
-      </div>
+      <ScanActions
+        perms={perms}
+        start={t('vuln.scan')}
+        onStart={scan}
+        onStop={stop}
+        running={running}
+        log={overview?.report_id ? `${API}${base}/scan/${seg(overview.report_id)}/log` : undefined}
+      />
       {overview?.scan_status === 'Success' && (
         <>
           <div class="filters row">
@@ -304,28 +332,20 @@ export function SbomCard({ base, accessoryBase, perms }: { base: string; accesso
           {running && <progress aria-label={t('sbom.generating')} />}
         </p>
       )}
-      <div class="actions">
-        {perms.has('scan', 'create') && (
-          <button type="button" onClick={generate} disabled={running}>
-            {t('sbom.generate')}
-          </button>
-        )}
-        {running && perms.has('scan', 'stop') && (
-          <button type="button" onClick={stop}>
-            {t('vuln.stop')}
-          </button>
-        )}
+      <ScanActions
+        perms={perms}
+        start={t('sbom.generate')}
+        onStart={generate}
+        onStop={stop}
+        running={running}
+        log={overview?.report_id ? `${API}${base}/scan/${seg(overview.report_id)}/log` : undefined}
+      >
         {doc && (
           <button type="button" onClick={download}>
             {t('sbom.download')}
           </button>
         )}
-        {overview?.report_id && perms.has('scan', 'read') && (
-          <a class="button" href={`${API}${base}/scan/${seg(overview.report_id)}/log`} target="_blank" rel="noopener noreferrer">
-            {t('vuln.log')}
-          </a>
-        )}
-      </div>
+      </ScanActions>
       {doc && (
         <>
           <label class="inline">
