@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * partial run: what is there is skipped.
  *
  * <p>Every request to either end goes through {@link Retrying}; every blob's bytes through the
- * task's {@link Throttle}; with a chunk size, blobs go to a remote in chunks.
+ * task's {@link Throttle} and under its {@link BlobDeadline}; with a chunk size, blobs go to a remote in chunks.
  */
 final class ArtifactCopier {
     private static final Set<String> INDEXES = Set.of(
@@ -38,6 +38,7 @@ final class ArtifactCopier {
     private final JobContext context;
     private final Retrying retrying;
     private final Throttle throttle;
+    private final BlobDeadline deadline;
     private final int chunkSize;
     private final Set<String> copiedBlobs = new HashSet<>();
     private final Set<String> copiedManifests = new HashSet<>();
@@ -49,6 +50,7 @@ final class ArtifactCopier {
             JobContext context,
             Retrying retrying,
             Throttle throttle,
+            BlobDeadline deadline,
             int chunkSize) {
         this.source = source;
         this.destination = destination;
@@ -56,6 +58,7 @@ final class ArtifactCopier {
         this.context = context;
         this.retrying = retrying;
         this.throttle = throttle;
+        this.deadline = deadline;
         this.chunkSize = chunkSize;
     }
 
@@ -212,11 +215,24 @@ final class ArtifactCopier {
             context.log("blob " + digest + " is there: skipped");
             return;
         }
-        retrying.run("copying blob " + digest, () -> {
-            destination.putBlob(
-                    dstRepo, digest, size, () -> throttle.wrap(source.openBlob(srcRepo, digest)), chunkSize);
-            return null;
-        });
+        try {
+            retrying.run("copying blob " + digest, () -> {
+                destination.putBlob(
+                        dstRepo,
+                        digest,
+                        size,
+                        () -> deadline.wrap(throttle.wrap(source.openBlob(srcRepo, digest)), digest, size),
+                        chunkSize);
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            Optional<BlobDeadline.TooSlow> slow = BlobDeadline.TooSlow.in(e);
+            if (slow.isPresent()) {
+                context.log(slow.get().getMessage() + "; giving up");
+                throw slow.get();
+            }
+            throw e;
+        }
         blobsCopied++;
         context.log("blob " + digest + " copied (" + size + " bytes" + (chunkSize > 0 ? ", in chunks" : "") + ")");
     }

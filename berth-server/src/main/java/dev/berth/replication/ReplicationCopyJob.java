@@ -1,6 +1,7 @@
 package dev.berth.replication;
 
 import dev.berth.job.JobContext;
+import java.time.Clock;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,14 +15,17 @@ class ReplicationCopyJob extends ReplicationTask {
     static final String NAME = "REPLICATION_COPY";
 
     private final JsonMapper json;
+    private final Clock clock;
 
     ReplicationCopyJob(
             ReplicationPolicyRecords policies,
             ReplicationEndpoints endpoints,
             JsonMapper json,
-            ReplicationSettings settings) {
+            ReplicationSettings settings,
+            Clock clock) {
         super(policies, endpoints, settings);
         this.json = json;
+        this.clock = clock;
     }
 
     @Override
@@ -49,6 +53,7 @@ class ReplicationCopyJob extends ReplicationTask {
                         context,
                         new Retrying(settings, context),
                         new Throttle(policy.speed()),
+                        new BlobDeadline(clock, settings.minTransferTime, settings.minThroughputKib, policy.speed()),
                         policy.copyByChunk() ? settings.chunkSize : 0)
                 .copy(src, tag, dst, policy.override());
         context.progress(100);

@@ -23,6 +23,11 @@ import org.springframework.stereotype.Component;
  *       to begin, and then between two reads of its body — a remote that accepts the connection
  *       and never answers, or stops sending mid-blob, fails the request after this (and it is
  *       retried as above).
+ *   <li>{@code berth.replication.min-throughput} (16KB, per second; 0 turns the rule off) and
+ *       {@code berth.replication.min-transfer-time} (5m): the whole-transfer rule — a blob must
+ *       have been read within the transfer time plus its size at the minimum throughput, or its
+ *       copy fails naming the rule ({@link BlobDeadline}); this ends a remote that trickles a byte
+ *       just inside the read timeout.
  * </ul>
  */
 @Component
@@ -35,6 +40,8 @@ class ReplicationSettings {
     final Duration taskBackoff;
     final Duration connectTimeout;
     final Duration readTimeout;
+    final long minThroughputKib;
+    final Duration minTransferTime;
 
     ReplicationSettings(
             @Value("${berth.replication.retry.attempts:5}") int retryAttempts,
@@ -44,7 +51,9 @@ class ReplicationSettings {
             @Value("${berth.replication.task-attempts:3}") int taskAttempts,
             @Value("${berth.replication.task-backoff:10s}") Duration taskBackoff,
             @Value("${berth.replication.connect-timeout:10s}") Duration connectTimeout,
-            @Value("${berth.replication.read-timeout:5m}") Duration readTimeout) {
+            @Value("${berth.replication.read-timeout:5m}") Duration readTimeout,
+            @Value("${berth.replication.min-throughput:16KB}") org.springframework.util.unit.DataSize minThroughput,
+            @Value("${berth.replication.min-transfer-time:5m}") Duration minTransferTime) {
         if (retryAttempts < 1 || taskAttempts < 1) {
             throw new IllegalArgumentException("berth.replication attempts must be at least 1");
         }
@@ -54,6 +63,14 @@ class ReplicationSettings {
         if (!within(connectTimeout) || !within(readTimeout)) {
             throw new IllegalArgumentException("berth.replication timeouts must be between 1ms and 1h");
         }
+        if (minThroughput.toBytes() < 0 || (minThroughput.toBytes() > 0 && minThroughput.toBytes() < 1024)) {
+            throw new IllegalArgumentException("berth.replication.min-throughput must be 0 (off) or at least 1KB");
+        }
+        if (minTransferTime.isNegative() || minTransferTime.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("berth.replication.min-transfer-time must be between 0 and 1d");
+        }
+        this.minThroughputKib = minThroughput.toBytes() / 1024;
+        this.minTransferTime = minTransferTime;
         this.retryAttempts = retryAttempts;
         this.retryBackoff = retryBackoff;
         this.retryMaxWait = retryMaxWait;
@@ -77,6 +94,8 @@ class ReplicationSettings {
                 3,
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(10),
+                Duration.ofMinutes(5),
+                org.springframework.util.unit.DataSize.ofKilobytes(16),
                 Duration.ofMinutes(5));
     }
 }

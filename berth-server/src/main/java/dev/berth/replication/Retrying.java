@@ -63,6 +63,9 @@ final class Retrying {
 
     /** The wait a retry should keep to (zero: the backoff), or empty when it is not worth retrying. */
     static Optional<Duration> retryable(Throwable e) {
+        if (BlobDeadline.TooSlow.in(e).isPresent()) {
+            return Optional.empty(); // a remote that trickled once will trickle again: the task fails
+        }
         if (e instanceof RemoteException r) {
             if (r.status() == 429 || r.status() >= 500) {
                 return Optional.of(r.retryAfter().orElse(Duration.ZERO));

@@ -8,6 +8,7 @@ import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.Eventually;
 import dev.berth.support.FaultyHttpRelay;
+import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import java.time.Duration;
@@ -28,6 +29,11 @@ import tools.jackson.databind.JsonNode;
  * and then nothing more. With short configured timeouts the task fails with the timeout in its
  * log, the execution ends, nothing of the image is tagged where it was going, and a run after the
  * remote recovers copies it whole.
+ *
+ * <p>A source that trickles a byte at a time, each inside the read timeout, is ended by the
+ * whole-transfer rule ({@code berth.replication.min-throughput}, {@code min-transfer-time}),
+ * checked against the server's clock: the test moves that clock past the blob's deadline instead
+ * of waiting for it.
  */
 class ReplicationTimeoutTest {
     private static final String USER = "slow";
@@ -48,19 +54,25 @@ class ReplicationTimeoutTest {
     private static RegistryClient admin;
     private static RegistryClient dist;
     private static long relayed;
+    private static MutableClock clock;
 
     @BeforeAll
     static void start() {
         distribution = DistributionRegistry.withBasicAuth(USER, PASSWORD);
         relay = FaultyHttpRelay.to(distribution.baseUri());
-        server = BerthServer.withExternalDatabase(Map.of(
-                "berth.outbound.allowed-networks", "127.0.0.1/32",
-                "berth.jobs.poll-interval", "200ms",
-                "berth.replication.connect-timeout", "1s",
-                "berth.replication.read-timeout", "1500ms",
-                "berth.replication.retry.attempts", "2",
-                "berth.replication.retry.backoff", "100ms",
-                "berth.replication.task-attempts", "1"));
+        server = BerthServer.withExternalDatabase(
+                Map.of(
+                        "berth.outbound.allowed-networks", "127.0.0.1/32",
+                        "berth.jobs.poll-interval", "200ms",
+                        "berth.replication.connect-timeout", "1s",
+                        "berth.replication.read-timeout", "1500ms",
+                        "berth.replication.retry.attempts", "2",
+                        "berth.replication.retry.backoff", "100ms",
+                        "berth.replication.task-attempts", "1",
+                        "berth.replication.min-throughput", "16KB",
+                        "berth.replication.min-transfer-time", "30s"),
+                MutableClock.Config.class);
+        clock = server.bean(MutableClock.class);
         admin = server.adminClient();
         dist = new RegistryClient(distribution.baseUri(), Map.of("Authorization", BerthServer.basic(USER, PASSWORD)));
         RegistryClient.Response r = postJson(
@@ -223,5 +235,53 @@ class ReplicationTimeoutTest {
             assertThat(admin.head("/v2/" + project + "/tool/blobs/" + layer).status())
                     .isEqualTo(200);
         }
+    }
+
+    @Test
+    void aSourceThatTricklesInsideTheReadTimeoutIsEndedByTheWholeTransferDeadline() {
+        String source = "trickle" + TestAccounts.unique("");
+        RegistryClient.Image image = dist.pushImage(source + "/slow", "3", random(256 * 1024));
+        String project = new TestAccounts(server).project("drip", false);
+        Map<String, Object> body = policyBody("src_registry", source + "/**");
+        body.put("dest_namespace", project);
+        long policyId = policy(body);
+
+        int before = relay.heldRequests();
+        // a byte every 200 ms: well inside the 1500 ms read timeout, so only the deadline can end it
+        relay.trickleBlobBodies(Duration.ofMillis(200));
+        RegistryClient.Response started =
+                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
+        assertThat(started.status()).as(started.text()).isEqualTo(201);
+        long executionId = id(started);
+        Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
+        // the config blob (small) and the 256 KiB layer: 30 s + 16 s allowed at most; move past it
+        clock.advance(Duration.ofMinutes(2));
+        JsonNode failed = Eventually.await(
+                Duration.ofSeconds(60),
+                () -> admin.get("/api/v2.0/replication/executions/" + executionId)
+                        .json(),
+                e -> !e.path("status").asString().equals("InProgress"));
+        String log = logs(failed);
+        assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
+        assertThat(log)
+                .contains("past its deadline")
+                .contains("berth.replication.min-throughput 16 KiB/s")
+                .contains("min-transfer-time 30000 ms")
+                .contains("giving up")
+                .doesNotContain("the remote did not answer within the timeout")
+                .doesNotContain(PASSWORD);
+        relay.heal();
+        assertThat(admin.get("/v2/" + project + "/slow/manifests/3", ACCEPT_ALL).status())
+                .as("nothing tagged here")
+                .isEqualTo(404);
+        assertThat(admin.get("/v2/" + project + "/slow/manifests/" + image.manifest(), ACCEPT_ALL)
+                        .status())
+                .isEqualTo(404);
+
+        JsonNode again = run(policyId);
+        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        RegistryClient.Response copied = admin.get("/v2/" + project + "/slow/manifests/3", ACCEPT_ALL);
+        assertThat(copied.status()).isEqualTo(200);
+        assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
     }
 }

@@ -45,12 +45,12 @@ public final class BerthServer implements AutoCloseable {
         return shared;
     }
 
-    public static BerthServer withExternalDatabase(Map<String, String> properties) {
+    public static BerthServer withExternalDatabase(Map<String, String> properties, Class<?>... extraSources) {
         TestDatabase db = TestDatabase.create();
         Map<String, String> all = new HashMap<>(properties);
         all.put("spring.datasource.url", db.jdbcUrl());
         all.put("spring.datasource.username", db.user());
-        return start(all, Optional.of(db));
+        return start(all, Optional.of(db), extraSources);
     }
 
     public static BerthServer withEmbeddedDatabase(Map<String, String> properties) {

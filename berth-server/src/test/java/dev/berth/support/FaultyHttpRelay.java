@@ -55,8 +55,11 @@ public final class FaultyHttpRelay implements AutoCloseable {
 
     private enum Hold {
         EVERY_REQUEST,
-        BLOB_BODY
+        BLOB_BODY,
+        TRICKLE
     }
+
+    private volatile Duration trickleEvery = Duration.ofMillis(100);
 
     private volatile Hold hold;
     private volatile CountDownLatch released = new CountDownLatch(0);
@@ -111,7 +114,18 @@ public final class FaultyHttpRelay implements AutoCloseable {
         hold = Hold.BLOB_BODY;
     }
 
-    /** How many requests were held silent so far. */
+    /**
+     * Every blob GET from now on gets its headers (with the full {@code Content-Length}) and then
+     * one byte of its body every {@code every} — never silent long enough for a read timeout —
+     * until {@link #heal()}, when the connection is dropped short of its length.
+     */
+    public void trickleBlobBodies(Duration every) {
+        released = new CountDownLatch(1);
+        trickleEvery = every;
+        hold = Hold.TRICKLE;
+    }
+
+    /** How many requests were held silent (or trickled) so far. */
     public int heldRequests() {
         return held.get();
     }
@@ -161,7 +175,8 @@ public final class FaultyHttpRelay implements AutoCloseable {
             exchange.close(); // the caller gave up long ago: drop the connection
             return;
         }
-        boolean stall = hold == Hold.BLOB_BODY
+        Hold blobHold = hold;
+        boolean stall = (blobHold == Hold.BLOB_BODY || blobHold == Hold.TRICKLE)
                 && method.equals("GET")
                 && uri.getRawPath().contains("/blobs/sha256:");
         Fault f = faultFor(uri.getRawPath());
@@ -223,6 +238,23 @@ public final class FaultyHttpRelay implements AutoCloseable {
             if (stall && !empty && response.statusCode() == 200) {
                 held.incrementAndGet();
                 OutputStream os = exchange.getResponseBody();
+                if (blobHold == Hold.TRICKLE) {
+                    CountDownLatch until = released;
+                    try {
+                        for (int i = 0; i < out.length - 1; i++) {
+                            os.write(out[i]);
+                            os.flush();
+                            if (until.await(trickleEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                                break;
+                            }
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (IOException e) {
+                        // the client gave up: what it should do
+                    }
+                    return; // closed below, short of Content-Length
+                }
                 os.write(out, 0, out.length / 2);
                 os.flush();
                 awaitRelease();
