@@ -1350,6 +1350,7 @@ export const en = {
   'replication.status.Stopped': 'Stopped',
   'replication.status.Pending': 'Pending',
   'replication.status.Initialized': 'Initialized',
+  'replication.startTime': 'Started',
   'replication.counts': 'Tasks',
   'replication.countsOf': '{succeed} of {total} succeeded, {failed} failed',
   'replication.refresh': 'Refresh',

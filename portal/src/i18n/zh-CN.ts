@@ -1353,6 +1353,7 @@ export const zhCN: Record<MessageKey, string> = {
   'replication.status.Stopped': '已停止',
   'replication.status.Pending': '等待中',
   'replication.status.Initialized': '已初始化',
+  'replication.startTime': '开始时间',
   'replication.counts': '任务',
   'replication.countsOf': '{total} 个中 {succeed} 个成功，{failed} 个失败',
   'replication.refresh': '刷新',

@@ -105,7 +105,7 @@ function RegistriesView() {
           { label: t('registries.url'), render: (r) => <code>{r.url}</code> },
           { label: t('registries.provider'), render: (r) => r.type },
           { label: t('registries.verifyCert'), render: (r) => (r.insecure ? t('common.no') : t('common.yes')) },
-          { label: t('registries.created'), render: (r) => <Time iso={r.creation_time} /> },
+          { label: t('common.created'), render: (r) => <Time iso={r.creation_time} /> },
           {
             label: t('common.actions'),
             class: 'actions-col',
@@ -464,7 +464,7 @@ function ExecutionsView({ params }: { params: Params }) {
           { label: t('replication.execution'), render: (e) => <Link href={`/admin/replications/executions/${e.id}`}>{String(e.id)}</Link> },
           { label: t('replication.statusTitle'), render: (e) => status(e.status) },
           { label: t('replication.trigger'), render: (e) => t(`replication.trigger.${e.trigger}` as never) },
-          { label: t('replication.started'), render: (e) => <Time iso={e.start_time} /> },
+          { label: t('replication.startTime'), render: (e) => <Time iso={e.start_time} /> },
           { label: t('replication.counts'), render: (e) => t('replication.countsOf', { succeed: e.succeed, total: e.total, failed: e.failed }) },
         ]}
       />
