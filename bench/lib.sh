@@ -3,6 +3,24 @@
 # WORK, DATA, DB, JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH, and stops $PID in its
 # EXIT trap; for load, LOAD_TIMEOUT and the compiled load generator in $WORK/classes.
 
+# bench_java: JAVA_HOME (JDK 25) and JAVA, as every script uses them
+bench_java() {
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+  JAVA="$JAVA_HOME/bin/java"
+}
+
+# bench_berth_settings: BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH from the environment
+# (BENCH_BERTH_JAR, BERTH_JAVA_OPTS, BENCH_BERTH_PASSWORD), with the defaults every script shares
+bench_berth_settings() {
+  BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
+  BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
+  BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
+  AUTH="admin:$BERTH_PASSWORD"
+}
+
+# proc_cpu PID: user+system CPU seconds of the process (all its threads)
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
 log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
 warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
 now() { date +%s.%N; }
@@ -109,6 +127,13 @@ pg() {
   return 1
 }
 sql() { pg -d "$DB" -c "$1"; }
+
+# require_pg_stat_statements: the extension on $PG_PORT, or a warning and failure
+require_pg_stat_statements() {
+  [[ $(pg -c "select count(*) from pg_extension where extname = 'pg_stat_statements'") == 1 ]] ||
+    pg -c "create extension pg_stat_statements" >/dev/null ||
+    { warn "pg_stat_statements is not available on port $PG_PORT (shared_preload_libraries)"; return 1; }
+}
 
 # load SCENARIO ARGS...: RegistryLoad's JSON line on stdout, its log on stderr
 load() {

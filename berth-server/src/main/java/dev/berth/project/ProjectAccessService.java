@@ -14,12 +14,23 @@ import org.springframework.stereotype.Service;
 /**
  * Projects and roles for the authoriser. Project lookups are cached for two seconds (every registry
  * request needs one); changes made through this replica invalidate the cache at once, on the other
- * replicas too when Redis is configured.
+ * replicas too when Redis is configured. The same holds for whole projects with their metadata,
+ * which the registry's pull path reads ({@link ProjectService#findByNameCached}).
  */
 @Service
 public class ProjectAccessService implements ProjectAccess {
     private final ProjectRecords records;
     private final Cache<String, Optional<ProjectScope>> byName = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(2))
+            .maximumSize(10_000)
+            .build();
+
+    /**
+     * Whole projects (metadata included) for the registry's pull path: the pull policies and the
+     * proxy cache read a project's settings on every manifest and blob request. Same expiry and
+     * invalidation as {@link #byName}.
+     */
+    private final Cache<String, Optional<Project>> projects = Caffeine.newBuilder()
             .expireAfterWrite(Duration.ofSeconds(2))
             .maximumSize(10_000)
             .build();
@@ -37,8 +48,10 @@ public class ProjectAccessService implements ProjectAccess {
         invalidations.onInvalidate(CACHE, name -> {
             if (name.equals(CacheInvalidations.ALL)) {
                 byName.invalidateAll();
+                projects.invalidateAll();
             } else {
                 byName.invalidate(name);
+                projects.invalidate(name);
             }
         });
     }
@@ -46,6 +59,11 @@ public class ProjectAccessService implements ProjectAccess {
     @Override
     public Optional<ProjectScope> findProject(String name) {
         return byName.get(name, records::scopeByName);
+    }
+
+    /** The project with its metadata, remembered as {@link #findProject(String)} is. */
+    Optional<Project> cachedProject(String name) {
+        return projects.get(name, records::projectByName);
     }
 
     @Override
@@ -61,6 +79,7 @@ public class ProjectAccessService implements ProjectAccess {
     /** Call after creating, deleting or changing the visibility of a project. */
     public void invalidate(String name) {
         byName.invalidate(name);
+        projects.invalidate(name);
         invalidations.invalidate(CACHE, name);
     }
 }

@@ -93,7 +93,7 @@ class ProxyProjects implements ProxyUpstreams, RegistryUsage {
 
     /** The proxy project a repository belongs to, if it belongs to one. */
     Optional<Project> proxyProject(String repository) {
-        return projects.findByName(PullPolicy.projectOf(repository)).filter(Project::isProxyCache);
+        return projects.findByNameCached(PullPolicy.projectOf(repository)).filter(Project::isProxyCache);
     }
 
     /** Where a repository of a proxy project comes from; empty for any other repository. */
@@ -122,7 +122,7 @@ class ProxyProjects implements ProxyUpstreams, RegistryUsage {
         if (mirror.isEmpty() || repository.startsWith(mirror + "/")) {
             return repository;
         }
-        Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
+        Optional<Project> project = projects.findByNameCached(PullPolicy.projectOf(repository));
         if (project.isPresent() && (project.get().isProxyCache() || content.hasRepository(repository))) {
             return repository;
         }

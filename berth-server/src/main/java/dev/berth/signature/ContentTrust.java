@@ -35,7 +35,7 @@ class ContentTrust implements PullPolicy {
 
     @Override
     public boolean guards(String repository) {
-        return projects.findByName(PullPolicy.projectOf(repository))
+        return projects.findByNameCached(PullPolicy.projectOf(repository))
                 .map(p -> "true".equals(p.metadata().get(COSIGN))
                         || "true".equals(p.metadata().get(NOTATION)))
                 .orElse(false);
@@ -43,7 +43,7 @@ class ContentTrust implements PullPolicy {
 
     @Override
     public void check(HttpServletRequest request, String repository, long manifestId, String mediaType) {
-        Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
+        Optional<Project> project = projects.findByNameCached(PullPolicy.projectOf(repository));
         if (project.isEmpty()) {
             return;
         }

@@ -42,19 +42,19 @@ class SignatureEnforcement implements PullPolicy {
 
     @Override
     public boolean guards(String repository) {
-        return projects.findByName(PullPolicy.projectOf(repository))
-                .flatMap(p -> store.policy(p.id()))
+        return projects.findByNameCached(PullPolicy.projectOf(repository))
+                .flatMap(p -> store.cachedPolicy(p.id()))
                 .map(p -> p.mode() != TrustPolicy.Mode.OFF)
                 .orElse(false);
     }
 
     @Override
     public void check(HttpServletRequest request, String repository, long manifestId, String mediaType) {
-        Optional<Project> project = projects.findByName(PullPolicy.projectOf(repository));
+        Optional<Project> project = projects.findByNameCached(PullPolicy.projectOf(repository));
         if (project.isEmpty()) {
             return;
         }
-        Optional<TrustPolicy> policy = store.policy(project.get().id());
+        Optional<TrustPolicy> policy = store.cachedPolicy(project.get().id());
         if (policy.isEmpty() || policy.get().mode() == TrustPolicy.Mode.OFF) {
             return;
         }

@@ -1,8 +1,12 @@
 package dev.berth.signature;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.berth.cache.CacheInvalidations;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +21,41 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 class TrustStore {
-    private final JdbcClient jdbc;
+    /** The name under which replicas hear that a project's policy changed. */
+    private static final String CACHE = "trust-policy";
 
-    TrustStore(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final CacheInvalidations invalidations;
+    /**
+     * Policies for the pull path, which asks on every manifest GET and HEAD: remembered for two
+     * seconds, forgotten at once on this replica when one changes (and, after its commit, again, in
+     * case a pull read the old row meanwhile), on the others too when Redis is configured.
+     */
+    private final Cache<Long, Optional<TrustPolicy>> policies = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(2))
+            .maximumSize(10_000)
+            .build();
+
+    TrustStore(JdbcClient jdbc, CacheInvalidations invalidations) {
         this.jdbc = jdbc;
+        this.invalidations = invalidations;
+        invalidations.onInvalidate(CACHE, key -> {
+            if (key.equals(CacheInvalidations.ALL)) {
+                policies.invalidateAll();
+            } else {
+                policies.invalidate(Long.parseLong(key));
+            }
+        });
+    }
+
+    /** The policy as {@link #policy} reads it, remembered briefly: for the pull path only. */
+    Optional<TrustPolicy> cachedPolicy(long projectId) {
+        return policies.get(projectId, this::policy);
+    }
+
+    private void changed(long projectId) {
+        policies.invalidate(projectId);
+        invalidations.invalidate(CACHE, Long.toString(projectId));
     }
 
     /** A trusted key as stored. */
@@ -72,6 +107,7 @@ class TrustStore {
                 .param("kinds", kinds.toArray(String[]::new))
                 .param("now", Timestamp.from(now))
                 .update();
+        changed(projectId);
         return policy(projectId).orElseThrow();
     }
 
@@ -81,6 +117,7 @@ class TrustStore {
                         INSERT INTO trust_policy (project_id, mode, version, update_time) VALUES (?, 'off', 1, ?)
                         ON CONFLICT (project_id) DO UPDATE
                         SET version = trust_policy.version + 1, update_time = EXCLUDED.update_time""").params(projectId, Timestamp.from(now)).update();
+        changed(projectId);
         return policy(projectId).orElseThrow();
     }
 
@@ -194,6 +231,7 @@ class TrustStore {
                         ON CONFLICT (project_id) DO UPDATE
                         SET notation_policy = EXCLUDED.notation_policy, version = trust_policy.version + 1,
                             update_time = EXCLUDED.update_time""").params(projectId, Timestamp.from(now), document).update();
+        changed(projectId);
         return policy(projectId).orElseThrow();
     }
 
