@@ -14,8 +14,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 RUNS=${EVENTS_RUNS:-3}
 IMAGES=${EVENTS_IMAGES:-400}
@@ -27,10 +26,7 @@ RATE=${EVENTS_RATE:-50}
 WARMUP=${EVENTS_WARMUP:-1000}
 DOWN=${EVENTS_DOWN_SECONDS:-60}
 LOAD_TIMEOUT=1800
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 BUILD=true
 KEEP=false
 PUSH=true

@@ -9,8 +9,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 BLOBS=${GC_BLOBS:-100000}         # seeded unreferenced blobs
 MANIFESTS=${GC_MANIFESTS:-10000}  # seeded untagged manifests
@@ -25,10 +24,7 @@ UPLOAD_GRACE=${GC_UPLOAD_GRACE:-10m} # 0s lets GC take a concurrent push's fresh
 GC_TIMEOUT=${GC_TIMEOUT:-1800}    # seconds to wait for the GC run
 MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (back to back until GC ends); 0: GC alone
 LOAD_TIMEOUT=900
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 BUILD=true
 KEEP=false
 

@@ -15,16 +15,12 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 ROUNDS=${LA_ROUNDS:-3}
 SECONDS_PER_ROUND=${LA_SECONDS:-15}
 CONNECTIONS=${LA_CONNECTIONS:-8}
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 BUILD=true
 KEEP=false
 while [[ $# -gt 0 ]]; do

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
-# Shared by bench/gc.sh, bench/lists.sh and bench/retention.sh (sourced, not run). The caller sets
-# WORK, DATA, DB, JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH, and stops $PID in its
-# EXIT trap; for load, LOAD_TIMEOUT and the compiled load generator in $WORK/classes.
+# Shared by the bench scripts (sourced, not run): the JDK and Berth settings every script starts
+# with (bench_java, bench_berth_settings), logging, ports, starting and stopping one Berth, psql,
+# the load generator, nginx's configuration. The caller sets WORK, DATA and DB (and, through
+# bench_java and bench_berth_settings, JAVA, BERTH_JAR, BERTH_JAVA_OPTS, BERTH_PASSWORD and AUTH),
+# and stops $PID in its EXIT trap; for load, LOAD_TIMEOUT and the compiled load generator in
+# $WORK/classes. run.sh, which starts several targets, replaces the single-Berth helpers with its own.
 
 # bench_java: JAVA_HOME (JDK 25) and JAVA, as every script uses them
 bench_java() {

@@ -10,8 +10,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 ARTIFACTS=${LIST_ARTIFACTS:-100000}
 REPOS=${LIST_REPOS:-1000}
@@ -27,10 +26,7 @@ BACKFILL_TIMEOUT=${LIST_BACKFILL_TIMEOUT:-900} # seconds to wait for Berth to de
 GLOBAL_LABELS=5
 PROJECT_LABELS=10
 PAGE_SIZE=100
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 PROJECT=lb
 BUILD=true
 KEEP=false

@@ -13,8 +13,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 RUNS=${PREHEAT_RUNS:-3}
 IMAGES=${PREHEAT_IMAGES:-100}
@@ -22,10 +21,7 @@ LAYERS=${PREHEAT_LAYERS:-2}
 LAYER_SIZE=${PREHEAT_LAYER_SIZE:-256KiB}
 WORKERS=${PREHEAT_WORKERS:-4}
 LOAD_TIMEOUT=1800
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 BUILD=true
 KEEP=false
 

@@ -18,18 +18,14 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 LAYERS=${PC_LAYERS:-4}
 LAYER_MIB=${PC_LAYER_MIB:-16}
 ROUNDS=${PC_ROUNDS:-3}
 CLIENTS=${PC_CLIENTS:-10}
 TTFB_ROUNDS=${PC_TTFB_ROUNDS:-5}
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 BUILD=true
 KEEP=false
 while [[ $# -gt 0 ]]; do

@@ -11,8 +11,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 IMAGES=200
 LAYERS=3
@@ -22,10 +21,7 @@ REPOS=20
 JFR=false
 KEEP=false
 LOAD_TIMEOUT=1800
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -59,12 +55,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# cpu PID: user+system CPU seconds of the process (all its threads)
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
-[[ $(pg -c "select count(*) from pg_extension where extname = 'pg_stat_statements'") == 1 ]] ||
-  pg -c "create extension pg_stat_statements" >/dev/null ||
-  { warn "pg_stat_statements is not available on port $PG_PORT (shared_preload_libraries)"; exit 1; }
+require_pg_stat_statements || exit 1
 
 log "compiling the load generator"
 "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH_DIR"/*.java
@@ -93,13 +85,13 @@ if command -v perf >/dev/null &&
   FSYNC=true
   sleep 1
 fi
-CPU0=$(cpu "$PID")
+CPU0=$(proc_cpu "$PID")
 
 log "push: $IMAGES images x $LAYERS x $LAYER_SIZE, $WORKERS workers"
 RESULT=$(load push --images "$IMAGES" --layers "$LAYERS" --layer-size "$LAYER_SIZE" --workers "$WORKERS" \
   --repos "$REPOS" --repo-prefix bench/img --seed 11)
 
-CPU1=$(cpu "$PID")
+CPU1=$(proc_cpu "$PID")
 if $FSYNC; then
   kill -INT "$PERF_PID"
   wait "$PERF_PID" || true

@@ -43,8 +43,12 @@ def goal($row; $d; $b; $n):
     end;
 
 .medians as $m
-| "| Scenario | distribution | berth | berth/distribution | nginx | berth/nginx | Goal |",
-  "|---|---:|---:|---:|---:|---:|---|",
+# With a baseline (run.sh --baseline JAR: Berth from another jar, e.g. the previous main's, in the
+# same run) two more columns: its figure and berth/baseline.
+| ([ $m[] | has("baseline") ] | any) as $withBaseline
+| (if $withBaseline then " baseline | berth/baseline |" else "" end) as $baselineHead
+| "| Scenario | distribution | berth | berth/distribution | nginx | berth/nginx |\($baselineHead) Goal |",
+  "|---|---:|---:|---:|---:|---:|\(if $withBaseline then "---:|---:|" else "" end)---|",
   ( rows[]
     | . as $row
     | select($m[$row.scenario] != null)
@@ -52,6 +56,8 @@ def goal($row; $d; $b; $n):
     | ($s.distribution[$row.metric]) as $d
     | ($s.berth[$row.metric]) as $b
     | ($s.nginx[$row.metric]) as $n
+    | ($s.baseline[$row.metric]) as $p
     | "| \($row.label) | \($d | num) | \($b | num) | \(ratio($b; $d) | num) | "
       + (if $row.nginx then "\($n | num) | \(ratio($b; $n) | num)" else " | " end)
+      + (if $withBaseline then " | \($p | num) | \(ratio($b; $p) | num)" else "" end)
       + " | \(goal($row; $d; $b; $n)) |" )

@@ -11,8 +11,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 ARTIFACTS=${RET_ARTIFACTS:-100000}
 REPOS=${RET_REPOS:-1000}
@@ -26,10 +25,7 @@ RUN_TIMEOUT=${RET_TIMEOUT:-3600}      # seconds to wait for a run; then it is st
 REAL_TIMEOUT=${RET_REAL_TIMEOUT:-$RUN_TIMEOUT} # the same, for the real run alone
 MAX_ROUNDS=${RET_PUSH_ROUNDS:-50}     # push rounds during the real run at most
 LOAD_TIMEOUT=900
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 PROJECT=rb       # the retained project
 PUSHED=rbpush    # where the measured pushes go (the policy does not cover it)
 BUILD=true

@@ -6,12 +6,11 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-# nginx_conf comes from here; the helpers run.sh defines below (free_port, wait_http with a pid,
-# start_berth for several targets) take the place of lib.sh's.
+# nginx_conf, bench_java, log and warn come from here; the helpers run.sh defines below (free_port,
+# wait_http with a pid, start_berth for several targets) take the place of lib.sh's.
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 # ---------------------------------------------------------------- settings (env overrides)
 
@@ -32,6 +31,9 @@ BIG_ROUNDS=${BENCH_BIG_ROUNDS:-4}
 WARMUP_IMAGES=${BENCH_WARMUP_IMAGES:-40}
 LOAD_TIMEOUT=900 # seconds, per load-generator invocation
 BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
+# The regression guard: a second Berth (target "baseline") from another jar, e.g. the previous
+# main's, measured in the same run; the table then compares berth with it too.
+BASELINE_JAR=${BENCH_BASELINE_JAR:-}
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
 # Berth requires authentication: it starts with this admin password (BERTH_ADMIN_PASSWORD, 8-128
 # characters with upper case, lower case and a digit) and every request to it, from RegistryLoad,
@@ -48,10 +50,14 @@ usage: bench/run.sh [options]
   --scenarios LIST   subset of $SCENARIOS (default: all)
   --runs N           runs per scenario and target, median reported (default: 3)
   --quick            small sizes for a fast smoke run (40 images x 256 KiB, 2 s loops, 4 x 32 MiB)
+  --baseline JAR     also measure Berth from JAR (target "baseline", e.g. the previous main's jar):
+                     the table adds berth/baseline, and the run fails if berth is worse by more
+                     than BENCH_GUARD_TOLERANCE (default 0.15) on a throughput or CPU row
   --keep             keep the temporary directory (logs, data) instead of deleting it
 Environment: BENCH_IMAGES BENCH_LAYERS BENCH_LAYER_SIZE BENCH_WORKERS BENCH_TAGS_SECONDS
   BENCH_MANIFEST_SECONDS BENCH_BIG_COUNT BENCH_BIG_SIZE BENCH_BIG_ROUNDS BENCH_RUNS
-  BENCH_WARMUP_IMAGES BENCH_BERTH_JAR BERTH_JAVA_OPTS BENCH_BERTH_PASSWORD
+  BENCH_WARMUP_IMAGES BENCH_BERTH_JAR BENCH_BASELINE_JAR BENCH_GUARD_TOLERANCE BERTH_JAVA_OPTS
+  BENCH_BERTH_PASSWORD
 EOF
 }
 
@@ -64,22 +70,25 @@ while [[ $# -gt 0 ]]; do
       IMAGES=40; LAYER_SIZE=256KiB; TAGS_SECONDS=2; MANIFEST_SECONDS=2
       BIG_SIZE=32MiB; BIG_ROUNDS=2; WARMUP_IMAGES=20; shift ;;
     --keep) KEEP=true; shift ;;
+    --baseline) BASELINE_JAR=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 
 has() { [[ ",$1," == *",$2,"* ]]; }
+if [[ -n "$BASELINE_JAR" ]]; then
+  [[ -f "$BASELINE_JAR" ]] || { echo "no such jar: $BASELINE_JAR" >&2; exit 2; }
+  has "$TARGETS" baseline || TARGETS="$TARGETS,baseline"
+fi
 for t in ${TARGETS//,/ }; do
-  has distribution,berth,nginx "$t" || { echo "unknown target: $t" >&2; exit 2; }
+  has distribution,berth,baseline,nginx "$t" || { echo "unknown target: $t" >&2; exit 2; }
+  [[ $t != baseline || -n "$BASELINE_JAR" ]] || { echo "target baseline needs --baseline JAR" >&2; exit 2; }
 done
 ((IMAGES >= REPOS && WARMUP_IMAGES >= REPOS)) || { echo "need at least $REPOS images" >&2; exit 2; }
 for s in ${SCENARIOS//,/ }; do
   has push,pull,tags,manifest-head,manifest-get,bigblob "$s" || { echo "unknown scenario: $s" >&2; exit 2; }
 done
-
-log() { printf '\n\033[1m== %s\033[0m\n' "$*" >&2; }
-warn() { printf '\033[31m!! %s\033[0m\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- process bookkeeping
 
@@ -88,7 +97,7 @@ chmod 755 "$WORK" # nginx workers (nobody) must reach the big-blob files
 RAW="$WORK/raw.jsonl"
 : >"$RAW"
 declare -A PID=() URL=() AUTH=() # AUTH: user:password for targets that need it
-BERTH_DB=""
+BERTH_DBS=()
 FAILED=0
 
 stop_pid() {
@@ -107,10 +116,10 @@ cleanup() {
   for target in "${!PID[@]}"; do
     stop_pid "${PID[$target]}"
   done
-  if [[ -n "$BERTH_DB" ]]; then
-    psql -h 127.0.0.1 -U postgres -qc "drop database if exists $BERTH_DB with (force)" >/dev/null 2>&1 ||
-      warn "could not drop database $BERTH_DB"
-  fi
+  local db
+  for db in "${BERTH_DBS[@]}"; do
+    "${PSQL[@]}" -c "drop database if exists $db with (force)" >/dev/null 2>&1 || warn "could not drop database $db"
+  done
   if $KEEP; then
     echo "kept $WORK" >&2
   else
@@ -192,41 +201,46 @@ EOF
 }
 
 start_berth() {
-  local port dir="$WORK/berth"
   if [[ ! -f "$BERTH_JAR" ]]; then
     log "building $BERTH_JAR"
     (cd "$ROOT" && ./mvnw -B -q -DskipTests package) || return 1
     [[ -f "$BERTH_JAR" ]] || { warn "the build did not produce $BERTH_JAR"; return 1; }
   fi
+  start_berth_jar berth "$BERTH_JAR"
+}
+
+start_baseline() { start_berth_jar baseline "$BASELINE_JAR"; }
+
+# start_berth_jar TARGET JAR: a Berth from JAR with its own database and data directory
+start_berth_jar() {
+  local target=$1 jar=$2 port dir="$WORK/$1" db
   port=$(free_port)
   mkdir -p "$dir/data"
-  BERTH_DB="berth_bench_$(date +%s)_$$"
-  psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qc "create database $BERTH_DB" >/dev/null || {
-    BERTH_DB=""
-    return 1
-  }
+  db="berth_bench_${target}_$(date +%s)_$$"
+  "${PSQL[@]}" -c "create database $db" >/dev/null || return 1
+  BERTH_DBS+=("$db")
   # shellcheck disable=SC2086 # BERTH_JAVA_OPTS is a list of JVM flags
   BERTH_ADMIN_PASSWORD="$BERTH_PASSWORD" \
     BERTH_DATA_DIR="$dir/data" \
-    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$BERTH_DB" \
+    SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/$db" \
     SPRING_DATASOURCE_USERNAME=postgres \
-    "$JAVA" $BERTH_JAVA_OPTS -jar "$BERTH_JAR" --server.port="$port" --server.address=127.0.0.1 \
+    "$JAVA" $BERTH_JAVA_OPTS -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
     >"$dir/berth.log" 2>&1 &
-  PID[berth]=$!
-  URL[berth]="http://127.0.0.1:$port"
-  AUTH[berth]="$BERTH_USER:$BERTH_PASSWORD"
+  PID[$target]=$!
+  URL[$target]="http://127.0.0.1:$port"
+  AUTH[$target]="$BERTH_USER:$BERTH_PASSWORD"
   # Up: /v2/ answers (401 without credentials). Ready: the readiness probe turns 200 once the
   # startup runners, which create the admin, are done; polling /v2/ with the credentials before
   # that would count failed logins and get the admin throttled.
   local status
-  if ! wait_http "${URL[berth]}/v2/" "${PID[berth]}" 180 '200|401' ||
-    ! wait_http "${URL[berth]}/actuator/health/readiness" "${PID[berth]}" 60; then
+  if ! wait_http "${URL[$target]}/v2/" "${PID[$target]}" 180 '200|401' ||
+    ! wait_http "${URL[$target]}/actuator/health/readiness" "${PID[$target]}" 60; then
     tail -40 "$dir/berth.log" >&2
     return 1
   fi
-  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u "${AUTH[berth]}" "${URL[berth]}/v2/")
+  status=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u "${AUTH[$target]}" "${URL[$target]}/v2/")
   if [[ $status != 200 ]]; then
-    warn "berth: GET /v2/ as $BERTH_USER answered $status, not 200 (an existing admin with another password?)"
+    warn "$target: GET /v2/ as $BERTH_USER answered $status, not 200 (an existing admin with another password?)"
     tail -40 "$dir/berth.log" >&2
     return 1
   fi
@@ -234,10 +248,10 @@ start_berth() {
   # they exist).
   local project
   for project in $BERTH_PROJECTS; do
-    status=$(curl -s -o "$dir/project.out" -w '%{http_code}' --max-time 30 -u "${AUTH[berth]}" \
-      -H 'Content-Type: application/json' -d "{\"project_name\":\"$project\"}" "${URL[berth]}/api/v2.0/projects")
+    status=$(curl -s -o "$dir/project.out" -w '%{http_code}' --max-time 30 -u "${AUTH[$target]}" \
+      -H 'Content-Type: application/json' -d "{\"project_name\":\"$project\"}" "${URL[$target]}/api/v2.0/projects")
     if [[ $status != 201 && $status != 409 ]]; then
-      warn "berth: creating project $project answered $status: $(head -c 300 "$dir/project.out")"
+      warn "$target: creating project $project answered $status: $(head -c 300 "$dir/project.out")"
       return 1
     fi
   done
@@ -429,7 +443,7 @@ META=$(jq -n \
   --arg wrk "$(wrk -v 2>&1 | head -1 || true)" \
   --arg ab "$(ab -V 2>&1 | head -1 || true)" \
   --arg loadBefore "$LOAD_BEFORE" --arg loadAfter "$(cut -d' ' -f1 /proc/loadavg)" \
-  --arg berthJar "$BERTH_JAR" \
+  --arg berthJar "$BERTH_JAR" --arg baselineJar "$BASELINE_JAR" \
   --arg berthAuth "$([[ -n "${AUTH[berth]:-}" ]] && echo "basic:$BERTH_USER" || echo none)" \
   --argjson config "$(jq -n --argjson runs "$RUNS" --argjson images "$IMAGES" --argjson layers "$LAYERS" \
     --arg layerSize "$LAYER_SIZE" --argjson workers "$WORKERS" --argjson repos "$REPOS" \
@@ -440,12 +454,25 @@ META=$(jq -n \
     host: {cpus: $cpus, kernel: $kernel, java: $java,
            loadAverage: {before: ($loadBefore | tonumber), after: ($loadAfter | tonumber)}},
     versions: {distribution: $distribution, nginx: $nginx, wrk: $wrk, ab: $ab}, berthJar: $berthJar,
+    baselineJar: (if $baselineJar == "" then null else $baselineJar end),
     berthAuth: $berthAuth}')
 jq -s --argjson meta "$META" -f "$BENCH_DIR/summarize.jq" "$RAW" >"$RESULTS"
 jq -r -f "$BENCH_DIR/report.jq" "$RESULTS" >"${RESULTS%.json}.md"
 
 log "results (medians of $RUNS runs) — $RESULTS"
 cat "${RESULTS%.json}.md"
+if [[ -n "$BASELINE_JAR" ]]; then
+  # The guard: every throughput row at least (1 - tolerance) of the baseline's, every CPU row at
+  # most (1 + tolerance) of it. The medians of the same run, so drifts of the machine hit both.
+  REGRESSIONS=$(jq -r --argjson tol "${BENCH_GUARD_TOLERANCE:-0.15}" -f "$BENCH_DIR/guard.jq" "$RESULTS")
+  if [[ -n "$REGRESSIONS" ]]; then
+    warn "regression against the baseline ($BASELINE_JAR):"
+    printf '%s\n' "$REGRESSIONS" >&2
+    FAILED=1
+  else
+    log "no regression against the baseline (tolerance ${BENCH_GUARD_TOLERANCE:-0.15})"
+  fi
+fi
 if [[ $FAILED != 0 ]]; then
   warn "some targets or runs failed; see the warnings above and .failures in $RESULTS"
   exit 1

@@ -12,16 +12,12 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 # shellcheck source=bench/lib.sh
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
 
 ARTIFACTS=${SBOM_ARTIFACTS:-10000}
 DEB_PACKAGES=${SBOM_DEB_PACKAGES:-150}  # Debian packages per SBOM (a slim Debian image has about 100-150)
 PER_REPO=100
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
+bench_berth_settings
 RECORDS="$ROOT/berth-server/src/test/resources/osv/records"
 PROJECT=sb
 BUILD=true
