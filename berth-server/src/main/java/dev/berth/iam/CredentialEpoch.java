@@ -9,11 +9,13 @@ import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.web.context.WebApplicationContext;
 
 /**
  * A counter in the database shared by every replica, advanced when credentials or what they grant
@@ -27,7 +29,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * connection reads the counter again at least every {@link #HEARTBEAT}; while it has not done so
  * for {@link #TRUSTED} (connection lost, not yet listening, shutting down), every call reads the
  * counter from the database as before. An advance made by this replica is known here at once, not
- * only when its own notification comes back.
+ * only when its own notification comes back. Commands without a web server (backup, restore) do not
+ * listen: they serve no requests.
  */
 @Component
 class CredentialEpoch implements SmartLifecycle {
@@ -48,9 +51,12 @@ class CredentialEpoch implements SmartLifecycle {
     private volatile PGConnection listening;
     private Thread listener;
 
-    CredentialEpoch(JdbcClient jdbc, DataSource dataSource) {
+    private final boolean serving;
+
+    CredentialEpoch(JdbcClient jdbc, DataSource dataSource, ApplicationContext context) {
         this.jdbc = jdbc;
         this.dataSource = dataSource;
+        this.serving = context instanceof WebApplicationContext;
     }
 
     long current() {
@@ -113,6 +119,9 @@ class CredentialEpoch implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        if (!serving) {
+            return;
+        }
         listener = Thread.ofPlatform().daemon().name("credential-epoch").start(this::listen);
     }
 
