@@ -11,8 +11,8 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The page cache's bound is in compressed bytes and holds at every moment: pages far larger in all
- * than the bound are added one after another, the size metric never exceeds it, and the oldest
- * pages are the ones built again. No server: the cache alone.
+ * than the bound are added one after another, the size metric never exceeds it, and pages that
+ * did not fit are built again. No server: the cache alone.
  */
 class ArtifactPageCacheBoundTest {
     private static final long BOUND = 64 * 1024;
@@ -36,18 +36,21 @@ class ArtifactPageCacheBoundTest {
             largest = Math.max(largest, bytes);
         }
         assertThat(builds).hasValue(40);
-        // Nearly full (each page weighs about 8 KiB), not emptied by the evictions
+        // Nearly full (each page weighs about 6 KiB compressed), not emptied by the evictions
         assertThat(largest).isGreaterThan(BOUND / 2.0);
 
-        // The newest page is still kept; the first one was evicted and is built again
-        cache.page(key(40), 1, () -> {
-            throw new AssertionError("the newest page was evicted");
-        });
-        cache.page(key(1), 1, () -> {
-            builds.incrementAndGet();
-            return new ArtifactPageCache.Built(1, incompressible(random, 8 * 1024), true);
-        });
-        assertThat(builds).hasValue(41);
+        // 40 pages do not fit: some are built again, some come from memory (which ones is the
+        // eviction policy's choice), and the bound still holds
+        int before = builds.get();
+        for (int repository = 1; repository <= 40; repository++) {
+            cache.page(key(repository), 1, () -> {
+                builds.incrementAndGet();
+                return new ArtifactPageCache.Built(1, incompressible(random, 8 * 1024), true);
+            });
+        }
+        assertThat(builds.get() - before).isBetween(1, 39);
+        assertThat(registry.get("berth.artifact.page.cache.bytes").gauge().value())
+                .isLessThanOrEqualTo(BOUND);
     }
 
     @Test
