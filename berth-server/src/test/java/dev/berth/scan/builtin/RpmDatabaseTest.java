@@ -54,12 +54,12 @@ class RpmDatabaseTest {
         assertThat(asRpmSays(c)).isEqualTo(Set.copyOf(rpmQa));
 
         CataloguedPackage libs = c.packages().stream()
-                .filter(p -> p.name().equals("openssl-libs"))
+                .filter(p -> p.name().equals("openssl-devel"))
                 .findFirst()
                 .orElseThrow();
         assertThat(libs.licenses()).containsExactly("ASL 2.0");
         assertThat(libs.purl(c.distro()).orElseThrow().canonicalize())
-                .isEqualTo("pkg:rpm/alma/openssl-libs@3.0.1-43.el9_0?arch=noarch&distro=alma-9.1&epoch=1"
+                .isEqualTo("pkg:rpm/alma/openssl-devel@3.0.1-43.el9_0?arch=noarch&distro=alma-9.1&epoch=1"
                         + "&modularitylabel=openssl%3A3%3A9000%3Aberth&upstream=openssl");
     }
 

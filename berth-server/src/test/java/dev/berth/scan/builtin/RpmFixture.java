@@ -23,7 +23,7 @@ public final class RpmFixture {
 
     /**
      * Builds {@code openssl} (epoch 1, version {@code 3.0.1-43.el9_0}, noarch) with an
-     * {@code openssl-libs} subpackage plus {@code extra} subpackages {@code berth-test-N} whose long
+     * {@code openssl-devel} subpackage plus {@code extra} subpackages {@code berth-test-N} whose long
      * descriptions make headers span overflow pages, installs the binary packages into a scratch
      * root and returns that root.
      */
@@ -43,10 +43,10 @@ public final class RpmFixture {
                 %description
                 Berth test package.
 
-                %package libs
-                Summary: Berth test library
-                %description libs
-                Berth test library.
+                %package devel
+                Summary: Berth test headers
+                %description devel
+                Berth test headers.
 
                 """);
         String longText = "A description long enough to need overflow pages. ".repeat(200);
@@ -73,7 +73,7 @@ public final class RpmFixture {
                     .append(".txt\n\n");
         }
         spec.append("%install\nmkdir -p %{buildroot}/usr/share/berth-test\n");
-        spec.append("echo libs > %{buildroot}/usr/share/berth-test/openssl-libs.txt\n");
+        spec.append("echo devel > %{buildroot}/usr/share/berth-test/openssl-devel.txt\n");
         for (int i = 0; i < extra; i++) {
             spec.append("echo ")
                     .append(i)
@@ -81,7 +81,7 @@ public final class RpmFixture {
                     .append(i)
                     .append(".txt\n");
         }
-        spec.append("\n%files libs\n/usr/share/berth-test/openssl-libs.txt\n");
+        spec.append("\n%files devel\n/usr/share/berth-test/openssl-devel.txt\n");
         Path specFile = dir.resolve("test.spec");
         Files.writeString(specFile, spec.toString());
         run(dir, "rpmbuild", "--define", "_topdir " + dir.resolve("top"), "-bb", specFile.toString());
