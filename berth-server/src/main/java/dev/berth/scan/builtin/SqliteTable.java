@@ -223,30 +223,20 @@ final class SqliteTable {
 
     /** A varint at {@code at} of the file: {value, offset after it}, never reading past {@code end}. */
     private long[] varint(int at, int end, long page) {
+        return varint(db, at, end, page);
+    }
+
+    private static long[] varint(byte[] r, int at, long page) {
+        return varint(r, at, r.length, page);
+    }
+
+    private static long[] varint(byte[] buf, int at, int end, long page) {
         long v = 0;
         for (int i = 0; i < 9; i++) {
             if (at + i >= end) {
                 throw new IllegalArgumentException("a number of page " + page + " runs past its end");
             }
-            int b = db[at + i] & 0xff;
-            if (i == 8) {
-                return new long[] {(v << 8) | b, at + 9};
-            }
-            v = (v << 7) | (b & 0x7f);
-            if ((b & 0x80) == 0) {
-                return new long[] {v, at + i + 1};
-            }
-        }
-        throw new IllegalStateException();
-    }
-
-    private static long[] varint(byte[] r, int at, long page) {
-        long v = 0;
-        for (int i = 0; i < 9; i++) {
-            if (at + i >= r.length) {
-                throw new IllegalArgumentException("a record of page " + page + " ends inside a number");
-            }
-            int b = r[at + i] & 0xff;
+            int b = buf[at + i] & 0xff;
             if (i == 8) {
                 return new long[] {(v << 8) | b, at + 9};
             }

@@ -97,7 +97,7 @@ class RpmDatabaseTest {
         byte[] bdb = Files.readAllBytes(RpmFixture.berkeleyPackages());
         Random random = new Random(14);
         List<String> notes = new ArrayList<>();
-        for (int round = 0; round < 300; round++) {
+        for (int round = 0; round < 100; round++) {
             boolean useSqlite = round % 2 == 0;
             byte[] copy = (useSqlite ? sqlite : bdb).clone();
             if (round % 10 == 1) {
