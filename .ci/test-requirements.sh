@@ -7,7 +7,7 @@
 set -uo pipefail
 # program:Debian package
 need=(skopeo:skopeo podman:podman buildah:buildah chromium:chromium redis-server:redis-server openssl:openssl
-  docker-registry:docker-registry slapd:slapd ldapsearch:ldap-utils)
+  docker-registry:docker-registry slapd:slapd ldapsearch:ldap-utils rpmbuild:rpm)
 if [ "${1:-}" = "--image" ]; then
   need+=(runc:runc podman-compose:podman-compose xz:xz-utils dash:dash ldd:libc-bin)
 fi

@@ -49,8 +49,17 @@ public record CataloguedPackage(
                 case APK -> "alpine";
                 default -> "";
             };
-            ns = distro.map(Distro::id).filter(id -> !id.isEmpty()).orElse(fallback);
-            distro.flatMap(Distro::qualifier).ifPresent(d -> q.put("distro", d));
+            if (ecosystem == Ecosystem.RPM) {
+                // Trivy's names: the distribution family as namespace and in the distro qualifier
+                ns = distro.map(d -> rpmFamily(d.id())).orElse("");
+                String family = ns;
+                distro.filter(d -> !family.isEmpty())
+                        .ifPresent(
+                                d -> q.put("distro", d.versionId().isEmpty() ? family : family + "-" + d.versionId()));
+            } else {
+                ns = distro.map(Distro::id).filter(id -> !id.isEmpty()).orElse(fallback);
+                distro.flatMap(Distro::qualifier).ifPresent(d -> q.put("distro", d));
+            }
         }
         try {
             return Optional.of(new PackageURL(
@@ -63,5 +72,23 @@ public record CataloguedPackage(
         } catch (MalformedPackageURLException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The family Trivy names an rpm distribution by, from its {@code os-release} id: {@code rhel}
+     * is {@code redhat}, {@code almalinux} {@code alma}, {@code amzn} {@code amazon}, {@code ol}
+     * {@code oracle}, {@code opensuse-leap} {@code opensuse.leap}; others keep their id.
+     */
+    static String rpmFamily(String osReleaseId) {
+        return switch (osReleaseId) {
+            case "rhel" -> "redhat";
+            case "almalinux" -> "alma";
+            case "amzn" -> "amazon";
+            case "ol" -> "oracle";
+            case "opensuse-leap", "opensuse" -> "opensuse.leap";
+            case "opensuse-tumbleweed" -> "opensuse.tumbleweed";
+            case "sles", "sled" -> "sles";
+            default -> osReleaseId;
+        };
     }
 }

@@ -56,7 +56,7 @@ public final class Cataloguer {
     }
 
     private static Optional<Distro> distro(Map<String, Found> image) {
-        for (String p : List.of("etc/os-release", "usr/lib/os-release")) {
+        for (String p : List.of("etc/os-release", "usr/lib/os-release", "etc/redhat-release")) {
             Found f = image.get(p);
             if (f != null && f.distro().isPresent()) {
                 return f.distro();
@@ -180,6 +180,12 @@ public final class Cataloguer {
         }
         if (path.equals("etc/os-release") || path.equals("usr/lib/os-release")) {
             return new Found(List.of(), Optional.of(TextManifests.osRelease(new CappedInput(tar, 64 * 1024))));
+        }
+        if (path.equals("etc/redhat-release")) {
+            return new Found(List.of(), TextManifests.redhatRelease(new CappedInput(tar, 64 * 1024)));
+        }
+        if (RpmDatabase.isDatabase(path)) {
+            return packages(RpmDatabase.read(new CappedInput(tar, MAX_DATABASE), path, notes));
         }
         if (JavaArchives.isArchive(path)) {
             return packages(JavaArchives.read(tar, path, notes));

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -130,5 +131,36 @@ final class TextManifests {
                 f.getOrDefault("ID", "").toLowerCase(Locale.ROOT),
                 f.getOrDefault("VERSION_ID", ""),
                 f.getOrDefault("PRETTY_NAME", ""));
+    }
+
+    private static final Pattern REDHAT_RELEASE = Pattern.compile("^(.*?)\\s+release\\s+([0-9][0-9.]*)");
+
+    /**
+     * {@code etc/redhat-release} of images without {@code os-release} (CentOS 6 and older):
+     * {@code CentOS release 6.10 (Final)}, {@code Red Hat Enterprise Linux Server release 6.10
+     * (Santiago)}, named with the {@code os-release} id the distribution uses later.
+     */
+    static Optional<Distro> redhatRelease(InputStream in) throws IOException {
+        String line = reader(in).readLine();
+        if (line == null) {
+            return Optional.empty();
+        }
+        Matcher m = REDHAT_RELEASE.matcher(line.trim());
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        String product = m.group(1).toLowerCase(Locale.ROOT);
+        String id = product.startsWith("red hat")
+                ? "rhel"
+                : product.startsWith("centos")
+                        ? "centos"
+                        : product.startsWith("fedora")
+                                ? "fedora"
+                                : product.startsWith("rocky")
+                                        ? "rocky"
+                                        : product.startsWith("almalinux")
+                                                ? "almalinux"
+                                                : product.startsWith("oracle") ? "ol" : "";
+        return id.isEmpty() ? Optional.empty() : Optional.of(new Distro(id, m.group(2), line.trim()));
     }
 }

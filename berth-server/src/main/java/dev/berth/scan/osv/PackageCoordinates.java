@@ -155,22 +155,50 @@ record PackageCoordinates(
                 version));
     }
 
+    /**
+     * An rpm package of a distribution OSV has advisories for. AlmaLinux and Rocky Linux name
+     * binary packages per major release ({@code AlmaLinux:9}); SUSE and openSUSE name the source
+     * package (the {@code upstream} qualifier) per product release ({@code SUSE:Linux Enterprise
+     * Server 15 SP5}, {@code openSUSE:Leap 15.5}, {@code openSUSE:Tumbleweed}). Red Hat's own
+     * records name a repository ({@code ::appstream}) an image does not record, CentOS, Fedora,
+     * Amazon and Oracle Linux have no OSV ecosystem: their packages are listed, not matched.
+     */
     private static Optional<PackageCoordinates> rpm(String ns, String name, String version, Map<String, String> q) {
-        Matcher m = RELEASE.matcher(q.getOrDefault("distro", ""));
-        if (ns == null || !m.find()) {
+        if (ns == null) {
             return Optional.empty();
         }
-        String ecosystem = switch (ns.toLowerCase(Locale.ROOT)) {
-            case "rocky", "rockylinux" -> "Rocky Linux:" + m.group(1);
-            case "almalinux", "alma" -> "AlmaLinux:" + m.group(1);
-            default -> null;
-        };
+        String distro = q.getOrDefault("distro", "");
+        Matcher m = RELEASE.matcher(distro);
+        boolean release = m.find();
+        String family = ns.toLowerCase(Locale.ROOT);
+        String full = epochVersion(version, q);
+        String ecosystem;
+        String matched = name;
+        switch (family) {
+            case "rocky", "rockylinux" -> ecosystem = release ? "Rocky Linux:" + m.group(1) : null;
+            case "alma", "almalinux" -> ecosystem = release ? "AlmaLinux:" + m.group(1) : null;
+            case "opensuse.tumbleweed", "opensuse-tumbleweed" -> {
+                ecosystem = "openSUSE:Tumbleweed";
+                matched = sourceName(name, q);
+            }
+            case "opensuse.leap", "opensuse-leap", "opensuse" -> {
+                ecosystem = release && m.group(2) != null ? "openSUSE:Leap " + m.group(1) + "." + m.group(2) : null;
+                matched = sourceName(name, q);
+            }
+            case "sles", "suse" -> {
+                ecosystem = !release
+                        ? null
+                        : m.group(2) == null || m.group(2).equals("0")
+                                ? "SUSE:Linux Enterprise Server " + m.group(1)
+                                : "SUSE:Linux Enterprise Server " + m.group(1) + " SP" + m.group(2);
+                matched = sourceName(name, q);
+            }
+            default -> ecosystem = null;
+        }
         if (ecosystem == null) {
             return Optional.empty();
         }
-        // Rocky's and Alma's advisories name binary packages
-        String full = epochVersion(version, q);
-        return Optional.of(new PackageCoordinates(List.of(ecosystem), name, full, name, full));
+        return Optional.of(new PackageCoordinates(List.of(ecosystem), matched, full, name, full));
     }
 
     /** A purl keeps the epoch in a qualifier; the ecosystems compare it as part of the version. */

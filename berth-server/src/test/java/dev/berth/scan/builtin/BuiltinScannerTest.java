@@ -401,4 +401,67 @@ class BuiltinScannerTest {
                 .query(Long.class)
                 .single();
     }
+
+    /**
+     * An AlmaLinux 9 image whose rpm database rpm itself wrote (a package built with rpmbuild and
+     * installed with rpm --root): the SBOM lists it with its Trivy-style purl and a vulnerability
+     * scan matches AlmaLinux's real advisory ALSA-2023:0946 by rpm's version order, epoch included.
+     */
+    @Test
+    void rpmDatabaseOfAnAlmaLinuxImageIsCataloguedAndMatchedAgainstAlmaLinuxAdvisories() throws Exception {
+        RegistryClient.Response imported = admin.send(
+                "PUT",
+                "/api/v2.0/vulnerability-database/archives/AlmaLinux",
+                dev.berth.scan.osv.OsvDatabaseTest.archive("AlmaLinux"),
+                "Content-Type",
+                "application/zip");
+        assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+        java.nio.file.Path root = RpmFixture.installedRoot(0);
+        LayerFixture os = LayerFixture.gzip("alma")
+                .file("etc/os-release", "NAME=\"AlmaLinux\"\nID=\"almalinux\"\nVERSION_ID=\"9.1\"\n".getBytes())
+                .file("var/lib/rpm/rpmdb.sqlite", Files.readAllBytes(root.resolve("var/lib/rpm/rpmdb.sqlite")));
+        String alma =
+                admin.pushImage(project + "/alma", "9.1", os.bytes()).manifest().toString();
+        String artifact = "/api/v2.0/projects/" + project + "/repositories/alma/artifacts/" + alma;
+
+        RegistryClient.check(postJson(admin, artifact + "/scan", Map.of("scan_type", "vulnerability")), 202);
+        JsonNode overview = Eventually.await(
+                () -> admin.get(artifact + "?with_scan_overview=true").json(),
+                a -> a.path("scan_overview").toString().contains("\"Success\"")
+                        || a.path("scan_overview").toString().contains("\"Error\""));
+        assertThat(overview.path("scan_overview").toString()).contains("\"Success\"");
+        JsonNode report = admin.get(artifact + "/additions/vulnerabilities")
+                .json()
+                .values()
+                .iterator()
+                .next();
+        JsonNode hit = null;
+        for (JsonNode v : report.path("vulnerabilities")) {
+            if (v.path("vendor_attributes").path("osv_ids").toString().contains("ALSA-2023:0946")) {
+                hit = v;
+            }
+        }
+        assertThat(hit).as(report.toString()).isNotNull();
+        // Named by the advisory's first CVE alias, as the matcher names every advisory with aliases
+        assertThat(hit.path("id").asString()).isEqualTo("CVE-2022-4203");
+        assertThat(hit.path("vendor_attributes").path("ecosystem").asString()).isEqualTo("AlmaLinux:9");
+        assertThat(hit.path("package").asString()).isEqualTo("openssl-devel");
+        assertThat(hit.path("version").asString()).isEqualTo("1:3.0.1-43.el9_0");
+        assertThat(hit.path("fix_version").asString()).isEqualTo("1:3.0.1-47.el9_1");
+
+        RegistryClient.check(postJson(admin, artifact + "/scan", Map.of("scan_type", "sbom")), 202);
+        JsonNode sbomOverview = Eventually.await(
+                () -> admin.get(artifact + "?with_sbom_overview=true").json(),
+                a -> a.path("sbom_overview").toString().contains("\"sbom_digest\"")
+                        || a.path("sbom_overview").toString().contains("\"Error\""));
+        String sbomDigest =
+                sbomOverview.path("sbom_overview").path("sbom_digest").asString();
+        String spdx = admin.get("/api/v2.0/projects/" + project + "/repositories/alma/artifacts/" + sbomDigest
+                        + "/additions/sbom")
+                .text();
+        assertThat(spdx)
+                .contains("pkg:rpm/alma/openssl-devel@3.0.1-43.el9_0?arch=noarch&distro=alma-9.1&epoch=1"
+                        + "&modularitylabel=openssl%3A3%3A9000%3Aberth&upstream=openssl")
+                .contains("ASL 2.0");
+    }
 }

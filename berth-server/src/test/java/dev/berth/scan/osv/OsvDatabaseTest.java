@@ -336,7 +336,8 @@ public class OsvDatabaseTest {
             "Maven", List.of("GHSA-jfh8-c2jp-5v3q.json"),
             "npm", List.of("GHSA-35jh-r3h4-6jhm.json"),
             "PyPI", List.of("GHSA-h5c8-rqwp-cp95.json"),
-            "Debian", List.of("DSA-5532-1.json", "DEBIAN-CVE-2005-2541.json"));
+            "Debian", List.of("DSA-5532-1.json", "DEBIAN-CVE-2005-2541.json"),
+            "AlmaLinux", List.of("ALSA-2023:0946.json"));
 
     /** The records of test resources osv/records/<folder>, zipped as OSV's <Ecosystem>/all.zip is. */
     public static byte[] archive(String folder) {
