@@ -12,6 +12,7 @@ import dev.berth.registry.ManifestService;
 import dev.berth.registry.ParsedManifest;
 import dev.berth.registry.RegistryException;
 import dev.berth.remote.RemoteRegistries;
+import dev.berth.retention.RetentionImport;
 import dev.berth.robot.RobotImport;
 import dev.berth.scan.ScannerImport;
 import dev.berth.storage.Digest;
@@ -78,6 +79,7 @@ final class HarborImport {
     private final RobotImport robots;
     private final RemoteRegistries remotes;
     private final ScannerImport scannerImport;
+    private final RetentionImport retention;
     private final HarborSecrets harborSecrets;
     private final Path secretsFile;
     private final long artifactLimit;
@@ -107,6 +109,7 @@ final class HarborImport {
             RobotImport robots,
             RemoteRegistries remotes,
             ScannerImport scannerImport,
+            RetentionImport retention,
             HarborSecrets harborSecrets,
             Path secretsFile,
             ImportReport report,
@@ -121,6 +124,7 @@ final class HarborImport {
         this.robots = robots;
         this.remotes = remotes;
         this.scannerImport = scannerImport;
+        this.retention = retention;
         this.harborSecrets = harborSecrets;
         this.secretsFile = secretsFile;
         this.report = report;
@@ -149,6 +153,7 @@ final class HarborImport {
             quotas();
             immutableRules();
             webhookPolicies();
+            new RetentionPolicyImport(harbor, retention, report, projectIds, projectNames).run();
         } else {
             report.incomplete();
         }
@@ -552,13 +557,12 @@ final class HarborImport {
         robots();
         registries();
         scanners();
-        report.notCarried("retention policies", harbor.count("retention_policy"), "not imported yet: set them again");
         report.notCarried(
                 "replication policies",
                 harbor.count("replication_policy"),
                 "not imported yet: set them again (their registry endpoints are imported)");
         report.notCarried("preheat policies", harbor.count("p2p_preheat_policy"), "set them again");
-        report.notCarried("audit log entries", harbor.count("audit_log"), "not imported");
+        new AuditLogImport(harbor, jdbc, report, projectIds).run();
     }
 
     /** Every repository's artifacts; false when the artifact limit stopped the run early. */
