@@ -7,7 +7,9 @@
   Honoured: core/registry/jobservice pod settings (replicas: the largest; resources, scheduling,
   pod metadata, service account, revision history: must agree with each other and with berth.*,
   or the render stops naming them), extraEnvVars (all of them), jobservice.maxJobWorkers (job
-  workers), updateStrategy.type, caSecretName, caBundleSecretName (outbound CAs), expose.route (an
+  workers), updateStrategy.type, caSecretName, caBundleSecretName (outbound CAs), proxy.* (the
+  outbound client's HTTP proxy when components lists core or jobservice; the Trivy adapter's
+  HTTP_PROXY when it lists trivy), expose.route (an
   HTTPRoute), ipFamily (Services' families, listen address), redis.external.sentinelMasterSet
   (a redis-sentinel URL), trace.provider otel with trace.otel.url_path and
   insecure, metrics.core.port, trivy.* (templates/trivy.yaml: the adapter, registered at start as the
@@ -62,7 +64,6 @@
 {{- $v := .Values -}}
 {{- $whole := dict
   "internalTLS" "Berth is one process, there is no traffic between components to encrypt; serve HTTPS with expose.tls"
-  "proxy" "Berth's outbound client does not go through an HTTP proxy yet: give the pod direct egress to replication peers, scanners and webhook receivers (private ones allowed with BERTH_OUTBOUND_ALLOWED_NETWORKS in berth.extraEnvVars) and remove proxy"
   "enableMigrateHelmHook" "Berth migrates its database schema itself when it starts; remove it"
   "cache" "Berth caches in memory and, with several replicas, invalidates through Redis (redis.type); remove cache"
   "containerSecurityContext" "set berth.containerSecurityContext (the Berth container's) instead"

@@ -209,6 +209,18 @@ final class HarborDatabase implements AutoCloseable {
                 rs -> new ImmutableRule(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getBoolean(4)));
     }
 
+    /** A project's retention policy: Harbor's {@code retention_policy}, its {@code data} the API's JSON. */
+    record RetentionPolicy(long id, long projectId, String json) {}
+
+    List<RetentionPolicy> retentionPolicies() throws SQLException {
+        if (!tables.contains("retention_policy")) {
+            return List.of();
+        }
+        return list(
+                "SELECT id, scope_reference, data FROM retention_policy WHERE scope_level = 'project' ORDER BY id",
+                rs -> new RetentionPolicy(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+    }
+
     record WebhookPolicy(
             long id,
             long projectId,
@@ -394,6 +406,65 @@ final class HarborDatabase implements AutoCloseable {
             accessories.put(Long.parseLong(row[0]), row[1]);
         }
         return accessories;
+    }
+
+    /**
+     * One entry of Harbor's audit logs: {@code audit_log} (every 2.x) and {@code audit_log_ext}
+     * (2.13 on, with a description and whether the operation succeeded).
+     *
+     * @param time Harbor writes {@code op_time} without a zone, in UTC (its containers run in UTC)
+     */
+    record AuditEntry(
+            long projectId,
+            String operation,
+            String resourceType,
+            String resource,
+            String username,
+            String description,
+            boolean succeeded,
+            Instant time) {}
+
+    /** Both audit logs, oldest first within each, read in pages so that a long log is not held at once. */
+    void auditLog(java.util.function.Consumer<AuditEntry> each) throws SQLException {
+        List<String> queries = new ArrayList<>();
+        if (tables.contains("audit_log")) {
+            queries.add("SELECT project_id, operation, resource_type, resource, username, NULL, true, op_time"
+                    + " FROM audit_log ORDER BY op_time, id");
+        }
+        if (tables.contains("audit_log_ext")) {
+            queries.add("SELECT project_id, operation, resource_type, resource, username, op_desc,"
+                    + " coalesce(op_result, true), op_time FROM audit_log_ext ORDER BY op_time, id");
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+        try {
+            for (String sql : queries) {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    ps.setFetchSize(1000);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            java.time.LocalDateTime at = rs.getObject(8, java.time.LocalDateTime.class);
+                            each.accept(new AuditEntry(
+                                    rs.getLong(1),
+                                    nonNull(rs.getString(2)),
+                                    nonNull(rs.getString(3)),
+                                    nonNull(rs.getString(4)),
+                                    nonNull(rs.getString(5)),
+                                    rs.getString(6),
+                                    rs.getBoolean(7),
+                                    at == null ? Instant.EPOCH : at.toInstant(java.time.ZoneOffset.UTC)));
+                        }
+                    }
+                }
+            }
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
     }
 
     /** Rows of a table Berth does not import, when the table exists: the dry run and summary name them. */

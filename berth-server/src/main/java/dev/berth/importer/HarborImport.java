@@ -12,18 +12,14 @@ import dev.berth.registry.ManifestService;
 import dev.berth.registry.ParsedManifest;
 import dev.berth.registry.RegistryException;
 import dev.berth.remote.RemoteRegistries;
+import dev.berth.retention.RetentionImport;
 import dev.berth.robot.RobotImport;
 import dev.berth.scan.ScannerImport;
 import dev.berth.storage.Digest;
 import dev.berth.webhook.WebhookPolicyImport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -78,6 +73,7 @@ final class HarborImport {
     private final RobotImport robots;
     private final RemoteRegistries remotes;
     private final ScannerImport scannerImport;
+    private final RetentionImport retention;
     private final HarborSecrets harborSecrets;
     private final Path secretsFile;
     private final long artifactLimit;
@@ -107,6 +103,7 @@ final class HarborImport {
             RobotImport robots,
             RemoteRegistries remotes,
             ScannerImport scannerImport,
+            RetentionImport retention,
             HarborSecrets harborSecrets,
             Path secretsFile,
             ImportReport report,
@@ -121,6 +118,7 @@ final class HarborImport {
         this.robots = robots;
         this.remotes = remotes;
         this.scannerImport = scannerImport;
+        this.retention = retention;
         this.harborSecrets = harborSecrets;
         this.secretsFile = secretsFile;
         this.report = report;
@@ -146,9 +144,10 @@ final class HarborImport {
         labelReferences();
         if (complete) {
             // After the content: a limit or an immutable tag must not refuse what Harbor already holds.
-            quotas();
-            immutableRules();
-            webhookPolicies();
+            new QuotaImport(harbor, jdbc, report, projectIds).run();
+            new ImmutabilityRuleImport(harbor, jdbc, report, projectIds).run();
+            new WebhookImport(harbor, webhooks, report, projectIds, projectNames).run();
+            new RetentionPolicyImport(harbor, retention, report, projectIds, projectNames).run();
         } else {
             report.incomplete();
         }
@@ -374,191 +373,16 @@ final class HarborImport {
         }
     }
 
-    /**
-     * Robot accounts with their permissions, each with a new secret: Harbor keeps only a salted
-     * hash of a robot's secret. New secrets go to the secrets file (owner-only), never to the log.
-     */
-    private void robots() throws Exception {
-        for (HarborDatabase.Robot r : harbor.robots()) {
-            String raw = r.name().startsWith("robot$") ? r.name().substring("robot$".length()) : r.name();
-            long project = 0;
-            String scope = "system";
-            if (r.projectId() != 0) {
-                scope = "project " + projectNames.getOrDefault(r.projectId(), "#" + r.projectId());
-                Long berthProject = projectIds.get(r.projectId());
-                if (berthProject == null) {
-                    report.count("robot accounts", Outcome.SKIPPED);
-                    report.note("robot " + r.name() + " (" + scope + "): its project was not imported");
-                    continue;
-                }
-                project = berthProject;
-                raw = raw.substring(raw.indexOf('+') + 1); // Harbor stores "project+name"
-            }
-            String login = r.projectId() == 0 ? "robot$" + raw : "robot$" + projectNames.get(r.projectId()) + "+" + raw;
-            List<RobotImport.Permission> permissions = new ArrayList<>();
-            List<String> untranslatable = new ArrayList<>();
-            for (HarborDatabase.RobotPermission p : r.permissions()) {
-                if (!p.effect().isEmpty() && !p.effect().equals("allow")) {
-                    untranslatable.add(p.scope() + " " + p.resource() + ":" + p.action() + " (" + p.effect() + ")");
-                } else if (p.scope().equals("/system")) {
-                    permissions.add(new RobotImport.Permission("system", 0, "/", p.resource(), p.action()));
-                } else if (p.scope().equals("/project/*")) {
-                    permissions.add(new RobotImport.Permission("project", 0, "*", p.resource(), p.action()));
-                } else if (p.scope().startsWith("/project/")) {
-                    Long harborProject = parseId(p.scope().substring("/project/".length()));
-                    Long berthProject = harborProject == null ? null : projectIds.get(harborProject);
-                    if (berthProject == null) {
-                        untranslatable.add(
-                                p.scope() + " " + p.resource() + ":" + p.action() + " (project not imported)");
-                    } else {
-                        permissions.add(new RobotImport.Permission(
-                                "project", berthProject, projectNames.get(harborProject), p.resource(), p.action()));
-                    }
-                } else {
-                    untranslatable.add(p.scope() + " " + p.resource() + ":" + p.action());
-                }
-            }
-            if (dryRun()) {
-                boolean present = project >= 0 && robots.existing(raw, project).isPresent();
-                report.count("robot accounts", present ? Outcome.EXISTING : Outcome.IMPORTED);
-                if (!present) {
-                    report.note("robot " + login + " (" + scope + (r.disabled() ? ", disabled" : "")
-                            + "): would be created with a new secret; Harbor's cannot be carried over");
-                }
-                continue;
-            }
-            RobotImport.Result result = robots.create(
-                    raw, project, r.description(), r.disabled(), r.duration(), r.expiresAt(), permissions, "0");
-            switch (result) {
-                case RobotImport.Result.Existing e -> report.count("robot accounts", Outcome.EXISTING);
-                case RobotImport.Result.Refused refused -> {
-                    report.count("robot accounts", Outcome.SKIPPED);
-                    report.note("robot " + login + " (" + scope + "): not imported, " + refused.reason());
-                }
-                case RobotImport.Result.Created created -> {
-                    report.count("robot accounts", Outcome.IMPORTED);
-                    // at once: a run that stops later must not leave a robot whose secret nobody has
-                    writeSecret(login + " " + created.secret());
-                    untranslatable.addAll(created.dropped());
-                    report.note("robot " + login + " (" + scope + (r.disabled() ? ", disabled" : "")
-                            + "): imported with its permissions and a NEW secret (in " + secretsFile
-                            + "); Harbor's secret cannot be carried over: hand out the new one");
-                }
-            }
-            if (!untranslatable.isEmpty()) {
-                report.note("robot " + login + ": permissions Berth cannot grant a robot, left out: "
-                        + String.join(", ", untranslatable));
-            }
-        }
-    }
-
-    /** Appends a new robot secret ("login secret") to a file only its owner reads. */
-    private void writeSecret(String line) throws IOException {
-        if (!Files.exists(secretsFile)) {
-            Files.createFile(
-                    secretsFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.write(secretsFile, List.of(line), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        log.info("event=import_robot_secret_written file={}", secretsFile);
-    }
-
-    private static Long parseId(String s) {
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Registry endpoints, their credentials decrypted with Harbor's key (when given) and sealed
-     * with Berth's. Without the key, an endpoint comes without its credential, said per endpoint.
-     */
-    private void registries() throws Exception {
-        for (HarborDatabase.Registry r : harbor.registries()) {
-            Optional<String> secret;
-            try {
-                secret = harborSecrets.decrypt(r.accessSecret());
-            } catch (IllegalArgumentException e) {
-                report.count("registry endpoints", Outcome.SKIPPED);
-                report.note("registry endpoint " + r.name() + ": its credential " + e.getMessage());
-                continue;
-            }
-            boolean withoutCredential = secret.isEmpty();
-            if (withoutCredential) {
-                report.note("registry endpoint " + r.name()
-                        + ": its credential is encrypted with Harbor's key; imported without it"
-                        + " (give --harbor-secret-key-file, or set it in Berth)");
-            }
-            if (dryRun()) {
-                report.count("registry endpoints", remotes.exists(r.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
-                continue;
-            }
-            RemoteRegistries.Imported result = remotes.importEndpoint(
-                    r.name(),
-                    r.description(),
-                    r.type(),
-                    r.url(),
-                    r.insecure(),
-                    r.credentialType(),
-                    withoutCredential ? "" : r.accessKey(),
-                    secret.orElse(""));
-            switch (result) {
-                case RemoteRegistries.Imported.Existing e -> report.count("registry endpoints", Outcome.EXISTING);
-                case RemoteRegistries.Imported.Refused refused -> {
-                    report.count("registry endpoints", Outcome.SKIPPED);
-                    report.note("registry endpoint " + r.name() + ": not imported, " + refused.reason());
-                }
-                case RemoteRegistries.Imported.Created created -> {
-                    report.count("registry endpoints", Outcome.IMPORTED);
-                    if (!created.healthy()) {
-                        report.note("registry endpoint " + r.name() + ": imported, but it does not answer now ("
-                                + created.reason() + ")");
-                    }
-                }
-            }
-        }
-    }
-
-    /** Scanner registrations, through the API's checks; a project's choice of scanner is not carried. */
-    private void scanners() throws Exception {
-        for (HarborDatabase.Scanner sc : harbor.scanners()) {
-            if (dryRun()) {
-                report.count(
-                        "scanner registrations", scannerImport.exists(sc.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
-                continue;
-            }
-            ScannerImport.Result result = scannerImport.create(
-                    sc.name(),
-                    sc.description(),
-                    sc.url(),
-                    sc.auth(),
-                    sc.accessCredential(),
-                    sc.skipCertVerify(),
-                    sc.useInternalAddr(),
-                    sc.disabled());
-            switch (result) {
-                case ScannerImport.Result.Created c -> report.count("scanner registrations", Outcome.IMPORTED);
-                case ScannerImport.Result.Existing e -> report.count("scanner registrations", Outcome.EXISTING);
-                case ScannerImport.Result.Refused refused -> {
-                    report.count("scanner registrations", Outcome.SKIPPED);
-                    report.note("scanner " + sc.name() + ": not imported, " + refused.reason());
-                }
-            }
-        }
-    }
-
     private void robotsAndTheRest() throws Exception {
-        robots();
-        registries();
-        scanners();
-        report.notCarried("retention policies", harbor.count("retention_policy"), "not imported yet: set them again");
+        new RobotAccountImport(harbor, robots, report, projectIds, projectNames, secretsFile).run();
+        new RegistryEndpointImport(harbor, remotes, harborSecrets, report).run();
+        new ScannerRegistrationImport(harbor, scannerImport, report).run();
         report.notCarried(
                 "replication policies",
                 harbor.count("replication_policy"),
                 "not imported yet: set them again (their registry endpoints are imported)");
         report.notCarried("preheat policies", harbor.count("p2p_preheat_policy"), "set them again");
-        report.notCarried("audit log entries", harbor.count("audit_log"), "not imported");
+        new AuditLogImport(harbor, jdbc, report, projectIds).run();
     }
 
     /** Every repository's artifacts; false when the artifact limit stopped the run early. */
@@ -727,152 +551,6 @@ final class HarborImport {
                             ON CONFLICT DO NOTHING
                             """).param(label).param(key[0]).param(key[1]).update();
             report.count("artifact labels", inserted == 1 ? Outcome.IMPORTED : Outcome.EXISTING);
-        }
-    }
-
-    private void quotas() throws Exception {
-        for (Map.Entry<Long, Long> e : harbor.storageLimits().entrySet()) {
-            Long project = projectIds.get(e.getKey());
-            if (project == null) {
-                continue;
-            }
-            if (dryRun()) {
-                boolean same = jdbc.sql("SELECT count(*) FROM project WHERE id = ? AND storage_limit = ?")
-                                .param(project)
-                                .param(e.getValue())
-                                .query(Long.class)
-                                .single()
-                        > 0;
-                report.count("quotas", same ? Outcome.EXISTING : Outcome.IMPORTED);
-                continue;
-            }
-            int changed = jdbc.sql("UPDATE project SET storage_limit = ? WHERE id = ? AND storage_limit <> ?")
-                    .param(e.getValue())
-                    .param(project)
-                    .param(e.getValue())
-                    .update();
-            report.count("quotas", changed == 1 ? Outcome.IMPORTED : Outcome.EXISTING);
-        }
-    }
-
-    private void immutableRules() throws Exception {
-        for (HarborDatabase.ImmutableRule rule : harbor.immutableRules()) {
-            Long project = projectIds.get(rule.projectId());
-            Optional<Selectors> selectors = selectors(rule.json());
-            if (project == null || selectors.isEmpty()) {
-                report.count("immutability rules", Outcome.SKIPPED);
-                if (selectors.isEmpty()) {
-                    report.note("immutability rule #" + rule.id() + ": selectors not understood");
-                }
-                continue;
-            }
-            Selectors s = selectors.get();
-            if (dryRun()) {
-                boolean present = jdbc.sql("""
-                                        SELECT count(*) FROM immutable_tag_rule WHERE project_id = ? AND tag_decoration = ?
-                                        AND tag_pattern = ? AND repository_decoration = ? AND repository_pattern = ?
-                                        """)
-                                .param(project)
-                                .param(s.tagDecoration())
-                                .param(s.tagPattern())
-                                .param(s.repositoryDecoration())
-                                .param(s.repositoryPattern())
-                                .query(Long.class)
-                                .single()
-                        > 0;
-                report.count("immutability rules", present ? Outcome.EXISTING : Outcome.IMPORTED);
-                continue;
-            }
-            int inserted = jdbc.sql("""
-                            INSERT INTO immutable_tag_rule (project_id, priority, disabled, tag_decoration, tag_pattern,
-                                repository_decoration, repository_pattern)
-                            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                            """)
-                    .param(project)
-                    .param(s.priority())
-                    .param(rule.disabled())
-                    .param(s.tagDecoration())
-                    .param(s.tagPattern())
-                    .param(s.repositoryDecoration())
-                    .param(s.repositoryPattern())
-                    .update();
-            report.count("immutability rules", inserted == 1 ? Outcome.IMPORTED : Outcome.EXISTING);
-        }
-    }
-
-    private void webhookPolicies() throws Exception {
-        for (HarborDatabase.WebhookPolicy p : harbor.webhookPolicies()) {
-            Long project = projectIds.get(p.projectId());
-            if (project == null) {
-                report.count("webhook policies", Outcome.SKIPPED);
-                continue;
-            }
-            List<String> eventTypes = new ArrayList<>();
-            List<WebhookPolicyImport.Target> targets = new ArrayList<>();
-            try {
-                json.readTree(p.eventTypes()).forEach(t -> eventTypes.add(t.asString()));
-                json.readTree(p.targets())
-                        .forEach(t -> targets.add(new WebhookPolicyImport.Target(
-                                t.path("type").asString("http"),
-                                t.path("address").asString(""),
-                                t.hasNonNull("auth_header")
-                                        ? t.path("auth_header").asString()
-                                        : null,
-                                t.path("skip_cert_verify").asBoolean(false),
-                                t.hasNonNull("payload_format")
-                                        ? t.path("payload_format").asString()
-                                        : null)));
-            } catch (RuntimeException e) {
-                report.count("webhook policies", Outcome.SKIPPED);
-                report.note("webhook policy " + p.name() + ": targets or event types not understood");
-                continue;
-            }
-            if (dryRun()) {
-                report.count(
-                        "webhook policies",
-                        project > 0 && webhooks.exists(project, p.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
-                continue;
-            }
-            switch (webhooks.create(
-                    project, p.name(), p.description(), eventTypes, targets, p.creator(), p.enabled())) {
-                case WebhookPolicyImport.Result.Created c -> report.count("webhook policies", Outcome.IMPORTED);
-                case WebhookPolicyImport.Result.Existing e -> report.count("webhook policies", Outcome.EXISTING);
-                case WebhookPolicyImport.Result.Refused r -> {
-                    report.count("webhook policies", Outcome.SKIPPED);
-                    report.note("webhook policy " + p.name() + " of project "
-                            + projectNames.getOrDefault(p.projectId(), "?") + ": refused: " + r.reason());
-                }
-            }
-        }
-    }
-
-    record Selectors(
-            int priority,
-            String tagDecoration,
-            String tagPattern,
-            String repositoryDecoration,
-            String repositoryPattern) {}
-
-    /** Harbor keeps a rule as JSON with lists of selectors; it applies the first of each. */
-    Optional<Selectors> selectors(String ruleJson) {
-        try {
-            JsonNode root = json.readTree(ruleJson);
-            JsonNode tag = root.path("tag_selectors").path(0);
-            JsonNode repo = root.path("scope_selectors").path("repository").path(0);
-            String tagDecoration = tag.path("decoration").asString("");
-            String repoDecoration = repo.path("decoration").asString("");
-            if (!List.of("matches", "excludes").contains(tagDecoration)
-                    || !List.of("repoMatches", "repoExcludes").contains(repoDecoration)) {
-                return Optional.empty();
-            }
-            return Optional.of(new Selectors(
-                    root.path("priority").asInt(0),
-                    tagDecoration,
-                    tag.path("pattern").asString(""),
-                    repoDecoration,
-                    repo.path("pattern").asString("")));
-        } catch (RuntimeException e) {
-            return Optional.empty();
         }
     }
 

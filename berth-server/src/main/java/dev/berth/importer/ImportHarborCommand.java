@@ -5,6 +5,7 @@ import dev.berth.iam.UserRecords;
 import dev.berth.registry.BlobUploadService;
 import dev.berth.registry.ManifestService;
 import dev.berth.remote.RemoteRegistries;
+import dev.berth.retention.RetentionImport;
 import dev.berth.robot.RobotImport;
 import dev.berth.scan.ScannerImport;
 import dev.berth.webhook.WebhookPolicyImport;
@@ -106,6 +107,7 @@ public final class ImportHarborCommand {
                             context.getBean(RobotImport.class),
                             context.getBean(RemoteRegistries.class),
                             context.getBean(ScannerImport.class),
+                            context.getBean(RetentionImport.class),
                             secrets,
                             Path.of(options.getOrDefault("robot-secrets", "harbor-robot-secrets.txt")),
                             report,

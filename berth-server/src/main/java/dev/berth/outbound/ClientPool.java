@@ -30,12 +30,17 @@ final class ClientPool implements AutoCloseable {
 
     private final TargetGuard guard;
     private final TlsSocketStrategy verifying;
+    private final Proxies proxies;
     private final ConcurrentMap<Key, CloseableHttpClient> clients = new ConcurrentHashMap<>();
 
-    /** @param verifying the TLS of clients that check certificates (the JDK's CAs, and a bundle's) */
-    ClientPool(TargetGuard guard, TlsSocketStrategy verifying) {
+    /**
+     * @param verifying the TLS of clients that check certificates (the JDK's CAs, and a bundle's)
+     * @param proxies where targets are sent through a proxy; {@link Proxies#NONE} to connect directly
+     */
+    ClientPool(TargetGuard guard, TlsSocketStrategy verifying, Proxies proxies) {
         this.guard = guard;
         this.verifying = verifying;
+        this.proxies = proxies;
     }
 
     CloseableHttpClient client(Trust trust, OutboundOptions options) {
@@ -72,9 +77,12 @@ final class ClientPool implements AutoCloseable {
                 .setMaxConnTotal(100)
                 .setMaxConnPerRoute(20)
                 .build();
-        // no system properties: proxies, if ever, are Berth's own settings
-        return HttpClients.custom()
-                .setConnectionManager(connections)
+        // no system properties: proxies are Berth's own settings, and every proxied target is checked
+        var builder = HttpClients.custom();
+        if (!proxies.isEmpty()) {
+            builder.setRoutePlanner(new ProxyRoutePlanner(proxies, guard, key.trust()));
+        }
+        return builder.setConnectionManager(connections)
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(connect)
                         .setResponseTimeout(read)

@@ -23,6 +23,16 @@ final class Failures {
         if (e instanceof GuardedDnsResolver.Refused refused) {
             return new TargetRefusedException(refused.reason(), redirect);
         }
+        if (e.getCause() instanceof ProxyRoutePlanner.Refused refused) {
+            return new TargetRefusedException(refused.reason(), redirect);
+        }
+        if (e.getCause() instanceof ProxyRoutePlanner.Unresolved) {
+            return new OutboundException(OutboundException.Kind.UNRESOLVED, "the host name does not resolve", e);
+        }
+        if (e.getCause() instanceof ProxyRoutePlanner.ProxyUnresolved) {
+            return new OutboundException(
+                    OutboundException.Kind.UNRESOLVED, "the proxy's host name does not resolve", e);
+        }
         if (e instanceof UnknownHostException) {
             return new OutboundException(OutboundException.Kind.UNRESOLVED, "the host name does not resolve", e);
         }

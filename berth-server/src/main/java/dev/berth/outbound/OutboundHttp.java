@@ -45,7 +45,8 @@ public class OutboundHttp implements DisposableBean {
                 settings.caBundle().isEmpty()
                         ? TrustAllTls.verifying()
                         : TrustAllTls.verifying(
-                                CaBundle.context(Path.of(settings.caBundle()), "berth.outbound.ca-bundle")));
+                                CaBundle.context(Path.of(settings.caBundle()), "berth.outbound.ca-bundle")),
+                settings.proxies());
     }
 
     /**

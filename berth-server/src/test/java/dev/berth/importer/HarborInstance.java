@@ -126,7 +126,27 @@ final class HarborInstance implements AutoCloseable {
                                         + "\"tag_selectors\":[{\"kind\":\"doublestar\",\"decoration\":\"matches\",\"pattern\":\"v*\"}],"
                                         + "\"scope_selectors\":{\"repository\":[{\"kind\":\"doublestar\",\"decoration\":\"repoMatches\",\"pattern\":\"**\"}]}}"));
         exec(
-                "INSERT INTO retention_policy (scope_level, scope_reference, trigger_kind, data) VALUES ('project', 2, 'Schedule', '{}')");
+                "INSERT INTO retention_policy (scope_level, scope_reference, trigger_kind, data) VALUES ('project', 2, 'Schedule', '"
+                        // as Harbor stores it: the API's policy, with its scheduler's job reference
+                        + "{\"id\":1,\"algorithm\":\"or\",\"rules\":[{\"id\":1,\"priority\":0,\"disabled\":false,"
+                        + "\"action\":\"retain\",\"template\":\"latestPushedK\",\"params\":{\"latestPushedK\":10},"
+                        + "\"tag_selectors\":[{\"kind\":\"doublestar\",\"decoration\":\"matches\",\"pattern\":\"**\"}],"
+                        + "\"scope_selectors\":{\"repository\":[{\"kind\":\"doublestar\",\"decoration\":\"repoMatches\","
+                        + "\"pattern\":\"**\"}]}}],\"trigger\":{\"kind\":\"Schedule\",\"settings\":{\"cron\":\"0 0 3 * * *\"},"
+                        + "\"references\":{\"job_id\":7}},\"scope\":{\"level\":\"project\",\"ref\":2}}')");
+        // The audit log: the legacy table of every 2.x, and from 2.13 the extended one, whose failed
+        // operations (op_result false) Berth's log does not carry.
+        exec("INSERT INTO audit_log (project_id, operation, resource_type, resource, username, op_time) VALUES"
+                + " (2, 'create', 'artifact', 'team-a/app:v1', 'alice', '2025-03-01 10:00:00'),"
+                + " (2, 'pull', 'artifact', 'team-a/app:v1', 'bob', '2025-03-02 11:30:00')");
+        if (schema == HarborSchema.V2_14) {
+            exec("INSERT INTO audit_log_ext (project_id, operation, resource_type, resource, username, op_desc,"
+                    + " op_result, source_ip, op_time) VALUES"
+                    + " (2, 'update', 'project', 'team-a', 'alice', 'update project team-a', true, '10.0.0.5',"
+                    + " '2025-03-03 09:15:00'),"
+                    + " (0, 'login', 'user', 'mallory', 'mallory', 'login failed', false, '203.0.113.9',"
+                    + " '2025-03-04 08:00:00')");
+        }
         exec("INSERT INTO notification_policy (name, project_id, targets, event_types, creator, enabled) VALUES"
                 + " ('ci', 2, '[{\"type\":\"http\",\"address\":\"http://127.0.0.1:9/hook\",\"auth_header\":\"Bearer ci-token\","
                 + "\"skip_cert_verify\":false,\"payload_format\":\"CloudEvents\"}]', '[\"PUSH_ARTIFACT\",\"DELETE_ARTIFACT\"]',"

@@ -53,7 +53,9 @@ class ImportHarborTest {
             "robot",
             "robot_permission",
             "remote_registry",
-            "scanner_registration");
+            "scanner_registration",
+            "audit_log",
+            "retention_policy");
 
     record Run(int exit, String output) {
         Run ok() {
@@ -94,6 +96,14 @@ class ImportHarborTest {
             assertThat(first.imported("robot accounts")).isEqualTo(2);
             assertThat(first.imported("registry endpoints")).isEqualTo(1);
             assertThat(first.imported("scanner registrations")).isEqualTo(1);
+            // Harbor's audit logs, both tables; the failed login is not carried, and said
+            assertThat(first.imported("audit log entries")).isEqualTo(3);
+            assertThat(first.output()).contains("1 audit log entries of failed operations not imported");
+            assertThat(auditLog(berthDb))
+                    .containsExactly(
+                            "2025-03-01T10:00:00Z create artifact team-a/app:v1 alice team-a null",
+                            "2025-03-02T11:30:00Z pull artifact team-a/app:v1 bob team-a null",
+                            "2025-03-03T09:15:00Z update project team-a alice team-a update project team-a");
             assertThat(first.output())
                     .contains("robot robot$team-a+ci (project team-a): imported with its permissions and a NEW secret")
                     .contains("robot robot$scanner (system, disabled): imported")
@@ -113,8 +123,8 @@ class ImportHarborTest {
             assertThat(dry.output())
                     .contains("import-harbor dry run")
                     .contains("user carol: imported earlier, still needs a new password")
-                    .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage")
-                    .contains("retention policies: 1");
+                    .contains(harbor.broken.getFirst() + ": manifest missing from Harbor's storage");
+            assertThat(dry.imported("retention policies")).isEqualTo(1);
             assertThat(dry.imported("webhook policies")).isEqualTo(2);
             assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
             assertThat(dry.imported("project members")).isZero(); // the first run brought them
@@ -128,6 +138,10 @@ class ImportHarborTest {
             assertThat(second.output()).contains("accessories: imported 1");
             assertThat(second.output()).contains("webhook policies: imported 1, already in Berth 0, cannot import 1");
             assertThat(second.output()).contains("webhook policy metadata-probe of project team-a: refused");
+            // Harbor's retention policy, with its schedule made again in Berth's scheduler
+            assertThat(second.imported("retention policies")).isEqualTo(1);
+            assertThat(second.output()).contains("retention policy of project team-a: scheduled again (0 0 3 * * *)");
+            assertThat(retentionSchedules(berthDb)).containsExactly("0 0 3 * * *");
             // team-b/copy holds the same blobs as team-a/app:v1, which the first run copied.
             assertThat(second.output()).containsPattern("linked to bytes already in Berth [1-9]");
 
@@ -143,7 +157,9 @@ class ImportHarborTest {
                     "webhook policies",
                     "robot accounts",
                     "registry endpoints",
-                    "scanner registrations")) {
+                    "scanner registrations",
+                    "audit log entries",
+                    "retention policies")) {
                 assertThat(third.imported(kind)).as(kind).isZero();
             }
             assertThat(third.output()).contains("blobs: copied 0 (0 bytes), linked to bytes already in Berth 0");
@@ -247,6 +263,36 @@ class ImportHarborTest {
     }
 
     /** skopeo pulls the image by digest (every blob, every platform) and finds the digest Harbor had. */
+    /** The crons of Berth's retention schedules. */
+    private static List<String> retentionSchedules(TestDatabase db) throws Exception {
+        List<String> crons = new ArrayList<>();
+        try (Connection c = connect(db);
+                var rs = c.createStatement()
+                        .executeQuery("SELECT cron FROM job_schedule WHERE vendor_type = 'RETENTION'")) {
+            while (rs.next()) {
+                crons.add(rs.getString(1));
+            }
+        }
+        return crons;
+    }
+
+    /** Berth's audit entries from before the import ran (Harbor's): time, operation, type, resource, user, project, description. */
+    private static List<String> auditLog(TestDatabase db) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect(db);
+                var rs = c.createStatement()
+                        .executeQuery("SELECT a.op_time, a.operation, a.resource_type, a.resource, a.username, p.name,"
+                                + " a.operation_description FROM audit_log a LEFT JOIN project p ON p.id = a.project_id"
+                                + " WHERE a.op_time < '2026-01-01' ORDER BY a.op_time")) {
+            while (rs.next()) {
+                rows.add(rs.getObject(1, java.time.OffsetDateTime.class).toInstant() + " " + rs.getString(2) + " "
+                        + rs.getString(3) + " " + rs.getString(4) + " " + rs.getString(5) + " " + rs.getString(6)
+                        + " " + rs.getString(7));
+            }
+        }
+        return rows;
+    }
+
     private static void pullsIntact(BerthProcess berth, Path dir, HarborInstance.Image image) throws Exception {
         Path out = dir.resolve("pulled-" + image.digest().hex());
         String ref = berth.baseUri().getAuthority() + "/" + image.repository()

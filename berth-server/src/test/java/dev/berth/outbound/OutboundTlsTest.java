@@ -157,15 +157,20 @@ class OutboundTlsTest {
 
     /** The JDK's keytool with these arguments; its output in keytool.log when it fails. */
     private static void keytool(String... args) throws IOException, InterruptedException {
+        keytool(dir, args);
+    }
+
+    /** The JDK's keytool with these arguments; its output in {@code work}/keytool.log when it fails. */
+    static void keytool(Path work, String... args) throws IOException, InterruptedException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(keytool.toString()));
         command.addAll(java.util.List.of(args));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("keytool.log").toFile())
+                .redirectOutput(work.resolve("keytool.log").toFile())
                 .start();
         assertThat(process.waitFor())
-                .as(Files.readString(dir.resolve("keytool.log")))
+                .as(Files.readString(work.resolve("keytool.log")))
                 .isZero();
     }
 
@@ -175,9 +180,10 @@ class OutboundTlsTest {
     }
 
     /** A PKCS#12 key store with a self-signed EC certificate: for {@code receiver.test}, not 127.0.0.1, by default. */
-    private static SSLContext selfSigned(Path keyStore, String dname, String san)
+    static SSLContext selfSigned(Path keyStore, String dname, String san)
             throws IOException, InterruptedException, GeneralSecurityException {
         keytool(
+                keyStore.getParent(),
                 "-genkeypair",
                 "-alias",
                 "receiver",
