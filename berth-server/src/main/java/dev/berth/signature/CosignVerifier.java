@@ -337,6 +337,7 @@ class CosignVerifier {
             java.security.cert.X509Certificate leaf,
             Keyless keyless) {
         List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
+        List<byte[]> timestamps = KeylessVerifier.bundleTimestamps(bundle);
         JsonNode envelope = bundle.path("dsseEnvelope");
         if (envelope.isObject()) {
             String payloadType = envelope.path("payloadType").asString("");
@@ -357,7 +358,8 @@ class CosignVerifier {
                 }
                 Verdict v = keylessVerdict(
                         at,
-                        KeylessVerifier.verify(leaf, sig.get(), signed, entries, keyless.root(), keyless.identities()),
+                        KeylessVerifier.verify(
+                                leaf, sig.get(), signed, entries, timestamps, keyless.root(), keyless.identities()),
                         () -> statementProblem(subject, payload.get()));
                 if (v.verified()) {
                     return v;
@@ -381,6 +383,7 @@ class CosignVerifier {
                         signed.signature(),
                         KeylessVerifier.Signed.message(signed.manifest()),
                         entries,
+                        timestamps,
                         keyless.root(),
                         keyless.identities()),
                 Optional::empty);

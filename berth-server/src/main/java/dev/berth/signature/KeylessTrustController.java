@@ -245,8 +245,8 @@ class KeylessTrustController {
                                 l.start(),
                                 l.end().orElse(null)))
                         .toList(),
-                r.ctlogs(),
-                r.timestampAuthorities(),
+                r.ctlogs().size(),
+                r.timestampAuthorities().size(),
                 c.document());
     }
 }
