@@ -73,7 +73,7 @@ final class Rfc3161Timestamps {
         }
         Instant time = info.getGenTime().toInstant();
         String failure = "the RFC 3161 timestamp is not signed by a timestamp authority of the trust root";
-        for (SigstoreTrustedRoot.TimestampAuthority tsa : root.timestampAuthorities()) {
+        for (SigstoreTrustedRoot.CertificateAuthority tsa : root.timestampAuthorities()) {
             for (List<X509Certificate> chain : candidateChains(token, tsa)) {
                 X509Certificate signer = chain.getFirst();
                 if (!token.getSID().match(holder(signer))) {
@@ -117,7 +117,7 @@ final class Rfc3161Timestamps {
      * it, and an embedded certificate signed by the first certificate of that chain followed by it.
      */
     private static List<List<X509Certificate>> candidateChains(
-            TimeStampToken token, SigstoreTrustedRoot.TimestampAuthority tsa) {
+            TimeStampToken token, SigstoreTrustedRoot.CertificateAuthority tsa) {
         List<List<X509Certificate>> chains = new ArrayList<>();
         chains.add(tsa.chain());
         int n = 0;

@@ -27,7 +27,7 @@ record SigstoreTrustedRoot(
         List<CertificateAuthority> authorities,
         List<Log> tlogs,
         List<Log> ctlogs,
-        List<TimestampAuthority> timestampAuthorities) {
+        List<CertificateAuthority> timestampAuthorities) {
     static final String MEDIA_TYPE_PREFIX = "application/vnd.dev.sigstore.trustedroot";
     /** A trust root beyond this is refused: the public-good one is about 7 KiB. */
     static final int MAX_BYTES = 1024 * 1024;
@@ -39,14 +39,10 @@ record SigstoreTrustedRoot(
         timestampAuthorities = List.copyOf(timestampAuthorities);
     }
 
-    /** An RFC 3161 timestamp authority: its chain (signing certificate first) and when it was valid. */
-    record TimestampAuthority(String uri, List<X509Certificate> chain, Instant start, Optional<Instant> end) {
-        boolean validAt(Instant t) {
-            return !t.isBefore(start) && end.map(e -> !t.isAfter(e)).orElse(true);
-        }
-    }
-
-    /** A Fulcio CA: its chain (issuing certificate first, root last) and when it issued. */
+    /**
+     * A Fulcio CA, or an RFC 3161 timestamp authority: its chain (issuing or time-stamping
+     * certificate first, root last) and when it was valid.
+     */
     record CertificateAuthority(String uri, List<X509Certificate> chain, Instant start, Optional<Instant> end) {
         boolean validAt(Instant t) {
             return !t.isBefore(start) && end.map(e -> !t.isAfter(e)).orElse(true);
@@ -75,49 +71,36 @@ record SigstoreTrustedRoot(
         if (!mediaType.startsWith(MEDIA_TYPE_PREFIX)) {
             throw new IllegalArgumentException("mediaType must be " + MEDIA_TYPE_PREFIX + "+json;version=0.1");
         }
-        List<CertificateAuthority> cas = new ArrayList<>();
-        int i = 0;
-        for (JsonNode ca : root.path("certificateAuthorities")) {
-            i++;
-            List<X509Certificate> chain = new ArrayList<>();
-            for (JsonNode c : ca.path("certChain").path("certificates")) {
-                chain.add(certificate(base64(c.path("rawBytes").asString(""), "certificateAuthorities[" + i + "]")));
-            }
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("certificate authority " + i + " has no certificates");
-            }
-            JsonNode valid = ca.path("validFor");
-            cas.add(new CertificateAuthority(
-                    ca.path("uri").asString(""),
-                    List.copyOf(chain),
-                    start(valid, "certificate authority " + i),
-                    end(valid)));
-        }
+        List<CertificateAuthority> cas = authorities(root.path("certificateAuthorities"), "certificate authority ");
         List<Log> logs = logs(root.path("tlogs"), "transparency log ");
         List<Log> ctlogs = logs(root.path("ctlogs"), "CT log ");
-        List<TimestampAuthority> tsas = new ArrayList<>();
-        i = 0;
-        for (JsonNode tsa : root.path("timestampAuthorities")) {
-            i++;
-            List<X509Certificate> chain = new ArrayList<>();
-            for (JsonNode c : tsa.path("certChain").path("certificates")) {
-                chain.add(certificate(base64(c.path("rawBytes").asString(""), "timestampAuthorities[" + i + "]")));
-            }
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("timestamp authority " + i + " has no certificates");
-            }
-            JsonNode valid = tsa.path("validFor");
-            tsas.add(new TimestampAuthority(
-                    tsa.path("uri").asString(""),
-                    List.copyOf(chain),
-                    start(valid, "timestamp authority " + i),
-                    end(valid)));
-        }
+        List<CertificateAuthority> tsas = authorities(root.path("timestampAuthorities"), "timestamp authority ");
         if (cas.isEmpty() || logs.isEmpty()) {
             throw new IllegalArgumentException(
                     "the trust root needs at least one certificate authority and one transparency log");
         }
         return new SigstoreTrustedRoot(cas, logs, ctlogs, tsas);
+    }
+
+    /** Fulcio CAs or timestamp authorities (the same {@code CertificateAuthority} message). */
+    private static List<CertificateAuthority> authorities(JsonNode array, String kind) {
+        List<CertificateAuthority> authorities = new ArrayList<>();
+        int i = 0;
+        for (JsonNode ca : array) {
+            i++;
+            String what = kind + i;
+            List<X509Certificate> chain = new ArrayList<>();
+            for (JsonNode c : ca.path("certChain").path("certificates")) {
+                chain.add(certificate(base64(c.path("rawBytes").asString(""), what)));
+            }
+            if (chain.isEmpty()) {
+                throw new IllegalArgumentException(what + " has no certificates");
+            }
+            JsonNode valid = ca.path("validFor");
+            authorities.add(new CertificateAuthority(
+                    ca.path("uri").asString(""), List.copyOf(chain), start(valid, what), end(valid)));
+        }
+        return authorities;
     }
 
     /** Transparency or CT logs: key (SPKI, or PKCS#1 for RSA as some CT logs have it), log id, validity. */
