@@ -688,6 +688,22 @@ final class KeylessVerifier {
                 Optional.empty()));
     }
 
+    /**
+     * cosign's {@code dev.sigstore.cosign/rfc3161timestamp} annotation of the tag scheme, {@code
+     * {"SignedRFC3161Timestamp": b64}} (a timestamp over the raw signature, as in bundles); none
+     * when absent. An annotation that is there but unreadable gives an empty token, which
+     * verification refuses.
+     */
+    static List<byte[]> annotationTimestamps(String annotation) {
+        if (annotation == null || annotation.isEmpty()) {
+            return List.of();
+        }
+        Optional<JsonNode> json =
+                SignatureContent.object(annotation.getBytes(StandardCharsets.UTF_8), CosignVerifier.MAX_PAYLOAD);
+        return List.of(json.map(j -> decode(j.path("SignedRFC3161Timestamp").asString("")))
+                .orElse(new byte[0]));
+    }
+
     /** int64 fields are JSON strings in the protobuf JSON form and numbers in cosign's annotation. */
     private static long number(JsonNode n) {
         if (n.isNumber()) {

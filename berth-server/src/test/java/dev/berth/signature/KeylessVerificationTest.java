@@ -473,6 +473,26 @@ class KeylessVerificationTest {
                                 dev)
                         .reason())
                 .startsWith("the signing certificate expired on");
+        // cosign's tag scheme: the Rekor annotation and the dev.sigstore.cosign/rfc3161timestamp one
+        List<KeylessVerifier.TlogEntry> tagEntries =
+                KeylessVerifier.annotationEntries(sigstore.annotation(sigstore.log(artifact, sig, cert.certificate())));
+        java.util.function.Function<byte[], KeylessVerifier.Outcome> tagScheme = ts -> KeylessVerifier.verify(
+                cert.certificate(),
+                sig,
+                KeylessVerifier.Signed.message(artifact),
+                tagEntries,
+                KeylessVerifier.annotationTimestamps(
+                        "{\"SignedRFC3161Timestamp\":\"" + Base64.getEncoder().encodeToString(ts) + "\"}"),
+                root,
+                List.of(dev));
+        KeylessVerifier.Outcome tagOk = tagScheme.apply(PrivateSigstore.timestamp(sig, sigstore.tsa, now));
+        assertThat(tagOk.verified()).as(tagOk.reason()).isTrue();
+        assertThat(tagScheme
+                        .apply(PrivateSigstore.timestamp(sig2, sigstore.tsa, now))
+                        .reason())
+                .isEqualTo("the RFC 3161 timestamp is for another signature (message imprint)");
+        assertThat(KeylessVerifier.annotationTimestamps("")).isEmpty();
+        assertThat(KeylessVerifier.annotationTimestamps("{}")).hasSize(1); // present but unreadable: refused
         // a timestamp whose bytes were altered
         byte[] altered = PrivateSigstore.timestamp(sig, sigstore.tsa, now);
         altered[altered.length - 10] ^= 1;
