@@ -15,16 +15,12 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
 . "$BENCH_DIR/lib.sh"
-export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-JAVA="$JAVA_HOME/bin/java"
+bench_java
+bench_berth_settings
 
 ROUNDS=${SP_ROUNDS:-3}
 SECONDS_PER_ROUND=${SP_SECONDS:-10}
 CONNECTIONS=${SP_CONNECTIONS:-8}
-BERTH_JAR=${BENCH_BERTH_JAR:-$ROOT/berth-server/target/berth.jar}
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:-}
-BERTH_PASSWORD=${BENCH_BERTH_PASSWORD:-Bench-Admin-2026}
-AUTH="admin:$BERTH_PASSWORD"
 BUILD=true
 KEEP=false
 while [[ $# -gt 0 ]]; do
