@@ -41,6 +41,9 @@ class CosignVerifier {
     static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
     static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
     static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
+    /** cosign's tag-scheme RFC 3161 timestamp: {@code {"SignedRFC3161Timestamp": base64(DER TimeStampResp)}}. */
+    static final String TIMESTAMP_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
+
     static final String COSIGN_TYPE = "cosign container image signature";
     static final Set<String> BUNDLE_TYPES = Set.of(
             "application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3");
@@ -209,6 +212,8 @@ class CosignVerifier {
                 signature,
                 KeylessVerifier.Signed.message(payload),
                 entries,
+                KeylessVerifier.annotationTimestamps(
+                        annotations.path(TIMESTAMP_ANNOTATION).asString("")),
                 keyless.root(),
                 keyless.identities());
         return keylessVerdict(at, outcome, () -> payloadProblem(subject, payload));
@@ -337,6 +342,7 @@ class CosignVerifier {
             java.security.cert.X509Certificate leaf,
             Keyless keyless) {
         List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
+        List<byte[]> timestamps = KeylessVerifier.bundleTimestamps(bundle);
         JsonNode envelope = bundle.path("dsseEnvelope");
         if (envelope.isObject()) {
             String payloadType = envelope.path("payloadType").asString("");
@@ -357,7 +363,8 @@ class CosignVerifier {
                 }
                 Verdict v = keylessVerdict(
                         at,
-                        KeylessVerifier.verify(leaf, sig.get(), signed, entries, keyless.root(), keyless.identities()),
+                        KeylessVerifier.verify(
+                                leaf, sig.get(), signed, entries, timestamps, keyless.root(), keyless.identities()),
                         () -> statementProblem(subject, payload.get()));
                 if (v.verified()) {
                     return v;
@@ -381,6 +388,7 @@ class CosignVerifier {
                         signed.signature(),
                         KeylessVerifier.Signed.message(signed.manifest()),
                         entries,
+                        timestamps,
                         keyless.root(),
                         keyless.identities()),
                 Optional::empty);

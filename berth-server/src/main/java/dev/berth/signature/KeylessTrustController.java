@@ -10,7 +10,6 @@ import dev.berth.iam.Resource;
 import dev.berth.project.Project;
 import dev.berth.project.ProjectGuard;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -92,9 +91,7 @@ class KeylessTrustController {
         List<IdentityView> views = store.identities(project.id()).stream()
                 .map(KeylessTrustController::view)
                 .toList();
-        return ResponseEntity.ok()
-                .header("X-Total-Count", String.valueOf(views.size()))
-                .body(views);
+        return TrustPolicyController.listed(views);
     }
 
     @GetMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/identities/{identityId}")
@@ -142,8 +139,7 @@ class KeylessTrustController {
                         + identity.issuer().orElse("~" + identity.issuerRegex().orElse("")) + " subject="
                         + identity.subject()
                                 .orElse("~" + identity.subjectRegex().orElse("")));
-        return ResponseEntity.created(URI.create(request.getRequestURI().replaceAll("/$", "") + "/" + id.get()))
-                .build();
+        return TrustPolicyController.created(request, id.get());
     }
 
     @DeleteMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/identities/{identityId}")
@@ -245,8 +241,8 @@ class KeylessTrustController {
                                 l.start(),
                                 l.end().orElse(null)))
                         .toList(),
-                r.ctlogs(),
-                r.timestampAuthorities(),
+                r.ctlogs().size(),
+                r.timestampAuthorities().size(),
                 c.document());
     }
 }

@@ -83,6 +83,20 @@ final class KeylessVerifier {
             List<TlogEntry> entries,
             SigstoreTrustedRoot root,
             List<KeylessIdentity> identities) {
+        return verify(leaf, signature, signed, entries, List.of(), root, identities);
+    }
+
+    /**
+     * @param timestamps the bundle's RFC 3161 timestamps (DER TimeStampResp each), possibly none
+     */
+    static Outcome verify(
+            X509Certificate leaf,
+            byte[] signature,
+            Signed signed,
+            List<TlogEntry> entries,
+            List<byte[]> timestamps,
+            SigstoreTrustedRoot root,
+            List<KeylessIdentity> identities) {
         PublicKey key = leaf.getPublicKey();
         Optional<KeyType> type = KeyType.of(key);
         if (type.isEmpty()) {
@@ -95,23 +109,64 @@ final class KeylessVerifier {
         if (entries.isEmpty()) {
             return Outcome.refused("the keyless signature has no transparency log entry (Rekor evidence is required)");
         }
-        Optional<Instant> signingTime = Optional.empty();
+        // one entry must be authenticated by its log (a SET, or an inclusion proof with a signed checkpoint)
+        Optional<Logged> logged = Optional.empty();
         String failure = "";
         for (TlogEntry entry : entries.subList(0, Math.min(entries.size(), MAX_ENTRIES))) {
-            Optional<String> problem = entryProblem(entry, leaf, signature, signed, root);
+            Optional<SigstoreTrustedRoot.Log> log = root.tlog(entry.logId());
+            Optional<String> problem = log.isEmpty()
+                    ? Optional.of("the transparency log entry is from a log the trust root does not name")
+                    : entryProblem(entry, leaf, signature, signed, log.get());
             if (problem.isEmpty()) {
-                signingTime = Optional.of(Instant.ofEpochSecond(entry.integratedTime()));
+                logged = Optional.of(new Logged(entry, log.get()));
                 break;
             }
             failure = failure.isEmpty() ? problem.get() : failure;
         }
-        if (signingTime.isEmpty()) {
+        if (logged.isEmpty()) {
             return Outcome.refused(failure);
         }
-        Instant t = signingTime.get();
-        Optional<String> chain = chainProblem(leaf, root, t);
-        if (chain.isPresent()) {
-            return Outcome.refused(chain.get());
+        // the signing times: the integrated time a SET signs, and every RFC 3161 timestamp
+        List<Instant> times = new ArrayList<>();
+        if (logged.get().entry().signedEntryTimestamp().isPresent()) {
+            times.add(Instant.ofEpochSecond(logged.get().entry().integratedTime()));
+        }
+        if (timestamps.size() > Rfc3161Timestamps.MAX_TIMESTAMPS) {
+            return Outcome.refused(
+                    "the bundle has more than " + Rfc3161Timestamps.MAX_TIMESTAMPS + " RFC 3161 timestamps");
+        }
+        for (byte[] ts : timestamps) {
+            Rfc3161Timestamps.Result r = Rfc3161Timestamps.verify(ts, signature, root);
+            if (r.time().isEmpty()) {
+                return Outcome.refused(r.problem());
+            }
+            times.add(r.time().get());
+        }
+        if (times.isEmpty()) {
+            return Outcome.refused("the transparency log entry has no signed entry timestamp and the bundle no RFC 3161"
+                    + " timestamp, so the signing time is not authenticated");
+        }
+        for (Instant t : times) {
+            if (!logged.get().log().validAt(t)) {
+                return Outcome.refused("the transparency log's key was not valid at the signing time " + t);
+            }
+            Optional<String> chain = chainProblem(leaf, root, t);
+            if (chain.isPresent()) {
+                return Outcome.refused(chain.get());
+            }
+        }
+        if (!root.ctlogs().isEmpty()) {
+            Optional<X509Certificate> issuing = root.authorities().stream()
+                    .map(ca -> ca.chain().getFirst())
+                    .filter(c -> leaf.getIssuerX500Principal().equals(c.getSubjectX500Principal())
+                            && CertificateChains.signedBy(leaf, c))
+                    .findFirst();
+            Optional<String> sct = issuing.isEmpty()
+                    ? Optional.of("the signing certificate is not issued by a certificate authority of the trust root")
+                    : SignedCertificateTimestamps.problem(leaf, issuing.get(), root.ctlogs());
+            if (sct.isPresent()) {
+                return Outcome.refused(sct.get());
+            }
         }
         String issuer = issuer(leaf).orElse("");
         String subject = subject(leaf).orElse("");
@@ -137,29 +192,35 @@ final class KeylessVerifier {
 
     // ---- transparency log ----
 
+    /** The entry its log authenticated, and that log. */
+    private record Logged(TlogEntry entry, SigstoreTrustedRoot.Log log) {}
+
+    /**
+     * Why the entry is not this signature's, authenticated by its log: a Rekor v1 entry has a SET
+     * (and may have an inclusion proof, then checked too); a Rekor v2 entry has no SET nor integrated
+     * time, only an inclusion proof with a signed checkpoint.
+     */
     private static Optional<String> entryProblem(
-            TlogEntry entry, X509Certificate leaf, byte[] signature, Signed signed, SigstoreTrustedRoot root) {
-        Optional<SigstoreTrustedRoot.Log> log = root.tlog(entry.logId());
-        if (log.isEmpty()) {
-            return Optional.of("the transparency log entry is from a log the trust root does not name");
-        }
+            TlogEntry entry, X509Certificate leaf, byte[] signature, Signed signed, SigstoreTrustedRoot.Log log) {
         Optional<String> body = bodyProblem(entry.body(), leaf, signature, signed);
         if (body.isPresent()) {
             return body;
         }
-        if (entry.signedEntryTimestamp().isEmpty()) {
-            return Optional.of("the transparency log entry has no signed entry timestamp, so the signing time is not"
-                    + " authenticated (RFC 3161 timestamps are not verified by Berth)");
+        if (entry.signedEntryTimestamp().isEmpty() && entry.proof().isEmpty()) {
+            return Optional.of(
+                    "the transparency log entry has neither a signed entry timestamp nor an inclusion proof");
         }
-        if (!setVerifies(entry, log.get())) {
-            return Optional.of("the transparency log's signed entry timestamp does not verify (altered entry)");
-        }
-        Instant t = Instant.ofEpochSecond(entry.integratedTime());
-        if (!log.get().validAt(t)) {
-            return Optional.of("the transparency log's key was not valid at the entry's time " + t);
+        if (entry.signedEntryTimestamp().isPresent()) {
+            if (!setVerifies(entry, log)) {
+                return Optional.of("the transparency log's signed entry timestamp does not verify (altered entry)");
+            }
+            Instant t = Instant.ofEpochSecond(entry.integratedTime());
+            if (!log.validAt(t)) {
+                return Optional.of("the transparency log's key was not valid at the entry's time " + t);
+            }
         }
         if (entry.proof().isPresent()) {
-            Optional<String> proof = proofProblem(entry, entry.proof().get(), log.get());
+            Optional<String> proof = proofProblem(entry, entry.proof().get(), log);
             if (proof.isPresent()) {
                 return proof;
             }
@@ -176,9 +237,13 @@ final class KeylessVerifier {
         }
         String kind = body.get().path("kind").asString("");
         String version = body.get().path("apiVersion").asString("");
-        if (!"0.0.1".equals(version) || !("hashedrekord".equals(kind) || "dsse".equals(kind))) {
+        if (!("0.0.1".equals(version) || "0.0.2".equals(version))
+                || !("hashedrekord".equals(kind) || "dsse".equals(kind))) {
             return Optional.of("the transparency log entry is of kind " + shorten(kind) + " " + shorten(version)
-                    + "; Berth verifies hashedrekord and dsse 0.0.1 entries");
+                    + "; Berth verifies hashedrekord and dsse entries of versions 0.0.1 and 0.0.2");
+        }
+        if ("0.0.2".equals(version)) {
+            return bodyV2Problem(kind, body.get().path("spec"), leaf, signature, signed);
         }
         if (!kind.equals(signed.entryKind())) {
             return Optional.of("the transparency log entry is of kind " + kind + ", not " + signed.entryKind());
@@ -213,6 +278,64 @@ final class KeylessVerifier {
             }
         }
         return Optional.of("the transparency log entry records another signature or certificate");
+    }
+
+    /**
+     * A Rekor v2 body (protobuf-specs {@code rekor/v2} Entry in its JSON form): {@code hashedrekord}
+     * 0.0.2 records the SHA-256 of the signed bytes (for a DSSE envelope, of its PAE) and {@code dsse}
+     * 0.0.2 the payload's; each names the signature and the verifier's DER certificate.
+     */
+    private static Optional<String> bodyV2Problem(
+            String kind, JsonNode spec, X509Certificate leaf, byte[] signature, Signed signed) {
+        if ("hashedrekord".equals(kind)) {
+            JsonNode v = spec.path("hashedRekordV002");
+            JsonNode data = v.path("data");
+            if (!"SHA2_256".equals(data.path("algorithm").asString(""))
+                    || !MessageDigest.isEqual(
+                            SigstoreTrustedRoot.sha256(signed.bytes()),
+                            decode(data.path("digest").asString("")))) {
+                return Optional.of("the transparency log entry is for another artifact");
+            }
+            return v2SignatureProblem(v.path("signature"), leaf, signature)
+                    .map(p -> "the transparency log entry records another " + p);
+        }
+        if (!"dsse".equals(signed.entryKind())) {
+            return Optional.of("the transparency log entry is of kind dsse, not " + signed.entryKind());
+        }
+        JsonNode v = spec.path("dsseV002");
+        JsonNode hash = v.path("payloadHash");
+        if (!"SHA2_256".equals(hash.path("algorithm").asString(""))
+                || !MessageDigest.isEqual(
+                        signed.digest(), decode(hash.path("digest").asString("")))) {
+            return Optional.of("the transparency log entry is for another DSSE payload");
+        }
+        int seen = 0;
+        for (JsonNode s : v.path("signatures")) {
+            if (++seen > MAX_ENTRIES) {
+                break;
+            }
+            if (v2SignatureProblem(s, leaf, signature).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("the transparency log entry records another signature or certificate");
+    }
+
+    /** A v2 {@code Signature}: content and a verifier holding the very certificate; else what differs. */
+    private static Optional<String> v2SignatureProblem(JsonNode sig, X509Certificate leaf, byte[] signature) {
+        if (!Arrays.equals(signature, decode(sig.path("content").asString("")))) {
+            return Optional.of("signature");
+        }
+        byte[] der = decode(
+                sig.path("verifier").path("x509Certificate").path("rawBytes").asString(""));
+        try {
+            if (der.length == 0 || !Arrays.equals(der, leaf.getEncoded())) {
+                return Optional.of("certificate");
+            }
+        } catch (GeneralSecurityException e) {
+            return Optional.of("certificate");
+        }
+        return Optional.empty();
     }
 
     private static boolean sameCertificate(X509Certificate leaf, String base64Pem) {
@@ -321,7 +444,10 @@ final class KeylessVerifier {
             }
             int space = line.lastIndexOf(' ');
             byte[] sig = decode(line.substring(space + 1));
+            // the key hint (first 4 bytes) names the log: the first 4 bytes of its log id
             if (sig.length > 4
+                    && log.logId().length >= 4
+                    && Arrays.equals(Arrays.copyOf(sig, 4), Arrays.copyOf(log.logId(), 4))
                     && log.keyType()
                             .verifies(
                                     log.key(),
@@ -473,6 +599,30 @@ final class KeylessVerifier {
         }
     }
 
+    /** A Sigstore bundle's RFC 3161 timestamps ({@code timestampVerificationData.rfc3161Timestamps}), DER. */
+    static List<byte[]> bundleTimestamps(JsonNode bundle) {
+        List<byte[]> timestamps = new ArrayList<>();
+        for (JsonNode t : bundle.path("verificationMaterial")
+                .path("timestampVerificationData")
+                .path("rfc3161Timestamps")) {
+            if (timestamps.size() > Rfc3161Timestamps.MAX_TIMESTAMPS) {
+                break; // one too many is kept so that verify refuses the bundle
+            }
+            // protobuf JSON allows line-wrapped base64, which some signers write here
+            String text = t.path("signedTimestamp").asString("");
+            byte[] der;
+            try {
+                der = text.length() > 4 * Rfc3161Timestamps.MAX_BYTES
+                        ? new byte[0]
+                        : Base64.getMimeDecoder().decode(text);
+            } catch (IllegalArgumentException e) {
+                der = new byte[0];
+            }
+            timestamps.add(der);
+        }
+        return timestamps;
+    }
+
     /** A Sigstore bundle's transparency log entries ({@code verificationMaterial.tlogEntries}). */
     static List<TlogEntry> bundleEntries(JsonNode bundle) {
         List<TlogEntry> entries = new ArrayList<>();
@@ -536,6 +686,22 @@ final class KeylessVerifier {
                 decode(payload.path("body").asString("")),
                 set.length == 0 ? Optional.empty() : Optional.of(set),
                 Optional.empty()));
+    }
+
+    /**
+     * cosign's {@code dev.sigstore.cosign/rfc3161timestamp} annotation of the tag scheme, {@code
+     * {"SignedRFC3161Timestamp": b64}} (a timestamp over the raw signature, as in bundles); none
+     * when absent. An annotation that is there but unreadable gives an empty token, which
+     * verification refuses.
+     */
+    static List<byte[]> annotationTimestamps(String annotation) {
+        if (annotation == null || annotation.isEmpty()) {
+            return List.of();
+        }
+        Optional<JsonNode> json =
+                SignatureContent.object(annotation.getBytes(StandardCharsets.UTF_8), CosignVerifier.MAX_PAYLOAD);
+        return List.of(json.map(j -> decode(j.path("SignedRFC3161Timestamp").asString("")))
+                .orElse(new byte[0]));
     }
 
     /** int64 fields are JSON strings in the protobuf JSON form and numbers in cosign's annotation. */

@@ -7,7 +7,6 @@ import dev.berth.iam.Action;
 import dev.berth.project.Project;
 import dev.berth.project.ProjectGuard;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -109,9 +108,7 @@ class NotationTrustController {
         Project project = permitted(request, projectNameOrId, isName, Action.READ);
         List<StoreView> views = new ArrayList<>();
         store.notationStores(project.id()).forEach(s -> views.add(view(s)));
-        return ResponseEntity.ok()
-                .header("X-Total-Count", String.valueOf(views.size()))
-                .body(views);
+        return TrustPolicyController.listed(views);
     }
 
     @GetMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/trust-stores/{storeId}")
@@ -154,8 +151,7 @@ class NotationTrustController {
                 RESOURCE_TYPE,
                 project.name() + "/trust-stores/" + parsed.ref(),
                 parsed.certificates().size() + " certificates");
-        return ResponseEntity.created(URI.create(request.getRequestURI().replaceAll("/$", "") + "/" + id.get()))
-                .build();
+        return TrustPolicyController.created(request, id.get());
     }
 
     @DeleteMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/trust-stores/{storeId}")

@@ -120,9 +120,7 @@ class TrustPolicyController {
         Project project = permitted(request, projectNameOrId, isName, Action.READ);
         List<KeyView> keys = new ArrayList<>();
         store.keys(project.id()).forEach(k -> keys.add(view(k)));
-        return ResponseEntity.ok()
-                .header("X-Total-Count", String.valueOf(keys.size()))
-                .body(keys);
+        return listed(keys);
     }
 
     @GetMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/keys/{keyId}")
@@ -172,8 +170,7 @@ class TrustPolicyController {
                 RESOURCE_TYPE,
                 project.name() + "/keys/" + body.name(),
                 key.type().wire() + " " + key.fingerprint());
-        return ResponseEntity.created(URI.create(request.getRequestURI().replaceAll("/$", "") + "/" + id.get()))
-                .build();
+        return created(request, id.get());
     }
 
     @DeleteMapping("/api/v2.0/projects/{projectNameOrId}/trust-policy/keys/{keyId}")
@@ -252,6 +249,19 @@ class TrustPolicyController {
         Project project = guard.readable(caller, nameOrId, isName);
         guard.require(caller, project, Resource.CONFIGURATION, action);
         return project;
+    }
+
+    /** A whole list as the trust policy API answers lists: the items and {@code X-Total-Count}. */
+    static <T> ResponseEntity<List<T>> listed(List<T> items) {
+        return ResponseEntity.ok()
+                .header("X-Total-Count", String.valueOf(items.size()))
+                .body(items);
+    }
+
+    /** 201 with the {@code Location} of the item just added under the request's collection. */
+    static ResponseEntity<Void> created(HttpServletRequest request, long id) {
+        return ResponseEntity.created(URI.create(request.getRequestURI().replaceAll("/$", "") + "/" + id))
+                .build();
     }
 
     private PolicyView view(TrustPolicy p, long projectId) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -121,25 +122,66 @@ class TrustStore {
         return policy(projectId).orElseThrow();
     }
 
+    /**
+     * The reads and deletion that keys, Notation trust stores and keyless identities share: rows of
+     * a project's table, each by id within the project (an id of another project is not found).
+     */
+    private final class ProjectRows<T> {
+        private final String table;
+        private final String columns;
+        private final RowMapper<T> mapper;
+
+        ProjectRows(String table, String columns, RowMapper<T> mapper) {
+            this.table = table;
+            this.columns = columns;
+            this.mapper = mapper;
+        }
+
+        List<T> list(long projectId) {
+            return jdbc.sql("SELECT " + columns + " FROM " + table + " WHERE project_id = ? ORDER BY id")
+                    .param(projectId)
+                    .query(mapper)
+                    .list();
+        }
+
+        Optional<T> one(long projectId, long id) {
+            return jdbc.sql("SELECT " + columns + " FROM " + table + " WHERE project_id = ? AND id = ?")
+                    .params(projectId, id)
+                    .query(mapper)
+                    .optional();
+        }
+
+        long count(long projectId) {
+            return jdbc.sql("SELECT count(*) FROM " + table + " WHERE project_id = ?")
+                    .param(projectId)
+                    .query(Long.class)
+                    .single();
+        }
+
+        boolean delete(long projectId, long id) {
+            return jdbc.sql("DELETE FROM " + table + " WHERE project_id = ? AND id = ?")
+                            .params(projectId, id)
+                            .update()
+                    > 0;
+        }
+    }
+
+    private final ProjectRows<TrustedKey> keyRows = new ProjectRows<>("trust_key", KEY_COLUMNS, (rs, i) -> key(rs));
+    private final ProjectRows<StoredNotationStore> storeRows =
+            new ProjectRows<>("trust_notation_store", STORE_COLUMNS, (rs, i) -> notationStore(rs));
+    private final ProjectRows<StoredIdentity> identityRows =
+            new ProjectRows<>("trust_keyless_identity", IDENTITY_COLUMNS, (rs, i) -> identity(rs));
+
     List<TrustedKey> keys(long projectId) {
-        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM trust_key WHERE project_id = ? ORDER BY id")
-                .param(projectId)
-                .query((rs, i) -> key(rs))
-                .list();
+        return keyRows.list(projectId);
     }
 
     Optional<TrustedKey> key(long projectId, long id) {
-        return jdbc.sql("SELECT " + KEY_COLUMNS + " FROM trust_key WHERE project_id = ? AND id = ?")
-                .params(projectId, id)
-                .query((rs, i) -> key(rs))
-                .optional();
+        return keyRows.one(projectId, id);
     }
 
     long countKeys(long projectId) {
-        return jdbc.sql("SELECT count(*) FROM trust_key WHERE project_id = ?")
-                .param(projectId)
-                .query(Long.class)
-                .single();
+        return keyRows.count(projectId);
     }
 
     /** Adds a key; empty when the project already has a key of that name. */
@@ -153,10 +195,7 @@ class TrustStore {
     }
 
     boolean deleteKey(long projectId, long id) {
-        return jdbc.sql("DELETE FROM trust_key WHERE project_id = ? AND id = ?")
-                        .params(projectId, id)
-                        .update()
-                > 0;
+        return keyRows.delete(projectId, id);
     }
 
     /**
@@ -236,24 +275,15 @@ class TrustStore {
     }
 
     List<StoredNotationStore> notationStores(long projectId) {
-        return jdbc.sql("SELECT " + STORE_COLUMNS + " FROM trust_notation_store WHERE project_id = ? ORDER BY id")
-                .param(projectId)
-                .query((rs, i) -> notationStore(rs))
-                .list();
+        return storeRows.list(projectId);
     }
 
     Optional<StoredNotationStore> notationStore(long projectId, long id) {
-        return jdbc.sql("SELECT " + STORE_COLUMNS + " FROM trust_notation_store WHERE project_id = ? AND id = ?")
-                .params(projectId, id)
-                .query((rs, i) -> notationStore(rs))
-                .optional();
+        return storeRows.one(projectId, id);
     }
 
     long countNotationStores(long projectId) {
-        return jdbc.sql("SELECT count(*) FROM trust_notation_store WHERE project_id = ?")
-                .param(projectId)
-                .query(Long.class)
-                .single();
+        return storeRows.count(projectId);
     }
 
     /** Adds a trust store; empty when the project has one of that type and name. */
@@ -267,10 +297,7 @@ class TrustStore {
     }
 
     boolean deleteNotationStore(long projectId, long id) {
-        return jdbc.sql("DELETE FROM trust_notation_store WHERE project_id = ? AND id = ?")
-                        .params(projectId, id)
-                        .update()
-                > 0;
+        return storeRows.delete(projectId, id);
     }
 
     // ---- keyless identities and the site's Sigstore trust root ----
@@ -282,24 +309,15 @@ class TrustStore {
     record StoredIdentity(long projectId, KeylessIdentity identity, Instant created) {}
 
     List<StoredIdentity> identities(long projectId) {
-        return jdbc.sql("SELECT " + IDENTITY_COLUMNS + " FROM trust_keyless_identity WHERE project_id = ? ORDER BY id")
-                .param(projectId)
-                .query((rs, i) -> identity(rs))
-                .list();
+        return identityRows.list(projectId);
     }
 
     Optional<StoredIdentity> identity(long projectId, long id) {
-        return jdbc.sql("SELECT " + IDENTITY_COLUMNS + " FROM trust_keyless_identity WHERE project_id = ? AND id = ?")
-                .params(projectId, id)
-                .query((rs, i) -> identity(rs))
-                .optional();
+        return identityRows.one(projectId, id);
     }
 
     long countIdentities(long projectId) {
-        return jdbc.sql("SELECT count(*) FROM trust_keyless_identity WHERE project_id = ?")
-                .param(projectId)
-                .query(Long.class)
-                .single();
+        return identityRows.count(projectId);
     }
 
     /** Adds an identity; empty when the project already has one of that name. */
@@ -321,10 +339,7 @@ class TrustStore {
     }
 
     boolean deleteIdentity(long projectId, long id) {
-        return jdbc.sql("DELETE FROM trust_keyless_identity WHERE project_id = ? AND id = ?")
-                        .params(projectId, id)
-                        .update()
-                > 0;
+        return identityRows.delete(projectId, id);
     }
 
     /** Projects that trust at least one keyless identity (their results depend on the trust root). */

@@ -52,6 +52,7 @@ class KeylessVerificationTest {
             JsonNode bundle, byte[] artifact, SigstoreTrustedRoot root, KeylessIdentity... identities) {
         X509Certificate leaf = KeylessVerifier.bundleCertificate(bundle).orElseThrow();
         List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
+        List<byte[]> timestamps = KeylessVerifier.bundleTimestamps(bundle);
         JsonNode dsse = bundle.path("dsseEnvelope");
         if (dsse.isObject()) {
             byte[] payload = Base64.getDecoder().decode(dsse.path("payload").asString());
@@ -63,13 +64,14 @@ class KeylessVerificationTest {
                     KeylessVerifier.Signed.dsse(
                             CosignVerifier.pae(dsse.path("payloadType").asString(), payload), payload),
                     entries,
+                    timestamps,
                     root,
                     List.of(identities));
         }
         byte[] sig = Base64.getDecoder()
                 .decode(bundle.path("messageSignature").path("signature").asString());
         return KeylessVerifier.verify(
-                leaf, sig, KeylessVerifier.Signed.message(artifact), entries, root, List.of(identities));
+                leaf, sig, KeylessVerifier.Signed.message(artifact), entries, timestamps, root, List.of(identities));
     }
 
     private static JsonNode bundle(String name) throws IOException {
@@ -83,8 +85,8 @@ class KeylessVerificationTest {
                 .extracting(SigstoreTrustedRoot.CertificateAuthority::uri)
                 .containsOnly("https://fulcio.sigstore.dev");
         assertThat(root.tlogs()).hasSize(2);
-        assertThat(root.ctlogs()).isEqualTo(2);
-        assertThat(root.timestampAuthorities()).isEqualTo(1);
+        assertThat(root.ctlogs()).hasSize(2);
+        assertThat(root.timestampAuthorities()).hasSize(1);
     }
 
     @Test
@@ -220,6 +222,122 @@ class KeylessVerificationTest {
                 .contains("no signed entry timestamp");
     }
 
+    // ---- SCTs, RFC 3161 timestamps, Rekor v2 (sigstore-conformance's bundles) ----
+
+    private static final KeylessIdentity BEACON = KeylessIdentity.of(
+            7,
+            "beacon",
+            GITHUB,
+            null,
+            "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/"
+                    + "extremely-dangerous-oidc-beacon.yml@refs/heads/main",
+            null);
+
+    private static KeylessVerifier.Outcome conformance(String bundle, String root) throws IOException {
+        return verify(
+                bundle("conformance/" + bundle + ".sigstore.json"),
+                fixture("artifact.txt"),
+                SigstoreTrustedRoot.parse(fixture("conformance/" + root + ".trusted_root.json")),
+                BEACON);
+    }
+
+    @Test
+    void signedCertificateTimestampsAreVerifiedAgainstTheTrustRootsCtLogs() throws IOException {
+        byte[] artifact = fixture("artifact.txt");
+        // the genuine public-good certificates carry SCTs of the public-good CT log: they verify (above);
+        // the same with the trust root's CT log keys replaced by another key: refused
+        ObjectNode root = (ObjectNode)
+                JSON.readTree(KeylessVerificationTest.class.getResourceAsStream("/sigstore/trusted_root.json"));
+        JsonNode staging = JSON.readTree(fixture("staging_trusted_root.json"));
+        for (JsonNode ct : root.path("ctlogs")) {
+            ((ObjectNode) ct.path("publicKey"))
+                    .put(
+                            "rawBytes",
+                            staging.path("ctlogs")
+                                    .path(2)
+                                    .path("publicKey")
+                                    .path("rawBytes")
+                                    .asString());
+        }
+        KeylessVerifier.Outcome otherKey = verify(
+                bundle("bundle.v3_1.sigstore"),
+                artifact,
+                SigstoreTrustedRoot.parse(JSON.writeValueAsBytes(root)),
+                identity(GOOGLE, "appu@google.com"));
+        assertThat(otherKey.verified()).isFalse();
+        assertThat(otherKey.reason()).contains("SCT does not verify under the CT log's key");
+        // CT logs of another instance only: no SCT from a CT log of the trust root
+        root.set("ctlogs", staging.path("ctlogs"));
+        KeylessVerifier.Outcome otherLogs = verify(
+                bundle("bundle.v3_1.sigstore"),
+                artifact,
+                SigstoreTrustedRoot.parse(JSON.writeValueAsBytes(root)),
+                identity(GOOGLE, "appu@google.com"));
+        assertThat(otherLogs.reason()).isEqualTo("the signing certificate has no SCT from a CT log of the trust root");
+        // a trust root without CT logs does not ask for SCTs (a private Sigstore without CT)
+        root.putArray("ctlogs");
+        assertThat(verify(
+                                bundle("bundle.v3_1.sigstore"),
+                                artifact,
+                                SigstoreTrustedRoot.parse(JSON.writeValueAsBytes(root)),
+                                identity(GOOGLE, "appu@google.com"))
+                        .verified())
+                .isTrue();
+        // sigstore-conformance: an SCT with a non-empty extensions field (static CT) verifies
+        KeylessVerifier.Outcome extensions = conformance("bundle-with-sct-with-extensions", "sct-with-extensions");
+        assertThat(extensions.verified()).as(extensions.reason()).isTrue();
+        // a public-good certificate under a trust root whose CT logs are another instance's
+        KeylessVerifier.Outcome invalidCt = conformance("invalid-ct-key_fail", "invalid-ct-key");
+        assertThat(invalidCt.verified()).isFalse();
+        assertThat(invalidCt.reason()).isEqualTo("the signing certificate has no SCT from a CT log of the trust root");
+    }
+
+    @Test
+    void rekorV2EntriesWithRfc3161TimestampsVerify() throws IOException {
+        for (String ok :
+                List.of("rekor2-happy-path", "rekor2-timestamp-with-embedded-cert", "rekor2-checkpoint-cosigned")) {
+            KeylessVerifier.Outcome o = conformance(ok, "staging-rekor2");
+            assertThat(o.verified()).as(ok + ": " + o.reason()).isTrue();
+        }
+        // a TSA chain that has expired since, but was valid at the timestamp's time
+        KeylessVerifier.Outcome expiredSince =
+                conformance("rekor2-timestamp-with-expired-cert-chain", "tsa-cert-expired");
+        assertThat(expiredSince.verified()).as(expiredSince.reason()).isTrue();
+        // a DSSE envelope logged as hashedrekord 0.0.2 over its PAE
+        KeylessVerifier.Outcome dsse = conformance("rekor2-dsse-happy-path", "staging-rekor2-dsse");
+        assertThat(dsse.verified()).as(dsse.reason()).isTrue();
+    }
+
+    @Test
+    void rekorV2AndTimestampRefusals() throws IOException {
+        assertThat(conformance("rekor2-no-timestamp_fail", "staging-rekor2").reason())
+                .isEqualTo("the transparency log entry has no signed entry timestamp and the bundle no RFC 3161"
+                        + " timestamp, so the signing time is not authenticated");
+        assertThat(conformance("rekor2-no-inclusion-proof_fail", "staging-rekor2")
+                        .reason())
+                .isEqualTo("the transparency log entry has neither a signed entry timestamp nor an inclusion proof");
+        assertThat(conformance("rekor2-timestamp-payload-mismatch_fail", "staging-rekor2")
+                        .reason())
+                .isEqualTo("the RFC 3161 timestamp is for another signature (message imprint)");
+        assertThat(conformance("rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail", "staging-rekor2")
+                        .reason())
+                .startsWith("the RFC 3161 timestamp");
+        assertThat(conformance("rekor2-timestamp-outside-tsa-cert-validity_fail", "tsa-cert-expired")
+                        .reason())
+                .contains("timestamp authority");
+        assertThat(conformance("rekor2-happy-path", "tsa-validity-ended").reason())
+                .startsWith("the timestamp authority https://timestamp.sigstage.dev/api/v1/timestamp was not valid");
+        assertThat(conformance("rekor2-timestamp-with-incorrect-time_fail", "staging-rekor2")
+                        .reason())
+                .startsWith("the signing certificate expired on");
+        assertThat(conformance("rekor2-checkpoint-no-matching-signature_fail", "staging-rekor2")
+                        .reason())
+                .contains("checkpoint is not signed by the transparency log's key");
+        assertThat(conformance("rekor2-dsse-mismatch-sig_fail", "staging-rekor2-dsse")
+                        .verified())
+                .isFalse();
+    }
+
     @Test
     void aLogEntryOfAnotherSignatureIsRefused() throws IOException {
         KeylessVerifier.Outcome o = verify(
@@ -262,6 +380,124 @@ class KeylessVerificationTest {
                 SigstoreTrustedRoot.parse(fixture("staging_trusted_root.json")),
                 identity(GOOGLE, "appu@google.com"));
         assertThat(staged.reason()).isEqualTo("the transparency log entry is from a log the trust root does not name");
+    }
+
+    /**
+     * A private Sigstore made in the test with a CT log and a timestamp authority: the refusals the
+     * public data has no example of.
+     */
+    @Test
+    void privateSigstoreSctsAndTimestamps() throws IOException {
+        PrivateSigstore sigstore = new PrivateSigstore();
+        SigstoreTrustedRoot root =
+                SigstoreTrustedRoot.parse(sigstore.trustedRootWithCtAndTsa().getBytes(StandardCharsets.UTF_8));
+        String issuer = "https://issuer.private.example";
+        KeylessIdentity dev = identity(issuer, "release@private.example");
+        byte[] artifact = "an artifact".getBytes(StandardCharsets.UTF_8);
+        // a certificate with an SCT of the trust root's CT log, logged with a SET: verifies
+        NotationSigning.Issued cert = sigstore.certificate(issuer, "release@private.example", sigstore.ct);
+        byte[] sig = PrivateSigstore.sign(cert.keys(), artifact);
+        ObjectNode bundle = (ObjectNode) JSON.readTree(sigstore.messageBundle(
+                artifact, sig, cert.certificate(), sigstore.log(artifact, sig, cert.certificate())));
+        KeylessVerifier.Outcome ok = verify(bundle, artifact, root, dev);
+        assertThat(ok.verified()).as(ok.reason()).isTrue();
+        // without an SCT, while the trust root names a CT log: refused
+        NotationSigning.Issued noSct = sigstore.certificate(issuer, "release@private.example");
+        byte[] sig2 = PrivateSigstore.sign(noSct.keys(), artifact);
+        KeylessVerifier.Outcome missing = verify(
+                JSON.readTree(sigstore.messageBundle(
+                        artifact, sig2, noSct.certificate(), sigstore.log(artifact, sig2, noSct.certificate()))),
+                artifact,
+                root,
+                dev);
+        assertThat(missing.reason())
+                .isEqualTo("the signing certificate has no signed certificate timestamp (SCT), and the trust root names"
+                        + " CT logs");
+        // an SCT claiming the CT log's id, signed by another key
+        NotationSigning.Issued forged =
+                sigstore.certificate(issuer, "release@private.example", NotationSigning.KeySpec.EC256.generate());
+        byte[] sig3 = PrivateSigstore.sign(forged.keys(), artifact);
+        KeylessVerifier.Outcome forgedSct = verify(
+                JSON.readTree(sigstore.messageBundle(
+                        artifact, sig3, forged.certificate(), sigstore.log(artifact, sig3, forged.certificate()))),
+                artifact,
+                root,
+                dev);
+        assertThat(forgedSct.reason()).contains("SCT does not verify under the CT log's key");
+
+        // an entry without a SET (only the inclusion proof), timed by the trust root's TSA: verifies
+        ObjectNode entry = (ObjectNode)
+                bundle.path("verificationMaterial").path("tlogEntries").path(0);
+        entry.remove("inclusionPromise");
+        entry.remove("integratedTime");
+        java.time.Instant now = java.time.Instant.now();
+        ObjectNode material = (ObjectNode) bundle.path("verificationMaterial");
+        java.util.function.Function<byte[], JsonNode> withTimestamp = ts -> {
+            ObjectNode copy = bundle.deepCopy();
+            ((ObjectNode) copy.path("verificationMaterial"))
+                    .putObject("timestampVerificationData")
+                    .putArray("rfc3161Timestamps")
+                    .addObject()
+                    .put("signedTimestamp", Base64.getEncoder().encodeToString(ts));
+            return copy;
+        };
+        assertThat(material.has("timestampVerificationData")).isFalse();
+        KeylessVerifier.Outcome timed =
+                verify(withTimestamp.apply(PrivateSigstore.timestamp(sig, sigstore.tsa, now)), artifact, root, dev);
+        assertThat(timed.verified()).as(timed.reason()).isTrue();
+        // no timestamp at all: the time is not authenticated
+        assertThat(verify(bundle, artifact, root, dev).reason()).contains("the signing time is not authenticated");
+        // a timestamp over another signature
+        assertThat(verify(withTimestamp.apply(PrivateSigstore.timestamp(sig2, sigstore.tsa, now)), artifact, root, dev)
+                        .reason())
+                .isEqualTo("the RFC 3161 timestamp is for another signature (message imprint)");
+        // a timestamp by a TSA the trust root does not name (its own root and certificate)
+        NotationSigning.Issued otherRoot = NotationSigning.issue(
+                "O=Elsewhere,CN=tsa root",
+                NotationSigning.KeySpec.EC256.generate(),
+                null,
+                true,
+                now.minusSeconds(3600),
+                now.plusSeconds(3600));
+        NotationSigning.Issued otherTsa =
+                PrivateSigstore.timestampingCertificate(otherRoot, now.minusSeconds(3600), now.plusSeconds(3600));
+        assertThat(verify(withTimestamp.apply(PrivateSigstore.timestamp(sig, otherTsa, now)), artifact, root, dev)
+                        .reason())
+                .isEqualTo("the RFC 3161 timestamp is not signed by a timestamp authority of the trust root");
+        // a genuine timestamp from after the signing certificate expired (it lives ten minutes)
+        assertThat(verify(
+                                withTimestamp.apply(
+                                        PrivateSigstore.timestamp(sig, sigstore.tsa, now.plusSeconds(3600))),
+                                artifact,
+                                root,
+                                dev)
+                        .reason())
+                .startsWith("the signing certificate expired on");
+        // cosign's tag scheme: the Rekor annotation and the dev.sigstore.cosign/rfc3161timestamp one
+        List<KeylessVerifier.TlogEntry> tagEntries =
+                KeylessVerifier.annotationEntries(sigstore.annotation(sigstore.log(artifact, sig, cert.certificate())));
+        java.util.function.Function<byte[], KeylessVerifier.Outcome> tagScheme = ts -> KeylessVerifier.verify(
+                cert.certificate(),
+                sig,
+                KeylessVerifier.Signed.message(artifact),
+                tagEntries,
+                KeylessVerifier.annotationTimestamps(
+                        "{\"SignedRFC3161Timestamp\":\"" + Base64.getEncoder().encodeToString(ts) + "\"}"),
+                root,
+                List.of(dev));
+        KeylessVerifier.Outcome tagOk = tagScheme.apply(PrivateSigstore.timestamp(sig, sigstore.tsa, now));
+        assertThat(tagOk.verified()).as(tagOk.reason()).isTrue();
+        assertThat(tagScheme
+                        .apply(PrivateSigstore.timestamp(sig2, sigstore.tsa, now))
+                        .reason())
+                .isEqualTo("the RFC 3161 timestamp is for another signature (message imprint)");
+        assertThat(KeylessVerifier.annotationTimestamps("")).isEmpty();
+        assertThat(KeylessVerifier.annotationTimestamps("{}")).hasSize(1); // present but unreadable: refused
+        // a timestamp whose bytes were altered
+        byte[] altered = PrivateSigstore.timestamp(sig, sigstore.tsa, now);
+        altered[altered.length - 10] ^= 1;
+        assertThat(verify(withTimestamp.apply(altered), artifact, root, dev).verified())
+                .isFalse();
     }
 
     @Test

@@ -42,6 +42,14 @@ final class PrivateSigstore {
     final KeyPair log = KeySpec.EC256.generate();
     final byte[] logId;
     final Instant start = Instant.now().minusSeconds(3600);
+    /** A CT log (its SCTs go into the certificates {@link #certificate(String, String, KeyPair)} issues). */
+    final KeyPair ct = KeySpec.EC256.generate();
+
+    final byte[] ctLogId;
+    /** An RFC 3161 timestamp authority: a root and its time-stamping certificate. */
+    final Issued tsaRoot;
+
+    final Issued tsa;
 
     PrivateSigstore() {
         root = NotationSigning.issue(
@@ -59,6 +67,85 @@ final class PrivateSigstore {
                 start,
                 start.plusSeconds(86400 * 30));
         logId = SigstoreTrustedRoot.sha256(log.getPublic().getEncoded());
+        ctLogId = SigstoreTrustedRoot.sha256(ct.getPublic().getEncoded());
+        tsaRoot = NotationSigning.issue(
+                "O=Private Sigstore,CN=tsa root",
+                KeySpec.EC256.generate(),
+                null,
+                true,
+                start,
+                start.plusSeconds(86400));
+        tsa = timestampingCertificate(tsaRoot, start, start.plusSeconds(86400));
+    }
+
+    /** A time-stamping certificate (critical EKU timeStamping, as RFC 3161 wants) issued by {@code ca}. */
+    static Issued timestampingCertificate(Issued ca, Instant notBefore, Instant notAfter) {
+        try {
+            KeyPair keys = KeySpec.EC256.generate();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(
+                            ca.certificate().getSubjectX500Principal().getEncoded()),
+                    BigInteger.valueOf(System.nanoTime()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name("O=Private Sigstore,CN=tsa"),
+                    keys.getPublic());
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            b.addExtension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping));
+            X509Certificate c = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(ca.keys().getPrivate())));
+            return new Issued(c, keys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The trusted_root.json of this deployment with its CT log and timestamp authority too. */
+    String trustedRootWithCtAndTsa() {
+        return trustedRoot()
+                .replace(
+                        "\"ctlogs\":[]",
+                        "\"ctlogs\":[{\"baseUrl\":\"https://ctfe.private.example\",\"hashAlgorithm\":\"SHA2_256\","
+                                + "\"publicKey\":{\"rawBytes\":\""
+                                + b64(ct.getPublic().getEncoded())
+                                + "\",\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"validFor\":{\"start\":\"" + start
+                                + "\"}},\"logId\":{\"keyId\":\"" + b64(ctLogId) + "\"}}]")
+                .replace(
+                        "\"timestampAuthorities\":[]",
+                        "\"timestampAuthorities\":[{\"subject\":{\"organization\":\"Private Sigstore\",\"commonName\":"
+                                + "\"tsa\"},\"uri\":\"https://tsa.private.example\",\"certChain\":{\"certificates\":["
+                                + "{\"rawBytes\":\"" + der(tsa.certificate()) + "\"},{\"rawBytes\":\""
+                                + der(tsaRoot.certificate()) + "\"}]},\"validFor\":{\"start\":\"" + start + "\"}}]");
+    }
+
+    /**
+     * An RFC 3161 TimeStampResp (DER) over the SHA-256 of {@code signature} at {@code time}, signed by
+     * {@code by} (a time-stamping certificate), with that certificate embedded.
+     */
+    static byte[] timestamp(byte[] signature, Issued by, Instant time) {
+        try {
+            var generator = new org.bouncycastle.tsp.TimeStampTokenGenerator(
+                    new org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder()
+                            .build("SHA256withECDSA", by.keys().getPrivate(), by.certificate()),
+                    new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder()
+                            .build()
+                            .get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                                    org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256)),
+                    new ASN1ObjectIdentifier("1.3.6.1.4.1.57264.2"));
+            generator.addCertificates(new org.bouncycastle.cert.jcajce.JcaCertStore(List.of(by.certificate())));
+            var request = new org.bouncycastle.tsp.TimeStampRequestGenerator()
+                    .generate(
+                            org.bouncycastle.tsp.TSPAlgorithms.SHA256,
+                            SigstoreTrustedRoot.sha256(signature),
+                            BigInteger.valueOf(System.nanoTime()));
+            return new org.bouncycastle.tsp.TimeStampResponseGenerator(
+                            generator, org.bouncycastle.tsp.TSPAlgorithms.ALLOWED)
+                    .generate(request, BigInteger.valueOf(System.nanoTime()), Date.from(time))
+                    .getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The trusted_root.json of this deployment. */
@@ -78,13 +165,58 @@ final class PrivateSigstore {
 
     /** A Fulcio-style signing certificate for an e-mail identity, valid for ten minutes from now. */
     Issued certificate(String issuer, String email) {
+        return certificate(issuer, email, null);
+    }
+
+    /**
+     * The same with an embedded SCT signed by {@code ctKey} under this deployment's CT log id (a CT
+     * log's key, or another key claiming to be it), over the precertificate as RFC 6962 defines it:
+     * the certificate's TBS without the SCT list. {@code null}: no SCT.
+     */
+    Issued certificate(String issuer, String email, KeyPair ctKey) {
         try {
             KeyPair keys = KeySpec.EC256.generate();
             Instant now = Instant.now().minusSeconds(5);
+            BigInteger serial = BigInteger.valueOf(System.nanoTime());
+            X509Certificate pre = build(issuer, email, keys, now, serial, null);
+            if (ctKey == null) {
+                return new Issued(pre, keys);
+            }
+            long when = now.toEpochMilli() + 1000;
+            SignedCertificateTimestamps.Sct unsigned =
+                    new SignedCertificateTimestamps.Sct(0, ctLogId, when, new byte[0], 4, new byte[0]);
+            byte[] signed = SignedCertificateTimestamps.signedData(
+                    unsigned,
+                    SigstoreTrustedRoot.sha256(
+                            intermediate.certificate().getPublicKey().getEncoded()),
+                    pre.getTBSCertificate());
+            byte[] sig = sign(ctKey, signed);
+            java.io.ByteArrayOutputStream sct = new java.io.ByteArrayOutputStream();
+            sct.write(0);
+            sct.writeBytes(ctLogId);
+            sct.writeBytes(java.nio.ByteBuffer.allocate(8).putLong(when).array());
+            sct.writeBytes(new byte[] {0, 0, 4, 3, (byte) (sig.length >> 8), (byte) sig.length});
+            sct.writeBytes(sig);
+            byte[] one = sct.toByteArray();
+            byte[] list = new byte[4 + one.length];
+            list[0] = (byte) ((one.length + 2) >> 8);
+            list[1] = (byte) (one.length + 2);
+            list[2] = (byte) (one.length >> 8);
+            list[3] = (byte) one.length;
+            System.arraycopy(one, 0, list, 4, one.length);
+            return new Issued(build(issuer, email, keys, now, serial, list), keys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private X509Certificate build(
+            String issuer, String email, KeyPair keys, Instant now, BigInteger serial, byte[] scts) {
+        try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
                     X500Name.getInstance(
                             intermediate.certificate().getSubjectX500Principal().getEncoded()),
-                    BigInteger.valueOf(System.nanoTime()),
+                    serial,
                     Date.from(now),
                     Date.from(now.plusSeconds(600)),
                     new X500Name(""),
@@ -103,10 +235,15 @@ final class PrivateSigstore {
                     new ASN1ObjectIdentifier(KeylessVerifier.ISSUER_V2),
                     false,
                     new DERUTF8String(issuer).getEncoded()));
-            X509Certificate c = new JcaX509CertificateConverter()
+            if (scts != null) {
+                b.addExtension(new Extension(
+                        new ASN1ObjectIdentifier(SignedCertificateTimestamps.SCT_LIST),
+                        false,
+                        new org.bouncycastle.asn1.DEROctetString(scts).getEncoded()));
+            }
+            return new JcaX509CertificateConverter()
                     .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA")
                             .build(intermediate.keys().getPrivate())));
-            return new Issued(c, keys);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
