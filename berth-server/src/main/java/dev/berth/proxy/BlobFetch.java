@@ -45,6 +45,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     private boolean stored;
     private boolean verified;
     private Throwable failure;
+    /** Another replica fetched and stored the blob: readers read storage, the spool was never used. */
+    private boolean elsewhere;
     /** The fetch itself and every open reader. */
     private int holders = 1;
 
@@ -138,6 +140,25 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         end(cause);
     }
 
+    /**
+     * Another replica fetched the blob and has stored it: this fetch never read the upstream, and
+     * its readers (none has opened yet: they open once sized) read the stored blob.
+     */
+    void storedElsewhere(long length) {
+        lock.lock();
+        try {
+            size = length;
+            stored = true;
+            elsewhere = true;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        release();
+        sized.complete(length);
+        done.complete(null);
+    }
+
     private void end(Throwable cause) {
         lock.lock();
         try {
@@ -182,7 +203,7 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     public InputStream open(long offset, long length) throws IOException {
         lock.lock();
         try {
-            if (holders > 0) {
+            if (holders > 0 && !elsewhere) {
                 holders++;
                 return new Reader(offset, offset + length);
             }
