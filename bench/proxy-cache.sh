@@ -4,7 +4,8 @@
 # verified by skopeo) into a fresh directory each time, and reports wall times:
 #   first    — after one warm-up miss of another image (JIT, pools, the first token: not what a
 #              pull costs), PC_FIRST_ROUNDS rounds of one direct pull (straight from the upstream)
-#              and one uncached pull through Berth, each of a fresh image, the order alternating;
+#              and one uncached pull through Berth, each of a fresh image, the order alternating,
+#              both anonymous (the proxy project is public);
 #              medians, and per Berth pull the work that does not depend on load: the upstream's
 #              requests for the image and Berth's CPU seconds (pull and background store, 1 s)
 #   ttfb     — time to the answer's headers and to its first body byte (bench/ttfb.py), direct
@@ -145,20 +146,22 @@ log "starting Berth (database $DB)"
 start_berth --berth.outbound.allowed-networks=127.0.0.1/32 --berth.proxy-cache.revalidate-after=1h || exit 1
 HOST=${URL#http://}
 REG=$(created POST /api/v2.0/registries "{\"name\":\"up\",\"type\":\"docker-registry\",\"url\":\"http://$UPSTREAM\"}")
-api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG}" >/dev/null
+# Public, as mirrors of public images are: first pulls go anonymously, as the direct ones do (with
+# credentials each pull adds a token request and its password check, the same for cached pulls).
+api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG,\"metadata\":{\"public\":\"true\"}}" >/dev/null
 api POST /api/v2.0/projects '{"project_name":"np"}' >/dev/null
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
 upstream_requests() { grep -cE "\"(GET|HEAD) /v2/$1/" "$WORK/upstream.log" || true; }
 log "first pulls: a warm-up miss, then $FIRST_ROUNDS rounds of direct and uncached through Berth"
-pull "$HOST/pc/bench/warm:v1" "$AUTH" >/dev/null
+pull "$HOST/pc/bench/warm:v1" >/dev/null
 sleep 1
 TICK=$(getconf CLK_TCK)
 directs=() firsts=() cpus=() ureqs=()
 first_pull() { # I: one uncached pull through Berth, with its upstream requests and Berth's CPU
   local t c0 c1
   c0=$(cpu_ticks)
-  t=$(pull "$HOST/pc/bench/first$1:v1" "$AUTH")
+  t=$(pull "$HOST/pc/bench/first$1:v1") # anonymous, as direct
   sleep 1 # the background store finishes before the next pull
   c1=$(cpu_ticks)
   firsts+=("$t"); cpus+=("$(awk -v a="$c0" -v b="$c1" -v h="$TICK" 'BEGIN { printf "%.2f", (b - a) / h }')")

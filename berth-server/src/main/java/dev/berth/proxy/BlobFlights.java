@@ -172,8 +172,14 @@ final class BlobFlights {
                 // its upload (a quota check and a session row first); it then reads them again here.
                 byte[] first = new byte[FIRST_READ];
                 int n = length == 0 ? 0 : Math.max(0, in.read(first));
+                // The upload hashes the bytes as it writes them: once they match, readers may have
+                // the last byte (before the commit's fsync and transaction).
                 content.putBlob(
-                        repository, digest, length, new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in));
+                        repository,
+                        digest,
+                        length,
+                        new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in),
+                        fetch::verified);
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     throw ProxyCache.upstreamLied(repository, digest, "bytes that do not match the digest");
