@@ -2,8 +2,12 @@
 # Proxy cache (issue 17): Debian's docker-registry as the upstream, Berth with a proxy-cache project
 # of it and a normal project holding the same image. Pulls with skopeo (every blob's digest
 # verified by skopeo) into a fresh directory each time, and reports wall times:
-#   direct   — straight from the upstream
-#   first    — through Berth, uncached (Berth streams each blob to the client while storing it)
+#   first    — after one warm-up miss of another image (JIT, pools, the first token: not what a
+#              pull costs), PC_FIRST_ROUNDS rounds of one direct pull (straight from the upstream)
+#              and one uncached pull through Berth, each of a fresh image, the order alternating,
+#              both anonymous (the proxy project is public);
+#              medians, and per Berth pull the work that does not depend on load: the upstream's
+#              requests for the image and Berth's CPU seconds (pull and background store, 1 s)
 #   ttfb     — time to the answer's headers and to its first body byte (bench/ttfb.py), direct
 #              and through Berth with a registry token, over PC_TTFB_ROUNDS fresh images: a blob
 #              alone, and a client's order (the manifest, then its first layer); medians
@@ -23,6 +27,7 @@ bench_java
 LAYERS=${PC_LAYERS:-4}
 LAYER_MIB=${PC_LAYER_MIB:-16}
 ROUNDS=${PC_ROUNDS:-3}
+FIRST_ROUNDS=${PC_FIRST_ROUNDS:-5}
 CLIENTS=${PC_CLIENTS:-10}
 TTFB_ROUNDS=${PC_TTFB_ROUNDS:-5}
 bench_berth_settings
@@ -129,6 +134,8 @@ median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1
 
 log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
 push_image bench/app v1
+push_image bench/warm v1
+for i in $(seq 1 "$FIRST_ROUNDS"); do push_image "bench/direct$i" v1; push_image "bench/first$i" v1; done
 push_image bench/stampede v1
 push_image bench/solo v1
 for i in $(seq 1 "$TTFB_ROUNDS"); do LAYERS=1 push_image "bench/ttfb-a$i" v1; push_image "bench/ttfb-b$i" v1; done
@@ -139,12 +146,38 @@ log "starting Berth (database $DB)"
 start_berth --berth.outbound.allowed-networks=127.0.0.1/32 --berth.proxy-cache.revalidate-after=1h || exit 1
 HOST=${URL#http://}
 REG=$(created POST /api/v2.0/registries "{\"name\":\"up\",\"type\":\"docker-registry\",\"url\":\"http://$UPSTREAM\"}")
-api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG}" >/dev/null
+# Public, as mirrors of public images are: first pulls go anonymously, as the direct ones do (with
+# credentials each pull adds a token request and its password check, the same for cached pulls).
+api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG,\"metadata\":{\"public\":\"true\"}}" >/dev/null
 api POST /api/v2.0/projects '{"project_name":"np"}' >/dev/null
 
-log "pulls"
-direct=$(pull "$UPSTREAM/bench/app:v1"); echo "   direct $direct" >&2
-first=$(pull "$HOST/pc/bench/app:v1" "$AUTH"); echo "   first $first" >&2
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+upstream_requests() { grep -cE "\"(GET|HEAD) /v2/$1/" "$WORK/upstream.log" || true; }
+log "first pulls: a warm-up miss, then $FIRST_ROUNDS rounds of direct and uncached through Berth"
+pull "$HOST/pc/bench/warm:v1" >/dev/null
+sleep 1
+TICK=$(getconf CLK_TCK)
+directs=() firsts=() cpus=() ureqs=()
+first_pull() { # I: one uncached pull through Berth, with its upstream requests and Berth's CPU
+  local t c0 c1
+  c0=$(cpu_ticks)
+  t=$(pull "$HOST/pc/bench/first$1:v1") # anonymous, as direct
+  sleep 1 # the background store finishes before the next pull
+  c1=$(cpu_ticks)
+  firsts+=("$t"); cpus+=("$(awk -v a="$c0" -v b="$c1" -v h="$TICK" 'BEGIN { printf "%.2f", (b - a) / h }')")
+  ureqs+=("$(upstream_requests "bench/first$1")")
+}
+for i in $(seq 1 "$FIRST_ROUNDS"); do
+  if (( i % 2 )); then
+    directs+=("$(pull "$UPSTREAM/bench/direct$i:v1")"); first_pull "$i"
+  else
+    first_pull "$i"; directs+=("$(pull "$UPSTREAM/bench/direct$i:v1")")
+  fi
+  echo "   round $i: direct ${directs[-1]} first ${firsts[-1]} (Berth CPU ${cpus[-1]} s, upstream requests ${ureqs[-1]})" >&2
+done
+direct=$(echo "${directs[*]}" | median); first=$(echo "${firsts[*]}" | median)
+pull "$HOST/pc/bench/app:v1" "$AUTH" >/dev/null # cached from here
+sleep 1
 cached=(); for _ in $(seq 1 "$ROUNDS"); do cached+=("$(pull "$HOST/pc/bench/app:v1" "$AUTH")"); done
 skopeo --policy <(echo '{"default":[{"type":"insecureAcceptAnything"}]}') copy -q --preserve-digests \
   --src-tls-verify=false --dest-tls-verify=false --dest-creds "$AUTH" \
@@ -212,8 +245,9 @@ c=$(echo "${cached[*]}" | median); n=$(echo "${normal[*]}" | median)
 cat <<OUT
 
 image: $LAYERS × $LAYER_MIB MiB layers + config; skopeo copy --preserve-digests to dir:, wall seconds
-direct from upstream       $direct
-first pull through Berth   $first   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
+direct from upstream       $direct   (median of $FIRST_ROUNDS fresh images) [${directs[*]}]
+first pull through Berth   $first   (median of $FIRST_ROUNDS fresh images) [${firsts[*]}]   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
+  per first pull: Berth CPU s [${cpus[*]}], upstream requests [${ureqs[*]}]
 cached pull (median)       $c   [${cached[*]}]
 normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
 $CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1))); one uncached pull alone: $solo s

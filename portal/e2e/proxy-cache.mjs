@@ -34,6 +34,14 @@ await runSteps('proxy-cache', async (page, step) => {
     // The endpoints load once the box is ticked; the picker offers this one with its type.
     await picker.locator('option', { hasText: `${ENDPOINT_NAME} (docker-registry, ` }).waitFor({ state: 'attached', ...WAIT });
     await picker.selectOption(ENDPOINT_ID);
+    // The chosen endpoint's long text (name, type, URL) stays inside the dialog: no sideways scroll.
+    const width = await dialog.evaluate((d) => {
+      const box = d.getBoundingClientRect();
+      const select = d.querySelector('select[name="registry_id"]').getBoundingClientRect();
+      return { scroll: d.scrollWidth, client: d.clientWidth, right: select.right, edge: box.right };
+    });
+    assert.ok(width.scroll <= width.client, `the dialog scrolls sideways: ${JSON.stringify(width)}`);
+    assert.ok(width.right <= width.edge, `the endpoint picker overflows the dialog: ${JSON.stringify(width)}`);
     await page.screenshot({ path: join(SHOTS, 'proxy-cache-create.png') });
     await dialog.getByRole('button', { name: 'Create' }).click();
     await page.waitForURL(/\/projects\/\d+\/repositories$/, WAIT);

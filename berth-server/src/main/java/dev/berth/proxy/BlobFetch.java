@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,12 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Readers never see an object store's partial upload, only the local spool.
  *
  * <p><b>Invariant</b>: a reader never gets the blob's last byte before the bytes are verified
- * against the digest: by the tee, which hashes them as they pass, or by the store's commit. A
- * client that received every byte therefore received the right ones; when the fetch fails (the
- * digest does not match, the upstream breaks off for good), every reader's stream throws and its
- * client's connection breaks short of {@code Content-Length}. The tee's own hash lets clients
- * finish at the upstream's pace instead of waiting for the commit (an fsync and a transaction);
- * whether the blob is then stored is the store's business (a failed commit stores nothing).
+ * against the digest: by the upload path, which hashes the bytes the tee hands it as it writes them
+ * and says so ({@link #verified}) when they match, or by the store's commit. A client that received
+ * every byte therefore received the right ones; when the fetch fails (the digest does not match,
+ * the upstream breaks off for good), every reader's stream throws and its client's connection
+ * breaks short of {@code Content-Length}. Being told at the match, not at the commit, lets clients
+ * finish at the upstream's pace instead of waiting for the commit (an fsync and a transaction),
+ * and the bytes are hashed once, not once for the readers and again for the store; whether the
+ * blob is then stored is the store's business (a failed commit stores nothing).
  */
 final class BlobFetch implements PullThrough.StreamedBlob {
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,6 +46,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     private boolean stored;
     private boolean verified;
     private Throwable failure;
+    /** Another replica fetched and stored the blob: readers read storage, the spool was never used. */
+    private boolean elsewhere;
     /** The fetch itself and every open reader. */
     private int holders = 1;
 
@@ -55,14 +58,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         InputStream open(long offset) throws IOException;
     }
 
-    private final Digest digest;
-    private final MessageDigest hasher;
-    private long hashed;
-
     BlobFetch(Path spoolDir, Digest digest, Stored storedCopy) throws IOException {
         this.storedCopy = storedCopy;
-        this.digest = digest;
-        this.hasher = digest.algorithm().newHasher();
         Files.createDirectories(spoolDir);
         Path file = Files.createTempFile(spoolDir, "blob-", ".spool");
         this.spool = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -114,15 +111,23 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         while (buffer.hasRemaining()) {
             at += spool.write(buffer, at);
         }
-        hasher.update(b, off, n);
-        hashed += n;
-        boolean matches = size >= 0
-                && hashed == size
-                && Digest.fromHasher(digest.algorithm(), hasher).equals(digest);
         lock.lock();
         try {
             written = at;
-            verified = verified || matches;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The store has hashed every byte it wrote (the bytes the tee handed it) and they match the
+     * digest: readers may have the last byte, before the commit.
+     */
+    void verified() {
+        lock.lock();
+        try {
+            verified = true;
             progress.signalAll();
         } finally {
             lock.unlock();
@@ -136,6 +141,25 @@ final class BlobFetch implements PullThrough.StreamedBlob {
 
     void failed(Throwable cause) {
         end(cause);
+    }
+
+    /**
+     * Another replica fetched the blob and has stored it: this fetch never read the upstream, and
+     * its readers (none has opened yet: they open once sized) read the stored blob.
+     */
+    void storedElsewhere(long length) {
+        lock.lock();
+        try {
+            size = length;
+            stored = true;
+            elsewhere = true;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        release();
+        sized.complete(length);
+        done.complete(null);
     }
 
     private void end(Throwable cause) {
@@ -182,7 +206,7 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     public InputStream open(long offset, long length) throws IOException {
         lock.lock();
         try {
-            if (holders > 0) {
+            if (holders > 0 && !elsewhere) {
                 holders++;
                 return new Reader(offset, offset + length);
             }

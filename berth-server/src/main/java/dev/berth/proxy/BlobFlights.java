@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +35,12 @@ final class BlobFlights {
     private final RegistryContent content;
     private final Path spoolDir;
     private final UpstreamSlots slots = new UpstreamSlots();
+    private final FetchLeases leases;
 
-    BlobFlights(RegistryContent content, Path spoolDir) {
+    BlobFlights(RegistryContent content, Path spoolDir, FetchLeases leases) {
         this.content = content;
         this.spoolDir = spoolDir;
+        this.leases = leases;
     }
 
     /**
@@ -83,6 +87,64 @@ final class BlobFlights {
 
     private void run(
             ProxyProjects.Target target, String repository, Digest digest, long sizeHint, String key, BlobFetch fetch) {
+        boolean leased = false;
+        try {
+            while (!(leased = leases.acquire(key))) {
+                OptionalLong stored = storedElsewhere(repository, digest, key);
+                if (stored.isPresent()) {
+                    running.remove(key, fetch);
+                    fetch.storedElsewhere(stored.getAsLong());
+                    log.info(
+                            "event=proxy_blob_fetched_elsewhere repository={} digest={} bytes={}",
+                            repository,
+                            digest,
+                            stored.getAsLong());
+                    return;
+                }
+                // The other replica's fetch failed or it died (its lease expired): take it over.
+            }
+            fetchUpstream(target, repository, digest, sizeHint, key, fetch);
+        } catch (Throwable t) {
+            running.remove(key, fetch);
+            fetch.failed(t);
+            log.info(
+                    "event=proxy_blob_failed repository={} digest={} reason=\"{}\"",
+                    repository,
+                    digest,
+                    t.getMessage());
+        } finally {
+            if (leased) {
+                leases.release(key);
+            }
+        }
+    }
+
+    /** How often a replica waiting for another's fetch looks for the stored blob. */
+    private static final Duration ELSEWHERE_POLL = Duration.ofMillis(100);
+
+    /**
+     * Waits while another replica holds the blob's lease: the blob's size once that replica has
+     * stored it, or empty once the lease is gone without it (failed, or expired with its replica).
+     */
+    private OptionalLong storedElsewhere(String repository, Digest digest, String key) throws InterruptedException {
+        while (true) {
+            Thread.sleep(ELSEWHERE_POLL);
+            Optional<Long> size = content.blobSize(repository, digest);
+            if (size.isPresent()) {
+                return OptionalLong.of(size.get());
+            }
+            if (!leases.held(key)) {
+                // stored, then released: look once more
+                return content.blobSize(repository, digest)
+                        .map(OptionalLong::of)
+                        .orElse(OptionalLong.empty());
+            }
+        }
+    }
+
+    private void fetchUpstream(
+            ProxyProjects.Target target, String repository, Digest digest, long sizeHint, String key, BlobFetch fetch)
+            throws InterruptedException {
         try (UpstreamSlots.Slot slot = slots.acquire(target)) {
             Upstream upstream = target.upstream();
             Upstream.Blob blob = upstream.blob(target.upstreamRepository(), digest)
@@ -110,8 +172,14 @@ final class BlobFlights {
                 // its upload (a quota check and a session row first); it then reads them again here.
                 byte[] first = new byte[FIRST_READ];
                 int n = length == 0 ? 0 : Math.max(0, in.read(first));
+                // The upload hashes the bytes as it writes them: once they match, readers may have
+                // the last byte (before the commit's fsync and transaction).
                 content.putBlob(
-                        repository, digest, length, new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in));
+                        repository,
+                        digest,
+                        length,
+                        new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in),
+                        fetch::verified);
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     throw ProxyCache.upstreamLied(repository, digest, "bytes that do not match the digest");
@@ -126,14 +194,6 @@ final class BlobFlights {
             running.remove(key, fetch);
             fetch.stored();
             log.info("event=proxy_blob_cached repository={} digest={} bytes={}", repository, digest, length);
-        } catch (Throwable t) {
-            running.remove(key, fetch);
-            fetch.failed(t);
-            log.info(
-                    "event=proxy_blob_failed repository={} digest={} reason=\"{}\"",
-                    repository,
-                    digest,
-                    t.getMessage());
         }
     }
 

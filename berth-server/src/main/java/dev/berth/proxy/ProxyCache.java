@@ -79,14 +79,20 @@ class ProxyCache implements PullThrough {
             ProxyCacheSettings settings,
             Clock clock,
             BerthProperties properties,
-            ProjectAccess access) {
+            ProjectAccess access,
+            FetchLeases leases) {
         this.access = access;
         this.projects = projects;
         this.content = content;
         this.tags = tags;
         this.settings = settings;
         this.clock = clock;
-        this.blobs = new BlobFlights(content, properties.dataDir().resolve("proxy-spool"));
+        this.blobs = new BlobFlights(content, properties.dataDir().resolve("proxy-spool"), leases);
+    }
+
+    /** How many blob fetches run on this replica (for tests). */
+    int runningBlobFetches() {
+        return blobs.size();
     }
 
     /** A verified manifest on its way into storage; {@code stored} completes once it (and the tag) is there. */

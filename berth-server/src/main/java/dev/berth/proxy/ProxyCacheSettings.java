@@ -14,10 +14,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param mirrorProject a proxy-cache project that answers pulls naming no project ({@code
  *     /v2/library/nginx/...}), so Berth serves as a {@code registry-mirrors} / containerd mirror;
  *     empty for none
+ * @param fetchLease how long a replica's claim to fetch an uncached blob lasts unless renewed
+ *     (renewed every third of it while the fetch runs): replicas sharing a database fetch a blob
+ *     once, and a replica that dies mid-fetch lets another take over after this long
  */
 @ConfigurationProperties("berth.proxy-cache")
 public record ProxyCacheSettings(
         @DefaultValue("60s") Duration revalidateAfter,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("60s") Duration readTimeout,
-        @DefaultValue("") String mirrorProject) {}
+        @DefaultValue("") String mirrorProject,
+        @DefaultValue("30s") Duration fetchLease) {}

@@ -60,8 +60,19 @@ public class BlobUploadService {
         this.tx = tx;
     }
 
-    /** A body as the request carries it: its declared length ({@code -1} when unknown) and its bytes. */
-    public record Body(long declaredLength, InputStream stream) {
+    /**
+     * A body as the request carries it: its declared length ({@code -1} when unknown) and its bytes.
+     *
+     * @param verified run once the upload's bytes (all of them, this body's included) have been
+     *     hashed as they were written and match the digest, before the commit (its fsync and
+     *     transaction): the proxy cache lets its clients have a blob's last byte from then on
+     *     without hashing the bytes a second time
+     */
+    public record Body(long declaredLength, InputStream stream, Runnable verified) {
+        public Body(long declaredLength, InputStream stream) {
+            this(declaredLength, stream, () -> {});
+        }
+
         public boolean empty() {
             return declaredLength == 0;
         }
@@ -147,6 +158,7 @@ public class BlobUploadService {
                         "digest of the uploaded content does not match",
                         Map.of("expected", digest.toString(), "actual", actual.toString()));
             }
+            body.verified().run();
             commit(session, digest);
             return digest;
         });

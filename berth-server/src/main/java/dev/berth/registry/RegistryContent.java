@@ -121,7 +121,15 @@ public class RegistryContent {
      * digest as an upload does.
      */
     public Digest putBlob(String repository, Digest digest, long size, InputStream content) {
-        return uploads.monolithic(repository, digest, new BlobUploadService.Body(size, content));
+        return putBlob(repository, digest, size, content, () -> {});
+    }
+
+    /**
+     * {@link #putBlob(String, Digest, long, InputStream)}, running {@code verified} once the bytes
+     * written hash to the digest, before the commit.
+     */
+    public Digest putBlob(String repository, Digest digest, long size, InputStream content, Runnable verified) {
+        return uploads.monolithic(repository, digest, new BlobUploadService.Body(size, content, verified));
     }
 
     /** Stores a manifest by tag or digest; refused unless everything it references is there. */

@@ -50,7 +50,8 @@ class PortalProxyCacheEndToEndTest {
         RegistryClient admin = server.adminClient();
         RegistryClient.Image image = new RegistryClient(upstream.baseUri())
                 .pushImage("library/app", "1.0", "pulled through".getBytes(StandardCharsets.UTF_8));
-        String endpointName = TestAccounts.unique("upstream-");
+        // Long, as real ones are: the picker shows name, type and URL, and must stay inside the dialog.
+        String endpointName = TestAccounts.unique("upstream-mirror-of-the-build-farm-");
         RegistryClient.Response endpoint = postJson(
                 admin,
                 "/api/v2.0/registries",

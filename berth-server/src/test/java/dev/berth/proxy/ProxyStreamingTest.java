@@ -68,6 +68,9 @@ class ProxyStreamingTest {
         server = BerthServer.withExternalDatabase(Map.of(
                 "berth.outbound.allowed-networks", "127.0.0.1/32",
                 "berth.proxy-cache.read-timeout", "20s",
+                // No test here revalidates a tag; with the default 60 s, a loaded machine's slow first
+                // pull left the tag due for a HEAD before the "a cached pull asks nothing" check.
+                "berth.proxy-cache.revalidate-after", "1h",
                 "berth.uploads.purge-schedule", "",
                 "berth.events.retention-schedule", "",
                 "berth.jobs.execution-sweep-schedule", ""));
