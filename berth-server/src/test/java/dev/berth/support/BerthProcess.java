@@ -73,7 +73,9 @@ public final class BerthProcess implements AutoCloseable {
                 "dev.berth.BerthApplication",
                 "--server.port=" + port,
                 "--spring.datasource.hikari.maximum-pool-size=10",
-                "--spring.datasource.hikari.minimum-idle=1"));
+                "--spring.datasource.hikari.minimum-idle=1",
+                // as in BerthServer: no OSV download from the internet at 03:30 UTC mid-test
+                "--berth.scan.osv.schedule="));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
