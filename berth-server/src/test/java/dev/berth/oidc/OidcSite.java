@@ -6,6 +6,7 @@ import dev.berth.support.BerthServer;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestDatabase;
+import dev.berth.support.TestUsers;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -212,15 +213,7 @@ final class OidcSite implements AutoCloseable {
 
     /** The portal's sign-in form with a local password. */
     RegistryClient.Response portalLogin(String user, String password) {
-        String form = "principal=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
-                + URLEncoder.encode(password, StandardCharsets.UTF_8);
-        return server.anonymousClient()
-                .send(
-                        "POST",
-                        "/c/login",
-                        form.getBytes(StandardCharsets.UTF_8),
-                        "Content-Type",
-                        "application/x-www-form-urlencoded");
+        return TestUsers.login(server, user, password);
     }
 
     /** The id of the OIDC user group {@code name}, which a sign-in made. */
