@@ -121,6 +121,7 @@ class ReplicationTimeoutTest {
         long policyId = calls.policy(ReplicationCalls.manualPolicy("dest_registry", relayed, project + "/**"));
 
         relay.hangEveryRequest();
+        // the default read timeout is five minutes: ending within the run's wait shows the configured one held
         JsonNode failed = calls.run(policyId);
         String log = calls.logs(failed);
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
