@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.storage.Digest;
 import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
+import dev.berth.support.Eventually;
 import dev.berth.support.FaultyHttpRelay;
 import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -194,26 +196,22 @@ class ReplicationTimeoutTest {
         String source = "trickle" + TestAccounts.unique("");
         RegistryClient.Image image = dist.pushImage(source + "/slow", "3", random(256 * 1024));
         String project = new TestAccounts(server).project("drip", false);
-        Map<String, Object> body = policyBody("src_registry", source + "/**");
+        Map<String, Object> body = ReplicationCalls.manualPolicy("src_registry", relayed, source + "/**");
         body.put("dest_namespace", project);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
         int before = relay.heldRequests();
         // a byte every 200 ms: well inside the 1500 ms read timeout, so only the deadline can end it
         relay.trickleBlobBodies(Duration.ofMillis(200));
-        RegistryClient.Response started =
-                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        long executionId = id(started);
+        long executionId = calls.start(policyId);
         Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
         // the config blob (small) and the 256 KiB layer: 30 s + 16 s allowed at most; move past it
         clock.advance(Duration.ofMinutes(2));
         JsonNode failed = Eventually.await(
                 Duration.ofSeconds(60),
-                () -> admin.get("/api/v2.0/replication/executions/" + executionId)
-                        .json(),
+                () -> calls.execution(executionId),
                 e -> !e.path("status").asString().equals("InProgress"));
-        String log = logs(failed);
+        String log = calls.logs(failed);
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
         assertThat(log)
                 .contains("past its deadline")
@@ -230,8 +228,8 @@ class ReplicationTimeoutTest {
                         .status())
                 .isEqualTo(404);
 
-        JsonNode again = run(policyId);
-        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        JsonNode again = calls.run(policyId);
+        assertThat(again.path("status").asString()).as(calls.logs(again)).isEqualTo("Succeed");
         RegistryClient.Response copied = admin.get("/v2/" + project + "/slow/manifests/3", ACCEPT_ALL);
         assertThat(copied.status()).isEqualTo(200);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
