@@ -46,7 +46,10 @@ public class Sessions {
                 .param(csrf)
                 .param(java.sql.Timestamp.from(expires))
                 .update();
-        jdbc.sql("DELETE FROM web_session WHERE expires_at < now()").update();
+        // expired by the same clock that set the expiry (not the database's), so a test's clock rules both
+        jdbc.sql("DELETE FROM web_session WHERE expires_at < ?")
+                .param(java.sql.Timestamp.from(clock.instant()))
+                .update();
         return new Session(id, userId, csrf, expires);
     }
 

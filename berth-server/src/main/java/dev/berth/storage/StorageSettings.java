@@ -27,6 +27,27 @@ public record StorageSettings(
         AZURE
     }
 
+    /** What the object-store drivers' settings share: a root directory that their keys live under. */
+    sealed interface ObjectStore permits S3, Gcs, Azure {
+        String rootDirectory();
+
+        /** The root directory normalised to a key prefix, {@code ""} or {@code "a/b/"}. */
+        default String keyPrefix() {
+            String trimmed = rootDirectory().replaceAll("^/+|/+$", "");
+            return trimmed.isEmpty() ? "" : trimmed + "/";
+        }
+    }
+
+    /** Refuses to start with a size setting outside the driver's {@code [min, max]} bytes. */
+    private static void requireSize(String property, DataSize size, long min, long max, String range) {
+        if (size.toBytes() < min || size.toBytes() > max) {
+            throw new IllegalStateException(property + " must be between " + range);
+        }
+    }
+
+    /** A buffer one upload request in flight holds is an array: its size must fit one. */
+    private static final long MAX_BUFFER = Integer.MAX_VALUE - 8;
+
     /**
      * @param bucket the bucket, which must exist
      * @param keyFile a service account's JSON key file; empty for Application Default Credentials
@@ -43,19 +64,14 @@ public record StorageSettings(
             @DefaultValue("") String rootDirectory,
             @DefaultValue("8MB") DataSize chunkSize,
             @DefaultValue("") String endpoint,
-            @DefaultValue("") String projectId) {
-
-        String keyPrefix() {
-            return StorageSettings.keyPrefix(rootDirectory);
-        }
+            @DefaultValue("") String projectId)
+            implements ObjectStore {
 
         void validate() {
             if (bucket.isBlank()) {
                 throw new IllegalStateException("berth.storage.gcs.bucket (BERTH_STORAGE_GCS_BUCKET) must be set");
             }
-            if (chunkSize.toBytes() < 256 * 1024 || chunkSize.toBytes() > Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("berth.storage.gcs.chunk-size must be between 256KB and 2GB");
-            }
+            requireSize("berth.storage.gcs.chunk-size", chunkSize, 256 * 1024, MAX_BUFFER, "256KB and 2GB");
         }
     }
 
@@ -78,11 +94,8 @@ public record StorageSettings(
             @DefaultValue("core.windows.net") String realm,
             @DefaultValue("") String endpoint,
             @DefaultValue("") String rootDirectory,
-            @DefaultValue("8MB") DataSize chunkSize) {
-
-        String keyPrefix() {
-            return StorageSettings.keyPrefix(rootDirectory);
-        }
+            @DefaultValue("8MB") DataSize chunkSize)
+            implements ObjectStore {
 
         /** The Blob service's URL. */
         String serviceUrl() {
@@ -94,16 +107,8 @@ public record StorageSettings(
                 throw new IllegalStateException(
                         "berth.storage.azure.account-name, account-key and container (BERTH_STORAGE_AZURE_ACCOUNT_NAME, _ACCOUNT_KEY, _CONTAINER) must be set");
             }
-            if (chunkSize.toBytes() < 64 * 1024 || chunkSize.toBytes() > Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("berth.storage.azure.chunk-size must be between 64KB and 2GB");
-            }
+            requireSize("berth.storage.azure.chunk-size", chunkSize, 64 * 1024, MAX_BUFFER, "64KB and 2GB");
         }
-    }
-
-    /** A root directory normalised to a key prefix, {@code ""} or {@code "a/b/"}. */
-    static String keyPrefix(String rootDirectory) {
-        String trimmed = rootDirectory.replaceAll("^/+|/+$", "");
-        return trimmed.isEmpty() ? "" : trimmed + "/";
     }
 
     /**
@@ -155,12 +160,8 @@ public record StorageSettings(
             @DefaultValue("") String caBundle,
             @DefaultValue("5GB") DataSize copyThreshold,
             @DefaultValue("5GB") DataSize copyPartSize,
-            @DefaultValue("4") int copyConcurrency) {
-
-        /** The key prefix, normalised to {@code ""} or {@code "a/b/"}. */
-        String keyPrefix() {
-            return StorageSettings.keyPrefix(rootDirectory);
-        }
+            @DefaultValue("4") int copyConcurrency)
+            implements ObjectStore {
 
         void validate() {
             if (bucket.isBlank()) {
@@ -170,9 +171,7 @@ public record StorageSettings(
                 throw new IllegalStateException(
                         "berth.storage.s3.access-key and secret-key must be set together, or both left empty");
             }
-            if (partSize.toBytes() < S3BlobStore.MIN_PART || partSize.toBytes() > Integer.MAX_VALUE - 8) {
-                throw new IllegalStateException("berth.storage.s3.part-size must be between 5MB and 2GB");
-            }
+            requireSize("berth.storage.s3.part-size", partSize, S3BlobStore.MIN_PART, MAX_BUFFER, "5MB and 2GB");
             if (presignExpiry.isNegative()
                     || presignExpiry.isZero()
                     || presignExpiry.compareTo(Duration.ofDays(7)) > 0) {
@@ -187,12 +186,18 @@ public record StorageSettings(
                 throw new IllegalStateException(
                         "berth.storage.s3.ca-bundle and skip-verify exclude each other: a CA bundle is for verifying");
             }
-            if (copyThreshold.toBytes() < S3BlobStore.MIN_PART || copyThreshold.toBytes() > S3BlobStore.MAX_COPY) {
-                throw new IllegalStateException("berth.storage.s3.copy-threshold must be between 5MB and 5GB");
-            }
-            if (copyPartSize.toBytes() < S3BlobStore.MIN_PART || copyPartSize.toBytes() > S3BlobStore.MAX_COPY) {
-                throw new IllegalStateException("berth.storage.s3.copy-part-size must be between 5MB and 5GB");
-            }
+            requireSize(
+                    "berth.storage.s3.copy-threshold",
+                    copyThreshold,
+                    S3BlobStore.MIN_PART,
+                    S3BlobStore.MAX_COPY,
+                    "5MB and 5GB");
+            requireSize(
+                    "berth.storage.s3.copy-part-size",
+                    copyPartSize,
+                    S3BlobStore.MIN_PART,
+                    S3BlobStore.MAX_COPY,
+                    "5MB and 5GB");
             if (copyConcurrency < 1 || copyConcurrency > 100) {
                 throw new IllegalStateException("berth.storage.s3.copy-concurrency must be between 1 and 100");
             }

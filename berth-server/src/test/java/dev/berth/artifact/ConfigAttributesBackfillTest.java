@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.artifact.ArtifactFixtures.Pushed;
 import dev.berth.support.BerthServer;
+import dev.berth.support.FreePort;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ class ConfigAttributesBackfillTest {
     @Test
     void theBackfillDerivesWhatIsMissingAfterARestart() throws Exception {
         Path data = Files.createTempDirectory("berth-backfill-");
-        int metricsPort = freePort();
+        int metricsPort = FreePort.pick();
         Map<String, String> properties = Map.of(
                 "berth.data-dir",
                 data.toString(),
@@ -167,12 +167,6 @@ class ConfigAttributesBackfillTest {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), "");
                 Statement s = c.createStatement()) {
             s.execute(sql);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -11,13 +11,12 @@ import dev.berth.harborclient.api.ProjectApi;
 import dev.berth.harborclient.model.Configurations;
 import dev.berth.harborclient.model.ProjectReq;
 import dev.berth.support.BerthServer;
+import dev.berth.support.FreePort;
 import dev.berth.support.HarborApi;
 import dev.berth.support.HarborApi.Refusal;
 import dev.berth.support.SyslogReceiver;
 import dev.berth.support.TestAccounts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -135,11 +134,7 @@ class AuditForwardingTest {
 
     @Test
     void anEndpointThatDoesNotAnswerOrMayNotBeReachedIsRefused() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        String closed = "127.0.0.1:" + closedPort;
+        String closed = "127.0.0.1:" + FreePort.pick();
         Refusal silent =
                 refusal(() -> config.updateConfigurations(new Configurations().auditLogForwardEndpoint(closed), null));
         assertThat(silent.status()).isEqualTo(400);

@@ -3,8 +3,8 @@ package dev.berth.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.berth.support.BerthProcess;
 import dev.berth.support.Eventually;
+import dev.berth.support.FreePort;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class RedisSentinelTest {
     static void start() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(REDIS)), "redis-server is not installed");
         dir = Files.createTempDirectory("berth-sentinel-");
-        int masterPort = BerthProcess.freePort();
+        int masterPort = FreePort.pick();
         master = new ProcessBuilder(
                         REDIS,
                         "--port",
@@ -53,7 +53,7 @@ class RedisSentinelTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("master.log").toFile())
                 .start();
-        sentinelPort = BerthProcess.freePort();
+        sentinelPort = FreePort.pick();
         // Sentinel rewrites its configuration file, so it gets one of its own.
         Path conf = dir.resolve("sentinel.conf");
         Files.writeString(

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
 import dev.berth.support.Eventually;
+import dev.berth.support.FreePort;
 import dev.berth.support.OneHeavyAtATime;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
@@ -75,7 +76,7 @@ class OutboxExactnessTest {
                     "--logging.level.root=WARN",
                     "--logging.level.dev.berth=INFO");
             Path data = dir.resolve("data");
-            int portB = BerthProcess.freePort();
+            int portB = FreePort.pick();
             Instant began = Instant.now();
             BerthProcess a = BerthProcess.start(data, dir.resolve("tmp-a"), dir.resolve("a.log"), args);
             AtomicReferenceArray<BerthProcess> bs = new AtomicReferenceArray<>(new BerthProcess[] {

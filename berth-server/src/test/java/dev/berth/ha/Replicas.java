@@ -1,6 +1,7 @@
 package dev.berth.ha;
 
 import dev.berth.support.BerthProcess;
+import dev.berth.support.FreePort;
 import dev.berth.support.NginxBalancer;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
@@ -67,7 +68,7 @@ final class Replicas implements AutoCloseable {
     static Replicas start(int count, Storage storage) throws Exception {
         Path dir = Files.createTempDirectory("berth-ha-");
         TestDatabase db = TestDatabase.create();
-        int lbPort = BerthProcess.freePort();
+        int lbPort = FreePort.pick();
         List<String> args = new ArrayList<>(List.of(
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.user(),
@@ -80,7 +81,7 @@ final class Replicas implements AutoCloseable {
         args.addAll(storage.args(dir));
         int[] ports = new int[count];
         for (int i = 0; i < count; i++) {
-            ports[i] = BerthProcess.freePort();
+            ports[i] = FreePort.pick();
         }
         BerthProcess[] processes = new BerthProcess[count];
         Replicas replicas = new Replicas(dir, storage, db, List.copyOf(args), ports, processes);

@@ -2,6 +2,7 @@ package dev.berth.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.support.Eventually;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -159,13 +160,19 @@ class JobEngineTest {
     }
 
     @Test
-    void aScheduleFiresOncePerPeriodAcrossBothReplicas() throws InterruptedException {
+    void aScheduleFiresOncePerPeriodAcrossBothReplicas() {
         Schedules schedules = cluster.a.bean(Schedules.class);
         long vendorId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         schedules.set("TEST_RECORD", vendorId, new ScheduleSpec("Custom", "* * * * * *"), Map.of("sleep_ms", 0));
-        Thread.sleep(3500);
+        // Until two periods have fired (not a fixed wait: on a loaded machine a poll may come late).
+        Eventually.await(
+                () -> cluster.jdbc()
+                        .sql("SELECT count(*) FROM job_execution WHERE vendor_type = 'TEST_RECORD' AND vendor_id = ?")
+                        .param(vendorId)
+                        .query(Long.class)
+                        .single(),
+                n -> n >= 2);
         schedules.delete("TEST_RECORD", vendorId);
-        Thread.sleep(500);
         List<Execution> fired = cluster
                 .jdbc()
                 .sql("SELECT id FROM job_execution WHERE vendor_type = 'TEST_RECORD' AND vendor_id = ?")

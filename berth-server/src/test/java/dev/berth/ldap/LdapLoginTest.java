@@ -322,12 +322,7 @@ class LdapLoginTest {
     @Order(8)
     void aDirectoryThatIsDownRefusesClearly_andLocalAdminStillWorks() {
         // Nothing listens on slapd's port + nothing: a closed port on loopback.
-        String dead;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            dead = "ldap://127.0.0.1:" + s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        String dead = "ldap://127.0.0.1:" + dev.berth.support.FreePort.pick();
         configure(admin, dead);
         try {
             RegistryClient.Response r = server.client("bob", "bob-Pass-2").get("/api/v2.0/users/current");

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.berth.support.BerthProcess;
 import dev.berth.support.BerthServer;
 import dev.berth.support.Closing;
+import dev.berth.support.FreePort;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TcpProxy;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ class ObservabilityTest {
         db = TestDatabase.create();
         dbRelay = TcpProxy.start(TestDatabase.host(), Integer.parseInt(TestDatabase.port()));
         otlp = new OtlpReceiver();
-        metricsPort = freePort();
+        metricsPort = FreePort.pick();
         log = work.resolve("berth.log");
         berth = BerthProcess.start(
                 work.resolve("data"),
@@ -397,13 +397,5 @@ class ObservabilityTest {
         byte[] b = new byte[n];
         new java.util.Random(n ^ System.nanoTime()).nextBytes(b);
         return b;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.support.FreePort;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -228,11 +228,7 @@ class OutboundConnectTest {
 
     @Test
     void aClosedPortIsAConnectFailure() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            port = socket.getLocalPort();
-        }
-        URI url = URI.create("http://127.0.0.1:" + port + "/");
+        URI url = URI.create("http://127.0.0.1:" + FreePort.pick() + "/");
         assertThatThrownBy(() -> opened.client(Trust.ADMINISTRATOR, OutboundOptions.defaults())
                         .send(OutboundRequest.get(url)))
                 .isInstanceOfSatisfying(OutboundException.class, e -> {

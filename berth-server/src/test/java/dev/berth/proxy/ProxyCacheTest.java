@@ -86,9 +86,7 @@ class ProxyCacheTest {
         // The tests move the clock by more than half a day in all; the proxy projects' default
         // retention (daily at midnight, keep what was pulled in 7 days) would then fire mid-test and
         // delete a just-cached image whose pull is not yet counted. No test here is about schedules.
-        RegistryClient.Response paused =
-                TestAccounts.putJson(admin, "/api/v2.0/jobservice/queues/SCHEDULER", Map.of("action", "pause"));
-        assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+        TestAccounts.pauseScheduler(admin);
         up = new RegistryClient(upstream.baseUri());
         String url = "http://127.0.0.1:" + line.port();
         endpointId = endpoint("docker-registry", url);

@@ -126,18 +126,7 @@ class CloudRegistryAdaptersTest {
     }
 
     private static RegistryClient.Response createEndpoint(String type, String url, String key, String secret) {
-        return seen(postJson(
-                admin,
-                "/api/v2.0/registries",
-                Map.of(
-                        "name",
-                        TestAccounts.unique(type + "-"),
-                        "type",
-                        type,
-                        "url",
-                        url,
-                        "credential",
-                        Map.of("type", "basic", "access_key", key, "access_secret", secret))));
+        return seen(new ReplicationCalls(admin).createRegistry(type, url, key, secret));
     }
 
     private static long id(RegistryClient.Response created) {

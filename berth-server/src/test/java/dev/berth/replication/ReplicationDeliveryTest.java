@@ -1,5 +1,6 @@
 package dev.berth.replication;
 
+import static dev.berth.replication.ReplicationCalls.id;
 import static dev.berth.support.TestAccounts.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,7 @@ class ReplicationDeliveryTest {
     private static DistributionRegistry distribution;
     private static FaultyHttpRelay relay;
     private static RegistryClient admin;
+    private static ReplicationCalls calls;
     private static RegistryClient dist;
     private static long direct;
     private static long relayed;
@@ -67,6 +69,7 @@ class ReplicationDeliveryTest {
                 "berth.replication.task-attempts", "1",
                 "berth.replication.chunk-size", "64KB"));
         admin = server.adminClient();
+        calls = new ReplicationCalls(admin);
         dist = new RegistryClient(distribution.baseUri(), Map.of("Authorization", BerthServer.basic(USER, PASSWORD)));
         direct = ReplicationPolicyTest.endpoint(admin, "direct", distribution, USER, PASSWORD);
         RegistryClient.Response r = postJson(
@@ -116,20 +119,8 @@ class ReplicationDeliveryTest {
         }
     }
 
-    private static long id(RegistryClient.Response created) {
-        String location = created.header("Location").orElseThrow();
-        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-    }
-
     private static Map<String, Object> policyBody(long registry, String project) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", TestAccounts.unique("p-"));
-        body.put("dest_registry", Map.of("id", registry));
-        body.put("filters", new ArrayList<>(List.of(Map.of("type", "name", "value", project + "/**"))));
-        body.put("trigger", Map.of("type", "manual"));
-        body.put("enabled", true);
-        body.put("override", true);
-        return body;
+        return ReplicationCalls.manualPolicy("dest_registry", registry, project + "/**");
     }
 
     @SuppressWarnings("unchecked")
@@ -137,54 +128,9 @@ class ReplicationDeliveryTest {
         ((List<Object>) body.get("filters")).add(filter);
     }
 
-    private static long policy(Map<String, Object> body) {
-        RegistryClient.Response r = postJson(admin, "/api/v2.0/replication/policies", body);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return id(r);
-    }
-
-    private static long start(long policyId) {
-        RegistryClient.Response started =
-                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        return id(started);
-    }
-
-    private static JsonNode execution(long id) {
-        return admin.get("/api/v2.0/replication/executions/" + id).json();
-    }
-
-    private static JsonNode awaitEnd(long executionId) {
-        return Eventually.await(
-                Duration.ofSeconds(120),
-                () -> execution(executionId),
-                e -> !e.path("status").asString().equals("InProgress"));
-    }
-
-    private static JsonNode run(long policyId) {
-        return awaitEnd(start(policyId));
-    }
-
-    private static JsonNode tasks(long executionId) {
-        return admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks")
-                .json();
-    }
-
-    /** Every task's log of the execution, one after the other. */
-    private static String logs(long executionId) {
-        StringBuilder all = new StringBuilder();
-        for (JsonNode t : tasks(executionId)) {
-            all.append(admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks/"
-                                    + t.path("id").asLong() + "/log")
-                            .text())
-                    .append('\n');
-        }
-        return all.toString();
-    }
-
     private static List<String> sources(long executionId) {
         List<String> sources = new ArrayList<>();
-        tasks(executionId).forEach(t -> sources.add(t.path("src_resource").asString()));
+        calls.tasks(executionId).forEach(t -> sources.add(t.path("src_resource").asString()));
         return sources;
     }
 
@@ -211,12 +157,12 @@ class ReplicationDeliveryTest {
         Map<String, Object> deleting = policyBody(direct, project);
         deleting.put("trigger", Map.of("type", "event_based"));
         deleting.put("deletion", true);
-        long deletingId = policy(deleting);
+        long deletingId = calls.policy(deleting);
         Map<String, Object> keeping = policyBody(direct, project);
         keeping.put("trigger", Map.of("type", "event_based"));
         keeping.put("dest_namespace", "kept");
         keeping.put("dest_namespace_replace_count", 0);
-        long keepingId = policy(keeping);
+        long keepingId = calls.policy(keeping);
 
         RegistryClient.Image one = admin.pushImage(project + "/app", "v1", ("one " + UUID.randomUUID()).getBytes());
         RegistryClient.Image two = admin.pushImage(project + "/app", "v2", ("two " + UUID.randomUUID()).getBytes());
@@ -240,10 +186,10 @@ class ReplicationDeliveryTest {
                 list -> list.size() == 3
                         && !list.path(0).path("status").asString().equals("InProgress"));
         assertThat(deletion.path(0).path("status").asString())
-                .as(logs(deletion.path(0).path("id").asLong()))
+                .as(calls.logs(deletion.path(0).path("id").asLong()))
                 .isEqualTo("Succeed");
         assertThat(deletion.path(0).path("trigger").asString()).isEqualTo("event_based");
-        JsonNode task = tasks(deletion.path(0).path("id").asLong()).path(0);
+        JsonNode task = calls.tasks(deletion.path(0).path("id").asLong()).path(0);
         assertThat(task.path("operation").asString()).isEqualTo("deletion");
         assertThat(distStatus(project + "/app", one.manifest().toString())).isEqualTo(404);
         assertThat(distStatus(project + "/app", "v1")).isEqualTo(404);
@@ -267,9 +213,10 @@ class ReplicationDeliveryTest {
                 list -> list.size() == 5
                         && !list.path(0).path("status").asString().equals("InProgress"));
         long tagExecution = tagDeletion.path(0).path("id").asLong();
-        assertThat(tasks(tagExecution).path(0).path("operation").asString()).isEqualTo("tag deletion");
+        assertThat(calls.tasks(tagExecution).path(0).path("operation").asString())
+                .isEqualTo("tag deletion");
         assertThat(tagDeletion.path(0).path("status").asString()).isEqualTo("Failed");
-        assertThat(logs(tagExecution)).contains("does not delete a tag alone");
+        assertThat(calls.logs(tagExecution)).contains("does not delete a tag alone");
         assertThat(distStatus(project + "/app", two.manifest().toString())).isEqualTo(200);
     }
 
@@ -281,7 +228,7 @@ class ReplicationDeliveryTest {
         Map<String, Object> push = policyBody(peerId, project);
         push.put("trigger", Map.of("type", "event_based"));
         push.put("deletion", true);
-        long pushId = policy(push);
+        long pushId = calls.policy(push);
         RegistryClient.Image image = admin.pushImage(project + "/web", "1.0", ("web " + UUID.randomUUID()).getBytes());
         RegistryClient.check(
                 postJson(admin, artifactApi(project + "/web") + "1.0/tags", Map.of("name", "stable")), 201);
@@ -301,9 +248,9 @@ class ReplicationDeliveryTest {
                         && !list.path(0).path("status").asString().equals("InProgress"));
         long tagExecution = executions.path(0).path("id").asLong();
         assertThat(executions.path(0).path("status").asString())
-                .as(logs(tagExecution))
+                .as(calls.logs(tagExecution))
                 .isEqualTo("Succeed");
-        assertThat(logs(tagExecution)).contains("the tag " + project + "/web:stable is deleted");
+        assertThat(calls.logs(tagExecution)).contains("the tag " + project + "/web:stable is deleted");
         assertThat(peerAdmin
                         .get("/v2/" + project + "/web/manifests/stable", ACCEPT_ALL)
                         .status())
@@ -343,8 +290,10 @@ class ReplicationDeliveryTest {
                         Map.of("type", "label", "value", List.of("release"))));
         pull.put("trigger", Map.of("type", "manual"));
         pull.put("enabled", true);
-        JsonNode e = run(policy(pull));
-        assertThat(e.path("status").asString()).as(logs(e.path("id").asLong())).isEqualTo("Succeed");
+        JsonNode e = calls.run(calls.policy(pull));
+        assertThat(e.path("status").asString())
+                .as(calls.logs(e.path("id").asLong()))
+                .isEqualTo("Succeed");
         assertThat(sources(e.path("id").asLong())).containsExactly(source + "/tool:[gold]");
         assertThat(admin.get("/v2/" + into + "/tool/manifests/gold", ACCEPT_ALL).status())
                 .isEqualTo(200);
@@ -384,7 +333,7 @@ class ReplicationDeliveryTest {
         shipped.put("dest_namespace_replace_count", 0);
         filter(shipped, Map.of("type", "label", "value", List.of("ship"), "decoration", "matches"));
         filter(shipped, Map.of("type", "resource", "value", "image"));
-        JsonNode e = run(policy(shipped));
+        JsonNode e = calls.run(calls.policy(shipped));
         assertThat(e.path("status").asString()).isEqualTo("Succeed");
         assertThat(sources(e.path("id").asLong())).containsExactly(project + "/a:[v1]");
         assertThat(distStatus("lab/" + project + "/a", "v1")).isEqualTo(200);
@@ -393,14 +342,14 @@ class ReplicationDeliveryTest {
         filter(unlabelledV, Map.of("type", "label", "value", List.of("ship"), "decoration", "excludes"));
         filter(unlabelledV, Map.of("type", "tag", "value", "v*"));
         filter(unlabelledV, Map.of("type", "resource", "value", "image"));
-        e = run(policy(unlabelledV));
+        e = calls.run(calls.policy(unlabelledV));
         assertThat(sources(e.path("id").asLong())).containsExactly(project + "/a:[v2]");
 
         Map<String, Object> everyKind = policyBody(direct, project);
         filter(everyKind, Map.of("type", "label", "value", List.of("ship"), "decoration", "excludes"));
         filter(everyKind, Map.of("type", "tag", "value", "v1", "decoration", "excludes"));
         filter(everyKind, Map.of("type", "resource", "value", "artifact"));
-        e = run(policy(everyKind));
+        e = calls.run(calls.policy(everyKind));
         assertThat(sources(e.path("id").asLong()))
                 .containsExactlyInAnyOrder(project + "/a:[v2]", project + "/a:[rc-1]", project + "/chart:[v-chart]");
     }
@@ -438,12 +387,12 @@ class ReplicationDeliveryTest {
         Digest referrer = admin.pushManifest(
                 repository, Digest.sha256(sbomManifest).toString(), RegistryClient.OCI_MANIFEST, sbomManifest);
 
-        JsonNode e = run(policy(policyBody(direct, project)));
+        JsonNode e = calls.run(calls.policy(policyBody(direct, project)));
         assertThat(e.path("status").asString()).isEqualTo("Succeed");
         assertThat(sources(e.path("id").asLong()))
                 .as("the signature's tag goes with its subject, not as an artifact of its own")
                 .containsExactly(repository + ":[1.0]");
-        String log = logs(e.path("id").asLong());
+        String log = calls.logs(e.path("id").asLong());
         assertThat(log)
                 .contains("accessory " + repository + "@" + referrer)
                 .contains("tag " + repository + ":" + sigTag);
@@ -466,8 +415,10 @@ class ReplicationDeliveryTest {
         body.put("speed", 64); // KiB/s
         body.put("copy_by_chunk", true);
         relay.clearRequests();
-        JsonNode e = run(policy(body));
-        assertThat(e.path("status").asString()).as(logs(e.path("id").asLong())).isEqualTo("Succeed");
+        JsonNode e = calls.run(calls.policy(body));
+        assertThat(e.path("status").asString())
+                .as(calls.logs(e.path("id").asLong()))
+                .isEqualTo("Succeed");
         long patches = relay.requests().stream()
                 .filter(r -> r.startsWith("PATCH /v2/" + project + "/big/blobs/uploads/"))
                 .count();
@@ -486,18 +437,18 @@ class ReplicationDeliveryTest {
     void tooManyRequestsAndServerErrorsAreRetriedWithBackoff() {
         String project = new TestAccounts(server).project("busy", false);
         admin.pushImage(project + "/svc", "1", ("busy " + UUID.randomUUID()).getBytes());
-        long policyId = policy(policyBody(relayed, project));
+        long policyId = calls.policy(policyBody(relayed, project));
         relay.failUploads(FaultyHttpRelay.Fault.TOO_MANY_REQUESTS, 2);
-        JsonNode e = run(policyId);
-        String log = logs(e.path("id").asLong());
+        JsonNode e = calls.run(policyId);
+        String log = calls.logs(e.path("id").asLong());
         assertThat(e.path("status").asString()).as(log).isEqualTo("Succeed");
         assertThat(log).contains("answered HTTP 429").contains("retry 1 of 2 in 1000 ms");
         assertThat(distStatus(project + "/svc", "1")).isEqualTo(200);
 
         admin.pushImage(project + "/svc", "2", ("busier " + UUID.randomUUID()).getBytes());
         relay.failUploads(FaultyHttpRelay.Fault.SERVER_ERROR, 2);
-        e = run(policyId);
-        log = logs(e.path("id").asLong());
+        e = calls.run(policyId);
+        log = calls.logs(e.path("id").asLong());
         assertThat(e.path("status").asString()).as(log).isEqualTo("Succeed");
         assertThat(log).contains("answered HTTP 500").contains("retry 2 of 2");
         assertThat(distStatus(project + "/svc", "2")).isEqualTo(200);
@@ -507,15 +458,15 @@ class ReplicationDeliveryTest {
     void aRemoteThatResetsMidBlobFailsTheTaskWithNothingTaggedAndARerunFinishes() {
         String project = new TestAccounts(server).project("reset", false);
         RegistryClient.Image image = admin.pushImage(project + "/frag", "1", random(96 * 1024), random(32 * 1024));
-        long policyId = policy(policyBody(relayed, project));
+        long policyId = calls.policy(policyBody(relayed, project));
         relay.failUploads(FaultyHttpRelay.Fault.RESET_MID_BODY, -1);
         JsonNode failed;
         try {
-            failed = run(policyId);
+            failed = calls.run(policyId);
         } finally {
             relay.heal();
         }
-        String log = logs(failed.path("id").asLong());
+        String log = calls.logs(failed.path("id").asLong());
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
         assertThat(log).contains("failed 3 time(s)").contains("giving up");
         assertThat(distStatus(project + "/frag", "1"))
@@ -523,9 +474,9 @@ class ReplicationDeliveryTest {
                 .isEqualTo(404);
         assertThat(distStatus(project + "/frag", image.manifest().toString())).isEqualTo(404);
 
-        JsonNode again = run(policyId);
+        JsonNode again = calls.run(policyId);
         assertThat(again.path("status").asString())
-                .as(logs(again.path("id").asLong()))
+                .as(calls.logs(again.path("id").asLong()))
                 .isEqualTo("Succeed");
         RegistryClient.Response copied = dist.get("/v2/" + project + "/frag/manifests/1", ACCEPT_ALL);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
@@ -543,15 +494,15 @@ class ReplicationDeliveryTest {
         }
         Map<String, Object> body = policyBody(direct, project);
         body.put("speed", 32);
-        long policyId = policy(body);
-        long executionId = start(policyId);
+        long policyId = calls.policy(body);
+        long executionId = calls.start(policyId);
         Eventually.await(
                 Duration.ofSeconds(60),
-                () -> execution(executionId),
+                () -> calls.execution(executionId),
                 e -> e.path("succeed").asInt() >= 1
                         || !e.path("status").asString().equals("InProgress"));
         RegistryClient.check(admin.send("PUT", "/api/v2.0/replication/executions/" + executionId, null), 200);
-        JsonNode stopped = awaitEnd(executionId);
+        JsonNode stopped = calls.awaitEnd(executionId);
         assertThat(stopped.path("status").asString()).isEqualTo("Stopped");
         assertThat(stopped.path("succeed").asInt()).isBetween(1, 5);
 
@@ -588,8 +539,8 @@ class ReplicationDeliveryTest {
                         "Content-Type",
                         "application/json"),
                 200);
-        JsonNode resumed = run(policyId);
-        String log = logs(resumed.path("id").asLong());
+        JsonNode resumed = calls.run(policyId);
+        String log = calls.logs(resumed.path("id").asLong());
         assertThat(resumed.path("status").asString()).as(log).isEqualTo("Succeed");
         assertThat(log).contains("is there: skipped");
         for (int i = 0; i < 6; i++) {

@@ -37,6 +37,7 @@ class ReplicationExecutionTest {
     private static BerthServer server;
     private static DistributionRegistry distribution;
     private static RegistryClient admin;
+    private static ReplicationCalls calls;
     private static RegistryClient dist;
     private static long registryId;
     private static Path skopeoPolicy;
@@ -48,6 +49,7 @@ class ReplicationExecutionTest {
                 "berth.outbound.allowed-networks", "127.0.0.1/32",
                 "berth.jobs.poll-interval", "200ms"));
         admin = server.adminClient();
+        calls = new ReplicationCalls(admin);
         dist = new RegistryClient(distribution.baseUri(), Map.of("Authorization", BerthServer.basic(USER, PASSWORD)));
         registryId = ReplicationPolicyTest.endpoint(admin, "dist", distribution, USER, PASSWORD);
         skopeoPolicy = Files.createTempFile("skopeo-policy", ".json");
@@ -65,29 +67,6 @@ class ReplicationExecutionTest {
         if (skopeoPolicy != null) {
             Files.deleteIfExists(skopeoPolicy);
         }
-    }
-
-    private static long id(RegistryClient.Response created) {
-        String location = created.header("Location").orElseThrow();
-        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-    }
-
-    private static long policy(Map<String, Object> body) {
-        RegistryClient.Response r = postJson(admin, "/api/v2.0/replication/policies", body);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return id(r);
-    }
-
-    /** Starts an execution and waits for it to end; returns it. */
-    private static JsonNode run(long policyId) {
-        RegistryClient.Response started =
-                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        long execution = id(started);
-        return Eventually.await(
-                Duration.ofSeconds(120),
-                () -> admin.get("/api/v2.0/replication/executions/" + execution).json(),
-                e -> !e.path("status").asString().equals("InProgress"));
     }
 
     private static String skopeoRaw(String hostPort, String user, String password, String reference) {
@@ -159,9 +138,9 @@ class ReplicationExecutionTest {
         body.put("trigger", Map.of("type", "manual"));
         body.put("enabled", true);
         body.put("override", true);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
-        JsonNode execution = run(policyId);
+        JsonNode execution = calls.run(policyId);
         assertThat(execution.path("status").asString()).as(execution.toString()).isEqualTo("Succeed");
         assertThat(execution.path("trigger").asString()).isEqualTo("manual");
         assertThat(execution.path("total").asInt()).isEqualTo(2);
@@ -199,7 +178,7 @@ class ReplicationExecutionTest {
         assertThat(log.text()).contains("copied").contains("tag mirror/");
 
         // again: everything is there, so no blob moves
-        JsonNode again = run(policyId);
+        JsonNode again = calls.run(policyId);
         assertThat(again.path("status").asString()).isEqualTo("Succeed");
         long againId = again.path("id").asLong();
         for (JsonNode t : admin.get("/api/v2.0/replication/executions/" + againId + "/tasks")
@@ -238,9 +217,9 @@ class ReplicationExecutionTest {
         body.put("filters", List.of(Map.of("type", "name", "value", "team" + suffix + "/**")));
         body.put("trigger", Map.of("type", "manual"));
         body.put("enabled", true);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
-        JsonNode execution = run(policyId);
+        JsonNode execution = calls.run(policyId);
         assertThat(execution.path("status").asString()).as(execution.toString()).isEqualTo("Succeed");
         assertThat(execution.path("total").asInt()).isEqualTo(2);
         assertThat(berthRaw(project + "/tool:1.0")).isEqualTo(distRaw("team" + suffix + "/tool:1.0"));
@@ -258,7 +237,7 @@ class ReplicationExecutionTest {
         body.put("name", TestAccounts.unique("off-"));
         body.put("dest_registry", Map.of("id", registryId));
         body.put("enabled", false);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
         RegistryClient.Response disabled =
                 postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
         assertThat(disabled.status()).isEqualTo(412);
@@ -292,7 +271,7 @@ class ReplicationExecutionTest {
         body.put("filters", List.of(Map.of("type", "name", "value", project + "/**")));
         body.put("trigger", Map.of("type", "event_based"));
         body.put("enabled", true);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
         // another project's push first: events are consumed in order, so by the time this policy's
         // push has been replicated, that one has been seen (and must have been left alone)

@@ -1,5 +1,6 @@
 package dev.berth.replication;
 
+import static dev.berth.replication.ReplicationCalls.id;
 import static dev.berth.support.TestAccounts.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,8 +13,6 @@ import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -52,6 +51,7 @@ class ReplicationTimeoutTest {
     private static DistributionRegistry distribution;
     private static FaultyHttpRelay relay;
     private static RegistryClient admin;
+    private static ReplicationCalls calls;
     private static RegistryClient dist;
     private static long relayed;
     private static MutableClock clock;
@@ -74,6 +74,7 @@ class ReplicationTimeoutTest {
                 MutableClock.Config.class);
         clock = server.bean(MutableClock.class);
         admin = server.adminClient();
+        calls = new ReplicationCalls(admin);
         dist = new RegistryClient(distribution.baseUri(), Map.of("Authorization", BerthServer.basic(USER, PASSWORD)));
         RegistryClient.Response r = postJson(
                 admin,
@@ -109,54 +110,6 @@ class ReplicationTimeoutTest {
         }
     }
 
-    private static long id(RegistryClient.Response created) {
-        String location = created.header("Location").orElseThrow();
-        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-    }
-
-    private static long policy(Map<String, Object> body) {
-        RegistryClient.Response r = postJson(admin, "/api/v2.0/replication/policies", body);
-        assertThat(r.status()).as(r.text()).isEqualTo(201);
-        return id(r);
-    }
-
-    private static Map<String, Object> policyBody(String direction, String namePattern) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", TestAccounts.unique("t-"));
-        body.put(direction, Map.of("id", relayed));
-        body.put("filters", List.of(Map.of("type", "name", "value", namePattern)));
-        body.put("trigger", Map.of("type", "manual"));
-        body.put("enabled", true);
-        body.put("override", true);
-        return body;
-    }
-
-    private static JsonNode run(long policyId) {
-        RegistryClient.Response started =
-                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        long executionId = id(started);
-        // the default read timeout is five minutes: ending well inside this wait shows the configured one held
-        return Eventually.await(
-                Duration.ofSeconds(120),
-                () -> admin.get("/api/v2.0/replication/executions/" + executionId)
-                        .json(),
-                e -> !e.path("status").asString().equals("InProgress"));
-    }
-
-    private static String logs(JsonNode execution) {
-        long executionId = execution.path("id").asLong();
-        StringBuilder all = new StringBuilder();
-        for (JsonNode t : admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks")
-                .json()) {
-            all.append(admin.get("/api/v2.0/replication/executions/" + executionId + "/tasks/"
-                                    + t.path("id").asLong() + "/log")
-                            .text())
-                    .append('\n');
-        }
-        return all.toString();
-    }
-
     private static byte[] random(int size) {
         byte[] b = new byte[size];
         new Random().nextBytes(b);
@@ -167,11 +120,12 @@ class ReplicationTimeoutTest {
     void aDestinationThatAcceptsTheConnectionAndNeverAnswersFailsTheTaskOnTheTimeout() {
         String project = new TestAccounts(server).project("mute", false);
         RegistryClient.Image image = admin.pushImage(project + "/app", "1", random(64 * 1024));
-        long policyId = policy(policyBody("dest_registry", project + "/**"));
+        long policyId = calls.policy(ReplicationCalls.manualPolicy("dest_registry", relayed, project + "/**"));
 
         relay.hangEveryRequest();
-        JsonNode failed = run(policyId);
-        String log = logs(failed);
+        // the default read timeout is five minutes: ending within the run's wait shows the configured one held
+        JsonNode failed = calls.run(policyId);
+        String log = calls.logs(failed);
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
         assertThat(failed.path("failed").asInt()).as(failed.toString()).isEqualTo(1);
         assertThat(relay.heldRequests()).isPositive();
@@ -190,8 +144,8 @@ class ReplicationTimeoutTest {
                         .status())
                 .isEqualTo(404);
 
-        JsonNode again = run(policyId);
-        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        JsonNode again = calls.run(policyId);
+        assertThat(again.path("status").asString()).as(calls.logs(again)).isEqualTo("Succeed");
         RegistryClient.Response copied = dist.get("/v2/" + project + "/app/manifests/1", ACCEPT_ALL);
         assertThat(copied.status()).isEqualTo(200);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
@@ -206,13 +160,13 @@ class ReplicationTimeoutTest {
         String source = "stall" + TestAccounts.unique("");
         RegistryClient.Image image = dist.pushImage(source + "/tool", "2", random(256 * 1024), random(64 * 1024));
         String project = new TestAccounts(server).project("into", false);
-        Map<String, Object> body = policyBody("src_registry", source + "/**");
+        Map<String, Object> body = ReplicationCalls.manualPolicy("src_registry", relayed, source + "/**");
         body.put("dest_namespace", project);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
         relay.stallBlobBodies();
-        JsonNode failed = run(policyId);
-        String log = logs(failed);
+        JsonNode failed = calls.run(policyId);
+        String log = calls.logs(failed);
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
         assertThat(failed.path("total").asInt()).as(failed.toString()).isEqualTo(1);
         assertThat(relay.heldRequests()).isPositive();
@@ -226,8 +180,8 @@ class ReplicationTimeoutTest {
                         .status())
                 .isEqualTo(404);
 
-        JsonNode again = run(policyId);
-        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        JsonNode again = calls.run(policyId);
+        assertThat(again.path("status").asString()).as(calls.logs(again)).isEqualTo("Succeed");
         RegistryClient.Response copied = admin.get("/v2/" + project + "/tool/manifests/2", ACCEPT_ALL);
         assertThat(copied.status()).isEqualTo(200);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
@@ -242,26 +196,22 @@ class ReplicationTimeoutTest {
         String source = "trickle" + TestAccounts.unique("");
         RegistryClient.Image image = dist.pushImage(source + "/slow", "3", random(256 * 1024));
         String project = new TestAccounts(server).project("drip", false);
-        Map<String, Object> body = policyBody("src_registry", source + "/**");
+        Map<String, Object> body = ReplicationCalls.manualPolicy("src_registry", relayed, source + "/**");
         body.put("dest_namespace", project);
-        long policyId = policy(body);
+        long policyId = calls.policy(body);
 
         int before = relay.heldRequests();
         // a byte every 200 ms: well inside the 1500 ms read timeout, so only the deadline can end it
         relay.trickleBlobBodies(Duration.ofMillis(200));
-        RegistryClient.Response started =
-                postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId));
-        assertThat(started.status()).as(started.text()).isEqualTo(201);
-        long executionId = id(started);
+        long executionId = calls.start(policyId);
         Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
         // the config blob (small) and the 256 KiB layer: 30 s + 16 s allowed at most; move past it
         clock.advance(Duration.ofMinutes(2));
         JsonNode failed = Eventually.await(
                 Duration.ofSeconds(60),
-                () -> admin.get("/api/v2.0/replication/executions/" + executionId)
-                        .json(),
+                () -> calls.execution(executionId),
                 e -> !e.path("status").asString().equals("InProgress"));
-        String log = logs(failed);
+        String log = calls.logs(failed);
         assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
         assertThat(log)
                 .contains("past its deadline")
@@ -278,8 +228,8 @@ class ReplicationTimeoutTest {
                         .status())
                 .isEqualTo(404);
 
-        JsonNode again = run(policyId);
-        assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
+        JsonNode again = calls.run(policyId);
+        assertThat(again.path("status").asString()).as(calls.logs(again)).isEqualTo("Succeed");
         RegistryClient.Response copied = admin.get("/v2/" + project + "/slow/manifests/3", ACCEPT_ALL);
         assertThat(copied.status()).isEqualTo(200);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());

@@ -1,17 +1,14 @@
 package dev.berth.replication;
 
-import static dev.berth.support.TestAccounts.postJson;
+import static dev.berth.replication.ReplicationCalls.id;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.support.BerthServer;
 import dev.berth.support.DistributionRegistry;
 import dev.berth.support.DockerTokenService;
-import dev.berth.support.Eventually;
 import dev.berth.support.GitlabApiStandIn;
 import dev.berth.support.RegistryClient;
 import dev.berth.support.TestAccounts;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +35,7 @@ class TokenAuthPeerTest {
     private static DistributionRegistry acr;
     private static BerthServer server;
     private static RegistryClient admin;
+    private static ReplicationCalls calls;
 
     @BeforeAll
     static void start() {
@@ -51,6 +49,7 @@ class TokenAuthPeerTest {
                 "berth.jobs.poll-interval", "200ms",
                 "berth.replication.task-attempts", "1"));
         admin = server.adminClient();
+        calls = new ReplicationCalls(admin);
     }
 
     @AfterAll
@@ -67,56 +66,15 @@ class TokenAuthPeerTest {
     }
 
     private static RegistryClient.Response endpoint(String type, DistributionRegistry registry, String secret) {
-        return postJson(
-                admin,
-                "/api/v2.0/registries",
-                Map.of(
-                        "name",
-                        TestAccounts.unique(type + "-"),
-                        "type",
-                        type,
-                        "url",
-                        registry.baseUri().toString(),
-                        "credential",
-                        Map.of("type", "basic", "access_key", USER, "access_secret", secret)));
-    }
-
-    private static long id(RegistryClient.Response created) {
-        assertThat(created.status()).as(created.text()).isEqualTo(201);
-        String location = created.header("Location").orElseThrow();
-        return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+        return calls.createRegistry(type, registry.baseUri().toString(), USER, secret);
     }
 
     private static JsonNode run(String registryKey, long registryId, String namePattern, String destNamespace) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", TestAccounts.unique("tok-"));
-        body.put(registryKey, Map.of("id", registryId));
-        body.put("filters", List.of(Map.of("type", "name", "value", namePattern)));
-        body.put("trigger", Map.of("type", "manual"));
-        body.put("enabled", true);
-        body.put("override", true);
+        Map<String, Object> body = ReplicationCalls.manualPolicy(registryKey, registryId, namePattern);
         if (destNamespace != null) {
             body.put("dest_namespace", destNamespace);
         }
-        long policyId = id(postJson(admin, "/api/v2.0/replication/policies", body));
-        long execution = id(postJson(admin, "/api/v2.0/replication/executions", Map.of("policy_id", policyId)));
-        return Eventually.await(
-                Duration.ofSeconds(120),
-                () -> admin.get("/api/v2.0/replication/executions/" + execution).json(),
-                e -> !e.path("status").asString().equals("InProgress"));
-    }
-
-    private static String logs(JsonNode execution) {
-        long id = execution.path("id").asLong();
-        StringBuilder all = new StringBuilder();
-        for (JsonNode t :
-                admin.get("/api/v2.0/replication/executions/" + id + "/tasks").json()) {
-            all.append(admin.get("/api/v2.0/replication/executions/" + id + "/tasks/"
-                                    + t.path("id").asLong() + "/log")
-                            .text())
-                    .append('\n');
-        }
-        return all.toString();
+        return calls.run(calls.policy(body));
     }
 
     @Test
@@ -129,7 +87,7 @@ class TokenAuthPeerTest {
         String project = new TestAccounts(server).project("tok", false);
         RegistryClient.Image image = admin.pushImage(project + "/app", "v1", ("tok " + UUID.randomUUID()).getBytes());
         JsonNode pushed = run("dest_registry", registry, project + "/**", null);
-        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+        assertThat(pushed.path("status").asString()).as(calls.logs(pushed)).isEqualTo("Succeed");
         // the registry let Berth in only with tokens for the scopes it asked for
         assertThat(tokens.requests()).anySatisfy(r -> {
             assertThat(r.path()).isEqualTo("/jwt/auth");
@@ -144,7 +102,7 @@ class TokenAuthPeerTest {
 
         String into = new TestAccounts(server).project("tok-back", false);
         JsonNode pulled = run("src_registry", registry, project + "/**", into);
-        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("status").asString()).as(calls.logs(pulled)).isEqualTo("Succeed");
         RegistryClient.Response back =
                 admin.get("/v2/" + into + "/app/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST);
         assertThat(back.status()).isEqualTo(200);
@@ -171,11 +129,11 @@ class TokenAuthPeerTest {
                         .asString())
                 .isEqualTo("Succeed");
         JsonNode toGhcr = run("dest_registry", gh, project + "/**", null);
-        assertThat(toGhcr.path("status").asString()).as(logs(toGhcr)).isEqualTo("Succeed");
+        assertThat(toGhcr.path("status").asString()).as(calls.logs(toGhcr)).isEqualTo("Succeed");
 
         String into = new TestAccounts(server).project("gh-back", false);
         JsonNode pulled = run("src_registry", gh, project + "/two", into);
-        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("status").asString()).as(calls.logs(pulled)).isEqualTo("Succeed");
         assertThat(pulled.path("total").asInt()).isEqualTo(1);
         assertThat(admin.get("/v2/" + into + "/two/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
                         .status())
@@ -190,7 +148,7 @@ class TokenAuthPeerTest {
             admin.pushImage(project + "/" + name, "v1", (name + " " + UUID.randomUUID()).getBytes());
         }
         JsonNode pushed = run("dest_registry", gl, project + "/**", null);
-        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+        assertThat(pushed.path("status").asString()).as(calls.logs(pushed)).isEqualTo("Succeed");
         // GitLab's API, not the catalog, says what there is: a project without its registry is skipped
         gitlabApi.add(new GitlabApiStandIn.Project(
                 71,
@@ -201,7 +159,7 @@ class TokenAuthPeerTest {
 
         String into = new TestAccounts(server).project("glapi-back", false);
         JsonNode pulled = run("src_registry", gl, project + "/**", into);
-        String log = logs(pulled);
+        String log = calls.logs(pulled);
         assertThat(pulled.path("status").asString()).as(log).isEqualTo("Succeed");
         assertThat(pulled.path("total").asInt()).as(pulled.toString()).isEqualTo(2);
         for (String name : List.of("one", "three")) {
@@ -230,7 +188,7 @@ class TokenAuthPeerTest {
             gitlabApi.refuseEveryToken(false);
         }
         assertThat(denied.path("status").asString()).isEqualTo("Failed");
-        assertThat(denied.path("status_text").asString() + logs(denied))
+        assertThat(denied.path("status_text").asString() + calls.logs(denied))
                 .contains("GitLab's API answered HTTP 401")
                 .doesNotContain(TOKEN);
     }
@@ -241,11 +199,11 @@ class TokenAuthPeerTest {
         String project = new TestAccounts(server).project("acr", false);
         RegistryClient.Image image = admin.pushImage(project + "/app", "v1", ("acr " + UUID.randomUUID()).getBytes());
         JsonNode pushed = run("dest_registry", registry, project + "/**", null);
-        assertThat(pushed.path("status").asString()).as(logs(pushed)).isEqualTo("Succeed");
+        assertThat(pushed.path("status").asString()).as(calls.logs(pushed)).isEqualTo("Succeed");
 
         String into = new TestAccounts(server).project("acr-back", false);
         JsonNode pulled = run("src_registry", registry, project + "/**", into);
-        assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+        assertThat(pulled.path("status").asString()).as(calls.logs(pulled)).isEqualTo("Succeed");
         RegistryClient.Response back =
                 admin.get("/v2/" + into + "/app/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST);
         assertThat(back.raw().body()).isEqualTo(image.manifestBytes());

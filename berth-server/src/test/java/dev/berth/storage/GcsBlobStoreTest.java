@@ -17,14 +17,13 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * The Google Cloud Storage driver, through the Google Cloud Storage SDK's JSON-API client, against
- * an in-process fake of that JSON API ({@link GcsTestServer}): the shared contract plus what only
- * GCS shows. The SDK's own {@code LocalStorageHelper} would not do: it replaces the HTTP layer (so
+ * an in-process fake of that JSON API ({@link GcsTestServer}): the shared contracts plus what
+ * only GCS shows. The SDK's own {@code LocalStorageHelper} would not do: it replaces the HTTP layer (so
  * the driver's requests are never made), implements no compose, and is not thread-safe, which the
  * contract's concurrency tests need.
  */
-class GcsBlobStoreTest extends BlobStoreContract {
+class GcsBlobStoreTest extends ObjectBlobStoreContract {
     private static final Map<Path, String> BUCKETS = new ConcurrentHashMap<>();
-    private static final String ROOT = "registry/root";
     private static final int MiB = 1024 * 1024;
 
     private final GcsTestServer gcs = GcsTestServer.shared();
@@ -49,15 +48,9 @@ class GcsBlobStoreTest extends BlobStoreContract {
         return BUCKETS.get(tempDir);
     }
 
-    @Test
-    void blobsLiveAtTheirContentAddressUnderTheRootDirectory() throws IOException {
-        Digest digest = commit(bytes("layout"));
-
-        assertThat(gcs.names(bucket()))
-                .containsExactly(ROOT + "/blobs/sha256/" + digest.hex().substring(0, 2) + "/" + digest.hex());
-        List<Digest> listed = new ArrayList<>();
-        ((ListableBlobStore) store).forEachBlob(listed::add);
-        assertThat(listed).containsExactly(digest);
+    @Override
+    protected List<String> objectNames() {
+        return gcs.names(bucket());
     }
 
     @Test
@@ -77,8 +70,7 @@ class GcsBlobStoreTest extends BlobStoreContract {
         // 40 segments: two intermediate composes of at most 32, then the final one.
         assertThat(gcs.composes() - before).isEqualTo(3);
         assertThat(readBlob(store, digest, 0)).isEqualTo(data);
-        assertThat(gcs.names(bucket()))
-                .containsExactly(ROOT + "/blobs/sha256/" + digest.hex().substring(0, 2) + "/" + digest.hex());
+        assertThat(objectNames()).containsExactly(blobName(digest));
     }
 
     @Test
@@ -92,19 +84,6 @@ class GcsBlobStoreTest extends BlobStoreContract {
         ((ListableBlobStore) store).forEachBlob(listed::add);
 
         assertThat(listed).containsExactlyInAnyOrderElementsOf(committed);
-    }
-
-    @Test
-    void idleUploadsAreRemovedByThePurge() throws IOException {
-        UUID upload = newUpload();
-        store.append(upload, 0, new ByteArrayInputStream(bytes("left behind")), Long.MAX_VALUE, sha256());
-
-        assertThat(store.removeLeftoversBefore(java.time.Instant.now().minusSeconds(3600)))
-                .isZero();
-        assertThat(store.removeLeftoversBefore(java.time.Instant.now().plusSeconds(1)))
-                .isEqualTo(1);
-
-        assertThat(gcs.names(bucket())).isEmpty();
     }
 
     @Test

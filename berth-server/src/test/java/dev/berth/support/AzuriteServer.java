@@ -52,7 +52,7 @@ public final class AzuriteServer {
                 install();
             }
         }
-        port = BerthProcess.freePort();
+        port = FreePort.pick();
         Path log = Files.createTempFile("berth-azurite-", ".log");
         process = new ProcessBuilder(
                         bin.toString(),

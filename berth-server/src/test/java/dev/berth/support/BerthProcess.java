@@ -2,7 +2,6 @@ package dev.berth.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +49,7 @@ public final class BerthProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Path, Path)}, with extra {@code --name=value} arguments (e.g. an external database). */
     public static BerthProcess start(Path dataDir, Path tmpDir, Path log, List<String> extraArgs) {
-        return start(dataDir, tmpDir, log, extraArgs, freePort());
+        return start(dataDir, tmpDir, log, extraArgs, FreePort.pick());
     }
 
     /**
@@ -73,7 +72,9 @@ public final class BerthProcess implements AutoCloseable {
                 "dev.berth.BerthApplication",
                 "--server.port=" + port,
                 "--spring.datasource.hikari.maximum-pool-size=10",
-                "--spring.datasource.hikari.minimum-idle=1"));
+                "--spring.datasource.hikari.minimum-idle=1",
+                // as in BerthServer: no OSV download from the internet at 03:30 UTC mid-test
+                "--berth.scan.osv.schedule="));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -243,14 +244,5 @@ public final class BerthProcess implements AutoCloseable {
                 p.destroyForcibly();
             }
         });
-    }
-
-    public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -87,6 +87,11 @@ public final class BerthServer implements AutoCloseable {
         all.put("logging.level.root", "WARN");
         all.put("logging.level.dev.berth", "INFO");
         all.put("logging.level.dev.berth.access", "WARN"); // one line per request: too much for test logs
+        // The OSV database update is daily at 03:30 UTC from the public internet: a run near that
+        // hour, or a class whose MutableClock passes it, would start downloading nine archives
+        // (gigabytes, up to three hours on a worker) in the middle of unrelated tests. A test about
+        // it sets its own URL and schedule.
+        all.put("berth.scan.osv.schedule", "");
         all.putAll(properties);
         // As command-line arguments: default properties would lose to application.properties,
         // leaving every test server on port 8080 and ./data.

@@ -2,7 +2,6 @@ package dev.berth.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +65,7 @@ public final class DistributionRegistry implements AutoCloseable {
             Optional<String> user, Optional<String> password, Optional<String> authSection) {
         try {
             Path dir = Files.createTempDirectory("distribution-");
-            int port = freePort();
+            int port = FreePort.pick();
             StringBuilder config = new StringBuilder("""
                     version: 0.1
                     log:
@@ -140,12 +139,6 @@ public final class DistributionRegistry implements AutoCloseable {
             }
         }
         throw new IllegalStateException("docker-registry did not listen on " + port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override

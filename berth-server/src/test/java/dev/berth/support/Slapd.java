@@ -5,7 +5,6 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldif.LDIFReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,8 +142,8 @@ public final class Slapd implements AutoCloseable {
             Path dir = Files.createTempDirectory("slapd-test-");
             Files.createDirectories(dir.resolve("db"));
             tls(dir);
-            int port = freePort();
-            int tlsPort = freePort();
+            int port = FreePort.pick();
+            int tlsPort = FreePort.pick();
             Files.writeString(dir.resolve("extra.schema"), schema);
             Files.writeString(dir.resolve("slapd.conf"), """
                     include /etc/ldap/schema/core.schema
@@ -280,12 +279,6 @@ public final class Slapd implements AutoCloseable {
             }
         }
         throw new IllegalStateException("slapd did not start: " + Files.readString(dir.resolve("slapd.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     public String url() {

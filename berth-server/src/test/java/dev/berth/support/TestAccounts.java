@@ -74,6 +74,20 @@ public final class TestAccounts {
         return client.send("PUT", path, json(body), "Content-Type", "application/json");
     }
 
+    /**
+     * Pauses the server's schedule firing (Harbor's SCHEDULER queue), for a class whose tests are not
+     * about schedules but create something the product schedules daily, such as a proxy project's
+     * default retention at midnight UTC: run near midnight, or with a clock moved past it, that run
+     * would delete a just-cached image whose first pull is not counted yet.
+     */
+    public static void pauseScheduler(RegistryClient admin) {
+        RegistryClient.Response paused =
+                putJson(admin, "/api/v2.0/jobservice/queues/SCHEDULER", java.util.Map.of("action", "pause"));
+        if (paused.status() != 200) {
+            throw new AssertionError("cannot pause the scheduler: " + paused.status() + " " + paused.text());
+        }
+    }
+
     public static RegistryClient.Response patchJson(RegistryClient client, String path, Object body) {
         return client.send("PATCH", path, json(body), "Content-Type", "application/json");
     }

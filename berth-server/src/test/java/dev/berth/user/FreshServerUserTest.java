@@ -5,10 +5,13 @@ import static dev.berth.support.TestUsers.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.support.BerthServer;
+import dev.berth.support.MutableClock;
 import dev.berth.support.RegistryClient;
+import dev.berth.support.TestDatabase;
 import dev.berth.support.TestUsers;
 import dev.berth.support.TestUsers.PortalSession;
 import dev.berth.support.TestUsers.TestUser;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +22,15 @@ import org.junit.jupiter.api.Test;
  * administrators (on the shared server other tests may promote users at any time).
  */
 class FreshServerUserTest {
+    private static TestDatabase db;
     private static BerthServer server;
+    private static MutableClock clock;
 
     @BeforeAll
     static void start() {
-        server = BerthServer.withExternalDatabase(Map.of("berth.session-timeout", "2s"));
+        db = TestDatabase.create();
+        server = BerthServer.withDatabase(db, Map.of("berth.session-timeout", "2s"), MutableClock.Config.class);
+        clock = server.bean(MutableClock.class);
     }
 
     @AfterAll
@@ -31,14 +38,17 @@ class FreshServerUserTest {
         if (server != null) {
             server.close();
         }
+        if (db != null) {
+            db.close();
+        }
     }
 
     @Test
-    void anIdleSessionExpires() throws InterruptedException {
+    void anIdleSessionExpires() {
         TestUser user = TestUsers.create(server, "idle");
         PortalSession s = TestUsers.signIn(server, user.name(), user.password());
         assertThat(s.client().get("/api/v2.0/users/current").status()).isEqualTo(200);
-        Thread.sleep(3_000);
+        clock.advance(Duration.ofSeconds(3)); // past the idle timeout, without waiting for it
         assertThat(s.client().get("/api/v2.0/users/current").status()).isEqualTo(401);
         RegistryClient.Response write = s.client()
                 .send(

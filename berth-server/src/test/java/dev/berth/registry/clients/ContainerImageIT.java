@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.support.BerthServer;
+import dev.berth.support.FreePort;
 import dev.berth.support.Podman;
 import dev.berth.support.S3TestServer;
 import dev.berth.support.TestDatabase;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,8 +110,8 @@ class ContainerImageIT {
         String volume = PREFIX + "data-" + System.nanoTime();
         podman.run("volume", "create", volume).ok();
         volumes.add(volume);
-        int port = freePort();
-        int metricsPort = freePort();
+        int port = FreePort.pick();
+        int metricsPort = FreePort.pick();
         String first = start(
                 "first",
                 port,
@@ -156,7 +156,7 @@ class ContainerImageIT {
                         .output());
         assertEquals(
                 1,
-                podman.run(healthCheck(first, "http://127.0.0.1:" + freePort() + "/"))
+                podman.run(healthCheck(first, "http://127.0.0.1:" + FreePort.pick() + "/"))
                         .exit());
 
         // The image pushed into the Berth it contains, and pulled back byte for byte.
@@ -202,7 +202,7 @@ class ContainerImageIT {
         containers.remove(first);
 
         // A new container on the same volume: PostgreSQL starts from a clean shutdown, every image is there.
-        int port2 = freePort();
+        int port2 = FreePort.pick();
         String second = start("second", port2, List.of("-v", volume + ":/data"), Map.of());
         awaitRegistry(http, URI.create("http://127.0.0.1:" + port2), second);
         String secondLog = podman.run("logs", second).ok().stdout();
@@ -223,7 +223,7 @@ class ContainerImageIT {
         S3TestServer s3 = S3TestServer.shared();
         String bucket = s3.newBucket();
         try (TestDatabase db = TestDatabase.create()) {
-            int port = freePort();
+            int port = FreePort.pick();
             String name = start(
                     "external",
                     port,
@@ -408,11 +408,5 @@ class ContainerImageIT {
     private static String tail(String container) {
         Podman.Result logs = podman.run("logs", "--tail", "80", container);
         return logs.stdout() + logs.stderr();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
