@@ -9,6 +9,7 @@ import dev.berth.iam.ProjectRole;
 import dev.berth.iam.ProjectScope;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 
 /**
@@ -61,9 +62,12 @@ public class ProjectAccessService implements ProjectAccess {
         return byName.get(name, records::scopeByName);
     }
 
-    /** The project with its metadata, remembered as {@link #findProject(String)} is. */
-    Optional<Project> cachedProject(String name) {
-        return projects.get(name, records::projectByName);
+    /**
+     * The project with its metadata, remembered as {@link #findProject(String)} is; {@code load}
+     * reads it on a miss.
+     */
+    Optional<Project> cachedProject(String name, Function<String, Optional<Project>> load) {
+        return projects.get(name, load);
     }
 
     @Override

@@ -32,14 +32,6 @@ class ProjectRecords {
                 .optional();
     }
 
-    /** The whole project (metadata included), as {@link ProjectService#findByName} reads it. */
-    Optional<Project> projectByName(String name) {
-        return jdbc.sql(ProjectService.SELECT + " WHERE p.name = ?")
-                .param(name)
-                .query(ProjectService::row)
-                .optional();
-    }
-
     Optional<ProjectScope> scopeById(long id) {
         return jdbc.sql(SCOPE + " WHERE p.id = ?")
                 .param(id)

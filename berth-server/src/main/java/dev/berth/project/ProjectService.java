@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class ProjectService {
     static final Pattern NAME = Pattern.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*$");
-    static final String SELECT = """
+    private static final String SELECT = """
             SELECT p.id, p.name, COALESCE(p.owner_id, 0) AS owner_id, COALESCE(u.username, '') AS owner_name,
                    p.storage_limit, p.creation_time, p.update_time, COALESCE(p.registry_id, 0) AS registry_id,
                    ARRAY(SELECT m.name FROM project_metadata m WHERE m.project_id = p.id ORDER BY m.name) AS meta_names,
@@ -60,7 +60,7 @@ public class ProjectService {
      * which asks on every manifest and blob request. Not for reading a project in order to change it.
      */
     public Optional<Project> findByNameCached(String name) {
-        return access.cachedProject(name);
+        return access.cachedProject(name, this::findByName);
     }
 
     public Optional<Project> findById(long id) {
