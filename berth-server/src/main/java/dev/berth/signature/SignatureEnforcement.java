@@ -19,7 +19,8 @@ import org.springframework.stereotype.Component;
  * system administrators included; under {@code warn} it is served. Both leave an audit record
  * (operation {@code pull}, resource type {@code artifact}) whose description names the reason.
  *
- * <p>Reads two rows: the policy and the stored result; never a signature. An artifact not verified
+ * <p>Reads two rows, the policy and the stored result, both remembered for two seconds (a verified
+ * result only; see {@link TrustStore}); never a signature. An artifact not verified
  * yet under the current version (just pushed, or the policy just changed) is unverified until the
  * trust consumer has written its row. Let through as {@link ContentTrust} does: signatures
  * themselves (verifiers must read them), the scanner's pull credential, and cosign or notation
@@ -59,7 +60,7 @@ class SignatureEnforcement implements PullPolicy {
             return;
         }
         Optional<TrustStore.Result> result =
-                store.result(manifestId, policy.get().version());
+                store.cachedResult(project.get().id(), manifestId, policy.get().version());
         if (result.isPresent() && result.get().verified()) {
             return;
         }

@@ -24,6 +24,8 @@ import org.springframework.stereotype.Repository;
 class TrustStore {
     /** The name under which replicas hear that a project's policy changed. */
     private static final String CACHE = "trust-policy";
+    /** The name under which replicas hear that a project's results of older policy versions were dropped. */
+    private static final String RESULTS = "trust-result";
 
     private final JdbcClient jdbc;
     private final CacheInvalidations invalidations;
@@ -36,6 +38,23 @@ class TrustStore {
             .expireAfterWrite(Duration.ofSeconds(2))
             .maximumSize(10_000)
             .build();
+    /**
+     * Verified results for the pull path, which reads one on every manifest GET and HEAD under a
+     * policy that is not off: remembered for two seconds. Only verified results are kept, because
+     * only they can be wrong when remembered: a row is never turned unverified within one policy
+     * version ({@link #putResult}), and every change of what a project trusts (mode, kinds, keys,
+     * Notation trust, identities, the site's trust root) is a new version, so a remembered result
+     * goes out of use as soon as the policy it was read under does (the policy cache's bound). An
+     * unverified or missing result is read every time: a signature pushed is honoured on the next
+     * pull, and a refused pull reads more rows anyway. Dropping older versions' rows drops them here
+     * too, on every replica.
+     */
+    private final Cache<ResultKey, Result> verified = Caffeine.newBuilder()
+            .expireAfterWrite(Duration.ofSeconds(2))
+            .maximumSize(50_000)
+            .build();
+
+    private record ResultKey(long projectId, long manifestId, long policyVersion) {}
 
     TrustStore(JdbcClient jdbc, CacheInvalidations invalidations) {
         this.jdbc = jdbc;
@@ -45,6 +64,14 @@ class TrustStore {
                 policies.invalidateAll();
             } else {
                 policies.invalidate(Long.parseLong(key));
+            }
+        });
+        invalidations.onInvalidate(RESULTS, key -> {
+            if (key.equals(CacheInvalidations.ALL)) {
+                verified.invalidateAll();
+            } else {
+                long projectId = Long.parseLong(key);
+                verified.asMap().keySet().removeIf(k -> k.projectId() == projectId);
             }
         });
     }
@@ -201,9 +228,11 @@ class TrustStore {
     /**
      * Stores a result. At least once: the same verification again changes nothing but its time. A
      * verified row is not turned unverified within one version (a signed index covers its children,
-     * and a child's own failing check must not undo that).
+     * and a child's own failing check must not undo that), so a remembered verified result stays
+     * right and other replicas need not hear of the write; this one forgets it all the same.
      */
     void putResult(long projectId, Result r) {
+        verified.invalidate(new ResultKey(projectId, r.manifestId(), r.policyVersion()));
         jdbc.sql("""
                         INSERT INTO trust_result (manifest_id, policy_version, project_id, digest, verified, kind,
                                                   key_name, signature, reason, checked_at)
@@ -225,7 +254,22 @@ class TrustStore {
                 .update();
     }
 
-    /** The result of a manifest under one policy version: one primary-key read, for the pull path. */
+    /**
+     * The result of a manifest under one version of the project's policy, for the pull path: a
+     * verified one as remembered (see {@link #verified}), else one primary-key read.
+     */
+    Optional<Result> cachedResult(long projectId, long manifestId, long policyVersion) {
+        ResultKey key = new ResultKey(projectId, manifestId, policyVersion);
+        Result remembered = verified.getIfPresent(key);
+        if (remembered != null) {
+            return Optional.of(remembered);
+        }
+        Optional<Result> read = result(manifestId, policyVersion);
+        read.filter(Result::verified).ifPresent(r -> verified.put(key, r));
+        return read;
+    }
+
+    /** The result of a manifest under one policy version: one primary-key read. */
     Optional<Result> result(long manifestId, long policyVersion) {
         return jdbc.sql("""
                         SELECT manifest_id, policy_version, digest, verified, kind, key_name, signature, reason, checked_at
@@ -249,6 +293,8 @@ class TrustStore {
         jdbc.sql("DELETE FROM trust_result WHERE project_id = ? AND policy_version < ?")
                 .params(projectId, currentVersion)
                 .update();
+        verified.asMap().keySet().removeIf(k -> k.projectId() == projectId && k.policyVersion() < currentVersion);
+        invalidations.invalidate(RESULTS, Long.toString(projectId));
     }
 
     /** A Notation X.509 trust store as stored. */
