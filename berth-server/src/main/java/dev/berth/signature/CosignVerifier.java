@@ -205,7 +205,7 @@ class CosignVerifier {
         if (leaf.isEmpty()) {
             return Verdict.refused(KIND, at, "the " + CERTIFICATE_ANNOTATION + " annotation is not a PEM certificate");
         }
-        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.annotationEntries(
+        List<RekorEntries.TlogEntry> entries = RekorEntries.annotationEntries(
                 annotations.path(BUNDLE_ANNOTATION).asString(""));
         KeylessVerifier.Outcome outcome = KeylessVerifier.verify(
                 leaf.get(),
@@ -267,9 +267,13 @@ class CosignVerifier {
         if (!BUNDLE_TYPES.contains(bundle.path("mediaType").asString(""))) {
             return Verdict.refused(KIND, at, "the bundle is not a Sigstore bundle v0.3");
         }
+        Optional<String> form = KeylessVerifier.bundleFormProblem(bundle);
+        if (form.isPresent()) {
+            return Verdict.refused(KIND, at, form.get());
+        }
         Optional<java.security.cert.X509Certificate> leaf = KeylessVerifier.bundleCertificate(bundle);
         if (leaf.isPresent() && keyless.enabled()) {
-            return keylessBundle(repository, subject, at, bundle, leaf.get(), keyless);
+            return keylessBundle(repository, subject, at, bundle, keyless);
         }
         JsonNode dsse = bundle.path("dsseEnvelope");
         if (dsse.isObject()) {
@@ -334,15 +338,7 @@ class CosignVerifier {
      * either a DSSE envelope (a {@code dsse} entry; the statement as for keyed signatures) or a
      * message signature over the artifact's manifest (a {@code hashedrekord} entry of its digest).
      */
-    private Verdict keylessBundle(
-            String repository,
-            Digest subject,
-            String at,
-            JsonNode bundle,
-            java.security.cert.X509Certificate leaf,
-            Keyless keyless) {
-        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
-        List<byte[]> timestamps = KeylessVerifier.bundleTimestamps(bundle);
+    private Verdict keylessBundle(String repository, Digest subject, String at, JsonNode bundle, Keyless keyless) {
         JsonNode envelope = bundle.path("dsseEnvelope");
         if (envelope.isObject()) {
             String payloadType = envelope.path("payloadType").asString("");
@@ -363,8 +359,7 @@ class CosignVerifier {
                 }
                 Verdict v = keylessVerdict(
                         at,
-                        KeylessVerifier.verify(
-                                leaf, sig.get(), signed, entries, timestamps, keyless.root(), keyless.identities()),
+                        KeylessVerifier.verifyBundle(bundle, sig.get(), signed, keyless.root(), keyless.identities()),
                         () -> statementProblem(subject, payload.get()));
                 if (v.verified()) {
                     return v;
@@ -383,12 +378,10 @@ class CosignVerifier {
         }
         return keylessVerdict(
                 at,
-                KeylessVerifier.verify(
-                        leaf,
+                KeylessVerifier.verifyBundle(
+                        bundle,
                         signed.signature(),
                         KeylessVerifier.Signed.message(signed.manifest()),
-                        entries,
-                        timestamps,
                         keyless.root(),
                         keyless.identities()),
                 Optional::empty);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -50,28 +49,23 @@ class KeylessVerificationTest {
 
     private static KeylessVerifier.Outcome verify(
             JsonNode bundle, byte[] artifact, SigstoreTrustedRoot root, KeylessIdentity... identities) {
-        X509Certificate leaf = KeylessVerifier.bundleCertificate(bundle).orElseThrow();
-        List<KeylessVerifier.TlogEntry> entries = KeylessVerifier.bundleEntries(bundle);
-        List<byte[]> timestamps = KeylessVerifier.bundleTimestamps(bundle);
         JsonNode dsse = bundle.path("dsseEnvelope");
         if (dsse.isObject()) {
             byte[] payload = Base64.getDecoder().decode(dsse.path("payload").asString());
             byte[] sig = Base64.getDecoder()
                     .decode(dsse.path("signatures").path(0).path("sig").asString());
-            return KeylessVerifier.verify(
-                    leaf,
+            return KeylessVerifier.verifyBundle(
+                    bundle,
                     sig,
                     KeylessVerifier.Signed.dsse(
                             CosignVerifier.pae(dsse.path("payloadType").asString(), payload), payload),
-                    entries,
-                    timestamps,
                     root,
                     List.of(identities));
         }
         byte[] sig = Base64.getDecoder()
                 .decode(bundle.path("messageSignature").path("signature").asString());
-        return KeylessVerifier.verify(
-                leaf, sig, KeylessVerifier.Signed.message(artifact), entries, timestamps, root, List.of(identities));
+        return KeylessVerifier.verifyBundle(
+                bundle, sig, KeylessVerifier.Signed.message(artifact), root, List.of(identities));
     }
 
     private static JsonNode bundle(String name) throws IOException {
@@ -99,10 +93,40 @@ class KeylessVerificationTest {
         assertThat(ok.reason())
                 .isEqualTo(
                         "signed keyless by appu@google.com (issuer https://accounts.google.com), trusted identity release");
-        // the same signature with only a signed entry timestamp (no inclusion proof) verifies too
+        // the same signature with only a signed entry timestamp (no inclusion proof): a bundle v0.3
+        // must carry an inclusion proof, as sigstore clients require from v0.2 on; in a v0.1 bundle
+        // the signed entry timestamp alone verifies
         KeylessVerifier.Outcome setOnly =
                 verify(bundle("bundle.v3.no.inclusion.sigstore"), artifact, root, identity(GOOGLE, "appu@google.com"));
-        assertThat(setOnly.verified()).as(setOnly.reason()).isTrue();
+        assertThat(setOnly.verified()).isFalse();
+        assertThat(setOnly.reason())
+                .isEqualTo("the bundle's transparency log entries have no inclusion proof (required from Sigstore"
+                        + " bundle v0.2 on; a signed entry timestamp alone is not enough)");
+        for (String mediaType : List.of(
+                "application/vnd.dev.sigstore.bundle+json;version=0.2",
+                "application/vnd.dev.sigstore.bundle.v0.3+json")) {
+            ObjectNode relabelled = (ObjectNode) bundle("bundle.v3.no.inclusion.sigstore");
+            relabelled.put("mediaType", mediaType);
+            assertThat(verify(relabelled, artifact, root, identity(GOOGLE, "appu@google.com"))
+                            .reason())
+                    .as(mediaType)
+                    .contains("have no inclusion proof");
+        }
+        ObjectNode v01 = (ObjectNode) bundle("bundle.v3.no.inclusion.sigstore");
+        v01.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
+        KeylessVerifier.Outcome setOnlyV01 = verify(v01, artifact, root, identity(GOOGLE, "appu@google.com"));
+        assertThat(setOnlyV01.verified()).as(setOnlyV01.reason()).isTrue();
+        // a v0.3 bundle holds one certificate, not a chain
+        ObjectNode chain = (ObjectNode) bundle("bundle.v3_1.sigstore");
+        ObjectNode material = (ObjectNode) chain.path("verificationMaterial");
+        material.putObject("x509CertificateChain").putArray("certificates").add(material.remove("certificate"));
+        assertThat(verify(chain, artifact, root, identity(GOOGLE, "appu@google.com"))
+                        .reason())
+                .isEqualTo("the bundle holds a certificate chain, which Sigstore bundles v0.3 do not allow");
+        chain.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.2");
+        assertThat(verify(chain, artifact, root, identity(GOOGLE, "appu@google.com"))
+                        .verified())
+                .isTrue();
         // a pattern for the subject, an exact issuer
         KeylessVerifier.Outcome pattern = verify(
                 bundle("bundle.v3_1.sigstore"),
@@ -130,6 +154,58 @@ class KeylessVerificationTest {
                 .startsWith(
                         "signed keyless by https://github.com/loosebazooka/aa-test/.github/workflows/provenance.yaml@refs/heads/main"
                                 + " (issuer https://token.actions.githubusercontent.com)");
+    }
+
+    @Test
+    void intotoEntriesOfDsseEnvelopesVerify() throws IOException {
+        // sigstore-js's DSSE bundle v0.1, logged on the public-good Rekor as an intoto 0.0.2 entry
+        KeylessIdentity brian = identity("https://github.com/login/oauth", "brian@dehamer.com");
+        KeylessVerifier.Outcome ok = verify(bundle("intoto.v01.sigstore"), null, publicGood(), brian);
+        assertThat(ok.verified()).as(ok.reason()).isTrue();
+        assertThat(ok.reason())
+                .isEqualTo("signed keyless by brian@dehamer.com (issuer https://github.com/login/oauth), trusted"
+                        + " identity release");
+        // the entry's body changed: each change is refused for what it changed
+        assertThat(intotoAltered(b -> b.put("apiVersion", "0.0.1")).reason())
+                .isEqualTo("the transparency log entry is of kind intoto 0.0.1; Berth verifies intoto entries of"
+                        + " version 0.0.2 only (earlier ones record no signature)");
+        assertThat(intotoAltered(b -> ((ObjectNode)
+                                        b.path("spec").path("content").path("payloadHash"))
+                                .put("value", "00".repeat(32)))
+                        .reason())
+                .isEqualTo("the transparency log entry is for another DSSE payload");
+        assertThat(intotoAltered(b -> ((ObjectNode) b.path("spec")
+                                        .path("content")
+                                        .path("envelope")
+                                        .path("signatures")
+                                        .path(0))
+                                .put(
+                                        "sig",
+                                        Base64.getEncoder().encodeToString("AAAA".getBytes(StandardCharsets.US_ASCII))))
+                        .reason())
+                .isEqualTo("the transparency log entry records another signature or certificate");
+        // an unchanged body whose SET no longer matches (the integrated time moved)
+        ObjectNode timeAltered = (ObjectNode) bundle("intoto.v01.sigstore");
+        ((ObjectNode) timeAltered
+                        .path("verificationMaterial")
+                        .path("tlogEntries")
+                        .path(0))
+                .put("integratedTime", "1667948288");
+        assertThat(verify(timeAltered, null, publicGood(), brian).reason())
+                .isEqualTo("the transparency log's signed entry timestamp does not verify (altered entry)");
+    }
+
+    /** The intoto bundle with its entry's body changed (its SET is then checked after the body). */
+    private static KeylessVerifier.Outcome intotoAltered(java.util.function.Consumer<ObjectNode> change)
+            throws IOException {
+        ObjectNode bundle = (ObjectNode) bundle("intoto.v01.sigstore");
+        ObjectNode entry = (ObjectNode)
+                bundle.path("verificationMaterial").path("tlogEntries").path(0);
+        ObjectNode body = (ObjectNode) JSON.readTree(
+                Base64.getDecoder().decode(entry.path("canonicalizedBody").asString()));
+        change.accept(body);
+        entry.put("canonicalizedBody", Base64.getEncoder().encodeToString(JSON.writeValueAsBytes(body)));
+        return verify(bundle, null, publicGood(), identity("https://github.com/login/oauth", "brian@dehamer.com"));
     }
 
     @Test
@@ -315,7 +391,8 @@ class KeylessVerificationTest {
                         + " timestamp, so the signing time is not authenticated");
         assertThat(conformance("rekor2-no-inclusion-proof_fail", "staging-rekor2")
                         .reason())
-                .isEqualTo("the transparency log entry has neither a signed entry timestamp nor an inclusion proof");
+                .isEqualTo("the bundle's transparency log entries have no inclusion proof (required from Sigstore"
+                        + " bundle v0.2 on; a signed entry timestamp alone is not enough)");
         assertThat(conformance("rekor2-timestamp-payload-mismatch_fail", "staging-rekor2")
                         .reason())
                 .isEqualTo("the RFC 3161 timestamp is for another signature (message imprint)");
@@ -474,8 +551,8 @@ class KeylessVerificationTest {
                         .reason())
                 .startsWith("the signing certificate expired on");
         // cosign's tag scheme: the Rekor annotation and the dev.sigstore.cosign/rfc3161timestamp one
-        List<KeylessVerifier.TlogEntry> tagEntries =
-                KeylessVerifier.annotationEntries(sigstore.annotation(sigstore.log(artifact, sig, cert.certificate())));
+        List<RekorEntries.TlogEntry> tagEntries =
+                RekorEntries.annotationEntries(sigstore.annotation(sigstore.log(artifact, sig, cert.certificate())));
         java.util.function.Function<byte[], KeylessVerifier.Outcome> tagScheme = ts -> KeylessVerifier.verify(
                 cert.certificate(),
                 sig,
@@ -531,17 +608,17 @@ class KeylessVerificationTest {
         byte[] h01 = node(leaves.get(0), leaves.get(1));
         byte[] h23 = node(leaves.get(2), leaves.get(3));
         byte[] root = node(node(h01, h23), leaves.get(4));
-        assertThat(KeylessVerifier.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1), h23, leaves.get(4))))
+        assertThat(RekorEntries.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1), h23, leaves.get(4))))
                 .isEqualTo(root);
-        assertThat(KeylessVerifier.rootFromPath(3, 5, leaves.get(3), List.of(leaves.get(2), h01, leaves.get(4))))
+        assertThat(RekorEntries.rootFromPath(3, 5, leaves.get(3), List.of(leaves.get(2), h01, leaves.get(4))))
                 .isEqualTo(root);
-        assertThat(KeylessVerifier.rootFromPath(4, 5, leaves.get(4), List.of(node(h01, h23))))
+        assertThat(RekorEntries.rootFromPath(4, 5, leaves.get(4), List.of(node(h01, h23))))
                 .isEqualTo(root);
-        assertThat(KeylessVerifier.rootFromPath(4, 5, leaves.get(3), List.of(node(h01, h23))))
+        assertThat(RekorEntries.rootFromPath(4, 5, leaves.get(3), List.of(node(h01, h23))))
                 .isNotEqualTo(root);
-        assertThat(KeylessVerifier.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1))))
+        assertThat(RekorEntries.rootFromPath(0, 5, leaves.get(0), List.of(leaves.get(1))))
                 .isNull();
-        assertThat(Optional.ofNullable(KeylessVerifier.rootFromPath(4, 5, leaves.get(4), List.of())))
+        assertThat(Optional.ofNullable(RekorEntries.rootFromPath(4, 5, leaves.get(4), List.of())))
                 .isEmpty();
     }
 

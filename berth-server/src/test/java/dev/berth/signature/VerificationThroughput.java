@@ -85,7 +85,7 @@ public final class VerificationThroughput {
                                 KeylessVerifier.bundleCertificate(bundle).orElseThrow(),
                                 sig,
                                 KeylessVerifier.Signed.message(artifactBytes),
-                                KeylessVerifier.bundleEntries(bundle),
+                                RekorEntries.bundleEntries(bundle),
                                 root,
                                 ids)
                         .verified();
