@@ -11,7 +11,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Harbor's audit log ({@code audit_log}, and {@code audit_log_ext} from Harbor 2.13) into Berth's,
  * with each entry's time, user, operation, resource and description as Harbor recorded them and
  * its project as imported. An entry is matched by its time, operation, resource type, resource and
- * user, so a second run adds nothing. Entries of operations that failed ({@code op_result} false)
+ * user, so a second run adds nothing. The extended log's source address and payload come along where
+ * Harbor filled them, the payload's passwords, secrets and tokens masked. Entries of operations that
+ * failed ({@code op_result} false)
  * are not carried: Berth's log records what was done, and has no column for an attempt.
  */
 final class AuditLogImport {
@@ -23,11 +25,11 @@ final class AuditLogImport {
     private final Map<Long, Long> projectIds;
 
     /** @param projectIds Harbor's project ids to Berth's, for the projects imported */
-    AuditLogImport(HarborDatabase harbor, JdbcClient jdbc, ImportReport report, Map<Long, Long> projectIds) {
-        this.harbor = harbor;
+    AuditLogImport(ImportContext context, JdbcClient jdbc) {
+        this.harbor = context.harbor();
         this.jdbc = jdbc;
-        this.report = report;
-        this.projectIds = projectIds;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
     }
 
     void run() throws SQLException {
@@ -45,8 +47,8 @@ final class AuditLogImport {
             }
             int inserted = jdbc.sql("""
                             INSERT INTO audit_log (project_id, operation, resource_type, resource, username, op_time,
-                                operation_description)
-                            SELECT ?, ?, ?, ?, ?, ?, ?
+                                operation_description, source_ip, payload)
+                            SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?
                             WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE op_time = ? AND operation = ?
                                 AND resource_type = ? AND resource = ? AND username = ?)
                             """)
@@ -56,7 +58,9 @@ final class AuditLogImport {
                     .param(entry.resource())
                     .param(entry.username())
                     .param(time)
-                    .param(entry.description() == null || entry.description().isBlank() ? null : entry.description())
+                    .param(blankToNull(entry.description()))
+                    .param(blankToNull(entry.sourceIp()))
+                    .param(blankToNull(AuditPayloads.masked(entry.payload())))
                     .param(time)
                     .param(entry.operation())
                     .param(entry.resourceType())
@@ -69,6 +73,10 @@ final class AuditLogImport {
             report.note(failed[0] + " audit log entries of failed operations not imported (Berth's audit log records"
                     + " what was done, not attempts)");
         }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
     }
 
     private boolean present(HarborDatabase.AuditEntry entry, OffsetDateTime time) {

@@ -366,6 +366,141 @@ final class HarborDatabase implements AutoCloseable {
                         rs.getBoolean(8)));
     }
 
+    /**
+     * A replication policy as Harbor stores it: {@code filters} and {@code trigger} are JSON strings
+     * (Harbor's API shapes, or the 1.x shapes its reader still converts); registry id 0 is Harbor
+     * itself.
+     */
+    record ReplicationPolicy(
+            long id,
+            String name,
+            String description,
+            String creator,
+            long srcRegistryId,
+            long destRegistryId,
+            String destNamespace,
+            int destNamespaceReplaceCount,
+            String filters,
+            String trigger,
+            boolean replicateDeletion,
+            boolean override,
+            boolean enabled,
+            int speed,
+            boolean copyByChunk,
+            boolean singleActiveReplication) {}
+
+    List<ReplicationPolicy> replicationPolicies() throws SQLException {
+        if (!tables.contains("replication_policy")) {
+            return List.of();
+        }
+        // copy_by_chunk came with 2.6, single_active_replication with 2.14
+        String singleActive = hasColumn("replication_policy", "single_active_replication")
+                ? "COALESCE(single_active_replication, false)"
+                : "false";
+        return list(
+                """
+                SELECT id, name, COALESCE(description, ''), COALESCE(creator, ''), COALESCE(src_registry_id, 0),
+                       COALESCE(dest_registry_id, 0), COALESCE(dest_namespace, ''),
+                       COALESCE(dest_namespace_replace_count, -1), COALESCE(filters, ''), COALESCE(trigger, ''),
+                       replicate_deletion, COALESCE(override, false), enabled, COALESCE(speed_kb, 0),
+                       COALESCE(copy_by_chunk, false), """ + singleActive + " FROM replication_policy WHERE NOT deleted ORDER BY id",
+                rs -> new ReplicationPolicy(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getLong(5),
+                        rs.getLong(6),
+                        rs.getString(7),
+                        rs.getInt(8),
+                        rs.getString(9),
+                        rs.getString(10),
+                        rs.getBoolean(11),
+                        rs.getBoolean(12),
+                        rs.getBoolean(13),
+                        rs.getInt(14),
+                        rs.getBoolean(15),
+                        rs.getBoolean(16)));
+    }
+
+    /** A preheat provider instance; {@code authData} as Harbor stores it (encrypted from 2.14, JSON before). */
+    record PreheatInstance(
+            long id,
+            String name,
+            String description,
+            String vendor,
+            String endpoint,
+            String authMode,
+            String authData,
+            boolean enabled,
+            boolean isDefault,
+            boolean insecure) {}
+
+    List<PreheatInstance> preheatInstances() throws SQLException {
+        if (!tables.contains("p2p_preheat_instance")) {
+            return List.of();
+        }
+        return list(
+                """
+                SELECT id, name, COALESCE(description, ''), vendor, endpoint, COALESCE(auth_mode, ''),
+                       COALESCE(auth_data, ''), COALESCE(enabled, false), COALESCE(is_default, false),
+                       COALESCE(insecure, false)
+                FROM p2p_preheat_instance ORDER BY id
+                """,
+                rs -> new PreheatInstance(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getBoolean(8),
+                        rs.getBoolean(9),
+                        rs.getBoolean(10)));
+    }
+
+    /**
+     * A preheat policy; {@code filters}, {@code trigger} and {@code extraAttrs} are Harbor's JSON
+     * strings. Harbor 2.12 kept Dragonfly's scope in a column of its own, 2.13 on in {@code
+     * extra_attrs}: read from either as {@code extra_attrs}.
+     */
+    record PreheatPolicy(
+            long id,
+            String name,
+            String description,
+            long projectId,
+            long providerId,
+            String filters,
+            String trigger,
+            boolean enabled,
+            String extraAttrs) {}
+
+    List<PreheatPolicy> preheatPolicies() throws SQLException {
+        if (!tables.contains("p2p_preheat_policy")) {
+            return List.of();
+        }
+        String extra = hasColumn("p2p_preheat_policy", "extra_attrs")
+                ? "COALESCE(extra_attrs, '')"
+                : hasColumn("p2p_preheat_policy", "scope")
+                        ? "CASE WHEN COALESCE(scope, '') = '' THEN '' ELSE json_build_object('scope', scope)::text END"
+                        : "''";
+        return list(
+                """
+                SELECT id, name, COALESCE(description, ''), project_id, provider_id, COALESCE(filters, ''),
+                       COALESCE(trigger, ''), COALESCE(enabled, false), """ + extra + " FROM p2p_preheat_policy ORDER BY id",
+                rs -> new PreheatPolicy(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getLong(4),
+                        rs.getLong(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getBoolean(8),
+                        rs.getString(9)));
+    }
+
     record Repository(long id, String name, long projectId) {}
 
     List<Repository> repositories() throws SQLException {
@@ -410,7 +545,8 @@ final class HarborDatabase implements AutoCloseable {
 
     /**
      * One entry of Harbor's audit logs: {@code audit_log} (every 2.x) and {@code audit_log_ext}
-     * (2.13 on, with a description and whether the operation succeeded).
+     * (2.13 on, with a description, whether the operation succeeded, and where Harbor filled them
+     * the request's source address and payload).
      *
      * @param time Harbor writes {@code op_time} without a zone, in UTC (its containers run in UTC)
      */
@@ -422,18 +558,21 @@ final class HarborDatabase implements AutoCloseable {
             String username,
             String description,
             boolean succeeded,
-            Instant time) {}
+            Instant time,
+            String sourceIp,
+            String payload) {}
 
     /** Both audit logs, oldest first within each, read in pages so that a long log is not held at once. */
     void auditLog(java.util.function.Consumer<AuditEntry> each) throws SQLException {
         List<String> queries = new ArrayList<>();
         if (tables.contains("audit_log")) {
-            queries.add("SELECT project_id, operation, resource_type, resource, username, NULL, true, op_time"
-                    + " FROM audit_log ORDER BY op_time, id");
+            queries.add("SELECT project_id, operation, resource_type, resource, username, NULL, true, op_time,"
+                    + " NULL, NULL FROM audit_log ORDER BY op_time, id");
         }
         if (tables.contains("audit_log_ext")) {
             queries.add("SELECT project_id, operation, resource_type, resource, username, op_desc,"
-                    + " coalesce(op_result, true), op_time FROM audit_log_ext ORDER BY op_time, id");
+                    + " coalesce(op_result, true), op_time, source_ip, payload FROM audit_log_ext"
+                    + " ORDER BY op_time, id");
         }
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
@@ -452,7 +591,9 @@ final class HarborDatabase implements AutoCloseable {
                                     nonNull(rs.getString(5)),
                                     rs.getString(6),
                                     rs.getBoolean(7),
-                                    at == null ? Instant.EPOCH : at.toInstant(java.time.ZoneOffset.UTC)));
+                                    at == null ? Instant.EPOCH : at.toInstant(java.time.ZoneOffset.UTC),
+                                    rs.getString(9),
+                                    rs.getString(10)));
                         }
                     }
                 }

@@ -4,6 +4,7 @@ import dev.berth.iam.PasswordHasher;
 import dev.berth.iam.UserAccount;
 import dev.berth.iam.UserRecords;
 import dev.berth.importer.ImportReport.Outcome;
+import dev.berth.preheat.PreheatImport;
 import dev.berth.project.ProjectService;
 import dev.berth.registry.BlobUploadService;
 import dev.berth.registry.Descriptor;
@@ -12,6 +13,7 @@ import dev.berth.registry.ManifestService;
 import dev.berth.registry.ParsedManifest;
 import dev.berth.registry.RegistryException;
 import dev.berth.remote.RemoteRegistries;
+import dev.berth.replication.ReplicationImport;
 import dev.berth.retention.RetentionImport;
 import dev.berth.robot.RobotImport;
 import dev.berth.scan.ScannerImport;
@@ -74,6 +76,8 @@ final class HarborImport {
     private final RemoteRegistries remotes;
     private final ScannerImport scannerImport;
     private final RetentionImport retention;
+    private final ReplicationImport replication;
+    private final PreheatImport preheat;
     private final HarborSecrets harborSecrets;
     private final Path secretsFile;
     private final long artifactLimit;
@@ -83,6 +87,10 @@ final class HarborImport {
     private final Map<Long, Long> groupIds = new HashMap<>();
     private final Map<Long, Long> projectIds = new HashMap<>();
     private final Map<Long, String> projectNames = new HashMap<>();
+    /** Harbor's registry endpoint ids to Berth's, once the endpoints are imported. */
+    private Map<Long, Long> registryIds = Map.of();
+
+    private final ImportContext context;
     private final Map<Long, Long> labelIds = new HashMap<>();
     /** Harbor artifact id to repository and digest, for label references. */
     private final Map<Long, String[]> artifactKeys = new HashMap<>();
@@ -104,6 +112,8 @@ final class HarborImport {
             RemoteRegistries remotes,
             ScannerImport scannerImport,
             RetentionImport retention,
+            ReplicationImport replication,
+            PreheatImport preheat,
             HarborSecrets harborSecrets,
             Path secretsFile,
             ImportReport report,
@@ -119,10 +129,13 @@ final class HarborImport {
         this.remotes = remotes;
         this.scannerImport = scannerImport;
         this.retention = retention;
+        this.replication = replication;
+        this.preheat = preheat;
         this.harborSecrets = harborSecrets;
         this.secretsFile = secretsFile;
         this.report = report;
         this.artifactLimit = artifactLimit;
+        this.context = new ImportContext(harbor, report, projectIds, projectNames);
     }
 
     private boolean dryRun() {
@@ -144,10 +157,13 @@ final class HarborImport {
         labelReferences();
         if (complete) {
             // After the content: a limit or an immutable tag must not refuse what Harbor already holds.
-            new QuotaImport(harbor, jdbc, report, projectIds).run();
-            new ImmutabilityRuleImport(harbor, jdbc, report, projectIds).run();
-            new WebhookImport(harbor, webhooks, report, projectIds, projectNames).run();
-            new RetentionPolicyImport(harbor, retention, report, projectIds, projectNames).run();
+            new QuotaImport(context, jdbc).run();
+            new ImmutabilityRuleImport(context, jdbc).run();
+            new WebhookImport(context, webhooks).run();
+            new RetentionPolicyImport(context, retention).run();
+            // Policies that act on pushes come after the content, as webhooks do.
+            new ReplicationPolicyImport(context, replication, registryIds).run();
+            new PreheatPolicyImport(context, preheat, harborSecrets).run();
         } else {
             report.incomplete();
         }
@@ -374,15 +390,14 @@ final class HarborImport {
     }
 
     private void robotsAndTheRest() throws Exception {
-        new RobotAccountImport(harbor, robots, report, projectIds, projectNames, secretsFile).run();
-        new RegistryEndpointImport(harbor, remotes, harborSecrets, report).run();
-        new ScannerRegistrationImport(harbor, scannerImport, report).run();
+        new RobotAccountImport(context, robots, secretsFile).run();
+        registryIds = new RegistryEndpointImport(context, remotes, harborSecrets).run();
+        new ScannerRegistrationImport(context, scannerImport).run();
+        new AuditLogImport(context, jdbc).run();
         report.notCarried(
-                "replication policies",
-                harbor.count("replication_policy"),
-                "not imported yet: set them again (their registry endpoints are imported)");
-        report.notCarried("preheat policies", harbor.count("p2p_preheat_policy"), "set them again");
-        new AuditLogImport(harbor, jdbc, report, projectIds).run();
+                "job executions",
+                harbor.count("execution"),
+                "replication, preheat, retention and scan histories and their job logs stay in Harbor");
     }
 
     /** Every repository's artifacts; false when the artifact limit stopped the run early. */

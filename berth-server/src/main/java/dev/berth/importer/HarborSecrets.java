@@ -36,16 +36,36 @@ final class HarborSecrets {
     }
 
     /**
-     * The plain value; empty when it is encrypted and no key was given.
+     * The plain value of a registry endpoint's {@code access_secret} (Harbor's {@code
+     * ReversibleDecrypt}: without the header, plain base64); empty when it is encrypted and no key
+     * was given.
      *
      * @throws IllegalArgumentException when the value cannot be read with the key (another key)
      */
     Optional<String> decrypt(String stored) {
+        if (stored != null && !stored.isEmpty() && !stored.startsWith(HEADER)) {
+            try {
+                return Optional.of(new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("is neither encrypted nor base64 as Harbor stores it");
+            }
+        }
+        return decryptSecret(stored);
+    }
+
+    /**
+     * The plain value of a secret Harbor stores with its {@code config.EncryptSecret} (a preheat
+     * instance's {@code auth_data} from Harbor 2.14): without the header it is the plain value, as
+     * Harbor wrote it before it encrypted them; empty when it is encrypted and no key was given.
+     *
+     * @throws IllegalArgumentException when the value cannot be read with the key (another key)
+     */
+    Optional<String> decryptSecret(String stored) {
         if (stored == null || stored.isEmpty()) {
             return Optional.of("");
         }
         if (!stored.startsWith(HEADER)) {
-            return Optional.of(new String(Base64.getDecoder().decode(stored), StandardCharsets.UTF_8));
+            return Optional.of(stored);
         }
         if (key.isEmpty()) {
             return Optional.empty();

@@ -16,11 +16,11 @@ final class ImmutabilityRuleImport {
     private final Map<Long, Long> projectIds;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    ImmutabilityRuleImport(HarborDatabase harbor, JdbcClient jdbc, ImportReport report, Map<Long, Long> projectIds) {
-        this.harbor = harbor;
+    ImmutabilityRuleImport(ImportContext context, JdbcClient jdbc) {
+        this.harbor = context.harbor();
         this.jdbc = jdbc;
-        this.report = report;
-        this.projectIds = projectIds;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
     }
 
     void run() throws Exception {

@@ -2,9 +2,11 @@ package dev.berth.importer;
 
 import dev.berth.backup.BackupCommand;
 import dev.berth.iam.UserRecords;
+import dev.berth.preheat.PreheatImport;
 import dev.berth.registry.BlobUploadService;
 import dev.berth.registry.ManifestService;
 import dev.berth.remote.RemoteRegistries;
+import dev.berth.replication.ReplicationImport;
 import dev.berth.retention.RetentionImport;
 import dev.berth.robot.RobotImport;
 import dev.berth.scan.ScannerImport;
@@ -108,6 +110,8 @@ public final class ImportHarborCommand {
                             context.getBean(RemoteRegistries.class),
                             context.getBean(ScannerImport.class),
                             context.getBean(RetentionImport.class),
+                            context.getBean(ReplicationImport.class),
+                            context.getBean(PreheatImport.class),
                             secrets,
                             Path.of(options.getOrDefault("robot-secrets", "harbor-robot-secrets.txt")),
                             report,

@@ -11,11 +11,11 @@ final class QuotaImport {
     private final ImportReport report;
     private final Map<Long, Long> projectIds;
 
-    QuotaImport(HarborDatabase harbor, JdbcClient jdbc, ImportReport report, Map<Long, Long> projectIds) {
-        this.harbor = harbor;
+    QuotaImport(ImportContext context, JdbcClient jdbc) {
+        this.harbor = context.harbor();
         this.jdbc = jdbc;
-        this.report = report;
-        this.projectIds = projectIds;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
     }
 
     void run() throws Exception {

@@ -2,6 +2,8 @@ package dev.berth.importer;
 
 import dev.berth.importer.ImportReport.Outcome;
 import dev.berth.remote.RemoteRegistries;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,19 +16,22 @@ final class RegistryEndpointImport {
     private final HarborSecrets harborSecrets;
     private final ImportReport report;
 
-    RegistryEndpointImport(
-            HarborDatabase harbor, RemoteRegistries remotes, HarborSecrets harborSecrets, ImportReport report) {
-        this.harbor = harbor;
+    RegistryEndpointImport(ImportContext context, RemoteRegistries remotes, HarborSecrets harborSecrets) {
+        this.harbor = context.harbor();
         this.remotes = remotes;
         this.harborSecrets = harborSecrets;
-        this.report = report;
+        this.report = context.report();
     }
 
     /**
      * Registry endpoints, their credentials decrypted with Harbor's key (when given) and sealed
      * with Berth's. Without the key, an endpoint comes without its credential, said per endpoint.
+     *
+     * @return Harbor's endpoint ids to Berth's, for the endpoints now in Berth (a dry run gives
+     *     negative stand-ins for those it would create)
      */
-    void run() throws Exception {
+    Map<Long, Long> run() throws Exception {
+        Map<Long, Long> ids = new HashMap<>();
         for (HarborDatabase.Registry r : harbor.registries()) {
             Optional<String> secret;
             try {
@@ -43,7 +48,9 @@ final class RegistryEndpointImport {
                         + " (give --harbor-secret-key-file, or set it in Berth)");
             }
             if (report.dryRun()) {
-                report.count("registry endpoints", remotes.exists(r.name()) ? Outcome.EXISTING : Outcome.IMPORTED);
+                Optional<Long> existing = remotes.idOf(r.name());
+                report.count("registry endpoints", existing.isPresent() ? Outcome.EXISTING : Outcome.IMPORTED);
+                ids.put(r.id(), existing.orElse(-r.id()));
                 continue;
             }
             RemoteRegistries.Imported result = remotes.importEndpoint(
@@ -56,13 +63,17 @@ final class RegistryEndpointImport {
                     withoutCredential ? "" : r.accessKey(),
                     secret.orElse(""));
             switch (result) {
-                case RemoteRegistries.Imported.Existing e -> report.count("registry endpoints", Outcome.EXISTING);
+                case RemoteRegistries.Imported.Existing e -> {
+                    report.count("registry endpoints", Outcome.EXISTING);
+                    ids.put(r.id(), e.id());
+                }
                 case RemoteRegistries.Imported.Refused refused -> {
                     report.count("registry endpoints", Outcome.SKIPPED);
                     report.note("registry endpoint " + r.name() + ": not imported, " + refused.reason());
                 }
                 case RemoteRegistries.Imported.Created created -> {
                     report.count("registry endpoints", Outcome.IMPORTED);
+                    ids.put(r.id(), created.id());
                     if (!created.healthy()) {
                         report.note("registry endpoint " + r.name() + ": imported, but it does not answer now ("
                                 + created.reason() + ")");
@@ -70,5 +81,6 @@ final class RegistryEndpointImport {
                 }
             }
         }
+        return ids;
     }
 }

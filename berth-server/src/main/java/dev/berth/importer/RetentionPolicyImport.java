@@ -22,17 +22,12 @@ final class RetentionPolicyImport {
     private final Map<Long, String> projectNames;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    RetentionPolicyImport(
-            HarborDatabase harbor,
-            RetentionImport retention,
-            ImportReport report,
-            Map<Long, Long> projectIds,
-            Map<Long, String> projectNames) {
-        this.harbor = harbor;
+    RetentionPolicyImport(ImportContext context, RetentionImport retention) {
+        this.harbor = context.harbor();
         this.retention = retention;
-        this.report = report;
-        this.projectIds = projectIds;
-        this.projectNames = projectNames;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
+        this.projectNames = context.projectNames();
     }
 
     void run() throws SQLException {

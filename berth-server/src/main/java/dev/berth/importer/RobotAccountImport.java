@@ -28,18 +28,12 @@ final class RobotAccountImport {
     private final Map<Long, String> projectNames;
     private final Path secretsFile;
 
-    RobotAccountImport(
-            HarborDatabase harbor,
-            RobotImport robots,
-            ImportReport report,
-            Map<Long, Long> projectIds,
-            Map<Long, String> projectNames,
-            Path secretsFile) {
-        this.harbor = harbor;
+    RobotAccountImport(ImportContext context, RobotImport robots, Path secretsFile) {
+        this.harbor = context.harbor();
         this.robots = robots;
-        this.report = report;
-        this.projectIds = projectIds;
-        this.projectNames = projectNames;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
+        this.projectNames = context.projectNames();
         this.secretsFile = secretsFile;
     }
 

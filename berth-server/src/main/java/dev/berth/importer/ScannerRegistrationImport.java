@@ -9,10 +9,10 @@ final class ScannerRegistrationImport {
     private final ScannerImport scannerImport;
     private final ImportReport report;
 
-    ScannerRegistrationImport(HarborDatabase harbor, ScannerImport scannerImport, ImportReport report) {
-        this.harbor = harbor;
+    ScannerRegistrationImport(ImportContext context, ScannerImport scannerImport) {
+        this.harbor = context.harbor();
         this.scannerImport = scannerImport;
-        this.report = report;
+        this.report = context.report();
     }
 
     /** Scanner registrations, through the API's checks; a project's choice of scanner is not carried. */

@@ -16,17 +16,12 @@ final class WebhookImport {
     private final Map<Long, String> projectNames;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    WebhookImport(
-            HarborDatabase harbor,
-            WebhookPolicyImport webhooks,
-            ImportReport report,
-            Map<Long, Long> projectIds,
-            Map<Long, String> projectNames) {
-        this.harbor = harbor;
+    WebhookImport(ImportContext context, WebhookPolicyImport webhooks) {
+        this.harbor = context.harbor();
         this.webhooks = webhooks;
-        this.report = report;
-        this.projectIds = projectIds;
-        this.projectNames = projectNames;
+        this.report = context.report();
+        this.projectIds = context.projectIds();
+        this.projectNames = context.projectNames();
     }
 
     void run() throws Exception {

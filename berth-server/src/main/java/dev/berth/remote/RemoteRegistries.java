@@ -155,9 +155,9 @@ public class RemoteRegistries {
         return new Imported.Created(registry.id(), reason.isEmpty(), reason);
     }
 
-    /** Whether an endpoint of this name exists. */
-    public boolean exists(String name) {
-        return records.idOf(name == null ? "" : name.trim()).isPresent();
+    /** The id of the endpoint of this name, if one exists. */
+    public Optional<Long> idOf(String name) {
+        return records.idOf(name == null ? "" : name.trim());
     }
 
     private static String nonNull(String s) {

@@ -96,6 +96,13 @@ class ReplicationPolicyRecords {
         return jdbc.sql("DELETE FROM replication_policy WHERE id = ?").param(id).update() > 0;
     }
 
+    Optional<Long> idOf(String name) {
+        return jdbc.sql("SELECT id FROM replication_policy WHERE name = ?")
+                .param(name)
+                .query(Long.class)
+                .optional();
+    }
+
     Optional<ReplicationPolicy> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM replication_policy p WHERE p.id = ?")
                 .param(id)

@@ -45,6 +45,8 @@ final class HarborInstance implements AutoCloseable {
     final DistributionRegistry registry;
     /** A registry endpoint Harbor replicates to, which wants its user's password. */
     final DistributionRegistry peer;
+    /** A Dragonfly manager's health check that answers only Harbor's preheat credentials. */
+    final FakeDragonfly dragonfly;
 
     final TestDatabase db;
     final Path work;
@@ -61,6 +63,7 @@ final class HarborInstance implements AutoCloseable {
         this.work = work;
         this.registry = DistributionRegistry.open();
         this.peer = DistributionRegistry.withBasicAuth("mirror", "Mirror-Secret-1");
+        this.dragonfly = new FakeDragonfly("p2p", "P2p-Secret-9");
         this.db = TestDatabase.create();
         Properties props = new Properties();
         props.setProperty("user", db.user());
@@ -146,6 +149,11 @@ final class HarborInstance implements AutoCloseable {
                     + " '2025-03-03 09:15:00'),"
                     + " (0, 'login', 'user', 'mallory', 'mallory', 'login failed', false, '203.0.113.9',"
                     + " '2025-03-04 08:00:00')");
+            // Harbor's columns for the request's address and payload: carried, the password masked.
+            exec("INSERT INTO audit_log_ext (project_id, operation, resource_type, resource, username, op_desc,"
+                    + " op_result, source_ip, payload, op_time) VALUES (0, 'create', 'user', 'dave', 'admin',"
+                    + " 'create user dave', true, '10.0.0.6', '{\"username\":\"dave\",\"password\":\"Dave-Pass-1\"}',"
+                    + " '2025-03-03 10:00:00')");
         }
         exec("INSERT INTO notification_policy (name, project_id, targets, event_types, creator, enabled) VALUES"
                 + " ('ci', 2, '[{\"type\":\"http\",\"address\":\"http://127.0.0.1:9/hook\",\"auth_header\":\"Bearer ci-token\","
@@ -180,6 +188,47 @@ final class HarborInstance implements AutoCloseable {
         exec("INSERT INTO registry (name, url, credential_type, access_key, access_secret, type, insecure, description)"
                 + " VALUES ('harbor-mirror', '" + peer.baseUri() + "', 'basic', 'mirror', '"
                 + harborEncrypt("Mirror-Secret-1") + "', 'docker-registry', true, 'the DR site')");
+
+        // Replication policies as Harbor stores them: a scheduled push with today's filters; a pull
+        // in Harbor 1.x's shapes (a repository filter merged into the name filter, a label filter
+        // Harbor drops, a "kind" trigger); an event-based pull, which Berth's API refuses; and one
+        // whose endpoint Harbor no longer has.
+        String mirror = "(SELECT id FROM registry WHERE name = 'harbor-mirror')";
+        exec("INSERT INTO replication_policy (name, description, creator, src_registry_id, dest_registry_id,"
+                + " dest_namespace, dest_namespace_replace_count, filters, trigger, replicate_deletion, override,"
+                + " enabled, speed_kb, copy_by_chunk, deleted) VALUES"
+                + " ('to-dr', 'team-a to the DR site', 'alice', 0, " + mirror + ", 'dr', 1,"
+                + " '[{\"type\":\"name\",\"value\":\"team-a/**\"},{\"type\":\"tag\",\"value\":\"v*\","
+                + "\"decoration\":\"matches\"},{\"type\":\"label\",\"value\":[\"release\"],\"decoration\":\"matches\"}]',"
+                + " '{\"type\":\"scheduled\",\"trigger_settings\":{\"cron\":\"0 30 2 * * *\"}}', true, true, true, 1024,"
+                + " false, false),"
+                + " ('legacy-pull', '', 'admin', " + mirror + ", 0, '', -1,"
+                + " '[{\"type\":\"name\",\"value\":\"library/**\"},{\"kind\":\"repository\",\"pattern\":\"base\"},"
+                + "{\"kind\":\"tag\",\"pattern\":\"1.*\"},{\"kind\":\"label\",\"value\":\"old\"}]',"
+                + " '{\"kind\":\"Manual\"}', false, true, false, 0, false, false),"
+                + " ('events-in', '', 'admin', " + mirror + ", 0, '', -1, '[]', '{\"type\":\"event_based\"}', false,"
+                + " true, true, 0, false, false),"
+                + " ('to-gone', '', 'admin', 0, 99, '', -1, '[]', '{\"type\":\"manual\"}', false, true, true, 0, false,"
+                + " false),"
+                + " ('deleted-one', '', 'admin', 0, " + mirror
+                + ", '', -1, '[]', '', false, true, true, 0, false, true)");
+
+        // A Dragonfly instance whose credentials Harbor 2.14 encrypts with its key (2.8 kept JSON),
+        // a scheduled policy on it, and a policy whose instance is gone.
+        String p2pAuth = "{\"username\":\"p2p\",\"password\":\"P2p-Secret-9\"}";
+        exec("INSERT INTO p2p_preheat_instance (id, name, description, vendor, endpoint, auth_mode, auth_data, enabled,"
+                + " is_default, insecure, setup_timestamp) VALUES (1, 'd7y', 'the cluster''s Dragonfly', 'dragonfly', '"
+                + dragonfly.baseUri() + "', 'BASIC', '"
+                + (schema == HarborSchema.V2_14 ? harborEncrypt(p2pAuth) : p2pAuth) + "', true, true, true, 0)");
+        String extraColumn = schema == HarborSchema.V2_14 ? ", extra_attrs" : "";
+        String extraValue = schema == HarborSchema.V2_14 ? ", '{\"scope\":\"single_seed_peer\"}'" : "";
+        exec("INSERT INTO p2p_preheat_policy (name, description, project_id, provider_id, filters, trigger, enabled,"
+                + " creation_time, update_time" + extraColumn + ") VALUES"
+                + " ('warm-app', 'release tags', 2, 1, '[{\"type\":\"repository\",\"value\":\"app\"},"
+                + "{\"type\":\"tag\",\"value\":\"v*\"}]', '{\"type\":\"scheduled\",\"trigger_setting\":"
+                + "{\"cron\":\"0 0 4 * * *\"}}', true, now(), now()" + extraValue + "),"
+                + " ('warm-gone', '', 2, 42, '[]', '{\"type\":\"manual\"}', true, now(), now()"
+                + (schema == HarborSchema.V2_14 ? ", ''" : "") + ")");
 
         // Harbor's Trivy registration (the default there), disabled before the move.
         exec("INSERT INTO scanner_registration (uuid, url, name, description, auth, access_cred, disabled, is_default,"
@@ -406,6 +455,34 @@ final class HarborInstance implements AutoCloseable {
         return "<enc-v1>" + java.util.Base64.getEncoder().encodeToString(all);
     }
 
+    /** {@code GET /healthy} of Dragonfly's manager: 200 with the expected basic credentials, 401 otherwise. */
+    static final class FakeDragonfly implements AutoCloseable {
+        private final com.sun.net.httpserver.HttpServer server;
+
+        FakeDragonfly(String user, String password) throws IOException {
+            String expected = "Basic "
+                    + java.util.Base64.getEncoder()
+                            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+            server = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/healthy", exchange -> {
+                boolean ok = expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+                exchange.sendResponseHeaders(ok ? 200 : 401, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        java.net.URI baseUri() {
+            return java.net.URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     // --- sql ------------------------------------------------------------------------------------
 
     void exec(String statement) throws Exception {
@@ -433,7 +510,11 @@ final class HarborInstance implements AutoCloseable {
                 try {
                     peer.close();
                 } finally {
-                    db.close();
+                    try {
+                        dragonfly.close();
+                    } finally {
+                        db.close();
+                    }
                 }
             }
         }

@@ -55,7 +55,11 @@ class ImportHarborTest {
             "remote_registry",
             "scanner_registration",
             "audit_log",
-            "retention_policy");
+            "retention_policy",
+            "replication_policy",
+            "p2p_preheat_instance",
+            "p2p_preheat_policy",
+            "job_schedule");
 
     record Run(int exit, String output) {
         Run ok() {
@@ -97,13 +101,15 @@ class ImportHarborTest {
             assertThat(first.imported("registry endpoints")).isEqualTo(1);
             assertThat(first.imported("scanner registrations")).isEqualTo(1);
             // Harbor's audit logs, both tables; the failed login is not carried, and said
-            assertThat(first.imported("audit log entries")).isEqualTo(3);
+            assertThat(first.imported("audit log entries")).isEqualTo(4);
             assertThat(first.output()).contains("1 audit log entries of failed operations not imported");
             assertThat(auditLog(berthDb))
                     .containsExactly(
-                            "2025-03-01T10:00:00Z create artifact team-a/app:v1 alice team-a null",
-                            "2025-03-02T11:30:00Z pull artifact team-a/app:v1 bob team-a null",
-                            "2025-03-03T09:15:00Z update project team-a alice team-a update project team-a");
+                            "2025-03-01T10:00:00Z create artifact team-a/app:v1 alice team-a null null null",
+                            "2025-03-02T11:30:00Z pull artifact team-a/app:v1 bob team-a null null null",
+                            "2025-03-03T09:15:00Z update project team-a alice team-a update project team-a 10.0.0.5 null",
+                            "2025-03-03T10:00:00Z create user dave admin null create user dave 10.0.0.6"
+                                    + " {\"username\":\"dave\",\"password\":\"*****\"}");
             assertThat(first.output())
                     .contains("robot robot$team-a+ci (project team-a): imported with its permissions and a NEW secret")
                     .contains("robot robot$scanner (system, disabled): imported")
@@ -127,6 +133,11 @@ class ImportHarborTest {
             assertThat(dry.imported("retention policies")).isEqualTo(1);
             assertThat(dry.imported("webhook policies")).isEqualTo(2);
             assertThat(dry.imported("artifacts")).isEqualTo(3); // copy, multi, base; the signature counts apart
+            // Policies come after the content: the first run stopped before them. The dry run does not
+            // run the API's checks, so the event-based pull counts here and is refused below.
+            assertThat(dry.imported("replication policies")).isEqualTo(3);
+            assertThat(dry.imported("preheat instances")).isEqualTo(1);
+            assertThat(dry.imported("preheat policies")).isEqualTo(1);
             assertThat(dry.imported("project members")).isZero(); // the first run brought them
             assertThat(dry.imported("robot accounts")).isZero();
             assertThat(dry.output())
@@ -141,7 +152,31 @@ class ImportHarborTest {
             // Harbor's retention policy, with its schedule made again in Berth's scheduler
             assertThat(second.imported("retention policies")).isEqualTo(1);
             assertThat(second.output()).contains("retention policy of project team-a: scheduled again (0 0 3 * * *)");
-            assertThat(retentionSchedules(berthDb)).containsExactly("0 0 3 * * *");
+            assertThat(schedules(berthDb, "RETENTION")).containsExactly("0 0 3 * * *");
+            // Replication: endpoints as imported, schedules made again, and why two could not come.
+            assertThat(second.output())
+                    .contains("replication policies: imported 2, already in Berth 0, cannot import 2")
+                    .contains("replication policy to-dr: scheduled again (0 30 2 * * *)")
+                    .contains("replication policy events-in: refused: the event_based trigger replicates this"
+                            + " registry's events")
+                    .contains("replication policy to-gone: not imported, its registry endpoint (Harbor's #99) was"
+                            + " not imported")
+                    .doesNotContain("deleted-one");
+            assertThat(schedules(berthDb, "REPLICATION")).containsExactly("0 30 2 * * *");
+            // Preheat: the instance with its credentials decrypted with Harbor's key, its policy scheduled.
+            assertThat(second.output())
+                    .contains("preheat instances: imported 1, already in Berth 0, cannot import 0")
+                    .contains("preheat policies: imported 1, already in Berth 0, cannot import 1")
+                    .contains("preheat policy warm-app of project team-a: scheduled again (0 0 4 * * *)")
+                    .contains("preheat policy warm-gone of project team-a: not imported, its provider instance"
+                            + " (Harbor's #42) was not imported");
+            assertThat(schedules(berthDb, "P2P_PREHEAT_SCHEDULE")).containsExactly("0 0 4 * * *");
+            for (Run run : List.of(first, dry, second)) {
+                assertThat(run.output())
+                        .doesNotContain("P2p-Secret-9")
+                        .doesNotContain("Mirror-Secret-1")
+                        .doesNotContain("Dave-Pass-1");
+            }
             // team-b/copy holds the same blobs as team-a/app:v1, which the first run copied.
             assertThat(second.output()).containsPattern("linked to bytes already in Berth [1-9]");
 
@@ -159,7 +194,10 @@ class ImportHarborTest {
                     "registry endpoints",
                     "scanner registrations",
                     "audit log entries",
-                    "retention policies")) {
+                    "retention policies",
+                    "replication policies",
+                    "preheat instances",
+                    "preheat policies")) {
                 assertThat(third.imported(kind)).as(kind).isZero();
             }
             assertThat(third.output()).contains("blobs: copied 0 (0 bytes), linked to bytes already in Berth 0");
@@ -182,6 +220,7 @@ class ImportHarborTest {
                 harborUsersSignIn(started, berthDb);
                 robotsWorkWithTheirNewSecrets(started, secrets);
                 registryEndpointKeepsItsDecryptedCredential(started);
+                replicationAndPreheatPoliciesCameAlong(started);
                 JsonNode scanners =
                         started.adminClient().get("/api/v2.0/scanners").json();
                 assertThat(scanners.size()).isEqualTo(1);
@@ -263,12 +302,12 @@ class ImportHarborTest {
     }
 
     /** skopeo pulls the image by digest (every blob, every platform) and finds the digest Harbor had. */
-    /** The crons of Berth's retention schedules. */
-    private static List<String> retentionSchedules(TestDatabase db) throws Exception {
+    /** The crons of Berth's schedules of one kind. */
+    private static List<String> schedules(TestDatabase db, String vendorType) throws Exception {
         List<String> crons = new ArrayList<>();
         try (Connection c = connect(db);
                 var rs = c.createStatement()
-                        .executeQuery("SELECT cron FROM job_schedule WHERE vendor_type = 'RETENTION'")) {
+                        .executeQuery("SELECT cron FROM job_schedule WHERE vendor_type = '" + vendorType + "'")) {
             while (rs.next()) {
                 crons.add(rs.getString(1));
             }
@@ -282,12 +321,13 @@ class ImportHarborTest {
         try (Connection c = connect(db);
                 var rs = c.createStatement()
                         .executeQuery("SELECT a.op_time, a.operation, a.resource_type, a.resource, a.username, p.name,"
-                                + " a.operation_description FROM audit_log a LEFT JOIN project p ON p.id = a.project_id"
+                                + " a.operation_description, a.source_ip, a.payload FROM audit_log a"
+                                + " LEFT JOIN project p ON p.id = a.project_id"
                                 + " WHERE a.op_time < '2026-01-01' ORDER BY a.op_time")) {
             while (rs.next()) {
                 rows.add(rs.getObject(1, java.time.OffsetDateTime.class).toInstant() + " " + rs.getString(2) + " "
                         + rs.getString(3) + " " + rs.getString(4) + " " + rs.getString(5) + " " + rs.getString(6)
-                        + " " + rs.getString(7));
+                        + " " + rs.getString(7) + " " + rs.getString(8) + " " + rs.getString(9));
             }
         }
         return rows;
@@ -432,6 +472,71 @@ class ImportHarborTest {
                 "Content-Type",
                 "application/json");
         assertThat(ping.status()).as(ping.text()).isEqualTo(200);
+    }
+
+    /**
+     * Harbor's replication policies as the API shows them, on the imported endpoint with their
+     * filters and triggers (1.x shapes read as Harbor reads them); the preheat instance answers a
+     * ping with the credentials Harbor had encrypted (the fake Dragonfly wants exactly those), and
+     * its policy is in its project.
+     */
+    private static void replicationAndPreheatPoliciesCameAlong(BerthProcess berth) {
+        RegistryClient admin = berth.adminClient();
+        Map<String, JsonNode> policies = new LinkedHashMap<>();
+        admin.get("/api/v2.0/replication/policies")
+                .json()
+                .forEach(p -> policies.put(p.path("name").asString(), p));
+        assertThat(policies).containsOnlyKeys("to-dr", "legacy-pull");
+        JsonNode toDr = policies.get("to-dr");
+        assertThat(toDr.path("description").asString()).isEqualTo("team-a to the DR site");
+        assertThat(toDr.path("dest_registry").path("name").asString()).isEqualTo("harbor-mirror");
+        assertThat(toDr.path("dest_namespace").asString()).isEqualTo("dr");
+        assertThat(toDr.path("dest_namespace_replace_count").asInt()).isEqualTo(1);
+        assertThat(toDr.path("trigger").path("type").asString()).isEqualTo("scheduled");
+        assertThat(toDr.path("trigger").path("trigger_settings").path("cron").asString())
+                .isEqualTo("0 30 2 * * *");
+        assertThat(toDr.path("replicate_deletion").asBoolean()).isTrue();
+        assertThat(toDr.path("enabled").asBoolean()).isTrue();
+        assertThat(toDr.path("speed").asInt()).isEqualTo(1024);
+        assertThat(filters(toDr)).containsExactly("name team-a/** ", "tag v* matches", "label [\"release\"] matches");
+        JsonNode legacy = policies.get("legacy-pull");
+        assertThat(legacy.path("src_registry").path("name").asString()).isEqualTo("harbor-mirror");
+        assertThat(legacy.path("trigger").path("type").asString()).isEqualTo("manual");
+        assertThat(legacy.path("enabled").asBoolean()).isFalse();
+        assertThat(filters(legacy)).containsExactly("name library/base ", "tag 1.* ");
+
+        JsonNode instances = admin.get("/api/v2.0/p2p/preheat/instances").json();
+        assertThat(instances.size()).isEqualTo(1);
+        assertThat(instances.path(0).path("name").asString()).isEqualTo("d7y");
+        assertThat(instances.path(0).path("auth_mode").asString()).isEqualTo("BASIC");
+        assertThat(instances.path(0).path("default").asBoolean()).isTrue();
+        assertThat(instances.toString()).doesNotContain("P2p-Secret-9").doesNotContain("enc-v1");
+        RegistryClient.Response ping = admin.send(
+                "POST",
+                "/api/v2.0/p2p/preheat/instances/ping",
+                ("{\"id\":" + instances.path(0).path("id").asLong() + "}").getBytes(StandardCharsets.UTF_8),
+                "Content-Type",
+                "application/json");
+        assertThat(ping.status()).as(ping.text()).isEqualTo(200);
+        JsonNode preheat =
+                admin.get("/api/v2.0/projects/team-a/preheat/policies").json();
+        assertThat(preheat.size()).isEqualTo(1);
+        assertThat(preheat.path(0).path("name").asString()).isEqualTo("warm-app");
+        assertThat(preheat.path(0).path("provider_name").asString()).isEqualTo("d7y");
+        assertThat(preheat.path(0).path("trigger").asString()).contains("0 0 4 * * *");
+        assertThat(preheat.path(0).path("extra_attrs").asString()).contains("single_seed_peer");
+    }
+
+    /** A replication policy's filters as "type value decoration". */
+    private static List<String> filters(JsonNode policy) {
+        List<String> out = new ArrayList<>();
+        policy.path("filters")
+                .forEach(f -> out.add(f.path("type").asString() + " "
+                        + (f.path("value").isString()
+                                ? f.path("value").asString()
+                                : f.path("value").toString())
+                        + " " + f.path("decoration").asString("")));
+        return out;
     }
 
     /** A robot's grants as "kind namespace resource:action". */
