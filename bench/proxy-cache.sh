@@ -7,7 +7,9 @@
 #              and one uncached pull through Berth, each of a fresh image, the order alternating,
 #              both anonymous (the proxy project is public);
 #              medians, and per Berth pull the work that does not depend on load: the upstream's
-#              requests for the image and Berth's CPU seconds (pull and background store, 1 s)
+#              requests for the image, Berth's CPU seconds and the bytes Berth wrote (write(2)
+#              calls, and what reached the block layer net of what a truncate cancelled; pull and
+#              background store, 1 s)
 #   ttfb     — time to the answer's headers and to its first body byte (bench/ttfb.py), direct
 #              and through Berth with a registry token, over PC_TTFB_ROUNDS fresh images: a blob
 #              alone, and a client's order (the manifest, then its first layer); medians
@@ -15,7 +17,8 @@
 #   normal   — the same image pushed to a normal Berth project (median of PC_ROUNDS)
 #   stampede — PC_CLIENTS concurrent uncached pulls of another image: wall time, and the blob GETs
 #              the upstream logged (one copy = one GET per blob), against one uncached pull alone
-# Usage: bench/proxy-cache.sh [--no-build] [--keep]   (sizes: PC_LAYERS × PC_LAYER_MIB MiB)
+# Usage: bench/proxy-cache.sh [--no-build] [--keep] [--first-only]   (sizes: PC_LAYERS × PC_LAYER_MIB MiB)
+#   --first-only: only the first pulls (e.g. under a profiler: BERTH_JAVA_OPTS=-XX:StartFlightRecording=…)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,11 +36,13 @@ TTFB_ROUNDS=${PC_TTFB_ROUNDS:-5}
 bench_berth_settings
 BUILD=true
 KEEP=false
+FIRST_ONLY=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) BUILD=false; shift ;;
     --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --first-only) FIRST_ONLY=true; shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -136,9 +141,11 @@ log "pushing $LAYERS × $LAYER_MIB MiB images to the upstream"
 push_image bench/app v1
 push_image bench/warm v1
 for i in $(seq 1 "$FIRST_ROUNDS"); do push_image "bench/direct$i" v1; push_image "bench/first$i" v1; done
-push_image bench/stampede v1
-push_image bench/solo v1
-for i in $(seq 1 "$TTFB_ROUNDS"); do LAYERS=1 push_image "bench/ttfb-a$i" v1; push_image "bench/ttfb-b$i" v1; done
+if ! $FIRST_ONLY; then
+  push_image bench/stampede v1
+  push_image bench/solo v1
+  for i in $(seq 1 "$TTFB_ROUNDS"); do LAYERS=1 push_image "bench/ttfb-a$i" v1; push_image "bench/ttfb-b$i" v1; done
+fi
 
 DB="berth_pcbench_$(date +%s)_$$"
 pg -c "create database $DB" >/dev/null
@@ -152,19 +159,26 @@ api POST /api/v2.0/projects "{\"project_name\":\"pc\",\"registry_id\":$REG,\"met
 api POST /api/v2.0/projects '{"project_name":"np"}' >/dev/null
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+sys_ticks() { awk '{ print $15 }' "/proc/$PID/stat"; }
+# io_bytes: "wchar write_bytes-cancelled_write_bytes" of Berth so far (/proc/PID/io; wchar counts
+# every write(2), sockets included; write_bytes what was dirtied for storage, net of truncation)
+io_bytes() { awk '/^wchar/ { w = $2 } /^write_bytes/ { d = $2 } /^cancelled_write_bytes/ { c = $2 } END { print w, d - c }' "/proc/$PID/io"; }
+mib() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", (b - a) / 1048576 }'; }
 upstream_requests() { grep -cE "\"(GET|HEAD) /v2/$1/" "$WORK/upstream.log" || true; }
 log "first pulls: a warm-up miss, then $FIRST_ROUNDS rounds of direct and uncached through Berth"
 pull "$HOST/pc/bench/warm:v1" >/dev/null
 sleep 1
 TICK=$(getconf CLK_TCK)
-directs=() firsts=() cpus=() ureqs=()
-first_pull() { # I: one uncached pull through Berth, with its upstream requests and Berth's CPU
-  local t c0 c1
-  c0=$(cpu_ticks)
+directs=() firsts=() cpus=() syss=() ureqs=() wchars=() stored=()
+first_pull() { # I: one uncached pull through Berth, with its upstream requests, Berth's CPU and writes
+  local t c0 c1 s0 s1 io0 io1
+  c0=$(cpu_ticks); s0=$(sys_ticks); read -r -a io0 <<<"$(io_bytes)"
   t=$(pull "$HOST/pc/bench/first$1:v1") # anonymous, as direct
   sleep 1 # the background store finishes before the next pull
-  c1=$(cpu_ticks)
+  c1=$(cpu_ticks); s1=$(sys_ticks); read -r -a io1 <<<"$(io_bytes)"
   firsts+=("$t"); cpus+=("$(awk -v a="$c0" -v b="$c1" -v h="$TICK" 'BEGIN { printf "%.2f", (b - a) / h }')")
+  syss+=("$(awk -v a="$s0" -v b="$s1" -v h="$TICK" 'BEGIN { printf "%.2f", (b - a) / h }')")
+  wchars+=("$(mib "${io0[0]}" "${io1[0]}")"); stored+=("$(mib "${io0[1]}" "${io1[1]}")")
   ureqs+=("$(upstream_requests "bench/first$1")")
 }
 for i in $(seq 1 "$FIRST_ROUNDS"); do
@@ -173,9 +187,18 @@ for i in $(seq 1 "$FIRST_ROUNDS"); do
   else
     first_pull "$i"; directs+=("$(pull "$UPSTREAM/bench/direct$i:v1")")
   fi
-  echo "   round $i: direct ${directs[-1]} first ${firsts[-1]} (Berth CPU ${cpus[-1]} s, upstream requests ${ureqs[-1]})" >&2
+  echo "   round $i: direct ${directs[-1]} first ${firsts[-1]} (Berth CPU ${cpus[-1]} s, upstream requests ${ureqs[-1]}, written MiB ${wchars[-1]}/${stored[-1]}, load $(cut -d' ' -f1 /proc/loadavg))" >&2
 done
 direct=$(echo "${directs[*]}" | median); first=$(echo "${firsts[*]}" | median)
+FIRST_REPORT="image: $LAYERS × $LAYER_MIB MiB layers + config; skopeo copy --preserve-digests to dir:, wall seconds
+direct from upstream       $direct   (median of $FIRST_ROUNDS fresh images) [${directs[*]}]
+first pull through Berth   $first   (median of $FIRST_ROUNDS fresh images) [${firsts[*]}]   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
+  per first pull: Berth CPU s [${cpus[*]}] (of which in the kernel [${syss[*]}]), upstream requests [${ureqs[*]}]
+  per first pull: MiB Berth passed to write(2) [${wchars[*]}], MiB dirtied for storage net of truncation [${stored[*]}]"
+if $FIRST_ONLY; then
+  printf '\n%s\n(load average: %s)\n' "$FIRST_REPORT" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+fi
 pull "$HOST/pc/bench/app:v1" "$AUTH" >/dev/null # cached from here
 sleep 1
 cached=(); for _ in $(seq 1 "$ROUNDS"); do cached+=("$(pull "$HOST/pc/bench/app:v1" "$AUTH")"); done
@@ -244,10 +267,7 @@ gets=$(( $(grep -c 'GET /v2/bench/stampede/blobs/' "$WORK/upstream.log" || true)
 c=$(echo "${cached[*]}" | median); n=$(echo "${normal[*]}" | median)
 cat <<OUT
 
-image: $LAYERS × $LAYER_MIB MiB layers + config; skopeo copy --preserve-digests to dir:, wall seconds
-direct from upstream       $direct   (median of $FIRST_ROUNDS fresh images) [${directs[*]}]
-first pull through Berth   $first   (median of $FIRST_ROUNDS fresh images) [${firsts[*]}]   (direct/first = $(awk -v a="$direct" -v b="$first" 'BEGIN{printf "%.2f", a/b}'))
-  per first pull: Berth CPU s [${cpus[*]}], upstream requests [${ureqs[*]}]
+$FIRST_REPORT
 cached pull (median)       $c   [${cached[*]}]
 normal project (median)    $n   [${normal[*]}]   (normal/cached = $(awk -v a="$n" -v b="$c" 'BEGIN{printf "%.2f", a/b}'))
 $CLIENTS concurrent misses    $stampede s wall; upstream blob GETs: $gets (one copy = $((LAYERS + 1))); one uncached pull alone: $solo s

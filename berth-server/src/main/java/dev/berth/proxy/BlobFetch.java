@@ -1,7 +1,7 @@
 package dev.berth.proxy;
 
 import dev.berth.registry.PullThrough;
-import dev.berth.storage.Digest;
+import dev.berth.registry.UploadWatcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,52 +18,63 @@ import java.util.concurrent.locks.ReentrantLock;
  * One blob on its way from the upstream into storage, readable by any number of clients while it
  * arrives.
  *
- * <p>The fetch reads the upstream through {@link #tee}, which copies every byte into a spool file
- * on local disk before handing it on to the store (the upload path, which verifies the digest and
- * commits). Readers read the spool from any offset and wait at its end for more: a client that
- * joins late reads what has arrived, then follows. The spool is unlinked as soon as it is opened,
- * so a crash leaves nothing behind; its channel closes when the fetch and its last reader are done.
- * Readers never see an object store's partial upload, only the local spool.
+ * <p>The bytes are written once: the fetch hands them to the store (the upload path, which hashes
+ * them as it writes them, verifies the digest and commits), and readers read the store's upload
+ * file as it grows ({@link #readable}, {@link #written}); the channel reads the same bytes after
+ * the commit has renamed the file into place. The first bytes, read before the store's upload has
+ * started, are kept in memory ({@link #head}) so they reach the clients at once. Where the store's
+ * uploads cannot be read in place (an object store), the fetch copies the bytes it reads into a
+ * spool file on local disk instead ({@link #tee}), unlinked as soon as it is opened so a crash
+ * leaves nothing behind; readers never see an object store's partial upload. Readers read from any
+ * offset and wait at the end for more: a client that joins late reads what has arrived, then
+ * follows. The channel closes when the fetch and its last reader are done.
  *
  * <p><b>Invariant</b>: a reader never gets the blob's last byte before the bytes are verified
- * against the digest: by the upload path, which hashes the bytes the tee hands it as it writes them
- * and says so ({@link #verified}) when they match, or by the store's commit. A client that received
- * every byte therefore received the right ones; when the fetch fails (the digest does not match,
- * the upstream breaks off for good), every reader's stream throws and its client's connection
- * breaks short of {@code Content-Length}. Being told at the match, not at the commit, lets clients
- * finish at the upstream's pace instead of waiting for the commit (an fsync and a transaction),
- * and the bytes are hashed once, not once for the readers and again for the store; whether the
- * blob is then stored is the store's business (a failed commit stores nothing).
+ * against the digest: by the upload path, which hashes the bytes as it writes them and says so
+ * ({@link #verified}) when they match, or by the store's commit. A client that received every byte
+ * therefore received the right ones; when the fetch fails (the digest does not match, the upstream
+ * breaks off for good), every reader's stream throws and its client's connection breaks short of
+ * {@code Content-Length}. Being told at the match, not at the commit, lets clients finish at the
+ * upstream's pace instead of waiting for the commit (an fsync and a transaction), and the bytes are
+ * hashed once, not once for the readers and again for the store; whether the blob is then stored is
+ * the store's business (a failed commit stores nothing).
  */
-final class BlobFetch implements PullThrough.StreamedBlob {
+final class BlobFetch implements PullThrough.StreamedBlob, UploadWatcher {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     private final CompletableFuture<Long> sized = new CompletableFuture<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
-    private final FileChannel spool;
+    private final Path spoolDir;
+    /** The first bytes, read before the store's upload started: readers have them from memory. */
+    private byte[] head = new byte[0];
+    /** The store's upload (followed) or the spool, at the blob's offsets; null until either is there. */
+    private FileChannel bytes;
+    /** The fetch thread's: whether {@link #bytes} is the store's upload, which reports its own progress. */
+    private boolean following;
+    /** The fetch thread's: where the spool's next byte goes. */
+    private long spooled;
+
     private long size = -1;
     private long written;
     private boolean stored;
     private boolean verified;
     private Throwable failure;
-    /** Another replica fetched and stored the blob: readers read storage, the spool was never used. */
+    /** Another replica fetched and stored the blob: readers read storage, nothing local was used. */
     private boolean elsewhere;
     /** The fetch itself and every open reader. */
     private int holders = 1;
 
     private final Stored storedCopy;
 
-    /** Opens the stored blob from an offset: for readers that come after the spool has closed. */
+    /** Opens the stored blob from an offset: for readers that come after the fetch and its readers are done. */
     interface Stored {
         InputStream open(long offset) throws IOException;
     }
 
-    BlobFetch(Path spoolDir, Digest digest, Stored storedCopy) throws IOException {
+    /** @param spoolDir where a spool file goes, should the store's uploads not be readable in place */
+    BlobFetch(Path spoolDir, Stored storedCopy) {
+        this.spoolDir = spoolDir;
         this.storedCopy = storedCopy;
-        Files.createDirectories(spoolDir);
-        Path file = Files.createTempFile(spoolDir, "blob-", ".spool");
-        this.spool = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        Files.delete(file);
     }
 
     // ---- the fetch's side -----------------------------------------------------------------------
@@ -79,7 +90,52 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         sized.complete(length);
     }
 
-    /** {@code in}, with every byte read through it also written to the spool for the readers. */
+    /** The blob's first {@code n} bytes, read before the store's upload starts: readers may have them now. */
+    void head(byte[] first, int n) {
+        byte[] copy = n == first.length ? first : java.util.Arrays.copyOf(first, n);
+        spooled = n;
+        lock.lock();
+        try {
+            head = copy;
+            written = n;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The store's upload can be read as it is written: readers follow it, no spool. */
+    @Override
+    public void readable(FileChannel upload) {
+        following = true;
+        lock.lock();
+        try {
+            bytes = upload;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void written(long uploaded) {
+        if (!following) {
+            return; // the spool's progress is the tee's
+        }
+        lock.lock();
+        try {
+            if (uploaded > written) {
+                written = uploaded;
+                progress.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code in}, with every byte read through it also written to a spool for the readers, unless
+     * the store's upload is followed instead (known before the first byte is read through it).
+     */
     InputStream tee(InputStream in) {
         return new InputStream() {
             @Override
@@ -92,8 +148,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = in.read(b, off, len);
-                if (n > 0) {
-                    spooled(b, off, n);
+                if (n > 0 && !following) {
+                    spool(b, off, n);
                 }
                 return n;
             }
@@ -105,12 +161,26 @@ final class BlobFetch implements PullThrough.StreamedBlob {
         };
     }
 
-    private void spooled(byte[] b, int off, int n) throws IOException {
+    private void spool(byte[] b, int off, int n) throws IOException {
+        FileChannel spool = bytes;
+        if (spool == null) {
+            Files.createDirectories(spoolDir);
+            Path file = Files.createTempFile(spoolDir, "blob-", ".spool");
+            spool = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            Files.delete(file);
+            lock.lock();
+            try {
+                bytes = spool;
+            } finally {
+                lock.unlock();
+            }
+        }
         ByteBuffer buffer = ByteBuffer.wrap(b, off, n);
-        long at = written; // only this thread writes
+        long at = spooled; // only this thread writes
         while (buffer.hasRemaining()) {
             at += spool.write(buffer, at);
         }
+        spooled = at;
         lock.lock();
         try {
             written = at;
@@ -121,10 +191,11 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     }
 
     /**
-     * The store has hashed every byte it wrote (the bytes the tee handed it) and they match the
-     * digest: readers may have the last byte, before the commit.
+     * The store has hashed every byte it wrote and they match the digest: readers may have the last
+     * byte, before the commit.
      */
-    void verified() {
+    @Override
+    public void verified() {
         lock.lock();
         try {
             verified = true;
@@ -220,18 +291,20 @@ final class BlobFetch implements PullThrough.StreamedBlob {
     }
 
     private void release() {
-        boolean close;
+        FileChannel close = null;
         lock.lock();
         try {
-            close = --holders == 0;
+            if (--holders == 0) {
+                close = bytes;
+            }
         } finally {
             lock.unlock();
         }
-        if (close) {
+        if (close != null) {
             try {
-                spool.close();
+                close.close();
             } catch (IOException ignored) {
-                // an unlinked file: nothing is left either way
+                // read-only, or an unlinked spool: nothing is left either way
             }
         }
     }
@@ -270,6 +343,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
                 return 0;
             }
             long available;
+            FileChannel from;
+            byte[] first;
             lock.lock();
             try {
                 while (true) {
@@ -285,6 +360,8 @@ final class BlobFetch implements PullThrough.StreamedBlob {
                     }
                     progress.await();
                 }
+                from = bytes;
+                first = head;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted waiting for the upstream");
@@ -292,9 +369,17 @@ final class BlobFetch implements PullThrough.StreamedBlob {
                 lock.unlock();
             }
             int n = (int) Math.min(len, Math.min(available, end) - position);
-            int read = spool.read(ByteBuffer.wrap(b, off, n), position);
+            if (position < first.length) {
+                n = (int) Math.min(n, first.length - position);
+                System.arraycopy(first, (int) position, b, off, n);
+                position += n;
+                return n;
+            }
+            // Past the head, what is available is in the channel: set before anything is counted there.
+            int read = from.read(ByteBuffer.wrap(b, off, n), position);
             if (read < 0) {
-                throw new IOException("the spool ended early");
+                // cut back by a failed write: the fetch is failing
+                throw new IOException("the blob's bytes ended early");
             }
             position += read;
             return read;

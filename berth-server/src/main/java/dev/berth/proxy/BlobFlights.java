@@ -58,12 +58,7 @@ final class BlobFlights {
         if (content.blobSize(repository, digest).isPresent()) {
             return Optional.empty();
         }
-        BlobFetch mine;
-        try {
-            mine = new BlobFetch(spoolDir, digest, offset -> content.openBlob(repository, digest, offset));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a spool file under " + spoolDir, e);
-        }
+        BlobFetch mine = new BlobFetch(spoolDir, offset -> content.openBlob(repository, digest, offset));
         BlobFetch raced = running.putIfAbsent(key, mine);
         if (raced != null) {
             mine.failed(new IllegalStateException("another fetch started first"));
@@ -167,19 +162,22 @@ final class BlobFlights {
                                     "the blob went from the upstream mid-transfer", Optional.empty()))
                             .content(),
                     repository + "@" + digest);
-            try (InputStream in = fetch.tee(Throttle.of(source, target.speedKb()))) {
-                // The first bytes go to the spool (and the waiting clients) before the store starts
-                // its upload (a quota check and a session row first); it then reads them again here.
+            InputStream throttled = Throttle.of(source, target.speedKb());
+            try (InputStream in = fetch.tee(throttled)) {
+                // The first bytes go to the waiting clients (from memory) before the store starts
+                // its upload (a quota check and a session row first), which then writes them too.
                 byte[] first = new byte[FIRST_READ];
-                int n = length == 0 ? 0 : Math.max(0, in.read(first));
-                // The upload hashes the bytes as it writes them: once they match, readers may have
-                // the last byte (before the commit's fsync and transaction).
+                int n = length == 0 ? 0 : Math.max(0, throttled.read(first));
+                fetch.head(first, n);
+                // The upload writes the bytes once, hashing them as it goes; readers follow its file
+                // (or, for an object store, the tee's spool), and may have the last byte once the
+                // bytes match (before the commit's fsync and transaction).
                 content.putBlob(
                         repository,
                         digest,
                         length,
                         new SequenceInputStream(new ByteArrayInputStream(first, 0, n), in),
-                        fetch::verified);
+                        fetch);
             } catch (RegistryException e) {
                 if (e.code() == ErrorCode.DIGEST_INVALID || e.code() == ErrorCode.SIZE_INVALID) {
                     throw ProxyCache.upstreamLied(repository, digest, "bytes that do not match the digest");

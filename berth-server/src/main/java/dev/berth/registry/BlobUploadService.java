@@ -63,14 +63,12 @@ public class BlobUploadService {
     /**
      * A body as the request carries it: its declared length ({@code -1} when unknown) and its bytes.
      *
-     * @param verified run once the upload's bytes (all of them, this body's included) have been
-     *     hashed as they were written and match the digest, before the commit (its fsync and
-     *     transaction): the proxy cache lets its clients have a blob's last byte from then on
-     *     without hashing the bytes a second time
+     * @param watcher follows the bytes into storage ({@link UploadWatcher#NONE} for a client's
+     *     upload)
      */
-    public record Body(long declaredLength, InputStream stream, Runnable verified) {
+    public record Body(long declaredLength, InputStream stream, UploadWatcher watcher) {
         public Body(long declaredLength, InputStream stream) {
-            this(declaredLength, stream, () -> {});
+            this(declaredLength, stream, UploadWatcher.NONE);
         }
 
         public boolean empty() {
@@ -158,7 +156,7 @@ public class BlobUploadService {
                         "digest of the uploaded content does not match",
                         Map.of("expected", digest.toString(), "actual", actual.toString()));
             }
-            body.verified().run();
+            body.watcher().verified();
             commit(session, digest);
             return digest;
         });
@@ -172,11 +170,25 @@ public class BlobUploadService {
         }
         UploadSession session = start(repository, digest.algorithm());
         try {
+            if (body.watcher() != UploadWatcher.NONE) {
+                follow(session, body.watcher());
+            }
             return complete(repository, session.id(), digest.toString(), Optional.empty(), body);
         } catch (RuntimeException e) {
             cancelQuietly(session);
             throw e;
         }
+    }
+
+    /** Hands the watcher the upload's bytes to read as they are written, when the store can. */
+    private void follow(UploadSession session, UploadWatcher watcher) {
+        Optional<java.nio.channels.FileChannel> bytes;
+        try {
+            bytes = store.followUpload(session.id());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        bytes.ifPresent(watcher::readable);
     }
 
     public void cancel(String repository, UUID id) {
@@ -217,7 +229,7 @@ public class BlobUploadService {
         MessageDigest saved = copy(hasher);
         long written;
         try {
-            written = store.append(session.id(), session.size(), body.stream(), limit, hasher);
+            written = store.append(session.id(), session.size(), body.stream(), limit, hasher, body.watcher()::written);
             if (limit != Long.MAX_VALUE && (written != limit || body.stream().read() != -1)) {
                 throw RegistryException.of(ErrorCode.SIZE_INVALID, "body length does not match the declared length");
             }

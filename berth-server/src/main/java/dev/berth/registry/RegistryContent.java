@@ -121,15 +121,16 @@ public class RegistryContent {
      * digest as an upload does.
      */
     public Digest putBlob(String repository, Digest digest, long size, InputStream content) {
-        return putBlob(repository, digest, size, content, () -> {});
+        return putBlob(repository, digest, size, content, UploadWatcher.NONE);
     }
 
     /**
-     * {@link #putBlob(String, Digest, long, InputStream)}, running {@code verified} once the bytes
-     * written hash to the digest, before the commit.
+     * {@link #putBlob(String, Digest, long, InputStream)}, with {@code watcher} following the bytes
+     * into storage: where they can be read as they are written, and when they are verified (before
+     * the commit).
      */
-    public Digest putBlob(String repository, Digest digest, long size, InputStream content, Runnable verified) {
-        return uploads.monolithic(repository, digest, new BlobUploadService.Body(size, content, verified));
+    public Digest putBlob(String repository, Digest digest, long size, InputStream content, UploadWatcher watcher) {
+        return uploads.monolithic(repository, digest, new BlobUploadService.Body(size, content, watcher));
     }
 
     /** Stores a manifest by tag or digest; refused unless everything it references is there. */

@@ -2,9 +2,12 @@ package dev.berth.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 /**
  * Receives the bytes of uploads and turns a verified upload into a committed blob. Upload bytes
@@ -23,6 +26,31 @@ public interface BlobIngester {
      * @return the number of bytes appended
      */
     long append(UUID upload, long offset, InputStream in, long limit, MessageDigest hasher) throws IOException;
+
+    /**
+     * {@link #append(UUID, long, InputStream, long, MessageDigest)}, telling {@code appended} the
+     * upload's size whenever bytes have been written: for a driver whose uploads can be {@linkplain
+     * #followUpload followed}, after each write, once the bytes are readable through the follower's
+     * channel; for the others, once at the end.
+     */
+    default long append(
+            UUID upload, long offset, InputStream in, long limit, MessageDigest hasher, LongConsumer appended)
+            throws IOException {
+        long written = append(upload, offset, in, limit, hasher);
+        appended.accept(offset + written);
+        return written;
+    }
+
+    /**
+     * The upload's bytes, readable at any position while appends write them, so that readers can
+     * follow a blob as it arrives without a copy of their own; empty when this driver's uploads
+     * cannot be read in place (an object store holds them as parts). The channel goes on reading
+     * the same bytes after the commit has moved them to the blob's place, and after the upload is
+     * deleted; a failed append may have cut them back. The caller closes it.
+     */
+    default Optional<FileChannel> followUpload(UUID upload) throws IOException {
+        return Optional.empty();
+    }
 
     /** Cuts the upload back to {@code size} bytes: undoes a failed append. */
     void truncateUpload(UUID upload, long size) throws IOException;

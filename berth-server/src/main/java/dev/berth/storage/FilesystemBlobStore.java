@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -89,6 +90,13 @@ public final class FilesystemBlobStore implements ListableBlobStore {
 
     @Override
     public long append(UUID upload, long offset, InputStream in, long limit, MessageDigest hasher) throws IOException {
+        return append(upload, offset, in, limit, hasher, size -> {});
+    }
+
+    @Override
+    public long append(
+            UUID upload, long offset, InputStream in, long limit, MessageDigest hasher, LongConsumer appended)
+            throws IOException {
         try (FileChannel out = FileChannel.open(uploadPath(upload), StandardOpenOption.WRITE)) {
             if (out.size() > offset) {
                 out.truncate(offset);
@@ -108,9 +116,16 @@ public final class FilesystemBlobStore implements ListableBlobStore {
                     out.write(wrapped);
                 }
                 written += n;
+                appended.accept(offset + written);
             }
             return written;
         }
+    }
+
+    /** The upload's file: a channel on it reads the same inode after the commit's rename. */
+    @Override
+    public Optional<FileChannel> followUpload(UUID upload) throws IOException {
+        return Optional.of(FileChannel.open(uploadPath(upload), StandardOpenOption.READ));
     }
 
     @Override

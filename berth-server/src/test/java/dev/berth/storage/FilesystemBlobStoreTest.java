@@ -3,10 +3,16 @@ package dev.berth.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -112,6 +118,42 @@ class FilesystemBlobStoreTest extends BlobStoreContract {
 
         assertThat(fresh.resolve("blobs")).isDirectory();
         assertThat(fresh.resolve("uploads")).isDirectory();
+    }
+
+    @Test
+    void aFollowedUploadIsReadableAfterEachWriteAndAfterItsCommit() throws IOException {
+        byte[] data = randomBytes(600 * 1024, 13);
+        UUID upload = newUpload();
+        List<Long> sizes = new ArrayList<>();
+        List<byte[]> seen = new ArrayList<>();
+        try (FileChannel follower = store.followUpload(upload).orElseThrow()) {
+            // small reads, as from a socket: every one is written, then reported, then readable
+            InputStream trickle = new FilterInputStream(new ByteArrayInputStream(data)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, 100_000));
+                }
+            };
+            store.append(upload, 0, trickle, data.length, sha256(), size -> {
+                sizes.add(size);
+                ByteBuffer all = ByteBuffer.allocate((int) (long) size);
+                try {
+                    follower.read(all, 0);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                seen.add(all.array());
+            });
+            assertThat(sizes).containsExactly(100_000L, 200_000L, 300_000L, 400_000L, 500_000L, 600_000L, 614_400L);
+            assertThat(seen.getLast()).isEqualTo(data);
+            assertThat(seen.getFirst()).isEqualTo(Arrays.copyOf(data, 100_000));
+
+            Digest digest = Digest.sha256(data);
+            store.commitUpload(upload, digest, data.length);
+            ByteBuffer after = ByteBuffer.allocate(data.length);
+            follower.read(after, 0);
+            assertThat(after.array()).isEqualTo(data);
+        }
     }
 
     private static List<Path> regularFilesUnder(Path dir) throws IOException {
