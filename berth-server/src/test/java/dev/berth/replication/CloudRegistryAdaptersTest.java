@@ -494,7 +494,10 @@ class CloudRegistryAdaptersTest {
                     if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                         status = 401;
                     } else if (exchange.getRequestMethod().equals("POST") && path.equals("/dockyard/v2/namespaces")) {
-                        String name = RegistryClient.JSON.readTree(in).path("namespace").asString();
+                        String name = RegistryClient.JSON
+                                .readTree(in)
+                                .path("namespace")
+                                .asString();
                         status = namespaces.add(name) ? 201 : 409;
                     } else if (exchange.getRequestMethod().equals("GET")
                             && path.startsWith("/dockyard/v2/namespaces/")) {
@@ -525,7 +528,8 @@ class CloudRegistryAdaptersTest {
                     exchange.getResponseBody().write(bytes);
                 }
             });
-            RegistryClient.Response wrong = createEndpoint("huawei-SWR", swr.baseUri().toString(), "AWS", "wrong");
+            RegistryClient.Response wrong =
+                    createEndpoint("huawei-SWR", swr.baseUri().toString(), "AWS", "wrong");
             assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
 
             long registry = id(createEndpoint("huawei-SWR", swr.baseUri().toString(), "AWS", ECR_PASSWORD));

@@ -66,7 +66,7 @@ class ReplicationTimeoutTest {
                         "berth.outbound.allowed-networks", "127.0.0.1/32",
                         "berth.jobs.poll-interval", "200ms",
                         "berth.replication.connect-timeout", "1s",
-                        "berth.replication.read-timeout", "1500ms",
+                        "berth.replication.read-timeout", "5s",
                         "berth.replication.retry.attempts", "2",
                         "berth.replication.retry.backoff", "100ms",
                         "berth.replication.task-attempts", "1",
@@ -132,7 +132,7 @@ class ReplicationTimeoutTest {
         assertThat(relay.heldRequests()).isPositive();
         assertThat(log)
                 .contains("the remote did not answer within the timeout")
-                .contains("read-timeout 1500 ms")
+                .contains("read-timeout 5000 ms")
                 .contains("failed 2 time(s)")
                 .contains("giving up");
         assertThat(log).doesNotContain(PASSWORD);
@@ -202,7 +202,7 @@ class ReplicationTimeoutTest {
         long policyId = calls.policy(body);
 
         int before = relay.heldRequests();
-        // a byte every 200 ms: well inside the 1500 ms read timeout, so only the deadline can end it
+        // a byte every 200 ms: well inside the 5 s read timeout, so only the deadline can end it
         relay.trickleBlobBodies(Duration.ofMillis(200));
         long executionId = calls.start(policyId);
         Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
