@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.concurrent.CancellableDependency;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
@@ -56,7 +58,7 @@ public final class OutboundClient {
         Optional<RequestBody> body = request.body();
         for (int hop = 0; ; hop++) {
             Map<String, String> headers = target.sameOrigin(origin) ? headers(request) : Map.of();
-            OutboundResponse response = execute(method, target, headers, body, hop > 0);
+            OutboundResponse response = execute(method, target, headers, body, request.cancellation(), hop > 0);
             Optional<URI> location =
                     hop < options.maxRedirects() ? Redirects.location(response, target.uri()) : Optional.empty();
             if (location.isEmpty()) {
@@ -85,9 +87,12 @@ public final class OutboundClient {
             TargetUrl target,
             Map<String, String> headers,
             Optional<RequestBody> body,
+            Optional<Cancellation> cancellation,
             boolean redirect) {
         HttpHost host = target.httpHost();
-        BasicClassicHttpRequest request = new BasicClassicHttpRequest(method, host, target.pathAndQuery());
+        BasicClassicHttpRequest request = cancellation.isPresent()
+                ? new CancellableRequest(method, host, target.pathAndQuery(), cancellation.get())
+                : new BasicClassicHttpRequest(method, host, target.pathAndQuery());
         headers.forEach(request::addHeader);
         InputStream content = null;
         try {
@@ -109,6 +114,32 @@ public final class OutboundClient {
                     // the request is over; nothing to do about a source that fails to close
                 }
             }
+        }
+    }
+
+    /** A request the HTTP client hands its connection's handle to, for {@link Cancellation}. */
+    private static final class CancellableRequest extends BasicClassicHttpRequest implements CancellableDependency {
+        private final Cancellation cancellation;
+
+        CancellableRequest(String method, HttpHost host, String path, Cancellation cancellation) {
+            super(method, host, path);
+            this.cancellation = cancellation;
+        }
+
+        @Override
+        public void setDependency(Cancellable dependency) {
+            cancellation.attach(dependency);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancellation.cancelled();
+        }
+
+        @Override
+        public boolean cancel() {
+            cancellation.cancel();
+            return true;
         }
     }
 

@@ -13,13 +13,24 @@ import java.util.Optional;
  * @param headers sent with this request (the client's own headers are added to them), never to
  *     another origin a redirect points at
  * @param body what to send, if anything
+ * @param cancellation ends the request from another thread, if set ({@link #withCancellation})
  */
-public record OutboundRequest(String method, URI uri, Map<String, String> headers, Optional<RequestBody> body) {
+public record OutboundRequest(
+        String method,
+        URI uri,
+        Map<String, String> headers,
+        Optional<RequestBody> body,
+        Optional<Cancellation> cancellation) {
     public OutboundRequest {
         if (method == null || !method.matches("[A-Z]+")) {
             throw new IllegalArgumentException("invalid method");
         }
         headers = HeaderNames.checked(headers);
+        cancellation = cancellation == null ? Optional.empty() : cancellation;
+    }
+
+    public OutboundRequest(String method, URI uri, Map<String, String> headers, Optional<RequestBody> body) {
+        this(method, uri, headers, body, Optional.empty());
     }
 
     public static OutboundRequest get(URI uri) {
@@ -47,7 +58,12 @@ public record OutboundRequest(String method, URI uri, Map<String, String> header
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.keySet().removeIf(name::equalsIgnoreCase);
         all.put(name, value);
-        return new OutboundRequest(method, uri, all, body);
+        return new OutboundRequest(method, uri, all, body, cancellation);
+    }
+
+    /** This request, ended when {@code c} is cancelled (see {@link Cancellation}). */
+    public OutboundRequest withCancellation(Cancellation c) {
+        return new OutboundRequest(method, uri, headers, body, Optional.of(c));
     }
 
     /** Method, host and header names only: query strings and header values often carry credentials. */

@@ -1,5 +1,6 @@
 package dev.berth.remote;
 
+import dev.berth.outbound.Cancellation;
 import dev.berth.outbound.OutboundClient;
 import dev.berth.outbound.OutboundException;
 import dev.berth.outbound.OutboundRequest;
@@ -256,11 +257,26 @@ public final class DistributionClient {
 
     /** Uploads a blob in one request after opening an upload session (POST, then PUT ?digest=). */
     public void putBlob(String repository, String digest, long size, dev.berth.outbound.RequestBody.Source source) {
+        putBlob(repository, digest, size, source, new Cancellation());
+    }
+
+    /**
+     * {@link #putBlob(String, String, long, dev.berth.outbound.RequestBody.Source)}, ended (the
+     * connection closed, the caller's thread released) when {@code cancel} is cancelled.
+     */
+    public void putBlob(
+            String repository,
+            String digest,
+            long size,
+            dev.berth.outbound.RequestBody.Source source,
+            Cancellation cancel) {
         URI target = startUpload(repository);
         String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
         try (OutboundResponse response = send(
                 OutboundRequest.put(
-                        URI.create(put), new dev.berth.outbound.RequestBody("application/octet-stream", size, source)),
+                                URI.create(put),
+                                new dev.berth.outbound.RequestBody("application/octet-stream", size, source))
+                        .withCancellation(cancel),
                 push(repository))) {
             if (response.status() != 201) {
                 throw failure("uploading blob " + digest, response);
@@ -277,6 +293,16 @@ public final class DistributionClient {
      */
     public void putBlobInChunks(
             String repository, String digest, dev.berth.outbound.RequestBody.Source source, int chunkSize) {
+        putBlobInChunks(repository, digest, source, chunkSize, new Cancellation());
+    }
+
+    /** {@link #putBlobInChunks(String, String, dev.berth.outbound.RequestBody.Source, int)}, ended by {@code cancel}. */
+    public void putBlobInChunks(
+            String repository,
+            String digest,
+            dev.berth.outbound.RequestBody.Source source,
+            int chunkSize,
+            Cancellation cancel) {
         URI target = startUpload(repository);
         long offset = 0;
         try (java.io.InputStream in = source.open()) {
@@ -290,7 +316,8 @@ public final class DistributionClient {
                                 target,
                                 Map.of(),
                                 Optional.of(dev.berth.outbound.RequestBody.of("application/octet-stream", chunk)))
-                        .withHeader("Content-Range", offset + "-" + (offset + chunk.length - 1));
+                        .withHeader("Content-Range", offset + "-" + (offset + chunk.length - 1))
+                        .withCancellation(cancel);
                 try (OutboundResponse response = send(patch, push(repository))) {
                     if (response.status() != 202) {
                         throw failure("uploading a chunk of blob " + digest, response);
@@ -308,7 +335,9 @@ public final class DistributionClient {
         String put = target.toString() + (target.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest);
         try (OutboundResponse response = send(
                 OutboundRequest.put(
-                        URI.create(put), dev.berth.outbound.RequestBody.of("application/octet-stream", new byte[0])),
+                                URI.create(put),
+                                dev.berth.outbound.RequestBody.of("application/octet-stream", new byte[0]))
+                        .withCancellation(cancel),
                 push(repository))) {
             if (response.status() != 201) {
                 throw failure("finishing the upload of blob " + digest, response);

@@ -113,7 +113,7 @@ public class RegistryAdapters {
                         outbound,
                         json),
                 new HarborAdapter(outbound, json),
-                new UnavailableAdapter("huawei-SWR", Optional.empty()),
+                new HuaweiAdapter(outbound, json),
                 new JfrogAdapter(outbound, json, optionalUri(jfrogEndpoint)),
                 new QuayAdapter(
                         Optional.of(new AdapterPattern(

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * An adapter Harbor has and Berth lists, with its info, but does not speak yet: the cloud
- * registries whose login is their own API's token exchange (Alibaba, Huawei, Tencent and
+ * registries whose login is their own API's signed token exchange (Alibaba, Tencent and
  * Volcengine OpenAPI). Pinging or using one says so.
  */
 final class UnavailableAdapter implements RegistryAdapter {

@@ -217,12 +217,23 @@ final class ArtifactCopier {
         }
         try {
             retrying.run("copying blob " + digest, () -> {
-                destination.putBlob(
-                        dstRepo,
-                        digest,
-                        size,
-                        () -> deadline.wrap(throttle.wrap(source.openBlob(srcRepo, digest)), digest, size),
-                        chunkSize);
+                try (BlobDeadline.Watch watch = deadline.start(digest, size)) {
+                    try {
+                        destination.putBlob(
+                                dstRepo,
+                                digest,
+                                size,
+                                () -> watch.wrap(throttle.wrap(source.openBlob(srcRepo, digest))),
+                                chunkSize,
+                                watch.cancellation());
+                    } catch (IOException | RuntimeException e) {
+                        Optional<BlobDeadline.TooSlow> slow = watch.explains(e);
+                        if (slow.isPresent()) {
+                            throw slow.get();
+                        }
+                        throw e;
+                    }
+                }
                 return null;
             });
         } catch (IOException | RuntimeException e) {

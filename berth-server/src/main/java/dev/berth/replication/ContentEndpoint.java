@@ -1,5 +1,6 @@
 package dev.berth.replication;
 
+import dev.berth.outbound.Cancellation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -34,9 +35,11 @@ interface ContentEndpoint {
 
     /**
      * Stores a blob; with a {@code chunkSize} above 0 a remote gets it in chunks of that size
-     * (Harbor's {@code copy_by_chunk}), otherwise in one request.
+     * (Harbor's {@code copy_by_chunk}), otherwise in one request. Cancelling {@code cancel} ends
+     * a remote upload at once, even one blocked writing to a destination that stopped reading.
      */
-    void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize) throws IOException;
+    void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize, Cancellation cancel)
+            throws IOException;
 
     void putManifest(String repository, String reference, String mediaType, byte[] content);
 

@@ -1,5 +1,6 @@
 package dev.berth.replication;
 
+import dev.berth.outbound.Cancellation;
 import dev.berth.registry.RegistryContent;
 import dev.berth.storage.Digest;
 import java.io.IOException;
@@ -48,7 +49,8 @@ final class LocalEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize)
+    public void putBlob(
+            String repository, String digest, long size, BlobSource source, int chunkSize, Cancellation cancel)
             throws IOException {
         FailureRecordingStream in = new FailureRecordingStream(source.open());
         try (in) {

@@ -1,5 +1,6 @@
 package dev.berth.replication;
 
+import dev.berth.outbound.Cancellation;
 import dev.berth.outbound.OutboundResponse;
 import dev.berth.remote.DistributionClient;
 import dev.berth.remote.RegistryAdapter;
@@ -59,11 +60,12 @@ final class RemoteEndpoint implements ContentEndpoint {
     }
 
     @Override
-    public void putBlob(String repository, String digest, long size, BlobSource source, int chunkSize) {
+    public void putBlob(
+            String repository, String digest, long size, BlobSource source, int chunkSize, Cancellation cancel) {
         if (chunkSize > 0) {
-            client.putBlobInChunks(repository, digest, source::open, chunkSize);
+            client.putBlobInChunks(repository, digest, source::open, chunkSize, cancel);
         } else {
-            client.putBlob(repository, digest, size, source::open);
+            client.putBlob(repository, digest, size, source::open, cancel);
         }
     }
 

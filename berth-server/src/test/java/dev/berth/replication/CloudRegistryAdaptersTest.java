@@ -38,6 +38,8 @@ import tools.jackson.databind.JsonNode;
  *       API;
  *   <li>{@code google-gcr}: a service account's JSON key → an RS256 JWT → the OAuth token URI's
  *       JWT bearer grant → {@code oauth2accesstoken} and the access token on the registry;
+ *   <li>{@code huawei-SWR}: the access key and secret as Basic on the registry and on SWR's
+ *       {@code /dockyard/v2/} API, which makes namespaces before a push and lists repositories;
  *   <li>{@code quay}: Harbor's JSON credential file; {@code github-ghcr}: repositories named by the
  *       name filter, since GHCR lists none.
  * </ul>
@@ -470,6 +472,101 @@ class CloudRegistryAdaptersTest {
             JsonNode again = run(policy("dest_registry", registry, project + "/app"));
             assertThat(again.path("status").asString()).as(logs(again)).isEqualTo("Succeed");
             assertThat(calls.stream().filter(c -> c.startsWith("POST")).count()).isEqualTo(posts);
+        }
+    }
+
+    @Test
+    void huaweiSwrMakesTheNamespaceBeforeAPushAndListsRepositoriesThroughItsApi() {
+        String basic = BerthServer.basic("AWS", ECR_PASSWORD);
+        Set<String> namespaces = ConcurrentHashMap.newKeySet();
+        List<String> calls = new CopyOnWriteArrayList<>();
+        List<String> listed = new CopyOnWriteArrayList<>();
+        try (FaultyHttpRelay swr = FaultyHttpRelay.to(ecrRegistry.baseUri())) {
+            // SWR's dockyard API beside its registry, with the access key and secret as Basic
+            swr.serve("/dockyard/v2/", exchange -> {
+                try (exchange) {
+                    String path = exchange.getRequestURI().getRawPath();
+                    String query = exchange.getRequestURI().getRawQuery();
+                    calls.add(exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query));
+                    byte[] in = exchange.getRequestBody().readAllBytes();
+                    int status;
+                    String out = "{}";
+                    if (!basic.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                        status = 401;
+                    } else if (exchange.getRequestMethod().equals("POST") && path.equals("/dockyard/v2/namespaces")) {
+                        String name = RegistryClient.JSON
+                                .readTree(in)
+                                .path("namespace")
+                                .asString();
+                        status = namespaces.add(name) ? 201 : 409;
+                    } else if (exchange.getRequestMethod().equals("GET")
+                            && path.startsWith("/dockyard/v2/namespaces/")) {
+                        String name = path.substring("/dockyard/v2/namespaces/".length());
+                        status = namespaces.contains(name) ? 200 : 404;
+                        out = "{\"id\":1,\"name\":\"" + name + "\",\"auth\":7}";
+                    } else if (exchange.getRequestMethod().equals("GET")
+                            && path.equals("/dockyard/v2/repositories")
+                            && "filter=center::self".equals(query)) {
+                        status = 200;
+                        StringBuilder list = new StringBuilder("[");
+                        for (String repo : listed) {
+                            String[] parts = repo.split("/", 2);
+                            list.append(list.length() > 1 ? "," : "")
+                                    .append("{\"namespace\":\"")
+                                    .append(parts[0])
+                                    .append("\",\"name\":\"")
+                                    .append(parts[1])
+                                    .append("\",\"tags\":[\"v1\"]}");
+                        }
+                        out = list.append(']').toString();
+                    } else {
+                        status = 405;
+                    }
+                    byte[] bytes = out.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(status, bytes.length);
+                    exchange.getResponseBody().write(bytes);
+                }
+            });
+            RegistryClient.Response wrong =
+                    createEndpoint("huawei-SWR", swr.baseUri().toString(), "AWS", "wrong");
+            assertThat(wrong.status()).as(wrong.text()).isEqualTo(400);
+
+            long registry = id(createEndpoint("huawei-SWR", swr.baseUri().toString(), "AWS", ECR_PASSWORD));
+            String project = new TestAccounts(server).project("swr", false);
+            admin.pushImage(project + "/app", "v1", ("swr " + UUID.randomUUID()).getBytes());
+            admin.pushImage(project + "/tool", "v1", ("swr tool " + UUID.randomUUID()).getBytes());
+
+            JsonNode pushed = run(policy("dest_registry", registry, project + "/**"));
+            String log = logs(pushed);
+            assertThat(pushed.path("status").asString()).as(log).isEqualTo("Succeed");
+            assertThat(log).doesNotContain(ECR_PASSWORD);
+            assertThat(namespaces).containsExactly(project);
+            assertThat(calls)
+                    .containsSubsequence("GET /dockyard/v2/namespaces/" + project, "POST /dockyard/v2/namespaces");
+            assertThat(calls.stream().filter(c -> c.startsWith("POST"))).hasSize(1);
+            assertThat(manifestStatus(ecrRegistry, "AWS", ECR_PASSWORD, project + "/app:v1"))
+                    .isEqualTo(200);
+            assertThat(manifestStatus(ecrRegistry, "AWS", ECR_PASSWORD, project + "/tool:v1"))
+                    .isEqualTo(200);
+
+            // a pull reads the repositories SWR's API lists (not the registry's catalog)
+            listed.add(project + "/app");
+            String other = new TestAccounts(server).project("from-swr", false);
+            Map<String, Object> pull = policy("src_registry", registry, project + "/**");
+            pull.put("dest_namespace", other);
+            swr.clearRequests();
+            JsonNode pulled = run(pull);
+            assertThat(pulled.path("status").asString()).as(logs(pulled)).isEqualTo("Succeed");
+            assertThat(calls).contains("GET /dockyard/v2/repositories?filter=center::self");
+            assertThat(swr.requests()).noneMatch(r -> r.contains("_catalog"));
+            assertThat(admin.get("/v2/" + other + "/app/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                            .status())
+                    .isEqualTo(200);
+            assertThat(admin.get("/v2/" + other + "/tool/manifests/v1", "Accept", RegistryClient.OCI_MANIFEST)
+                            .status())
+                    .as("not listed by SWR, not pulled")
+                    .isEqualTo(404);
         }
     }
 }

@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
  * <p>A source that trickles a byte at a time, each inside the read timeout, is ended by the
  * whole-transfer rule ({@code berth.replication.min-throughput}, {@code min-transfer-time}),
  * checked against the server's clock: the test moves that clock past the blob's deadline instead
- * of waiting for it.
+ * of waiting for it. So is a destination that accepts a blob upload and then stops reading it (the
+ * sender blocked writing, where no read timeout applies): the deadline's watchdog ends the upload.
  */
 class ReplicationTimeoutTest {
     private static final String USER = "slow";
@@ -65,7 +66,7 @@ class ReplicationTimeoutTest {
                         "berth.outbound.allowed-networks", "127.0.0.1/32",
                         "berth.jobs.poll-interval", "200ms",
                         "berth.replication.connect-timeout", "1s",
-                        "berth.replication.read-timeout", "1500ms",
+                        "berth.replication.read-timeout", "5s",
                         "berth.replication.retry.attempts", "2",
                         "berth.replication.retry.backoff", "100ms",
                         "berth.replication.task-attempts", "1",
@@ -131,7 +132,7 @@ class ReplicationTimeoutTest {
         assertThat(relay.heldRequests()).isPositive();
         assertThat(log)
                 .contains("the remote did not answer within the timeout")
-                .contains("read-timeout 1500 ms")
+                .contains("read-timeout 5000 ms")
                 .contains("failed 2 time(s)")
                 .contains("giving up");
         assertThat(log).doesNotContain(PASSWORD);
@@ -201,7 +202,7 @@ class ReplicationTimeoutTest {
         long policyId = calls.policy(body);
 
         int before = relay.heldRequests();
-        // a byte every 200 ms: well inside the 1500 ms read timeout, so only the deadline can end it
+        // a byte every 200 ms: well inside the 5 s read timeout, so only the deadline can end it
         relay.trickleBlobBodies(Duration.ofMillis(200));
         long executionId = calls.start(policyId);
         Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
@@ -233,5 +234,51 @@ class ReplicationTimeoutTest {
         RegistryClient.Response copied = admin.get("/v2/" + project + "/slow/manifests/3", ACCEPT_ALL);
         assertThat(copied.status()).isEqualTo(200);
         assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
+    }
+
+    @Test
+    void aDestinationThatStopsTakingAnUploadIsEndedByTheWholeTransferDeadline() {
+        String project = new TestAccounts(server).project("choke", false);
+        // 8 MiB: more than the loopback connection's buffers hold, so the sender blocks writing
+        RegistryClient.Image image = admin.pushImage(project + "/big", "4", random(8 << 20));
+        long policyId = calls.policy(ReplicationCalls.manualPolicy("dest_registry", relayed, project + "/**"));
+
+        int before = relay.heldRequests();
+        relay.stallUploadBodies();
+        long executionId = calls.start(policyId);
+        Eventually.await(Duration.ofSeconds(60), relay::heldRequests, n -> n > before);
+        // 30 s + 8 MiB at 16 KiB/s = 542 s allowed for the layer; a blocked write has no timeout of
+        // its own, so only the deadline's watchdog can end it once the clock is past
+        clock.advance(Duration.ofMinutes(10));
+        JsonNode failed = Eventually.await(
+                Duration.ofSeconds(60),
+                () -> calls.execution(executionId),
+                e -> !e.path("status").asString().equals("InProgress"));
+        String log = calls.logs(failed);
+        assertThat(failed.path("status").asString()).as(log).isEqualTo("Failed");
+        assertThat(log)
+                .contains("past its deadline")
+                .contains("the destination stopped taking the upload")
+                .contains("min-transfer-time 30000 ms")
+                .contains("giving up")
+                .doesNotContain("the remote did not answer within the timeout")
+                .doesNotContain(PASSWORD);
+        relay.heal();
+        assertThat(dist.get("/v2/" + project + "/big/manifests/4", ACCEPT_ALL).status())
+                .as("nothing tagged at the destination")
+                .isEqualTo(404);
+        assertThat(dist.get("/v2/" + project + "/big/manifests/" + image.manifest(), ACCEPT_ALL)
+                        .status())
+                .isEqualTo(404);
+
+        JsonNode again = calls.run(policyId);
+        assertThat(again.path("status").asString()).as(calls.logs(again)).isEqualTo("Succeed");
+        RegistryClient.Response copied = dist.get("/v2/" + project + "/big/manifests/4", ACCEPT_ALL);
+        assertThat(copied.status()).isEqualTo(200);
+        assertThat(Digest.sha256(copied.body())).isEqualTo(image.manifest());
+        for (Digest layer : image.layers()) {
+            assertThat(dist.head("/v2/" + project + "/big/blobs/" + layer).status())
+                    .isEqualTo(200);
+        }
     }
 }

@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>It can also go silent until {@link #heal()}: accept every connection and request and never
  * answer ({@link #hangEveryRequest()}), or answer a blob GET's headers and half its body and then
- * send nothing more ({@link #stallBlobBodies()}). Held exchanges are dropped when it heals.
+ * send nothing more ({@link #stallBlobBodies()}), or stop reading a blob upload's body
+ * ({@link #stallUploadBodies()}). Held exchanges are dropped when it heals.
  */
 public final class FaultyHttpRelay implements AutoCloseable {
     /** What a faulty upload request gets. */
@@ -56,7 +57,8 @@ public final class FaultyHttpRelay implements AutoCloseable {
     private enum Hold {
         EVERY_REQUEST,
         BLOB_BODY,
-        TRICKLE
+        TRICKLE,
+        UPLOAD_BODY
     }
 
     private volatile Duration trickleEvery = Duration.ofMillis(100);
@@ -125,6 +127,16 @@ public final class FaultyHttpRelay implements AutoCloseable {
         hold = Hold.TRICKLE;
     }
 
+    /**
+     * Every blob upload with a body (the PUT or PATCH of {@code /blobs/uploads/}) from now on has
+     * its first 64 KiB read and then nothing more, and gets no answer, until {@link #heal()}: a
+     * destination that accepts the upload and stops taking it, so the sender blocks writing.
+     */
+    public void stallUploadBodies() {
+        released = new CountDownLatch(1);
+        hold = Hold.UPLOAD_BODY;
+    }
+
     /** How many requests were held silent (or trickled) so far. */
     public int heldRequests() {
         return held.get();
@@ -173,6 +185,20 @@ public final class FaultyHttpRelay implements AutoCloseable {
             held.incrementAndGet();
             awaitRelease();
             exchange.close(); // the caller gave up long ago: drop the connection
+            return;
+        }
+        if (hold == Hold.UPLOAD_BODY
+                && (method.equals("PUT") || method.equals("PATCH"))
+                && uri.getRawPath().contains("/blobs/uploads/")) {
+            held.incrementAndGet();
+            try (InputStream in = exchange.getRequestBody()) {
+                in.readNBytes(64 * 1024);
+                awaitRelease();
+            } catch (IOException e) {
+                // the sender gave up: what it should do
+            } finally {
+                exchange.close();
+            }
             return;
         }
         Hold blobHold = hold;
