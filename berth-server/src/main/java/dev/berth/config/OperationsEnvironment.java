@@ -26,6 +26,7 @@ public class OperationsEnvironment implements EnvironmentPostProcessor, Ordered 
         metrics(env, derived);
         logging(env, derived);
         tracing(env, derived);
+        observations(env, derived);
         tls(env, derived);
         env.getPropertySources().addLast(new MapPropertySource(SOURCE, derived));
     }
@@ -88,6 +89,20 @@ public class OperationsEnvironment implements EnvironmentPostProcessor, Ordered 
         derived.put(
                 "management.opentelemetry.resource-attributes.service.name",
                 env.getProperty("berth.tracing.service-name", "berth"));
+    }
+
+    /**
+     * Spring's observation of every HTTP request feeds only {@code http_server_requests_seconds}
+     * (metrics) and spans (tracing): with both off it is skipped, about a tenth of the CPU of a
+     * registry request (JFR of {@code bench/push-work.sh}). Harbor's series and the access log come
+     * from {@code AccessLogFilter} either way.
+     */
+    private static void observations(ConfigurableEnvironment env, Map<String, Object> derived) {
+        boolean metrics = env.getProperty("berth.metrics.enabled", Boolean.class, false);
+        boolean tracing = !env.getProperty("berth.tracing.otlp-endpoint", "").isBlank();
+        if (!metrics && !tracing) {
+            derived.put("management.observations.enable.http.server.requests", "false");
+        }
     }
 
     /** HTTPS from PEM files: an SSL bundle named "berth" that the server uses. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -46,6 +47,15 @@ class EventDispatcher implements SmartLifecycle {
     private final Clock clock;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean active;
+    /** Guards the shared look for work: one query answers every consumer woken by the same commit. */
+    private final ReentrantLock workLock = new ReentrantLock();
+
+    private final List<String> names;
+    private boolean workChecked;
+    /** {@link System#nanoTime()} when the last look for work began, and what it found. */
+    private long workCheckedAt;
+
+    private Set<String> withWork = Set.of();
 
     EventDispatcher(
             List<EventConsumer> consumers,
@@ -62,11 +72,32 @@ class EventDispatcher implements SmartLifecycle {
         this.metrics = metrics;
         this.tx = tx;
         this.clock = clock;
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> unique = new java.util.HashSet<>();
         for (EventConsumer c : consumers) {
-            if (!c.name().matches("[a-z0-9-]{1,63}") || !names.add(c.name())) {
+            if (!c.name().matches("[a-z0-9-]{1,63}") || !unique.add(c.name())) {
                 throw new IllegalStateException("event consumer names must be unique, lower case: " + c.name());
             }
+        }
+        this.names = consumers.stream().map(EventConsumer::name).toList();
+    }
+
+    /**
+     * Whether events wait for the consumer, from a look that began after {@code since}: the loops
+     * woken by one commit share one query instead of one each (each sees every event committed
+     * before it woke).
+     */
+    private boolean hasWork(String name, long since) {
+        workLock.lock();
+        try {
+            if (!workChecked || workCheckedAt - since <= 0) {
+                long start = System.nanoTime();
+                withWork = records.withWork(names);
+                workCheckedAt = start;
+                workChecked = true;
+            }
+            return withWork.contains(name);
+        } finally {
+            workLock.unlock();
         }
     }
 
@@ -128,7 +159,8 @@ class EventDispatcher implements SmartLifecycle {
         void run() {
             while (active) {
                 try {
-                    if (!records.hasWork(consumer.name()) || !dispatch()) {
+                    // After a batch that was not full, the next events come with a signal (or the poll).
+                    if (!hasWork(consumer.name(), System.nanoTime()) || !dispatch()) {
                         StreamSignal.await(wake, settings.pollInterval());
                     }
                 } catch (InterruptedException e) {
@@ -148,9 +180,13 @@ class EventDispatcher implements SmartLifecycle {
             }
         }
 
-        /** Hands over one batch; false when there was nothing to hand over (or another replica holds it). */
+        /**
+         * Hands over one batch; true when it was full (more may wait), false when it was not, or
+         * there was nothing to hand over (or another replica holds it).
+         */
         private boolean dispatch() {
             int limit = singleUntil >= 0 ? 1 : settings.batchSize();
+            int[] read = {0};
             Optional<Long> last = tx.execute(status -> {
                 Optional<EventRecords.Checkpoint> checkpoint = records.lock(consumer.name());
                 if (checkpoint.isEmpty()) {
@@ -160,6 +196,7 @@ class EventDispatcher implements SmartLifecycle {
                 if (batch.isEmpty()) {
                     return Optional.<Long>empty();
                 }
+                read[0] = batch.events().size();
                 attemptFirst = batch.events().getFirst().id();
                 attemptLast = batch.lastId();
                 List<StoredEvent> wanted = batch.events().stream()
@@ -185,10 +222,12 @@ class EventDispatcher implements SmartLifecycle {
             if (last.isEmpty()) {
                 return false;
             }
+            boolean full = read[0] >= limit;
             if (singleUntil >= 0 && last.get() >= singleUntil) {
                 singleUntil = -1;
+                return true; // back to batches: look again at once
             }
-            return true;
+            return full;
         }
 
         private void failed(Throwable e) {

@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -58,13 +60,20 @@ class EventRecords {
                         ON CONFLICT (name) DO NOTHING""").params(name, utc(now)).update();
     }
 
-    /** Whether events lie past the consumer's checkpoint, below the oldest running transaction. */
-    boolean hasWork(String name) {
-        return jdbc.sql("""
-                        SELECT EXISTS (
-                               SELECT 1 FROM event e, event_consumer c
-                                WHERE c.name = ? AND (e.txid, e.id) > (c.last_txid, c.last_id)
-                                  AND e.txid < pg_snapshot_xmin(pg_current_snapshot()))""").param(name).query(Boolean.class).single();
+    /**
+     * The consumers among {@code names} past whose checkpoint events lie, below the oldest running
+     * transaction: one round trip for all of a replica's consumers.
+     */
+    Set<String> withWork(Collection<String> names) {
+        return Set.copyOf(jdbc.sql("""
+                        SELECT c.name FROM event_consumer c
+                         WHERE c.name = ANY (?)
+                           AND EXISTS (SELECT 1 FROM event e
+                                        WHERE (e.txid, e.id) > (c.last_txid, c.last_id)
+                                          AND e.txid < pg_snapshot_xmin(pg_current_snapshot()))""")
+                .param(names.toArray(String[]::new))
+                .query(String.class)
+                .list());
     }
 
     /** The consumer's checkpoint, locked until the transaction ends; empty when another replica holds it. */

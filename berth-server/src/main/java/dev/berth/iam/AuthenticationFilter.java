@@ -59,16 +59,41 @@ public class AuthenticationFilter extends OncePerRequestFilter {
         this.clientAddress = clientAddress;
     }
 
+    /**
+     * Request attribute: {@code read_only} (a {@link Boolean}) as read from the database in the
+     * same statement as the credential epoch, on requests that may change something and carry
+     * credentials; {@code ReadOnlyFilter} takes it instead of reading it again.
+     */
+    public static final String READ_ONLY_READ = AuthenticationFilter.class.getName() + ".readOnly";
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean admitted;
+        if (isSafe(request.getMethod())) {
+            admitted = authenticate(request, response);
+        } else {
+            try (CredentialEpoch.ReadOnlyScope scope = CredentialEpoch.readOnlyScope()) {
+                admitted = authenticate(request, response);
+                if (scope.readOnly() != null) {
+                    request.setAttribute(READ_ONLY_READ, scope.readOnly());
+                }
+            }
+        }
+        if (admitted) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    /** Sets the request's principal; false when the request was refused (and answered). */
+    private boolean authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String authorization = request.getHeader("Authorization");
         boolean registry = RequestPath.isRegistry(request);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             Optional<String[]> pair = decodeBasic(authorization.substring(6).trim());
             if (pair.isEmpty()) {
                 refuse(request, response, 401, "UNAUTHORIZED", "malformed Basic credentials");
-                return;
+                return false;
             }
             switch (credentials.authenticate(pair.get()[0], pair.get()[1], clientAddress.of(request))) {
                 case CredentialAuthenticator.Result.Success s -> Principals.set(request, s.principal());
@@ -80,11 +105,11 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                             429,
                             registry ? "TOOMANYREQUESTS" : "TOO_MANY_REQUEST",
                             "too many failed logins; try again later");
-                    return;
+                    return false;
                 }
                 case CredentialAuthenticator.Result.Unavailable u -> {
                     refuse(request, response, 503, registry ? "UNAVAILABLE" : "SERVICE_UNAVAILABLE", u.reason());
-                    return;
+                    return false;
                 }
                 case CredentialAuthenticator.Result.Failure f -> {
                     // Distribution's words on /v2/ and the token service (docker prints "unauthorized:
@@ -95,7 +120,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                             401,
                             "UNAUTHORIZED",
                             registry || tokenService(request) ? "authentication required" : "unauthorized");
-                    return;
+                    return false;
                 }
             }
         } else if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -106,14 +131,14 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                         401,
                         "UNAUTHORIZED",
                         "registry tokens are accepted by /v2/ only; use Basic credentials or a portal session");
-                return;
+                return false;
             }
             Optional<TokenVerifier.VerifiedToken> token = tokens.verify(
                             authorization.substring(7).trim(), externalUrl.service())
                     .filter(this::stillBound);
             if (token.isEmpty()) {
                 refuse(request, response, 401, "UNAUTHORIZED", "authentication required");
-                return;
+                return false;
             }
             Principals.set(request, new Principal.TokenHolder(token.get().subject(), token.get()));
         } else {
@@ -123,7 +148,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
             if (session.isPresent()) {
                 if (!isSafe(request.getMethod()) && !csrfMatches(request, session.get())) {
                     refuse(request, response, 403, "FORBIDDEN", "CSRF token invalid");
-                    return;
+                    return false;
                 }
                 Optional<UserAccount> user = users.find(session.get().userId());
                 if (user.isPresent()) {
@@ -131,7 +156,7 @@ public class AuthenticationFilter extends OncePerRequestFilter {
                 }
             }
         }
-        chain.doFilter(request, response);
+        return true;
     }
 
     /** A token names its account by id and credential stamp; anonymous tokens name none. */

@@ -51,7 +51,9 @@ class ReadOnlyFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!settings.readOnly()) {
+        // Read with the credential epoch in one statement when the request carried credentials.
+        Boolean read = (Boolean) request.getAttribute(AuthenticationFilter.READ_ONLY_READ);
+        if (!(read != null ? read : settings.readOnly())) {
             chain.doFilter(request, response);
             return;
         }

@@ -11,7 +11,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -47,6 +50,20 @@ class AccessLogFilter extends OncePerRequestFilter {
 
     private final MeterRegistry registry;
     private final AtomicInteger inflight;
+    /**
+     * The meters of each series, registered once: building and looking them up on every request
+     * cost more CPU than the rest of this filter. Bounded as the series are (routes are templates).
+     */
+    private final Map<Series, Meters> meters = new ConcurrentHashMap<>();
+
+    private record Series(String method, int status, String route) {}
+
+    private record Meters(Counter requests, Timer duration) {
+        void record(long nanos) {
+            requests.increment();
+            duration.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
 
     AccessLogFilter(MeterRegistry registry) {
         this.registry = registry;
@@ -70,17 +87,8 @@ class AccessLogFilter extends OncePerRequestFilter {
             String route = route(request);
             String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
             int status = escaped && !response.isCommitted() ? 500 : response.getStatus();
-            Counter.builder("harbor.core.http.request")
-                    .description("HTTP requests by method, status code and route")
-                    .tags("method", method, "code", String.valueOf(status), "operation", route)
-                    .register(registry)
-                    .increment();
-            Timer.builder("harbor.core.http.request.duration")
-                    .description("HTTP request latency by method and route")
-                    .tags("method", method, "operation", route)
-                    .serviceLevelObjectives(BUCKETS)
-                    .register(registry)
-                    .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            meters.computeIfAbsent(new Series(method, status, route), this::register)
+                    .record(nanos);
             if (access.isInfoEnabled()) {
                 access.info(
                         "event=http_request method={} path=\"{}\" route=\"{}\" status={} duration_ms={} user=\"{}\"",
@@ -92,6 +100,25 @@ class AccessLogFilter extends OncePerRequestFilter {
                         printable(Principals.of(request).name()));
             }
         }
+    }
+
+    private Meters register(Series series) {
+        return new Meters(
+                Counter.builder("harbor.core.http.request")
+                        .description("HTTP requests by method, status code and route")
+                        .tags(
+                                "method",
+                                series.method(),
+                                "code",
+                                String.valueOf(series.status()),
+                                "operation",
+                                series.route())
+                        .register(registry),
+                Timer.builder("harbor.core.http.request.duration")
+                        .description("HTTP request latency by method and route")
+                        .tags("method", series.method(), "operation", series.route())
+                        .serviceLevelObjectives(BUCKETS)
+                        .register(registry));
     }
 
     /** The route template: set by Spring MVC's handler mapping, or by the registry servlet for /v2/. */

@@ -36,6 +36,9 @@ class OperationsEnvironmentTest {
                 .isEqualTo("false");
         assertThat(env.getProperty("management.tracing.export.enabled")).isEqualTo("false");
         assertThat(env.getProperty("management.tracing.sampling.probability")).isEqualTo("0.0");
+        // Neither metrics nor spans: Spring's per-request observation would feed nothing.
+        assertThat(env.getProperty("management.observations.enable.http.server.requests"))
+                .isEqualTo("false");
         assertThat(env.getProperty("logging.structured.format.console")).isNull();
         assertThat(env.getProperty("server.ssl.bundle")).isNull();
     }
@@ -59,6 +62,8 @@ class OperationsEnvironmentTest {
         assertThat(env.getProperty("management.opentelemetry.tracing.export.otlp.endpoint"))
                 .isEqualTo("http://collector:4318/v1/traces");
         assertThat(env.getProperty("management.tracing.sampling.probability")).isEqualTo("0.25");
+        assertThat(env.getProperty("management.observations.enable.http.server.requests"))
+                .isNull();
         assertThat(env.getProperty("spring.ssl.bundle.pem.berth.keystore.certificate"))
                 .isEqualTo("file:/etc/berth/tls.crt");
         assertThat(env.getProperty("spring.ssl.bundle.pem.berth.keystore.private-key"))
@@ -71,6 +76,9 @@ class OperationsEnvironmentTest {
         StandardEnvironment env =
                 environment(Map.of("BERTH_METRICS_ENABLED", "true", "MANAGEMENT_SERVER_PORT", "7000"));
         assertThat(env.getProperty("management.server.port")).isEqualTo("7000");
+        // Metrics alone keep Spring's request observation: it feeds http_server_requests_seconds.
+        assertThat(env.getProperty("management.observations.enable.http.server.requests"))
+                .isNull();
     }
 
     @Test
