@@ -60,8 +60,8 @@ log "making the image: $PACKAGES dpkg packages, $JARS jars"
 mkdir -p "$WORK/os/etc" "$WORK/os/var/lib/dpkg" "$WORK/app/app/lib"
 cp /etc/os-release "$WORK/os/etc/os-release"
 awk -v n="$PACKAGES" 'BEGIN { RS = ""; ORS = "\n\n" } NR <= n' /var/lib/dpkg/status >"$WORK/os/var/lib/dpkg/status"
-find "$HOME/.m2/repository" -name '*.jar' -size -2M -not -name '*-sources.jar' | sort | head -n "$JARS" |
-  while read -r jar; do cp "$jar" "$WORK/app/app/lib/"; done
+find "$HOME/.m2/repository" -name '*.jar' -size -2M -not -name '*-sources.jar' | sort >"$WORK/jars"
+head -n "$JARS" "$WORK/jars" | while read -r jar; do cp "$jar" "$WORK/app/app/lib/"; done
 tar -C "$WORK/os" -czf "$WORK/os.tar.gz" etc var
 tar -C "$WORK/app" -czf "$WORK/app.tar.gz" app
 echo "   $(grep -c '^Package:' "$WORK/os/var/lib/dpkg/status") packages, $(find "$WORK/app/app/lib" -name '*.jar' | wc -l) jars;" \
