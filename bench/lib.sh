@@ -151,3 +151,53 @@ api() { # METHOD PATH [BODY]: prints the body, fails on a non-2xx status
   [[ $# -gt 2 ]] && args+=(-H 'Content-Type: application/json' -d "$3")
   curl --fail-with-body "${args[@]}"
 }
+
+# push_blob REPO FILE: uploads FILE (one monolithic PUT), prints its digest
+push_blob() {
+  local digest loc
+  digest="sha256:$(sha256sum "$2" | cut -d' ' -f1)"
+  loc=$(curl -sS -u "$AUTH" -X POST -D - -o /dev/null "$URL/v2/$1/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+  [[ $loc == http* ]] || loc="$URL$loc"
+  curl -sS -f -u "$AUTH" -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$2" \
+    "$loc$([[ $loc == *\?* ]] && echo '&' || echo '?')digest=$digest" -o /dev/null
+  echo "$digest"
+}
+
+# push_manifest REPO REF FILE: an OCI image manifest; prints its digest
+push_manifest() {
+  curl -sS -f -u "$AUTH" -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+    --data-binary @"$3" "$URL/v2/$1/manifests/$2" -o /dev/null
+  echo "sha256:$(sha256sum "$3" | cut -d' ' -f1)"
+}
+
+# push_layers REPO TAG LAYER...: an image of the given gzipped tar layers (and a config naming
+# REPO:TAG, so every tag is a distinct artifact); prints its digest
+push_layers() {
+  local repo=$1 tag=$2 layers="" f d
+  shift 2
+  for f in "$@"; do
+    d=$(push_blob "$repo" "$f")
+    layers+="${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"$d\",\"size\":$(stat -c %s "$f")}"
+  done
+  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"x":"%s"}' "$repo:$tag" >"$WORK/config-$$"
+  d=$(push_blob "$repo" "$WORK/config-$$")
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%d},"layers":[%s]}' \
+    "$d" "$(stat -c %s "$WORK/config-$$")" "$layers" >"$WORK/manifest-$$"
+  push_manifest "$repo" "$tag" "$WORK/manifest-$$"
+}
+
+# scan_status ARTIFACT_PATH: the scan_status of the artifact's first vulnerability report overview ("" if none)
+scan_status() {
+  api GET "$1?with_scan_overview=true" | jq -r '[.scan_overview // {} | .[] | .scan_status][0] // ""'
+}
+
+# osv_import ECOSYSTEM FOLDER: imports a folder of OSV records as that ecosystem's archive
+osv_import() {
+  python3 -c '
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    for f in sorted(os.listdir(sys.argv[1])):
+        z.write(os.path.join(sys.argv[1], f), f)' "$2" "$WORK/osv-$1.zip"
+  curl -sS --fail-with-body --max-time 3600 -u "$AUTH" -X PUT -H 'Content-Type: application/zip' \
+    --data-binary "@$WORK/osv-$1.zip" "$URL/api/v2.0/vulnerability-database/archives/$1" >/dev/null
+}

@@ -62,22 +62,6 @@ log "starting Berth"
 start_berth
 api POST /api/v2.0/projects '{"project_name":"bench","public":false}' >/dev/null
 
-# push_blob REPO FILE: uploads FILE, prints its digest
-push_blob() {
-  local digest loc
-  digest="sha256:$(sha256sum "$2" | cut -d' ' -f1)"
-  loc=$(curl -sS -u "$AUTH" -X POST -D - -o /dev/null "$URL/v2/$1/blobs/uploads/" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
-  [[ $loc == http* ]] || loc="$URL$loc"
-  curl -sS -f -u "$AUTH" -X PUT -H 'Content-Type: application/octet-stream' --data-binary @"$2" \
-    "$loc$([[ $loc == *\?* ]] && echo '&' || echo '?')digest=$digest" -o /dev/null
-  echo "$digest"
-}
-# push_manifest REPO REF FILE: prints the manifest's digest
-push_manifest() {
-  curl -sS -f -u "$AUTH" -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
-    --data-binary @"$3" "$URL/v2/$1/manifests/$2" -o /dev/null
-  echo "sha256:$(sha256sum "$3" | cut -d' ' -f1)"
-}
 # push_image REPO TAG: a one-layer image, prints its digest
 push_image() {
   printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]},"x":"%s"}' "$1:$2" >"$WORK/config"

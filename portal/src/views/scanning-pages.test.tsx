@@ -38,6 +38,10 @@ describe('scanners administration', () => {
         isDefault = true;
         return { status: 200 };
       },
+      'PATCH /api/v2.0/scanners/berth-builtin': () => {
+        isDefault = false;
+        return { status: 200 };
+      },
       'DELETE /api/v2.0/scanners/t1': () => {
         registered = false;
         isDefault = false;
@@ -53,6 +57,7 @@ describe('scanners administration', () => {
     // the built-in scanner offers no change: only a connection test
     await menu('Actions for scanner Berth built-in');
     expect([...document.querySelectorAll('[role=menuitem]')].map((m) => m.textContent)).toEqual(['Test connection']);
+    await menu('Actions for scanner Berth built-in'); // closes it
     await click(button('New scanner'));
     await type(byLabel('Name'), 'Trivy');
     await type(byLabel('Endpoint'), 'http://trivy:8080');
@@ -67,6 +72,16 @@ describe('scanners administration', () => {
     await click(menuItem('Set as default'));
     await until(() => expect(fake.find('PATCH', '/api/v2.0/scanners/t1')).toHaveLength(1));
     expect(JSON.parse(fake.find('PATCH', '/api/v2.0/scanners/t1')[0].body)).toEqual({ is_default: true });
+    // the built-in scanner, no longer the default, can be made the default again (and nothing else)
+    const rowOf = (url: string) => [...document.querySelectorAll('tr')].find((r) => r.textContent?.includes(url))?.textContent ?? '';
+    await until(() => expect(rowOf('http://trivy:8080')).toContain('Default'));
+    expect(rowOf('builtin://berth')).not.toContain('Default');
+    await menu('Actions for scanner Berth built-in');
+    await until(() => expect([...document.querySelectorAll('[role=menuitem]')].map((m) => m.textContent)).toEqual(['Test connection', 'Set as default']));
+    await click(menuItem('Set as default'));
+    await until(() => expect(fake.find('PATCH', '/api/v2.0/scanners/berth-builtin')).toHaveLength(1));
+    expect(JSON.parse(fake.find('PATCH', '/api/v2.0/scanners/berth-builtin')[0].body)).toEqual({ is_default: true });
+    await until(() => expect(isDefault).toBe(false));
     await menu('Actions for scanner Trivy');
     await click(menuItem('Delete'));
     await click(dialogButton('Delete'));

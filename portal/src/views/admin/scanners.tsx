@@ -176,10 +176,12 @@ export function ScannersCard({ onLoaded }: { onLoaded?: (scanners: Scanner[]) =>
                   label={t('scanners.actionsFor', { name: s.name })}
                   items={[
                     { label: t('scanners.ping'), onSelect: () => ping(s) },
+                    // any scanner can become the default again, the built-in one too (it is
+                    // immutable otherwise: no edit, disable or delete)
+                    ...(s.is_default || s.disabled ? [] : [{ label: t('scanners.setDefault'), onSelect: () => setDefault(s) }]),
                     ...(s.uuid === BUILTIN
                       ? []
                       : [
-                          ...(s.is_default || s.disabled ? [] : [{ label: t('scanners.setDefault'), onSelect: () => setDefault(s) }]),
                           { label: t('common.edit'), onSelect: () => setEditing(s) },
                           ...(s.is_default ? [] : [{ label: s.disabled ? t('scanners.enable') : t('scanners.disable'), onSelect: () => toggle(s) }]),
                           { label: t('common.delete'), danger: true, onSelect: () => remove(s) },

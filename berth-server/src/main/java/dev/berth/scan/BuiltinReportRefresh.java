@@ -1,7 +1,11 @@
 package dev.berth.scan;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -46,6 +50,37 @@ public class BuiltinReportRefresh {
                         BUILTIN_VENDOR)
                 .query(String.class)
                 .list();
+    }
+
+    /** {@link #reportsOf(long)} of many artifacts at once, by artifact (those with none are absent). */
+    public Map<Long, List<String>> reportsOf(Collection<Long> manifestIds) {
+        Map<Long, List<String>> out = new LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT manifest_id, uuid FROM scan_report
+                        WHERE manifest_id = ANY (?) AND mime_type IN (?, ?, ?) AND status = 'Success' AND scanner_vendor = ?
+                        ORDER BY manifest_id, uuid
+                        """)
+                .params(
+                        manifestIds.toArray(Long[]::new),
+                        ScanTypes.NATIVE_REPORT_1_1,
+                        ScanTypes.NATIVE_REPORT,
+                        ScanTypes.GENERIC_REPORT,
+                        BUILTIN_VENDOR)
+                .query(rs -> {
+                    out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
+                });
+        return out;
+    }
+
+    /**
+     * {@link #replace} of many reports (uuid to its new generic report), written together: in the
+     * caller's transaction, one commit.
+     */
+    public void replaceAll(Map<String, JsonNode> reportsByUuid) {
+        List<StoredReport.Replacement> replacements = new ArrayList<>();
+        reportsByUuid.forEach((uuid, report) ->
+                replacements.add(new StoredReport.Replacement(uuid, StoredReport.prepare(json, (ObjectNode) report))));
+        reports.succeededAll(replacements, clock.instant());
     }
 
     /** Stores {@code reportJson} (a generic report) as the report's new body. */

@@ -227,6 +227,37 @@ class ScanReports {
         events.publishEvent(new ScanReportStored(uuid));
     }
 
+    /**
+     * {@link #succeeded} for many reports in two statements (the re-match of stored SBOMs replaces
+     * the built-in scanner's vulnerability reports a batch at a time): the caller's transaction
+     * makes it one commit. Publishes no {@link ScanReportStored}: these are vulnerability reports,
+     * and that event is for the SBOM reports the package index reads.
+     */
+    void succeededAll(List<StoredReport.Replacement> replacements, Instant now) {
+        if (replacements.isEmpty()) {
+            return;
+        }
+        String[] uuids =
+                replacements.stream().map(StoredReport.Replacement::uuid).toArray(String[]::new);
+        jdbc.sql("""
+                        UPDATE scan_report r SET status = 'Success', report = CAST(u.report AS jsonb),
+                               summary = CAST(u.summary AS jsonb), severity = u.severity, robot_id = NULL, end_time = ?
+                        FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(uuid, report, summary, severity)
+                        WHERE r.uuid = u.uuid
+                        """)
+                .params(
+                        Timestamp.from(now),
+                        uuids,
+                        replacements.stream().map(r -> r.stored().report()).toArray(String[]::new),
+                        replacements.stream().map(r -> r.stored().summary()).toArray(String[]::new),
+                        replacements.stream().map(r -> r.stored().severity()).toArray(String[]::new))
+                .update();
+        jdbc.sql("SELECT scan_report_index_all(?::text[])")
+                .param(uuids)
+                .query((rs, i) -> 1)
+                .list();
+    }
+
     /** Rebuilds the report's vulnerability rows and severity counts from its JSON (none unless Success). */
     private void index(String uuid) {
         jdbc.sql("SELECT scan_report_index(?)").param(uuid).query((rs, i) -> 1).list();

@@ -11,6 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
  * worst item's), and Harbor's VulnerabilitySummary kept beside it so overviews never parse reports.
  */
 record StoredReport(String report, String summary, String severity) {
+    /** A report's new body, for {@link ScanReports#succeededAll}. */
+    record Replacement(String uuid, StoredReport stored) {}
+
     static StoredReport prepare(JsonMapper json, ObjectNode report) {
         Severity worst = Severity.of(report.path("severity").asString("")).orElse(Severity.NONE);
         int total = 0;

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * The components Berth depends on, each really asked: the database and the blob store, and Redis
  * when configured. The overall status is "healthy" when every component is, "unhealthy" when the
  * database or the blob store is not (nothing works without them), and "degraded" when only Redis is
- * down: Berth then serves as a single node would, with caches expiring on their own.
+ * down (Berth then serves as a single node would, with caches expiring on their own) or an {@link
+ * ExtraHealth} component is not healthy.
  */
 @Component
 class SystemHealth {
@@ -19,11 +20,17 @@ class SystemHealth {
     private final DatabaseHealth database;
     private final StorageHealth storage;
     private final CacheInvalidations invalidations;
+    private final List<ExtraHealth> extras;
 
-    SystemHealth(DatabaseHealth database, StorageHealth storage, CacheInvalidations invalidations) {
+    SystemHealth(
+            DatabaseHealth database,
+            StorageHealth storage,
+            CacheInvalidations invalidations,
+            List<ExtraHealth> extras) {
         this.database = database;
         this.storage = storage;
         this.invalidations = invalidations;
+        this.extras = extras;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -59,6 +66,12 @@ class SystemHealth {
                 .ifPresent(s -> components.add(s.error()
                         .map(e -> Component.unhealthy(s.name(), e))
                         .orElseGet(() -> Component.healthy(s.name()))));
+        for (ExtraHealth extra : extras) {
+            extra.health()
+                    .forEach(s -> components.add(s.problem()
+                            .map(p -> Component.unhealthy(s.name(), p))
+                            .orElseGet(() -> Component.healthy(s.name()))));
+        }
         String overall;
         if (!db.isHealthy() || !blobs.isHealthy()) {
             overall = "unhealthy";

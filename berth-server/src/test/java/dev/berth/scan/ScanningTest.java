@@ -98,6 +98,46 @@ class ScanningTest {
     }
 
     @Test
+    void aConfiguredAdapterNotRegisteredAtStartIsRetriedWithBackoffAndShownInHealth() {
+        // Another registration holds the adapter's URL, so the configured one fails as one whose
+        // host does not resolve yet would, until that registration is deleted.
+        String holder = created(postJson(admin, "/api/v2.0/scanners", registration("holder", adapter.url())));
+        dev.berth.support.MutableClock clock = new dev.berth.support.MutableClock(java.time.Instant.now());
+        ConfiguredScanners configured = new ConfiguredScanners(
+                server.bean(Scanners.class),
+                server.bean(ScannerRecords.class),
+                new ConfiguredScanners.Adapters(List.of(new ConfiguredScanners.Adapter(
+                        "Trivy", adapter.url(), "configured", "", "", false, false, true))),
+                clock);
+        assertThat(configured.attemptAll()).isTrue();
+        assertThat(configured.health()).singleElement().satisfies(s -> {
+            assertThat(s.name()).isEqualTo("trivy");
+            assertThat(s.problem().orElseThrow()).startsWith("not registered yet: 1 attempts failed");
+        });
+        // 5 s after the first failure, then 10 s after the second
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(configured.retryDue()).isTrue();
+        assertThat(configured.health().getFirst().problem().orElseThrow()).contains("1 attempts failed");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(configured.retryDue()).isTrue();
+        assertThat(configured.health().getFirst().problem().orElseThrow()).contains("2 attempts failed");
+        assertThat(ConfiguredScanners.backoff(2)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ConfiguredScanners.backoff(30)).isEqualTo(Duration.ofMinutes(5));
+
+        RegistryClient.check(admin.delete("/api/v2.0/scanners/" + holder), 200);
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(configured.retryDue()).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(configured.retryDue()).isFalse();
+        JsonNode listed = admin.get("/api/v2.0/scanners").json();
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0).path("name").asString()).isEqualTo("Trivy");
+        assertThat(listed.get(0).path("is_default").asBoolean()).isTrue();
+        // registered and answering: healthy
+        assertThat(configured.health().getFirst().problem()).isEmpty();
+    }
+
+    @Test
     void registrationsFromConfigurationAreCreatedOrUpdatedByNameAndMadeDefaultAsAsked() {
         String first = created(postJson(admin, "/api/v2.0/scanners", registration("first", adapter.url() + "/first")));
         Scanners scanners = server.bean(Scanners.class);

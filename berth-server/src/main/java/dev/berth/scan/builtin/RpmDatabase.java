@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * rpm's installed-package database in the two formats images carry: SQLite
  * ({@code rpmdb.sqlite}, Fedora 33 and later, RHEL/Rocky/Alma 9: table {@code Packages(hnum,
- * blob)}) and Berkeley DB hash ({@code Packages}, RHEL/CentOS up to 8, Amazon Linux 2, older
- * SUSE). Both hold one rpm header per package. Fedora 36 and later keep the database under
+ * blob)}), Berkeley DB hash ({@code Packages}, RHEL/CentOS up to 8, Amazon Linux 2, older
+ * SUSE) and ndb ({@code Packages.db}, SLE 15 SP3 and later, openSUSE since 2021). All hold one rpm
+ * header per package. Fedora 36 and later keep the database under
  * {@code usr/lib/sysimage/rpm}, with {@code var/lib/rpm} a symbolic link to it.
  *
  * <p>A header that cannot be parsed is skipped with a note; a database that cannot be walked
@@ -23,16 +24,22 @@ final class RpmDatabase {
         return path.equals("var/lib/rpm/rpmdb.sqlite")
                 || path.equals("usr/lib/sysimage/rpm/rpmdb.sqlite")
                 || path.equals("var/lib/rpm/Packages")
-                || path.equals("usr/lib/sysimage/rpm/Packages");
+                || path.equals("usr/lib/sysimage/rpm/Packages")
+                || path.equals("var/lib/rpm/Packages.db")
+                || path.equals("usr/lib/sysimage/rpm/Packages.db");
     }
 
     static List<CataloguedPackage> read(InputStream in, String path, List<String> notes) throws IOException {
         byte[] file = in.readAllBytes();
         List<byte[]> headers;
         try {
-            headers = path.endsWith(".sqlite")
-                    ? new SqliteTable(file).column("Packages", 1)
-                    : new BerkeleyHash(file).values();
+            if (path.endsWith(".sqlite")) {
+                headers = new SqliteTable(file).column("Packages", 1);
+            } else if (path.endsWith(".db")) {
+                headers = new NdbPackages(file).values();
+            } else {
+                headers = new BerkeleyHash(file).values();
+            }
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             notes.add(path + ": the rpm database could not be read, " + e.getMessage());
             return List.of();

@@ -67,6 +67,9 @@ record OsvAdvisory(
                 default -> {}
             }
         }
+        if (rated.isEmpty()) {
+            rated = erratumSeverity(r.path("id").asString(""), r.path("summary").asString(""));
+        }
         List<Affected> affected = new ArrayList<>();
         for (JsonNode a : r.path("affected")) {
             List<Range> ranges = new ArrayList<>();
@@ -185,6 +188,27 @@ record OsvAdvisory(
             case "unimportant", "low", "end-of-life" -> Optional.of("low");
             case "medium" -> Optional.of("medium");
             case "high" -> Optional.of("high");
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * The severity of a Red Hat-style erratum (AlmaLinux's ALSA, Rocky Linux's RLSA, Red Hat's
+     * RHSA): their OSV records carry none in a field, but the erratum's summary starts with Red
+     * Hat's severity word ("Moderate: openssl security and bug fix update"), as Trivy reads it
+     * from the distributions' own errata data.
+     */
+    static Optional<String> erratumSeverity(String id, String summary) {
+        if (!(id.startsWith("ALSA-") || id.startsWith("RLSA-") || id.startsWith("RHSA-"))) {
+            return Optional.empty();
+        }
+        int colon = summary.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String word = summary.substring(0, colon).trim();
+        return switch (word.toLowerCase(Locale.ROOT)) {
+            case "critical", "important", "moderate", "low" -> Optional.of(word);
             default -> Optional.empty();
         };
     }

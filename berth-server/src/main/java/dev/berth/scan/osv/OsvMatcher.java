@@ -5,7 +5,9 @@ import dev.berth.scan.builtin.VulnerabilityMatcher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,45 +81,70 @@ class OsvMatcher implements VulnerabilityMatcher {
 
     /** Matches a list of purls; the report is the same as for an SBOM listing them. */
     Report matchPurls(List<String> purls) {
+        return matchAll(Map.of(0L, purls)).get(0L);
+    }
+
+    /**
+     * Matches several artifacts' purls at once (the re-match of stored SBOMs): one advisory lookup
+     * for every package of all of them, and each distinct purl matched once. Each artifact's report
+     * is the one {@link #matchPurls} gives for its purls.
+     */
+    <K> Map<K, Report> matchAll(Map<K, ? extends Collection<String>> purlsOf) {
         OsvDatabase.Status status = database.status();
-        List<PackageCoordinates> packages = new ArrayList<>();
+        Map<String, Optional<PackageCoordinates>> packages = new HashMap<>();
         Set<OsvRecords.PackageKey> keys = new LinkedHashSet<>();
-        for (String purl : new LinkedHashSet<>(purls)) {
-            PackageCoordinates.of(purl).ifPresent(p -> {
-                packages.add(p);
-                p.ecosystems().forEach(e -> keys.add(new OsvRecords.PackageKey(e, p.name())));
-            });
-        }
-        Map<OsvRecords.PackageKey, List<OsvDatabase.Entry>> found = keys.isEmpty() ? Map.of() : database.lookup(keys);
-        Map<String, Item> items = new LinkedHashMap<>();
-        for (PackageCoordinates p : packages) {
-            for (String ecosystem : p.ecosystems()) {
-                Optional<Comparator<String>> order = Ecosystems.order(ecosystem);
-                List<OsvDatabase.Entry> entries =
-                        found.getOrDefault(new OsvRecords.PackageKey(ecosystem, p.name()), List.of());
-                if (order.isEmpty()) {
-                    continue;
-                }
-                for (OsvDatabase.Entry e : entries) {
-                    OsvAdvisory.affects(e.affected(), p.version(), order.get())
-                            .ifPresent(hit -> add(items, item(p, ecosystem, e, hit)));
-                }
+        for (Collection<String> purls : purlsOf.values()) {
+            for (String purl : purls) {
+                packages.computeIfAbsent(purl, u -> {
+                    Optional<PackageCoordinates> p = PackageCoordinates.of(u);
+                    p.ifPresent(c -> c.ecosystems().forEach(e -> keys.add(new OsvRecords.PackageKey(e, c.name()))));
+                    return p;
+                });
             }
         }
-        List<Item> list = new ArrayList<>(items.values());
-        list.sort(Comparator.comparing((Item i) -> -rank(i.severity()))
-                .thenComparing(Item::packageName)
-                .thenComparing(Item::id));
-        String worst = list.stream()
-                .map(Item::severity)
-                .max(Comparator.comparingInt(OsvMatcher::rank))
-                .orElse("None");
-        return new Report(
-                clock.instant().toString(),
-                new Scanner(SCANNER_NAME, SCANNER_VENDOR, SCANNER_VERSION),
-                worst,
-                list,
-                database(status));
+        Map<OsvRecords.PackageKey, List<OsvDatabase.Entry>> found = keys.isEmpty() ? Map.of() : database.lookup(keys);
+        Map<String, List<Item>> itemsOfPurl = new HashMap<>();
+        String generatedAt = clock.instant().toString();
+        Database db = database(status);
+        Map<K, Report> out = new LinkedHashMap<>();
+        purlsOf.forEach((key, purls) -> {
+            Map<String, Item> items = new LinkedHashMap<>();
+            for (String purl : new LinkedHashSet<>(purls)) {
+                for (Item item : itemsOfPurl.computeIfAbsent(
+                        purl, u -> packages.get(u).map(p -> items(p, found)).orElse(List.of()))) {
+                    add(items, item);
+                }
+            }
+            List<Item> list = new ArrayList<>(items.values());
+            list.sort(Comparator.comparing((Item i) -> -rank(i.severity()))
+                    .thenComparing(Item::packageName)
+                    .thenComparing(Item::id));
+            String worst = list.stream()
+                    .map(Item::severity)
+                    .max(Comparator.comparingInt(OsvMatcher::rank))
+                    .orElse("None");
+            out.put(
+                    key,
+                    new Report(
+                            generatedAt, new Scanner(SCANNER_NAME, SCANNER_VENDOR, SCANNER_VERSION), worst, list, db));
+        });
+        return out;
+    }
+
+    /** The items one package gives, in the order of its ecosystems and their advisories. */
+    private static List<Item> items(PackageCoordinates p, Map<OsvRecords.PackageKey, List<OsvDatabase.Entry>> found) {
+        List<Item> out = new ArrayList<>();
+        for (String ecosystem : p.ecosystems()) {
+            Optional<Comparator<String>> order = Ecosystems.order(ecosystem);
+            if (order.isEmpty()) {
+                continue;
+            }
+            for (OsvDatabase.Entry e : found.getOrDefault(new OsvRecords.PackageKey(ecosystem, p.name()), List.of())) {
+                OsvAdvisory.affects(e.affected(), p.version(), order.get())
+                        .ifPresent(hit -> out.add(item(p, ecosystem, e, hit)));
+            }
+        }
+        return out;
     }
 
     private Database database(OsvDatabase.Status status) {

@@ -117,13 +117,15 @@ class SbomIndex {
         List<SbomReports.Sbom> page;
         do {
             page = sboms.after(after, uuid, PAGE);
-            for (SbomReports.Sbom s : page) {
-                if (!current(s)) {
-                    index(s);
-                    indexed++;
-                }
-                after = s.endTime();
-                uuid = s.uuid();
+            List<SbomReports.Sbom> stale =
+                    page.stream().filter(s -> !current(s)).toList();
+            // one commit per page, not per SBOM: at start-up thousands may be waiting, and a commit
+            // each made the catch-up as slow as the disk's flushes
+            tx.executeWithoutResult(status -> stale.forEach(this::index));
+            indexed += stale.size();
+            if (!page.isEmpty()) {
+                after = page.getLast().endTime();
+                uuid = page.getLast().uuid();
             }
         } while (page.size() == PAGE);
         if (indexed > 0) {
@@ -345,7 +347,11 @@ class SbomIndex {
     int rematchConcerned(Set<OsvRecords.PackageKey> packages) {
         List<Long> manifests = concerned(packages);
         long started = System.nanoTime();
-        int replaced = rematcher.rematch(new LinkedHashSet<>(manifests));
+        int replaced = 0;
+        for (int from = 0; from < manifests.size(); from += SbomRematcher.BATCH) {
+            replaced +=
+                    rematcher.rematch(manifests.subList(from, Math.min(manifests.size(), from + SbomRematcher.BATCH)));
+        }
         log.info(
                 "event=sbom_rematch packages={} artifacts={} reports={} millis={}",
                 packages.size(),

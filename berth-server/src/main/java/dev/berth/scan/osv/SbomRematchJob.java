@@ -12,14 +12,13 @@ import org.springframework.stereotype.Component;
  * concerns ({@code SBOM_REMATCH}; queued by {@link SbomIndex}): their built-in reports are derived
  * again from the package index, no layer read. A job rather than the loader's thread, so an import
  * answers once the database is loaded, the work survives a restart, and its progress, log and
- * stop are the job service's. Idempotent: running it twice replaces the same reports twice.
+ * stop are the job service's. Idempotent: running it twice replaces the same reports twice. The
+ * artifacts are re-matched {@link SbomRematcher#BATCH} at a time, each batch one transaction; a
+ * stop takes effect between batches, progress is written after each.
  */
 @Component
 class SbomRematchJob implements JobKind {
     static final String NAME = "SBOM_REMATCH";
-    /** Progress is written at most every this many artifacts. */
-    private static final int STEP = 50;
-
     private final SbomRematcher rematcher;
 
     SbomRematchJob(SbomRematcher rematcher) {
@@ -44,12 +43,11 @@ class SbomRematchJob implements JobKind {
                 + context.parameters().path("packages").asInt() + " changed packages");
         long started = System.nanoTime();
         int replaced = 0;
-        for (int i = 0; i < manifests.size(); i++) {
+        for (int from = 0; from < manifests.size(); from += SbomRematcher.BATCH) {
             context.checkStop();
-            replaced += rematcher.rematch(java.util.Set.of(manifests.get(i)));
-            if ((i + 1) % STEP == 0) {
-                context.progress((i + 1) * 100 / manifests.size());
-            }
+            int to = Math.min(manifests.size(), from + SbomRematcher.BATCH);
+            replaced += rematcher.rematch(manifests.subList(from, to));
+            context.progress(to * 100 / manifests.size());
         }
         context.progress(100);
         context.log(replaced + " built-in reports replaced in " + (System.nanoTime() - started) / 1_000_000 + " ms");

@@ -286,6 +286,32 @@ class BuiltinScannerTest {
                 assertThat(summary.path("scan_status").asString()).isEqualTo("Success");
                 assertThat(summary.path("scanner").path("name").asString()).isEqualTo("Berth built-in");
                 assertThat(adapter.scans()).isEmpty();
+
+                // Any registration can be made the default again, the built-in one too (system
+                // administrators only); projects without a scanner of their own follow it.
+                String builtinPath = "/api/v2.0/scanners/berth-builtin";
+                assertThat(TestAccounts.patchJson(owner.client(), builtinPath, Map.of("is_default", true))
+                                .status())
+                        .isEqualTo(403);
+                RegistryClient.check(TestAccounts.patchJson(admin, builtinPath, Map.of("is_default", true)), 200);
+                JsonNode switched = admin.get("/api/v2.0/scanners").json();
+                assertThat(listed(switched, "berth-builtin").path("is_default").asBoolean())
+                        .isTrue();
+                assertThat(listed(switched, uuid).path("is_default").asBoolean())
+                        .isFalse();
+                assertThat(stranger.client()
+                                .get("/api/v2.0/projects/" + other + "/scanner")
+                                .json()
+                                .path("uuid")
+                                .asString())
+                        .isEqualTo("berth-builtin");
+                // and back (other tests expect the adapter they register first to become the default)
+                RegistryClient.check(
+                        TestAccounts.patchJson(admin, "/api/v2.0/scanners/" + uuid, Map.of("is_default", true)), 200);
+                assertThat(listed(admin.get("/api/v2.0/scanners").json(), "berth-builtin")
+                                .path("is_default")
+                                .asBoolean())
+                        .isFalse();
             } finally {
                 RegistryClient.check(admin.delete("/api/v2.0/scanners/" + uuid), 200);
             }
@@ -448,6 +474,8 @@ class BuiltinScannerTest {
         assertThat(hit.path("package").asString()).isEqualTo("openssl-devel");
         assertThat(hit.path("version").asString()).isEqualTo("1:3.0.1-43.el9_0");
         assertThat(hit.path("fix_version").asString()).isEqualTo("1:3.0.1-47.el9_1");
+        // the record has no severity field; its summary starts "Moderate:", Red Hat's word for Medium
+        assertThat(hit.path("severity").asString()).isEqualTo("Medium");
 
         RegistryClient.check(postJson(admin, artifact + "/scan", Map.of("scan_type", "sbom")), 202);
         JsonNode sbomOverview = Eventually.await(

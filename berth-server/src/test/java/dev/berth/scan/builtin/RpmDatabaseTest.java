@@ -93,6 +93,46 @@ class RpmDatabaseTest {
     }
 
     @Test
+    void ndbDatabaseOfSle15ListsWhatGoRpmdbLists() throws Exception {
+        byte[] ndb = Files.readAllBytes(RpmFixture.ndbPackages());
+        Set<String> expected =
+                Files.readAllLines(RpmFixture.ndbPackages().resolveSibling("sle15-bci-rpm-qa.txt")).stream()
+                        .filter(l -> !l.startsWith("#") && !l.isBlank())
+                        .collect(Collectors.toSet());
+        assertThat(expected).hasSize(35);
+        ImageCatalogue c = catalogue(LayerFixture.gzip("sle")
+                .file("etc/os-release", "NAME=\"SLES\"\nID=\"sles\"\nVERSION_ID=\"15.3\"\n".getBytes())
+                .file("usr/lib/sysimage/rpm/Packages.db", ndb));
+        assertThat(c.notes()).isEmpty();
+        assertThat(asRpmSays(c)).isEqualTo(expected);
+        assertThat(c.named().stream().map(n -> n.purl().canonicalize()))
+                .contains("pkg:rpm/sles/libpcre1@8.45-20.10.1?arch=x86_64&distro=sles-15.3&upstream=pcre");
+
+        // damaged copies: a note, never an exception or a hang
+        Random random = new Random(15);
+        List<String> notes = new ArrayList<>();
+        for (int round = 0; round < 60; round++) {
+            byte[] copy = ndb.clone();
+            if (round % 10 == 1) {
+                copy = java.util.Arrays.copyOf(copy, random.nextInt(copy.length));
+            } else {
+                for (int i = 0; i < 1 + random.nextInt(20); i++) {
+                    // the header, the slots, or anywhere
+                    int at = switch (round % 3) {
+                        case 0 -> random.nextInt(32);
+                        case 1 -> random.nextInt(4096);
+                        default -> random.nextInt(copy.length);
+                    };
+                    copy[at] = (byte) random.nextInt(256);
+                }
+            }
+            ImageCatalogue broken = catalogue(LayerFixture.plain("ndb-" + round).file("var/lib/rpm/Packages.db", copy));
+            notes.addAll(broken.notes());
+        }
+        assertThat(notes).isNotEmpty().allMatch(n -> n.startsWith("var/lib/rpm/Packages.db: "));
+    }
+
+    @Test
     void damagedDatabasesGiveANoteNeverAnExceptionOrAHang() throws Exception {
         byte[] bdb = Files.readAllBytes(RpmFixture.berkeleyPackages());
         Random random = new Random(14);

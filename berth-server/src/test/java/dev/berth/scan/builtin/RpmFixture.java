@@ -21,6 +21,11 @@ public final class RpmFixture {
         return Path.of("src/test/resources/scan/rpm/centos8-libuuid-Packages");
     }
 
+    /** go-rpmdb's ndb {@code Packages.db} of SLE 15 SP3 (see the folder's README). */
+    public static Path ndbPackages() {
+        return Path.of("src/test/resources/scan/rpm/sle15-bci-Packages.db");
+    }
+
     /**
      * Builds {@code openssl} (epoch 1, version {@code 3.0.1-43.el9_0}, noarch) with an
      * {@code openssl-devel} subpackage plus {@code extra} subpackages {@code berth-test-N} whose long
