@@ -49,7 +49,7 @@ class ArtifactListMemoryTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of());
     }
 

@@ -46,7 +46,7 @@ class ArtifactPageCacheRaceTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         cached = BerthServer.withDatabase(db, Map.of());
         // The same blobs (extra_attrs derived from them must agree), and no page kept.
         plain = BerthServer.withDatabase(

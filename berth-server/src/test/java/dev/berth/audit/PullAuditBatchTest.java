@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class PullAuditBatchTest {
     @Test
     void everyPullIsRecordedEvenWhenTheServerStopsAtOnce() throws Exception {
-        try (TestDatabase db = TestDatabase.create()) {
+        try (TestDatabase db = TestDatabase.migrated()) {
             BerthServer server = BerthServer.withDatabase(db, Map.of());
             try {
                 server.ensureProject("batch", false);

@@ -56,7 +56,7 @@ class AuthProxyLoginTest {
         proxy.createContext("/login", AuthProxyLoginTest::login);
         proxy.createContext("/tokenreview", AuthProxyLoginTest::review);
         proxy.start();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
         admin = server.adminClient();
         String base = "http://127.0.0.1:" + proxy.getAddress().getPort();

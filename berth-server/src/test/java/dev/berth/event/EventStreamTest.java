@@ -34,7 +34,7 @@ class EventStreamTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * The outbox under fire: two replicas on one database, eight clients pushing, tagging, deleting,
@@ -78,14 +78,25 @@ class OutboxExactnessTest {
             Path data = dir.resolve("data");
             int portB = FreePort.pick();
             Instant began = Instant.now();
-            BerthProcess a = BerthProcess.start(data, dir.resolve("tmp-a"), dir.resolve("a.log"), args);
-            AtomicReferenceArray<BerthProcess> bs = new AtomicReferenceArray<>(new BerthProcess[] {
-                BerthProcess.start(data, dir.resolve("tmp-b0"), dir.resolve("b0.log"), args, portB)
-            });
+            // Started together, as replicas are (Flyway's lock serialises the migration): one
+            // start-up's wait instead of two.
+            BerthProcess a;
+            AtomicReferenceArray<BerthProcess> bs = new AtomicReferenceArray<>(1);
+            try (ExecutorService starting = Executors.newFixedThreadPool(2)) {
+                Future<BerthProcess> startA = starting.submit(
+                        () -> BerthProcess.start(data, dir.resolve("tmp-a"), dir.resolve("a.log"), args));
+                Future<BerthProcess> startB = starting.submit(
+                        () -> BerthProcess.start(data, dir.resolve("tmp-b0"), dir.resolve("b0.log"), args, portB));
+                a = started(startA, startB);
+                bs.set(0, started(startB, startA));
+            }
             System.out.println("phase=replicas_started seconds="
                     + Duration.between(began, Instant.now()).toSeconds());
-            try {
-                run(a, bs, portB, args, data, dir, receiver, jdbc(db));
+            try (SingleConnectionDataSource checks =
+                    new SingleConnectionDataSource(db.jdbcUrl(), db.user(), "", true)) {
+                // One connection for the thousands of checks below: a new one per query (a
+                // PostgreSQL backend forked each time) cost more than the queries.
+                run(a, bs, portB, args, data, dir, receiver, JdbcClient.create(checks));
             } finally {
                 a.close();
                 if (bs.get(0) != null) {
@@ -181,6 +192,7 @@ class OutboxExactnessTest {
                 + " ops=" + ops.size() + " events="
                 + jdbc.sql("SELECT count(*) FROM event").query(Long.class).single()
                 + " deliveries=" + receiver.received().size());
+        Instant checking = Instant.now();
         List<Op> all = List.copyOf(ops);
         assertThat(all.stream().filter(o -> o.kind() == Kind.PUSH && o.acknowledged()))
                 .hasSizeGreaterThan(20);
@@ -296,6 +308,8 @@ class OutboxExactnessTest {
                         .query(Long.class)
                         .single())
                 .isPositive();
+        System.out.println("phase=checked seconds="
+                + Duration.between(checking, Instant.now()).toSeconds());
     }
 
     /** Events of a type for a repository and digest, and optionally with a value in a JSON array field. */
@@ -430,7 +444,17 @@ class OutboxExactnessTest {
         return b;
     }
 
-    private static JdbcClient jdbc(TestDatabase db) {
-        return JdbcClient.create(new SimpleDriverDataSource(new org.postgresql.Driver(), db.jdbcUrl(), db.user(), ""));
+    /** The process {@code future} started; if it failed, the {@code other} is stopped too. */
+    private static BerthProcess started(Future<BerthProcess> future, Future<BerthProcess> other) throws Exception {
+        try {
+            return future.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            try {
+                other.get().close();
+            } catch (java.util.concurrent.ExecutionException ignored) {
+                // it failed as well
+            }
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 }

@@ -46,7 +46,7 @@ class GcReclaimTest {
 
     private static synchronized BerthServer server(String storage) {
         return servers.computeIfAbsent(storage, s -> {
-            TestDatabase db = TestDatabase.create();
+            TestDatabase db = TestDatabase.migrated();
             databases.put(s, db);
             Map<String, String> properties = new HashMap<>();
             if (s.equals("s3")) {

@@ -22,7 +22,7 @@ final class TwoReplicas {
     final BerthServer b;
 
     private TwoReplicas() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         a = BerthServer.withDatabase(db, props("A", 1, true), TestJobKinds.class);
         jdbc().sql(TestJobKinds.TABLE).update();
         b = BerthServer.withDatabase(db, props("B", 3, false), TestJobKinds.class);

@@ -144,7 +144,7 @@ class LdapActiveDirectoryTest {
         assumeTrue(Slapd.available(), "slapd is not installed");
         slapd = Slapd.start(DOMAIN, AD_SCHEMA, "group", AD_LDIF);
         ad = inMemoryAd();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of("berth.outbound.allowed-networks", "127.0.0.1/32", "berth.ldap.group-cache", "PT10M"),

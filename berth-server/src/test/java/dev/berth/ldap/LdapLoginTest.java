@@ -50,7 +50,7 @@ class LdapLoginTest {
     static void start() {
         assumeTrue(Slapd.available(), "slapd is not installed");
         slapd = Slapd.shared();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(

@@ -26,7 +26,7 @@ class LdapTlsTest {
     static void start() {
         assumeTrue(Slapd.available(), "slapd is not installed");
         slapd = Slapd.shared();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
     }
 

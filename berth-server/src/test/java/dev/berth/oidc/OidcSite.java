@@ -62,7 +62,7 @@ final class OidcSite implements AutoCloseable {
     static OidcSite start() throws Exception {
         MockOAuth2Server provider = new MockOAuth2Server();
         provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        TestDatabase db = TestDatabase.create();
+        TestDatabase db = TestDatabase.migrated();
         BerthServer server = BerthServer.withDatabase(
                 db,
                 Map.of("berth.outbound.allowed-networks", "127.0.0.1/32", "berth.oidc.session-check", "PT5M"),

@@ -27,7 +27,7 @@ class PortalLdapEndToEndTest {
     static void start() {
         assumeTrue(Slapd.available(), "slapd is not installed");
         Slapd slapd = Slapd.shared();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
         String config = """
                 {"auth_mode":"ldap_auth","ldap_url":"%s","ldap_search_dn":"%s","ldap_search_password":"%s",

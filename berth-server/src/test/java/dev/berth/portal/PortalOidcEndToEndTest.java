@@ -45,7 +45,7 @@ class PortalOidcEndToEndTest {
     static void start() throws IOException {
         provider = new MockOAuth2Server(new OAuth2Config(true));
         provider.start(InetAddress.getByName("127.0.0.1"), 0);
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
         RegistryClient admin = server.adminClient();
         String issuer = provider.issuerUrl("default").toString().replaceAll("/$", "");

@@ -27,7 +27,7 @@ class PortalPreheatEndToEndTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32", "berth.jobs.poll-interval", "200ms"));
     }

@@ -30,7 +30,7 @@ class PortalProxyCacheEndToEndTest {
     @BeforeAll
     static void start() {
         upstream = DistributionRegistry.open();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
     }
 

@@ -36,7 +36,7 @@ class PortalReplicationEndToEndTest {
     @BeforeAll
     static void start() {
         remote = DistributionRegistry.withBasicAuth(REMOTE_USER, REMOTE_PASSWORD);
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32", "berth.jobs.poll-interval", "200ms"));
     }

@@ -38,7 +38,7 @@ class PreheatLoadTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(

@@ -68,7 +68,7 @@ class ProxyCacheTest {
         upstream = DistributionRegistry.open();
         relay = HttpRelay.to(upstream.baseUri());
         line = TcpProxy.start("127.0.0.1", relay.port());
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         mirror = TestAccounts.unique("mirror-");
         server = BerthServer.withDatabase(
                 db,

@@ -57,7 +57,7 @@ class ProxyReplicasTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         data = Files.createTempDirectory("berth-proxy-replicas-");
         upstream = DistributionRegistry.open();
         relay = HttpRelay.to(upstream.baseUri());

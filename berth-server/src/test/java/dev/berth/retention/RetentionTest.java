@@ -54,7 +54,7 @@ class RetentionTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         // The clock jumps days ahead: the daily housekeeping jobs would fire and take in-flight
         // uploads (their sessions are timed by the database) or the events the tests read.
         server = BerthServer.withDatabase(

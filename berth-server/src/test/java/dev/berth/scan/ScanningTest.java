@@ -49,7 +49,7 @@ class ScanningTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(

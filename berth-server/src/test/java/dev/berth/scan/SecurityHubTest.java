@@ -45,7 +45,7 @@ class SecurityHubTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(

@@ -45,8 +45,12 @@ public final class BerthServer implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * A server on a new database of its own, whose schema is copied from a migrated template
+     * ({@link TestDatabase#migrated()}) rather than migrated again by each server.
+     */
     public static BerthServer withExternalDatabase(Map<String, String> properties, Class<?>... extraSources) {
-        TestDatabase db = TestDatabase.create();
+        TestDatabase db = TestDatabase.migrated();
         Map<String, String> all = new HashMap<>(properties);
         all.put("spring.datasource.url", db.jdbcUrl());
         all.put("spring.datasource.username", db.user());

@@ -18,7 +18,7 @@ public final class S3Replicas {
 
     private S3Replicas() {
         S3TestServer s3 = S3TestServer.shared();
-        database = TestDatabase.create();
+        database = TestDatabase.migrated();
         bucket = s3.newBucket();
         redirecting = BerthServer.withDatabase(database, properties(s3, true));
         proxying = BerthServer.withDatabase(database, properties(s3, false));

@@ -26,7 +26,7 @@ class ReadOnlyModeTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         a = BerthServer.withDatabase(db, Map.of());
         b = BerthServer.withDatabase(db, Map.of());
     }

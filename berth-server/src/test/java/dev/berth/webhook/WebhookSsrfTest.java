@@ -45,7 +45,7 @@ class WebhookSsrfTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db, Map.of("berth.jobs.poll-interval", "200ms", "berth.jobs.lease", "5s"), RebindingResolver.class);
     }

@@ -38,7 +38,7 @@ class LdapRegistryClientsTest {
                 && ContainerTools.installed("buildah")
                 && ContainerTools.installed("skopeo"));
         Slapd slapd = Slapd.shared();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(db, Map.of("berth.outbound.allowed-networks", "127.0.0.1/32"));
         RegistryClient admin = server.adminClient();
         send(

@@ -35,7 +35,7 @@ class BuiltinScannerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db, Map.of("berth.jobs.poll-interval", "200ms", "berth.outbound.allowed-networks", "127.0.0.1/32"));
         admin = server.adminClient();

@@ -34,7 +34,7 @@ class PortalScanningEndToEndTest {
 
     @BeforeAll
     static void start() {
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         // an adapter registered from configuration at start, as the chart's trivy.enabled does it
         trivy = ScannerAdapter.start();
         server = BerthServer.withDatabase(

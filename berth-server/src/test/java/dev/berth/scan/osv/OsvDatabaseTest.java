@@ -60,7 +60,7 @@ public class OsvDatabaseTest {
             exchange.close();
         });
         mirror.start();
-        db = TestDatabase.create();
+        db = TestDatabase.migrated();
         server = BerthServer.withDatabase(
                 db,
                 Map.of(
