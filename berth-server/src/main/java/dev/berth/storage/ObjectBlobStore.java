@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -65,6 +66,11 @@ class ObjectBlobStore implements ListableBlobStore, AutoCloseable {
     @Override
     public void delete(Digest digest) throws IOException {
         objects.delete(keys.blob(digest));
+    }
+
+    @Override
+    public void deleteAll(Collection<Digest> digests) throws IOException {
+        objects.deleteAll(digests.stream().map(keys::blob).toList());
     }
 
     @Override
