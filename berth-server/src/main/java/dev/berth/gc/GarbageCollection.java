@@ -418,10 +418,8 @@ class GarbageCollection implements JobKind {
         do {
             context.checkStop();
             rows = blobs.rowsAfter(after, SWEEP_PAGE);
-            List<Digest> withoutBytes = rows.stream()
-                    .map(BlobCollector.BlobRow::digest)
-                    .filter(d -> !blobs.hasBytes(d))
-                    .toList();
+            List<Digest> withoutBytes = blobs.withoutBytes(
+                    rows.stream().map(BlobCollector.BlobRow::digest).toList());
             // Re-checked after the row: bytes are placed before a row exists and deleted after it is gone.
             Set<Digest> stillRecorded = withoutBytes.isEmpty() ? Set.of() : blobs.recorded(withoutBytes);
             for (Digest digest : withoutBytes) {

@@ -291,8 +291,12 @@ public class BlobCollector {
                     .query(String.class)
                     .list());
             List<Digest> doomed = new ArrayList<>();
+            Map<Digest, OptionalLong> sizes = store.statAll(digests.stream()
+                    .filter(d -> !recorded.contains(d.toString()))
+                    .distinct()
+                    .toList());
             for (Digest digest : digests) {
-                BytesResult result = stat(digest, recorded.contains(digest.toString()), dryRun);
+                BytesResult result = verdict(sizes.get(digest), dryRun);
                 results.put(digest, result);
                 if (result.verdict() == BytesVerdict.DELETED) {
                     doomed.add(digest);
@@ -322,12 +326,14 @@ public class BlobCollector {
         });
     }
 
-    /** What is to happen to the digest's bytes; {@code DELETED} ones are deleted together afterwards. */
-    private BytesResult stat(Digest digest, boolean recorded, boolean dryRun) {
-        if (recorded) {
+    /**
+     * What is to happen to a digest's bytes, from their size (null when a row records the digest);
+     * {@code DELETED} ones are deleted together afterwards.
+     */
+    private static BytesResult verdict(OptionalLong size, boolean dryRun) {
+        if (size == null) {
             return new BytesResult(BytesVerdict.RECORDED, 0);
         }
-        OptionalLong size = store.stat(digest);
         if (size.isEmpty()) {
             return new BytesResult(BytesVerdict.MISSING, 0);
         }
@@ -367,6 +373,12 @@ public class BlobCollector {
                 .param(limit)
                 .query((rs, i) -> new BlobRow(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
                 .list();
+    }
+
+    /** Of the given digests, those whose bytes are not in the store (checked concurrently on object stores). */
+    public List<Digest> withoutBytes(List<Digest> digests) {
+        Map<Digest, OptionalLong> sizes = store.statAll(digests);
+        return digests.stream().filter(d -> sizes.get(d).isEmpty()).toList();
     }
 
     /** Whether the bytes of a blob are in the store. */
