@@ -23,6 +23,7 @@ REVIEW_DELAY=${GC_REVIEW_DELAY:-0s}
 UPLOAD_GRACE=${GC_UPLOAD_GRACE:-10m} # 0s lets GC take a concurrent push's fresh blobs (MANIFEST_BLOB_UNKNOWN)
 GC_TIMEOUT=${GC_TIMEOUT:-1800}    # seconds to wait for the GC run
 MAX_ROUNDS=${GC_PUSH_ROUNDS:-50}  # push rounds during GC at most (back to back until GC ends); 0: GC alone
+FULL_SWEEP=${GC_FULL_SWEEP:-false} # true: the run lists the whole store (as the first run after an upgrade does)
 LOAD_TIMEOUT=900
 bench_berth_settings
 BUILD=true
@@ -111,6 +112,9 @@ insert into manifest_blob (manifest_id, digest)
 insert into gc_manifest_review (manifest_id, review_after, reason)
   select id, '2000-01-01', 'gcbench' from manifest where repository_id = $REPO_ID and id <> $BASE_ID;
 commit;
+-- a steady-state run: the last full listing of the store was just now, so this run reviews only
+-- what the queue names (GC_FULL_SWEEP=true makes it list the store as well)
+update gc_sweep set last_full_at = now();
 analyze;
 EOF
 pg -d "$DB" -f "$WORK/seed.sql"
@@ -138,7 +142,7 @@ pg -c "select pg_stat_statements_reset(0, (select oid from pg_database where dat
 CPU0=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
 G0=$(now)
 LOCATION=$(curl -sS --max-time 30 -u "$AUTH" -o /dev/null -D - -H 'Content-Type: application/json' \
-  -d "{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":true,\"workers\":$GC_WORKERS}}" \
+  -d "{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":true,\"workers\":$GC_WORKERS,\"full_sweep\":$FULL_SWEEP}}" \
   "$URL/api/v2.0/system/gc/schedule" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
 GC_ID=${LOCATION##*/}
 [[ $GC_ID =~ ^[0-9]+$ ]] || { warn "GC was not started (Location: '$LOCATION')"; exit 1; }

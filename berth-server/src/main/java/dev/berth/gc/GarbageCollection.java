@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -101,7 +102,7 @@ class GarbageCollection implements JobKind {
         if (params.deleteUntagged()) {
             deletable = params.dryRun()
                     ? previewManifests(context, tally, cutoff)
-                    : collectManifests(context, tally, cutoff);
+                    : collectManifests(context, tally, cutoff, params.workers());
         }
         context.progress(30);
         if (params.dryRun()) {
@@ -113,7 +114,21 @@ class GarbageCollection implements JobKind {
             context.log(tally.keptSummary());
         }
         context.progress(80);
-        sweep(context, tally, params.dryRun());
+        if (fullSweepDue(params, cutoff)) {
+            sweep(context, tally, params.dryRun());
+            tally.fullSweep = true;
+            if (!params.dryRun()) {
+                blobs.fullSweepDone(cutoff);
+            }
+        } else {
+            if (params.dryRun()) {
+                previewQueuedBytes(tally);
+            }
+            context.log("sweep: not listing the store; bytes without a row are found through the review queue,"
+                    + " where every place that can leave them records them (last full sweep "
+                    + blobs.lastFullSweep().map(Instant::toString).orElse("never") + ", every "
+                    + settings.fullSweepInterval().toHours() + " h)");
+        }
         context.progress(100);
         executions.getObject().recordAttributes(context.executionId(), tally.attributes());
         context.log((params.dryRun() ? "dry run, would free: " : "garbage collection done: ") + tally);
@@ -146,12 +161,34 @@ class GarbageCollection implements JobKind {
      * any: deleting an index or a subject queues its children and accessories, which lost their last
      * reference during this run and are taken by it too, as Harbor deletes them with their parent.
      */
-    private List<Long> collectManifests(JobContext context, GcTally tally, Instant cutoff) {
+    private List<Long> collectManifests(JobContext context, GcTally tally, Instant cutoff, int workers)
+            throws Exception {
         Set<Long> skip = ConcurrentHashMap.newKeySet();
         Instant passCutoff = cutoff;
         while (true) {
             long before = tally.manifests.get();
-            reviewManifests(context, tally, skip, passCutoff);
+            Instant pass = passCutoff;
+            // As many reviewers as for blobs: entries are claimed SKIP LOCKED, so they never meet.
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    running.add(pool.submit(() -> {
+                        reviewManifests(context, tally, skip, pass);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : running) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        // a stop request (or a failure) in a reviewer ends the run as it would alone
+                        if (e.getCause() instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        throw e;
+                    }
+                }
+            }
             if (tally.manifests.get() == before) {
                 context.log("manifests: deleted " + tally.manifests + ", " + skip.size() + " busy left for later");
                 return List.of();
@@ -312,6 +349,33 @@ class GarbageCollection implements JobKind {
         }
     }
 
+    /** A dry run's count of the bytes without a row that the review queue names: a real run deletes them. */
+    private void previewQueuedBytes(GcTally tally) {
+        List<Digest> queued = blobs.queuedWithoutRow(clock.instant());
+        for (int from = 0; from < queued.size(); from += BATCH) {
+            blobs.deleteBytesUnlessRecorded(queued.subList(from, Math.min(queued.size(), from + BATCH)), true)
+                    .forEach((digest, r) -> {
+                        if (r.verdict() == BlobCollector.BytesVerdict.WOULD_DELETE) {
+                            tally.orphanFiles.incrementAndGet();
+                            tally.bytes.addAndGet(r.size());
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Whether this run lists the whole store: asked for, never done, or last done longer ago than
+     * {@code berth.gc.full-sweep-interval}; a dry run lists when a real run would.
+     */
+    private boolean fullSweepDue(GcParameters params, Instant cutoff) {
+        if (params.fullSweep()) {
+            return true;
+        }
+        return blobs.lastFullSweep()
+                .map(last -> !last.plus(settings.fullSweepInterval()).isAfter(cutoff))
+                .orElse(true);
+    }
+
     /** Adds the digests of {@code page} that no row records to {@code unrecorded}, and empties the page. */
     private void unrecordedOf(List<Digest> page, List<Digest> unrecorded) {
         if (page.isEmpty()) {
@@ -354,10 +418,8 @@ class GarbageCollection implements JobKind {
         do {
             context.checkStop();
             rows = blobs.rowsAfter(after, SWEEP_PAGE);
-            List<Digest> withoutBytes = rows.stream()
-                    .map(BlobCollector.BlobRow::digest)
-                    .filter(d -> !blobs.hasBytes(d))
-                    .toList();
+            List<Digest> withoutBytes = blobs.withoutBytes(
+                    rows.stream().map(BlobCollector.BlobRow::digest).toList());
             // Re-checked after the row: bytes are placed before a row exists and deleted after it is gone.
             Set<Digest> stillRecorded = withoutBytes.isEmpty() ? Set.of() : blobs.recorded(withoutBytes);
             for (Digest digest : withoutBytes) {

@@ -30,6 +30,9 @@ final class GcTally {
     /** Bytes left in place because a backup held deletions; the next run's sweep removes them. */
     final AtomicLong held = new AtomicLong();
 
+    /** Whether this run listed the whole store (and checked every row's bytes). */
+    volatile boolean fullSweep;
+
     private final Instant cutoff;
     private final Duration grace;
 
@@ -46,6 +49,7 @@ final class GcTally {
         map.put("purged_orphan_files", orphanFiles.get());
         map.put("blobs_missing_bytes", missingBytes.get());
         map.put("bytes_held_for_backup", held.get());
+        map.put("full_sweep", fullSweep);
         map.put("reclaimed_before", cutoff.toString());
         map.put("time_window_minutes", grace.toMinutes());
         map.put("kept_blobs_referenced", kept.get());
@@ -73,6 +77,7 @@ final class GcTally {
         return "manifests=" + manifests + " blobs=" + blobs + " bytes=" + bytes + " orphan_files=" + orphanFiles
                 + " missing_bytes=" + missingBytes + " kept=" + kept + " kept_bytes=" + keptBytes + " postponed="
                 + postponed + " postponed_bytes=" + postponedBytes + " manifests_kept=" + manifestsKept
-                + " manifests_postponed=" + manifestsPostponed + " busy=" + busy + " held_for_backup=" + held;
+                + " manifests_postponed=" + manifestsPostponed + " busy=" + busy + " held_for_backup=" + held
+                + " full_sweep=" + fullSweep;
     }
 }

@@ -117,7 +117,7 @@ public class BlobCollector {
                         reviews.add(new Review(Verdict.BUSY, digest, 0));
                     }
                 });
-                reviews.addAll(review(locked));
+                reviews.addAll(review(locked, cutoff));
                 return reviews;
             });
         } catch (PessimisticLockingFailureException e) {
@@ -127,7 +127,7 @@ public class BlobCollector {
     }
 
     /** Reviews the digests whose entries and advisory locks this transaction holds. */
-    private List<Review> review(List<String> digests) {
+    private List<Review> review(List<String> digests, Instant cutoff) {
         List<Review> reviews = new ArrayList<>();
         if (digests.isEmpty()) {
             return reviews;
@@ -180,7 +180,7 @@ public class BlobCollector {
             }
         });
         Instant now = clock.instant();
-        List<String> drop = new ArrayList<>(gone);
+        List<String> drop = new ArrayList<>();
         List<String> delete = new ArrayList<>();
         List<String> postponed = new ArrayList<>();
         List<String> postponedUntil = new ArrayList<>(); // ISO-8601 instants: the driver binds text arrays
@@ -204,7 +204,6 @@ public class BlobCollector {
                 continue;
             }
             delete.add(digest);
-            drop.add(digest);
             reviews.add(new Review(Verdict.DELETED, digest, size));
         }
         if (!postponed.isEmpty()) {
@@ -217,15 +216,24 @@ public class BlobCollector {
                     .param(postponedUntil.toArray(String[]::new))
                     .update();
         }
-        if (!drop.isEmpty()) {
-            // Links, rows and entries in one statement (foreign keys are checked at its end).
+        if (!drop.isEmpty() || !delete.isEmpty() || !gone.isEmpty()) {
+            // Links, rows and entries in one statement (foreign keys are checked at its end). The
+            // entry of a blob whose bytes are still to go stays, due just after this run's cutoff,
+            // until the bytes are gone: a crash in between leaves it for the next run, which finds
+            // the row gone and deletes the bytes, so no run has to list the store to find them.
+            List<String> bytesNext = new ArrayList<>(delete);
+            bytesNext.addAll(gone);
             jdbc.sql("""
                             WITH links AS (DELETE FROM repository_blob WHERE digest = ANY (?)),
-                            rows AS (DELETE FROM blob WHERE digest = ANY (?))
+                            rows AS (DELETE FROM blob WHERE digest = ANY (?)),
+                            bytes_next AS (
+                                UPDATE gc_blob_review SET due_at = ?, reason = 'bytes' WHERE digest = ANY (?))
                             DELETE FROM gc_blob_review WHERE digest = ANY (?)
                             """)
                     .param(delete.toArray(String[]::new))
                     .param(delete.toArray(String[]::new))
+                    .param(OffsetDateTime.ofInstant(cutoff.plusNanos(1000), ZoneOffset.UTC))
+                    .param(bytesNext.toArray(String[]::new))
                     .param(drop.toArray(String[]::new))
                     .update();
         }
@@ -282,30 +290,54 @@ public class BlobCollector {
                     .param(keys)
                     .query(String.class)
                     .list());
+            List<Digest> doomed = new ArrayList<>();
+            Map<Digest, OptionalLong> sizes = store.statAll(digests.stream()
+                    .filter(d -> !recorded.contains(d.toString()))
+                    .distinct()
+                    .toList());
             for (Digest digest : digests) {
-                results.put(digest, deleteUnlessRecorded(digest, recorded.contains(digest.toString()), dryRun));
+                BytesResult result = verdict(sizes.get(digest), dryRun);
+                results.put(digest, result);
+                if (result.verdict() == BytesVerdict.DELETED) {
+                    doomed.add(digest);
+                }
+            }
+            if (dryRun) {
+                return results;
+            }
+            try {
+                store.deleteAll(doomed);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // Their bytes are gone (or were never there): the entries that kept them in view go,
+            // unless a row records the digest again (its entry is the new upload's).
+            String[] done = results.entrySet().stream()
+                    .filter(e -> e.getValue().verdict() == BytesVerdict.DELETED
+                            || e.getValue().verdict() == BytesVerdict.MISSING)
+                    .map(e -> e.getKey().toString())
+                    .toArray(String[]::new);
+            if (done.length > 0) {
+                jdbc.sql("DELETE FROM gc_blob_review WHERE digest = ANY (?)")
+                        .param(done)
+                        .update();
             }
             return results;
         });
     }
 
-    private BytesResult deleteUnlessRecorded(Digest digest, boolean recorded, boolean dryRun) {
-        if (recorded) {
+    /**
+     * What is to happen to a digest's bytes, from their size (null when a row records the digest);
+     * {@code DELETED} ones are deleted together afterwards.
+     */
+    private static BytesResult verdict(OptionalLong size, boolean dryRun) {
+        if (size == null) {
             return new BytesResult(BytesVerdict.RECORDED, 0);
         }
-        OptionalLong size = store.stat(digest);
         if (size.isEmpty()) {
             return new BytesResult(BytesVerdict.MISSING, 0);
         }
-        if (dryRun) {
-            return new BytesResult(BytesVerdict.WOULD_DELETE, size.getAsLong());
-        }
-        try {
-            store.delete(digest);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new BytesResult(BytesVerdict.DELETED, size.getAsLong());
+        return new BytesResult(dryRun ? BytesVerdict.WOULD_DELETE : BytesVerdict.DELETED, size.getAsLong());
     }
 
     /** Of the given digests, those a blob row records. */
@@ -341,6 +373,12 @@ public class BlobCollector {
                 .param(limit)
                 .query((rs, i) -> new BlobRow(Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2)))
                 .list();
+    }
+
+    /** Of the given digests, those whose bytes are not in the store (checked concurrently on object stores). */
+    public List<Digest> withoutBytes(List<Digest> digests) {
+        Map<Digest, OptionalLong> sizes = store.statAll(digests);
+        return digests.stream().filter(d -> sizes.get(d).isEmpty()).toList();
     }
 
     /** Whether the bytes of a blob are in the store. */
@@ -380,6 +418,33 @@ public class BlobCollector {
                 .query((rs, i) -> new Previewed(
                         Digest.parse(rs.getString(1)).orElseThrow(), rs.getLong(2), Verdict.valueOf(rs.getString(3))))
                 .list();
+    }
+
+    /** Digests queued for review at or before {@code cutoff} that no row records: bytes to delete, if any. */
+    public List<Digest> queuedWithoutRow(Instant cutoff) {
+        return jdbc.sql("""
+                        SELECT r.digest FROM gc_blob_review r
+                        WHERE r.due_at <= ? AND NOT EXISTS (SELECT 1 FROM blob b WHERE b.digest = r.digest)
+                        ORDER BY r.digest
+                        """).param(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC)).query(String.class).list().stream()
+                .flatMap(d -> Digest.parse(d).stream())
+                .toList();
+    }
+
+    /** When a run last listed the whole store (and checked every row's bytes); empty if never. */
+    public java.util.Optional<Instant> lastFullSweep() {
+        return jdbc.sql("SELECT last_full_at FROM gc_sweep")
+                .query((rs, i) ->
+                        java.util.Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
+                .optional()
+                .flatMap(t -> t);
+    }
+
+    /** Records that a run started at {@code at} listed the whole store. */
+    public void fullSweepDone(Instant at) {
+        jdbc.sql("UPDATE gc_sweep SET last_full_at = ?")
+                .param(Timestamp.from(at))
+                .update();
     }
 
     /** Entries in the blob review queue, due or not. */

@@ -246,7 +246,7 @@ public class BlobUploadService {
             throw RegistryException.of(ErrorCode.BLOB_UPLOAD_INVALID, "upload interrupted: body incomplete");
         }
         long size = session.size() + written;
-        if (!sessions.advance(session.id(), session.size(), size)) {
+        if (!sessions.advance(session.id(), session.size(), size, contentDigest(session.algorithm(), hasher))) {
             restore(session, saved);
             throw RegistryException.of(ErrorCode.BLOB_UPLOAD_INVALID, "concurrent writes to one upload");
         }
@@ -269,8 +269,9 @@ public class BlobUploadService {
         if (session.size() == before.size()) {
             return;
         }
-        restore(before, hasherAtOrNull(before));
-        sessions.advance(session.id(), session.size(), before.size());
+        MessageDigest hasher = hasherAtOrNull(before);
+        restore(before, hasher);
+        sessions.advance(session.id(), session.size(), before.size(), contentDigest(before.algorithm(), hasher));
     }
 
     private MessageDigest hasherAtOrNull(UploadSession session) {
@@ -324,6 +325,11 @@ public class BlobUploadService {
 
     /** Stages and commits the bytes and records the blob; the quota refusal, if any, with nothing placed. */
     private Optional<String> place(UploadSession session, Digest digest) {
+        if (digest.algorithm() != session.algorithm()) {
+            // The session names the digest of its bytes in its own algorithm: name this one before
+            // placing anything, so that bytes placed and never recorded are still found by GC.
+            sessions.placing(session.id(), digest);
+        }
         try {
             // An object store composes the bytes here, before the transaction, so no database
             // connection waits on a server-side copy; the commit below then only checks them.
@@ -401,6 +407,11 @@ public class BlobUploadService {
         }
         return Digest.parse(text)
                 .orElseThrow(() -> RegistryException.of(ErrorCode.DIGEST_INVALID, "unsupported or malformed digest"));
+    }
+
+    /** The digest of what {@code hasher} has seen, leaving it as it is; null without a hasher. */
+    private static Digest contentDigest(Digest.Algorithm algorithm, MessageDigest hasher) {
+        return hasher == null ? null : Digest.fromHasher(algorithm, copy(hasher));
     }
 
     private static MessageDigest copy(MessageDigest hasher) {

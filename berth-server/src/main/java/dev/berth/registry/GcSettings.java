@@ -14,8 +14,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     manifest pushed, within this window is kept even when nothing references it, because the
  *     client may still be pushing the manifest (or index) that will; it is reviewed again when the
  *     window has passed
+ * @param fullSweepInterval how often a run lists the whole blob store for bytes without a row and
+ *     checks that every row has its bytes; the runs in between visit only what the review queue
+ *     names (where every such leftover is recorded). Zero lists on every run
  */
 @ConfigurationProperties("berth.gc")
 public record GcSettings(
         @DefaultValue("24h") Duration reviewDelay,
-        @DefaultValue("2h") Duration uploadGrace) {}
+        @DefaultValue("2h") Duration uploadGrace,
+        @DefaultValue("7d") Duration fullSweepInterval) {}

@@ -19,11 +19,14 @@ class UploadSessionRecords {
     }
 
     void create(UploadSession session) {
-        jdbc.sql("INSERT INTO upload_session (id, repository, algorithm, size) VALUES (?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO upload_session (id, repository, algorithm, size, content_digest) VALUES (?, ?, ?, ?, ?)")
                 .param(session.id())
                 .param(session.repository())
                 .param(session.algorithm().prefix())
                 .param(session.size())
+                .param(Digest.fromHasher(
+                                session.algorithm(), session.algorithm().newHasher())
+                        .toString())
                 .update();
     }
 
@@ -38,14 +41,33 @@ class UploadSessionRecords {
                 .optional();
     }
 
-    /** Moves the size from {@code expected} to {@code size}; false if another request moved it first. */
-    boolean advance(UUID id, long expected, long size) {
-        return jdbc.sql("UPDATE upload_session SET size = ?, updated_at = now() WHERE id = ? AND size = ?")
+    /**
+     * Moves the size from {@code expected} to {@code size}; false if another request moved it first.
+     * {@code contentDigest} is the digest of the bytes held now (null when unknown): if the session
+     * ends without a blob row, garbage collection reviews that digest, in case its bytes were placed.
+     */
+    boolean advance(UUID id, long expected, long size, Digest contentDigest) {
+        return jdbc.sql("""
+                                UPDATE upload_session SET size = ?, content_digest = ?, updated_at = now()
+                                WHERE id = ? AND size = ?
+                                """)
                         .param(size)
+                        .param(contentDigest == null ? null : contentDigest.toString())
                         .param(id)
                         .param(expected)
                         .update()
                 == 1;
+    }
+
+    /**
+     * Names the digest about to be placed when it is not the one {@link #advance} recorded (the
+     * client finished with another algorithm than it started with): written before the bytes are.
+     */
+    void placing(UUID id, Digest digest) {
+        jdbc.sql("UPDATE upload_session SET content_digest = ? WHERE id = ?")
+                .param(digest.toString())
+                .param(id)
+                .update();
     }
 
     /** Sessions not written to since {@code cutoff}, oldest first. */

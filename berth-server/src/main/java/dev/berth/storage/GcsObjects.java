@@ -131,6 +131,19 @@ final class GcsObjects implements SegmentStore {
         }
     }
 
+    /** One batch request for many objects; missing ones are no error. */
+    @Override
+    public void deleteAll(List<String> keys) throws IOException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            storage.delete(keys.stream().map(k -> BlobId.of(bucket, k)).toList());
+        } catch (StorageException e) {
+            throw failure("DELETE " + keys.size() + " objects from " + keys.getFirst(), e);
+        }
+    }
+
     @Override
     public void forEach(String prefix, Consumer<Stored> each) throws IOException {
         try {

@@ -5,9 +5,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +54,41 @@ class ObjectBlobStore implements ListableBlobStore, AutoCloseable {
         }
     }
 
+    /** Requests in flight at once for {@link #statAll}: well below the SDK clients' connection pools. */
+    private static final int CONCURRENT_STATS = 16;
+
+    /** One {@code HEAD} per blob, {@value #CONCURRENT_STATS} at a time, on virtual threads. */
+    @Override
+    public Map<Digest, OptionalLong> statAll(Collection<Digest> digests) {
+        Semaphore slots = new Semaphore(CONCURRENT_STATS);
+        Map<Digest, Future<OptionalLong>> pending = new LinkedHashMap<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Digest digest : digests) {
+                pending.put(digest, pool.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return stat(digest);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            Map<Digest, OptionalLong> sizes = new LinkedHashMap<>();
+            for (Map.Entry<Digest, Future<OptionalLong>> e : pending.entrySet()) {
+                sizes.put(e.getKey(), e.getValue().get());
+            }
+            return sizes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking blobs", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** None by default: Berth streams the bytes itself. */
     @Override
     public Optional<BlobLocation> locate(Digest digest) {
@@ -65,6 +108,11 @@ class ObjectBlobStore implements ListableBlobStore, AutoCloseable {
     @Override
     public void delete(Digest digest) throws IOException {
         objects.delete(keys.blob(digest));
+    }
+
+    @Override
+    public void deleteAll(Collection<Digest> digests) throws IOException {
+        objects.deleteAll(digests.stream().map(keys::blob).toList());
     }
 
     @Override

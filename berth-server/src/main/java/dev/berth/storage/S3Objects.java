@@ -16,9 +16,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -182,6 +185,39 @@ final class S3Objects {
             // already gone
         } catch (SdkException e) {
             throw failure("DELETE " + key, e);
+        }
+    }
+
+    /** S3's limit of keys in one {@code DeleteObjects} request. */
+    private static final int DELETE_BATCH = 1000;
+
+    /**
+     * Deletes the objects with {@code DeleteObjects}, a thousand keys a request (quiet mode: only
+     * failures are answered); missing keys are no error, as S3 reports them deleted.
+     */
+    void deleteAll(List<String> keys) throws IOException {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build())
+                    .toList();
+            DeleteObjectsResponse response;
+            try {
+                response = s3.deleteObjects(
+                        r -> r.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
+            } catch (SdkException e) {
+                throw failure(
+                        "DeleteObjects (" + batch.size() + " keys from "
+                                + batch.getFirst().key() + ")",
+                        e);
+            }
+            List<S3Error> failed = response.errors().stream()
+                    .filter(e -> !"NoSuchKey".equals(e.code()))
+                    .toList();
+            if (!failed.isEmpty()) {
+                S3Error first = failed.getFirst();
+                throw new IOException("DeleteObjects failed for " + failed.size() + " keys, first " + first.key() + ": "
+                        + first.code() + " " + first.message());
+            }
         }
     }
 

@@ -45,6 +45,11 @@ final class S3Segments implements SegmentStore {
     }
 
     @Override
+    public void deleteAll(List<String> keys) throws IOException {
+        objects.deleteAll(keys);
+    }
+
+    @Override
     public void forEach(String prefix, Consumer<Stored> each) throws IOException {
         objects.forEach(prefix, o -> each.accept(new Stored(o.key(), o.size(), o.lastModified())));
     }

@@ -40,6 +40,13 @@ interface SegmentStore {
     /** Deletes the object; deleting a missing one is no error. */
     void delete(String key) throws IOException;
 
+    /** Deletes the objects; missing ones are no error. Stores with a batch delete override this. */
+    default void deleteAll(List<String> keys) throws IOException {
+        for (String key : keys) {
+            delete(key);
+        }
+    }
+
     /** Calls {@code each} for every object under the prefix, page by page, in key order. */
     void forEach(String prefix, Consumer<Stored> each) throws IOException;
 

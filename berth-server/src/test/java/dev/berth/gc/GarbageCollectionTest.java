@@ -170,6 +170,49 @@ class GarbageCollectionTest {
         assertTrue(swept.path("purged_orphan_files").asLong() >= 2, swept.toString());
     }
 
+    /**
+     * An upload that placed its bytes and never recorded them (a crash between the rename and the
+     * commit, simulated by placing the file by hand) leaves its session; when the session ends
+     * (here cancelled; the stale upload purge does the same) the digest is queued, and the next run
+     * deletes the bytes without listing the store.
+     */
+    @Test
+    void bytesOfAnUploadThatNeverRecordedThemAreFoundWithoutListingTheStore() throws Exception {
+        fullSweepDone();
+        String repo = project + "/crashed-upload";
+        byte[] content = random(900);
+        Digest digest = Digest.sha256(content);
+        RegistryClient.Response started = admin.send("POST", "/v2/" + repo + "/blobs/uploads/", null);
+        assertEquals(202, started.status(), started.text());
+        String location = started.header("Location").orElseThrow();
+        RegistryClient.Response patched =
+                admin.send("PATCH", location, content, "Content-Type", "application/octet-stream");
+        assertEquals(202, patched.status(), patched.text());
+        // What the commit's rename does before a crash: the bytes at their content address, no row.
+        Files.createDirectories(GcRuns.blobFile(server.dataDir(), digest).getParent());
+        Files.write(GcRuns.blobFile(server.dataDir(), digest), content);
+        assertEquals(
+                204,
+                admin.send("DELETE", patched.header("Location").orElseThrow(), null)
+                        .status());
+
+        JsonNode dry = GcRuns.results(GcRuns.run(admin, false, true, 1));
+        assertTrue(GcRuns.hasFile(server.dataDir(), digest), "a dry run deletes nothing");
+        assertTrue(dry.path("purged_orphan_files").asLong() >= 1, dry.toString());
+        JsonNode results = GcRuns.results(GcRuns.run(admin, false, false, 1));
+        assertFalse(results.path("full_sweep").asBoolean(), results.toString());
+        assertFalse(GcRuns.hasFile(server.dataDir(), digest), "found through the ended session");
+        assertTrue(results.path("purged_orphan_files").asLong() >= 1, results.toString());
+        assertEquals(
+                0L,
+                server.bean(JdbcClient.class)
+                        .sql("SELECT count(*) FROM gc_blob_review WHERE digest = ?")
+                        .param(digest.toString())
+                        .query(Long.class)
+                        .single(),
+                "the entry goes with the bytes");
+    }
+
     @Test
     void dryRunReportsAndChangesNothing() {
         String repo = project + "/dry";
@@ -198,13 +241,26 @@ class GarbageCollectionTest {
         RegistryClient.Image image = admin.pushImage(repo, "v1", random(100));
         Files.delete(GcRuns.blobFile(server.dataDir(), image.layers().get(0)));
 
-        long id = GcRuns.start(admin, false, false, 1);
+        // A file nothing recorded (put there by hand): only a run that lists the store finds it.
+        fullSweepDone();
+        long incremental = GcRuns.start(admin, false, false, 1);
+        JsonNode skipped = GcRuns.results(GcRuns.await(admin, incremental, Duration.ofSeconds(60)));
+        assertFalse(skipped.path("full_sweep").asBoolean(), skipped.toString());
+        assertTrue(GcRuns.hasFile(server.dataDir(), strayDigest), "an incremental run does not list the store");
+
+        long id = GcRuns.start(admin, false, false, 1, true);
         JsonNode results = GcRuns.results(GcRuns.await(admin, id, Duration.ofSeconds(60)));
+        assertTrue(results.path("full_sweep").asBoolean(), results.toString());
         assertFalse(GcRuns.hasFile(server.dataDir(), strayDigest));
         assertTrue(results.path("purged_orphan_files").asLong() >= 1, results.toString());
         assertTrue(results.path("blobs_missing_bytes").asLong() >= 1, results.toString());
         String log = admin.get("/api/v2.0/system/gc/" + id + "/log").text();
         assertTrue(log.contains(image.layers().get(0) + " has a row but no bytes"), log);
+    }
+
+    /** Makes sure the server's first run, which lists the whole store, is behind us. */
+    private static void fullSweepDone() {
+        GcRuns.run(admin, false, false, 1);
     }
 
     @Test

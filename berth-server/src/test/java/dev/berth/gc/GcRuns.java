@@ -19,17 +19,27 @@ final class GcRuns {
     private GcRuns() {}
 
     static byte[] manual(boolean deleteUntagged, boolean dryRun, int workers) {
+        return manual(deleteUntagged, dryRun, workers, false);
+    }
+
+    static byte[] manual(boolean deleteUntagged, boolean dryRun, int workers, boolean fullSweep) {
         return ("{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":" + deleteUntagged
-                        + ",\"dry_run\":" + dryRun + ",\"workers\":" + workers + "}}")
+                        + ",\"dry_run\":" + dryRun + ",\"workers\":" + workers
+                        + (fullSweep ? ",\"full_sweep\":true" : "") + "}}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Starts a run; returns its id. */
     static long start(RegistryClient admin, boolean deleteUntagged, boolean dryRun, int workers) {
+        return start(admin, deleteUntagged, dryRun, workers, false);
+    }
+
+    /** Starts a run, listing the whole store if {@code fullSweep}; returns its id. */
+    static long start(RegistryClient admin, boolean deleteUntagged, boolean dryRun, int workers, boolean fullSweep) {
         RegistryClient.Response r = admin.send(
                 "POST",
                 "/api/v2.0/system/gc/schedule",
-                manual(deleteUntagged, dryRun, workers),
+                manual(deleteUntagged, dryRun, workers, fullSweep),
                 "Content-Type",
                 "application/json");
         assertEquals(201, r.status(), r.text());

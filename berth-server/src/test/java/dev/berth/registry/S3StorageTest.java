@@ -220,7 +220,8 @@ class S3StorageTest {
         Response run = a.send(
                 "POST",
                 "/api/v2.0/system/gc/schedule",
-                "{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":false,\"workers\":1}}"
+                ("{\"schedule\":{\"type\":\"Manual\"},\"parameters\":{\"delete_untagged\":false,\"workers\":1,"
+                                + "\"full_sweep\":true}}")
                         .getBytes(StandardCharsets.UTF_8),
                 "Content-Type",
                 "application/json");
