@@ -52,9 +52,30 @@ final class HuaweiAdapter extends DistributionAdapter {
         }
     }
 
+    /**
+     * The tasks of a run push their repositories in parallel; those of one namespace check and make
+     * it one at a time on this replica, so SWR is asked to make it once (as Harbor's adapter does
+     * before the run's tasks start), not once per task that found it missing.
+     */
+    private static final Object[] NAMESPACE_LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < NAMESPACE_LOCKS.length; i++) {
+            NAMESPACE_LOCKS[i] = new Object();
+        }
+    }
+
     @Override
     public void prepareForPush(RemoteRegistry registry, String repository) {
         String namespace = repository.split("/", 2)[0];
+        synchronized (
+                NAMESPACE_LOCKS[
+                        Math.floorMod((registry.url() + "\u0000" + namespace).hashCode(), NAMESPACE_LOCKS.length)]) {
+            makeNamespace(registry, namespace);
+        }
+    }
+
+    private void makeNamespace(RemoteRegistry registry, String namespace) {
         if (namespaceExists(registry, namespace)) {
             return;
         }
@@ -64,7 +85,7 @@ final class HuaweiAdapter extends DistributionAdapter {
                 RequestBody.of("application/json; charset=utf-8", body));
         try (OutboundResponse response = apiClient(registry).send(authorized(registry, create))) {
             if (response.status() / 100 != 2
-                    // another task of the run may have made it meanwhile
+                    // another replica's task may have made it meanwhile
                     && !namespaceExists(registry, namespace)) {
                 throw DistributionClient.failure("creating the SWR namespace " + namespace, response);
             }
