@@ -22,39 +22,11 @@ PACKAGES=${BS_PACKAGES:-300}
 JARS=${BS_JARS:-300}
 ROUNDS=${BS_ROUNDS:-3}
 RECORDS="$ROOT/berth-server/src/test/resources/osv/records"
-BUILD=true
-KEEP=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --no-build) BUILD=false; shift ;;
-    --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
+bench_one_berth_args 2,12 "$@"
 
-WORK=$(mktemp -d /tmp/berth-bscan.XXXXXX)
-DATA="$WORK/data"
-DB="berth_bscan_$(date +%s)_$$"
-PID=""
-cleanup() {
-  local status=$?
-  stop_berth
-  if ! $KEEP; then
-    pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-  else
-    echo "kept $WORK" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_one_berth_workdir bscan
 
-if $BUILD || [[ ! -f $BERTH_JAR ]]; then
-  log "building the jar"
-  (cd "$ROOT" && ./mvnw -B -q -o package -pl berth-server -DskipTests)
-fi
+bench_one_berth_build
 
 log "making the image: $PACKAGES dpkg packages, $JARS jars"
 mkdir -p "$WORK/os/etc" "$WORK/os/var/lib/dpkg" "$WORK/app/app/lib"

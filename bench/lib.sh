@@ -201,3 +201,53 @@ with zipfile.ZipFile(sys.argv[2], "w") as z:
   curl -sS --fail-with-body --max-time 3600 -u "$AUTH" -X PUT -H 'Content-Type: application/zip' \
     --data-binary "@$WORK/osv-$1.zip" "$URL/api/v2.0/vulnerability-database/archives/$1" >/dev/null
 }
+
+# The scripts that start one Berth on a database of their own (signature-pull, prevent-vul-pull,
+# builtin-scan, scan-all) share their options, work directory, clean-up and build:
+#   bench_one_berth_args HELP_LINES ARGS...  --no-build, --keep and -h (which prints HELP_LINES of
+#                                            the script, e.g. 2,12); sets BUILD and KEEP
+#   bench_one_berth_workdir NAME             WORK, DATA and DB (berth_NAME_…), all removed on exit
+#                                            unless --keep, Berth stopped
+#   bench_one_berth_build                    the jar, unless --no-build and it exists
+bench_one_berth_args() {
+  local help=$1
+  shift
+  BUILD=true
+  KEEP=false
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --no-build) BUILD=false; shift ;;
+      --keep) KEEP=true; shift ;;
+      -h|--help) sed -n "${help}p" "$0"; exit 0 ;;
+      *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+  done
+}
+
+bench_one_berth_cleanup() {
+  local status=$?
+  stop_berth
+  if ! $KEEP; then
+    pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+  else
+    echo "kept $WORK" >&2
+  fi
+  exit "$status"
+}
+
+bench_one_berth_workdir() {
+  WORK=$(mktemp -d "/tmp/berth-$1.XXXXXX")
+  DATA="$WORK/data"
+  DB="berth_$1_$(date +%s)_$$"
+  PID=""
+  trap bench_one_berth_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_one_berth_build() {
+  if $BUILD || [[ ! -f $BERTH_JAR ]]; then
+    log "building the jar"
+    (cd "$ROOT" && ./mvnw -B -q -o package -pl berth-server -DskipTests)
+  fi
+}

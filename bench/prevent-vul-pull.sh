@@ -21,39 +21,11 @@ bench_berth_settings
 ROUNDS=${PV_ROUNDS:-3}
 SECONDS_PER_ROUND=${PV_SECONDS:-10}
 CONNECTIONS=${PV_CONNECTIONS:-8}
-BUILD=true
-KEEP=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --no-build) BUILD=false; shift ;;
-    --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
+bench_one_berth_args 2,12 "$@"
 
-WORK=$(mktemp -d /tmp/berth-pvpull.XXXXXX)
-DATA="$WORK/data"
-DB="berth_pvpull_$(date +%s)_$$"
-PID=""
-cleanup() {
-  local status=$?
-  stop_berth
-  if ! $KEEP; then
-    pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-  else
-    echo "kept $WORK" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_one_berth_workdir pvpull
 
-if $BUILD || [[ ! -f $BERTH_JAR ]]; then
-  log "building the jar"
-  (cd "$ROOT" && ./mvnw -B -q -o package -pl berth-server -DskipTests)
-fi
+bench_one_berth_build
 
 pg -c "create database $DB" >/dev/null
 log "starting Berth"

@@ -22,39 +22,11 @@ ARTIFACTS=${SA_ARTIFACTS:-200}
 PACKAGES=${SA_PACKAGES:-150}
 JARS=${SA_JARS:-3}
 RECORDS="$ROOT/berth-server/src/test/resources/osv/records"
-BUILD=true
-KEEP=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --no-build) BUILD=false; shift ;;
-    --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
+bench_one_berth_args 2,12 "$@"
 
-WORK=$(mktemp -d /tmp/berth-scanall.XXXXXX)
-DATA="$WORK/data"
-DB="berth_scanall_$(date +%s)_$$"
-PID=""
-cleanup() {
-  local status=$?
-  stop_berth
-  if ! $KEEP; then
-    pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-  else
-    echo "kept $WORK" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_one_berth_workdir scanall
 
-if $BUILD || [[ ! -f $BERTH_JAR ]]; then
-  log "building the jar"
-  (cd "$ROOT" && ./mvnw -B -q -o package -pl berth-server -DskipTests)
-fi
+bench_one_berth_build
 
 mkdir -p "$WORK/os/etc" "$WORK/os/var/lib/dpkg"
 cp /etc/os-release "$WORK/os/etc/os-release"

@@ -23,39 +23,11 @@ bench_berth_settings
 ROUNDS=${SP_ROUNDS:-3}
 SECONDS_PER_ROUND=${SP_SECONDS:-10}
 CONNECTIONS=${SP_CONNECTIONS:-8}
-BUILD=true
-KEEP=false
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --no-build) BUILD=false; shift ;;
-    --keep) KEEP=true; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
+bench_one_berth_args 2,14 "$@"
 
-WORK=$(mktemp -d /tmp/berth-sigpull.XXXXXX)
-DATA="$WORK/data"
-DB="berth_sigpull_$(date +%s)_$$"
-PID=""
-cleanup() {
-  local status=$?
-  stop_berth
-  if ! $KEEP; then
-    pg -c "drop database if exists $DB with (force)" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-  else
-    echo "kept $WORK" >&2
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_one_berth_workdir sigpull
 
-if $BUILD || [[ ! -f $BERTH_JAR ]]; then
-  log "building the jar"
-  (cd "$ROOT" && ./mvnw -B -q -o package -pl berth-server -DskipTests)
-fi
+bench_one_berth_build
 
 pg -c "create database $DB" >/dev/null
 log "starting Berth"
